@@ -1,0 +1,1 @@
+REVOKE USAGE ON SCHEMA public FROM workbay_app;

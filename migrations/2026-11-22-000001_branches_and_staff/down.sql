@@ -1,0 +1,2 @@
+DROP TABLE staff_users;
+DROP TABLE branches;

@@ -1,0 +1,245 @@
+//! The command line: `serve` (default), `migrate`, `create-admin`, `demo`, `psql`.
+
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Parser, Subcommand};
+use diesel::{Connection, PgConnection};
+
+use crate::Application;
+use crate::config::Settings;
+use crate::db::embedded::{ClusterOptions, EmbeddedCluster, SUPERUSER};
+use crate::db::roles::{APP_ROLE, url_with_user};
+use crate::domain::role::Role;
+use crate::domain::staff::{StaffInput, check_password, normalise_username};
+
+/// The database every Workbay installation keeps its data in.
+const DB_NAME: &str = "workbay";
+
+/// Workbay: run the counter, the workshop floor and the back office.
+#[derive(Parser, Debug)]
+#[command(name = "workbay", version)]
+pub struct Cli {
+    #[command(flatten)]
+    global: GlobalArgs,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Args, Debug, Clone)]
+struct GlobalArgs {
+    /// Where the embedded PostgreSQL keeps its data (unused with DATABASE_URL).
+    #[arg(long, global = true, env = "WORKBAY_DATA_DIR", default_value = "./var")]
+    data_dir: PathBuf,
+    /// Use this PostgreSQL server instead of the embedded one (a user that may migrate).
+    #[arg(long, global = true, env = "DATABASE_URL", hide_env_values = true)]
+    database_url: Option<String>,
+    /// The application role's URL (default: DATABASE_URL with the user workbay_app).
+    #[arg(long, global = true, env = "WORKBAY_APP_DATABASE_URL", hide_env_values = true)]
+    app_database_url: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Serve the web application (the default).
+    Serve(ServeArgs),
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Create an administrator (password from WORKBAY_ADMIN_PASSWORD or standard input).
+    CreateAdmin {
+        /// The new administrator's username.
+        username: String,
+    },
+    /// Load the demo shop (two branches, one user per role); loading twice changes nothing.
+    Demo,
+    /// Run psql against Workbay's database.
+    Psql {
+        /// Arguments passed to psql.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+}
+
+#[derive(Args, Debug, Clone)]
+struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "WORKBAY_BIND", default_value = "127.0.0.1:8080")]
+    bind: String,
+    /// Send the session cookie without `Secure`, for plain-http local use.
+    #[arg(long, env = "WORKBAY_INSECURE_COOKIES")]
+    insecure_cookies: bool,
+    /// Minutes without a request after which a session ends.
+    #[arg(long, env = "WORKBAY_IDLE_TIMEOUT_MINUTES", default_value_t = 30)]
+    idle_timeout_minutes: i64,
+    /// Hours after sign-in after which a session ends.
+    #[arg(long, env = "WORKBAY_ABSOLUTE_TIMEOUT_HOURS", default_value_t = 12)]
+    absolute_timeout_hours: i64,
+    /// Most database connections.
+    #[arg(long, env = "WORKBAY_POOL_SIZE", default_value_t = 10)]
+    pool_size: u32,
+}
+
+impl Default for ServeArgs {
+    fn default() -> Self {
+        Self {
+            bind: "127.0.0.1:8080".into(),
+            insecure_cookies: false,
+            idle_timeout_minutes: 30,
+            absolute_timeout_hours: 12,
+            pool_size: 10,
+        }
+    }
+}
+
+/// Where the database is: the URLs, and the embedded cluster if we run one.
+struct Database {
+    admin_url: String,
+    app_url: String,
+    cluster: Option<EmbeddedCluster>,
+}
+
+impl Database {
+    fn open(global: &GlobalArgs) -> Result<Self> {
+        if let Some(url) = &global.database_url {
+            let app_url = global.app_database_url.clone().unwrap_or_else(|| url_with_user(url, APP_ROLE));
+            return Ok(Self { admin_url: url.clone(), app_url, cluster: None });
+        }
+        let mut cluster = EmbeddedCluster::new(&global.data_dir)?;
+        cluster.init_and_start(&ClusterOptions::default())?;
+        cluster.bootstrap(DB_NAME)?;
+        Ok(Self {
+            admin_url: cluster.url(SUPERUSER, DB_NAME),
+            app_url: cluster.url(APP_ROLE, DB_NAME),
+            cluster: Some(cluster),
+        })
+    }
+
+    fn stop(&mut self) -> Result<()> {
+        match self.cluster.as_mut() {
+            Some(c) => c.stop(),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Parses the command line and runs it.
+pub async fn run() -> Result<()> {
+    crate::telemetry::init();
+    let cli = Cli::parse();
+    let global = cli.global.clone();
+    match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
+        Command::Serve(args) => serve(&global, args).await,
+        Command::Migrate => with_database(&global, |db| {
+            let n = crate::db::migrate::run_migrations(&db.admin_url)?;
+            println!("{n} migration(s) applied; the database is up to date.");
+            Ok(())
+        }),
+        Command::CreateAdmin { username } => with_database(&global, |db| create_admin(db, &username)),
+        Command::Demo => with_database(&global, |db| {
+            crate::db::migrate::run_migrations(&db.admin_url)?;
+            let mut conn = PgConnection::establish(&db.app_url)?;
+            if crate::demo::load(&mut conn)? {
+                println!("Demo shop loaded. Sign in as admin / {}", crate::demo::DEMO_PASSWORD);
+            } else {
+                println!("The demo shop is already loaded.");
+            }
+            Ok(())
+        }),
+        Command::Psql { args } => with_database(&global, |db| psql(db, &args)),
+    }
+}
+
+fn with_database(global: &GlobalArgs, f: impl FnOnce(&Database) -> Result<()>) -> Result<()> {
+    let mut db = Database::open(global)?;
+    let result = f(&db);
+    db.stop()?;
+    result
+}
+
+async fn serve(global: &GlobalArgs, args: ServeArgs) -> Result<()> {
+    let started = std::time::Instant::now();
+    let global = global.clone();
+    let mut db = tokio::task::spawn_blocking(move || {
+        let mut db = Database::open(&global)?;
+        if let Some(cluster) = db.cluster.as_mut() {
+            cluster.adopt();
+        }
+        anyhow::Ok(db)
+    })
+    .await??;
+    let mut settings = Settings::new(db.admin_url.clone(), db.app_url.clone());
+    settings.bind = args.bind.clone();
+    settings.secure_cookies = !args.insecure_cookies;
+    settings.idle_timeout = chrono::Duration::minutes(args.idle_timeout_minutes.max(1));
+    settings.absolute_timeout = chrono::Duration::hours(args.absolute_timeout_hours.max(1));
+    settings.pool_size = args.pool_size.max(2);
+    let app = match Application::build(settings).await {
+        Ok(app) => app,
+        Err(e) => {
+            db.stop()?;
+            return Err(e);
+        }
+    };
+    let host = args.bind.rsplit_once(':').map_or("127.0.0.1", |(h, _)| h);
+    tracing::info!(
+        startup_ms = started.elapsed().as_millis() as u64,
+        "Workbay is serving on http://{}:{}",
+        host,
+        app.port()
+    );
+    let served = app.run_until_stopped().await;
+    tracing::info!("server stopped; stopping the database");
+    tokio::task::spawn_blocking(move || db.stop()).await??;
+    served.context("serving")
+}
+
+fn create_admin(db: &Database, username: &str) -> Result<()> {
+    crate::db::migrate::run_migrations(&db.admin_url)?;
+    let username = normalise_username(username);
+    let password = match std::env::var("WORKBAY_ADMIN_PASSWORD") {
+        Ok(p) => p,
+        Err(_) => {
+            eprintln!("Password for {username} (one line on standard input):");
+            let mut line = String::new();
+            std::io::stdin().lock().read_line(&mut line)?;
+            line.trim_end_matches(['\r', '\n']).to_string()
+        }
+    };
+    if let Err(message) = check_password(&username, &password) {
+        bail!("password refused: {message}");
+    }
+    let mut conn = PgConnection::establish(&db.app_url)?;
+    let branch = crate::repo::branches::first_or_create_default(&mut conn)?;
+    let input = StaffInput {
+        username: username.clone(),
+        full_name: username.clone(),
+        role: Role::Admin,
+        home_branch_id: branch.id,
+        active: true,
+    };
+    let hash = crate::passwords::hash_blocking(&password)?;
+    crate::repo::staff::create(&mut conn, &input, hash, false, &crate::repo::By::default())
+        .map_err(|e| anyhow::anyhow!("creating {username}: {e}"))?;
+    println!("Administrator {username} created (home branch: {}).", branch.name);
+    Ok(())
+}
+
+fn psql(db: &Database, args: &[String]) -> Result<()> {
+    let status = match &db.cluster {
+        Some(cluster) => {
+            let mut cmd = std::process::Command::new(cluster.binaries().path("psql"));
+            cmd.arg(db.admin_url.as_str()).args(args).status()
+        }
+        None => std::process::Command::new(psql_on_path()).arg(&db.admin_url).args(args).status(),
+    }
+    .context("running psql")?;
+    if !status.success() {
+        bail!("psql exited with {status}");
+    }
+    Ok(())
+}
+
+fn psql_on_path() -> &'static Path {
+    Path::new("psql")
+}

@@ -1,0 +1,43 @@
+//! Settings, from flags and environment, with defaults that work locally.
+
+use chrono::Duration;
+
+/// What the server needs to run.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Address to listen on, e.g. `127.0.0.1:8080` (port 0 picks a free one).
+    pub bind: String,
+    /// A connection that may migrate (the owner role, or a member of it).
+    pub admin_database_url: String,
+    /// The application role's connection, used by the pool.
+    pub app_database_url: String,
+    /// Mark the session cookie `Secure` (off only for plain-http local use).
+    pub secure_cookies: bool,
+    /// A session ends after this long without a request.
+    pub idle_timeout: Duration,
+    /// A session ends this long after sign-in, whatever the activity.
+    pub absolute_timeout: Duration,
+    /// Most connections the pool opens.
+    pub pool_size: u32,
+    /// HTTP worker threads (`None`: one per core).
+    pub workers: Option<usize>,
+    /// Whether `/metrics` answers requests from localhost without a sign-in.
+    pub metrics_from_localhost: bool,
+}
+
+impl Settings {
+    /// Settings for the two URLs with every other value at its default.
+    pub fn new(admin_database_url: String, app_database_url: String) -> Self {
+        Self {
+            bind: "127.0.0.1:8080".into(),
+            admin_database_url,
+            app_database_url,
+            secure_cookies: true,
+            idle_timeout: Duration::minutes(30),
+            absolute_timeout: Duration::hours(12),
+            pool_size: 10,
+            workers: None,
+            metrics_from_localhost: true,
+        }
+    }
+}

@@ -1,0 +1,84 @@
+//! Connection pool, the embedded cluster, migrations and the `db()` helper every handler uses.
+
+pub mod embedded;
+pub mod migrate;
+pub mod roles;
+
+use actix_web::web;
+use diesel::pg::PgConnection;
+use diesel::r2d2::{ConnectionManager, PooledConnection};
+use diesel::sql_types::Text;
+use diesel::{Connection, RunQueryDsl};
+
+use crate::error::AppError;
+use crate::repo::RepoError;
+
+/// The server's pool; it connects as the application role.
+pub type Pool = r2d2::Pool<ConnectionManager<PgConnection>>;
+/// One connection taken from the pool.
+pub type PooledConn = PooledConnection<ConnectionManager<PgConnection>>;
+
+/// Builds the pool for `url` (the application role's URL).
+pub fn build_pool(url: &str, max_size: u32) -> anyhow::Result<Pool> {
+    let manager = ConnectionManager::<PgConnection>::new(url);
+    r2d2::Pool::builder()
+        .max_size(max_size)
+        .connection_timeout(std::time::Duration::from_secs(10))
+        .build(manager)
+        .map_err(|e| anyhow::anyhow!("connecting to {}: {e}", migrate::redact(url)))
+}
+
+/// Who is acting: written into the transaction's settings so that row-level policies and
+/// triggers can see it (`current_setting('workbay.user_id', true)`).
+#[derive(Debug, Clone, Default)]
+pub struct Actor {
+    /// The signed-in staff user, if any.
+    pub user_id: Option<i64>,
+    /// The branches whose records this user may see.
+    pub branch_ids: Vec<i64>,
+}
+
+impl Actor {
+    /// Nobody signed in yet (login, health checks, the session store).
+    pub fn anonymous() -> Self {
+        Self::default()
+    }
+}
+
+/// Runs `f` on the blocking thread pool inside one transaction that first records the acting user.
+/// Every handler reaches the database through this.
+pub async fn db<T, F>(pool: &Pool, actor: &Actor, f: F) -> Result<T, AppError>
+where
+    F: FnOnce(&mut PgConnection) -> Result<T, RepoError> + Send + 'static,
+    T: Send + 'static,
+{
+    let pool = pool.clone();
+    let actor = actor.clone();
+    web::block(move || {
+        let mut conn = pool.get().map_err(|e| RepoError::Unavailable(e.to_string()))?;
+        conn.transaction(|conn| {
+            set_actor(conn, &actor)?;
+            f(conn)
+        })
+    })
+    .await
+    .map_err(|e| AppError::Internal(anyhow::anyhow!("blocking task failed: {e}")))?
+    .map_err(AppError::from)
+}
+
+fn set_actor(conn: &mut PgConnection, actor: &Actor) -> Result<(), RepoError> {
+    let user = actor.user_id.map(|id| id.to_string()).unwrap_or_default();
+    let branches = actor
+        .branch_ids
+        .iter()
+        .map(|id| id.to_string())
+        .collect::<Vec<_>>()
+        .join(",");
+    diesel::sql_query(
+        "SELECT set_config('workbay.user_id', $1, true), set_config('workbay.branch_ids', $2, true)",
+    )
+    .bind::<Text, _>(user)
+    .bind::<Text, _>(branches)
+    .execute(conn)?;
+    Ok(())
+}

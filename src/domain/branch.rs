@@ -1,0 +1,260 @@
+//! A branch's settings as typed into a form, and the rules they must meet.
+
+use std::collections::BTreeMap;
+use std::str::FromStr;
+
+use bigdecimal::BigDecimal;
+use chrono::NaiveTime;
+use serde::{Deserialize, Serialize};
+
+use super::validation::FieldErrors;
+
+/// Day keys, Monday first, as stored in the opening-hours JSON.
+pub const DAYS: [(&str, &str); 7] = [
+    ("mon", "Monday"),
+    ("tue", "Tuesday"),
+    ("wed", "Wednesday"),
+    ("thu", "Thursday"),
+    ("fri", "Friday"),
+    ("sat", "Saturday"),
+    ("sun", "Sunday"),
+];
+
+/// Opening hours: for each day either `[open, close]` ("HH:MM", local time) or closed (`null`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpeningHours(pub BTreeMap<String, Option<[String; 2]>>);
+
+impl OpeningHours {
+    /// Monday to Friday 08:00–18:00, Saturday 09:00–14:00, Sunday closed.
+    pub fn standard() -> Self {
+        let mut map = BTreeMap::new();
+        for (key, _) in DAYS {
+            let hours = match key {
+                "sat" => Some(["09:00".to_string(), "14:00".to_string()]),
+                "sun" => None,
+                _ => Some(["08:00".to_string(), "18:00".to_string()]),
+            };
+            map.insert(key.to_string(), hours);
+        }
+        Self(map)
+    }
+
+    /// The hours of one day, if open.
+    pub fn day(&self, key: &str) -> Option<(NaiveTime, NaiveTime)> {
+        let [open, close] = self.0.get(key)?.as_ref()?;
+        Some((parse_time(open)?, parse_time(close)?))
+    }
+
+    /// The form fields (`mon_open`, `mon_close`, `mon_closed`, …) for these hours.
+    pub fn to_form_fields(&self) -> BTreeMap<String, String> {
+        let mut fields = BTreeMap::new();
+        for (key, _) in DAYS {
+            match self.0.get(key).and_then(Option::as_ref) {
+                Some([open, close]) => {
+                    fields.insert(format!("{key}_open"), open.clone());
+                    fields.insert(format!("{key}_close"), close.clone());
+                }
+                None => {
+                    fields.insert(format!("{key}_closed"), "on".into());
+                }
+            }
+        }
+        fields
+    }
+}
+
+fn parse_time(s: &str) -> Option<NaiveTime> {
+    NaiveTime::parse_from_str(s.trim(), "%H:%M").ok()
+}
+
+/// The branch form exactly as typed, so it can be shown again with messages.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct BranchDraft {
+    /// Shown on screens and printed documents.
+    #[serde(default)]
+    pub name: String,
+    /// IANA timezone name, e.g. `Africa/Nairobi`.
+    #[serde(default)]
+    pub timezone: String,
+    /// Invoice number prefix.
+    #[serde(default)]
+    pub invoice_prefix: String,
+    /// Percent, up to two decimals.
+    #[serde(default)]
+    pub tax_rate: String,
+    /// `per_line` or `per_invoice`.
+    #[serde(default)]
+    pub tax_rounding: String,
+    /// Postal address.
+    #[serde(default)]
+    pub address: String,
+    /// Phone number.
+    #[serde(default)]
+    pub phone: String,
+    /// Set when the form's "active" box is ticked.
+    #[serde(default)]
+    pub active: Option<String>,
+    /// `mon_open`, `mon_close`, `mon_closed`, … for each day.
+    #[serde(flatten)]
+    pub hours: BTreeMap<String, String>,
+}
+
+impl BranchDraft {
+    /// The value of an opening-hours field.
+    pub fn hour(&self, field: &str) -> &str {
+        self.hours.get(field).map(String::as_str).unwrap_or("")
+    }
+
+    /// Whether the day is marked closed.
+    pub fn closed(&self, day: &str) -> bool {
+        self.hours.contains_key(&format!("{day}_closed"))
+    }
+}
+
+/// Valid branch settings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BranchInput {
+    /// Display name.
+    pub name: String,
+    /// IANA timezone.
+    pub timezone: String,
+    /// Upper-case invoice prefix.
+    pub invoice_prefix: String,
+    /// Percent.
+    pub tax_rate: BigDecimal,
+    /// `per_line` or `per_invoice`.
+    pub tax_rounding: String,
+    /// Postal address.
+    pub address: String,
+    /// Phone number.
+    pub phone: String,
+    /// Opening hours by day.
+    pub opening_hours: OpeningHours,
+    /// Whether the branch is in use.
+    pub active: bool,
+}
+
+impl BranchInput {
+    /// Checks every field, collecting a message per bad field.
+    pub fn parse(draft: &BranchDraft) -> Result<Self, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let name = draft.name.trim().to_string();
+        if name.is_empty() {
+            errors.add("name", "Enter the branch name.");
+        } else if name.chars().count() > 80 {
+            errors.add("name", "Keep the name to 80 characters.");
+        }
+        let timezone = draft.timezone.trim().to_string();
+        if chrono_tz::Tz::from_str(&timezone).is_err() {
+            errors.add("timezone", "Choose a timezone such as Africa/Nairobi or Europe/London.");
+        }
+        let invoice_prefix = draft.invoice_prefix.trim().to_uppercase();
+        if invoice_prefix.is_empty()
+            || invoice_prefix.len() > 10
+            || !invoice_prefix.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        {
+            errors.add("invoice_prefix", "Use 1 to 10 letters, digits or dashes, e.g. NBO-.");
+        }
+        let tax_rate = match BigDecimal::from_str(draft.tax_rate.trim()) {
+            Ok(rate)
+                if rate >= BigDecimal::from(0)
+                    && rate <= BigDecimal::from(100)
+                    && rate.fractional_digit_count() <= 2 =>
+            {
+                rate.with_scale(2)
+            }
+            _ => {
+                errors.add("tax_rate", "Enter a percentage from 0 to 100, e.g. 16 or 7.5.");
+                BigDecimal::from(0)
+            }
+        };
+        let tax_rounding = draft.tax_rounding.trim().to_string();
+        if tax_rounding != "per_line" && tax_rounding != "per_invoice" {
+            errors.add("tax_rounding", "Choose per line or per invoice.");
+        }
+        let mut hours = BTreeMap::new();
+        for (key, label) in DAYS {
+            if draft.closed(key) {
+                hours.insert(key.to_string(), None);
+                continue;
+            }
+            let open = parse_time(draft.hour(&format!("{key}_open")));
+            let close = parse_time(draft.hour(&format!("{key}_close")));
+            match (open, close) {
+                (Some(o), Some(c)) if o < c => {
+                    hours.insert(
+                        key.to_string(),
+                        Some([o.format("%H:%M").to_string(), c.format("%H:%M").to_string()]),
+                    );
+                }
+                (Some(_), Some(_)) => {
+                    errors.add(&format!("{key}_close"), format!("{label} must close after it opens."))
+                }
+                _ => errors.add(
+                    &format!("{key}_open"),
+                    format!("Enter {label}'s hours as HH:MM, or tick closed."),
+                ),
+            }
+        }
+        errors.into_result()?;
+        Ok(Self {
+            name,
+            timezone,
+            invoice_prefix,
+            tax_rate,
+            tax_rounding,
+            address: draft.address.trim().to_string(),
+            phone: draft.phone.trim().to_string(),
+            opening_hours: OpeningHours(hours),
+            active: draft.active.is_some(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn draft() -> BranchDraft {
+        BranchDraft {
+            name: "Westlands".into(),
+            timezone: "Africa/Nairobi".into(),
+            invoice_prefix: "wl-".into(),
+            tax_rate: "16".into(),
+            tax_rounding: "per_line".into(),
+            active: Some("on".into()),
+            hours: OpeningHours::standard().to_form_fields(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_good_branch_parses_and_normalises() {
+        let b = BranchInput::parse(&draft()).unwrap();
+        assert_eq!(b.invoice_prefix, "WL-");
+        assert_eq!(b.tax_rate.to_string(), "16.00");
+        assert_eq!(b.opening_hours, OpeningHours::standard());
+        assert!(b.active);
+    }
+
+    #[test]
+    fn each_bad_field_gets_its_own_message() {
+        let mut d = draft();
+        d.name = " ".into();
+        d.timezone = "Mars/Olympus".into();
+        d.invoice_prefix = "NO SPACES".into();
+        d.tax_rate = "7.125".into();
+        d.hours.insert("mon_open".into(), "19:00".into());
+        let e = BranchInput::parse(&d).unwrap_err();
+        for field in ["name", "timezone", "invoice_prefix", "tax_rate", "mon_close"] {
+            assert!(e.get(field).is_some(), "no message for {field}: {e}");
+        }
+    }
+
+    #[test]
+    fn tax_rate_above_100_is_refused() {
+        let mut d = draft();
+        d.tax_rate = "100.01".into();
+        assert!(BranchInput::parse(&d).unwrap_err().get("tax_rate").is_some());
+    }
+}

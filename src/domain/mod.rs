@@ -1,0 +1,7 @@
+//! Pure domain types: no I/O, unit-tested.
+
+pub mod branch;
+pub mod role;
+pub mod staff;
+pub mod throttle;
+pub mod validation;

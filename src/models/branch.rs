@@ -1,0 +1,64 @@
+//! Branch rows.
+
+use bigdecimal::BigDecimal;
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+
+use crate::domain::branch::{BranchInput, OpeningHours};
+use crate::schema::branches;
+
+/// A branch (shop location).
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, serde::Serialize)]
+#[diesel(table_name = branches, check_for_backend(diesel::pg::Pg))]
+pub struct Branch {
+    pub id: i64,
+    pub name: String,
+    pub timezone: String,
+    pub invoice_prefix: String,
+    pub tax_rate: BigDecimal,
+    pub tax_rounding: String,
+    pub address: String,
+    pub phone: String,
+    pub opening_hours: serde_json::Value,
+    pub active: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Branch {
+    /// The opening hours as a typed value (standard hours if the stored JSON is unreadable).
+    pub fn hours(&self) -> OpeningHours {
+        serde_json::from_value(self.opening_hours.clone()).unwrap_or_else(|_| OpeningHours::standard())
+    }
+}
+
+/// Insert or update values for a branch.
+#[derive(Debug, Clone, Insertable, AsChangeset)]
+#[diesel(table_name = branches)]
+pub struct BranchChanges {
+    pub name: String,
+    pub timezone: String,
+    pub invoice_prefix: String,
+    pub tax_rate: BigDecimal,
+    pub tax_rounding: String,
+    pub address: String,
+    pub phone: String,
+    pub opening_hours: serde_json::Value,
+    pub active: bool,
+}
+
+impl From<&BranchInput> for BranchChanges {
+    fn from(b: &BranchInput) -> Self {
+        Self {
+            name: b.name.clone(),
+            timezone: b.timezone.clone(),
+            invoice_prefix: b.invoice_prefix.clone(),
+            tax_rate: b.tax_rate.clone(),
+            tax_rounding: b.tax_rounding.clone(),
+            address: b.address.clone(),
+            phone: b.phone.clone(),
+            opening_hours: serde_json::to_value(&b.opening_hours).unwrap_or_default(),
+            active: b.active,
+        }
+    }
+}

@@ -1,0 +1,152 @@
+//! Branches: listing, creating and editing, each change audited in the same transaction.
+
+use diesel::prelude::*;
+
+use super::audit::escape_like;
+use super::{By, RepoError, unique_violation};
+use crate::domain::branch::{BranchInput, OpeningHours};
+use crate::domain::validation::FieldErrors;
+use crate::models::audit::NewAuditEntry;
+use crate::models::branch::{Branch, BranchChanges};
+use crate::schema::branches;
+
+/// One branch.
+pub fn get(conn: &mut PgConnection, id: i64) -> Result<Branch, RepoError> {
+    Ok(branches::table.find(id).select(Branch::as_select()).first(conn)?)
+}
+
+/// Branches matching `q` (name or prefix), by name, one page at a time.
+pub fn search(
+    conn: &mut PgConnection,
+    q: Option<&str>,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<Branch>, i64), RepoError> {
+    let filtered = || {
+        let mut query = branches::table.into_boxed();
+        if let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) {
+            let pattern = format!("%{}%", escape_like(q));
+            query = query.filter(
+                branches::name
+                    .ilike(pattern.clone())
+                    .or(branches::invoice_prefix.ilike(pattern)),
+            );
+        }
+        query
+    };
+    let total: i64 = filtered().count().get_result(conn)?;
+    let rows = filtered()
+        .select(Branch::as_select())
+        .order((branches::name.asc(), branches::id.asc()))
+        .offset(offset)
+        .limit(limit)
+        .load(conn)?;
+    Ok((rows, total))
+}
+
+/// Active branches by name (for pickers and the branch switcher).
+pub fn active(conn: &mut PgConnection) -> Result<Vec<Branch>, RepoError> {
+    Ok(branches::table
+        .filter(branches::active.eq(true))
+        .select(Branch::as_select())
+        .order(branches::name.asc())
+        .load(conn)?)
+}
+
+/// Creates a branch.
+pub fn create(conn: &mut PgConnection, input: &BranchInput, by: &By) -> Result<Branch, RepoError> {
+    conn.transaction(|conn| {
+        let branch: Branch = diesel::insert_into(branches::table)
+            .values(BranchChanges::from(input))
+            .returning(Branch::as_returning())
+            .get_result(conn)
+            .map_err(map_unique)?;
+        super::audit::record(
+            conn,
+            NewAuditEntry::new("branch.create", "branch", Some(branch.id.to_string()))
+                .by(by.user_id, by.client_addr.as_deref())
+                .change(None, serde_json::to_value(&branch).ok()),
+        )?;
+        Ok(branch)
+    })
+}
+
+/// Updates a branch (row locked while it changes).
+pub fn update(
+    conn: &mut PgConnection,
+    id: i64,
+    input: &BranchInput,
+    by: &By,
+) -> Result<Branch, RepoError> {
+    conn.transaction(|conn| {
+        let before: Branch = branches::table
+            .find(id)
+            .select(Branch::as_select())
+            .for_update()
+            .first(conn)?;
+        let after: Branch = diesel::update(branches::table.find(id))
+            .set((BranchChanges::from(input), branches::updated_at.eq(diesel::dsl::now)))
+            .returning(Branch::as_returning())
+            .get_result(conn)
+            .map_err(map_unique)?;
+        super::audit::record(
+            conn,
+            NewAuditEntry::new("branch.update", "branch", Some(id.to_string()))
+                .by(by.user_id, by.client_addr.as_deref())
+                .change(serde_json::to_value(&before).ok(), serde_json::to_value(&after).ok()),
+        )?;
+        Ok(after)
+    })
+}
+
+/// The first branch, creating a "Main branch" when there is none (for `create-admin` on an
+/// empty installation).
+pub fn first_or_create_default(conn: &mut PgConnection) -> Result<Branch, RepoError> {
+    if let Some(b) = branches::table
+        .select(Branch::as_select())
+        .order(branches::id.asc())
+        .first(conn)
+        .optional()?
+    {
+        return Ok(b);
+    }
+    let input = BranchInput {
+        name: "Main branch".into(),
+        timezone: "UTC".into(),
+        invoice_prefix: "INV-".into(),
+        tax_rate: bigdecimal::BigDecimal::from(0),
+        tax_rounding: "per_line".into(),
+        address: String::new(),
+        phone: String::new(),
+        opening_hours: OpeningHours::standard(),
+        active: true,
+    };
+    create(conn, &input, &By::default())
+}
+
+fn map_unique(e: diesel::result::Error) -> RepoError {
+    match unique_violation(&e) {
+        Some("branches_name_key") => {
+            FieldErrors::single("name", "Another branch already has this name.").into()
+        }
+        Some("branches_invoice_prefix_key") => {
+            FieldErrors::single("invoice_prefix", "Another branch already uses this prefix.").into()
+        }
+        _ => e.into(),
+    }
+}
+
+/// The branches `user` may see as (id, name): all active ones for managers and admins, else the
+/// home branch.
+pub fn visible_to(
+    conn: &mut PgConnection,
+    user: &crate::models::staff::StaffUser,
+) -> Result<Vec<(i64, String)>, RepoError> {
+    let mut query = branches::table.select((branches::id, branches::name)).into_boxed();
+    if user.role().spans_branches() {
+        query = query.filter(branches::active.eq(true).or(branches::id.eq(user.home_branch_id)));
+    } else {
+        query = query.filter(branches::id.eq(user.home_branch_id));
+    }
+    Ok(query.order(branches::name.asc()).load(conn)?)
+}

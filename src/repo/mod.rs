@@ -1,0 +1,73 @@
+//! The repository layer: one module per aggregate, each function taking `&mut PgConnection`.
+//! State changes happen here, inside a transaction, with their audit or event row.
+
+pub mod audit;
+pub mod branches;
+pub mod login_attempts;
+pub mod sessions;
+pub mod settings;
+pub mod staff;
+
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+
+use crate::domain::validation::FieldErrors;
+
+/// What a repository function can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum RepoError {
+    /// No such row (or not visible to this actor).
+    #[error("not found")]
+    NotFound,
+    /// Input that breaks a rule, field by field.
+    #[error("invalid: {0}")]
+    Validation(FieldErrors),
+    /// Clashes with the current state; the message is for the user.
+    #[error("{0}")]
+    Conflict(String),
+    /// No connection could be had.
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    /// Any other database error.
+    #[error(transparent)]
+    Database(DieselError),
+    /// Anything else unexpected.
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<DieselError> for RepoError {
+    fn from(e: DieselError) -> Self {
+        match e {
+            DieselError::NotFound => Self::NotFound,
+            other => Self::Database(other),
+        }
+    }
+}
+
+impl From<FieldErrors> for RepoError {
+    fn from(e: FieldErrors) -> Self {
+        Self::Validation(e)
+    }
+}
+
+/// The name of the unique constraint a write broke, if that is what happened.
+pub fn unique_violation(e: &DieselError) -> Option<&str> {
+    match e {
+        DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
+            info.constraint_name()
+        }
+        _ => None,
+    }
+}
+
+/// Who is acting, for audit rows.
+#[derive(Debug, Clone, Default)]
+pub struct By {
+    /// The acting staff user.
+    pub user_id: Option<i64>,
+    /// Their client address.
+    pub client_addr: Option<String>,
+}
+
+/// Standard page size for every list.
+pub const PAGE_SIZE: i64 = 25;

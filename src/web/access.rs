@@ -1,0 +1,207 @@
+//! The one permission guard. Every route is registered through [`super::guarded`] with an
+//! [`Access`] naming the roles that may use it (deny by default: a role not named gets 403), or
+//! through [`super::public`]. Handlers get the signed-in user only as a [`Staff`] the guard put
+//! on the request, so a route without a guard cannot act as anybody.
+
+use std::future::{Ready, ready};
+
+use actix_session::SessionExt;
+use actix_web::body::BoxBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, web};
+
+use crate::db::{self, Actor};
+use crate::domain::role::Role;
+use crate::error::AppError;
+use crate::repo::{self, By};
+use crate::web::AppState;
+use crate::web::page::{Flash, push_flash};
+
+/// Session keys.
+pub const SESSION_USER: &str = "user_id";
+/// The branch a manager or admin switched to.
+pub const SESSION_BRANCH: &str = "branch_id";
+
+/// Which roles may use a route, and whether it works within the active branch.
+#[derive(Debug, Clone, Copy)]
+pub struct Access {
+    roles: &'static [Role],
+    branch_scoped: bool,
+}
+
+impl Access {
+    /// Any signed-in staff user, within their active branch.
+    pub const SIGNED_IN: Access = Access { roles: &Role::ALL, branch_scoped: true };
+    /// Administrators only, across all branches.
+    pub const ADMIN: Access = Access { roles: &[Role::Admin], branch_scoped: false };
+
+    /// The named roles, within the active branch.
+    pub const fn roles(roles: &'static [Role]) -> Access {
+        Access { roles, branch_scoped: true }
+    }
+
+    /// The same roles, for a route that is not about one branch's records.
+    pub const fn across_branches(self) -> Access {
+        Access { roles: self.roles, branch_scoped: false }
+    }
+
+    /// Whether `role` may use the route.
+    pub fn allows(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+}
+
+/// A branch as shown in pickers: id and name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BranchRef {
+    /// Branch id.
+    pub id: i64,
+    /// Branch name.
+    pub name: String,
+}
+
+/// The signed-in staff user, as the guard checked them for this request.
+#[derive(Debug, Clone)]
+pub struct Staff {
+    /// User id.
+    pub id: i64,
+    /// Login name.
+    pub username: String,
+    /// Name shown on screens.
+    pub full_name: String,
+    /// Role.
+    pub role: Role,
+    /// Home branch id.
+    pub home_branch_id: i64,
+    /// The branch this request works in.
+    pub branch: BranchRef,
+    /// Every branch this user may see (one, unless the role spans branches).
+    pub branches: Vec<BranchRef>,
+    /// Whether the route is about the active branch only.
+    pub branch_scoped: bool,
+    /// The client's address, for audit rows.
+    pub client_addr: Option<String>,
+}
+
+impl Staff {
+    /// The actor written into each database transaction.
+    pub fn actor(&self) -> Actor {
+        Actor { user_id: Some(self.id), branch_ids: self.branches.iter().map(|b| b.id).collect() }
+    }
+
+    /// Who did it, for audit rows.
+    pub fn by(&self) -> By {
+        By { user_id: Some(self.id), client_addr: self.client_addr.clone() }
+    }
+}
+
+impl FromRequest for Staff {
+    type Error = AppError;
+    type Future = Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        ready(req.extensions().get::<Staff>().cloned().ok_or_else(|| {
+            tracing::error!(path = req.path(), "handler asked for Staff on a route without a guard");
+            AppError::forbidden("route has no access policy")
+        }))
+    }
+}
+
+/// The client's address as the socket saw it (a proxy in front would need its own rule).
+pub fn client_addr(req: &HttpRequest) -> Option<String> {
+    req.peer_addr().map(|a| a.ip().to_string())
+}
+
+/// The guard itself: signs the user in from the session, checks the role, picks the branch.
+pub async fn require(
+    access: Access,
+    req: ServiceRequest,
+    next: Next<BoxBody>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let session = req.get_session();
+    let user_id = session.get::<i64>(SESSION_USER).ok().flatten();
+    let Some(user_id) = user_id else {
+        return Ok(redirect_to_login(req));
+    };
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .cloned()
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("no AppState")))?;
+    let loaded = db::db(&state.pool, &Actor::anonymous(), move |conn| {
+        let user = repo::staff::get(conn, user_id)?;
+        let branches = repo::branches::visible_to(conn, &user)?;
+        Ok((user, branches))
+    })
+    .await;
+    let (user, branches) = match loaded {
+        Ok(found) => found,
+        Err(AppError::NotFound) => {
+            session.purge();
+            return Ok(redirect_to_login(req));
+        }
+        Err(e) => return Ok(req.error_response(e)),
+    };
+    if !user.active {
+        session.purge();
+        return Ok(redirect_to_login(req));
+    }
+    let role = user.role();
+    if !access.allows(role) {
+        let reason = format!("{} may not use {}", role, req.path());
+        return Ok(req.error_response(AppError::forbidden(reason)));
+    }
+    if user.must_change_password && req.path() != "/account/password" && req.path() != "/logout" {
+        push_flash(&session, Flash::info("Please choose a new password before you go on."));
+        return Ok(see_other(req, "/account/password"));
+    }
+    let branches: Vec<BranchRef> =
+        branches.into_iter().map(|(id, name)| BranchRef { id, name }).collect();
+    let chosen = if role.spans_branches() {
+        session.get::<i64>(SESSION_BRANCH).ok().flatten()
+    } else {
+        None
+    };
+    let branch = chosen
+        .and_then(|id| branches.iter().find(|b| b.id == id))
+        .or_else(|| branches.iter().find(|b| b.id == user.home_branch_id))
+        .or_else(|| branches.first())
+        .cloned()
+        .unwrap_or(BranchRef { id: user.home_branch_id, name: String::new() });
+    let staff = Staff {
+        id: user.id,
+        username: user.username,
+        full_name: user.full_name,
+        role,
+        home_branch_id: user.home_branch_id,
+        branch,
+        branches,
+        branch_scoped: access.branch_scoped,
+        client_addr: client_addr(req.request()),
+    };
+    req.extensions_mut().insert(staff);
+    next.call(req).await
+}
+
+fn redirect_to_login(req: ServiceRequest) -> ServiceResponse<BoxBody> {
+    let target = if req.method() == actix_web::http::Method::GET {
+        let next = req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
+        format!("/login?next={}", encode_component(next))
+    } else {
+        "/login".to_string()
+    };
+    see_other(req, &target)
+}
+
+fn see_other(req: ServiceRequest, location: &str) -> ServiceResponse<BoxBody> {
+    req.into_response(
+        HttpResponse::SeeOther().insert_header(("Location", location.to_string())).finish(),
+    )
+}
+
+/// Percent-encodes a query component.
+pub fn encode_component(s: &str) -> String {
+    serde_urlencoded::to_string([("", s)])
+        .map(|e| e.trim_start_matches('=').to_string())
+        .unwrap_or_default()
+}

@@ -1,0 +1,188 @@
+//! `/admin/users/{id}`: edit an account, disable or enable it (with a confirmation page), and
+//! reset its password (with a confirmation page).
+
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use super::user_form::{UserFormPage, draft_of};
+use crate::db::db;
+use crate::domain::staff::{StaffDraft, StaffInput, check_password};
+use crate::domain::validation::FieldErrors;
+use crate::error::AppError;
+use crate::models::staff::StaffUser;
+use crate::passwords;
+use crate::repo::{branches, staff};
+use crate::web::access::Staff;
+use crate::web::page::{Flash, PageCtx, push_flash};
+use crate::web::{AppState, html, see_other};
+
+/// The form filled with the stored account.
+pub async fn form(
+    req: HttpRequest,
+    admin: Staff,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let (user, branches) = db(&state.pool, &admin.actor(), move |conn| {
+        Ok((staff::get(conn, id)?, branches::active(conn)?))
+    })
+    .await?;
+    let page = UserFormPage {
+        page: PageCtx::for_request(&req),
+        id: Some(id),
+        active: user.active,
+        draft: draft_of(&user),
+        errors: FieldErrors::new(),
+        branches,
+    };
+    html(StatusCode::OK, &page)
+}
+
+/// Saves the account, or shows the form again with messages.
+pub async fn submit(
+    req: HttpRequest,
+    admin: Staff,
+    session: Session,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<StaffDraft>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let draft = form.into_inner();
+    let result = match StaffInput::parse(&draft, false) {
+        Ok(input) => {
+            let by = admin.by();
+            db(&state.pool, &admin.actor(), move |conn| staff::update(conn, id, &input, &by)).await
+        }
+        Err(errors) => Err(AppError::Validation(errors)),
+    };
+    let errors = match result {
+        Ok(user) => {
+            push_flash(&session, Flash::success(format!("Account {} saved.", user.username)));
+            return Ok(see_other("/admin/users"));
+        }
+        Err(AppError::Validation(errors)) => errors,
+        Err(AppError::Conflict(message)) => FieldErrors::single("role", message),
+        Err(e) => return Err(e),
+    };
+    let (user, branches) = db(&state.pool, &admin.actor(), move |conn| {
+        Ok((staff::get(conn, id)?, branches::active(conn)?))
+    })
+    .await?;
+    let page = UserFormPage {
+        page: PageCtx::for_request(&req),
+        id: Some(id),
+        active: user.active,
+        draft,
+        errors,
+        branches,
+    };
+    html(StatusCode::UNPROCESSABLE_ENTITY, &page)
+}
+
+/// The confirmation page for disabling or enabling, and for resetting a password.
+#[derive(Template)]
+#[template(path = "admin/user_confirm.html")]
+pub struct ConfirmPage {
+    page: PageCtx,
+    user: StaffUser,
+    /// `status` or `password`.
+    action: &'static str,
+    errors: FieldErrors,
+}
+
+/// `GET /admin/users/{id}/status`: "Disable Amina? Her open sessions end at once."
+pub async fn confirm_status(
+    req: HttpRequest,
+    admin: Staff,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let user = db(&state.pool, &admin.actor(), move |conn| staff::get(conn, id)).await?;
+    let page = ConfirmPage { page: PageCtx::for_request(&req), user, action: "status", errors: FieldErrors::new() };
+    html(StatusCode::OK, &page)
+}
+
+/// The status form as posted.
+#[derive(Deserialize)]
+pub struct StatusForm {
+    active: String,
+}
+
+/// `POST /admin/users/{id}/status`.
+pub async fn set_status(
+    admin: Staff,
+    session: Session,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<StatusForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let active = form.active == "true";
+    let by = admin.by();
+    let result = db(&state.pool, &admin.actor(), move |conn| staff::set_active(conn, id, active, &by)).await;
+    match result {
+        Ok(user) => {
+            let what = if user.active { "enabled" } else { "disabled; their sessions have ended" };
+            push_flash(&session, Flash::success(format!("Account {} {what}.", user.username)));
+        }
+        Err(AppError::Conflict(message)) => push_flash(&session, Flash::error(message)),
+        Err(e) => return Err(e),
+    }
+    Ok(see_other(&format!("/admin/users/{id}")))
+}
+
+/// `GET /admin/users/{id}/password`.
+pub async fn reset_form(
+    req: HttpRequest,
+    admin: Staff,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let user = db(&state.pool, &admin.actor(), move |conn| staff::get(conn, id)).await?;
+    let page = ConfirmPage { page: PageCtx::for_request(&req), user, action: "password", errors: FieldErrors::new() };
+    html(StatusCode::OK, &page)
+}
+
+/// The reset form as posted.
+#[derive(Deserialize)]
+pub struct ResetForm {
+    #[serde(default)]
+    password: String,
+}
+
+/// `POST /admin/users/{id}/password`: sets a temporary password the user must change.
+pub async fn reset_submit(
+    req: HttpRequest,
+    admin: Staff,
+    session: Session,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<ResetForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let user = db(&state.pool, &admin.actor(), move |conn| staff::get(conn, id)).await?;
+    let password = form.into_inner().password;
+    if let Err(message) = check_password(&user.username, &password) {
+        let errors = FieldErrors::single("password", message);
+        let page = ConfirmPage { page: PageCtx::for_request(&req), user, action: "password", errors };
+        return html(StatusCode::UNPROCESSABLE_ENTITY, &page);
+    }
+    let hash = passwords::hash(password).await?;
+    let by = admin.by();
+    db(&state.pool, &admin.actor(), move |conn| staff::reset_password(conn, id, hash, &by)).await?;
+    push_flash(
+        &session,
+        Flash::success(format!(
+            "Password of {} reset. They must choose a new one when they next sign in.",
+            user.username
+        )),
+    );
+    Ok(see_other(&format!("/admin/users/{id}")))
+}

@@ -1,0 +1,81 @@
+//! `GET/POST /admin/users/new`.
+
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+
+use super::user_form::UserFormPage;
+use crate::db::db;
+use crate::domain::staff::{StaffDraft, StaffInput};
+use crate::domain::validation::FieldErrors;
+use crate::error::AppError;
+use crate::passwords;
+use crate::repo::{branches, staff};
+use crate::web::access::Staff;
+use crate::web::page::{Flash, PageCtx, push_flash};
+use crate::web::{AppState, html, see_other};
+
+/// An empty form; the admin's active branch is the default home branch.
+pub async fn form(
+    req: HttpRequest,
+    admin: Staff,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let branches = db(&state.pool, &admin.actor(), branches::active).await?;
+    let draft = StaffDraft {
+        role: "receptionist".into(),
+        home_branch_id: admin.branch.id.to_string(),
+        active: Some("on".into()),
+        ..Default::default()
+    };
+    let page = UserFormPage {
+        page: PageCtx::for_request(&req),
+        id: None,
+        active: true,
+        draft,
+        errors: FieldErrors::new(),
+        branches,
+    };
+    html(StatusCode::OK, &page)
+}
+
+/// Creates the account; the new user must choose their own password at first sign-in.
+pub async fn submit(
+    req: HttpRequest,
+    admin: Staff,
+    session: Session,
+    state: web::Data<AppState>,
+    form: web::Form<StaffDraft>,
+) -> Result<HttpResponse, AppError> {
+    let draft = form.into_inner();
+    let result = match StaffInput::parse(&draft, true) {
+        Ok(input) => {
+            let hash = passwords::hash(draft.password.clone()).await?;
+            let by = admin.by();
+            db(&state.pool, &admin.actor(), move |conn| staff::create(conn, &input, hash, true, &by))
+                .await
+        }
+        Err(errors) => Err(AppError::Validation(errors)),
+    };
+    match result {
+        Ok(user) => {
+            push_flash(&session, Flash::success(format!("Account {} created.", user.username)));
+            Ok(see_other("/admin/users"))
+        }
+        Err(AppError::Validation(errors)) => {
+            let branches = db(&state.pool, &admin.actor(), branches::active).await?;
+            let mut draft = draft;
+            draft.password.clear();
+            let page = UserFormPage {
+                page: PageCtx::for_request(&req),
+                id: None,
+                active: true,
+                draft,
+                errors,
+                branches,
+            };
+            html(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+        Err(e) => Err(e),
+    }
+}

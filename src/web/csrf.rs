@@ -1,0 +1,140 @@
+//! Cross-site request forgery defence. Every session has a synchronizer token; every form carries
+//! it as `csrf_token` (or a script sends `X-CSRF-Token`); every non-GET request must present it,
+//! compared in constant time. Requests the browser marks as cross-site are refused outright.
+
+use actix_session::{Session, SessionExt};
+use actix_web::body::MessageBody;
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::http::{Method, header};
+use actix_web::HttpMessage;
+use actix_web::middleware::Next;
+use actix_web::web::{Bytes, BytesMut};
+use futures_util::StreamExt;
+use rand::Rng;
+use rand::distr::Alphanumeric;
+use subtle::ConstantTimeEq;
+
+use crate::error::AppError;
+
+/// The session key of the token.
+const SESSION_CSRF: &str = "csrf";
+/// The form field carrying the token.
+pub const FIELD: &str = "csrf_token";
+/// Largest form body the check reads.
+const MAX_FORM_BYTES: usize = 256 * 1024;
+
+/// The session's token, created on first use.
+pub fn token(session: &Session) -> String {
+    if let Ok(Some(t)) = session.get::<String>(SESSION_CSRF) {
+        return t;
+    }
+    rotate(session)
+}
+
+/// A fresh token (at sign-in, so a token seen before sign-in is worthless after).
+pub fn rotate(session: &Session) -> String {
+    let t: String = rand::rng().sample_iter(&Alphanumeric).take(43).map(char::from).collect();
+    if let Err(e) = session.insert(SESSION_CSRF, &t) {
+        tracing::warn!(error = %e, "could not store the CSRF token");
+    }
+    t
+}
+
+/// The middleware: lets safe methods through, checks everything else.
+pub async fn check(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return Ok(next.call(req).await?.map_into_left_body());
+    }
+    if let Some(reason) = cross_site(&req) {
+        let e = AppError::forbidden(reason);
+        return Ok(req.error_response(e).map_into_right_body());
+    }
+    let expected = req.get_session().get::<String>(SESSION_CSRF).ok().flatten();
+    let header_token = req
+        .headers()
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let is_form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
+    let presented = match header_token {
+        Some(t) => Some(t),
+        None if is_form => {
+            let body = match read_body(&mut req).await {
+                Ok(body) => body,
+                Err(e) => return Ok(req.error_response(e).map_into_right_body()),
+            };
+            let found = form_field(&body, FIELD);
+            req.set_payload(Payload::from(body));
+            found
+        }
+        None => None,
+    };
+    let ok = match (expected, presented) {
+        (Some(e), Some(p)) => e.as_bytes().ct_eq(p.as_bytes()).into(),
+        _ => false,
+    };
+    if !ok {
+        let e = AppError::forbidden("missing or wrong CSRF token");
+        return Ok(req.error_response(e).map_into_right_body());
+    }
+    Ok(next.call(req).await?.map_into_left_body())
+}
+
+/// Why a request counts as cross-site, if it does.
+fn cross_site(req: &ServiceRequest) -> Option<String> {
+    if let Some(site) = req.headers().get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        if site != "same-origin" && site != "none" {
+            return Some(format!("Sec-Fetch-Site: {site}"));
+        }
+    }
+    let origin = req.headers().get(header::ORIGIN)?.to_str().unwrap_or("null");
+    let host = req.connection_info().host().to_string();
+    let origin_host = origin.split_once("://").map(|(_, rest)| rest.trim_end_matches('/'));
+    if origin_host == Some(host.as_str()) {
+        None
+    } else {
+        Some(format!("Origin {origin} is not {host}"))
+    }
+}
+
+async fn read_body(req: &mut ServiceRequest) -> Result<Bytes, AppError> {
+    let mut payload = req.take_payload();
+    let mut body = BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| AppError::Internal(anyhow::anyhow!("reading body: {e}")))?;
+        if body.len() + chunk.len() > MAX_FORM_BYTES {
+            return Err(AppError::Conflict("The form is too large.".into()));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
+}
+
+fn form_field(body: &[u8], name: &str) -> Option<String> {
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
+        .ok()?
+        .into_iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::form_field;
+
+    #[test]
+    fn the_token_is_found_among_other_fields() {
+        assert_eq!(
+            form_field(b"a=1&csrf_token=abc%2B&b=2", "csrf_token").as_deref(),
+            Some("abc+")
+        );
+        assert_eq!(form_field(b"a=1", "csrf_token"), None);
+    }
+}

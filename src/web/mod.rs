@@ -1,0 +1,118 @@
+//! HTTP: one module per area, one handler (or GET/POST pair) per file.
+
+pub mod access;
+pub mod admin;
+pub mod auth;
+pub mod csrf;
+pub mod health;
+pub mod home;
+pub mod metrics;
+pub mod observe;
+pub mod page;
+pub mod session_store;
+pub mod static_files;
+
+use std::sync::Arc;
+
+use actix_web::middleware::{DefaultHeaders, from_fn};
+use actix_web::{Resource, web};
+
+use crate::config::Settings;
+use crate::db::Pool;
+use access::Access;
+
+/// Shared state of the running application.
+pub struct AppState {
+    /// The application role's pool.
+    pub pool: Pool,
+    /// The settings the server was built with.
+    pub settings: Arc<Settings>,
+    /// Request counters.
+    pub metrics: metrics::Metrics,
+}
+
+/// Registers a route that anybody may reach (sign-in, health, static files).
+fn public(cfg: &mut web::ServiceConfig, path: &str, build: impl FnOnce(Resource) -> Resource) {
+    cfg.service(build(web::resource(path)));
+}
+
+/// Registers a route behind the permission guard.
+fn guarded(
+    cfg: &mut web::ServiceConfig,
+    path: &str,
+    access: Access,
+    build: impl FnOnce(Resource) -> Resource,
+) {
+    cfg.service(
+        build(web::resource(path))
+            .wrap(from_fn(move |req, next| access::require(access, req, next))),
+    );
+}
+
+/// Every route of the application.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    use admin::{audit_list, branch_edit, branch_list, branch_new, user_edit, user_list, user_new};
+    use auth::{branch_switch, login, logout, password};
+
+    public(cfg, "/login", |r| r.get(login::form).post(login::submit));
+    public(cfg, "/healthz", |r| r.get(health::check));
+    public(cfg, "/metrics", |r| r.get(metrics::show));
+    public(cfg, "/static/{file}", |r| r.get(static_files::serve));
+
+    guarded(cfg, "/", Access::SIGNED_IN, |r| r.get(home::show));
+    guarded(cfg, "/logout", Access::SIGNED_IN.across_branches(), |r| r.post(logout::submit));
+    guarded(cfg, "/account/password", Access::SIGNED_IN.across_branches(), |r| {
+        r.get(password::form).post(password::submit)
+    });
+    guarded(cfg, "/branch", Access::SIGNED_IN.across_branches(), |r| r.post(branch_switch::submit));
+
+    guarded(cfg, "/admin/branches", Access::ADMIN, |r| r.get(branch_list::show));
+    guarded(cfg, "/admin/branches/new", Access::ADMIN, |r| {
+        r.get(branch_new::form).post(branch_new::submit)
+    });
+    guarded(cfg, "/admin/branches/{id}", Access::ADMIN, |r| {
+        r.get(branch_edit::form).post(branch_edit::submit)
+    });
+    guarded(cfg, "/admin/users", Access::ADMIN, |r| r.get(user_list::show));
+    guarded(cfg, "/admin/users/new", Access::ADMIN, |r| r.get(user_new::form).post(user_new::submit));
+    guarded(cfg, "/admin/users/{id}", Access::ADMIN, |r| {
+        r.get(user_edit::form).post(user_edit::submit)
+    });
+    guarded(cfg, "/admin/users/{id}/status", Access::ADMIN, |r| {
+        r.get(user_edit::confirm_status).post(user_edit::set_status)
+    });
+    guarded(cfg, "/admin/users/{id}/password", Access::ADMIN, |r| {
+        r.get(user_edit::reset_form).post(user_edit::reset_submit)
+    });
+    guarded(cfg, "/admin/audit", Access::ADMIN, |r| r.get(audit_list::show));
+}
+
+/// Security headers on every response, error pages included. The policy allows no inline
+/// script and no framing.
+pub fn security_headers() -> DefaultHeaders {
+    DefaultHeaders::new()
+        .add((
+            "Content-Security-Policy",
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+             form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
+        ))
+        .add(("X-Content-Type-Options", "nosniff"))
+        .add(("Referrer-Policy", "same-origin"))
+        .add(("X-Frame-Options", "DENY"))
+        .add(("Cache-Control", "no-store"))
+}
+
+/// `303 See Other` to `location`: the answer to every successful form post.
+pub fn see_other(location: &str) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::SeeOther().insert_header(("Location", location.to_string())).finish()
+}
+
+/// A rendered page with `status` (forms shown again with messages use 422).
+pub fn html(
+    status: actix_web::http::StatusCode,
+    page: &impl askama::Template,
+) -> Result<actix_web::HttpResponse, crate::error::AppError> {
+    Ok(actix_web::HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(page.render()?))
+}

@@ -1,0 +1,155 @@
+//! The context every page template gets: who is signed in, the active branch, flash messages
+//! and the CSRF token for its forms.
+
+use std::future::{Ready, ready};
+
+use actix_session::{Session, SessionExt};
+use actix_web::{FromRequest, HttpMessage, HttpRequest};
+use serde::{Deserialize, Serialize};
+
+use crate::domain::role::Role;
+use crate::web::access::{BranchRef, Staff};
+use crate::web::csrf;
+
+/// The session key holding pending flash messages.
+const SESSION_FLASH: &str = "flash";
+
+/// A one-time message shown on the next page.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Flash {
+    /// `success`, `info` or `error` (the CSS class).
+    pub kind: String,
+    /// The text.
+    pub text: String,
+}
+
+impl Flash {
+    /// Something worked.
+    pub fn success(text: impl Into<String>) -> Self {
+        Self { kind: "success".into(), text: text.into() }
+    }
+    /// Something to know.
+    pub fn info(text: impl Into<String>) -> Self {
+        Self { kind: "info".into(), text: text.into() }
+    }
+    /// Something went wrong.
+    pub fn error(text: impl Into<String>) -> Self {
+        Self { kind: "error".into(), text: text.into() }
+    }
+}
+
+/// Queues a flash message for the next rendered page.
+pub fn push_flash(session: &Session, flash: Flash) {
+    let mut all: Vec<Flash> = session.get(SESSION_FLASH).ok().flatten().unwrap_or_default();
+    all.push(flash);
+    if let Err(e) = session.insert(SESSION_FLASH, all) {
+        tracing::warn!(error = %e, "could not store a flash message");
+    }
+}
+
+fn take_flash(session: &Session) -> Vec<Flash> {
+    let all: Vec<Flash> = session.get(SESSION_FLASH).ok().flatten().unwrap_or_default();
+    if !all.is_empty() {
+        session.remove(SESSION_FLASH);
+    }
+    all
+}
+
+/// The shared page context.
+#[derive(Debug, Clone, Default)]
+pub struct PageCtx {
+    /// The signed-in user, if any.
+    pub user: Option<Staff>,
+    /// Messages from the previous request.
+    pub flash: Vec<Flash>,
+    /// The token every form posts back as `csrf_token`.
+    pub csrf_token: String,
+    /// The request path, to mark the current navigation entry.
+    pub path: String,
+}
+
+impl PageCtx {
+    /// Builds the context for this request.
+    pub fn for_request(req: &HttpRequest) -> Self {
+        let session = req.get_session();
+        Self {
+            user: req.extensions().get::<Staff>().cloned(),
+            flash: take_flash(&session),
+            csrf_token: csrf::token(&session),
+            path: req.path().to_string(),
+        }
+    }
+
+    /// A context with no user and no forms (error pages).
+    pub fn bare(path: &str) -> Self {
+        Self { path: path.to_string(), ..Self::default() }
+    }
+
+    /// Whether the signed-in user has one of `roles`.
+    pub fn has_role(&self, roles: &[Role]) -> bool {
+        self.user.as_ref().is_some_and(|u| roles.contains(&u.role))
+    }
+
+    /// Whether the signed-in user is an admin.
+    pub fn is_admin(&self) -> bool {
+        self.has_role(&[Role::Admin])
+    }
+
+    /// Whether the user may switch between branches (and there is more than one).
+    pub fn can_switch_branch(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| u.role.spans_branches() && u.branches.len() > 1)
+    }
+
+    /// The branches the user may switch to.
+    pub fn branches(&self) -> &[BranchRef] {
+        self.user.as_ref().map(|u| u.branches.as_slice()).unwrap_or(&[])
+    }
+
+    /// Whether `prefix` is the current section (for the navigation).
+    pub fn in_section(&self, prefix: &str) -> bool {
+        if prefix == "/" { self.path == "/" } else { self.path.starts_with(prefix) }
+    }
+}
+
+impl FromRequest for PageCtx {
+    type Error = actix_web::Error;
+    type Future = Ready<Result<Self, actix_web::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        ready(Ok(Self::for_request(req)))
+    }
+}
+
+/// Pagination state shared by every list page.
+#[derive(Debug, Clone)]
+pub struct Pager {
+    /// 1-based page number.
+    pub page: i64,
+    /// Rows per page.
+    pub per_page: i64,
+    /// Rows in all pages.
+    pub total: i64,
+}
+
+impl Pager {
+    /// Page `page` (clamped to at least 1) of `per_page` rows.
+    pub fn new(page: Option<i64>, per_page: i64) -> Self {
+        Self { page: page.unwrap_or(1).clamp(1, 100_000), per_page, total: 0 }
+    }
+    /// Rows to skip.
+    pub fn offset(&self) -> i64 {
+        (self.page - 1) * self.per_page
+    }
+    /// Number of pages (at least 1).
+    pub fn pages(&self) -> i64 {
+        ((self.total + self.per_page - 1) / self.per_page).max(1)
+    }
+    /// Whether there is a previous page.
+    pub fn has_prev(&self) -> bool {
+        self.page > 1
+    }
+    /// Whether there is a next page.
+    pub fn has_next(&self) -> bool {
+        self.page < self.pages()
+    }
+}

@@ -1,0 +1,133 @@
+//! Sessions kept in PostgreSQL through actix-session's `SessionStore`, so logging out or
+//! disabling a user ends their sessions at once and several instances share them. The cookie
+//! holds a random key; the table holds only its SHA-256.
+
+use std::collections::HashMap;
+
+use actix_session::storage::{LoadError, SaveError, SessionKey, SessionStore, UpdateError};
+use actix_web::cookie::time::Duration as CookieDuration;
+use actix_web::web;
+use chrono::{Duration, Utc};
+use diesel::Connection;
+use rand::Rng;
+use rand::distr::Alphanumeric;
+use sha2::{Digest, Sha256};
+
+use crate::db::Pool;
+use crate::repo::{RepoError, sessions};
+use crate::web::access::SESSION_USER;
+
+type State = HashMap<String, String>;
+
+/// The PostgreSQL session store.
+#[derive(Clone)]
+pub struct PgSessionStore {
+    pool: Pool,
+    absolute_ttl: Duration,
+}
+
+impl PgSessionStore {
+    /// A store on `pool`; sessions end `absolute_ttl` after sign-in whatever the activity.
+    pub fn new(pool: Pool, absolute_ttl: Duration) -> Self {
+        Self { pool, absolute_ttl }
+    }
+
+    async fn run<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut diesel::PgConnection) -> Result<T, RepoError> + Send + 'static,
+    ) -> anyhow::Result<T> {
+        let pool = self.pool.clone();
+        let out = web::block(move || {
+            let mut conn = pool.get().map_err(|e| RepoError::Unavailable(e.to_string()))?;
+            let conn: &mut diesel::PgConnection = &mut conn;
+            conn.transaction(f)
+        })
+        .await
+        .map_err(|e| anyhow::anyhow!("session store task: {e}"))?;
+        Ok(out?)
+    }
+}
+
+/// The stored form of a cookie's key.
+pub fn hash_key(key: &str) -> String {
+    hex::encode(Sha256::digest(key.as_bytes()))
+}
+
+fn user_of(state: &State) -> Option<i64> {
+    state.get(SESSION_USER).and_then(|v| v.parse().ok())
+}
+
+fn to_json(state: &State) -> serde_json::Value {
+    serde_json::Value::Object(
+        state.iter().map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone()))).collect(),
+    )
+}
+
+fn from_json(value: serde_json::Value) -> anyhow::Result<State> {
+    match value {
+        serde_json::Value::Object(map) => Ok(map
+            .into_iter()
+            .filter_map(|(k, v)| match v {
+                serde_json::Value::String(s) => Some((k, s)),
+                _ => None,
+            })
+            .collect()),
+        _ => Err(anyhow::anyhow!("session state is not an object")),
+    }
+}
+
+fn ttl(d: &CookieDuration) -> Duration {
+    Duration::seconds(d.whole_seconds())
+}
+
+impl SessionStore for PgSessionStore {
+    async fn load(&self, session_key: &SessionKey) -> Result<Option<State>, LoadError> {
+        let hash = hash_key(session_key.as_ref());
+        let found = self
+            .run(move |conn| sessions::load(conn, &hash, Utc::now()))
+            .await
+            .map_err(LoadError::Other)?;
+        found.map(from_json).transpose().map_err(LoadError::Deserialization)
+    }
+
+    async fn save(&self, state: State, ttl_: &CookieDuration) -> Result<SessionKey, SaveError> {
+        let key: String = rand::rng().sample_iter(&Alphanumeric).take(64).map(char::from).collect();
+        let hash = hash_key(&key);
+        let (idle, absolute) = (ttl(ttl_), self.absolute_ttl);
+        let user = user_of(&state);
+        let json = to_json(&state);
+        self.run(move |conn| sessions::insert(conn, &hash, &json, user, idle, absolute, Utc::now()))
+            .await
+            .map_err(SaveError::Other)?;
+        SessionKey::try_from(key).map_err(|e| SaveError::Other(e.into()))
+    }
+
+    async fn update(
+        &self,
+        session_key: SessionKey,
+        state: State,
+        ttl_: &CookieDuration,
+    ) -> Result<SessionKey, UpdateError> {
+        let hash = hash_key(session_key.as_ref());
+        let idle = ttl(ttl_);
+        let user = user_of(&state);
+        let json = to_json(&state);
+        // When the row is gone (logged out or ended by an admin meanwhile) it stays gone: the
+        // stale cookie then finds nothing on its next request.
+        self.run(move |conn| sessions::update(conn, &hash, &json, user, idle, Utc::now()))
+            .await
+            .map_err(UpdateError::Other)?;
+        Ok(session_key)
+    }
+
+    async fn update_ttl(&self, session_key: &SessionKey, ttl_: &CookieDuration) -> anyhow::Result<()> {
+        let hash = hash_key(session_key.as_ref());
+        let idle = ttl(ttl_);
+        self.run(move |conn| sessions::touch(conn, &hash, idle, Utc::now())).await
+    }
+
+    async fn delete(&self, session_key: &SessionKey) -> anyhow::Result<()> {
+        let hash = hash_key(session_key.as_ref());
+        self.run(move |conn| sessions::delete(conn, &hash)).await
+    }
+}
