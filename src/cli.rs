@@ -159,6 +159,10 @@ fn with_database(global: &GlobalArgs, f: impl FnOnce(&Database) -> Result<()>) -
 
 async fn serve(global: &GlobalArgs, args: ServeArgs) -> Result<()> {
     let started = std::time::Instant::now();
+    let _lock = match &global.database_url {
+        None => Some(lock_data_dir(&global.data_dir)?),
+        Some(_) => None,
+    };
     let global = global.clone();
     let mut db = tokio::task::spawn_blocking(move || {
         let mut db = Database::open(&global)?;
@@ -192,6 +196,29 @@ async fn serve(global: &GlobalArgs, args: ServeArgs) -> Result<()> {
     tracing::info!("server stopped; stopping the database");
     tokio::task::spawn_blocking(move || db.stop()).await??;
     served.context("serving")
+}
+
+/// One `serve` per data directory: it owns the embedded cluster and stops it on exit, so a
+/// second one must not start (and must not stop the first one's database).
+fn lock_data_dir(data_dir: &Path) -> Result<std::fs::File> {
+    use std::os::fd::AsRawFd;
+    std::fs::create_dir_all(data_dir)?;
+    let path = data_dir.join("workbay.lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("opening {}", path.display()))?;
+    // SAFETY: flock on a descriptor we own; the lock lives as long as the returned file.
+    let locked = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0;
+    if !locked {
+        bail!(
+            "another `workbay serve` is already using {}; stop it first or choose another --data-dir",
+            data_dir.display()
+        );
+    }
+    Ok(file)
 }
 
 fn create_admin(db: &Database, username: &str) -> Result<()> {

@@ -24,7 +24,7 @@ CREATE TABLE login_attempts (
 );
 CREATE INDEX login_attempts_username_idx ON login_attempts (username, at DESC);
 CREATE INDEX login_attempts_client_idx ON login_attempts (client_addr, at DESC);
-GRANT SELECT, INSERT, DELETE ON login_attempts TO workbay_app;
+GRANT SELECT, INSERT, DELETE, UPDATE ON login_attempts TO workbay_app;
 GRANT USAGE ON SEQUENCE login_attempts_id_seq TO workbay_app;
 
 CREATE TABLE audit_log (

@@ -12,6 +12,12 @@ use super::roles::{self, OWNER_ROLE};
 /// Every migration in `migrations/`, compiled into the binary.
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
 
+/// How many migrations the binary carries.
+pub fn migration_count() -> usize {
+    use diesel::migration::MigrationSource;
+    MigrationSource::<diesel::pg::Pg>::migrations(&MIGRATIONS).map_or(0, |m| m.len())
+}
+
 /// An arbitrary constant naming Workbay's migration lock.
 const MIGRATION_LOCK: i64 = 0x5752_4B42_4159; // "WRKBAY"
 

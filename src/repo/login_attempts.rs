@@ -5,22 +5,54 @@ use diesel::dsl::{count_star, max};
 use diesel::prelude::*;
 
 use super::RepoError;
-use crate::domain::throttle::{Failures, Key, WINDOW};
+use crate::domain::throttle::{self, Failures, Key, WINDOW};
 use crate::schema::login_attempts;
 
-/// Records one attempt.
-pub fn record(
+/// Starts an attempt: under per-account and per-address locks, either says how long the caller
+/// must wait, or records the attempt as a failure (turned into a success by [`mark_succeeded`]
+/// once the password checks out). Counting before the password is checked means parallel guesses
+/// see each other, so a burst cannot get past the limit.
+pub fn begin(
     conn: &mut PgConnection,
     username: &str,
     client_addr: &str,
-    succeeded: bool,
-) -> Result<(), RepoError> {
-    diesel::insert_into(login_attempts::table)
-        .values((
-            login_attempts::username.eq(username),
-            login_attempts::client_addr.eq(client_addr),
-            login_attempts::succeeded.eq(succeeded),
-        ))
+    now: DateTime<Utc>,
+) -> Result<Result<i64, u64>, RepoError> {
+    conn.transaction(|conn| {
+        for key in [format!("login-account:{username}"), format!("login-addr:{client_addr}")] {
+            diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext($1))")
+                .bind::<diesel::sql_types::Text, _>(key)
+                .execute(conn)?;
+        }
+        let by_account = recent_failures(conn, Key::Account, username, now)?;
+        let by_addr = recent_failures(conn, Key::ClientAddress, client_addr, now)?;
+        let wait = [
+            throttle::wait_needed(Key::Account, by_account, now),
+            throttle::wait_needed(Key::ClientAddress, by_addr, now),
+        ]
+        .into_iter()
+        .flatten()
+        .max();
+        if let Some(wait) = wait {
+            return Ok(Err(wait));
+        }
+        let id = diesel::insert_into(login_attempts::table)
+            .values((
+                login_attempts::username.eq(username),
+                login_attempts::client_addr.eq(client_addr),
+                login_attempts::succeeded.eq(false),
+                login_attempts::at.eq(now),
+            ))
+            .returning(login_attempts::id)
+            .get_result(conn)?;
+        Ok(Ok(id))
+    })
+}
+
+/// The password was right: the attempt no longer counts as a failure.
+pub fn mark_succeeded(conn: &mut PgConnection, id: i64) -> Result<(), RepoError> {
+    diesel::update(login_attempts::table.find(id))
+        .set((login_attempts::succeeded.eq(true), login_attempts::at.eq(diesel::dsl::now)))
         .execute(conn)?;
     Ok(())
 }

@@ -43,14 +43,17 @@ pub async fn observe(
     let started = Instant::now();
     let request_id = uuid::Uuid::new_v4().simple().to_string()[..12].to_string();
     req.extensions_mut().insert(RequestId(request_id.clone()));
-    let http_req = req.request().clone();
     let method = req.method().to_string();
     let path = req.path().to_string();
     let state = req.app_data::<web::Data<AppState>>().cloned();
 
     let mut res = match next.call(req).await {
         Ok(res) => res.map_into_boxed_body(),
-        Err(e) => ServiceResponse::from_err(e, http_req),
+        Err(e) => {
+            // Only a failing session store gets here (our own layers answer with responses).
+            tracing::error!(request_id = %request_id, error = %e, method = %method, path = %path, "request failed before a response");
+            return Err(e);
+        }
     };
     let status = res.status();
     if status.is_client_error() || status.is_server_error() {

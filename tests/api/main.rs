@@ -1,2 +1,14 @@
-#[test]
-fn placeholder() {}
+//! Integration tests through HTTP against a real PostgreSQL: one database per test.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod admin;
+mod audit;
+mod auth;
+mod csrf;
+mod embedded;
+mod headers;
+mod ops;
+mod permissions;
+mod throttling;

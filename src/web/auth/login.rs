@@ -10,7 +10,6 @@ use serde::Deserialize;
 use crate::db::{Actor, db};
 use crate::demo;
 use crate::domain::staff::normalise_username;
-use crate::domain::throttle::{self, Key};
 use crate::error::AppError;
 use crate::models::audit::NewAuditEntry;
 use crate::passwords;
@@ -76,9 +75,7 @@ pub async fn submit(
     let name = normalise_username(&username);
     let addr = client_addr(&req).unwrap_or_else(|| "unknown".into());
 
-    if let Some(wait) = throttled(&state, &name, &addr).await? {
-        return Err(AppError::TooManyRequests { retry_after: wait });
-    }
+    let attempt = begin_attempt(&state, &name, &addr).await?;
 
     let lookup = name.clone();
     let user = db(&state.pool, &Actor::anonymous(), move |conn| staff::find_by_username(conn, &lookup))
@@ -88,9 +85,8 @@ pub async fn submit(
     match user {
         Some(user) if password_ok && user.active => {
             let (id, a) = (user.id, addr.clone());
-            let uname = name.clone();
             db(&state.pool, &Actor::anonymous(), move |conn| {
-                login_attempts::record(conn, &uname, &a, true)?;
+                login_attempts::mark_succeeded(conn, attempt)?;
                 audit::record(
                     conn,
                     NewAuditEntry::new("login", "staff_user", Some(id.to_string())).by(Some(id), Some(&a)),
@@ -124,7 +120,6 @@ pub async fn submit(
             let target = user.as_ref().map(|u| u.id.to_string());
             let (uname, a) = (name.clone(), addr.clone());
             db(&state.pool, &Actor::anonymous(), move |conn| {
-                login_attempts::record(conn, &uname, &a, false)?;
                 audit::record(
                     conn,
                     NewAuditEntry::new("login.failed", "staff_user", target)
@@ -139,21 +134,13 @@ pub async fn submit(
     }
 }
 
-/// Seconds to wait before another attempt for this account or address, if any; audited.
-async fn throttled(state: &AppState, name: &str, addr: &str) -> Result<Option<u64>, AppError> {
+/// Records the attempt (as a failure until the password checks out), or refuses with 429 and
+/// an audit row when this account or address must wait.
+async fn begin_attempt(state: &AppState, name: &str, addr: &str) -> Result<i64, AppError> {
     let (name, addr) = (name.to_string(), addr.to_string());
-    db(&state.pool, &Actor::anonymous(), move |conn| {
-        let now = Utc::now();
-        let by_account = login_attempts::recent_failures(conn, Key::Account, &name, now)?;
-        let by_addr = login_attempts::recent_failures(conn, Key::ClientAddress, &addr, now)?;
-        let wait = [
-            throttle::wait_needed(Key::Account, by_account, now),
-            throttle::wait_needed(Key::ClientAddress, by_addr, now),
-        ]
-        .into_iter()
-        .flatten()
-        .max();
-        if let Some(wait) = wait {
+    let started = db(&state.pool, &Actor::anonymous(), move |conn| {
+        let started = login_attempts::begin(conn, &name, &addr, Utc::now())?;
+        if let Err(wait) = started {
             audit::record(
                 conn,
                 NewAuditEntry::new("login.throttled", "staff_user", None)
@@ -161,9 +148,10 @@ async fn throttled(state: &AppState, name: &str, addr: &str) -> Result<Option<u6
                     .change(None, Some(serde_json::json!({ "username": name, "retry_after": wait }))),
             )?;
         }
-        Ok(wait)
+        Ok(started)
     })
-    .await
+    .await?;
+    started.map_err(|retry_after| AppError::TooManyRequests { retry_after })
 }
 
 async fn render(

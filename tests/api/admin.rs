@@ -1,0 +1,199 @@
+use workbay::domain::role::Role;
+
+use crate::common::http::location;
+use crate::common::spawn_app;
+
+fn branch_form<'a>(name: &'a str, prefix: &'a str, tax: &'a str) -> Vec<(&'a str, &'a str)> {
+    let mut f = vec![
+        ("name", name),
+        ("timezone", "Africa/Nairobi"),
+        ("invoice_prefix", prefix),
+        ("tax_rate", tax),
+        ("tax_rounding", "per_line"),
+        ("active", "on"),
+    ];
+    for day in ["mon", "tue", "wed", "thu", "fri", "sat"] {
+        f.push(match day {
+            "mon" => ("mon_open", "08:00"),
+            "tue" => ("tue_open", "08:00"),
+            "wed" => ("wed_open", "08:00"),
+            "thu" => ("thu_open", "08:00"),
+            "fri" => ("fri_open", "08:00"),
+            _ => ("sat_open", "09:00"),
+        });
+        f.push(match day {
+            "mon" => ("mon_close", "18:00"),
+            "tue" => ("tue_close", "18:00"),
+            "wed" => ("wed_close", "18:00"),
+            "thu" => ("thu_close", "18:00"),
+            "fri" => ("fri_close", "18:00"),
+            _ => ("sat_close", "13:00"),
+        });
+    }
+    f.push(("sun_closed", "on"));
+    f
+}
+
+#[tokio::test]
+async fn an_admin_creates_a_branch_and_sees_it_in_the_list() {
+    let app = spawn_app().await;
+    app.login_as(Role::Admin).await;
+    let res = app.post_form("/admin/branches/new", &branch_form("Kisumu", "ks-", "16")).await;
+    assert_eq!(res.status().as_u16(), 303);
+    assert_eq!(location(&res), "/admin/branches");
+    let list = app.get_html("/admin/branches").await;
+    assert!(list.contains("Branch Kisumu created."));
+    assert!(list.contains("<code>KS-</code>"), "prefix upper-cased");
+    assert!(list.contains("16.00"));
+}
+
+#[tokio::test]
+async fn a_bad_branch_form_comes_back_with_messages_and_what_was_typed() {
+    let app = spawn_app().await;
+    app.login_as(Role::Admin).await;
+    let mut form = branch_form("Kisumu Central", "KS-", "150");
+    form.retain(|(k, _)| *k != "timezone" && *k != "mon_close");
+    form.push(("timezone", "Mars/Olympus"));
+    form.push(("mon_close", "07:00"));
+    let res = app.post_form("/admin/branches/new", &form).await;
+    assert_eq!(res.status().as_u16(), 422);
+    let body = res.text().await.unwrap();
+    assert!(body.contains("Enter a percentage from 0 to 100"));
+    assert!(body.contains("Choose a timezone"));
+    assert!(body.contains("Monday must close after it opens."));
+    assert!(body.contains("value=\"Kisumu Central\""), "name kept");
+    assert!(body.contains("value=\"Mars/Olympus\""), "bad value kept for correction");
+    assert!(body.contains("value=\"150\""));
+    assert_eq!(app.count("SELECT count(*) FROM branches WHERE name = 'Kisumu Central'").await, 0);
+}
+
+#[tokio::test]
+async fn parallel_branches_with_one_prefix_make_one_branch_and_friendly_messages() {
+    let app = spawn_app().await;
+    app.login_as(Role::Admin).await;
+    let token = app.csrf_token_with(&app.client, "/").await;
+    let mut tasks = Vec::new();
+    for i in 0..6 {
+        let client = app.client.clone();
+        let url = format!("{}/admin/branches/new", app.address);
+        let name = format!("Race {i}");
+        let token = token.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut form: Vec<(String, String)> = branch_form(&name, "RACE", "0")
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+            form.push(("csrf_token".into(), token));
+            let res = client.post(url).form(&form).send().await.unwrap();
+            (res.status().as_u16(), res.text().await.unwrap())
+        }));
+    }
+    let mut created = 0;
+    for t in tasks {
+        let (status, body) = t.await.unwrap();
+        match status {
+            303 => created += 1,
+            422 => assert!(body.contains("Another branch already uses this prefix."), "{body}"),
+            other => panic!("unexpected {other}: {body}"),
+        }
+    }
+    assert_eq!(created, 1);
+    assert_eq!(app.count("SELECT count(*) FROM branches WHERE invoice_prefix = 'RACE'").await, 1);
+    assert_eq!(app.count("SELECT count(*) FROM audit_log WHERE action = 'branch.create' AND after->>'invoice_prefix' = 'RACE'").await, 1);
+}
+
+#[tokio::test]
+async fn editing_a_branch_records_before_and_after() {
+    let app = spawn_app().await;
+    app.login_as(Role::Admin).await;
+    let id = app.branch_id;
+    let res = app.post_form(&format!("/admin/branches/{id}"), &branch_form("Renamed", "INV-", "8")).await;
+    assert_eq!(res.status().as_u16(), 303);
+    assert_eq!(
+        app.count(&format!(
+            "SELECT count(*) FROM audit_log WHERE action = 'branch.update' AND entity_id = '{id}' AND before->>'name' = 'Main branch' AND after->>'name' = 'Renamed'"
+        ))
+        .await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn an_admin_creates_an_account_who_must_then_choose_a_password() {
+    let app = spawn_app().await;
+    app.login_as(Role::Admin).await;
+    let branch = app.branch_id.to_string();
+    let res = app
+        .post_form(
+            "/admin/users/new",
+            &[("full_name", "Chen Wei"), ("username", "Chen"), ("role", "warehouse"), ("home_branch_id", &branch), ("password", "first-password-1"), ("active", "on")],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 303);
+    let list = app.get_html("/admin/users?q=chen").await;
+    assert!(list.contains("Chen Wei") && list.contains("<code>chen</code>"));
+    let c = app.new_client();
+    assert_eq!(app.login_with(&c, "chen", "first-password-1").await.status().as_u16(), 303);
+    assert_eq!(location(&app.get_with(&c, "/").await), "/account/password");
+}
+
+#[tokio::test]
+async fn a_taken_username_is_reported_beside_the_field_with_the_form_kept() {
+    let app = spawn_app().await;
+    app.login_as(Role::Admin).await;
+    app.create_user("chen", "Chen Wei", Role::Warehouse).await;
+    let branch = app.branch_id.to_string();
+    let res = app
+        .post_form(
+            "/admin/users/new",
+            &[("full_name", "Chen Other"), ("username", "chen"), ("role", "finance"), ("home_branch_id", &branch), ("password", "first-password-1")],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 422);
+    let body = res.text().await.unwrap();
+    assert!(body.contains("This username is taken."));
+    assert!(body.contains("value=\"Chen Other\""));
+    assert!(body.contains("value=\"finance\" selected"));
+}
+
+#[tokio::test]
+async fn an_admin_cannot_disable_themselves() {
+    let app = spawn_app().await;
+    let admin = app.login_as(Role::Admin).await;
+    let res = app.post_form(&format!("/admin/users/{}/status", admin.id), &[("active", "false")]).await;
+    assert_eq!(res.status().as_u16(), 303);
+    assert!(app.get_html(&format!("/admin/users/{}", admin.id)).await.contains("You cannot disable your own account."));
+    assert_eq!(app.get("/").await.status().as_u16(), 200);
+}
+
+#[tokio::test]
+async fn disabling_asks_for_confirmation_first() {
+    let app = spawn_app().await;
+    app.login_as(Role::Admin).await;
+    let tech = app.create_user("brian", "Brian Otieno", Role::Technician).await;
+    let page = app.get_html(&format!("/admin/users/{}/status", tech.id)).await;
+    assert!(page.contains("Disable Brian Otieno?"));
+    assert_eq!(app.count(&format!("SELECT count(*) FROM staff_users WHERE id = {} AND active", tech.id)).await, 1, "viewing the question changes nothing");
+}
+
+#[tokio::test]
+async fn the_staff_list_searches_and_pages() {
+    let app = spawn_app().await;
+    app.login_as(Role::Admin).await;
+    app.with_db(|conn| {
+        use diesel::RunQueryDsl;
+        diesel::sql_query(
+            "INSERT INTO staff_users (username, full_name, role, home_branch_id, password_hash)
+             SELECT 'tech' || g, 'Technician ' || lpad(g::text, 2, '0'), 'technician', (SELECT min(id) FROM branches), 'x'
+             FROM generate_series(1, 30) g",
+        )
+        .execute(conn)
+        .unwrap();
+    })
+    .await;
+    let first = app.get_html("/admin/users?q=technician").await;
+    assert!(first.contains("Page 1 of 2 · 30 in all"), "the admin's own 'Test Administrator' is not a technician name");
+    assert!(first.contains("Technician 01") && !first.contains("Technician 30"));
+    let second = app.get_html("/admin/users?q=technician&page=2").await;
+    assert!(second.contains("Technician 30"));
+}

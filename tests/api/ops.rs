@@ -1,0 +1,95 @@
+use workbay::domain::role::Role;
+
+use crate::common::{spawn_app, spawn_app_with};
+
+#[tokio::test]
+async fn healthz_answers_ok_when_the_database_does() {
+    let app = spawn_app().await;
+    let res = app.get("/healthz").await;
+    assert_eq!(res.status().as_u16(), 200);
+    assert_eq!(res.text().await.unwrap(), "ok");
+}
+
+#[tokio::test]
+async fn metrics_count_requests_by_route_and_status_and_show_the_pool() {
+    let app = spawn_app().await;
+    app.get("/login").await;
+    app.get("/no/such/page").await;
+    let body = app.get("/metrics").await.text().await.unwrap();
+    assert!(body.contains("workbay_http_requests_total{route=\"/login\",method=\"GET\",status=\"200\"} 1"), "{body}");
+    assert!(body.contains("status=\"404\""));
+    assert!(body.contains("workbay_http_request_duration_seconds_bucket{route=\"/login\",le=\"+Inf\"} 1"));
+    assert!(body.contains("workbay_db_pool_max_size 4"));
+}
+
+#[tokio::test]
+async fn metrics_are_for_admins_when_localhost_is_not_trusted() {
+    let app = spawn_app_with(|s| s.metrics_from_localhost = false).await;
+    assert_eq!(app.get("/metrics").await.status().as_u16(), 403);
+    let tech = app.new_client();
+    let t = app.create_user("tech", "Tech", Role::Technician).await;
+    app.login_with(&tech, &t.username, &t.password).await;
+    assert_eq!(app.get_with(&tech, "/metrics").await.status().as_u16(), 403);
+    app.login_as(Role::Admin).await;
+    assert_eq!(app.get("/metrics").await.status().as_u16(), 200);
+}
+
+#[tokio::test]
+async fn the_pool_connects_as_the_application_role_which_owns_nothing_and_cannot_bypass_rls() {
+    let app = spawn_app().await;
+    let facts = app
+        .with_db(|conn| {
+            use diesel::RunQueryDsl;
+            #[derive(diesel::QueryableByName)]
+            struct Facts {
+                #[diesel(sql_type = diesel::sql_types::Bool)]
+                bypass: bool,
+                #[diesel(sql_type = diesel::sql_types::Bool)]
+                superuser: bool,
+                #[diesel(sql_type = diesel::sql_types::BigInt)]
+                owned: i64,
+                #[diesel(sql_type = diesel::sql_types::BigInt)]
+                app_connections: i64,
+            }
+            diesel::sql_query(
+                "SELECT r.rolbypassrls AS bypass, r.rolsuper AS superuser,
+                        (SELECT count(*) FROM pg_tables WHERE tableowner = 'workbay_app') AS owned,
+                        (SELECT count(*) FROM pg_stat_activity WHERE usename = 'workbay_app' AND datname = current_database()) AS app_connections
+                 FROM pg_roles r WHERE r.rolname = 'workbay_app'",
+            )
+            .get_result::<Facts>(conn)
+            .unwrap()
+        })
+        .await;
+    assert!(!facts.bypass && !facts.superuser);
+    assert_eq!(facts.owned, 0);
+    assert!(facts.app_connections >= 1, "the pool is connected as workbay_app");
+    assert_eq!(app.count("SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tableowner <> 'workbay_owner'").await, 0);
+}
+
+#[tokio::test]
+async fn every_transaction_knows_the_acting_user() {
+    // The db() helper writes workbay.user_id and workbay.branch_ids into each transaction.
+    let app = spawn_app().await;
+    let user = app.create_user("amina", "Amina", Role::Receptionist).await;
+    let pool = workbay::db::build_pool(&app.db.app_url, 1).unwrap();
+    let actor = workbay::db::Actor { user_id: Some(user.id), branch_ids: vec![app.branch_id, 99] };
+    let seen = workbay::db::db(&pool, &actor, |conn| {
+        use diesel::RunQueryDsl;
+        #[derive(diesel::QueryableByName)]
+        struct S {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            u: String,
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            b: String,
+        }
+        Ok(diesel::sql_query(
+            "SELECT current_setting('workbay.user_id') AS u, current_setting('workbay.branch_ids') AS b",
+        )
+        .get_result::<S>(conn)?)
+    })
+    .await
+    .unwrap();
+    assert_eq!(seen.u, user.id.to_string());
+    assert_eq!(seen.b, format!("{},99", app.branch_id));
+}

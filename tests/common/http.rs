@@ -1,0 +1,209 @@
+//! `TestApp`: the real application on a free port with a cookie-keeping client.
+
+use diesel::{PgConnection, RunQueryDsl};
+use reqwest::redirect::Policy;
+use workbay::config::Settings;
+use workbay::domain::role::Role;
+use workbay::domain::staff::StaffInput;
+use workbay::repo;
+
+use super::cluster::{TestDb, test_db};
+
+/// Every test account's password.
+pub const PASSWORD: &str = "correct horse battery";
+
+/// A running application and a browser-like client (cookies kept, redirects not followed).
+pub struct TestApp {
+    pub address: String,
+    pub port: u16,
+    pub client: reqwest::Client,
+    pub db: TestDb,
+    /// The branch created for the test.
+    pub branch_id: i64,
+}
+
+/// An account created for a test.
+#[derive(Debug, Clone)]
+pub struct TestUser {
+    pub id: i64,
+    pub username: String,
+    pub password: String,
+    pub role: Role,
+}
+
+/// Spawns the app with default test settings.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// Spawns the app after `tweak` adjusted the settings.
+pub async fn spawn_app_with(tweak: impl FnOnce(&mut Settings)) -> TestApp {
+    let db = tokio::task::spawn_blocking(test_db).await.expect("test db task");
+    let mut settings = Settings::new(db.admin_url.clone(), db.app_url.clone());
+    settings.bind = "127.0.0.1:0".into();
+    settings.secure_cookies = false;
+    settings.pool_size = 4;
+    settings.workers = Some(1);
+    tweak(&mut settings);
+    let app = workbay::Application::build(settings).await.expect("building the application");
+    let port = app.port();
+    tokio::spawn(app.run_until_stopped());
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(Policy::none())
+        .build()
+        .expect("client");
+    let admin_url = db.admin_url.clone();
+    let branch_id = tokio::task::spawn_blocking(move || {
+        let mut conn = <PgConnection as diesel::Connection>::establish(&admin_url).unwrap();
+        repo::branches::first_or_create_default(&mut conn).unwrap().id
+    })
+    .await
+    .unwrap();
+    TestApp { address: format!("http://127.0.0.1:{port}"), port, client, db, branch_id }
+}
+
+impl TestApp {
+    /// A fresh client with its own cookie jar (a second browser).
+    pub fn new_client(&self) -> reqwest::Client {
+        reqwest::Client::builder().cookie_store(true).redirect(Policy::none()).build().unwrap()
+    }
+
+    /// `GET path` with this app's client.
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.get_with(&self.client, path).await
+    }
+
+    /// `GET path` with another client.
+    pub async fn get_with(&self, client: &reqwest::Client, path: &str) -> reqwest::Response {
+        client.get(format!("{}{}", self.address, path)).send().await.expect("GET")
+    }
+
+    /// The body of `GET path`, asserting 200.
+    pub async fn get_html(&self, path: &str) -> String {
+        let res = self.get(path).await;
+        assert_eq!(res.status().as_u16(), 200, "GET {path}");
+        res.text().await.unwrap()
+    }
+
+    /// The CSRF token of the client's session (from the page at `path`).
+    pub async fn csrf_token_with(&self, client: &reqwest::Client, path: &str) -> String {
+        let body = self.get_with(client, path).await.text().await.unwrap();
+        extract_csrf(&body).unwrap_or_else(|| panic!("no csrf token on {path}"))
+    }
+
+    /// `POST path` as a form with the session's CSRF token added (taken from `token_page`).
+    pub async fn post_form_with(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let token_page = if self.is_signed_in(client).await { "/" } else { "/login" };
+        let token = self.csrf_token_with(client, token_page).await;
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        all.push(("csrf_token", &token));
+        client
+            .post(format!("{}{}", self.address, path))
+            .form(&all)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    /// `POST path` with this app's client.
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        self.post_form_with(&self.client, path, fields).await
+    }
+
+    async fn is_signed_in(&self, client: &reqwest::Client) -> bool {
+        self.get_with(client, "/").await.status().as_u16() == 200
+    }
+
+    /// Signs in with this app's client.
+    pub async fn login(&self, username: &str, password: &str) -> reqwest::Response {
+        self.login_with(&self.client, username, password).await
+    }
+
+    /// Signs in with `client`.
+    pub async fn login_with(
+        &self,
+        client: &reqwest::Client,
+        username: &str,
+        password: &str,
+    ) -> reqwest::Response {
+        let token = self.csrf_token_with(client, "/login").await;
+        client
+            .post(format!("{}/login", self.address))
+            .form(&[("username", username), ("password", password), ("csrf_token", &token), ("next", "")])
+            .send()
+            .await
+            .expect("POST /login")
+    }
+
+    /// Creates an account directly (as the app role would) in the test's branch.
+    pub async fn create_user(&self, username: &str, full_name: &str, role: Role) -> TestUser {
+        self.create_user_in(username, full_name, role, self.branch_id).await
+    }
+
+    /// Creates an account in `branch_id`.
+    pub async fn create_user_in(&self, username: &str, full_name: &str, role: Role, branch_id: i64) -> TestUser {
+        let url = self.db.app_url.clone();
+        let (username, full_name) = (username.to_string(), full_name.to_string());
+        tokio::task::spawn_blocking(move || {
+            let mut conn = <PgConnection as diesel::Connection>::establish(&url).unwrap();
+            let input = StaffInput { username: username.clone(), full_name, role, home_branch_id: branch_id, active: true };
+            let hash = workbay::passwords::hash_blocking(PASSWORD).unwrap();
+            let user = repo::staff::create(&mut conn, &input, hash, false, &repo::By::default()).unwrap();
+            TestUser { id: user.id, username, password: PASSWORD.into(), role }
+        })
+        .await
+        .unwrap()
+    }
+
+    /// Creates an account with `role` and signs in as it with this app's client.
+    pub async fn login_as(&self, role: Role) -> TestUser {
+        let user = self.create_user(&format!("{}1", role.as_str()), &format!("Test {}", role.label()), role).await;
+        let res = self.login(&user.username, &user.password).await;
+        assert_eq!(res.status().as_u16(), 303, "login as {role} should redirect");
+        user
+    }
+
+    /// Runs `f` on a superuser connection to the test database.
+    pub async fn with_db<T: Send + 'static>(&self, f: impl FnOnce(&mut PgConnection) -> T + Send + 'static) -> T {
+        let url = self.db.admin_url.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = <PgConnection as diesel::Connection>::establish(&url).unwrap();
+            f(&mut conn)
+        })
+        .await
+        .unwrap()
+    }
+
+    /// `SELECT count(*)` of a query, as superuser.
+    pub async fn count(&self, sql: &str) -> i64 {
+        let sql = sql.to_string();
+        self.with_db(move |conn| {
+            #[derive(diesel::QueryableByName)]
+            struct N {
+                #[diesel(sql_type = diesel::sql_types::BigInt)]
+                n: i64,
+            }
+            diesel::sql_query(format!("SELECT ({sql}) AS n")).get_result::<N>(conn).unwrap().n
+        })
+        .await
+    }
+}
+
+/// The value of the first `csrf_token` hidden field in a page.
+pub fn extract_csrf(body: &str) -> Option<String> {
+    let marker = "name=\"csrf_token\" value=\"";
+    let start = body.find(marker)? + marker.len();
+    let end = body[start..].find('"')? + start;
+    Some(body[start..end].to_string())
+}
+
+/// The `Location` header of a redirect.
+pub fn location(res: &reqwest::Response) -> String {
+    res.headers().get("location").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default()
+}
