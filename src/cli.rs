@@ -36,7 +36,12 @@ struct GlobalArgs {
     #[arg(long, global = true, env = "DATABASE_URL", hide_env_values = true)]
     database_url: Option<String>,
     /// The application role's URL (default: DATABASE_URL with the user workbay_app).
-    #[arg(long, global = true, env = "WORKBAY_APP_DATABASE_URL", hide_env_values = true)]
+    #[arg(
+        long,
+        global = true,
+        env = "WORKBAY_APP_DATABASE_URL",
+        hide_env_values = true
+    )]
     app_database_url: Option<String>,
 }
 
@@ -102,8 +107,15 @@ struct Database {
 impl Database {
     fn open(global: &GlobalArgs) -> Result<Self> {
         if let Some(url) = &global.database_url {
-            let app_url = global.app_database_url.clone().unwrap_or_else(|| url_with_user(url, APP_ROLE));
-            return Ok(Self { admin_url: url.clone(), app_url, cluster: None });
+            let app_url = global
+                .app_database_url
+                .clone()
+                .unwrap_or_else(|| url_with_user(url, APP_ROLE));
+            return Ok(Self {
+                admin_url: url.clone(),
+                app_url,
+                cluster: None,
+            });
         }
         let mut cluster = EmbeddedCluster::new(&global.data_dir)?;
         cluster.init_and_start(&ClusterOptions::default())?;
@@ -135,12 +147,17 @@ pub async fn run() -> Result<()> {
             println!("{n} migration(s) applied; the database is up to date.");
             Ok(())
         }),
-        Command::CreateAdmin { username } => with_database(&global, |db| create_admin(db, &username)),
+        Command::CreateAdmin { username } => {
+            with_database(&global, |db| create_admin(db, &username))
+        }
         Command::Demo => with_database(&global, |db| {
             crate::db::migrate::run_migrations(&db.admin_url)?;
             let mut conn = PgConnection::establish(&db.app_url)?;
             if crate::demo::load(&mut conn)? {
-                println!("Demo shop loaded. Sign in as admin / {}", crate::demo::DEMO_PASSWORD);
+                println!(
+                    "Demo shop loaded. Sign in as admin / {}",
+                    crate::demo::DEMO_PASSWORD
+                );
             } else {
                 println!("The demo shop is already loaded.");
             }
@@ -248,7 +265,10 @@ fn create_admin(db: &Database, username: &str) -> Result<()> {
     let hash = crate::passwords::hash_blocking(&password)?;
     crate::repo::staff::create(&mut conn, &input, hash, false, &crate::repo::By::default())
         .map_err(|e| anyhow::anyhow!("creating {username}: {e}"))?;
-    println!("Administrator {username} created (home branch: {}).", branch.name);
+    println!(
+        "Administrator {username} created (home branch: {}).",
+        branch.name
+    );
     Ok(())
 }
 
@@ -258,7 +278,10 @@ fn psql(db: &Database, args: &[String]) -> Result<()> {
             let mut cmd = std::process::Command::new(cluster.binaries().path("psql"));
             cmd.arg(db.admin_url.as_str()).args(args).status()
         }
-        None => std::process::Command::new(psql_on_path()).arg(&db.admin_url).args(args).status(),
+        None => std::process::Command::new(psql_on_path())
+            .arg(&db.admin_url)
+            .args(args)
+            .status(),
     }
     .context("running psql")?;
     if !status.success() {

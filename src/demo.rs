@@ -38,7 +38,12 @@ pub fn logins() -> Vec<DemoLogin> {
         ("admin", "Grace Admin", Role::Admin),
     ]
     .into_iter()
-    .map(|(username, full_name, role)| DemoLogin { username, full_name, role, password: DEMO_PASSWORD })
+    .map(|(username, full_name, role)| DemoLogin {
+        username,
+        full_name,
+        role,
+        password: DEMO_PASSWORD,
+    })
     .collect()
 }
 
@@ -66,12 +71,24 @@ pub fn load(conn: &mut PgConnection) -> Result<bool> {
         let by = By::default();
         let westlands = find_or_create_branch(
             conn,
-            branch("Westlands", "Africa/Nairobi", "WL-", 16, "Waiyaki Way 12, Nairobi"),
+            branch(
+                "Westlands",
+                "Africa/Nairobi",
+                "WL-",
+                16,
+                "Waiyaki Way 12, Nairobi",
+            ),
             &by,
         )?;
         find_or_create_branch(
             conn,
-            branch("Mombasa Road", "Africa/Nairobi", "MR-", 16, "Mombasa Road 210, Nairobi"),
+            branch(
+                "Mombasa Road",
+                "Africa/Nairobi",
+                "MR-",
+                16,
+                "Mombasa Road 210, Nairobi",
+            ),
             &by,
         )?;
         for login in logins() {
@@ -87,7 +104,11 @@ pub fn load(conn: &mut PgConnection) -> Result<bool> {
             };
             repo::staff::create(conn, &input, hash.clone(), false, &by)?;
         }
-        repo::settings::set(conn, repo::settings::DEMO_LOADED, &chrono::Utc::now().to_rfc3339())?;
+        repo::settings::set(
+            conn,
+            repo::settings::DEMO_LOADED,
+            &chrono::Utc::now().to_rfc3339(),
+        )?;
         Ok(())
     })?;
     Ok(true)

@@ -102,7 +102,11 @@ impl Application {
         if let Some(workers) = settings.workers {
             server = server.workers(workers);
         }
-        Ok(Self { port, server: server.run(), pool })
+        Ok(Self {
+            port,
+            server: server.run(),
+            pool,
+        })
     }
 
     /// The port the server listens on.
@@ -133,11 +137,16 @@ fn spawn_housekeeping(pool: Pool) {
             tick.tick().await;
             let result = db::db(&pool, &Actor::anonymous(), |conn| {
                 let now = chrono::Utc::now();
-                Ok((repo::sessions::purge_expired(conn, now)?, repo::login_attempts::purge_old(conn, now)?))
+                Ok((
+                    repo::sessions::purge_expired(conn, now)?,
+                    repo::login_attempts::purge_old(conn, now)?,
+                ))
             })
             .await;
             match result {
-                Ok((s, a)) if s + a > 0 => tracing::info!(sessions = s, attempts = a, "housekeeping"),
+                Ok((s, a)) if s + a > 0 => {
+                    tracing::info!(sessions = s, attempts = a, "housekeeping")
+                }
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
             }

@@ -34,7 +34,7 @@ pub async fn verify(password: String, hash: Option<String>) -> Result<bool, AppE
         let hash = hash.unwrap_or_else(|| DUMMY_HASH.clone());
         bcrypt::verify(password, &hash).unwrap_or(false)
     })
-        .await
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("verify task: {e}")))?;
+    .await
+    .map_err(|e| AppError::Internal(anyhow::anyhow!("verify task: {e}")))?;
     Ok(known && ok)
 }

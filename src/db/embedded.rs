@@ -135,7 +135,10 @@ impl EmbeddedCluster {
 
     /// A libpq URL for `user` on database `db` through the socket.
     pub fn url(&self, user: &str, db: &str) -> String {
-        format!("postgres://{user}@localhost/{db}?host={}", self.socket_dir.display())
+        format!(
+            "postgres://{user}@localhost/{db}?host={}",
+            self.socket_dir.display()
+        )
     }
 
     /// `initdb` when the data directory is new, then `pg_ctl start` unless it is already running
@@ -240,7 +243,8 @@ impl EmbeddedCluster {
         match &self.run_as {
             Some(user) => {
                 let mut cmd = Command::new("runuser");
-                cmd.args(["-u", &user.name, "--"]).arg(self.bins.path(binary));
+                cmd.args(["-u", &user.name, "--"])
+                    .arg(self.bins.path(binary));
                 cmd
             }
             None => Command::new(self.bins.path(binary)),
@@ -249,8 +253,7 @@ impl EmbeddedCluster {
 
     fn prepare_dirs(&self) -> Result<()> {
         for dir in [&self.pgdata, &self.socket_dir] {
-            std::fs::create_dir_all(dir)
-                .with_context(|| format!("creating {}", dir.display()))?;
+            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
             set_mode(dir, 0o700)?;
             if let Some(user) = &self.run_as {
                 std::os::unix::fs::chown(dir, Some(user.uid), Some(user.gid))

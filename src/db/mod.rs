@@ -55,7 +55,9 @@ where
     let pool = pool.clone();
     let actor = actor.clone();
     web::block(move || {
-        let mut conn = pool.get().map_err(|e| RepoError::Unavailable(e.to_string()))?;
+        let mut conn = pool
+            .get()
+            .map_err(|e| RepoError::Unavailable(e.to_string()))?;
         conn.transaction(|conn| {
             set_actor(conn, &actor)?;
             f(conn)

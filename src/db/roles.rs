@@ -44,7 +44,10 @@ mod tests {
     #[test]
     fn url_user_is_replaced_or_added() {
         assert_eq!(
-            url_with_user("postgres://me:secret@db.local:5433/shop?sslmode=require", "workbay_app"),
+            url_with_user(
+                "postgres://me:secret@db.local:5433/shop?sslmode=require",
+                "workbay_app"
+            ),
             "postgres://workbay_app@db.local:5433/shop?sslmode=require"
         );
         assert_eq!(

@@ -63,6 +63,12 @@ impl OpeningHours {
     }
 }
 
+/// A percentage from 0 to 100 with at most two decimals.
+fn rate_in_range(rate: &BigDecimal) -> bool {
+    let (low, high) = (BigDecimal::from(0), BigDecimal::from(100));
+    (low..=high).contains(rate) && rate.fractional_digit_count() <= 2
+}
+
 fn parse_time(s: &str) -> Option<NaiveTime> {
     NaiveTime::parse_from_str(s.trim(), "%H:%M").ok()
 }
@@ -146,25 +152,30 @@ impl BranchInput {
         }
         let timezone = draft.timezone.trim().to_string();
         if chrono_tz::Tz::from_str(&timezone).is_err() {
-            errors.add("timezone", "Choose a timezone such as Africa/Nairobi or Europe/London.");
+            errors.add(
+                "timezone",
+                "Choose a timezone such as Africa/Nairobi or Europe/London.",
+            );
         }
         let invoice_prefix = draft.invoice_prefix.trim().to_uppercase();
         if invoice_prefix.is_empty()
             || invoice_prefix.len() > 10
-            || !invoice_prefix.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            || !invoice_prefix
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-')
         {
-            errors.add("invoice_prefix", "Use 1 to 10 letters, digits or dashes, e.g. NBO-.");
+            errors.add(
+                "invoice_prefix",
+                "Use 1 to 10 letters, digits or dashes, e.g. NBO-.",
+            );
         }
         let tax_rate = match BigDecimal::from_str(draft.tax_rate.trim()) {
-            Ok(rate)
-                if rate >= BigDecimal::from(0)
-                    && rate <= BigDecimal::from(100)
-                    && rate.fractional_digit_count() <= 2 =>
-            {
-                rate.with_scale(2)
-            }
+            Ok(rate) if rate_in_range(&rate) => rate.with_scale(2),
             _ => {
-                errors.add("tax_rate", "Enter a percentage from 0 to 100, e.g. 16 or 7.5.");
+                errors.add(
+                    "tax_rate",
+                    "Enter a percentage from 0 to 100, e.g. 16 or 7.5.",
+                );
                 BigDecimal::from(0)
             }
         };
@@ -187,9 +198,10 @@ impl BranchInput {
                         Some([o.format("%H:%M").to_string(), c.format("%H:%M").to_string()]),
                     );
                 }
-                (Some(_), Some(_)) => {
-                    errors.add(&format!("{key}_close"), format!("{label} must close after it opens."))
-                }
+                (Some(_), Some(_)) => errors.add(
+                    &format!("{key}_close"),
+                    format!("{label} must close after it opens."),
+                ),
                 _ => errors.add(
                     &format!("{key}_open"),
                     format!("Enter {label}'s hours as HH:MM, or tick closed."),
@@ -246,7 +258,13 @@ mod tests {
         d.tax_rate = "7.125".into();
         d.hours.insert("mon_open".into(), "19:00".into());
         let e = BranchInput::parse(&d).unwrap_err();
-        for field in ["name", "timezone", "invoice_prefix", "tax_rate", "mon_close"] {
+        for field in [
+            "name",
+            "timezone",
+            "invoice_prefix",
+            "tax_rate",
+            "mon_close",
+        ] {
             assert!(e.get(field).is_some(), "no message for {field}: {e}");
         }
     }
@@ -255,6 +273,11 @@ mod tests {
     fn tax_rate_above_100_is_refused() {
         let mut d = draft();
         d.tax_rate = "100.01".into();
-        assert!(BranchInput::parse(&d).unwrap_err().get("tax_rate").is_some());
+        assert!(
+            BranchInput::parse(&d)
+                .unwrap_err()
+                .get("tax_rate")
+                .is_some()
+        );
     }
 }

@@ -97,7 +97,10 @@ mod tests {
 
     #[test]
     fn only_managers_and_admins_span_branches() {
-        let spanning: Vec<Role> = Role::ALL.into_iter().filter(|r| r.spans_branches()).collect();
+        let spanning: Vec<Role> = Role::ALL
+            .into_iter()
+            .filter(|r| r.spans_branches())
+            .collect();
         assert_eq!(spanning, vec![Role::Manager, Role::Admin]);
     }
 

@@ -91,17 +91,25 @@ impl StaffInput {
             errors.add("role", "Choose a role.");
             Role::Receptionist
         });
-        let home_branch_id = draft.home_branch_id.trim().parse::<i64>().unwrap_or_else(|_| {
-            errors.add("home_branch_id", "Choose the home branch.");
-            0
-        });
-        if creating {
-            if let Err(message) = check_password(&username, &draft.password) {
-                errors.add("password", message);
-            }
+        let home_branch_id = draft
+            .home_branch_id
+            .trim()
+            .parse::<i64>()
+            .unwrap_or_else(|_| {
+                errors.add("home_branch_id", "Choose the home branch.");
+                0
+            });
+        if let (true, Err(message)) = (creating, check_password(&username, &draft.password)) {
+            errors.add("password", message);
         }
         errors.into_result()?;
-        Ok(Self { username, full_name, role, home_branch_id, active: draft.active.is_some() })
+        Ok(Self {
+            username,
+            full_name,
+            role,
+            home_branch_id,
+            active: draft.active.is_some(),
+        })
     }
 }
 
@@ -128,7 +136,13 @@ mod tests {
             password: "123".into(),
         };
         let e = StaffInput::parse(&draft, true).unwrap_err();
-        for f in ["username", "full_name", "role", "home_branch_id", "password"] {
+        for f in [
+            "username",
+            "full_name",
+            "role",
+            "home_branch_id",
+            "password",
+        ] {
             assert!(e.get(f).is_some(), "{f} missing in {e}");
         }
     }

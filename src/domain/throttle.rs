@@ -71,17 +71,29 @@ mod tests {
     #[test]
     fn delays_are_capped_so_nobody_is_locked_out_forever() {
         assert_eq!(delay_after(Key::Account, 1_000), Duration::seconds(60));
-        assert_eq!(delay_after(Key::ClientAddress, 1_000), Duration::minutes(15));
+        assert_eq!(
+            delay_after(Key::ClientAddress, 1_000),
+            Duration::minutes(15)
+        );
     }
 
     #[test]
     fn wait_counts_down_from_the_latest_failure() {
         let now = Utc::now();
-        let f = Failures { count: 5, last_at: Some(now - Duration::seconds(10)) };
+        let f = Failures {
+            count: 5,
+            last_at: Some(now - Duration::seconds(10)),
+        };
         assert_eq!(wait_needed(Key::Account, f, now), Some(5));
-        let f = Failures { count: 5, last_at: Some(now - Duration::seconds(16)) };
+        let f = Failures {
+            count: 5,
+            last_at: Some(now - Duration::seconds(16)),
+        };
         assert_eq!(wait_needed(Key::Account, f, now), None);
-        let f = Failures { count: 4, last_at: Some(now) };
+        let f = Failures {
+            count: 4,
+            last_at: Some(now),
+        };
         assert_eq!(wait_needed(Key::Account, f, now), None);
     }
 }

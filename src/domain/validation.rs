@@ -14,7 +14,9 @@ impl FieldErrors {
 
     /// Records `message` for `field` (the first message for a field wins).
     pub fn add(&mut self, field: &str, message: impl Into<String>) {
-        self.0.entry(field.to_string()).or_insert_with(|| message.into());
+        self.0
+            .entry(field.to_string())
+            .or_insert_with(|| message.into());
     }
 
     /// The message for `field`, if any.

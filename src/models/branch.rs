@@ -28,7 +28,8 @@ pub struct Branch {
 impl Branch {
     /// The opening hours as a typed value (standard hours if the stored JSON is unreadable).
     pub fn hours(&self) -> OpeningHours {
-        serde_json::from_value(self.opening_hours.clone()).unwrap_or_else(|_| OpeningHours::standard())
+        serde_json::from_value(self.opening_hours.clone())
+            .unwrap_or_else(|_| OpeningHours::standard())
     }
 }
 

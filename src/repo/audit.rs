@@ -8,7 +8,9 @@ use crate::schema::{audit_log, staff_users};
 
 /// Appends one entry.
 pub fn record(conn: &mut PgConnection, entry: NewAuditEntry) -> Result<(), RepoError> {
-    diesel::insert_into(audit_log::table).values(&entry).execute(conn)?;
+    diesel::insert_into(audit_log::table)
+        .values(&entry)
+        .execute(conn)?;
     Ok(())
 }
 
@@ -30,7 +32,11 @@ pub struct AuditPage {
 }
 
 /// Newest entries first, `limit` at a time.
-pub fn list(conn: &mut PgConnection, filter: &AuditFilter, limit: i64) -> Result<AuditPage, RepoError> {
+pub fn list(
+    conn: &mut PgConnection,
+    filter: &AuditFilter,
+    limit: i64,
+) -> Result<AuditPage, RepoError> {
     let mut query = audit_log::table
         .left_join(staff_users::table)
         .select((AuditEntry::as_select(), staff_users::username.nullable()))
@@ -56,10 +62,15 @@ pub fn list(conn: &mut PgConnection, filter: &AuditFilter, limit: i64) -> Result
     } else {
         None
     };
-    Ok(AuditPage { rows, next_before_id })
+    Ok(AuditPage {
+        rows,
+        next_before_id,
+    })
 }
 
 /// Escapes `%`, `_` and `\` for use inside a LIKE pattern.
 pub fn escape_like(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }

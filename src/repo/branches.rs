@@ -12,7 +12,10 @@ use crate::schema::branches;
 
 /// One branch.
 pub fn get(conn: &mut PgConnection, id: i64) -> Result<Branch, RepoError> {
-    Ok(branches::table.find(id).select(Branch::as_select()).first(conn)?)
+    Ok(branches::table
+        .find(id)
+        .select(Branch::as_select())
+        .first(conn)?)
 }
 
 /// Branches matching `q` (name or prefix), by name, one page at a time.
@@ -85,7 +88,10 @@ pub fn update(
             .for_update()
             .first(conn)?;
         let after: Branch = diesel::update(branches::table.find(id))
-            .set((BranchChanges::from(input), branches::updated_at.eq(diesel::dsl::now)))
+            .set((
+                BranchChanges::from(input),
+                branches::updated_at.eq(diesel::dsl::now),
+            ))
             .returning(Branch::as_returning())
             .get_result(conn)
             .map_err(map_unique)?;
@@ -93,7 +99,10 @@ pub fn update(
             conn,
             NewAuditEntry::new("branch.update", "branch", Some(id.to_string()))
                 .by(by.user_id, by.client_addr.as_deref())
-                .change(serde_json::to_value(&before).ok(), serde_json::to_value(&after).ok()),
+                .change(
+                    serde_json::to_value(&before).ok(),
+                    serde_json::to_value(&after).ok(),
+                ),
         )?;
         Ok(after)
     })
@@ -142,9 +151,15 @@ pub fn visible_to(
     conn: &mut PgConnection,
     user: &crate::models::staff::StaffUser,
 ) -> Result<Vec<(i64, String)>, RepoError> {
-    let mut query = branches::table.select((branches::id, branches::name)).into_boxed();
+    let mut query = branches::table
+        .select((branches::id, branches::name))
+        .into_boxed();
     if user.role().spans_branches() {
-        query = query.filter(branches::active.eq(true).or(branches::id.eq(user.home_branch_id)));
+        query = query.filter(
+            branches::active
+                .eq(true)
+                .or(branches::id.eq(user.home_branch_id)),
+        );
     } else {
         query = query.filter(branches::id.eq(user.home_branch_id));
     }

@@ -19,7 +19,10 @@ pub fn begin(
     now: DateTime<Utc>,
 ) -> Result<Result<i64, u64>, RepoError> {
     conn.transaction(|conn| {
-        for key in [format!("login-account:{username}"), format!("login-addr:{client_addr}")] {
+        for key in [
+            format!("login-account:{username}"),
+            format!("login-addr:{client_addr}"),
+        ] {
             diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext($1))")
                 .bind::<diesel::sql_types::Text, _>(key)
                 .execute(conn)?;
@@ -52,7 +55,10 @@ pub fn begin(
 /// The password was right: the attempt no longer counts as a failure.
 pub fn mark_succeeded(conn: &mut PgConnection, id: i64) -> Result<(), RepoError> {
     diesel::update(login_attempts::table.find(id))
-        .set((login_attempts::succeeded.eq(true), login_attempts::at.eq(diesel::dsl::now)))
+        .set((
+            login_attempts::succeeded.eq(true),
+            login_attempts::at.eq(diesel::dsl::now),
+        ))
         .execute(conn)?;
     Ok(())
 }
@@ -85,6 +91,8 @@ pub fn recent_failures(
 
 /// Forgets attempts older than a day (they no longer count for anything).
 pub fn purge_old(conn: &mut PgConnection, now: DateTime<Utc>) -> Result<usize, RepoError> {
-    Ok(diesel::delete(login_attempts::table.filter(login_attempts::at.lt(now - chrono::Duration::days(1))))
-        .execute(conn)?)
+    Ok(diesel::delete(
+        login_attempts::table.filter(login_attempts::at.lt(now - chrono::Duration::days(1))),
+    )
+    .execute(conn)?)
 }

@@ -74,9 +74,13 @@ pub fn touch(
     idle_ttl: Duration,
     now: DateTime<Utc>,
 ) -> Result<(), RepoError> {
-    diesel::update(sessions::table.find(key_hash).filter(sessions::expires_at.gt(now)))
-        .set(sessions::expires_at.eq(now + idle_ttl))
-        .execute(conn)?;
+    diesel::update(
+        sessions::table
+            .find(key_hash)
+            .filter(sessions::expires_at.gt(now)),
+    )
+    .set(sessions::expires_at.eq(now + idle_ttl))
+    .execute(conn)?;
     Ok(())
 }
 

@@ -26,7 +26,10 @@ pub fn set(conn: &mut PgConnection, key: &str, value: &str) -> Result<(), RepoEr
         .values((app_settings::key.eq(key), app_settings::value.eq(value)))
         .on_conflict(app_settings::key)
         .do_update()
-        .set((app_settings::value.eq(excluded(app_settings::value)), app_settings::updated_at.eq(diesel::dsl::now)))
+        .set((
+            app_settings::value.eq(excluded(app_settings::value)),
+            app_settings::updated_at.eq(diesel::dsl::now),
+        ))
         .execute(conn)?;
     Ok(())
 }

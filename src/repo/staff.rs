@@ -13,7 +13,10 @@ use crate::schema::{branches, staff_users};
 
 /// One account.
 pub fn get(conn: &mut PgConnection, id: i64) -> Result<StaffUser, RepoError> {
-    Ok(staff_users::table.find(id).select(StaffUser::as_select()).first(conn)?)
+    Ok(staff_users::table
+        .find(id)
+        .select(StaffUser::as_select())
+        .first(conn)?)
 }
 
 /// The account with this (already normalised) username.
@@ -112,7 +115,9 @@ pub fn update(
     conn.transaction(|conn| {
         let before = lock(conn, id)?;
         if by.user_id == Some(id) && input.role != before.role() {
-            return Err(RepoError::Conflict("You cannot change your own role.".into()));
+            return Err(RepoError::Conflict(
+                "You cannot change your own role.".into(),
+            ));
         }
         ensure_branch(conn, input.home_branch_id)?;
         let after: StaffUser = diesel::update(staff_users::table.find(id))
@@ -149,19 +154,28 @@ pub fn set_active(
     conn.transaction(|conn| {
         let before = lock(conn, id)?;
         if by.user_id == Some(id) && !active {
-            return Err(RepoError::Conflict("You cannot disable your own account.".into()));
+            return Err(RepoError::Conflict(
+                "You cannot disable your own account.".into(),
+            ));
         }
         if before.active == active {
             return Ok(before);
         }
         let after: StaffUser = diesel::update(staff_users::table.find(id))
-            .set((staff_users::active.eq(active), staff_users::updated_at.eq(diesel::dsl::now)))
+            .set((
+                staff_users::active.eq(active),
+                staff_users::updated_at.eq(diesel::dsl::now),
+            ))
             .returning(StaffUser::as_returning())
             .get_result(conn)?;
         if !active {
             sessions::delete_for_user(conn, id)?;
         }
-        let action = if active { "user.enable" } else { "user.disable" };
+        let action = if active {
+            "user.enable"
+        } else {
+            "user.disable"
+        };
         super::audit::record(
             conn,
             NewAuditEntry::new(action, "staff_user", Some(id.to_string()))
@@ -234,7 +248,8 @@ fn lock(conn: &mut PgConnection, id: i64) -> Result<StaffUser, RepoError> {
 }
 
 fn ensure_branch(conn: &mut PgConnection, id: i64) -> Result<(), RepoError> {
-    let exists: bool = diesel::select(diesel::dsl::exists(branches::table.find(id))).get_result(conn)?;
+    let exists: bool =
+        diesel::select(diesel::dsl::exists(branches::table.find(id))).get_result(conn)?;
     if exists {
         Ok(())
     } else {

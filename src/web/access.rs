@@ -32,18 +32,30 @@ pub struct Access {
 
 impl Access {
     /// Any signed-in staff user, within their active branch.
-    pub const SIGNED_IN: Access = Access { roles: &Role::ALL, branch_scoped: true };
+    pub const SIGNED_IN: Access = Access {
+        roles: &Role::ALL,
+        branch_scoped: true,
+    };
     /// Administrators only, across all branches.
-    pub const ADMIN: Access = Access { roles: &[Role::Admin], branch_scoped: false };
+    pub const ADMIN: Access = Access {
+        roles: &[Role::Admin],
+        branch_scoped: false,
+    };
 
     /// The named roles, within the active branch.
     pub const fn roles(roles: &'static [Role]) -> Access {
-        Access { roles, branch_scoped: true }
+        Access {
+            roles,
+            branch_scoped: true,
+        }
     }
 
     /// The same roles, for a route that is not about one branch's records.
     pub const fn across_branches(self) -> Access {
-        Access { roles: self.roles, branch_scoped: false }
+        Access {
+            roles: self.roles,
+            branch_scoped: false,
+        }
     }
 
     /// Whether `role` may use the route.
@@ -87,12 +99,18 @@ pub struct Staff {
 impl Staff {
     /// The actor written into each database transaction.
     pub fn actor(&self) -> Actor {
-        Actor { user_id: Some(self.id), branch_ids: self.branches.iter().map(|b| b.id).collect() }
+        Actor {
+            user_id: Some(self.id),
+            branch_ids: self.branches.iter().map(|b| b.id).collect(),
+        }
     }
 
     /// Who did it, for audit rows.
     pub fn by(&self) -> By {
-        By { user_id: Some(self.id), client_addr: self.client_addr.clone() }
+        By {
+            user_id: Some(self.id),
+            client_addr: self.client_addr.clone(),
+        }
     }
 }
 
@@ -102,7 +120,10 @@ impl FromRequest for Staff {
 
     fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
         ready(req.extensions().get::<Staff>().cloned().ok_or_else(|| {
-            tracing::error!(path = req.path(), "handler asked for Staff on a route without a guard");
+            tracing::error!(
+                path = req.path(),
+                "handler asked for Staff on a route without a guard"
+            );
             AppError::forbidden("route has no access policy")
         }))
     }
@@ -152,11 +173,16 @@ pub async fn require(
         return Ok(req.error_response(AppError::forbidden(reason)));
     }
     if user.must_change_password && req.path() != "/account/password" && req.path() != "/logout" {
-        push_flash(&session, Flash::info("Please choose a new password before you go on."));
+        push_flash(
+            &session,
+            Flash::info("Please choose a new password before you go on."),
+        );
         return Ok(see_other(req, "/account/password"));
     }
-    let branches: Vec<BranchRef> =
-        branches.into_iter().map(|(id, name)| BranchRef { id, name }).collect();
+    let branches: Vec<BranchRef> = branches
+        .into_iter()
+        .map(|(id, name)| BranchRef { id, name })
+        .collect();
     let chosen = if role.spans_branches() {
         session.get::<i64>(SESSION_BRANCH).ok().flatten()
     } else {
@@ -167,7 +193,10 @@ pub async fn require(
         .or_else(|| branches.iter().find(|b| b.id == user.home_branch_id))
         .or_else(|| branches.first())
         .cloned()
-        .unwrap_or(BranchRef { id: user.home_branch_id, name: String::new() });
+        .unwrap_or(BranchRef {
+            id: user.home_branch_id,
+            name: String::new(),
+        });
     let staff = Staff {
         id: user.id,
         username: user.username,
@@ -185,7 +214,11 @@ pub async fn require(
 
 fn redirect_to_login(req: ServiceRequest) -> ServiceResponse<BoxBody> {
     let target = if req.method() == actix_web::http::Method::GET {
-        let next = req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
+        let next = req
+            .uri()
+            .path_and_query()
+            .map(|p| p.as_str())
+            .unwrap_or("/");
         format!("/login?next={}", encode_component(next))
     } else {
         "/login".to_string()
@@ -195,7 +228,9 @@ fn redirect_to_login(req: ServiceRequest) -> ServiceResponse<BoxBody> {
 
 fn see_other(req: ServiceRequest, location: &str) -> ServiceResponse<BoxBody> {
     req.into_response(
-        HttpResponse::SeeOther().insert_header(("Location", location.to_string())).finish(),
+        HttpResponse::SeeOther()
+            .insert_header(("Location", location.to_string()))
+            .finish(),
     )
 }
 

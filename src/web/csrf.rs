@@ -3,10 +3,10 @@
 //! compared in constant time. Requests the browser marks as cross-site are refused outright.
 
 use actix_session::{Session, SessionExt};
+use actix_web::HttpMessage;
 use actix_web::body::MessageBody;
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::http::{Method, header};
-use actix_web::HttpMessage;
 use actix_web::middleware::Next;
 use actix_web::web::{Bytes, BytesMut};
 use futures_util::StreamExt;
@@ -33,7 +33,11 @@ pub fn token(session: &Session) -> String {
 
 /// A fresh token (at sign-in, so a token seen before sign-in is worthless after).
 pub fn rotate(session: &Session) -> String {
-    let t: String = rand::rng().sample_iter(&Alphanumeric).take(43).map(char::from).collect();
+    let t: String = rand::rng()
+        .sample_iter(&Alphanumeric)
+        .take(43)
+        .map(char::from)
+        .collect();
     if let Err(e) = session.insert(SESSION_CSRF, &t) {
         tracing::warn!(error = %e, "could not store the CSRF token");
     }
@@ -89,14 +93,22 @@ pub async fn check(
 
 /// Why a request counts as cross-site, if it does.
 fn cross_site(req: &ServiceRequest) -> Option<String> {
-    if let Some(site) = req.headers().get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
-        if site != "same-origin" && site != "none" {
-            return Some(format!("Sec-Fetch-Site: {site}"));
-        }
+    let site = req
+        .headers()
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok());
+    if let Some(site) = site.filter(|s| *s != "same-origin" && *s != "none") {
+        return Some(format!("Sec-Fetch-Site: {site}"));
     }
-    let origin = req.headers().get(header::ORIGIN)?.to_str().unwrap_or("null");
+    let origin = req
+        .headers()
+        .get(header::ORIGIN)?
+        .to_str()
+        .unwrap_or("null");
     let host = req.connection_info().host().to_string();
-    let origin_host = origin.split_once("://").map(|(_, rest)| rest.trim_end_matches('/'));
+    let origin_host = origin
+        .split_once("://")
+        .map(|(_, rest)| rest.trim_end_matches('/'));
     if origin_host == Some(host.as_str()) {
         None
     } else {

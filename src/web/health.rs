@@ -17,7 +17,9 @@ pub async fn check(state: web::Data<AppState>) -> HttpResponse {
         Ok(()) => HttpResponse::Ok().content_type("text/plain").body("ok"),
         Err(e) => {
             tracing::error!(error = %e, "health check failed");
-            HttpResponse::ServiceUnavailable().content_type("text/plain").body("database unavailable")
+            HttpResponse::ServiceUnavailable()
+                .content_type("text/plain")
+                .body("database unavailable")
         }
     }
 }

@@ -31,12 +31,19 @@ pub async fn show(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     let branch_id = staff.branch.id;
-    let branch = db(&state.pool, &staff.actor(), move |conn| branches::get(conn, branch_id)).await?;
+    let branch = db(&state.pool, &staff.actor(), move |conn| {
+        branches::get(conn, branch_id)
+    })
+    .await?;
     let tz: chrono_tz::Tz = branch.timezone.parse().unwrap_or(chrono_tz::UTC);
     let now = Utc::now().with_timezone(&tz);
     let day = DAYS[now.weekday().num_days_from_monday() as usize].0;
     let today_hours = match branch.hours().day(day) {
-        Some((open, close)) => format!("Open today {}–{}", open.format("%H:%M"), close.format("%H:%M")),
+        Some((open, close)) => format!(
+            "Open today {}–{}",
+            open.format("%H:%M"),
+            close.format("%H:%M")
+        ),
         None => "Closed today".to_string(),
     };
     let page = HomePage {

@@ -6,13 +6,15 @@ use std::fmt::Write;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use actix_web::{HttpRequest, HttpResponse, web};
 use actix_session::SessionExt;
+use actix_web::{HttpRequest, HttpResponse, web};
 
 use crate::error::AppError;
 use crate::web::AppState;
 
-const BUCKETS: [f64; 11] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
+const BUCKETS: [f64; 11] = [
+    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+];
 
 #[derive(Default)]
 struct Histogram {
@@ -32,7 +34,8 @@ impl Metrics {
     /// Counts one finished request.
     pub fn observe(&self, route: &str, method: &str, status: u16, elapsed: Duration) {
         if let Ok(mut r) = self.requests.lock() {
-            *r.entry((route.to_string(), method.to_string(), status)).or_default() += 1;
+            *r.entry((route.to_string(), method.to_string(), status))
+                .or_default() += 1;
         }
         if let Ok(mut l) = self.latency.lock() {
             let h = l.entry(route.to_string()).or_default();
@@ -50,7 +53,9 @@ impl Metrics {
     /// The Prometheus text exposition.
     pub fn render(&self, pool: &crate::db::Pool) -> String {
         let mut out = String::new();
-        out.push_str("# HELP workbay_http_requests_total HTTP requests by route, method and status.\n");
+        out.push_str(
+            "# HELP workbay_http_requests_total HTTP requests by route, method and status.\n",
+        );
         out.push_str("# TYPE workbay_http_requests_total counter\n");
         if let Ok(r) = self.requests.lock() {
             for ((route, method, status), n) in r.iter() {
@@ -79,14 +84,26 @@ impl Metrics {
                     "workbay_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"+Inf\"}} {}",
                     h.count
                 );
-                let _ = writeln!(out, "workbay_http_request_duration_seconds_sum{{route=\"{route}\"}} {}", h.sum);
-                let _ = writeln!(out, "workbay_http_request_duration_seconds_count{{route=\"{route}\"}} {}", h.count);
+                let _ = writeln!(
+                    out,
+                    "workbay_http_request_duration_seconds_sum{{route=\"{route}\"}} {}",
+                    h.sum
+                );
+                let _ = writeln!(
+                    out,
+                    "workbay_http_request_duration_seconds_count{{route=\"{route}\"}} {}",
+                    h.count
+                );
             }
         }
         let state = pool.state();
         out.push_str("# HELP workbay_db_pool_connections Database pool connections.\n");
         out.push_str("# TYPE workbay_db_pool_connections gauge\n");
-        let _ = writeln!(out, "workbay_db_pool_connections{{state=\"idle\"}} {}", state.idle_connections);
+        let _ = writeln!(
+            out,
+            "workbay_db_pool_connections{{state=\"idle\"}} {}",
+            state.idle_connections
+        );
         let _ = writeln!(
             out,
             "workbay_db_pool_connections{{state=\"in_use\"}} {}",
@@ -98,7 +115,9 @@ impl Metrics {
 }
 
 fn escape(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
+    s.replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
 }
 
 /// `GET /metrics`: for localhost, or a signed-in admin.
@@ -114,7 +133,11 @@ pub async fn show(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
 }
 
 async fn is_admin(req: &HttpRequest, state: &AppState) -> Result<bool, AppError> {
-    let Some(user_id) = req.get_session().get::<i64>(crate::web::access::SESSION_USER).ok().flatten()
+    let Some(user_id) = req
+        .get_session()
+        .get::<i64>(crate::web::access::SESSION_USER)
+        .ok()
+        .flatten()
     else {
         return Ok(false);
     };

@@ -60,21 +60,34 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     public(cfg, "/static/{file}", |r| r.get(static_files::serve));
 
     guarded(cfg, "/", Access::SIGNED_IN, |r| r.get(home::show));
-    guarded(cfg, "/logout", Access::SIGNED_IN.across_branches(), |r| r.post(logout::submit));
-    guarded(cfg, "/account/password", Access::SIGNED_IN.across_branches(), |r| {
-        r.get(password::form).post(password::submit)
+    guarded(cfg, "/logout", Access::SIGNED_IN.across_branches(), |r| {
+        r.post(logout::submit)
     });
-    guarded(cfg, "/branch", Access::SIGNED_IN.across_branches(), |r| r.post(branch_switch::submit));
+    guarded(
+        cfg,
+        "/account/password",
+        Access::SIGNED_IN.across_branches(),
+        |r| r.get(password::form).post(password::submit),
+    );
+    guarded(cfg, "/branch", Access::SIGNED_IN.across_branches(), |r| {
+        r.post(branch_switch::submit)
+    });
 
-    guarded(cfg, "/admin/branches", Access::ADMIN, |r| r.get(branch_list::show));
+    guarded(cfg, "/admin/branches", Access::ADMIN, |r| {
+        r.get(branch_list::show)
+    });
     guarded(cfg, "/admin/branches/new", Access::ADMIN, |r| {
         r.get(branch_new::form).post(branch_new::submit)
     });
     guarded(cfg, "/admin/branches/{id}", Access::ADMIN, |r| {
         r.get(branch_edit::form).post(branch_edit::submit)
     });
-    guarded(cfg, "/admin/users", Access::ADMIN, |r| r.get(user_list::show));
-    guarded(cfg, "/admin/users/new", Access::ADMIN, |r| r.get(user_new::form).post(user_new::submit));
+    guarded(cfg, "/admin/users", Access::ADMIN, |r| {
+        r.get(user_list::show)
+    });
+    guarded(cfg, "/admin/users/new", Access::ADMIN, |r| {
+        r.get(user_new::form).post(user_new::submit)
+    });
     guarded(cfg, "/admin/users/{id}", Access::ADMIN, |r| {
         r.get(user_edit::form).post(user_edit::submit)
     });
@@ -84,7 +97,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     guarded(cfg, "/admin/users/{id}/password", Access::ADMIN, |r| {
         r.get(user_edit::reset_form).post(user_edit::reset_submit)
     });
-    guarded(cfg, "/admin/audit", Access::ADMIN, |r| r.get(audit_list::show));
+    guarded(cfg, "/admin/audit", Access::ADMIN, |r| {
+        r.get(audit_list::show)
+    });
 }
 
 /// Security headers on every response, error pages included. The policy allows no inline
@@ -104,7 +119,9 @@ pub fn security_headers() -> DefaultHeaders {
 
 /// `303 See Other` to `location`: the answer to every successful form post.
 pub fn see_other(location: &str) -> actix_web::HttpResponse {
-    actix_web::HttpResponse::SeeOther().insert_header(("Location", location.to_string())).finish()
+    actix_web::HttpResponse::SeeOther()
+        .insert_header(("Location", location.to_string()))
+        .finish()
 }
 
 /// A rendered page with `status` (forms shown again with messages use 422).

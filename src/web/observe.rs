@@ -73,9 +73,14 @@ pub async fn observe(
         HeaderValue::from_str(&request_id).unwrap_or(HeaderValue::from_static("-")),
     );
     let elapsed = started.elapsed();
-    let route = res.request().match_pattern().unwrap_or_else(|| "unmatched".to_string());
+    let route = res
+        .request()
+        .match_pattern()
+        .unwrap_or_else(|| "unmatched".to_string());
     if let Some(state) = state {
-        state.metrics.observe(&route, &method, res.status().as_u16(), elapsed);
+        state
+            .metrics
+            .observe(&route, &method, res.status().as_u16(), elapsed);
     }
     tracing::info!(
         request_id = %request_id,

@@ -26,21 +26,34 @@ pub struct Flash {
 impl Flash {
     /// Something worked.
     pub fn success(text: impl Into<String>) -> Self {
-        Self { kind: "success".into(), text: text.into() }
+        Self {
+            kind: "success".into(),
+            text: text.into(),
+        }
     }
     /// Something to know.
     pub fn info(text: impl Into<String>) -> Self {
-        Self { kind: "info".into(), text: text.into() }
+        Self {
+            kind: "info".into(),
+            text: text.into(),
+        }
     }
     /// Something went wrong.
     pub fn error(text: impl Into<String>) -> Self {
-        Self { kind: "error".into(), text: text.into() }
+        Self {
+            kind: "error".into(),
+            text: text.into(),
+        }
     }
 }
 
 /// Queues a flash message for the next rendered page.
 pub fn push_flash(session: &Session, flash: Flash) {
-    let mut all: Vec<Flash> = session.get(SESSION_FLASH).ok().flatten().unwrap_or_default();
+    let mut all: Vec<Flash> = session
+        .get(SESSION_FLASH)
+        .ok()
+        .flatten()
+        .unwrap_or_default();
     all.push(flash);
     if let Err(e) = session.insert(SESSION_FLASH, all) {
         tracing::warn!(error = %e, "could not store a flash message");
@@ -48,7 +61,11 @@ pub fn push_flash(session: &Session, flash: Flash) {
 }
 
 fn take_flash(session: &Session) -> Vec<Flash> {
-    let all: Vec<Flash> = session.get(SESSION_FLASH).ok().flatten().unwrap_or_default();
+    let all: Vec<Flash> = session
+        .get(SESSION_FLASH)
+        .ok()
+        .flatten()
+        .unwrap_or_default();
     if !all.is_empty() {
         session.remove(SESSION_FLASH);
     }
@@ -82,7 +99,10 @@ impl PageCtx {
 
     /// A context with no user and no forms (error pages).
     pub fn bare(path: &str) -> Self {
-        Self { path: path.to_string(), ..Self::default() }
+        Self {
+            path: path.to_string(),
+            ..Self::default()
+        }
     }
 
     /// Whether the signed-in user has one of `roles`.
@@ -97,17 +117,26 @@ impl PageCtx {
 
     /// Whether the user may switch between branches (and there is more than one).
     pub fn can_switch_branch(&self) -> bool {
-        self.user.as_ref().is_some_and(|u| u.role.spans_branches() && u.branches.len() > 1)
+        self.user
+            .as_ref()
+            .is_some_and(|u| u.role.spans_branches() && u.branches.len() > 1)
     }
 
     /// The branches the user may switch to.
     pub fn branches(&self) -> &[BranchRef] {
-        self.user.as_ref().map(|u| u.branches.as_slice()).unwrap_or(&[])
+        self.user
+            .as_ref()
+            .map(|u| u.branches.as_slice())
+            .unwrap_or(&[])
     }
 
     /// Whether `prefix` is the current section (for the navigation).
     pub fn in_section(&self, prefix: &str) -> bool {
-        if prefix == "/" { self.path == "/" } else { self.path.starts_with(prefix) }
+        if prefix == "/" {
+            self.path == "/"
+        } else {
+            self.path.starts_with(prefix)
+        }
     }
 }
 
@@ -134,7 +163,11 @@ pub struct Pager {
 impl Pager {
     /// Page `page` (clamped to at least 1) of `per_page` rows.
     pub fn new(page: Option<i64>, per_page: i64) -> Self {
-        Self { page: page.unwrap_or(1).clamp(1, 100_000), per_page, total: 0 }
+        Self {
+            page: page.unwrap_or(1).clamp(1, 100_000),
+            per_page,
+            total: 0,
+        }
     }
     /// Rows to skip.
     pub fn offset(&self) -> i64 {

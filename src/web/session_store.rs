@@ -38,7 +38,9 @@ impl PgSessionStore {
     ) -> anyhow::Result<T> {
         let pool = self.pool.clone();
         let out = web::block(move || {
-            let mut conn = pool.get().map_err(|e| RepoError::Unavailable(e.to_string()))?;
+            let mut conn = pool
+                .get()
+                .map_err(|e| RepoError::Unavailable(e.to_string()))?;
             let conn: &mut diesel::PgConnection = &mut conn;
             conn.transaction(f)
         })
@@ -59,7 +61,10 @@ fn user_of(state: &State) -> Option<i64> {
 
 fn to_json(state: &State) -> serde_json::Value {
     serde_json::Value::Object(
-        state.iter().map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone()))).collect(),
+        state
+            .iter()
+            .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+            .collect(),
     )
 }
 
@@ -87,18 +92,27 @@ impl SessionStore for PgSessionStore {
             .run(move |conn| sessions::load(conn, &hash, Utc::now()))
             .await
             .map_err(LoadError::Other)?;
-        found.map(from_json).transpose().map_err(LoadError::Deserialization)
+        found
+            .map(from_json)
+            .transpose()
+            .map_err(LoadError::Deserialization)
     }
 
     async fn save(&self, state: State, ttl_: &CookieDuration) -> Result<SessionKey, SaveError> {
-        let key: String = rand::rng().sample_iter(&Alphanumeric).take(64).map(char::from).collect();
+        let key: String = rand::rng()
+            .sample_iter(&Alphanumeric)
+            .take(64)
+            .map(char::from)
+            .collect();
         let hash = hash_key(&key);
         let (idle, absolute) = (ttl(ttl_), self.absolute_ttl);
         let user = user_of(&state);
         let json = to_json(&state);
-        self.run(move |conn| sessions::insert(conn, &hash, &json, user, idle, absolute, Utc::now()))
-            .await
-            .map_err(SaveError::Other)?;
+        self.run(move |conn| {
+            sessions::insert(conn, &hash, &json, user, idle, absolute, Utc::now())
+        })
+        .await
+        .map_err(SaveError::Other)?;
         SessionKey::try_from(key).map_err(|e| SaveError::Other(e.into()))
     }
 
@@ -120,10 +134,15 @@ impl SessionStore for PgSessionStore {
         Ok(session_key)
     }
 
-    async fn update_ttl(&self, session_key: &SessionKey, ttl_: &CookieDuration) -> anyhow::Result<()> {
+    async fn update_ttl(
+        &self,
+        session_key: &SessionKey,
+        ttl_: &CookieDuration,
+    ) -> anyhow::Result<()> {
         let hash = hash_key(session_key.as_ref());
         let idle = ttl(ttl_);
-        self.run(move |conn| sessions::touch(conn, &hash, idle, Utc::now())).await
+        self.run(move |conn| sessions::touch(conn, &hash, idle, Utc::now()))
+            .await
     }
 
     async fn delete(&self, session_key: &SessionKey) -> anyhow::Result<()> {

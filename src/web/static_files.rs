@@ -5,14 +5,24 @@ use actix_web::{HttpResponse, web};
 use crate::error::AppError;
 
 const FILES: &[(&str, &str, &str)] = &[
-    ("app.css", "text/css; charset=utf-8", include_str!("../../static/app.css")),
-    ("app.js", "text/javascript; charset=utf-8", include_str!("../../static/app.js")),
+    (
+        "app.css",
+        "text/css; charset=utf-8",
+        include_str!("../../static/app.css"),
+    ),
+    (
+        "app.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../static/app.js"),
+    ),
 ];
 
 /// `GET /static/{file}`.
 pub async fn serve(file: web::Path<String>) -> Result<HttpResponse, AppError> {
-    let (_, content_type, body) =
-        FILES.iter().find(|(name, _, _)| *name == file.as_str()).ok_or(AppError::NotFound)?;
+    let (_, content_type, body) = FILES
+        .iter()
+        .find(|(name, _, _)| *name == file.as_str())
+        .ok_or(AppError::NotFound)?;
     Ok(HttpResponse::Ok()
         .content_type(*content_type)
         .insert_header(("Cache-Control", "public, max-age=3600"))

@@ -38,7 +38,9 @@ fn branch_form<'a>(name: &'a str, prefix: &'a str, tax: &'a str) -> Vec<(&'a str
 async fn an_admin_creates_a_branch_and_sees_it_in_the_list() {
     let app = spawn_app().await;
     app.login_as(Role::Admin).await;
-    let res = app.post_form("/admin/branches/new", &branch_form("Kisumu", "ks-", "16")).await;
+    let res = app
+        .post_form("/admin/branches/new", &branch_form("Kisumu", "ks-", "16"))
+        .await;
     assert_eq!(res.status().as_u16(), 303);
     assert_eq!(location(&res), "/admin/branches");
     let list = app.get_html("/admin/branches").await;
@@ -62,9 +64,16 @@ async fn a_bad_branch_form_comes_back_with_messages_and_what_was_typed() {
     assert!(body.contains("Choose a timezone"));
     assert!(body.contains("Monday must close after it opens."));
     assert!(body.contains("value=\"Kisumu Central\""), "name kept");
-    assert!(body.contains("value=\"Mars/Olympus\""), "bad value kept for correction");
+    assert!(
+        body.contains("value=\"Mars/Olympus\""),
+        "bad value kept for correction"
+    );
     assert!(body.contains("value=\"150\""));
-    assert_eq!(app.count("SELECT count(*) FROM branches WHERE name = 'Kisumu Central'").await, 0);
+    assert_eq!(
+        app.count("SELECT count(*) FROM branches WHERE name = 'Kisumu Central'")
+            .await,
+        0
+    );
 }
 
 #[tokio::test]
@@ -93,12 +102,19 @@ async fn parallel_branches_with_one_prefix_make_one_branch_and_friendly_messages
         let (status, body) = t.await.unwrap();
         match status {
             303 => created += 1,
-            422 => assert!(body.contains("Another branch already uses this prefix."), "{body}"),
+            422 => assert!(
+                body.contains("Another branch already uses this prefix."),
+                "{body}"
+            ),
             other => panic!("unexpected {other}: {body}"),
         }
     }
     assert_eq!(created, 1);
-    assert_eq!(app.count("SELECT count(*) FROM branches WHERE invoice_prefix = 'RACE'").await, 1);
+    assert_eq!(
+        app.count("SELECT count(*) FROM branches WHERE invoice_prefix = 'RACE'")
+            .await,
+        1
+    );
     assert_eq!(app.count("SELECT count(*) FROM audit_log WHERE action = 'branch.create' AND after->>'invoice_prefix' = 'RACE'").await, 1);
 }
 
@@ -107,7 +123,12 @@ async fn editing_a_branch_records_before_and_after() {
     let app = spawn_app().await;
     app.login_as(Role::Admin).await;
     let id = app.branch_id;
-    let res = app.post_form(&format!("/admin/branches/{id}"), &branch_form("Renamed", "INV-", "8")).await;
+    let res = app
+        .post_form(
+            &format!("/admin/branches/{id}"),
+            &branch_form("Renamed", "INV-", "8"),
+        )
+        .await;
     assert_eq!(res.status().as_u16(), 303);
     assert_eq!(
         app.count(&format!(
@@ -126,14 +147,27 @@ async fn an_admin_creates_an_account_who_must_then_choose_a_password() {
     let res = app
         .post_form(
             "/admin/users/new",
-            &[("full_name", "Chen Wei"), ("username", "Chen"), ("role", "warehouse"), ("home_branch_id", &branch), ("password", "first-password-1"), ("active", "on")],
+            &[
+                ("full_name", "Chen Wei"),
+                ("username", "Chen"),
+                ("role", "warehouse"),
+                ("home_branch_id", &branch),
+                ("password", "first-password-1"),
+                ("active", "on"),
+            ],
         )
         .await;
     assert_eq!(res.status().as_u16(), 303);
     let list = app.get_html("/admin/users?q=chen").await;
     assert!(list.contains("Chen Wei") && list.contains("<code>chen</code>"));
     let c = app.new_client();
-    assert_eq!(app.login_with(&c, "chen", "first-password-1").await.status().as_u16(), 303);
+    assert_eq!(
+        app.login_with(&c, "chen", "first-password-1")
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
     assert_eq!(location(&app.get_with(&c, "/").await), "/account/password");
 }
 
@@ -146,7 +180,13 @@ async fn a_taken_username_is_reported_beside_the_field_with_the_form_kept() {
     let res = app
         .post_form(
             "/admin/users/new",
-            &[("full_name", "Chen Other"), ("username", "chen"), ("role", "finance"), ("home_branch_id", &branch), ("password", "first-password-1")],
+            &[
+                ("full_name", "Chen Other"),
+                ("username", "chen"),
+                ("role", "finance"),
+                ("home_branch_id", &branch),
+                ("password", "first-password-1"),
+            ],
         )
         .await;
     assert_eq!(res.status().as_u16(), 422);
@@ -160,9 +200,18 @@ async fn a_taken_username_is_reported_beside_the_field_with_the_form_kept() {
 async fn an_admin_cannot_disable_themselves() {
     let app = spawn_app().await;
     let admin = app.login_as(Role::Admin).await;
-    let res = app.post_form(&format!("/admin/users/{}/status", admin.id), &[("active", "false")]).await;
+    let res = app
+        .post_form(
+            &format!("/admin/users/{}/status", admin.id),
+            &[("active", "false")],
+        )
+        .await;
     assert_eq!(res.status().as_u16(), 303);
-    assert!(app.get_html(&format!("/admin/users/{}", admin.id)).await.contains("You cannot disable your own account."));
+    assert!(
+        app.get_html(&format!("/admin/users/{}", admin.id))
+            .await
+            .contains("You cannot disable your own account.")
+    );
     assert_eq!(app.get("/").await.status().as_u16(), 200);
 }
 
@@ -170,10 +219,22 @@ async fn an_admin_cannot_disable_themselves() {
 async fn disabling_asks_for_confirmation_first() {
     let app = spawn_app().await;
     app.login_as(Role::Admin).await;
-    let tech = app.create_user("brian", "Brian Otieno", Role::Technician).await;
-    let page = app.get_html(&format!("/admin/users/{}/status", tech.id)).await;
+    let tech = app
+        .create_user("brian", "Brian Otieno", Role::Technician)
+        .await;
+    let page = app
+        .get_html(&format!("/admin/users/{}/status", tech.id))
+        .await;
     assert!(page.contains("Disable Brian Otieno?"));
-    assert_eq!(app.count(&format!("SELECT count(*) FROM staff_users WHERE id = {} AND active", tech.id)).await, 1, "viewing the question changes nothing");
+    assert_eq!(
+        app.count(&format!(
+            "SELECT count(*) FROM staff_users WHERE id = {} AND active",
+            tech.id
+        ))
+        .await,
+        1,
+        "viewing the question changes nothing"
+    );
 }
 
 #[tokio::test]
@@ -192,7 +253,10 @@ async fn the_staff_list_searches_and_pages() {
     })
     .await;
     let first = app.get_html("/admin/users?q=technician").await;
-    assert!(first.contains("Page 1 of 2 · 30 in all"), "the admin's own 'Test Administrator' is not a technician name");
+    assert!(
+        first.contains("Page 1 of 2 · 30 in all"),
+        "the admin's own 'Test Administrator' is not a technician name"
+    );
     assert!(first.contains("Technician 01") && !first.contains("Technician 30"));
     let second = app.get_html("/admin/users?q=technician&page=2").await;
     assert!(second.contains("Technician 30"));

@@ -9,7 +9,10 @@ async fn the_application_role_cannot_update_delete_or_truncate_the_audit_log() {
     let user = app.create_user("amina", "Amina", Role::Receptionist).await;
     app.login(&user.username, &user.password).await;
     let rows_before = app.count("SELECT count(*) FROM audit_log").await;
-    assert!(rows_before >= 2, "the user's creation and login were recorded");
+    assert!(
+        rows_before >= 2,
+        "the user's creation and login were recorded"
+    );
 
     let app_url = app.db.app_url.clone();
     let results = tokio::task::spawn_blocking(move || {
@@ -19,16 +22,29 @@ async fn the_application_role_cannot_update_delete_or_truncate_the_audit_log() {
             "DELETE FROM audit_log",
             "TRUNCATE audit_log",
         ]
-        .map(|sql| diesel::sql_query(sql).execute(&mut conn).map_err(|e| e.to_string()))
+        .map(|sql| {
+            diesel::sql_query(sql)
+                .execute(&mut conn)
+                .map_err(|e| e.to_string())
+        })
     })
     .await
     .unwrap();
     for r in &results {
-        let e = r.as_ref().expect_err("the app role must not change the audit log");
+        let e = r
+            .as_ref()
+            .expect_err("the app role must not change the audit log");
         assert!(e.contains("permission denied"), "{e}");
     }
-    assert_eq!(app.count("SELECT count(*) FROM audit_log").await, rows_before);
-    assert_eq!(app.count("SELECT count(*) FROM audit_log WHERE action = 'tampered'").await, 0);
+    assert_eq!(
+        app.count("SELECT count(*) FROM audit_log").await,
+        rows_before
+    );
+    assert_eq!(
+        app.count("SELECT count(*) FROM audit_log WHERE action = 'tampered'")
+            .await,
+        0
+    );
 }
 
 #[tokio::test]
@@ -38,8 +54,16 @@ async fn even_the_owner_role_is_stopped_by_the_append_only_trigger() {
     let owner_url = app.db.owner_url();
     let results = tokio::task::spawn_blocking(move || {
         let mut conn = <diesel::PgConnection as diesel::Connection>::establish(&owner_url).unwrap();
-        ["UPDATE audit_log SET action = 'x'", "DELETE FROM audit_log", "TRUNCATE audit_log"]
-            .map(|sql| diesel::sql_query(sql).execute(&mut conn).map_err(|e| e.to_string()))
+        [
+            "UPDATE audit_log SET action = 'x'",
+            "DELETE FROM audit_log",
+            "TRUNCATE audit_log",
+        ]
+        .map(|sql| {
+            diesel::sql_query(sql)
+                .execute(&mut conn)
+                .map_err(|e| e.to_string())
+        })
     })
     .await
     .unwrap();
@@ -53,16 +77,41 @@ async fn even_the_owner_role_is_stopped_by_the_append_only_trigger() {
 async fn logins_failures_logouts_and_admin_changes_are_recorded_with_who_and_where() {
     let app = spawn_app().await;
     let admin = app.login_as(Role::Admin).await;
-    app.login_with(&app.new_client(), "admin1", "wrong password!!").await;
+    app.login_with(&app.new_client(), "admin1", "wrong password!!")
+        .await;
     let res = app
         .post_form(
             "/admin/branches/new",
-            &[("name", "Kisumu"), ("timezone", "Africa/Nairobi"), ("invoice_prefix", "KS-"), ("tax_rate", "16"), ("tax_rounding", "per_line"), ("active", "on"), ("sun_closed", "on"), ("mon_open", "08:00"), ("mon_close", "17:00"), ("tue_open", "08:00"), ("tue_close", "17:00"), ("wed_open", "08:00"), ("wed_close", "17:00"), ("thu_open", "08:00"), ("thu_close", "17:00"), ("fri_open", "08:00"), ("fri_close", "17:00"), ("sat_closed", "on")],
+            &[
+                ("name", "Kisumu"),
+                ("timezone", "Africa/Nairobi"),
+                ("invoice_prefix", "KS-"),
+                ("tax_rate", "16"),
+                ("tax_rounding", "per_line"),
+                ("active", "on"),
+                ("sun_closed", "on"),
+                ("mon_open", "08:00"),
+                ("mon_close", "17:00"),
+                ("tue_open", "08:00"),
+                ("tue_close", "17:00"),
+                ("wed_open", "08:00"),
+                ("wed_close", "17:00"),
+                ("thu_open", "08:00"),
+                ("thu_close", "17:00"),
+                ("fri_open", "08:00"),
+                ("fri_close", "17:00"),
+                ("sat_closed", "on"),
+            ],
         )
         .await;
     assert_eq!(res.status().as_u16(), 303);
     app.post_form("/logout", &[]).await;
-    for (action, actor) in [("login", Some(admin.id)), ("login.failed", None), ("branch.create", Some(admin.id)), ("logout", Some(admin.id))] {
+    for (action, actor) in [
+        ("login", Some(admin.id)),
+        ("login.failed", None),
+        ("branch.create", Some(admin.id)),
+        ("logout", Some(admin.id)),
+    ] {
         let actor_sql = actor.map_or("IS NULL".to_string(), |id| format!("= {id}"));
         assert_eq!(
             app.count(&format!(
@@ -83,9 +132,13 @@ async fn logins_failures_logouts_and_admin_changes_are_recorded_with_who_and_whe
 async fn admins_can_browse_and_search_the_audit_log() {
     let app = spawn_app().await;
     app.login_as(Role::Admin).await;
-    app.login_with(&app.new_client(), "ghost", "wrong password!!").await;
+    app.login_with(&app.new_client(), "ghost", "wrong password!!")
+        .await;
     let page = app.get_html("/admin/audit?q=login.failed").await;
     assert!(page.contains("login.failed"));
     assert!(page.contains("ghost"), "the attempted username is shown");
-    assert!(!page.contains("<code>user.create</code>"), "the search filters rows");
+    assert!(
+        !page.contains("<code>user.create</code>"),
+        "the search filters rows"
+    );
 }

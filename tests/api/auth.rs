@@ -15,7 +15,9 @@ fn session_cookie(res: &reqwest::Response) -> Option<String> {
 #[tokio::test]
 async fn login_with_the_right_password_shows_the_home_page_with_the_users_name() {
     let app = spawn_app().await;
-    let user = app.create_user("amina", "Amina Njeri", Role::Receptionist).await;
+    let user = app
+        .create_user("amina", "Amina Njeri", Role::Receptionist)
+        .await;
     let res = app.login(&user.username, &user.password).await;
     assert_eq!(res.status().as_u16(), 303);
     assert_eq!(location(&res), "/");
@@ -27,13 +29,21 @@ async fn login_with_the_right_password_shows_the_home_page_with_the_users_name()
 #[tokio::test]
 async fn login_with_a_wrong_password_is_refused_and_keeps_the_username() {
     let app = spawn_app().await;
-    app.create_user("amina", "Amina Njeri", Role::Receptionist).await;
+    app.create_user("amina", "Amina Njeri", Role::Receptionist)
+        .await;
     let res = app.login("amina", "not the password").await;
     assert_eq!(res.status().as_u16(), 401);
     let body = res.text().await.unwrap();
     assert!(body.contains("Wrong username or password."));
-    assert!(body.contains("value=\"amina\""), "username kept in the form");
-    assert_eq!(app.get("/").await.status().as_u16(), 303, "still signed out");
+    assert!(
+        body.contains("value=\"amina\""),
+        "username kept in the form"
+    );
+    assert_eq!(
+        app.get("/").await.status().as_u16(),
+        303,
+        "still signed out"
+    );
 }
 
 #[tokio::test]
@@ -41,30 +51,47 @@ async fn login_of_an_unknown_user_gives_the_same_answer_as_a_wrong_password() {
     let app = spawn_app().await;
     let res = app.login("nobody", "whatever password").await;
     assert_eq!(res.status().as_u16(), 401);
-    assert!(res.text().await.unwrap().contains("Wrong username or password."));
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("Wrong username or password.")
+    );
 }
 
 #[tokio::test]
 async fn a_disabled_user_cannot_log_in() {
     let app = spawn_app().await;
-    let user = app.create_user("brian", "Brian Otieno", Role::Technician).await;
+    let user = app
+        .create_user("brian", "Brian Otieno", Role::Technician)
+        .await;
     let id = user.id;
     app.with_db(move |conn| {
         use diesel::prelude::*;
         use workbay::schema::staff_users;
-        diesel::update(staff_users::table.find(id)).set(staff_users::active.eq(false)).execute(conn).unwrap();
+        diesel::update(staff_users::table.find(id))
+            .set(staff_users::active.eq(false))
+            .execute(conn)
+            .unwrap();
     })
     .await;
     let res = app.login(&user.username, &user.password).await;
     assert_eq!(res.status().as_u16(), 403);
-    assert!(res.text().await.unwrap().contains("This account is disabled"));
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("This account is disabled")
+    );
     assert_eq!(app.get("/").await.status().as_u16(), 303);
 }
 
 #[tokio::test]
 async fn the_session_id_is_renewed_at_login() {
     let app = spawn_app().await;
-    let user = app.create_user("amina", "Amina Njeri", Role::Receptionist).await;
+    let user = app
+        .create_user("amina", "Amina Njeri", Role::Receptionist)
+        .await;
     let before = app.get("/login").await;
     let anonymous = session_cookie(&before).expect("the login page starts a session");
     let res = app.login(&user.username, &user.password).await;
@@ -84,18 +111,33 @@ async fn the_session_id_is_renewed_at_login() {
 #[tokio::test]
 async fn the_pre_logout_cookie_replayed_after_logout_is_refused() {
     let app = spawn_app().await;
-    let user = app.create_user("amina", "Amina Njeri", Role::Receptionist).await;
+    let user = app
+        .create_user("amina", "Amina Njeri", Role::Receptionist)
+        .await;
     let res = app.login(&user.username, &user.password).await;
     let cookie = session_cookie(&res).unwrap();
     assert_eq!(app.get("/").await.status().as_u16(), 200);
     let res = app.post_form("/logout", &[]).await;
     assert_eq!(res.status().as_u16(), 303);
     assert_eq!(location(&res), "/login?signed_out=1");
-    assert_eq!(app.count("SELECT count(*) FROM sessions WHERE user_id IS NOT NULL").await, 0);
+    assert_eq!(
+        app.count("SELECT count(*) FROM sessions WHERE user_id IS NOT NULL")
+            .await,
+        0
+    );
 
     let attacker = app.new_client();
-    let res = attacker.get(format!("{}/", app.address)).header("cookie", cookie).send().await.unwrap();
-    assert_eq!(res.status().as_u16(), 303, "the old cookie must not sign anybody in");
+    let res = attacker
+        .get(format!("{}/", app.address))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status().as_u16(),
+        303,
+        "the old cookie must not sign anybody in"
+    );
     assert!(location(&res).starts_with("/login"));
 }
 
@@ -104,16 +146,37 @@ async fn disabling_a_user_ends_their_open_session() {
     let app = spawn_app().await;
     let admin = app.login_as(Role::Admin).await;
     let tech_client = app.new_client();
-    let tech = app.create_user("brian", "Brian Otieno", Role::Technician).await;
-    assert_eq!(app.login_with(&tech_client, &tech.username, &tech.password).await.status().as_u16(), 303);
+    let tech = app
+        .create_user("brian", "Brian Otieno", Role::Technician)
+        .await;
+    assert_eq!(
+        app.login_with(&tech_client, &tech.username, &tech.password)
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
     assert_eq!(app.get_with(&tech_client, "/").await.status().as_u16(), 200);
 
-    let res = app.post_form(&format!("/admin/users/{}/status", tech.id), &[("active", "false")]).await;
+    let res = app
+        .post_form(
+            &format!("/admin/users/{}/status", tech.id),
+            &[("active", "false")],
+        )
+        .await;
     assert_eq!(res.status().as_u16(), 303);
     let res = app.get_with(&tech_client, "/").await;
-    assert_eq!(res.status().as_u16(), 303, "the disabled user's session has ended");
     assert_eq!(
-        app.count(&format!("SELECT count(*) FROM sessions WHERE user_id = {}", tech.id)).await,
+        res.status().as_u16(),
+        303,
+        "the disabled user's session has ended"
+    );
+    assert_eq!(
+        app.count(&format!(
+            "SELECT count(*) FROM sessions WHERE user_id = {}",
+            tech.id
+        ))
+        .await,
         0
     );
     assert_eq!(
@@ -151,7 +214,10 @@ async fn a_session_idle_past_the_timeout_is_over() {
 async fn activity_pushes_the_idle_expiry_forward() {
     let app = spawn_app().await;
     let user = app.login_as(Role::Receptionist).await;
-    let q = format!("SELECT count(*) FROM sessions WHERE user_id = {} AND expires_at > now() + interval '29 minutes'", user.id);
+    let q = format!(
+        "SELECT count(*) FROM sessions WHERE user_id = {} AND expires_at > now() + interval '29 minutes'",
+        user.id
+    );
     app.with_db(move |conn| {
         use diesel::RunQueryDsl;
         diesel::sql_query(format!(
@@ -206,19 +272,43 @@ async fn changing_ones_password_signs_out_other_sessions_but_not_this_one() {
     let app = spawn_app().await;
     let user = app.login_as(Role::Finance).await;
     let other = app.new_client();
-    assert_eq!(app.login_with(&other, &user.username, &user.password).await.status().as_u16(), 303);
+    assert_eq!(
+        app.login_with(&other, &user.username, &user.password)
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
 
     let res = app
         .post_form(
             "/account/password",
-            &[("current", &user.password), ("new", "a brand new secret"), ("confirm", "a brand new secret")],
+            &[
+                ("current", &user.password),
+                ("new", "a brand new secret"),
+                ("confirm", "a brand new secret"),
+            ],
         )
         .await;
     assert_eq!(res.status().as_u16(), 303);
-    assert_eq!(app.get("/").await.status().as_u16(), 200, "this session continues");
-    assert_eq!(app.get_with(&other, "/").await.status().as_u16(), 303, "the other one ended");
+    assert_eq!(
+        app.get("/").await.status().as_u16(),
+        200,
+        "this session continues"
+    );
+    assert_eq!(
+        app.get_with(&other, "/").await.status().as_u16(),
+        303,
+        "the other one ended"
+    );
     let fresh = app.new_client();
-    assert_eq!(app.login_with(&fresh, &user.username, "a brand new secret").await.status().as_u16(), 303);
+    assert_eq!(
+        app.login_with(&fresh, &user.username, "a brand new secret")
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
 }
 
 #[tokio::test]
@@ -226,7 +316,14 @@ async fn a_wrong_current_password_or_a_weak_new_one_is_explained_beside_the_fiel
     let app = spawn_app().await;
     app.login_as(Role::Finance).await;
     let res = app
-        .post_form("/account/password", &[("current", "nope nope nope"), ("new", "short"), ("confirm", "short")])
+        .post_form(
+            "/account/password",
+            &[
+                ("current", "nope nope nope"),
+                ("new", "short"),
+                ("confirm", "short"),
+            ],
+        )
         .await;
     assert_eq!(res.status().as_u16(), 422);
     let body = res.text().await.unwrap();
@@ -238,14 +335,25 @@ async fn a_wrong_current_password_or_a_weak_new_one_is_explained_beside_the_fiel
 async fn after_an_admin_reset_the_user_must_choose_a_new_password() {
     let app = spawn_app().await;
     app.login_as(Role::Admin).await;
-    let tech = app.create_user("brian", "Brian Otieno", Role::Technician).await;
+    let tech = app
+        .create_user("brian", "Brian Otieno", Role::Technician)
+        .await;
     let res = app
-        .post_form(&format!("/admin/users/{}/password", tech.id), &[("password", "temporary-pass-1")])
+        .post_form(
+            &format!("/admin/users/{}/password", tech.id),
+            &[("password", "temporary-pass-1")],
+        )
         .await;
     assert_eq!(res.status().as_u16(), 303);
 
     let tech_client = app.new_client();
-    assert_eq!(app.login_with(&tech_client, "brian", "temporary-pass-1").await.status().as_u16(), 303);
+    assert_eq!(
+        app.login_with(&tech_client, "brian", "temporary-pass-1")
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
     let res = app.get_with(&tech_client, "/").await;
     assert_eq!(res.status().as_u16(), 303);
     assert_eq!(location(&res), "/account/password");
@@ -261,7 +369,12 @@ async fn a_next_parameter_returns_the_user_where_they_were_going_but_never_off_s
     let res = app
         .client
         .post(format!("{}/login", app.address))
-        .form(&[("username", "root"), ("password", user.password.as_str()), ("csrf_token", &token), ("next", "//evil.example/")])
+        .form(&[
+            ("username", "root"),
+            ("password", user.password.as_str()),
+            ("csrf_token", &token),
+            ("next", "//evil.example/"),
+        ])
         .send()
         .await
         .unwrap();

@@ -14,8 +14,15 @@ async fn a_post_without_a_csrf_token_is_forbidden() {
         .await
         .unwrap();
     assert_eq!(res.status().as_u16(), 403);
-    assert!(res.text().await.unwrap().contains("Request id"), "the error page is rendered");
-    assert_eq!(app.get("/").await.status().as_u16(), 200, "still signed in: the logout did not happen");
+    assert!(
+        res.text().await.unwrap().contains("Request id"),
+        "the error page is rendered"
+    );
+    assert_eq!(
+        app.get("/").await.status().as_u16(),
+        200,
+        "still signed in: the logout did not happen"
+    );
 }
 
 #[tokio::test]
@@ -26,7 +33,14 @@ async fn a_post_with_a_wrong_csrf_token_is_forbidden_and_changes_nothing() {
     let res = app
         .client
         .post(format!("{}/admin/branches/new", app.address))
-        .form(&[("csrf_token", "forged"), ("name", "Forged"), ("timezone", "UTC"), ("invoice_prefix", "FX"), ("tax_rate", "0"), ("tax_rounding", "per_line")])
+        .form(&[
+            ("csrf_token", "forged"),
+            ("name", "Forged"),
+            ("timezone", "UTC"),
+            ("invoice_prefix", "FX"),
+            ("tax_rate", "0"),
+            ("tax_rounding", "per_line"),
+        ])
         .send()
         .await
         .unwrap();
@@ -41,7 +55,10 @@ async fn a_login_post_without_a_token_is_forbidden() {
     let res = app
         .client
         .post(format!("{}/login", app.address))
-        .form(&[("username", "amina"), ("password", crate::common::http::PASSWORD)])
+        .form(&[
+            ("username", "amina"),
+            ("password", crate::common::http::PASSWORD),
+        ])
         .send()
         .await
         .unwrap();

@@ -16,9 +16,18 @@ async fn metrics_count_requests_by_route_and_status_and_show_the_pool() {
     app.get("/login").await;
     app.get("/no/such/page").await;
     let body = app.get("/metrics").await.text().await.unwrap();
-    assert!(body.contains("workbay_http_requests_total{route=\"/login\",method=\"GET\",status=\"200\"} 1"), "{body}");
+    assert!(
+        body.contains(
+            "workbay_http_requests_total{route=\"/login\",method=\"GET\",status=\"200\"} 1"
+        ),
+        "{body}"
+    );
     assert!(body.contains("status=\"404\""));
-    assert!(body.contains("workbay_http_request_duration_seconds_bucket{route=\"/login\",le=\"+Inf\"} 1"));
+    assert!(
+        body.contains(
+            "workbay_http_request_duration_seconds_bucket{route=\"/login\",le=\"+Inf\"} 1"
+        )
+    );
     assert!(body.contains("workbay_db_pool_max_size 4"));
 }
 
@@ -63,7 +72,10 @@ async fn the_pool_connects_as_the_application_role_which_owns_nothing_and_cannot
         .await;
     assert!(!facts.bypass && !facts.superuser);
     assert_eq!(facts.owned, 0);
-    assert!(facts.app_connections >= 1, "the pool is connected as workbay_app");
+    assert!(
+        facts.app_connections >= 1,
+        "the pool is connected as workbay_app"
+    );
     assert_eq!(app.count("SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tableowner <> 'workbay_owner'").await, 0);
 }
 
@@ -73,7 +85,10 @@ async fn every_transaction_knows_the_acting_user() {
     let app = spawn_app().await;
     let user = app.create_user("amina", "Amina", Role::Receptionist).await;
     let pool = workbay::db::build_pool(&app.db.app_url, 1).unwrap();
-    let actor = workbay::db::Actor { user_id: Some(user.id), branch_ids: vec![app.branch_id, 99] };
+    let actor = workbay::db::Actor {
+        user_id: Some(user.id),
+        branch_ids: vec![app.branch_id, 99],
+    };
     let seen = workbay::db::db(&pool, &actor, |conn| {
         use diesel::RunQueryDsl;
         #[derive(diesel::QueryableByName)]

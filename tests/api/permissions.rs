@@ -3,25 +3,53 @@ use workbay::domain::role::Role;
 use crate::common::http::location;
 use crate::common::spawn_app;
 
-const ADMIN_PAGES: [&str; 5] = ["/admin/branches", "/admin/branches/new", "/admin/users", "/admin/users/new", "/admin/audit"];
+const ADMIN_PAGES: [&str; 5] = [
+    "/admin/branches",
+    "/admin/branches/new",
+    "/admin/users",
+    "/admin/users/new",
+    "/admin/audit",
+];
 
 #[tokio::test]
 async fn every_role_but_admin_is_refused_on_admin_pages() {
     let app = spawn_app().await;
     for role in Role::ALL.into_iter().filter(|r| *r != Role::Admin) {
         let client = app.new_client();
-        let user = app.create_user(&format!("u-{}", role.as_str()), "Someone", role).await;
-        assert_eq!(app.login_with(&client, &user.username, &user.password).await.status().as_u16(), 303);
+        let user = app
+            .create_user(&format!("u-{}", role.as_str()), "Someone", role)
+            .await;
+        assert_eq!(
+            app.login_with(&client, &user.username, &user.password)
+                .await
+                .status()
+                .as_u16(),
+            303
+        );
         for path in ADMIN_PAGES {
             let res = app.get_with(&client, path).await;
             assert_eq!(res.status().as_u16(), 403, "{role} on {path}");
         }
         let res = app
-            .post_form_with(&client, "/admin/branches/new", &[("name", "Sneaky"), ("timezone", "UTC"), ("invoice_prefix", "SN"), ("tax_rate", "0"), ("tax_rounding", "per_line")])
+            .post_form_with(
+                &client,
+                "/admin/branches/new",
+                &[
+                    ("name", "Sneaky"),
+                    ("timezone", "UTC"),
+                    ("invoice_prefix", "SN"),
+                    ("tax_rate", "0"),
+                    ("tax_rounding", "per_line"),
+                ],
+            )
             .await;
         assert_eq!(res.status().as_u16(), 403, "{role} posting a branch");
     }
-    assert_eq!(app.count("SELECT count(*) FROM branches WHERE name = 'Sneaky'").await, 0);
+    assert_eq!(
+        app.count("SELECT count(*) FROM branches WHERE name = 'Sneaky'")
+            .await,
+        0
+    );
 }
 
 #[tokio::test]
@@ -63,10 +91,19 @@ async fn a_manager_switches_branch_but_a_receptionist_cannot() {
         .await;
     let manager = app.login_as(Role::Manager).await;
     let home = app.get_html("/").await;
-    assert!(home.contains("branch-switch"), "managers get a branch switcher");
-    let res = app.post_form("/branch", &[("branch_id", &second.to_string())]).await;
+    assert!(
+        home.contains("branch-switch"),
+        "managers get a branch switcher"
+    );
+    let res = app
+        .post_form("/branch", &[("branch_id", &second.to_string())])
+        .await;
     assert_eq!(res.status().as_u16(), 303);
-    assert!(app.get_html("/").await.contains("at <strong>Mombasa Road</strong>"));
+    assert!(
+        app.get_html("/")
+            .await
+            .contains("at <strong>Mombasa Road</strong>")
+    );
     let _ = manager;
 
     let clerk = app.new_client();
@@ -74,7 +111,16 @@ async fn a_manager_switches_branch_but_a_receptionist_cannot() {
     app.login_with(&clerk, &r.username, &r.password).await;
     let page = app.get_with(&clerk, "/").await.text().await.unwrap();
     assert!(!page.contains("branch-switch"));
-    let res = app.post_form_with(&clerk, "/branch", &[("branch_id", &second.to_string())]).await;
+    let res = app
+        .post_form_with(&clerk, "/branch", &[("branch_id", &second.to_string())])
+        .await;
     assert_eq!(res.status().as_u16(), 403);
-    assert!(!app.get_with(&clerk, "/").await.text().await.unwrap().contains("Mombasa Road"));
+    assert!(
+        !app.get_with(&clerk, "/")
+            .await
+            .text()
+            .await
+            .unwrap()
+            .contains("Mombasa Road")
+    );
 }

@@ -7,7 +7,13 @@ async fn after_five_failures_the_next_attempt_gets_429_and_an_audit_row() {
     let app = spawn_app().await;
     let user = app.create_user("amina", "Amina", Role::Receptionist).await;
     for _ in 0..5 {
-        assert_eq!(app.login("amina", "wrong wrong wrong").await.status().as_u16(), 401);
+        assert_eq!(
+            app.login("amina", "wrong wrong wrong")
+                .await
+                .status()
+                .as_u16(),
+            401
+        );
     }
     // Even the right password waits now.
     let res = app.login("amina", &user.password).await;
@@ -15,8 +21,16 @@ async fn after_five_failures_the_next_attempt_gets_429_and_an_audit_row() {
     assert!(res.headers().get("retry-after").is_some());
     let body = res.text().await.unwrap();
     assert!(body.contains("Too many failed attempts"), "{body}");
-    assert_eq!(app.count("SELECT count(*) FROM audit_log WHERE action = 'login.throttled'").await, 1);
-    assert_eq!(app.count("SELECT count(*) FROM audit_log WHERE action = 'login.failed'").await, 5);
+    assert_eq!(
+        app.count("SELECT count(*) FROM audit_log WHERE action = 'login.throttled'")
+            .await,
+        1
+    );
+    assert_eq!(
+        app.count("SELECT count(*) FROM audit_log WHERE action = 'login.failed'")
+            .await,
+        5
+    );
     assert_eq!(app.get("/").await.status().as_u16(), 303, "not signed in");
 }
 
@@ -27,14 +41,22 @@ async fn throttling_ends_once_the_delay_has_passed_so_nobody_is_locked_out_forev
     for _ in 0..12 {
         app.login("amina", "wrong wrong wrong").await;
     }
-    assert_eq!(app.login("amina", &user.password).await.status().as_u16(), 429);
+    assert_eq!(
+        app.login("amina", &user.password).await.status().as_u16(),
+        429
+    );
     // The delay is capped; once it has passed since the last failure the user gets in.
     app.with_db(|conn| {
         use diesel::RunQueryDsl;
-        diesel::sql_query("UPDATE login_attempts SET at = at - interval '16 minutes'").execute(conn).unwrap();
+        diesel::sql_query("UPDATE login_attempts SET at = at - interval '16 minutes'")
+            .execute(conn)
+            .unwrap();
     })
     .await;
-    assert_eq!(app.login("amina", &user.password).await.status().as_u16(), 303);
+    assert_eq!(
+        app.login("amina", &user.password).await.status().as_u16(),
+        303
+    );
 }
 
 #[tokio::test]
@@ -59,7 +81,11 @@ async fn a_burst_of_parallel_guesses_gets_no_more_than_five_tries() {
         tasks.push(tokio::spawn(async move {
             client
                 .post(url)
-                .form(&[("username", "amina"), ("password", "wrong wrong wrong"), ("csrf_token", token.as_str())])
+                .form(&[
+                    ("username", "amina"),
+                    ("password", "wrong wrong wrong"),
+                    ("csrf_token", token.as_str()),
+                ])
                 .send()
                 .await
                 .unwrap()
@@ -74,7 +100,19 @@ async fn a_burst_of_parallel_guesses_gets_no_more_than_five_tries() {
     statuses.sort();
     // A burst cannot get past the limit: exactly five passwords were checked.
     assert_eq!(statuses, vec![401, 401, 401, 401, 401, 429, 429, 429]);
-    assert_eq!(app.count("SELECT count(*) FROM login_attempts WHERE NOT succeeded").await, 5);
-    assert_eq!(app.count("SELECT count(*) FROM audit_log WHERE action = 'login.failed'").await, 5);
-    assert_eq!(app.count("SELECT count(*) FROM audit_log WHERE action = 'login.throttled'").await, 3);
+    assert_eq!(
+        app.count("SELECT count(*) FROM login_attempts WHERE NOT succeeded")
+            .await,
+        5
+    );
+    assert_eq!(
+        app.count("SELECT count(*) FROM audit_log WHERE action = 'login.failed'")
+            .await,
+        5
+    );
+    assert_eq!(
+        app.count("SELECT count(*) FROM audit_log WHERE action = 'login.throttled'")
+            .await,
+        3
+    );
 }

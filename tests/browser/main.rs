@@ -1,2 +1,8 @@
-#[test]
-fn placeholder() {}
+//! Browser tests: real headless Chromium driven through chromedriver (fantoccini) against the
+//! real application.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod driver;
+mod login;

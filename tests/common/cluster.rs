@@ -6,7 +6,9 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Mutex, OnceLock};
 
 use diesel::{Connection, PgConnection, RunQueryDsl};
-use workbay::db::embedded::{ClusterOptions, EmbeddedCluster, SUPERUSER, create_database_if_missing, quote_ident};
+use workbay::db::embedded::{
+    ClusterOptions, EmbeddedCluster, SUPERUSER, create_database_if_missing, quote_ident,
+};
 use workbay::db::roles::{APP_ROLE, OWNER_ROLE};
 
 const TEMPLATE: &str = "workbay_template";
@@ -42,12 +44,20 @@ pub fn cluster() -> &'static TestCluster {
                 ("shared_buffers".into(), "'128MB'".into()),
             ],
         };
-        cluster.init_and_start(&options).expect("starting the test cluster");
+        cluster
+            .init_and_start(&options)
+            .expect("starting the test cluster");
         let watcher = spawn_watcher(&cluster, &dir);
-        cluster.bootstrap(TEMPLATE).expect("creating roles and the template database");
+        cluster
+            .bootstrap(TEMPLATE)
+            .expect("creating roles and the template database");
         workbay::db::migrate::run_migrations(&cluster.url(SUPERUSER, TEMPLATE))
             .expect("migrating the template database");
-        TestCluster { cluster, dir, _watcher: Mutex::new(watcher) }
+        TestCluster {
+            cluster,
+            dir,
+            _watcher: Mutex::new(watcher),
+        }
     })
 }
 
@@ -57,7 +67,13 @@ fn spawn_watcher(cluster: &EmbeddedCluster, dir: &std::path::Path) -> Child {
     let stop = cluster.command("pg_ctl");
     let mut argv = vec![stop.get_program().to_string_lossy().to_string()];
     argv.extend(stop.get_args().map(|a| a.to_string_lossy().to_string()));
-    argv.extend(["-D".into(), dir.join("postgres").display().to_string(), "-m".into(), "immediate".into(), "stop".into()]);
+    argv.extend([
+        "-D".into(),
+        dir.join("postgres").display().to_string(),
+        "-m".into(),
+        "immediate".into(),
+        "stop".into(),
+    ]);
     let mut child = Command::new("sh")
         .arg("-c")
         .arg(r#"cat >/dev/null; "$@" >/dev/null 2>&1; rm -rf "$WORKBAY_TEST_DIR""#)
@@ -95,7 +111,8 @@ pub struct TestDb {
 pub fn test_db() -> TestDb {
     let c = cluster();
     let name = format!("t_{}", uuid::Uuid::new_v4().simple());
-    let mut conn = PgConnection::establish(&c.cluster.url(SUPERUSER, "postgres")).expect("connecting as superuser");
+    let mut conn = PgConnection::establish(&c.cluster.url(SUPERUSER, "postgres"))
+        .expect("connecting as superuser");
     create_database_if_missing(&mut conn, &name, Some(TEMPLATE)).expect("cloning the template");
     TestDb {
         admin_url: c.cluster.url(SUPERUSER, &name),
@@ -125,8 +142,11 @@ impl Drop for TestDb {
     fn drop(&mut self) {
         let c = cluster();
         if let Ok(mut conn) = PgConnection::establish(&c.cluster.url(SUPERUSER, "postgres")) {
-            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", quote_ident(&self.name)))
-                .execute(&mut conn);
+            let _ = diesel::sql_query(format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                quote_ident(&self.name)
+            ))
+            .execute(&mut conn);
         }
     }
 }

@@ -38,14 +38,18 @@ pub async fn spawn_app() -> TestApp {
 
 /// Spawns the app after `tweak` adjusted the settings.
 pub async fn spawn_app_with(tweak: impl FnOnce(&mut Settings)) -> TestApp {
-    let db = tokio::task::spawn_blocking(test_db).await.expect("test db task");
+    let db = tokio::task::spawn_blocking(test_db)
+        .await
+        .expect("test db task");
     let mut settings = Settings::new(db.admin_url.clone(), db.app_url.clone());
     settings.bind = "127.0.0.1:0".into();
     settings.secure_cookies = false;
     settings.pool_size = 4;
     settings.workers = Some(1);
     tweak(&mut settings);
-    let app = workbay::Application::build(settings).await.expect("building the application");
+    let app = workbay::Application::build(settings)
+        .await
+        .expect("building the application");
     let port = app.port();
     tokio::spawn(app.run_until_stopped());
     let client = reqwest::Client::builder()
@@ -56,17 +60,29 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Settings)) -> TestApp {
     let admin_url = db.admin_url.clone();
     let branch_id = tokio::task::spawn_blocking(move || {
         let mut conn = <PgConnection as diesel::Connection>::establish(&admin_url).unwrap();
-        repo::branches::first_or_create_default(&mut conn).unwrap().id
+        repo::branches::first_or_create_default(&mut conn)
+            .unwrap()
+            .id
     })
     .await
     .unwrap();
-    TestApp { address: format!("http://127.0.0.1:{port}"), port, client, db, branch_id }
+    TestApp {
+        address: format!("http://127.0.0.1:{port}"),
+        port,
+        client,
+        db,
+        branch_id,
+    }
 }
 
 impl TestApp {
     /// A fresh client with its own cookie jar (a second browser).
     pub fn new_client(&self) -> reqwest::Client {
-        reqwest::Client::builder().cookie_store(true).redirect(Policy::none()).build().unwrap()
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(Policy::none())
+            .build()
+            .unwrap()
     }
 
     /// `GET path` with this app's client.
@@ -76,7 +92,11 @@ impl TestApp {
 
     /// `GET path` with another client.
     pub async fn get_with(&self, client: &reqwest::Client, path: &str) -> reqwest::Response {
-        client.get(format!("{}{}", self.address, path)).send().await.expect("GET")
+        client
+            .get(format!("{}{}", self.address, path))
+            .send()
+            .await
+            .expect("GET")
     }
 
     /// The body of `GET path`, asserting 200.
@@ -99,7 +119,11 @@ impl TestApp {
         path: &str,
         fields: &[(&str, &str)],
     ) -> reqwest::Response {
-        let token_page = if self.is_signed_in(client).await { "/" } else { "/login" };
+        let token_page = if self.is_signed_in(client).await {
+            "/"
+        } else {
+            "/login"
+        };
         let token = self.csrf_token_with(client, token_page).await;
         let mut all: Vec<(&str, &str)> = fields.to_vec();
         all.push(("csrf_token", &token));
@@ -135,7 +159,12 @@ impl TestApp {
         let token = self.csrf_token_with(client, "/login").await;
         client
             .post(format!("{}/login", self.address))
-            .form(&[("username", username), ("password", password), ("csrf_token", &token), ("next", "")])
+            .form(&[
+                ("username", username),
+                ("password", password),
+                ("csrf_token", &token),
+                ("next", ""),
+            ])
             .send()
             .await
             .expect("POST /login")
@@ -143,19 +172,38 @@ impl TestApp {
 
     /// Creates an account directly (as the app role would) in the test's branch.
     pub async fn create_user(&self, username: &str, full_name: &str, role: Role) -> TestUser {
-        self.create_user_in(username, full_name, role, self.branch_id).await
+        self.create_user_in(username, full_name, role, self.branch_id)
+            .await
     }
 
     /// Creates an account in `branch_id`.
-    pub async fn create_user_in(&self, username: &str, full_name: &str, role: Role, branch_id: i64) -> TestUser {
+    pub async fn create_user_in(
+        &self,
+        username: &str,
+        full_name: &str,
+        role: Role,
+        branch_id: i64,
+    ) -> TestUser {
         let url = self.db.app_url.clone();
         let (username, full_name) = (username.to_string(), full_name.to_string());
         tokio::task::spawn_blocking(move || {
             let mut conn = <PgConnection as diesel::Connection>::establish(&url).unwrap();
-            let input = StaffInput { username: username.clone(), full_name, role, home_branch_id: branch_id, active: true };
+            let input = StaffInput {
+                username: username.clone(),
+                full_name,
+                role,
+                home_branch_id: branch_id,
+                active: true,
+            };
             let hash = workbay::passwords::hash_blocking(PASSWORD).unwrap();
-            let user = repo::staff::create(&mut conn, &input, hash, false, &repo::By::default()).unwrap();
-            TestUser { id: user.id, username, password: PASSWORD.into(), role }
+            let user =
+                repo::staff::create(&mut conn, &input, hash, false, &repo::By::default()).unwrap();
+            TestUser {
+                id: user.id,
+                username,
+                password: PASSWORD.into(),
+                role,
+            }
         })
         .await
         .unwrap()
@@ -163,14 +211,27 @@ impl TestApp {
 
     /// Creates an account with `role` and signs in as it with this app's client.
     pub async fn login_as(&self, role: Role) -> TestUser {
-        let user = self.create_user(&format!("{}1", role.as_str()), &format!("Test {}", role.label()), role).await;
+        let user = self
+            .create_user(
+                &format!("{}1", role.as_str()),
+                &format!("Test {}", role.label()),
+                role,
+            )
+            .await;
         let res = self.login(&user.username, &user.password).await;
-        assert_eq!(res.status().as_u16(), 303, "login as {role} should redirect");
+        assert_eq!(
+            res.status().as_u16(),
+            303,
+            "login as {role} should redirect"
+        );
         user
     }
 
     /// Runs `f` on a superuser connection to the test database.
-    pub async fn with_db<T: Send + 'static>(&self, f: impl FnOnce(&mut PgConnection) -> T + Send + 'static) -> T {
+    pub async fn with_db<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut PgConnection) -> T + Send + 'static,
+    ) -> T {
         let url = self.db.admin_url.clone();
         tokio::task::spawn_blocking(move || {
             let mut conn = <PgConnection as diesel::Connection>::establish(&url).unwrap();
@@ -189,7 +250,10 @@ impl TestApp {
                 #[diesel(sql_type = diesel::sql_types::BigInt)]
                 n: i64,
             }
-            diesel::sql_query(format!("SELECT ({sql}) AS n")).get_result::<N>(conn).unwrap().n
+            diesel::sql_query(format!("SELECT ({sql}) AS n"))
+                .get_result::<N>(conn)
+                .unwrap()
+                .n
         })
         .await
     }
@@ -205,5 +269,8 @@ pub fn extract_csrf(body: &str) -> Option<String> {
 
 /// The `Location` header of a redirect.
 pub fn location(res: &reqwest::Response) -> String {
-    res.headers().get("location").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default()
+    res.headers()
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default()
 }

@@ -52,10 +52,24 @@ pub async fn show(
     query: web::Query<AuditQuery>,
 ) -> Result<HttpResponse, AppError> {
     let AuditQuery { q, before } = query.into_inner();
-    let filter = AuditFilter { q: Some(q.clone()), before_id: before };
-    let found = db(&state.pool, &admin.actor(), move |conn| audit::list(conn, &filter, PER_PAGE)).await?;
+    let filter = AuditFilter {
+        q: Some(q.clone()),
+        before_id: before,
+    };
+    let found = db(&state.pool, &admin.actor(), move |conn| {
+        audit::list(conn, &filter, PER_PAGE)
+    })
+    .await?;
     let next_link = found
         .next_before_id
         .map(|id| format!("/admin/audit?q={}&before={id}", encode_component(&q)));
-    html(StatusCode::OK, &AuditPage { page: PageCtx::for_request(&req), q, rows: found.rows, next_link })
+    html(
+        StatusCode::OK,
+        &AuditPage {
+            page: PageCtx::for_request(&req),
+            q,
+            rows: found.rows,
+            next_link,
+        },
+    )
 }

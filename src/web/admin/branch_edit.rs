@@ -22,7 +22,10 @@ pub async fn form(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let branch = db(&state.pool, &staff.actor(), move |conn| branches::get(conn, id)).await?;
+    let branch = db(&state.pool, &staff.actor(), move |conn| {
+        branches::get(conn, id)
+    })
+    .await?;
     let page = BranchFormPage {
         page: PageCtx::for_request(&req),
         id: Some(id),
@@ -55,11 +58,19 @@ pub async fn submit(
     };
     match result {
         Ok(branch) => {
-            push_flash(&session, Flash::success(format!("Branch {} saved.", branch.name)));
+            push_flash(
+                &session,
+                Flash::success(format!("Branch {} saved.", branch.name)),
+            );
             Ok(see_other("/admin/branches"))
         }
         Err(AppError::Validation(errors)) => {
-            let page = BranchFormPage { page: PageCtx::for_request(&req), id: Some(id), draft, errors };
+            let page = BranchFormPage {
+                page: PageCtx::for_request(&req),
+                id: Some(id),
+                draft,
+                errors,
+            };
             html(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
         Err(e) => Err(e),

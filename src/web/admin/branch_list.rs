@@ -25,7 +25,10 @@ pub struct BranchListPage {
 
 impl BranchListPage {
     fn page_link(&self, page: i64) -> String {
-        format!("/admin/branches?q={}&page={page}", encode_component(&self.q))
+        format!(
+            "/admin/branches?q={}&page={page}",
+            encode_component(&self.q)
+        )
     }
 }
 
@@ -52,5 +55,13 @@ pub async fn show(
     })
     .await?;
     pager.total = total;
-    html(StatusCode::OK, &BranchListPage { page: PageCtx::for_request(&req), q, rows, pager })
+    html(
+        StatusCode::OK,
+        &BranchListPage {
+            page: PageCtx::for_request(&req),
+            q,
+            rows,
+            pager,
+        },
+    )
 }

@@ -24,7 +24,12 @@ pub async fn form(req: HttpRequest, _staff: Staff) -> Result<HttpResponse, AppEr
         hours: OpeningHours::standard().to_form_fields(),
         ..Default::default()
     };
-    let page = BranchFormPage { page: PageCtx::for_request(&req), id: None, draft, errors: FieldErrors::new() };
+    let page = BranchFormPage {
+        page: PageCtx::for_request(&req),
+        id: None,
+        draft,
+        errors: FieldErrors::new(),
+    };
     html(StatusCode::OK, &page)
 }
 
@@ -49,11 +54,19 @@ pub async fn submit(
     };
     match result {
         Ok(branch) => {
-            push_flash(&session, Flash::success(format!("Branch {} created.", branch.name)));
+            push_flash(
+                &session,
+                Flash::success(format!("Branch {} created.", branch.name)),
+            );
             Ok(see_other("/admin/branches"))
         }
         Err(AppError::Validation(errors)) => {
-            let page = BranchFormPage { page: PageCtx::for_request(&req), id: None, draft, errors };
+            let page = BranchFormPage {
+                page: PageCtx::for_request(&req),
+                id: None,
+                draft,
+                errors,
+            };
             html(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
         Err(e) => Err(e),

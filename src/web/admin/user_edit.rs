@@ -56,13 +56,19 @@ pub async fn submit(
     let result = match StaffInput::parse(&draft, false) {
         Ok(input) => {
             let by = admin.by();
-            db(&state.pool, &admin.actor(), move |conn| staff::update(conn, id, &input, &by)).await
+            db(&state.pool, &admin.actor(), move |conn| {
+                staff::update(conn, id, &input, &by)
+            })
+            .await
         }
         Err(errors) => Err(AppError::Validation(errors)),
     };
     let errors = match result {
         Ok(user) => {
-            push_flash(&session, Flash::success(format!("Account {} saved.", user.username)));
+            push_flash(
+                &session,
+                Flash::success(format!("Account {} saved.", user.username)),
+            );
             return Ok(see_other("/admin/users"));
         }
         Err(AppError::Validation(errors)) => errors,
@@ -103,8 +109,16 @@ pub async fn confirm_status(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let user = db(&state.pool, &admin.actor(), move |conn| staff::get(conn, id)).await?;
-    let page = ConfirmPage { page: PageCtx::for_request(&req), user, action: "status", errors: FieldErrors::new() };
+    let user = db(&state.pool, &admin.actor(), move |conn| {
+        staff::get(conn, id)
+    })
+    .await?;
+    let page = ConfirmPage {
+        page: PageCtx::for_request(&req),
+        user,
+        action: "status",
+        errors: FieldErrors::new(),
+    };
     html(StatusCode::OK, &page)
 }
 
@@ -125,11 +139,21 @@ pub async fn set_status(
     let id = id.into_inner();
     let active = form.active == "true";
     let by = admin.by();
-    let result = db(&state.pool, &admin.actor(), move |conn| staff::set_active(conn, id, active, &by)).await;
+    let result = db(&state.pool, &admin.actor(), move |conn| {
+        staff::set_active(conn, id, active, &by)
+    })
+    .await;
     match result {
         Ok(user) => {
-            let what = if user.active { "enabled" } else { "disabled; their sessions have ended" };
-            push_flash(&session, Flash::success(format!("Account {} {what}.", user.username)));
+            let what = if user.active {
+                "enabled"
+            } else {
+                "disabled; their sessions have ended"
+            };
+            push_flash(
+                &session,
+                Flash::success(format!("Account {} {what}.", user.username)),
+            );
         }
         Err(AppError::Conflict(message)) => push_flash(&session, Flash::error(message)),
         Err(e) => return Err(e),
@@ -145,8 +169,16 @@ pub async fn reset_form(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let user = db(&state.pool, &admin.actor(), move |conn| staff::get(conn, id)).await?;
-    let page = ConfirmPage { page: PageCtx::for_request(&req), user, action: "password", errors: FieldErrors::new() };
+    let user = db(&state.pool, &admin.actor(), move |conn| {
+        staff::get(conn, id)
+    })
+    .await?;
+    let page = ConfirmPage {
+        page: PageCtx::for_request(&req),
+        user,
+        action: "password",
+        errors: FieldErrors::new(),
+    };
     html(StatusCode::OK, &page)
 }
 
@@ -167,16 +199,27 @@ pub async fn reset_submit(
     form: web::Form<ResetForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let user = db(&state.pool, &admin.actor(), move |conn| staff::get(conn, id)).await?;
+    let user = db(&state.pool, &admin.actor(), move |conn| {
+        staff::get(conn, id)
+    })
+    .await?;
     let password = form.into_inner().password;
     if let Err(message) = check_password(&user.username, &password) {
         let errors = FieldErrors::single("password", message);
-        let page = ConfirmPage { page: PageCtx::for_request(&req), user, action: "password", errors };
+        let page = ConfirmPage {
+            page: PageCtx::for_request(&req),
+            user,
+            action: "password",
+            errors,
+        };
         return html(StatusCode::UNPROCESSABLE_ENTITY, &page);
     }
     let hash = passwords::hash(password).await?;
     let by = admin.by();
-    db(&state.pool, &admin.actor(), move |conn| staff::reset_password(conn, id, hash, &by)).await?;
+    db(&state.pool, &admin.actor(), move |conn| {
+        staff::reset_password(conn, id, hash, &by)
+    })
+    .await?;
     push_flash(
         &session,
         Flash::success(format!(

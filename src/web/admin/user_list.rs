@@ -30,7 +30,10 @@ pub struct UserListPage {
 impl UserListPage {
     fn page_link(&self, page: i64) -> String {
         let branch = self.branch.map(|b| b.to_string()).unwrap_or_default();
-        format!("/admin/users?q={}&branch={branch}&page={page}", encode_component(&self.q))
+        format!(
+            "/admin/users?q={}&branch={branch}&page={page}",
+            encode_component(&self.q)
+        )
     }
 
     fn is_selected(&self, id: &i64) -> bool {
@@ -58,7 +61,10 @@ pub async fn show(
     let ListQuery { q, branch, page } = query.into_inner();
     let branch = branch.parse::<i64>().ok();
     let mut pager = Pager::new(page, PAGE_SIZE);
-    let filter = StaffFilter { q: Some(q.clone()), branch_id: branch };
+    let filter = StaffFilter {
+        q: Some(q.clone()),
+        branch_id: branch,
+    };
     let offset = pager.offset();
     let (rows, total, all_branches) = db(&state.pool, &staff_user.actor(), move |conn| {
         let (rows, total) = staff::search(conn, &filter, offset, PAGE_SIZE)?;

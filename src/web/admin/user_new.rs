@@ -52,14 +52,19 @@ pub async fn submit(
         Ok(input) => {
             let hash = passwords::hash(draft.password.clone()).await?;
             let by = admin.by();
-            db(&state.pool, &admin.actor(), move |conn| staff::create(conn, &input, hash, true, &by))
-                .await
+            db(&state.pool, &admin.actor(), move |conn| {
+                staff::create(conn, &input, hash, true, &by)
+            })
+            .await
         }
         Err(errors) => Err(AppError::Validation(errors)),
     };
     match result {
         Ok(user) => {
-            push_flash(&session, Flash::success(format!("Account {} created.", user.username)));
+            push_flash(
+                &session,
+                Flash::success(format!("Account {} created.", user.username)),
+            );
             Ok(see_other("/admin/users"))
         }
         Err(AppError::Validation(errors)) => {

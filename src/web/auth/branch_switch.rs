@@ -24,7 +24,9 @@ pub async fn submit(
     form: web::Form<SwitchForm>,
 ) -> Result<HttpResponse, AppError> {
     if !staff.role.spans_branches() {
-        return Err(AppError::forbidden("only managers and admins switch branches"));
+        return Err(AppError::forbidden(
+            "only managers and admins switch branches",
+        ));
     }
     let branch = staff
         .branches
@@ -34,7 +36,14 @@ pub async fn submit(
     session
         .insert(SESSION_BRANCH, branch.id)
         .map_err(|e| AppError::Internal(anyhow::anyhow!("session insert: {e}")))?;
-    push_flash(&session, Flash::info(format!("You are now working in {}.", branch.name)));
-    let back = if form.back.starts_with('/') && !form.back.starts_with("//") { &form.back } else { "/" };
+    push_flash(
+        &session,
+        Flash::info(format!("You are now working in {}.", branch.name)),
+    );
+    let back = if form.back.starts_with('/') && !form.back.starts_with("//") {
+        &form.back
+    } else {
+        "/"
+    };
     Ok(see_other(back))
 }

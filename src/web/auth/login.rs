@@ -14,10 +14,10 @@ use crate::error::AppError;
 use crate::models::audit::NewAuditEntry;
 use crate::passwords;
 use crate::repo::{audit, login_attempts, settings, staff};
-use crate::web::{AppState, html, see_other};
 use crate::web::access::{SESSION_BRANCH, SESSION_USER, client_addr};
 use crate::web::csrf;
 use crate::web::page::{Flash, PageCtx, push_flash};
+use crate::web::{AppState, html, see_other};
 
 /// The sign-in page.
 #[derive(Template)]
@@ -59,9 +59,21 @@ pub async fn form(
     if session.get::<i64>(SESSION_USER).ok().flatten().is_some() {
         return Ok(see_other("/"));
     }
-    let notice = query.signed_out.as_ref().map(|_| "You have been signed out.".to_string());
+    let notice = query
+        .signed_out
+        .as_ref()
+        .map(|_| "You have been signed out.".to_string());
     let next = query.next.clone().unwrap_or_default();
-    render(&req, &state, String::new(), next, None, notice, StatusCode::OK).await
+    render(
+        &req,
+        &state,
+        String::new(),
+        next,
+        None,
+        notice,
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// `POST /login`.
@@ -71,16 +83,23 @@ pub async fn submit(
     state: web::Data<AppState>,
     form: web::Form<LoginForm>,
 ) -> Result<HttpResponse, AppError> {
-    let LoginForm { username, password, next } = form.into_inner();
+    let LoginForm {
+        username,
+        password,
+        next,
+    } = form.into_inner();
     let name = normalise_username(&username);
     let addr = client_addr(&req).unwrap_or_else(|| "unknown".into());
 
     let attempt = begin_attempt(&state, &name, &addr).await?;
 
     let lookup = name.clone();
-    let user = db(&state.pool, &Actor::anonymous(), move |conn| staff::find_by_username(conn, &lookup))
-        .await?;
-    let password_ok = passwords::verify(password, user.as_ref().map(|u| u.password_hash.clone())).await?;
+    let user = db(&state.pool, &Actor::anonymous(), move |conn| {
+        staff::find_by_username(conn, &lookup)
+    })
+    .await?;
+    let password_ok =
+        passwords::verify(password, user.as_ref().map(|u| u.password_hash.clone())).await?;
 
     match user {
         Some(user) if password_ok && user.active => {
@@ -89,7 +108,8 @@ pub async fn submit(
                 login_attempts::mark_succeeded(conn, attempt)?;
                 audit::record(
                     conn,
-                    NewAuditEntry::new("login", "staff_user", Some(id.to_string())).by(Some(id), Some(&a)),
+                    NewAuditEntry::new("login", "staff_user", Some(id.to_string()))
+                        .by(Some(id), Some(&a)),
                 )
             })
             .await?;
@@ -100,7 +120,10 @@ pub async fn submit(
                 .insert(SESSION_USER, user.id)
                 .map_err(|e| AppError::Internal(anyhow::anyhow!("session insert: {e}")))?;
             csrf::rotate(&session);
-            push_flash(&session, Flash::success(format!("Welcome, {}.", user.full_name)));
+            push_flash(
+                &session,
+                Flash::success(format!("Welcome, {}.", user.full_name)),
+            );
             Ok(see_other(safe_next(&next)))
         }
         Some(user) if password_ok => {
@@ -108,13 +131,26 @@ pub async fn submit(
             db(&state.pool, &Actor::anonymous(), move |conn| {
                 audit::record(
                     conn,
-                    NewAuditEntry::new("login.disabled_account", "staff_user", Some(id.to_string()))
-                        .by(None, Some(&a)),
+                    NewAuditEntry::new(
+                        "login.disabled_account",
+                        "staff_user",
+                        Some(id.to_string()),
+                    )
+                    .by(None, Some(&a)),
                 )
             })
             .await?;
             let message = "This account is disabled. Please ask an administrator.".to_string();
-            render(&req, &state, username, next, Some(message), None, StatusCode::FORBIDDEN).await
+            render(
+                &req,
+                &state,
+                username,
+                next,
+                Some(message),
+                None,
+                StatusCode::FORBIDDEN,
+            )
+            .await
         }
         user => {
             let target = user.as_ref().map(|u| u.id.to_string());
@@ -129,7 +165,16 @@ pub async fn submit(
             })
             .await?;
             let message = "Wrong username or password.".to_string();
-            render(&req, &state, username, next, Some(message), None, StatusCode::UNAUTHORIZED).await
+            render(
+                &req,
+                &state,
+                username,
+                next,
+                Some(message),
+                None,
+                StatusCode::UNAUTHORIZED,
+            )
+            .await
         }
     }
 }
@@ -145,7 +190,10 @@ async fn begin_attempt(state: &AppState, name: &str, addr: &str) -> Result<i64, 
                 conn,
                 NewAuditEntry::new("login.throttled", "staff_user", None)
                     .by(None, Some(&addr))
-                    .change(None, Some(serde_json::json!({ "username": name, "retry_after": wait }))),
+                    .change(
+                        None,
+                        Some(serde_json::json!({ "username": name, "retry_after": wait })),
+                    ),
             )?;
         }
         Ok(started)
@@ -163,16 +211,22 @@ async fn render(
     notice: Option<String>,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
-    let demo_loaded = db(&state.pool, &Actor::anonymous(), |conn| settings::get(conn, settings::DEMO_LOADED))
-        .await?
-        .is_some();
+    let demo_loaded = db(&state.pool, &Actor::anonymous(), |conn| {
+        settings::get(conn, settings::DEMO_LOADED)
+    })
+    .await?
+    .is_some();
     let page = LoginPage {
         page: PageCtx::for_request(req),
         username,
         next,
         error,
         notice,
-        demo_logins: if demo_loaded { demo::logins() } else { Vec::new() },
+        demo_logins: if demo_loaded {
+            demo::logins()
+        } else {
+            Vec::new()
+        },
     };
     html(status, &page)
 }

@@ -20,7 +20,8 @@ pub async fn submit(
     db(&state.pool, &staff.actor(), move |conn| {
         audit::record(
             conn,
-            NewAuditEntry::new("logout", "staff_user", Some(id.to_string())).by(Some(id), addr.as_deref()),
+            NewAuditEntry::new("logout", "staff_user", Some(id.to_string()))
+                .by(Some(id), addr.as_deref()),
         )
     })
     .await?;

@@ -38,7 +38,13 @@ pub struct PasswordForm {
 
 /// `GET /account/password`.
 pub async fn form(req: HttpRequest, _staff: Staff) -> Result<HttpResponse, AppError> {
-    html(StatusCode::OK, &PasswordPage { page: PageCtx::for_request(&req), errors: FieldErrors::new() })
+    html(
+        StatusCode::OK,
+        &PasswordPage {
+            page: PageCtx::for_request(&req),
+            errors: FieldErrors::new(),
+        },
+    )
 }
 
 /// `POST /account/password`.
@@ -49,9 +55,16 @@ pub async fn submit(
     state: web::Data<AppState>,
     form: web::Form<PasswordForm>,
 ) -> Result<HttpResponse, AppError> {
-    let PasswordForm { current, new, confirm } = form.into_inner();
+    let PasswordForm {
+        current,
+        new,
+        confirm,
+    } = form.into_inner();
     let id = staff.id;
-    let user = db(&state.pool, &staff.actor(), move |conn| staff::get(conn, id)).await?;
+    let user = db(&state.pool, &staff.actor(), move |conn| {
+        staff::get(conn, id)
+    })
+    .await?;
     let mut errors = FieldErrors::new();
     if !passwords::verify(current, Some(user.password_hash.clone())).await? {
         errors.add("current", "That is not your current password.");
@@ -62,7 +75,10 @@ pub async fn submit(
         errors.add("confirm", "The two new passwords differ.");
     }
     if !errors.is_empty() {
-        let page = PasswordPage { page: PageCtx::for_request(&req), errors };
+        let page = PasswordPage {
+            page: PageCtx::for_request(&req),
+            errors,
+        };
         return html(StatusCode::UNPROCESSABLE_ENTITY, &page);
     }
     let hash = passwords::hash(new).await?;
@@ -72,6 +88,9 @@ pub async fn submit(
     })
     .await?;
     session.renew();
-    push_flash(&session, Flash::success("Your password has been changed. Other sessions were signed out."));
+    push_flash(
+        &session,
+        Flash::success("Your password has been changed. Other sessions were signed out."),
+    );
     Ok(see_other("/"))
 }

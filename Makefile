@@ -1,0 +1,49 @@
+# Workbay: `make run` to try it, `make test` for the whole suite.
+SHELL      := /bin/bash
+CARGO      ?= cargo
+DATA_DIR   ?= ./var
+BIND       ?= 127.0.0.1:8080
+RUN_PKGS   := postgresql postgresql-contrib libpq-dev
+TEST_PKGS  := $(RUN_PKGS) chromium chromium-driver
+
+.PHONY: run test deps test-deps build release check lint fmt schema bench
+
+## Install what is missing, build a release, load the demo shop once, serve on http://$(BIND)
+run: deps release
+	./target/release/workbay --data-dir $(DATA_DIR) demo
+	./target/release/workbay --data-dir $(DATA_DIR) serve --bind $(BIND) --insecure-cookies
+
+## The whole suite: formatting, clippy, unit, API and browser tests
+test: test-deps
+	$(CARGO) fmt --check
+	$(CARGO) clippy --all-targets -- -D warnings
+	$(CARGO) test --all-targets
+
+deps:
+	@.ci/ensure-packages $(RUN_PKGS)
+	@command -v $(CARGO) >/dev/null || { echo "cargo is missing: install Rust from https://rustup.rs"; exit 1; }
+
+test-deps:
+	@.ci/ensure-packages $(TEST_PKGS)
+	@command -v $(CARGO) >/dev/null || { echo "cargo is missing: install Rust from https://rustup.rs"; exit 1; }
+
+build:
+	$(CARGO) build
+
+release:
+	$(CARGO) build --release
+
+fmt:
+	$(CARGO) fmt
+
+lint:
+	$(CARGO) fmt --check
+	$(CARGO) clippy --all-targets -- -D warnings
+
+## Regenerate src/schema.rs from a scratch installation migrated with the embedded migrations
+schema: build
+	@command -v diesel >/dev/null || $(CARGO) install diesel_cli --no-default-features --features postgres --locked
+	rm -rf /tmp/workbay-schema
+	./target/debug/workbay --data-dir /tmp/workbay-schema serve --bind 127.0.0.1:0 & pid=$$!; sleep 5; \
+	  diesel print-schema --database-url "postgres://workbay_owner@localhost/workbay?host=/tmp/workbay-schema/run" > src/schema.rs; \
+	  kill -INT $$pid; wait $$pid
