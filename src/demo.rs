@@ -3,8 +3,7 @@
 
 use anyhow::Result;
 use bigdecimal::BigDecimal;
-use diesel::PgConnection;
-use diesel::prelude::*;
+use diesel::{Connection, PgConnection};
 
 use crate::domain::branch::{BranchInput, OpeningHours};
 use crate::domain::role::Role;
@@ -115,14 +114,8 @@ pub fn load(conn: &mut PgConnection) -> Result<bool> {
 }
 
 fn find_or_create_branch(conn: &mut PgConnection, input: BranchInput, by: &By) -> Result<i64> {
-    use crate::schema::branches;
-    let existing: Option<i64> = branches::table
-        .filter(branches::invoice_prefix.eq(&input.invoice_prefix))
-        .select(branches::id)
-        .first(conn)
-        .optional()?;
-    match existing {
-        Some(id) => Ok(id),
+    match repo::branches::find_by_prefix(conn, &input.invoice_prefix)? {
+        Some(branch) => Ok(branch.id),
         None => Ok(repo::branches::create(conn, &input, by)?.id),
     }
 }

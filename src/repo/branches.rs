@@ -18,6 +18,15 @@ pub fn get(conn: &mut PgConnection, id: i64) -> Result<Branch, RepoError> {
         .first(conn)?)
 }
 
+/// The branch using this invoice prefix, if any.
+pub fn find_by_prefix(conn: &mut PgConnection, prefix: &str) -> Result<Option<Branch>, RepoError> {
+    Ok(branches::table
+        .filter(branches::invoice_prefix.eq(prefix))
+        .select(Branch::as_select())
+        .first(conn)
+        .optional()?)
+}
+
 /// Branches matching `q` (name or prefix), by name, one page at a time.
 pub fn search(
     conn: &mut PgConnection,
