@@ -3,6 +3,7 @@ SHELL      := /bin/bash
 CARGO      ?= cargo
 DATA_DIR   ?= ./var
 BIND       ?= 127.0.0.1:8080
+TARGET_DIR ?= $(or $(CARGO_TARGET_DIR),target)
 RUN_PKGS   := postgresql postgresql-contrib libpq-dev
 TEST_PKGS  := $(RUN_PKGS) chromium chromium-driver
 
@@ -10,8 +11,8 @@ TEST_PKGS  := $(RUN_PKGS) chromium chromium-driver
 
 ## Install what is missing, build a release, load the demo shop once, serve on http://$(BIND)
 run: deps release
-	./target/release/workbay --data-dir $(DATA_DIR) demo
-	./target/release/workbay --data-dir $(DATA_DIR) serve --bind $(BIND) --insecure-cookies
+	$(TARGET_DIR)/release/workbay --data-dir $(DATA_DIR) demo
+	$(TARGET_DIR)/release/workbay --data-dir $(DATA_DIR) serve --bind $(BIND) --insecure-cookies
 
 ## The whole suite: formatting, clippy, unit, API and browser tests
 test: test-deps
@@ -44,6 +45,6 @@ lint:
 schema: build
 	@command -v diesel >/dev/null || $(CARGO) install diesel_cli --no-default-features --features postgres --locked
 	rm -rf /tmp/workbay-schema
-	./target/debug/workbay --data-dir /tmp/workbay-schema serve --bind 127.0.0.1:0 & pid=$$!; sleep 5; \
+	$(TARGET_DIR)/debug/workbay --data-dir /tmp/workbay-schema serve --bind 127.0.0.1:0 & pid=$$!; sleep 5; \
 	  diesel print-schema --database-url "postgres://workbay_owner@localhost/workbay?host=/tmp/workbay-schema/run" > src/schema.rs; \
 	  kill -INT $$pid; wait $$pid

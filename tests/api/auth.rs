@@ -380,3 +380,38 @@ async fn a_next_parameter_returns_the_user_where_they_were_going_but_never_off_s
         .unwrap();
     assert_eq!(location(&res), "/");
 }
+
+#[tokio::test]
+async fn two_instances_share_sessions_and_logout_on_one_ends_it_on_both() {
+    let app = spawn_app().await;
+    let user = app.login_as(Role::Receptionist).await;
+    let mut settings =
+        workbay::config::Settings::new(app.db.admin_url.clone(), app.db.app_url.clone());
+    settings.bind = "127.0.0.1:0".into();
+    settings.secure_cookies = false;
+    settings.pool_size = 2;
+    settings.workers = Some(1);
+    let second = workbay::Application::build(settings).await.unwrap();
+    let other = format!("http://127.0.0.1:{}", second.port());
+    tokio::spawn(second.run_until_stopped());
+    // The cookie jar is per host+path, not port, so this client presents the same cookie.
+    let res = app.client.get(format!("{other}/")).send().await.unwrap();
+    assert_eq!(
+        res.status().as_u16(),
+        200,
+        "signed in on the other instance too"
+    );
+    assert!(res.text().await.unwrap().contains("Test Receptionist"));
+    app.post_form("/logout", &[]).await;
+    let _ = user;
+    assert_eq!(
+        app.client
+            .get(format!("{other}/"))
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16(),
+        303
+    );
+}

@@ -93,10 +93,22 @@ async fn demo_loads_once_and_only_then_the_login_page_lists_its_logins() {
     );
 }
 
-#[test]
-fn serve_runs_on_its_embedded_cluster_and_sigterm_stops_both_cleanly() {
+#[tokio::test]
+async fn serve_runs_on_its_embedded_cluster_logs_no_secrets_and_sigterm_stops_both_cleanly() {
     let dir = std::env::temp_dir().join(format!("workbay-serve-{}", uuid::Uuid::new_v4().simple()));
     std::fs::create_dir_all(&dir).unwrap();
+    let demo = workbay()
+        .arg("demo")
+        .arg("--data-dir")
+        .arg(&dir)
+        .env_remove("DATABASE_URL")
+        .output()
+        .unwrap();
+    assert!(
+        demo.status.success(),
+        "{}",
+        String::from_utf8_lossy(&demo.stderr)
+    );
     let mut child = workbay()
         .args([
             "serve",
@@ -136,17 +148,69 @@ fn serve_runs_on_its_embedded_cluster_and_sigterm_stops_both_cleanly() {
             break digits.parse::<u16>().unwrap();
         }
     };
-    let health = std::net::TcpStream::connect(("127.0.0.1", port)).and_then(|mut s| {
-        use std::io::{Read, Write};
-        s.write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")?;
-        let mut out = String::new();
-        s.read_to_string(&mut out)?;
-        Ok(out)
-    });
-    assert!(health.unwrap().starts_with("HTTP/1.1 200"));
+    let base = format!("http://127.0.0.1:{port}");
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let health = client.get(format!("{base}/healthz")).send().await.unwrap();
+    assert_eq!(health.status().as_u16(), 200);
     assert!(
         dir.join("postgres").join("postmaster.pid").exists(),
         "the cluster runs"
+    );
+
+    // A failed and a successful sign-in: neither the password nor the session id may be logged.
+    let secret = "Wr0ng-but-secret-passw0rd";
+    let page = client
+        .get(format!("{base}/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let token = crate::common::http::extract_csrf(&page).unwrap();
+    let res = client
+        .post(format!("{base}/login?username=admin&password={secret}"))
+        .form(&[
+            ("username", "admin"),
+            ("password", secret),
+            ("csrf_token", token.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 401);
+    let res = client
+        .post(format!("{base}/login"))
+        .form(&[
+            ("username", "admin"),
+            ("password", "workbay-demo"),
+            ("csrf_token", token.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let cookie = res.headers().get_all("set-cookie").iter().find_map(|v| {
+        v.to_str()
+            .ok()
+            .and_then(|v| v.strip_prefix("workbay_session="))
+            .map(|v| v.split(';').next().unwrap().to_string())
+    });
+    let status = res.status().as_u16();
+    assert_eq!(status, 303, "{}", res.text().await.unwrap());
+    let cookie = cookie.expect("a session cookie");
+    assert_eq!(
+        client
+            .get(format!("{base}/"))
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16(),
+        200
     );
 
     // SAFETY: sending SIGTERM to our own child.
@@ -167,6 +231,14 @@ fn serve_runs_on_its_embedded_cluster_and_sigterm_stops_both_cleanly() {
         "{}",
         rest.join("\n")
     );
+    let log = rest.join("\n");
+    assert!(
+        log.contains("path=/login status=401"),
+        "the requests were logged: {log}"
+    );
+    assert!(!log.contains(secret), "a password reached the log");
+    assert!(!log.contains("workbay-demo"), "a password reached the log");
+    assert!(!log.contains(&cookie), "a session id reached the log");
     std::thread::sleep(Duration::from_millis(100));
     assert!(
         !dir.join("postgres").join("postmaster.pid").exists(),
