@@ -194,23 +194,7 @@ pub fn reset_password(
     password_hash: String,
     by: &By,
 ) -> Result<(), RepoError> {
-    conn.transaction(|conn| {
-        lock(conn, id)?;
-        diesel::update(staff_users::table.find(id))
-            .set((
-                staff_users::password_hash.eq(password_hash),
-                staff_users::must_change_password.eq(true),
-                staff_users::updated_at.eq(diesel::dsl::now),
-            ))
-            .execute(conn)?;
-        sessions::delete_for_user(conn, id)?;
-        super::audit::record(
-            conn,
-            NewAuditEntry::new("user.password_reset", "staff_user", Some(id.to_string()))
-                .by(by.user_id, by.client_addr.as_deref()),
-        )?;
-        Ok(())
-    })
+    set_password(conn, id, password_hash, true, "user.password_reset", by)
 }
 
 /// A user changed their own password: every session of theirs ends (the caller renews its own).
@@ -220,20 +204,36 @@ pub fn change_own_password(
     password_hash: String,
     client_addr: Option<&str>,
 ) -> Result<(), RepoError> {
+    let by = By {
+        user_id: Some(id),
+        client_addr: client_addr.map(str::to_string),
+    };
+    set_password(conn, id, password_hash, false, "user.password_change", &by)
+}
+
+/// Stores a new hash, ends every session of the account and audits `action`.
+fn set_password(
+    conn: &mut PgConnection,
+    id: i64,
+    password_hash: String,
+    must_change_password: bool,
+    action: &str,
+    by: &By,
+) -> Result<(), RepoError> {
     conn.transaction(|conn| {
         lock(conn, id)?;
         diesel::update(staff_users::table.find(id))
             .set((
                 staff_users::password_hash.eq(password_hash),
-                staff_users::must_change_password.eq(false),
+                staff_users::must_change_password.eq(must_change_password),
                 staff_users::updated_at.eq(diesel::dsl::now),
             ))
             .execute(conn)?;
         sessions::delete_for_user(conn, id)?;
         super::audit::record(
             conn,
-            NewAuditEntry::new("user.password_change", "staff_user", Some(id.to_string()))
-                .by(Some(id), client_addr),
+            NewAuditEntry::new(action, "staff_user", Some(id.to_string()))
+                .by(by.user_id, by.client_addr.as_deref()),
         )?;
         Ok(())
     })

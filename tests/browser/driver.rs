@@ -86,6 +86,44 @@ impl Browser {
         panic!("could not start a browser session: {last_err:?}");
     }
 
+    /// Types `text` into the element matching `css`.
+    pub async fn fill(&self, css: &str, text: &str) {
+        let field = self
+            .client
+            .find(fantoccini::Locator::Css(css))
+            .await
+            .unwrap();
+        field.send_keys(text).await.unwrap();
+    }
+
+    /// Clicks the element matching `css`.
+    pub async fn click(&self, css: &str) {
+        let el = self
+            .client
+            .find(fantoccini::Locator::Css(css))
+            .await
+            .unwrap();
+        el.click().await.unwrap();
+    }
+
+    /// Fills in and submits the sign-in form on the current page.
+    pub async fn sign_in(&self, username: &str, password: &str) {
+        self.fill("#f-username", username).await;
+        self.fill("#f-password", password).await;
+        self.click("button[type=submit].primary").await;
+    }
+
+    /// The text of the first element matching `css`, waiting for it to appear.
+    pub async fn text_of(&self, css: &str) -> String {
+        let el = self
+            .client
+            .wait()
+            .for_element(fantoccini::Locator::Css(css))
+            .await
+            .unwrap();
+        el.text().await.unwrap()
+    }
+
     /// Ends the session and chromedriver.
     pub async fn close(mut self) {
         let _ = self.client.clone().close().await;

@@ -6,13 +6,13 @@ use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::branch_form::{BranchFormPage, draft_of};
 use crate::db::db;
-use crate::domain::branch::{BranchDraft, BranchInput};
+use crate::domain::branch::BranchDraft;
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 use crate::repo::branches;
 use crate::web::access::Staff;
-use crate::web::page::{Flash, PageCtx, push_flash};
-use crate::web::{AppState, html, see_other};
+use crate::web::page::PageCtx;
+use crate::web::{AppState, html};
 
 /// The form filled with the stored branch.
 pub async fn form(
@@ -35,7 +35,7 @@ pub async fn form(
     html(StatusCode::OK, &page)
 }
 
-/// Saves the branch, or shows the form again with messages.
+/// Saves the posted form (see [`super::branch_form::save`]).
 pub async fn submit(
     req: HttpRequest,
     staff: Staff,
@@ -44,35 +44,13 @@ pub async fn submit(
     id: web::Path<i64>,
     form: web::Form<BranchDraft>,
 ) -> Result<HttpResponse, AppError> {
-    let id = id.into_inner();
-    let draft = form.into_inner();
-    let result = match BranchInput::parse(&draft) {
-        Ok(input) => {
-            let by = staff.by();
-            db(&state.pool, &staff.actor(), move |conn| {
-                branches::update(conn, id, &input, &by)
-            })
-            .await
-        }
-        Err(errors) => Err(AppError::Validation(errors)),
-    };
-    match result {
-        Ok(branch) => {
-            push_flash(
-                &session,
-                Flash::success(format!("Branch {} saved.", branch.name)),
-            );
-            Ok(see_other("/admin/branches"))
-        }
-        Err(AppError::Validation(errors)) => {
-            let page = BranchFormPage {
-                page: PageCtx::for_request(&req),
-                id: Some(id),
-                draft,
-                errors,
-            };
-            html(StatusCode::UNPROCESSABLE_ENTITY, &page)
-        }
-        Err(e) => Err(e),
-    }
+    super::branch_form::save(
+        req,
+        staff,
+        session,
+        state,
+        Some(id.into_inner()),
+        form.into_inner(),
+    )
+    .await
 }

@@ -1,11 +1,20 @@
 //! The branch form page, shared by "new branch" and "edit branch".
 
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use crate::domain::branch::{BranchDraft, DAYS};
+use crate::db::db;
+use crate::domain::branch::{BranchDraft, BranchInput, DAYS};
 use crate::domain::validation::FieldErrors;
+use crate::error::AppError;
 use crate::models::branch::Branch;
+use crate::repo::branches;
+use crate::web::access::Staff;
 use crate::web::page::PageCtx;
+use crate::web::page::{Flash, push_flash};
+use crate::web::{AppState, html, see_other};
 
 /// The branch form.
 #[derive(Template)]
@@ -53,5 +62,48 @@ pub fn draft_of(b: &Branch) -> BranchDraft {
         phone: b.phone.clone(),
         active: b.active.then(|| "on".into()),
         hours: b.hours().to_form_fields(),
+    }
+}
+
+/// Creates (`id` is `None`) or updates the branch from the posted form; on bad input shows the
+/// form again with a message beside each field and everything as typed.
+pub async fn save(
+    req: HttpRequest,
+    staff: Staff,
+    session: Session,
+    state: web::Data<AppState>,
+    id: Option<i64>,
+    draft: BranchDraft,
+) -> Result<HttpResponse, AppError> {
+    let result = match BranchInput::parse(&draft) {
+        Ok(input) => {
+            let by = staff.by();
+            db(&state.pool, &staff.actor(), move |conn| match id {
+                Some(id) => branches::update(conn, id, &input, &by),
+                None => branches::create(conn, &input, &by),
+            })
+            .await
+        }
+        Err(errors) => Err(AppError::Validation(errors)),
+    };
+    match result {
+        Ok(branch) => {
+            let verb = if id.is_some() { "saved" } else { "created" };
+            push_flash(
+                &session,
+                Flash::success(format!("Branch {} {verb}.", branch.name)),
+            );
+            Ok(see_other("/admin/branches"))
+        }
+        Err(AppError::Validation(errors)) => {
+            let page = BranchFormPage {
+                page: PageCtx::for_request(&req),
+                id,
+                draft,
+                errors,
+            };
+            html(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+        Err(e) => Err(e),
     }
 }

@@ -108,7 +108,26 @@ pub async fn confirm_status(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let id = id.into_inner();
+    confirm(req, admin, state, id.into_inner(), "status").await
+}
+
+/// `GET /admin/users/{id}/password`: the reset question with its password field.
+pub async fn reset_form(
+    req: HttpRequest,
+    admin: Staff,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    confirm(req, admin, state, id.into_inner(), "password").await
+}
+
+async fn confirm(
+    req: HttpRequest,
+    admin: Staff,
+    state: web::Data<AppState>,
+    id: i64,
+    action: &'static str,
+) -> Result<HttpResponse, AppError> {
     let user = db(&state.pool, &admin.actor(), move |conn| {
         staff::get(conn, id)
     })
@@ -116,7 +135,7 @@ pub async fn confirm_status(
     let page = ConfirmPage {
         page: PageCtx::for_request(&req),
         user,
-        action: "status",
+        action,
         errors: FieldErrors::new(),
     };
     html(StatusCode::OK, &page)
@@ -159,27 +178,6 @@ pub async fn set_status(
         Err(e) => return Err(e),
     }
     Ok(see_other(&format!("/admin/users/{id}")))
-}
-
-/// `GET /admin/users/{id}/password`.
-pub async fn reset_form(
-    req: HttpRequest,
-    admin: Staff,
-    state: web::Data<AppState>,
-    id: web::Path<i64>,
-) -> Result<HttpResponse, AppError> {
-    let id = id.into_inner();
-    let user = db(&state.pool, &admin.actor(), move |conn| {
-        staff::get(conn, id)
-    })
-    .await?;
-    let page = ConfirmPage {
-        page: PageCtx::for_request(&req),
-        user,
-        action: "password",
-        errors: FieldErrors::new(),
-    };
-    html(StatusCode::OK, &page)
 }
 
 /// The reset form as posted.
