@@ -1,7 +1,10 @@
 //! Pure domain types: no I/O, unit-tested.
 
+pub mod booking;
 pub mod branch;
+pub mod customer;
 pub mod role;
 pub mod staff;
 pub mod throttle;
 pub mod validation;
+pub mod vehicle;

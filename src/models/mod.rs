@@ -1,5 +1,8 @@
 //! Diesel row structs: `X` (read), `NewX` (insert), `XChanges` (update).
 
 pub mod audit;
+pub mod booking;
 pub mod branch;
+pub mod customer;
 pub mod staff;
+pub mod ticket;

@@ -2,11 +2,15 @@
 //! State changes happen here, inside a transaction, with their audit or event row.
 
 pub mod audit;
+pub mod bookings;
 pub mod branches;
+pub mod catalogue;
+pub mod customers;
 pub mod login_attempts;
 pub mod sessions;
 pub mod settings;
 pub mod staff;
+pub mod tickets;
 
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 

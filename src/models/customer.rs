@@ -1,0 +1,103 @@
+//! Customers, their contacts, vehicles and devices.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+
+use crate::schema::{customers, devices, vehicles};
+
+/// A customer (person or business).
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = customers, check_for_backend(diesel::pg::Pg))]
+pub struct Customer {
+    pub id: i64,
+    pub kind: String,
+    pub segment: String,
+    pub name: String,
+    pub phone: String,
+    pub phone_digits: Option<String>,
+    pub email: String,
+    pub address: String,
+    pub lead_source_id: Option<i64>,
+    pub marketing_consent: bool,
+    pub marketing_consent_at: Option<DateTime<Utc>>,
+    pub notes: String,
+    pub created_branch_id: i64,
+    pub archived_at: Option<DateTime<Utc>>,
+    pub erased_at: Option<DateTime<Utc>>,
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Insert values for a customer.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = customers)]
+pub struct NewCustomer {
+    pub kind: String,
+    pub segment: String,
+    pub name: String,
+    pub phone: String,
+    pub email: String,
+    pub address: String,
+    pub lead_source_id: Option<i64>,
+    pub marketing_consent: bool,
+    pub marketing_consent_at: Option<DateTime<Utc>>,
+    pub notes: String,
+    pub created_branch_id: i64,
+}
+
+/// A vehicle.
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = vehicles, check_for_backend(diesel::pg::Pg))]
+pub struct Vehicle {
+    pub id: i64,
+    pub customer_id: i64,
+    pub vin: Option<String>,
+    pub plate: String,
+    pub make: String,
+    pub model: String,
+    pub year: Option<i32>,
+    pub mileage: Option<i32>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl Vehicle {
+    /// "KDA123B · Toyota Corolla 2015".
+    pub fn label(&self) -> String {
+        let mut parts = vec![
+            self.plate.clone(),
+            format!("{} {}", self.make, self.model).trim().to_string(),
+        ];
+        if let Some(y) = self.year {
+            parts.push(y.to_string());
+        }
+        parts.retain(|p| !p.is_empty());
+        parts.join(" · ")
+    }
+}
+
+/// Insert values for a vehicle.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = vehicles)]
+pub struct NewVehicle {
+    pub customer_id: i64,
+    pub vin: Option<String>,
+    pub plate: String,
+    pub make: String,
+    pub model: String,
+    pub year: Option<i32>,
+    pub mileage: Option<i32>,
+}
+
+/// A customer's device (phone, laptop…).
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = devices, check_for_backend(diesel::pg::Pg))]
+pub struct Device {
+    pub id: i64,
+    pub customer_id: i64,
+    pub kind: String,
+    pub brand: String,
+    pub model: String,
+    pub serial: String,
+    pub created_at: DateTime<Utc>,
+}

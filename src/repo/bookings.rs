@@ -1,0 +1,459 @@
+//! Bookings through their state machine. Every change locks the row, checks the transition
+//! table, updates the row and writes its booking event, in one transaction. Two live bookings
+//! never overlap on a bay: the database's exclusion constraint decides, and its refusal becomes
+//! a message naming the clashing booking.
+
+use chrono::{DateTime, Duration, Utc};
+use diesel::prelude::*;
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+
+use super::{By, RepoError};
+use crate::domain::booking::{BookingStatus, check_slot};
+use crate::domain::validation::FieldErrors;
+use crate::models::booking::{Booking, NewBooking};
+use crate::schema::{
+    bays, booking_events, booking_services, bookings, branches, customers, message_outbox, vehicles,
+};
+
+/// What the booking form asks for, already parsed.
+#[derive(Debug, Clone)]
+pub struct BookingRequest {
+    /// The branch it belongs to (the user's active branch).
+    pub branch_id: i64,
+    /// The customer.
+    pub customer_id: i64,
+    /// Their vehicle, if any.
+    pub vehicle_id: Option<i64>,
+    /// The bay held.
+    pub bay_id: i64,
+    /// Start (UTC).
+    pub starts_at: DateTime<Utc>,
+    /// End (UTC).
+    pub ends_at: DateTime<Utc>,
+    /// Services booked.
+    pub service_ids: Vec<i64>,
+    /// Notes.
+    pub notes: String,
+}
+
+/// A booking of the branch, locked for a change (404 for another branch's booking).
+fn lock(conn: &mut PgConnection, branch_id: i64, id: i64) -> Result<Booking, RepoError> {
+    Ok(bookings::table
+        .find(id)
+        .filter(bookings::branch_id.eq(branch_id))
+        .select(Booking::as_select())
+        .for_update()
+        .first(conn)?)
+}
+
+/// One booking of the branch.
+pub fn get(conn: &mut PgConnection, branch_id: i64, id: i64) -> Result<Booking, RepoError> {
+    Ok(bookings::table
+        .find(id)
+        .filter(bookings::branch_id.eq(branch_id))
+        .select(Booking::as_select())
+        .first(conn)?)
+}
+
+/// The service ids of a booking.
+pub fn service_ids(conn: &mut PgConnection, booking_id: i64) -> Result<Vec<i64>, RepoError> {
+    Ok(booking_services::table
+        .filter(booking_services::booking_id.eq(booking_id))
+        .select(booking_services::service_id)
+        .load(conn)?)
+}
+
+fn event(
+    conn: &mut PgConnection,
+    booking_id: i64,
+    kind: &str,
+    from: Option<BookingStatus>,
+    to: Option<BookingStatus>,
+    note: &str,
+    by: &By,
+) -> Result<(), RepoError> {
+    diesel::insert_into(booking_events::table)
+        .values((
+            booking_events::booking_id.eq(booking_id),
+            booking_events::actor_user_id.eq(by.user_id),
+            booking_events::kind.eq(kind),
+            booking_events::from_status.eq(from.map(|s| s.as_str())),
+            booking_events::to_status.eq(to.map(|s| s.as_str())),
+            booking_events::note.eq(note),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Checks the slot against the branch's hours (in its timezone) and the bay's branch.
+fn check_schedule(
+    conn: &mut PgConnection,
+    branch_id: i64,
+    bay_id: i64,
+    starts_at: DateTime<Utc>,
+    ends_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+    errors: &mut FieldErrors,
+) -> Result<(), RepoError> {
+    let branch = super::branches::get(conn, branch_id)?;
+    let bay_ok: bool = diesel::select(diesel::dsl::exists(
+        bays::table
+            .filter(bays::id.eq(bay_id))
+            .filter(bays::branch_id.eq(branch_id))
+            .filter(bays::active.eq(true)),
+    ))
+    .get_result(conn)?;
+    if !bay_ok {
+        errors.add("bay_id", "Choose one of this branch's bays.");
+    }
+    let tz: chrono_tz::Tz = branch.timezone.parse().unwrap_or(chrono_tz::UTC);
+    if let Err((field, message)) = check_slot(&branch.hours(), tz, starts_at, ends_at, now) {
+        errors.add(field, message);
+    }
+    Ok(())
+}
+
+/// Turns the exclusion constraint's refusal into a message naming the clashing booking.
+fn clash_message(
+    conn: &mut PgConnection,
+    e: DieselError,
+    bay_id: i64,
+    starts_at: DateTime<Utc>,
+    ends_at: DateTime<Utc>,
+) -> RepoError {
+    let is_overlap = matches!(&e, DieselError::DatabaseError(DatabaseErrorKind::ExclusionViolation, info)
+        if info.constraint_name() == Some("bookings_no_overlap"));
+    if !is_overlap {
+        return e.into();
+    }
+    // The failed statement aborted the transaction; the caller's savepoint lets us still read.
+    let clash: Option<(i64, String)> = bookings::table
+        .inner_join(customers::table)
+        .filter(bookings::bay_id.eq(bay_id))
+        .filter(bookings::status.eq_any(["requested", "confirmed", "checked_in"]))
+        .filter(bookings::starts_at.lt(ends_at))
+        .filter(bookings::ends_at.gt(starts_at))
+        .select((bookings::id, customers::name))
+        .first(conn)
+        .optional()
+        .ok()
+        .flatten();
+    let message = match clash {
+        Some((id, name)) => format!(
+            "That bay is already booked then (booking #{id} for {name}). Choose another time or bay."
+        ),
+        None => "That bay is already booked then. Choose another time or bay.".to_string(),
+    };
+    FieldErrors::single("starts_at", message).into()
+}
+
+/// Creates a booking (status `requested`) after checking customer, vehicle, bay, services and
+/// the slot.
+pub fn create(
+    conn: &mut PgConnection,
+    req: &BookingRequest,
+    by: &By,
+    now: DateTime<Utc>,
+) -> Result<Booking, RepoError> {
+    conn.transaction(|conn| {
+        let mut errors = FieldErrors::new();
+        let customer_ok: bool = diesel::select(diesel::dsl::exists(
+            customers::table
+                .filter(customers::id.eq(req.customer_id))
+                .filter(customers::archived_at.is_null())
+                .filter(customers::erased_at.is_null()),
+        ))
+        .get_result(conn)?;
+        if !customer_ok {
+            errors.add("customer_id", "Choose a customer from the search.");
+        }
+        if let Some(v) = req.vehicle_id {
+            let owned: bool = diesel::select(diesel::dsl::exists(
+                vehicles::table
+                    .filter(vehicles::id.eq(v))
+                    .filter(vehicles::customer_id.eq(req.customer_id)),
+            ))
+            .get_result(conn)?;
+            if !owned {
+                errors.add("vehicle_id", "That vehicle is not this customer's.");
+            }
+        }
+        if req.service_ids.is_empty() {
+            errors.add("service_ids", "Pick at least one service.");
+        }
+        let services = super::catalogue::services_by_id(conn, &req.service_ids)?;
+        if services.len() != req.service_ids.len() {
+            errors.add("service_ids", "One of the services no longer exists.");
+        } else if let Some(s) = services.iter().find(|s| !s.active) {
+            errors.add("service_ids", format!("{} is no longer offered.", s.name));
+        }
+        check_schedule(
+            conn,
+            req.branch_id,
+            req.bay_id,
+            req.starts_at,
+            req.ends_at,
+            now,
+            &mut errors,
+        )?;
+        errors.into_result()?;
+
+        let inserted = conn.transaction(|conn| {
+            diesel::insert_into(bookings::table)
+                .values(NewBooking {
+                    branch_id: req.branch_id,
+                    customer_id: req.customer_id,
+                    vehicle_id: req.vehicle_id,
+                    device_id: None,
+                    bay_id: req.bay_id,
+                    starts_at: req.starts_at,
+                    ends_at: req.ends_at,
+                    status: BookingStatus::Requested.as_str().into(),
+                    notes: req.notes.clone(),
+                    created_by: by.user_id,
+                })
+                .returning(Booking::as_returning())
+                .get_result::<Booking>(conn)
+        });
+        let booking = match inserted {
+            Ok(b) => b,
+            Err(e) => {
+                return Err(clash_message(
+                    conn,
+                    e,
+                    req.bay_id,
+                    req.starts_at,
+                    req.ends_at,
+                ));
+            }
+        };
+        let rows: Vec<_> = req
+            .service_ids
+            .iter()
+            .map(|s| {
+                (
+                    booking_services::booking_id.eq(booking.id),
+                    booking_services::service_id.eq(*s),
+                )
+            })
+            .collect();
+        diesel::insert_into(booking_services::table)
+            .values(rows)
+            .execute(conn)?;
+        event(
+            conn,
+            booking.id,
+            "created",
+            None,
+            Some(BookingStatus::Requested),
+            "",
+            by,
+        )?;
+        Ok(booking)
+    })
+}
+
+/// Moves a booking to `to` (confirm, cancel with a reason, no-show, complete).
+pub fn transition(
+    conn: &mut PgConnection,
+    branch_id: i64,
+    id: i64,
+    to: BookingStatus,
+    reason: Option<&str>,
+    by: &By,
+    now: DateTime<Utc>,
+) -> Result<Booking, RepoError> {
+    conn.transaction(|conn| {
+        let booking = lock(conn, branch_id, id)?;
+        let from = booking.status();
+        from.check_transition(to).map_err(RepoError::Conflict)?;
+        if to == BookingStatus::CheckedIn {
+            return Err(RepoError::Conflict(
+                "Use check-in to open the ticket.".into(),
+            ));
+        }
+        let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+        if to == BookingStatus::Cancelled && reason.is_none() {
+            return Err(FieldErrors::single("reason", "Say why the booking is cancelled.").into());
+        }
+        let updated: Booking = diesel::update(bookings::table.find(id))
+            .set((
+                bookings::status.eq(to.as_str()),
+                bookings::cancel_reason.eq(reason.filter(|_| to == BookingStatus::Cancelled)),
+                bookings::version.eq(bookings::version + 1),
+                bookings::updated_at.eq(now),
+            ))
+            .returning(Booking::as_returning())
+            .get_result(conn)?;
+        event(
+            conn,
+            id,
+            "status",
+            Some(from),
+            Some(to),
+            reason.unwrap_or(""),
+            by,
+        )?;
+        match to {
+            BookingStatus::Confirmed => queue_reminder(conn, &updated, now)?,
+            BookingStatus::Cancelled | BookingStatus::NoShow => cancel_reminders(conn, id)?,
+            _ => {}
+        }
+        Ok(updated)
+    })
+}
+
+/// Moves a live booking to another time or bay, if the form's `version` is still current.
+#[allow(clippy::too_many_arguments)]
+pub fn reschedule(
+    conn: &mut PgConnection,
+    branch_id: i64,
+    id: i64,
+    version: i32,
+    bay_id: i64,
+    starts_at: DateTime<Utc>,
+    ends_at: DateTime<Utc>,
+    by: &By,
+    now: DateTime<Utc>,
+) -> Result<Booking, RepoError> {
+    conn.transaction(|conn| {
+        let booking = lock(conn, branch_id, id)?;
+        if booking.version != version {
+            return Err(RepoError::Conflict(
+                "Someone changed this booking while you were editing it. Its current details are shown; make your change again.".into(),
+            ));
+        }
+        let status = booking.status();
+        if !matches!(status, BookingStatus::Requested | BookingStatus::Confirmed) {
+            return Err(RepoError::Conflict(format!(
+                "A {} booking cannot be rescheduled.",
+                status.label().to_lowercase()
+            )));
+        }
+        let mut errors = FieldErrors::new();
+        check_schedule(conn, branch_id, bay_id, starts_at, ends_at, now, &mut errors)?;
+        errors.into_result()?;
+        let moved = conn.transaction(|conn| {
+            diesel::update(bookings::table.find(id))
+                .set((
+                    bookings::bay_id.eq(bay_id),
+                    bookings::starts_at.eq(starts_at),
+                    bookings::ends_at.eq(ends_at),
+                    bookings::version.eq(bookings::version + 1),
+                    bookings::updated_at.eq(now),
+                ))
+                .returning(Booking::as_returning())
+                .get_result::<Booking>(conn)
+        });
+        let moved = match moved {
+            Ok(b) => b,
+            Err(e) => return Err(clash_message(conn, e, bay_id, starts_at, ends_at)),
+        };
+        let note = format!(
+            "{} → {}",
+            booking.starts_at.format("%Y-%m-%d %H:%M UTC"),
+            moved.starts_at.format("%Y-%m-%d %H:%M UTC")
+        );
+        event(conn, id, "rescheduled", Some(status), Some(status), &note, by)?;
+        if status == BookingStatus::Confirmed {
+            cancel_reminders(conn, id)?;
+            queue_reminder(conn, &moved, now)?;
+        }
+        Ok(moved)
+    })
+}
+
+/// Writes the booking reminder to the outbox: due a day before the start (or at once when the
+/// booking is sooner than that), to the customer's phone or email.
+fn queue_reminder(
+    conn: &mut PgConnection,
+    b: &Booking,
+    now: DateTime<Utc>,
+) -> Result<(), RepoError> {
+    let (phone, email): (String, String) = customers::table
+        .find(b.customer_id)
+        .select((customers::phone, customers::email))
+        .first(conn)?;
+    let recipient = if email.is_empty() { phone } else { email };
+    if recipient.is_empty() {
+        return Ok(());
+    }
+    let due = (b.starts_at - Duration::hours(24)).max(now);
+    let branch: String = branches::table
+        .find(b.branch_id)
+        .select(branches::name)
+        .first(conn)?;
+    diesel::insert_into(message_outbox::table)
+        .values((
+            message_outbox::branch_id.eq(b.branch_id),
+            message_outbox::template.eq("booking_reminder"),
+            message_outbox::customer_id.eq(b.customer_id),
+            message_outbox::recipient.eq(recipient),
+            message_outbox::booking_id.eq(b.id),
+            message_outbox::due_at.eq(due),
+            message_outbox::payload.eq(serde_json::json!({
+                "booking_id": b.id,
+                "starts_at": b.starts_at,
+                "branch": branch,
+            })),
+        ))
+        .on_conflict_do_nothing()
+        .execute(conn)?;
+    Ok(())
+}
+
+fn cancel_reminders(conn: &mut PgConnection, booking_id: i64) -> Result<(), RepoError> {
+    diesel::update(
+        message_outbox::table
+            .filter(message_outbox::booking_id.eq(booking_id))
+            .filter(message_outbox::status.eq("pending")),
+    )
+    .set(message_outbox::status.eq("cancelled"))
+    .execute(conn)?;
+    Ok(())
+}
+
+/// A branch's bookings overlapping `[from, to)` with customer name and bay id, by start.
+pub fn in_range(
+    conn: &mut PgConnection,
+    branch_id: i64,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<(Booking, String)>, RepoError> {
+    Ok(bookings::table
+        .inner_join(customers::table)
+        .filter(bookings::branch_id.eq(branch_id))
+        .filter(bookings::starts_at.lt(to))
+        .filter(bookings::ends_at.gt(from))
+        .select((Booking::as_select(), customers::name))
+        .order(bookings::starts_at.asc())
+        .load(conn)?)
+}
+
+/// The event history of a booking: (at, kind, from, to, note, actor name).
+pub type BookingEventRow = (
+    DateTime<Utc>,
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+    Option<String>,
+);
+
+/// A booking's events, oldest first.
+pub fn events(conn: &mut PgConnection, booking_id: i64) -> Result<Vec<BookingEventRow>, RepoError> {
+    use crate::schema::staff_users;
+    Ok(booking_events::table
+        .left_join(staff_users::table)
+        .filter(booking_events::booking_id.eq(booking_id))
+        .select((
+            booking_events::at,
+            booking_events::kind,
+            booking_events::from_status,
+            booking_events::to_status,
+            booking_events::note,
+            staff_users::full_name.nullable(),
+        ))
+        .order(booking_events::id.asc())
+        .load(conn)?)
+}

@@ -1,0 +1,211 @@
+//! Customers and their vehicles: create (pointing out likely duplicates first), search,
+//! archive. Each change is audited in the same transaction.
+
+use chrono::Utc;
+use diesel::prelude::*;
+
+use super::audit::escape_like;
+use super::{By, RepoError, unique_violation};
+use crate::domain::customer::{CustomerInput, VehicleInput};
+use crate::domain::validation::FieldErrors;
+use crate::domain::vehicle::normalise_plate;
+use crate::models::audit::NewAuditEntry;
+use crate::models::customer::{Customer, NewCustomer, NewVehicle, Vehicle};
+use crate::schema::{customers, lead_sources, vehicles};
+
+/// One customer.
+pub fn get(conn: &mut PgConnection, id: i64) -> Result<Customer, RepoError> {
+    Ok(customers::table
+        .find(id)
+        .select(Customer::as_select())
+        .first(conn)?)
+}
+
+/// Active lead sources as (id, name).
+pub fn lead_sources(conn: &mut PgConnection) -> Result<Vec<(i64, String)>, RepoError> {
+    Ok(lead_sources::table
+        .filter(lead_sources::active.eq(true))
+        .select((lead_sources::id, lead_sources::name))
+        .order(lead_sources::id)
+        .load(conn)?)
+}
+
+/// Customers with the same phone digits or email (the "is this the same person?" check).
+pub fn likely_duplicates(
+    conn: &mut PgConnection,
+    phone: &str,
+    email: &str,
+) -> Result<Vec<Customer>, RepoError> {
+    let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+    if digits.is_empty() && email.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut q = customers::table
+        .filter(customers::erased_at.is_null())
+        .into_boxed();
+    q = match (digits.is_empty(), email.is_empty()) {
+        (false, false) => q.filter(
+            customers::phone_digits
+                .eq(digits)
+                .or(customers::email.eq(email.to_lowercase())),
+        ),
+        (false, true) => q.filter(customers::phone_digits.eq(digits)),
+        _ => q.filter(customers::email.eq(email.to_lowercase())),
+    };
+    Ok(q.select(Customer::as_select())
+        .order(customers::id)
+        .limit(5)
+        .load(conn)?)
+}
+
+/// Creates a customer (and a first vehicle, if given) at `branch_id`.
+pub fn create(
+    conn: &mut PgConnection,
+    input: &CustomerInput,
+    branch_id: i64,
+    by: &By,
+) -> Result<Customer, RepoError> {
+    conn.transaction(|conn| {
+        let customer: Customer = diesel::insert_into(customers::table)
+            .values(NewCustomer {
+                kind: input.kind.clone(),
+                segment: input.segment.clone(),
+                name: input.name.clone(),
+                phone: input.phone.clone(),
+                email: input.email.clone(),
+                address: input.address.clone(),
+                lead_source_id: input.lead_source_id,
+                marketing_consent: input.marketing_consent,
+                marketing_consent_at: input.marketing_consent.then(Utc::now),
+                notes: input.notes.clone(),
+                created_branch_id: branch_id,
+            })
+            .returning(Customer::as_returning())
+            .get_result(conn)?;
+        if let Some(v) = &input.vehicle {
+            add_vehicle_in_tx(conn, customer.id, v, by)?;
+        }
+        super::audit::record(
+            conn,
+            NewAuditEntry::new("customer.create", "customer", Some(customer.id.to_string()))
+                .by(by.user_id, by.client_addr.as_deref())
+                .change(None, Some(serde_json::json!({ "name": customer.name }))),
+        )?;
+        Ok(customer)
+    })
+}
+
+/// Adds a vehicle to a customer.
+pub fn add_vehicle(
+    conn: &mut PgConnection,
+    customer_id: i64,
+    input: &VehicleInput,
+    by: &By,
+) -> Result<Vehicle, RepoError> {
+    conn.transaction(|conn| {
+        get(conn, customer_id)?;
+        add_vehicle_in_tx(conn, customer_id, input, by)
+    })
+}
+
+fn add_vehicle_in_tx(
+    conn: &mut PgConnection,
+    customer_id: i64,
+    v: &VehicleInput,
+    by: &By,
+) -> Result<Vehicle, RepoError> {
+    let vehicle: Vehicle = diesel::insert_into(vehicles::table)
+        .values(NewVehicle {
+            customer_id,
+            vin: v.vin.clone(),
+            plate: v.plate.clone(),
+            make: v.make.clone(),
+            model: v.model.clone(),
+            year: v.year,
+            mileage: v.mileage,
+        })
+        .returning(Vehicle::as_returning())
+        .get_result(conn)
+        .map_err(|e| match unique_violation(&e) {
+            Some("vehicles_vin_key") => RepoError::from(FieldErrors::single(
+                "vin",
+                "A vehicle with this VIN is already on file.",
+            )),
+            _ => e.into(),
+        })?;
+    super::audit::record(
+        conn,
+        NewAuditEntry::new("vehicle.create", "vehicle", Some(vehicle.id.to_string()))
+            .by(by.user_id, by.client_addr.as_deref())
+            .change(None, Some(serde_json::json!({ "customer_id": customer_id, "plate": vehicle.plate, "vin": vehicle.vin }))),
+    )?;
+    Ok(vehicle)
+}
+
+/// The customer's vehicles, newest first.
+pub fn vehicles_of(conn: &mut PgConnection, customer_id: i64) -> Result<Vec<Vehicle>, RepoError> {
+    Ok(vehicles::table
+        .filter(vehicles::customer_id.eq(customer_id))
+        .select(Vehicle::as_select())
+        .order(vehicles::id.desc())
+        .load(conn)?)
+}
+
+/// Customers matching what the receptionist typed: a name fragment, phone digits, an email, a
+/// plate or a VIN. Archived and erased customers are left out. One page and the total.
+pub fn search(
+    conn: &mut PgConnection,
+    q: &str,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<Customer>, i64), RepoError> {
+    let q = q.trim();
+    let filtered = || {
+        let mut query = customers::table
+            .filter(customers::archived_at.is_null())
+            .filter(customers::erased_at.is_null())
+            .into_boxed();
+        if !q.is_empty() {
+            let text = format!("%{}%", escape_like(q));
+            let digits: String = q.chars().filter(char::is_ascii_digit).collect();
+            let plate = normalise_plate(q);
+            let by_vehicle = vehicles::table
+                .filter(
+                    vehicles::plate
+                        .ilike(format!("%{}%", escape_like(&plate)))
+                        .or(vehicles::vin.ilike(format!("%{}%", escape_like(&plate)))),
+                )
+                .select(vehicles::customer_id);
+            let mut cond = Box::new(
+                customers::name
+                    .ilike(text.clone())
+                    .or(customers::email.ilike(text))
+                    .or(customers::id.eq_any(by_vehicle)),
+            )
+                as Box<
+                    dyn BoxableExpression<
+                            customers::table,
+                            diesel::pg::Pg,
+                            SqlType = diesel::sql_types::Bool,
+                        >,
+                >;
+            if digits.len() >= 3 {
+                cond = Box::new(
+                    cond.or(customers::phone_digits
+                        .like(format!("%{digits}%"))
+                        .assume_not_null()),
+                );
+            }
+            query = query.filter(cond);
+        }
+        query
+    };
+    let total: i64 = filtered().count().get_result(conn)?;
+    let rows = filtered()
+        .select(Customer::as_select())
+        .order((customers::name.asc(), customers::id.asc()))
+        .offset(offset)
+        .limit(limit)
+        .load(conn)?;
+    Ok((rows, total))
+}

@@ -1,0 +1,243 @@
+//! Tickets: opened by checking a booking in (or for a walk-in). Numbers are per branch and
+//! gapless: the branch's counter row is locked while one is taken, in the same transaction.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel::upsert::excluded;
+
+use super::{By, RepoError};
+use crate::domain::booking::BookingStatus;
+use crate::models::booking::Booking;
+use crate::models::ticket::{Ticket, TicketLine};
+use crate::schema::{
+    booking_events, booking_services, bookings, customers, services, ticket_counters,
+    ticket_events, ticket_lines, tickets, vehicles,
+};
+
+/// What the receptionist records at check-in.
+#[derive(Debug, Clone, Default)]
+pub struct CheckIn {
+    /// Odometer reading now.
+    pub mileage: Option<i32>,
+    /// The customer's description of the problem.
+    pub problem: String,
+    /// Visible damage noted at hand-over.
+    pub damage_notes: String,
+}
+
+fn next_number(conn: &mut PgConnection, branch_id: i64) -> Result<i32, RepoError> {
+    Ok(diesel::insert_into(ticket_counters::table)
+        .values((
+            ticket_counters::branch_id.eq(branch_id),
+            ticket_counters::last_number.eq(1),
+        ))
+        .on_conflict(ticket_counters::branch_id)
+        .do_update()
+        .set(
+            ticket_counters::last_number
+                .eq(ticket_counters::last_number + excluded(ticket_counters::last_number)),
+        )
+        .returning(ticket_counters::last_number)
+        .get_result(conn)?)
+}
+
+fn ticket_event(
+    conn: &mut PgConnection,
+    ticket_id: i64,
+    kind: &str,
+    to: Option<&str>,
+    note: &str,
+    by: &By,
+) -> Result<(), RepoError> {
+    diesel::insert_into(ticket_events::table)
+        .values((
+            ticket_events::ticket_id.eq(ticket_id),
+            ticket_events::actor_user_id.eq(by.user_id),
+            ticket_events::kind.eq(kind),
+            ticket_events::to_status.eq(to),
+            ticket_events::note.eq(note),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Checks a confirmed booking in: opens its ticket (status `open`, the next number, the booked
+/// services as labour lines, mileage, problem and damage) and marks the booking `checked_in`.
+/// Submitting twice returns the ticket the first submit opened.
+pub fn check_in(
+    conn: &mut PgConnection,
+    branch_id: i64,
+    booking_id: i64,
+    input: &CheckIn,
+    by: &By,
+    now: DateTime<Utc>,
+) -> Result<Ticket, RepoError> {
+    conn.transaction(|conn| {
+        let booking: Booking = bookings::table
+            .find(booking_id)
+            .filter(bookings::branch_id.eq(branch_id))
+            .select(Booking::as_select())
+            .for_update()
+            .first(conn)?;
+        let status = booking.status();
+        if status == BookingStatus::CheckedIn {
+            if let Some(existing) = tickets::table
+                .filter(tickets::booking_id.eq(booking_id))
+                .select(Ticket::as_select())
+                .first(conn)
+                .optional()?
+            {
+                return Ok(existing);
+            }
+        }
+        status
+            .check_transition(BookingStatus::CheckedIn)
+            .map_err(RepoError::Conflict)?;
+        let number = next_number(conn, branch_id)?;
+        let ticket: Ticket = diesel::insert_into(tickets::table)
+            .values((
+                tickets::branch_id.eq(branch_id),
+                tickets::number.eq(number),
+                tickets::customer_id.eq(booking.customer_id),
+                tickets::vehicle_id.eq(booking.vehicle_id),
+                tickets::device_id.eq(booking.device_id),
+                tickets::booking_id.eq(booking_id),
+                tickets::problem.eq(input.problem.trim()),
+                tickets::damage_notes.eq(input.damage_notes.trim()),
+                tickets::mileage.eq(input.mileage),
+                tickets::created_by.eq(by.user_id),
+            ))
+            .returning(Ticket::as_returning())
+            .get_result(conn)?;
+        let booked: Vec<(i64, String, bigdecimal::BigDecimal, bigdecimal::BigDecimal)> =
+            booking_services::table
+                .inner_join(services::table)
+                .filter(booking_services::booking_id.eq(booking_id))
+                .select((
+                    services::id,
+                    services::name,
+                    services::labour_hours,
+                    services::price,
+                ))
+                .load(conn)?;
+        let lines: Vec<_> = booked
+            .into_iter()
+            .map(|(id, name, _hours, price)| {
+                (
+                    ticket_lines::ticket_id.eq(ticket.id),
+                    ticket_lines::kind.eq("labour"),
+                    ticket_lines::service_id.eq(Some(id)),
+                    ticket_lines::description.eq(name),
+                    ticket_lines::quantity.eq(bigdecimal::BigDecimal::from(1)),
+                    ticket_lines::unit_price.eq(price),
+                )
+            })
+            .collect();
+        if !lines.is_empty() {
+            diesel::insert_into(ticket_lines::table)
+                .values(lines)
+                .execute(conn)?;
+        }
+        if let (Some(vehicle), Some(mileage)) = (booking.vehicle_id, input.mileage) {
+            diesel::update(vehicles::table.find(vehicle))
+                .set(vehicles::mileage.eq(mileage))
+                .execute(conn)?;
+        }
+        diesel::update(bookings::table.find(booking_id))
+            .set((
+                bookings::status.eq(BookingStatus::CheckedIn.as_str()),
+                bookings::version.eq(bookings::version + 1),
+                bookings::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        diesel::insert_into(booking_events::table)
+            .values((
+                booking_events::booking_id.eq(booking_id),
+                booking_events::actor_user_id.eq(by.user_id),
+                booking_events::kind.eq("status"),
+                booking_events::from_status.eq(Some(status.as_str())),
+                booking_events::to_status.eq(Some(BookingStatus::CheckedIn.as_str())),
+                booking_events::note.eq(format!("ticket #{number}")),
+            ))
+            .execute(conn)?;
+        ticket_event(
+            conn,
+            ticket.id,
+            "opened",
+            Some("open"),
+            &format!("checked in from booking #{booking_id}"),
+            by,
+        )?;
+        Ok(ticket)
+    })
+}
+
+/// Opens a ticket for a walk-in customer (no booking).
+pub fn open_walk_in(
+    conn: &mut PgConnection,
+    branch_id: i64,
+    customer_id: i64,
+    vehicle_id: Option<i64>,
+    input: &CheckIn,
+    by: &By,
+) -> Result<Ticket, RepoError> {
+    conn.transaction(|conn| {
+        super::customers::get(conn, customer_id)?;
+        let number = next_number(conn, branch_id)?;
+        let ticket: Ticket = diesel::insert_into(tickets::table)
+            .values((
+                tickets::branch_id.eq(branch_id),
+                tickets::number.eq(number),
+                tickets::customer_id.eq(customer_id),
+                tickets::vehicle_id.eq(vehicle_id),
+                tickets::problem.eq(input.problem.trim()),
+                tickets::damage_notes.eq(input.damage_notes.trim()),
+                tickets::mileage.eq(input.mileage),
+                tickets::created_by.eq(by.user_id),
+            ))
+            .returning(Ticket::as_returning())
+            .get_result(conn)?;
+        ticket_event(conn, ticket.id, "opened", Some("open"), "walk-in", by)?;
+        Ok(ticket)
+    })
+}
+
+/// One ticket of the branch (404 for another branch's).
+pub fn get(conn: &mut PgConnection, branch_id: i64, id: i64) -> Result<Ticket, RepoError> {
+    Ok(tickets::table
+        .find(id)
+        .filter(tickets::branch_id.eq(branch_id))
+        .select(Ticket::as_select())
+        .first(conn)?)
+}
+
+/// A ticket's lines.
+pub fn lines(conn: &mut PgConnection, ticket_id: i64) -> Result<Vec<TicketLine>, RepoError> {
+    Ok(ticket_lines::table
+        .filter(ticket_lines::ticket_id.eq(ticket_id))
+        .select(TicketLine::as_select())
+        .order(ticket_lines::id)
+        .load(conn)?)
+}
+
+/// The branch's tickets, newest first, with customer names; one page and the total.
+pub fn list(
+    conn: &mut PgConnection,
+    branch_id: i64,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<(Ticket, String)>, i64), RepoError> {
+    let total = tickets::table
+        .filter(tickets::branch_id.eq(branch_id))
+        .count()
+        .get_result(conn)?;
+    let rows = tickets::table
+        .inner_join(customers::table)
+        .filter(tickets::branch_id.eq(branch_id))
+        .select((Ticket::as_select(), customers::name))
+        .order(tickets::id.desc())
+        .offset(offset)
+        .limit(limit)
+        .load(conn)?;
+    Ok((rows, total))
+}
