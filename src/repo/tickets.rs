@@ -80,15 +80,13 @@ pub fn check_in(
             .for_update()
             .first(conn)?;
         let status = booking.status();
-        if status == BookingStatus::CheckedIn {
-            if let Some(existing) = tickets::table
-                .filter(tickets::booking_id.eq(booking_id))
-                .select(Ticket::as_select())
-                .first(conn)
-                .optional()?
-            {
-                return Ok(existing);
-            }
+        let existing = tickets::table
+            .filter(tickets::booking_id.eq(booking_id))
+            .select(Ticket::as_select())
+            .first(conn)
+            .optional()?;
+        if let (BookingStatus::CheckedIn, Some(existing)) = (status, existing) {
+            return Ok(existing);
         }
         status
             .check_transition(BookingStatus::CheckedIn)
