@@ -241,3 +241,28 @@ mod slot_tests {
         assert!(msg.contains("closed on Sundays"), "{msg}");
     }
 }
+
+/// A branch-local date ("2030-01-07") and time ("09:30") as a UTC instant; `None` when either
+/// does not parse or the local time does not exist (a DST gap).
+pub fn local_to_utc(
+    tz: chrono_tz::Tz,
+    date: &str,
+    time: &str,
+) -> Option<chrono::DateTime<chrono::Utc>> {
+    use chrono::TimeZone;
+    let date = chrono::NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").ok()?;
+    let time = chrono::NaiveTime::parse_from_str(time.trim(), "%H:%M").ok()?;
+    tz.from_local_datetime(&date.and_time(time))
+        .earliest()
+        .map(|t| t.with_timezone(&chrono::Utc))
+}
+
+/// How long the booked services take, rounded up to a quarter hour (at least 15 minutes).
+pub fn duration_of(hours: &[bigdecimal::BigDecimal]) -> chrono::Duration {
+    use bigdecimal::ToPrimitive;
+    let total: f64 = hours.iter().filter_map(|h| h.to_f64()).sum();
+    // Whole minutes are exact enough for scheduling; money never takes this path.
+    let minutes = (total * 60.0).ceil() as i64;
+    let quarters = ((minutes + 14) / 15).max(1);
+    chrono::Duration::minutes(quarters * 15)
+}

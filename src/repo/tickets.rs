@@ -239,3 +239,12 @@ pub fn list(
         .load(conn)?;
     Ok((rows, total))
 }
+
+/// The id of the ticket a booking's check-in opened, if any.
+pub fn for_booking(conn: &mut PgConnection, booking_id: i64) -> Result<Option<i64>, RepoError> {
+    Ok(tickets::table
+        .filter(tickets::booking_id.eq(booking_id))
+        .select(tickets::id)
+        .first(conn)
+        .optional()?)
+}

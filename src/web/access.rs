@@ -42,6 +42,27 @@ impl Access {
         branch_scoped: false,
     };
 
+    /// The counter: receptionists, managers and admins, within the active branch.
+    pub const FRONT_DESK: Access = Access {
+        roles: &[Role::Receptionist, Role::Manager, Role::Admin],
+        branch_scoped: true,
+    };
+    /// Who works on tickets: the counter and the technicians.
+    pub const WORKSHOP: Access = Access {
+        roles: &[
+            Role::Receptionist,
+            Role::Technician,
+            Role::Manager,
+            Role::Admin,
+        ],
+        branch_scoped: true,
+    };
+    /// Managers and admins (catalogue, bays).
+    pub const MANAGEMENT: Access = Access {
+        roles: &[Role::Manager, Role::Admin],
+        branch_scoped: true,
+    };
+
     /// The named roles, within the active branch.
     pub const fn roles(roles: &'static [Role]) -> Access {
         Access {

@@ -3,7 +3,10 @@
 pub mod access;
 pub mod admin;
 pub mod auth;
+pub mod bookings;
+pub mod calendar;
 pub mod csrf;
+pub mod customers;
 pub mod health;
 pub mod home;
 pub mod metrics;
@@ -11,6 +14,7 @@ pub mod observe;
 pub mod page;
 pub mod session_store;
 pub mod static_files;
+pub mod tickets;
 
 use std::sync::Arc;
 
@@ -99,6 +103,52 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     });
     guarded(cfg, "/admin/audit", Access::ADMIN, |r| {
         r.get(audit_list::show)
+    });
+
+    guarded(cfg, "/customers", Access::FRONT_DESK, |r| {
+        r.get(customers::list::show)
+    });
+    guarded(cfg, "/customers/new", Access::FRONT_DESK, |r| {
+        r.get(customers::new::form).post(customers::new::submit)
+    });
+    guarded(cfg, "/customers/{id}", Access::FRONT_DESK, |r| {
+        r.get(customers::show::show)
+    });
+    guarded(cfg, "/customers/{id}/vehicles", Access::FRONT_DESK, |r| {
+        r.post(customers::vehicle_add::submit)
+    });
+    guarded(cfg, "/calendar", Access::FRONT_DESK, |r| {
+        r.get(calendar::day)
+    });
+    guarded(cfg, "/bookings/new", Access::FRONT_DESK, |r| {
+        r.get(bookings::new::form).post(bookings::new::submit)
+    });
+    guarded(cfg, "/bookings/{id}", Access::FRONT_DESK, |r| {
+        r.get(bookings::show::show)
+    });
+    guarded(cfg, "/bookings/{id}/status", Access::FRONT_DESK, |r| {
+        r.post(bookings::status::submit)
+    });
+    guarded(cfg, "/bookings/{id}/reschedule", Access::FRONT_DESK, |r| {
+        r.post(bookings::reschedule::submit)
+    });
+    guarded(cfg, "/bookings/{id}/check-in", Access::FRONT_DESK, |r| {
+        r.post(bookings::check_in::submit)
+    });
+    guarded(cfg, "/tickets", Access::WORKSHOP, |r| {
+        r.get(tickets::list::show)
+    });
+    guarded(cfg, "/tickets/{id}", Access::WORKSHOP, |r| {
+        r.get(tickets::show::show)
+    });
+    guarded(cfg, "/admin/catalogue", Access::MANAGEMENT, |r| {
+        r.get(admin::catalogue::show)
+    });
+    guarded(cfg, "/admin/catalogue/services", Access::MANAGEMENT, |r| {
+        r.post(admin::catalogue::add_service)
+    });
+    guarded(cfg, "/admin/catalogue/bays", Access::MANAGEMENT, |r| {
+        r.post(admin::catalogue::add_bay)
     });
 }
 

@@ -11,6 +11,18 @@ use crate::domain::role::Role;
 use crate::web::access::{BranchRef, Staff};
 use crate::web::csrf;
 
+/// Roles that see the counter's navigation (customers, calendar).
+pub const FRONT_DESK: &[Role] = &[Role::Receptionist, Role::Manager, Role::Admin];
+/// Roles that see tickets.
+pub const WORKSHOP: &[Role] = &[
+    Role::Receptionist,
+    Role::Technician,
+    Role::Manager,
+    Role::Admin,
+];
+/// Roles that manage the catalogue.
+pub const MANAGEMENT: &[Role] = &[Role::Manager, Role::Admin];
+
 /// The session key holding pending flash messages.
 const SESSION_FLASH: &str = "flash";
 

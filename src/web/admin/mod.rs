@@ -5,6 +5,7 @@ pub mod branch_edit;
 pub mod branch_form;
 pub mod branch_list;
 pub mod branch_new;
+pub mod catalogue;
 pub mod user_edit;
 pub mod user_form;
 pub mod user_list;

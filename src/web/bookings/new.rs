@@ -1,0 +1,206 @@
+//! `GET/POST /bookings/new`: book services for a customer on a bay.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use chrono::Utc;
+
+use super::BookingDraft;
+use crate::db::db;
+use crate::domain::booking::{duration_of, local_to_utc};
+use crate::domain::validation::FieldErrors;
+use crate::error::AppError;
+use crate::models::booking::{Bay, Service};
+use crate::models::customer::{Customer, Vehicle};
+use crate::repo::bookings::BookingRequest;
+use crate::repo::{RepoError, bookings, branches, catalogue, customers};
+use crate::web::access::Staff;
+use crate::web::page::{Flash, PageCtx, push_flash};
+use crate::web::{AppState, html, see_other};
+
+/// The booking form.
+#[derive(Template)]
+#[template(path = "bookings/new.html")]
+pub struct NewBookingPage {
+    page: PageCtx,
+    draft: BookingDraft,
+    errors: FieldErrors,
+    customer: Option<Customer>,
+    vehicles: Vec<Vehicle>,
+    bays: Vec<Bay>,
+    services: Vec<Service>,
+}
+
+impl NewBookingPage {
+    fn bay_selected(&self, id: &i64) -> bool {
+        self.draft.bay_id == id.to_string()
+    }
+    fn vehicle_selected(&self, id: &i64) -> bool {
+        self.draft.vehicle_id == id.to_string()
+    }
+}
+
+async fn render(
+    req: &HttpRequest,
+    staff: &Staff,
+    state: &AppState,
+    draft: BookingDraft,
+    errors: FieldErrors,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let customer_id = draft.customer_id.parse::<i64>().ok();
+    let branch_id = staff.branch.id;
+    let (customer, vehicles, bays, services) = db(&state.pool, &staff.actor(), move |conn| {
+        let customer = match customer_id {
+            Some(id) => customers::get(conn, id).map(Some).or_else(|e| match e {
+                RepoError::NotFound => Ok(None),
+                e => Err(e),
+            })?,
+            None => None,
+        };
+        let vehicles = match &customer {
+            Some(c) => customers::vehicles_of(conn, c.id)?,
+            None => Vec::new(),
+        };
+        Ok((
+            customer,
+            vehicles,
+            catalogue::bays_of(conn, branch_id)?,
+            catalogue::active_services(conn)?,
+        ))
+    })
+    .await?;
+    let page = NewBookingPage {
+        page: PageCtx::for_request(req),
+        draft,
+        errors,
+        customer,
+        vehicles,
+        bays,
+        services,
+    };
+    html(status, &page)
+}
+
+/// The form, pre-filled from the query (customer, bay, date and start from a calendar slot).
+pub async fn form(
+    req: HttpRequest,
+    staff: Staff,
+    state: web::Data<AppState>,
+    query: web::Query<BookingDraft>,
+) -> Result<HttpResponse, AppError> {
+    let mut draft = query.into_inner();
+    if draft.date.is_empty() {
+        draft.date = Utc::now().format("%Y-%m-%d").to_string();
+    }
+    render(
+        &req,
+        &staff,
+        &state,
+        draft,
+        FieldErrors::new(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// Creates the booking, or shows the form again with messages and everything as typed.
+pub async fn submit(
+    req: HttpRequest,
+    staff: Staff,
+    session: actix_session::Session,
+    state: web::Data<AppState>,
+    form: web::Form<BookingDraft>,
+) -> Result<HttpResponse, AppError> {
+    let draft = form.into_inner();
+    let branch_id = staff.branch.id;
+    let (by, d) = (staff.by(), draft.clone());
+    let outcome = db(&state.pool, &staff.actor(), move |conn| {
+        let mut errors = FieldErrors::new();
+        let branch = branches::get(conn, branch_id)?;
+        let tz: chrono_tz::Tz = branch.timezone.parse().unwrap_or(chrono_tz::UTC);
+        let customer_id = d.customer_id.parse::<i64>().unwrap_or_else(|_| {
+            errors.add("customer_id", "Choose a customer first.");
+            0
+        });
+        let vehicle_id = d.vehicle_id.parse::<i64>().ok();
+        let bay_id = d.bay_id.parse::<i64>().unwrap_or_else(|_| {
+            errors.add("bay_id", "Choose a bay.");
+            0
+        });
+        let service_ids = d.service_ids();
+        let starts_at = local_to_utc(tz, &d.date, &d.start);
+        if starts_at.is_none() {
+            errors.add("start", "Enter the date and a start time such as 09:30.");
+        }
+        let ends_at = match (d.end.trim(), starts_at) {
+            ("", Some(start)) => {
+                let hours: Vec<_> = catalogue::services_by_id(conn, &service_ids)?
+                    .into_iter()
+                    .map(|s| s.labour_hours)
+                    .collect();
+                Some(start + duration_of(&hours))
+            }
+            (end, _) => local_to_utc(tz, &d.date, end).or_else(|| {
+                errors.add("end", "Enter an end time such as 11:00, or leave it empty.");
+                None
+            }),
+        };
+        let (Some(starts_at), Some(ends_at), true) = (starts_at, ends_at, errors.is_empty()) else {
+            return Ok(Err(errors));
+        };
+        let request = BookingRequest {
+            branch_id,
+            customer_id,
+            vehicle_id,
+            bay_id,
+            starts_at,
+            ends_at,
+            service_ids,
+            notes: d.notes.trim().to_string(),
+        };
+        match bookings::create(conn, &request, &by, Utc::now()) {
+            Ok(b) => Ok(Ok(b)),
+            Err(RepoError::Validation(e)) => Ok(Err(rename_fields(e))),
+            Err(e) => Err(e),
+        }
+    })
+    .await?;
+    match outcome {
+        Ok(booking) => {
+            push_flash(
+                &session,
+                Flash::success(format!(
+                    "Booking #{} made. Confirm it with the customer.",
+                    booking.id
+                )),
+            );
+            Ok(see_other(&format!("/bookings/{}", booking.id)))
+        }
+        Err(errors) => {
+            render(
+                &req,
+                &staff,
+                &state,
+                draft,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+    }
+}
+
+/// The repository names `starts_at`/`ends_at`; the form calls them `start`/`end`.
+pub fn rename_fields(e: FieldErrors) -> FieldErrors {
+    let mut out = FieldErrors::new();
+    for (field, message) in e.iter() {
+        let field = match field {
+            "starts_at" => "start",
+            "ends_at" => "end",
+            other => other,
+        };
+        out.add(field, message);
+    }
+    out
+}

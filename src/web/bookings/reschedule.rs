@@ -1,0 +1,106 @@
+//! `POST /bookings/{id}/reschedule`: another time or bay, protected by the booking's version so
+//! a stale form gets a conflict message instead of silently overwriting someone's change.
+
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::Utc;
+
+use super::BookingDraft;
+use super::new::rename_fields;
+use crate::db::db;
+use crate::domain::booking::local_to_utc;
+use crate::domain::validation::FieldErrors;
+use crate::error::AppError;
+use crate::repo::{RepoError, bookings, branches};
+use crate::web::access::Staff;
+use crate::web::page::{Flash, push_flash};
+use crate::web::{AppState, see_other};
+
+/// Moves the booking, or shows the page again with the message and the form as typed.
+pub async fn submit(
+    req: HttpRequest,
+    staff: Staff,
+    session: Session,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<BookingDraft>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let draft = form.into_inner();
+    let (branch_id, by, d) = (staff.branch.id, staff.by(), draft.clone());
+    let outcome = db(&state.pool, &staff.actor(), move |conn| {
+        let tz: chrono_tz::Tz = branches::get(conn, branch_id)?
+            .timezone
+            .parse()
+            .unwrap_or(chrono_tz::UTC);
+        let mut errors = FieldErrors::new();
+        let start = local_to_utc(tz, &d.date, &d.start);
+        let end = local_to_utc(tz, &d.date, &d.end);
+        if start.is_none() {
+            errors.add("start", "Enter the date and a start time such as 09:30.");
+        }
+        if end.is_none() {
+            errors.add("end", "Enter an end time such as 11:00.");
+        }
+        let bay = d
+            .bay_id
+            .parse::<i64>()
+            .map_err(|_| errors.add("bay_id", "Choose a bay."))
+            .ok();
+        let version = d.version.parse::<i32>().unwrap_or(0);
+        let (Some(start), Some(end), Some(bay), true) = (start, end, bay, errors.is_empty()) else {
+            return Ok(Err((errors, None)));
+        };
+        match bookings::reschedule(
+            conn,
+            branch_id,
+            id,
+            version,
+            bay,
+            start,
+            end,
+            &by,
+            Utc::now(),
+        ) {
+            Ok(b) => Ok(Ok(b)),
+            Err(RepoError::Validation(e)) => Ok(Err((rename_fields(e), None))),
+            Err(RepoError::Conflict(message)) => Ok(Err((FieldErrors::new(), Some(message)))),
+            Err(e) => Err(e),
+        }
+    })
+    .await?;
+    match outcome {
+        Ok(_) => {
+            push_flash(&session, Flash::success("Booking moved."));
+            Ok(see_other(&format!("/bookings/{id}")))
+        }
+        // A stale form: show the booking as it is now, with the reason.
+        Err((_, Some(message))) => {
+            super::show::render(
+                &req,
+                &staff,
+                &state,
+                id,
+                None,
+                FieldErrors::new(),
+                Some(message),
+                StatusCode::CONFLICT,
+            )
+            .await
+        }
+        Err((errors, None)) => {
+            super::show::render(
+                &req,
+                &staff,
+                &state,
+                id,
+                Some(draft),
+                errors,
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+    }
+}

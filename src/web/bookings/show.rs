@@ -1,0 +1,130 @@
+//! `GET /bookings/{id}`: the booking, what can be done with it next, and its history.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+
+use super::BookingDraft;
+use crate::db::db;
+use crate::domain::booking::BookingStatus;
+use crate::domain::validation::FieldErrors;
+use crate::error::AppError;
+use crate::models::booking::{Bay, Booking};
+use crate::models::customer::Customer;
+use crate::repo::bookings::BookingEventRow;
+use crate::repo::{bookings, branches, catalogue, customers};
+use crate::web::access::Staff;
+use crate::web::page::PageCtx;
+use crate::web::{AppState, html};
+
+/// The booking page.
+#[derive(Template)]
+#[template(path = "bookings/show.html")]
+pub struct BookingPage {
+    page: PageCtx,
+    booking: Booking,
+    status: BookingStatus,
+    customer: Customer,
+    bay_name: String,
+    bays: Vec<Bay>,
+    local_start: String,
+    local_end: String,
+    events: Vec<BookingEventRow>,
+    ticket_id: Option<i64>,
+    /// The reschedule form as typed (or as stored).
+    draft: BookingDraft,
+    errors: FieldErrors,
+    notice: Option<String>,
+}
+
+impl BookingPage {
+    fn can(&self, to: &str) -> bool {
+        to.parse::<BookingStatus>()
+            .is_ok_and(|to| self.status.can_become(to))
+    }
+    fn bay_selected(&self, id: &i64) -> bool {
+        self.draft.bay_id == id.to_string()
+    }
+    fn when(at: &chrono::DateTime<chrono::Utc>) -> String {
+        at.format("%Y-%m-%d %H:%M UTC").to_string()
+    }
+}
+
+/// Renders the booking page; `draft` overrides the reschedule form's values.
+pub async fn render(
+    req: &HttpRequest,
+    staff: &Staff,
+    state: &AppState,
+    id: i64,
+    draft: Option<BookingDraft>,
+    errors: FieldErrors,
+    notice: Option<String>,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let branch_id = staff.branch.id;
+    let (booking, customer, bays, events, tz, ticket_id) =
+        db(&state.pool, &staff.actor(), move |conn| {
+            let booking = bookings::get(conn, branch_id, id)?;
+            let customer = customers::get(conn, booking.customer_id)?;
+            let bays = catalogue::bays_of(conn, branch_id)?;
+            let events = bookings::events(conn, id)?;
+            let tz = branches::get(conn, branch_id)?.timezone;
+            let ticket = crate::repo::tickets::for_booking(conn, id)?;
+            Ok((booking, customer, bays, events, tz, ticket))
+        })
+        .await?;
+    let tz: chrono_tz::Tz = tz.parse().unwrap_or(chrono_tz::UTC);
+    let (start, end) = (
+        booking.starts_at.with_timezone(&tz),
+        booking.ends_at.with_timezone(&tz),
+    );
+    let draft = draft.unwrap_or_else(|| BookingDraft {
+        bay_id: booking.bay_id.to_string(),
+        date: start.format("%Y-%m-%d").to_string(),
+        start: start.format("%H:%M").to_string(),
+        end: end.format("%H:%M").to_string(),
+        version: booking.version.to_string(),
+        ..Default::default()
+    });
+    let bay_name = bays
+        .iter()
+        .find(|b| b.id == booking.bay_id)
+        .map(|b| b.name.clone())
+        .unwrap_or_default();
+    let page = BookingPage {
+        page: PageCtx::for_request(req),
+        status: booking.status(),
+        local_start: start.format("%A %-d %B %Y, %H:%M").to_string(),
+        local_end: end.format("%H:%M").to_string(),
+        booking,
+        customer,
+        bay_name,
+        bays,
+        events,
+        ticket_id,
+        draft,
+        errors,
+        notice,
+    };
+    html(status, &page)
+}
+
+/// Shows the booking.
+pub async fn show(
+    req: HttpRequest,
+    staff: Staff,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    render(
+        &req,
+        &staff,
+        &state,
+        id.into_inner(),
+        None,
+        FieldErrors::new(),
+        None,
+        StatusCode::OK,
+    )
+    .await
+}

