@@ -6,6 +6,7 @@ mod common;
 mod admin;
 mod audit;
 mod auth;
+mod bookings;
 mod cli;
 mod csrf;
 mod embedded;
