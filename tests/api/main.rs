@@ -9,6 +9,7 @@ mod auth;
 mod bookings;
 mod cli;
 mod csrf;
+mod customers;
 mod embedded;
 mod headers;
 mod ops;

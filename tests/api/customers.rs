@@ -1,0 +1,150 @@
+use workbay::domain::role::Role;
+
+use crate::common::http::location;
+use crate::common::spawn_app;
+
+async fn new_customer(app: &crate::common::TestApp, fields: &[(&str, &str)]) -> reqwest::Response {
+    app.post_form("/customers/new", fields).await
+}
+
+#[tokio::test]
+async fn a_receptionist_creates_a_customer_with_a_vehicle() {
+    let app = spawn_app().await;
+    app.login_as(Role::Receptionist).await;
+    let res = new_customer(
+        &app,
+        &[
+            ("name", "Wanjiru Kamau"),
+            ("phone", "0712 345 678"),
+            ("plate", "kda 123b"),
+            ("vin", "1hgcm82633a004352"),
+            ("make", "Toyota"),
+            ("model", "Corolla"),
+            ("year", "2015"),
+            ("mileage", "80,000"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status().as_u16(), 303);
+    let page = app.get_html(&location(&res)).await;
+    assert!(page.contains("Customer Wanjiru Kamau saved."));
+    assert!(
+        page.contains("KDA123B") && page.contains("1HGCM82633A004352") && page.contains("80000")
+    );
+    assert_eq!(
+        app.count(
+            "SELECT count(*) FROM audit_log WHERE action IN ('customer.create', 'vehicle.create')"
+        )
+        .await,
+        2
+    );
+}
+
+#[tokio::test]
+async fn a_bad_vin_is_explained_and_nothing_is_saved() {
+    let app = spawn_app().await;
+    app.login_as(Role::Receptionist).await;
+    for (vin, message) in [
+        (
+            "1HGCM82633A00435",
+            "A VIN has 17 characters; this one has 16.",
+        ),
+        ("1HGCM82633A0O4352", "A VIN never contains the letter O"),
+    ] {
+        let res = new_customer(
+            &app,
+            &[("name", "Juma Ali"), ("phone", "0722000111"), ("vin", vin)],
+        )
+        .await;
+        assert_eq!(res.status().as_u16(), 422);
+        let body = res.text().await.unwrap();
+        assert!(body.contains(message), "{message}: {body}");
+        assert!(body.contains("value=\"Juma Ali\""), "the name is kept");
+    }
+    assert_eq!(app.count("SELECT count(*) FROM customers").await, 0);
+}
+
+#[tokio::test]
+async fn a_likely_duplicate_is_pointed_out_before_saving() {
+    let app = spawn_app().await;
+    app.login_as(Role::Receptionist).await;
+    assert_eq!(
+        new_customer(
+            &app,
+            &[("name", "Wanjiru Kamau"), ("phone", "+254 712 345 678")]
+        )
+        .await
+        .status()
+        .as_u16(),
+        303
+    );
+    let res = new_customer(&app, &[("name", "W. Kamau"), ("phone", "254712345678")]).await;
+    assert_eq!(res.status().as_u16(), 422);
+    let body = res.text().await.unwrap();
+    assert!(body.contains("This may be a customer we already have"));
+    assert!(body.contains("Wanjiru Kamau"));
+    assert_eq!(app.count("SELECT count(*) FROM customers").await, 1);
+    let res = new_customer(
+        &app,
+        &[
+            ("name", "W. Kamau"),
+            ("phone", "254712345678"),
+            ("confirm_duplicate", "on"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status().as_u16(), 303);
+    assert_eq!(app.count("SELECT count(*) FROM customers").await, 2);
+}
+
+#[tokio::test]
+async fn search_finds_by_phone_fragment_plate_vin_and_name() {
+    let app = spawn_app().await;
+    app.login_as(Role::Receptionist).await;
+    new_customer(
+        &app,
+        &[
+            ("name", "Wanjiru Kamau"),
+            ("phone", "+254 712 345 678"),
+            ("plate", "KDA 123B"),
+        ],
+    )
+    .await;
+    new_customer(
+        &app,
+        &[
+            ("name", "Otieno Garage Ltd"),
+            ("phone", "0733 999 000"),
+            ("kind", "business"),
+            ("vin", "JTDBR32E720987650"),
+        ],
+    )
+    .await;
+    app.get("/").await; // shows (and so clears) the "saved" messages
+    for (q, expect, not) in [
+        ("345 6", "Wanjiru Kamau", "Otieno Garage"),
+        ("kda123", "Wanjiru Kamau", "Otieno Garage"),
+        ("KDA-123B", "Wanjiru Kamau", "Otieno Garage"),
+        ("20987650", "Otieno Garage", "Wanjiru"),
+        ("otieno", "Otieno Garage", "Wanjiru"),
+    ] {
+        let page = app
+            .get_html(&format!("/customers?q={}", q.replace(' ', "+")))
+            .await;
+        assert!(page.contains(expect), "{q} should find {expect}");
+        assert!(!page.contains(not), "{q} should not find {not}");
+    }
+}
+
+#[tokio::test]
+async fn technicians_and_warehouse_staff_cannot_open_the_customer_screens() {
+    let app = spawn_app().await;
+    app.login_as(Role::Technician).await;
+    assert_eq!(app.get("/customers").await.status().as_u16(), 403);
+    assert_eq!(app.get("/calendar").await.status().as_u16(), 403);
+    assert_eq!(
+        app.get("/tickets").await.status().as_u16(),
+        200,
+        "technicians see tickets"
+    );
+}
