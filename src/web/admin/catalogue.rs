@@ -102,7 +102,7 @@ pub async fn show(
 
 fn positive(raw: &str, field: &str, message: &str, errors: &mut FieldErrors) -> BigDecimal {
     match BigDecimal::from_str(raw.trim()) {
-        Ok(v) if v >= BigDecimal::from(0) && v.fractional_digit_count() <= 2 => v,
+        Ok(v) if v >= 0 && v.fractional_digit_count() <= 2 => v,
         _ => {
             errors.add(field, message);
             BigDecimal::from(0)
@@ -132,7 +132,7 @@ pub async fn add_service(
         "Enter the standard hours, e.g. 1.5.",
         &mut errors,
     );
-    if hours == BigDecimal::from(0) {
+    if hours == 0 {
         errors.add("labour_hours", "Enter the standard hours, e.g. 1.5.");
     }
     let price = positive(

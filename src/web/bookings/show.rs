@@ -51,6 +51,7 @@ impl BookingPage {
 }
 
 /// Renders the booking page; `draft` overrides the reschedule form's values.
+#[allow(clippy::too_many_arguments)]
 pub async fn render(
     req: &HttpRequest,
     staff: &Staff,
