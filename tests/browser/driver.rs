@@ -113,15 +113,45 @@ impl Browser {
         self.click("button[type=submit].primary").await;
     }
 
-    /// The text of the first element matching `css`, waiting for it to appear.
+    /// The text of the first element matching `css`, waiting for it to appear (and retrying
+    /// while a navigation replaces the page under it).
     pub async fn text_of(&self, css: &str) -> String {
-        let el = self
-            .client
-            .wait()
-            .for_element(fantoccini::Locator::Css(css))
-            .await
-            .unwrap();
-        el.text().await.unwrap()
+        for _ in 0..100 {
+            let found = self.client.find(fantoccini::Locator::Css(css)).await;
+            if let Ok(text) = futures_text(found).await {
+                return text;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("no element {css} appeared");
+    }
+
+    /// Waits until the text of `css` satisfies `ok`, and returns it.
+    pub async fn text_until(&self, css: &str, ok: impl Fn(&str) -> bool) -> String {
+        let mut last = String::new();
+        for _ in 0..100 {
+            let found = self.client.find(fantoccini::Locator::Css(css)).await;
+            if let Ok(text) = futures_text(found).await {
+                if ok(&text) {
+                    return text;
+                }
+                last = text;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("{css} never showed what was expected; last: {last}");
+    }
+
+    /// Waits until the page's path satisfies `ok` (after a click that navigates).
+    pub async fn wait_for_path(&self, ok: impl Fn(&str) -> bool) -> String {
+        for _ in 0..100 {
+            let url = self.client.current_url().await;
+            if let Some(path) = url.ok().map(|u| u.path().to_string()).filter(|p| ok(p)) {
+                return path;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("the browser never reached the expected page");
     }
 
     /// Ends the session and chromedriver.
@@ -138,4 +168,11 @@ impl Drop for Browser {
         let _ = self.driver.kill();
         let _ = std::fs::remove_dir_all(&self.profile);
     }
+}
+
+/// The text of a found element (errors when it was not found or went stale).
+async fn futures_text(
+    found: Result<fantoccini::elements::Element, fantoccini::error::CmdError>,
+) -> Result<String, fantoccini::error::CmdError> {
+    found?.text().await
 }
