@@ -63,7 +63,8 @@ pub fn service_ids(conn: &mut PgConnection, booking_id: i64) -> Result<Vec<i64>,
         .load(conn)?)
 }
 
-fn event(
+/// Writes one booking event (every change of a booking has one).
+pub(crate) fn event(
     conn: &mut PgConnection,
     booking_id: i64,
     kind: &str,

@@ -10,8 +10,8 @@ use crate::domain::booking::BookingStatus;
 use crate::models::booking::Booking;
 use crate::models::ticket::{Ticket, TicketLine};
 use crate::schema::{
-    booking_events, booking_services, bookings, customers, services, ticket_counters,
-    ticket_events, ticket_lines, tickets, vehicles,
+    booking_services, bookings, customers, services, ticket_counters, ticket_events, ticket_lines,
+    tickets, vehicles,
 };
 
 /// What the receptionist records at check-in.
@@ -148,16 +148,15 @@ pub fn check_in(
                 bookings::updated_at.eq(now),
             ))
             .execute(conn)?;
-        diesel::insert_into(booking_events::table)
-            .values((
-                booking_events::booking_id.eq(booking_id),
-                booking_events::actor_user_id.eq(by.user_id),
-                booking_events::kind.eq("status"),
-                booking_events::from_status.eq(Some(status.as_str())),
-                booking_events::to_status.eq(Some(BookingStatus::CheckedIn.as_str())),
-                booking_events::note.eq(format!("ticket #{number}")),
-            ))
-            .execute(conn)?;
+        super::bookings::event(
+            conn,
+            booking_id,
+            "status",
+            Some(status),
+            Some(BookingStatus::CheckedIn),
+            &format!("ticket #{number}"),
+            by,
+        )?;
         ticket_event(
             conn,
             ticket.id,
