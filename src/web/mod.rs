@@ -117,6 +117,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     guarded(cfg, "/customers/{id}/vehicles", Access::FRONT_DESK, |r| {
         r.post(customers::vehicle_add::submit)
     });
+    guarded(cfg, "/customers/{id}/walk-in", Access::FRONT_DESK, |r| {
+        r.post(customers::walk_in::submit)
+    });
     guarded(cfg, "/calendar", Access::FRONT_DESK, |r| {
         r.get(calendar::day)
     });

@@ -148,3 +148,61 @@ async fn technicians_and_warehouse_staff_cannot_open_the_customer_screens() {
         "technicians see tickets"
     );
 }
+
+#[tokio::test]
+async fn a_walk_in_gets_a_ticket_listed_on_the_customer_page_and_numbers_follow_on() {
+    let app = spawn_app().await;
+    app.login_as(Role::Receptionist).await;
+    let res = new_customer(
+        &app,
+        &[
+            ("name", "Juma Ali"),
+            ("phone", "0722000111"),
+            ("plate", "KCA 1A"),
+        ],
+    )
+    .await;
+    let customer_page = location(&res);
+    app.get(&customer_page).await;
+    let vehicle = app.count("SELECT max(id) FROM vehicles").await.to_string();
+    let res = app
+        .post_form(
+            &format!("{customer_page}/walk-in"),
+            &[
+                ("vehicle_id", &vehicle),
+                ("problem", "Brakes squeal"),
+                ("mileage", "120000"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 303);
+    let ticket = app.get_html(&location(&res)).await;
+    assert!(
+        ticket.contains("Ticket #1")
+            && ticket.contains("Brakes squeal")
+            && ticket.contains("120000")
+    );
+    let res = app
+        .post_form(
+            &format!("{customer_page}/walk-in"),
+            &[("problem", "Second visit")],
+        )
+        .await;
+    assert!(
+        app.get_html(&location(&res)).await.contains("Ticket #2"),
+        "numbers are per branch and follow on"
+    );
+    let page = app.get_html(&customer_page).await;
+    assert!(page.contains("Brakes squeal") && page.contains("Second visit"));
+    assert_eq!(
+        app.count("SELECT count(*) FROM ticket_events WHERE kind = 'opened'")
+            .await,
+        2
+    );
+    // Without a problem written down nothing is opened.
+    let res = app
+        .post_form(&format!("{customer_page}/walk-in"), &[("problem", " ")])
+        .await;
+    assert_eq!(location(&res), customer_page);
+    assert_eq!(app.count("SELECT count(*) FROM tickets").await, 2);
+}

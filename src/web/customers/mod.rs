@@ -4,3 +4,4 @@ pub mod list;
 pub mod new;
 pub mod show;
 pub mod vehicle_add;
+pub mod walk_in;

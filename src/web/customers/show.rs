@@ -8,8 +8,10 @@ use crate::db::db;
 use crate::domain::customer::CustomerDraft;
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
+use crate::models::booking::Booking;
 use crate::models::customer::{Customer, Vehicle};
-use crate::repo::customers;
+use crate::models::ticket::Ticket;
+use crate::repo::{bookings, customers, tickets};
 use crate::web::access::Staff;
 use crate::web::page::PageCtx;
 use crate::web::{AppState, html};
@@ -24,6 +26,10 @@ pub struct CustomerPage {
     pub customer: Customer,
     /// Their vehicles.
     pub vehicles: Vec<Vehicle>,
+    /// Their latest bookings at this branch.
+    pub bookings: Vec<Booking>,
+    /// Their latest tickets at this branch.
+    pub tickets: Vec<Ticket>,
     /// The add-vehicle form as typed.
     pub draft: CustomerDraft,
     /// Its messages.
@@ -40,14 +46,22 @@ pub async fn render(
     errors: FieldErrors,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
-    let (customer, vehicles) = db(&state.pool, &staff.actor(), move |conn| {
-        Ok((customers::get(conn, id)?, customers::vehicles_of(conn, id)?))
+    let branch = staff.branch.id;
+    let (customer, vehicles, bookings, tickets) = db(&state.pool, &staff.actor(), move |conn| {
+        Ok((
+            customers::get(conn, id)?,
+            customers::vehicles_of(conn, id)?,
+            bookings::for_customer(conn, branch, id, 20)?,
+            tickets::for_customer(conn, branch, id, 20)?,
+        ))
     })
     .await?;
     let page = CustomerPage {
         page: PageCtx::for_request(req),
         customer,
         vehicles,
+        bookings,
+        tickets,
         draft,
         errors,
     };
