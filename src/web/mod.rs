@@ -117,6 +117,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     guarded(cfg, "/customers/{id}/vehicles", Access::FRONT_DESK, |r| {
         r.post(customers::vehicle_add::submit)
     });
+    guarded(cfg, "/customers/{id}/archive", Access::FRONT_DESK, |r| {
+        r.get(customers::archive::confirm_archive)
+            .post(customers::archive::archive)
+    });
+    guarded(cfg, "/customers/{id}/erase", Access::ADMIN, |r| {
+        r.get(customers::archive::confirm_erase)
+            .post(customers::archive::erase)
+    });
     guarded(cfg, "/customers/{id}/walk-in", Access::FRONT_DESK, |r| {
         r.post(customers::walk_in::submit)
     });

@@ -206,3 +206,80 @@ async fn a_walk_in_gets_a_ticket_listed_on_the_customer_page_and_numbers_follow_
     assert_eq!(location(&res), customer_page);
     assert_eq!(app.count("SELECT count(*) FROM tickets").await, 2);
 }
+
+#[tokio::test]
+async fn an_archived_customer_leaves_the_search_and_comes_back_when_restored() {
+    let app = spawn_app().await;
+    app.login_as(Role::Receptionist).await;
+    let page =
+        location(&new_customer(&app, &[("name", "Juma Ali"), ("phone", "0722000111")]).await);
+    assert!(
+        app.get_html(&format!("{page}/archive"))
+            .await
+            .contains("Archive Juma Ali?")
+    );
+    assert_eq!(
+        app.count("SELECT count(*) FROM customers WHERE archived_at IS NOT NULL")
+            .await,
+        0,
+        "asking changes nothing"
+    );
+    app.post_form(&format!("{page}/archive"), &[("archived", "true")])
+        .await;
+    app.get(&page).await;
+    assert!(!app.get_html("/customers?q=juma").await.contains("Juma Ali"));
+    app.post_form(&format!("{page}/archive"), &[("archived", "false")])
+        .await;
+    app.get(&page).await;
+    assert!(app.get_html("/customers?q=juma").await.contains("Juma Ali"));
+    assert_eq!(app.count("SELECT count(*) FROM audit_log WHERE action IN ('customer.archive', 'customer.restore')").await, 2);
+}
+
+#[tokio::test]
+async fn only_an_admin_erases_personal_data_and_nothing_personal_is_left() {
+    let app = spawn_app().await;
+    app.login_as(Role::Receptionist).await;
+    let page = location(
+        &new_customer(
+            &app,
+            &[
+                ("name", "Juma Ali"),
+                ("phone", "0722000111"),
+                ("email", "juma@example.com"),
+                ("plate", "KCA 1A"),
+                ("vin", "1HGCM82633A004352"),
+            ],
+        )
+        .await,
+    );
+    assert_eq!(
+        app.get(&format!("{page}/erase")).await.status().as_u16(),
+        403
+    );
+    assert_eq!(
+        app.post_form(&format!("{page}/erase"), &[])
+            .await
+            .status()
+            .as_u16(),
+        403
+    );
+
+    let admin = app.new_client();
+    let a = app.create_user("root", "Root", Role::Admin).await;
+    app.login_with(&admin, &a.username, &a.password).await;
+    let res = app
+        .post_form_with(&admin, &format!("{page}/erase"), &[])
+        .await;
+    assert_eq!(res.status().as_u16(), 303);
+    let left = "SELECT count(*) FROM customers c JOIN vehicles v ON v.customer_id = c.id
+                WHERE c.erased_at IS NOT NULL AND c.phone = '' AND c.email = '' AND c.name LIKE 'Erased customer #%'
+                  AND v.vin IS NULL AND v.plate = ''";
+    assert_eq!(app.count(left).await, 1);
+    let everywhere = "SELECT count(*) FROM audit_log WHERE before::text LIKE '%Juma%' OR after::text LIKE '%Juma%'
+                        OR after::text LIKE '%juma@%' OR after::text LIKE '%KCA1A%' OR after::text LIKE '%1HGCM%'";
+    assert_eq!(
+        app.count(everywhere).await,
+        0,
+        "the append-only audit log holds no personal data to erase"
+    );
+}

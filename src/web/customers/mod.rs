@@ -1,5 +1,6 @@
 //! Customers at the counter: search, create (with a duplicates check), show, add a vehicle.
 
+pub mod archive;
 pub mod list;
 pub mod new;
 pub mod show;
