@@ -114,6 +114,44 @@ fn check_schedule(
     Ok(())
 }
 
+/// A bay that lists service categories takes only services of those categories.
+fn check_bay_takes(
+    conn: &mut PgConnection,
+    bay_id: i64,
+    service_ids: &[i64],
+    errors: &mut FieldErrors,
+) -> Result<(), RepoError> {
+    let Some(bay) = bays::table
+        .find(bay_id)
+        .select(crate::models::booking::Bay::as_select())
+        .first(conn)
+        .optional()?
+    else {
+        return Ok(());
+    };
+    let takes: Vec<String> = bay
+        .categories
+        .into_iter()
+        .flatten()
+        .map(|c| c.to_lowercase())
+        .collect();
+    if takes.is_empty() {
+        return Ok(());
+    }
+    for service in super::catalogue::services_by_id(conn, service_ids)? {
+        if !takes.contains(&service.category.to_lowercase()) {
+            errors.add(
+                "bay_id",
+                format!(
+                    "{} does not take {} work ({}); choose another bay.",
+                    bay.name, service.category, service.name
+                ),
+            );
+        }
+    }
+    Ok(())
+}
+
 /// Turns the exclusion constraint's refusal into a message naming the clashing booking.
 fn clash_message(
     conn: &mut PgConnection,
@@ -197,6 +235,7 @@ pub fn create(
             now,
             &mut errors,
         )?;
+        check_bay_takes(conn, req.bay_id, &req.service_ids, &mut errors)?;
         errors.into_result()?;
 
         let inserted = conn.transaction(|conn| {
@@ -333,6 +372,8 @@ pub fn reschedule(
         }
         let mut errors = FieldErrors::new();
         check_schedule(conn, branch_id, bay_id, starts_at, ends_at, now, &mut errors)?;
+        let booked = service_ids(conn, id)?;
+        check_bay_takes(conn, bay_id, &booked, &mut errors)?;
         errors.into_result()?;
         let moved = conn.transaction(|conn| {
             diesel::update(bookings::table.find(id))

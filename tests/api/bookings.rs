@@ -496,3 +496,36 @@ async fn another_branchs_booking_and_ticket_are_not_found() {
     assert_eq!(res.status().as_u16(), 404);
     assert_eq!(status_of(&app, id).await, "checked_in");
 }
+
+#[tokio::test]
+async fn a_bay_takes_only_the_service_categories_it_lists() {
+    let app = spawn_app().await;
+    app.login_as(Role::Receptionist).await;
+    let s = shop(&app).await;
+    let (url, branch) = (app.db.app_url.clone(), app.branch_id);
+    let booth = tokio::task::spawn_blocking(move || {
+        let mut conn = <PgConnection as diesel::Connection>::establish(&url).unwrap();
+        catalogue::create_bay(
+            &mut conn,
+            branch,
+            "Paint booth",
+            &["Paint".into()],
+            &By::default(),
+        )
+        .unwrap()
+        .id
+    })
+    .await
+    .unwrap();
+    let form = booking_form(&s, booth, "09:00", "10:00");
+    let fields: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let res = app.post_form("/bookings/new", &fields).await;
+    assert_eq!(res.status().as_u16(), 422);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("Paint booth does not take Maintenance work (Oil change)")
+    );
+    assert_eq!(app.count("SELECT count(*) FROM bookings").await, 0);
+}
