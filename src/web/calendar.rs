@@ -126,3 +126,114 @@ pub async fn day(
     };
     html(StatusCode::OK, &page)
 }
+
+/// One bay's bookings on one day of the week: (id, "09:00 Wanjiru Kamau", status).
+pub struct WeekCell {
+    /// The day, YYYY-MM-DD (for the link to the day view).
+    pub date: String,
+    /// Bookings that start that day on that bay.
+    pub bookings: Vec<(i64, String, String)>,
+}
+
+/// One bay's row in the week.
+pub struct WeekRow {
+    /// Bay name.
+    pub bay: String,
+    /// A cell per day, Monday first.
+    pub days: Vec<WeekCell>,
+}
+
+/// The week view.
+#[derive(Template)]
+#[template(path = "calendar/week.html")]
+pub struct WeekPage {
+    page: PageCtx,
+    label: String,
+    /// (YYYY-MM-DD, "Mon 7", open?) per day.
+    days: Vec<(String, String, bool)>,
+    rows: Vec<WeekRow>,
+    prev: String,
+    next: String,
+}
+
+/// Shows the week (Monday to Sunday) holding `date`, by bay.
+pub async fn week(
+    req: HttpRequest,
+    staff: Staff,
+    state: web::Data<AppState>,
+    query: web::Query<DayQuery>,
+) -> Result<HttpResponse, AppError> {
+    let branch_id = staff.branch.id;
+    let (branch, bays) = db(&state.pool, &staff.actor(), move |conn| {
+        Ok((
+            branches::get(conn, branch_id)?,
+            catalogue::bays_of(conn, branch_id)?,
+        ))
+    })
+    .await?;
+    let tz: chrono_tz::Tz = branch.timezone.parse().unwrap_or(chrono_tz::UTC);
+    let today = Utc::now().with_timezone(&tz).date_naive();
+    let date = query
+        .date
+        .as_deref()
+        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+        .unwrap_or(today);
+    let monday = date - Duration::days(date.weekday().num_days_from_monday() as i64);
+    let dates: Vec<NaiveDate> = (0..7).map(|d| monday + Duration::days(d)).collect();
+    let midnight = |d: NaiveDate| {
+        tz.from_local_datetime(&d.and_time(chrono::NaiveTime::MIN))
+            .earliest()
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or_else(Utc::now)
+    };
+    let (from, to) = (midnight(monday), midnight(monday + Duration::days(7)));
+    let booked = db(&state.pool, &staff.actor(), move |conn| {
+        bookings::in_range(conn, branch_id, from, to)
+    })
+    .await?;
+    let hours = branch.hours();
+    let days = dates
+        .iter()
+        .map(|d| {
+            let key = DAYS[d.weekday().num_days_from_monday() as usize].0;
+            (
+                d.format("%Y-%m-%d").to_string(),
+                d.format("%a %-d").to_string(),
+                hours.day(key).is_some(),
+            )
+        })
+        .collect();
+    let rows = bays
+        .iter()
+        .map(|bay| WeekRow {
+            bay: bay.name.clone(),
+            days: dates
+                .iter()
+                .map(|d| WeekCell {
+                    date: d.format("%Y-%m-%d").to_string(),
+                    bookings: booked
+                        .iter()
+                        .filter(|(b, _)| {
+                            b.bay_id == bay.id
+                                && b.status().is_live()
+                                && b.starts_at.with_timezone(&tz).date_naive() == *d
+                        })
+                        .map(|(b, name)| {
+                            let at = b.starts_at.with_timezone(&tz).format("%H:%M");
+                            (b.id, format!("{at} {name}"), b.status().label().to_string())
+                        })
+                        .collect(),
+                })
+                .collect(),
+        })
+        .collect();
+    let page = WeekPage {
+        page: PageCtx::for_request(&req),
+        label: format!("Week of {}", monday.format("%-d %B %Y")),
+        days,
+        rows,
+        prev: (monday - Duration::days(7)).format("%Y-%m-%d").to_string(),
+        next: (monday + Duration::days(7)).format("%Y-%m-%d").to_string(),
+    };
+    html(StatusCode::OK, &page)
+}

@@ -131,6 +131,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     guarded(cfg, "/calendar", Access::FRONT_DESK, |r| {
         r.get(calendar::day)
     });
+    guarded(cfg, "/calendar/week", Access::FRONT_DESK, |r| {
+        r.get(calendar::week)
+    });
     guarded(cfg, "/bookings/new", Access::FRONT_DESK, |r| {
         r.get(bookings::new::form).post(bookings::new::submit)
     });

@@ -529,3 +529,51 @@ async fn a_bay_takes_only_the_service_categories_it_lists() {
     );
     assert_eq!(app.count("SELECT count(*) FROM bookings").await, 0);
 }
+
+#[tokio::test]
+async fn the_calendar_shows_bookings_in_the_branchs_own_time() {
+    let app = spawn_app().await;
+    app.login_as(Role::Receptionist).await;
+    let s = shop(&app).await;
+    let branch = app.branch_id;
+    app.with_db(move |conn| {
+        use diesel::RunQueryDsl;
+        diesel::sql_query(format!(
+            "UPDATE branches SET timezone = 'Africa/Nairobi' WHERE id = {branch}"
+        ))
+        .execute(conn)
+        .unwrap();
+    })
+    .await;
+    let id = book(&app, &s, "09:00", "10:00").await;
+    assert_eq!(
+        app.count(&format!(
+            "SELECT count(*) FROM bookings WHERE id = {id} AND starts_at = '{DAY} 06:00+00'"
+        ))
+        .await,
+        1,
+        "09:00 in Nairobi is 06:00 UTC"
+    );
+    let day = app.get_html(&format!("/calendar?date={DAY}")).await;
+    assert!(
+        day.contains(&format!("href=\"/bookings/{id}\">Wanjiru Kamau")),
+        "{day}"
+    );
+    assert!(
+        day.contains(&format!(
+            "/bookings/new?bay_id={}&amp;date={DAY}&amp;start=10:00",
+            s.bay
+        )),
+        "the next slot is free"
+    );
+    assert!(
+        !day.contains(&format!(
+            "/bookings/new?bay_id={}&amp;date={DAY}&amp;start=09:00",
+            s.bay
+        )),
+        "09:00 is taken"
+    );
+    let week = app.get_html(&format!("/calendar/week?date={DAY}")).await;
+    assert!(week.contains("09:00 Wanjiru Kamau"), "{week}");
+    assert!(week.contains("Week of 7 January 2030"));
+}
