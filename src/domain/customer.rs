@@ -56,6 +56,16 @@ pub struct CustomerDraft {
     /// First vehicle: mileage.
     #[serde(default)]
     pub mileage: String,
+    /// Other fields of the customer page's forms (device, contact), kept as typed.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, String>,
+}
+
+impl CustomerDraft {
+    /// The typed value of one of the other fields.
+    pub fn typed(&self, field: &str) -> &str {
+        self.extra.get(field).map(String::as_str).unwrap_or("")
+    }
 }
 
 /// A valid customer.

@@ -101,3 +101,28 @@ pub struct Device {
     pub serial: String,
     pub created_at: DateTime<Utc>,
 }
+
+/// A contact person of a business customer.
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = crate::schema::customer_contacts, check_for_backend(diesel::pg::Pg))]
+pub struct Contact {
+    pub id: i64,
+    pub customer_id: i64,
+    pub name: String,
+    pub position: String,
+    pub phone: String,
+    pub email: String,
+}
+
+impl Device {
+    /// "Phone · Samsung A52 · SN123".
+    pub fn label(&self) -> String {
+        let mut parts = vec![
+            self.kind.clone(),
+            format!("{} {}", self.brand, self.model).trim().to_string(),
+            self.serial.clone(),
+        ];
+        parts.retain(|p| !p.is_empty());
+        parts.join(" · ")
+    }
+}

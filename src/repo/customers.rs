@@ -183,11 +183,15 @@ pub fn search(
                         .or(vehicles::vin.ilike(format!("%{}%", escape_like(&plate)))),
                 )
                 .select(vehicles::customer_id);
+            let by_device = crate::schema::devices::table
+                .filter(crate::schema::devices::serial.ilike(format!("%{}%", escape_like(&plate))))
+                .select(crate::schema::devices::customer_id);
             let mut cond = Box::new(
                 customers::name
                     .ilike(text.clone())
                     .or(customers::email.ilike(text))
-                    .or(customers::id.eq_any(by_vehicle)),
+                    .or(customers::id.eq_any(by_vehicle))
+                    .or(customers::id.eq_any(by_device)),
             )
                 as Box<
                     dyn BoxableExpression<
@@ -312,5 +316,114 @@ pub fn erase_personal_data(
                 .by(by.user_id, by.client_addr.as_deref()),
         )?;
         Ok(after)
+    })
+}
+
+/// The customer's devices, newest first.
+pub fn devices_of(
+    conn: &mut PgConnection,
+    customer_id: i64,
+) -> Result<Vec<crate::models::customer::Device>, RepoError> {
+    use crate::schema::devices;
+    Ok(devices::table
+        .filter(devices::customer_id.eq(customer_id))
+        .select(crate::models::customer::Device::as_select())
+        .order(devices::id.desc())
+        .load(conn)?)
+}
+
+/// Adds a device (kind, brand, model, serial/IMEI) to a customer.
+pub fn add_device(
+    conn: &mut PgConnection,
+    customer_id: i64,
+    fields: [&str; 4],
+    by: &By,
+) -> Result<crate::models::customer::Device, RepoError> {
+    use crate::schema::devices;
+    let [kind, brand, model, serial] = fields.map(str::trim);
+    if kind.is_empty() && brand.is_empty() && model.is_empty() {
+        return Err(FieldErrors::single(
+            "device_kind",
+            "Say what the device is, e.g. Phone, Samsung A52.",
+        )
+        .into());
+    }
+    conn.transaction(|conn| {
+        get(conn, customer_id)?;
+        let device = diesel::insert_into(devices::table)
+            .values((
+                devices::customer_id.eq(customer_id),
+                devices::kind.eq(kind),
+                devices::brand.eq(brand),
+                devices::model.eq(model),
+                devices::serial.eq(serial.to_uppercase()),
+            ))
+            .returning(crate::models::customer::Device::as_returning())
+            .get_result(conn)?;
+        super::audit::record(
+            conn,
+            NewAuditEntry::new("device.create", "device", Some(device.id.to_string()))
+                .by(by.user_id, by.client_addr.as_deref())
+                .change(
+                    None,
+                    Some(serde_json::json!({ "customer_id": customer_id })),
+                ),
+        )?;
+        Ok(device)
+    })
+}
+
+/// The contact people of a business customer.
+pub fn contacts_of(
+    conn: &mut PgConnection,
+    customer_id: i64,
+) -> Result<Vec<crate::models::customer::Contact>, RepoError> {
+    use crate::schema::customer_contacts;
+    Ok(customer_contacts::table
+        .filter(customer_contacts::customer_id.eq(customer_id))
+        .select(crate::models::customer::Contact::as_select())
+        .order(customer_contacts::id)
+        .load(conn)?)
+}
+
+/// Adds a contact person to a business customer.
+pub fn add_contact(
+    conn: &mut PgConnection,
+    customer_id: i64,
+    fields: [&str; 4],
+    by: &By,
+) -> Result<(), RepoError> {
+    use crate::schema::customer_contacts;
+    let [name, position, phone, email] = fields.map(str::trim);
+    let mut errors = FieldErrors::new();
+    if name.is_empty() {
+        errors.add("contact_name", "Enter the contact's name.");
+    }
+    if phone.is_empty() && email.is_empty() {
+        errors.add("contact_phone", "Enter a phone number or an email address.");
+    }
+    errors.into_result()?;
+    conn.transaction(|conn| {
+        let customer = get(conn, customer_id)?;
+        if customer.kind != "business" {
+            return Err(RepoError::Conflict(
+                "Contacts are for business customers.".into(),
+            ));
+        }
+        diesel::insert_into(customer_contacts::table)
+            .values((
+                customer_contacts::customer_id.eq(customer_id),
+                customer_contacts::name.eq(name),
+                customer_contacts::position.eq(position),
+                customer_contacts::phone.eq(phone),
+                customer_contacts::email.eq(email.to_lowercase()),
+            ))
+            .execute(conn)?;
+        super::audit::record(
+            conn,
+            NewAuditEntry::new("contact.create", "customer", Some(customer_id.to_string()))
+                .by(by.user_id, by.client_addr.as_deref()),
+        )?;
+        Ok(())
     })
 }

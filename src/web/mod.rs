@@ -117,6 +117,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     guarded(cfg, "/customers/{id}/vehicles", Access::FRONT_DESK, |r| {
         r.post(customers::vehicle_add::submit)
     });
+    guarded(cfg, "/customers/{id}/devices", Access::FRONT_DESK, |r| {
+        r.post(customers::extras::add_device)
+    });
+    guarded(cfg, "/customers/{id}/contacts", Access::FRONT_DESK, |r| {
+        r.post(customers::extras::add_contact)
+    });
     guarded(cfg, "/customers/{id}/archive", Access::FRONT_DESK, |r| {
         r.get(customers::archive::confirm_archive)
             .post(customers::archive::archive)

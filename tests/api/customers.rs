@@ -283,3 +283,86 @@ async fn only_an_admin_erases_personal_data_and_nothing_personal_is_left() {
         "the append-only audit log holds no personal data to erase"
     );
 }
+
+#[tokio::test]
+async fn devices_and_business_contacts_are_added_and_devices_are_found_by_serial() {
+    let app = spawn_app().await;
+    app.login_as(Role::Receptionist).await;
+    let page = location(
+        &new_customer(
+            &app,
+            &[
+                ("name", "Otieno Garage Ltd"),
+                ("phone", "0733999000"),
+                ("kind", "business"),
+            ],
+        )
+        .await,
+    );
+    let res = app
+        .post_form(
+            &format!("{page}/devices"),
+            &[
+                ("device_kind", "Phone"),
+                ("device_brand", "Samsung"),
+                ("device_model", "A52"),
+                ("device_serial", "imei356789012345678"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 303);
+    let res = app
+        .post_form(
+            &format!("{page}/contacts"),
+            &[
+                ("contact_name", "Mary Wambui"),
+                ("contact_position", "Fleet manager"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        res.status().as_u16(),
+        422,
+        "a contact needs a phone or an email"
+    );
+    let body = res.text().await.unwrap();
+    assert!(body.contains("Enter a phone number or an email address."));
+    assert!(
+        body.contains("value=\"Mary Wambui\"") && body.contains("value=\"Fleet manager\""),
+        "typed values kept"
+    );
+    let res = app
+        .post_form(
+            &format!("{page}/contacts"),
+            &[
+                ("contact_name", "Mary Wambui"),
+                ("contact_phone", "0700111222"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 303);
+    let shown = app.get_html(&page).await;
+    assert!(
+        shown.contains("Phone · Samsung A52 · IMEI356789012345678")
+            && shown.contains("Mary Wambui")
+    );
+    let found = app.get_html("/customers?q=356789012").await;
+    assert!(
+        found.contains("Otieno Garage Ltd"),
+        "search by device serial"
+    );
+
+    let person =
+        location(&new_customer(&app, &[("name", "Juma Ali"), ("phone", "0722000111")]).await);
+    app.post_form(
+        &format!("{person}/contacts"),
+        &[("contact_name", "X"), ("contact_phone", "0700")],
+    )
+    .await;
+    assert!(
+        app.get_html(&person)
+            .await
+            .contains("Contacts are for business customers.")
+    );
+    assert_eq!(app.count("SELECT count(*) FROM customer_contacts").await, 1);
+}

@@ -9,7 +9,7 @@ use crate::domain::customer::CustomerDraft;
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 use crate::models::booking::Booking;
-use crate::models::customer::{Customer, Vehicle};
+use crate::models::customer::{Contact, Customer, Device, Vehicle};
 use crate::models::ticket::Ticket;
 use crate::repo::{bookings, customers, tickets};
 use crate::web::access::Staff;
@@ -26,6 +26,10 @@ pub struct CustomerPage {
     pub customer: Customer,
     /// Their vehicles.
     pub vehicles: Vec<Vehicle>,
+    /// Their devices.
+    pub devices: Vec<Device>,
+    /// Contact people (business customers).
+    pub contacts: Vec<Contact>,
     /// Their latest bookings at this branch.
     pub bookings: Vec<Booking>,
     /// Their latest tickets at this branch.
@@ -56,10 +60,19 @@ pub async fn render(
         ))
     })
     .await?;
+    let (devices, contacts) = db(&state.pool, &staff.actor(), move |conn| {
+        Ok((
+            customers::devices_of(conn, id)?,
+            customers::contacts_of(conn, id)?,
+        ))
+    })
+    .await?;
     let page = CustomerPage {
         page: PageCtx::for_request(req),
         customer,
         vehicles,
+        devices,
+        contacts,
         bookings,
         tickets,
         draft,
