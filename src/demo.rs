@@ -281,6 +281,7 @@ fn load_counter(conn: &mut PgConnection) -> Result<bool> {
                         branch_id: branch.id,
                         customer_id: customer,
                         vehicle_id: vehicle,
+                        device_id: None,
                         bay_id: bays[n % bays.len()],
                         starts_at,
                         ends_at,

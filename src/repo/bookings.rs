@@ -24,6 +24,8 @@ pub struct BookingRequest {
     pub customer_id: i64,
     /// Their vehicle, if any.
     pub vehicle_id: Option<i64>,
+    /// Or their device, if any.
+    pub device_id: Option<i64>,
     /// The bay held.
     pub bay_id: i64,
     /// Start (UTC).
@@ -217,6 +219,21 @@ pub fn create(
                 errors.add("vehicle_id", "That vehicle is not this customer's.");
             }
         }
+        if let Some(d) = req.device_id {
+            use crate::schema::devices;
+            let owned: bool = diesel::select(diesel::dsl::exists(
+                devices::table
+                    .filter(devices::id.eq(d))
+                    .filter(devices::customer_id.eq(req.customer_id)),
+            ))
+            .get_result(conn)?;
+            if !owned {
+                errors.add("device_id", "That device is not this customer's.");
+            }
+            if req.vehicle_id.is_some() {
+                errors.add("device_id", "Book either a vehicle or a device, not both.");
+            }
+        }
         if req.service_ids.is_empty() {
             errors.add("service_ids", "Pick at least one service.");
         }
@@ -244,7 +261,7 @@ pub fn create(
                     branch_id: req.branch_id,
                     customer_id: req.customer_id,
                     vehicle_id: req.vehicle_id,
-                    device_id: None,
+                    device_id: req.device_id,
                     bay_id: req.bay_id,
                     starts_at: req.starts_at,
                     ends_at: req.ends_at,

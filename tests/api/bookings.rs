@@ -577,3 +577,49 @@ async fn the_calendar_shows_bookings_in_the_branchs_own_time() {
     assert!(week.contains("09:00 Wanjiru Kamau"), "{week}");
     assert!(week.contains("Week of 7 January 2030"));
 }
+
+#[tokio::test]
+async fn a_device_can_be_booked_but_not_together_with_a_vehicle() {
+    let app = spawn_app().await;
+    app.login_as(Role::Receptionist).await;
+    let s = shop(&app).await;
+    let res = app
+        .post_form(
+            &format!("/customers/{}/devices", s.customer),
+            &[
+                ("device_kind", "Phone"),
+                ("device_brand", "Tecno"),
+                ("device_model", "Spark 10"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 303);
+    let device = app.count("SELECT max(id) FROM devices").await.to_string();
+    let mut both = booking_form(&s, s.bay, "09:00", "10:00");
+    both.push(("device_id".into(), device.clone()));
+    let fields: Vec<(&str, &str)> = both.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let res = app.post_form("/bookings/new", &fields).await;
+    assert_eq!(res.status().as_u16(), 422);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("Book either a vehicle or a device, not both.")
+    );
+    let mut device_only = booking_form(&s, s.bay, "09:00", "10:00");
+    device_only.retain(|(k, _)| k != "vehicle_id");
+    device_only.push(("device_id".into(), device.clone()));
+    let fields: Vec<(&str, &str)> = device_only
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let res = app.post_form("/bookings/new", &fields).await;
+    assert_eq!(res.status().as_u16(), 303);
+    assert_eq!(
+        app.count(&format!(
+            "SELECT count(*) FROM bookings WHERE device_id = {device} AND vehicle_id IS NULL"
+        ))
+        .await,
+        1
+    );
+}

@@ -20,6 +20,9 @@ pub struct BookingDraft {
     /// Vehicle id (optional).
     #[serde(default)]
     pub vehicle_id: String,
+    /// Device id (optional; a booking is for a vehicle or a device).
+    #[serde(default)]
+    pub device_id: String,
     /// Bay id.
     #[serde(default)]
     pub bay_id: String,

@@ -11,7 +11,7 @@ use crate::domain::booking::{duration_of, local_to_utc};
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 use crate::models::booking::{Bay, Service};
-use crate::models::customer::{Customer, Vehicle};
+use crate::models::customer::{Customer, Device, Vehicle};
 use crate::repo::bookings::BookingRequest;
 use crate::repo::{RepoError, bookings, branches, catalogue, customers};
 use crate::web::access::Staff;
@@ -27,6 +27,7 @@ pub struct NewBookingPage {
     errors: FieldErrors,
     customer: Option<Customer>,
     vehicles: Vec<Vehicle>,
+    devices: Vec<Device>,
     bays: Vec<Bay>,
     services: Vec<Service>,
 }
@@ -37,6 +38,9 @@ impl NewBookingPage {
     }
     fn vehicle_selected(&self, id: &i64) -> bool {
         self.draft.vehicle_id == id.to_string()
+    }
+    fn device_selected(&self, id: &i64) -> bool {
+        self.draft.device_id == id.to_string()
     }
 }
 
@@ -50,32 +54,38 @@ async fn render(
 ) -> Result<HttpResponse, AppError> {
     let customer_id = draft.customer_id.parse::<i64>().ok();
     let branch_id = staff.branch.id;
-    let (customer, vehicles, bays, services) = db(&state.pool, &staff.actor(), move |conn| {
-        let customer = match customer_id {
-            Some(id) => customers::get(conn, id).map(Some).or_else(|e| match e {
-                RepoError::NotFound => Ok(None),
-                e => Err(e),
-            })?,
-            None => None,
-        };
-        let vehicles = match &customer {
-            Some(c) => customers::vehicles_of(conn, c.id)?,
-            None => Vec::new(),
-        };
-        Ok((
-            customer,
-            vehicles,
-            catalogue::bays_of(conn, branch_id)?,
-            catalogue::active_services(conn)?,
-        ))
-    })
-    .await?;
+    let (customer, vehicles, devices, bays, services) =
+        db(&state.pool, &staff.actor(), move |conn| {
+            let customer = match customer_id {
+                Some(id) => customers::get(conn, id).map(Some).or_else(|e| match e {
+                    RepoError::NotFound => Ok(None),
+                    e => Err(e),
+                })?,
+                None => None,
+            };
+            let (vehicles, devices) = match &customer {
+                Some(c) => (
+                    customers::vehicles_of(conn, c.id)?,
+                    customers::devices_of(conn, c.id)?,
+                ),
+                None => (Vec::new(), Vec::new()),
+            };
+            Ok((
+                customer,
+                vehicles,
+                devices,
+                catalogue::bays_of(conn, branch_id)?,
+                catalogue::active_services(conn)?,
+            ))
+        })
+        .await?;
     let page = NewBookingPage {
         page: PageCtx::for_request(req),
         draft,
         errors,
         customer,
         vehicles,
+        devices,
         bays,
         services,
     };
@@ -124,6 +134,7 @@ pub async fn submit(
             0
         });
         let vehicle_id = d.vehicle_id.parse::<i64>().ok();
+        let device_id = d.device_id.parse::<i64>().ok();
         let bay_id = d.bay_id.parse::<i64>().unwrap_or_else(|_| {
             errors.add("bay_id", "Choose a bay.");
             0
@@ -153,6 +164,7 @@ pub async fn submit(
             branch_id,
             customer_id,
             vehicle_id,
+            device_id,
             bay_id,
             starts_at,
             ends_at,
