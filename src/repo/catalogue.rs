@@ -88,3 +88,49 @@ pub fn create_bay(
         Ok(bay)
     })
 }
+
+/// Every service, active first, by category and name (the catalogue page).
+pub fn all_services(conn: &mut PgConnection) -> Result<Vec<Service>, RepoError> {
+    Ok(services::table
+        .select(Service::as_select())
+        .order((
+            services::active.desc(),
+            services::category.asc(),
+            services::name.asc(),
+        ))
+        .load(conn)?)
+}
+
+/// Offers or withdraws a service; withdrawn services cannot be booked, nothing is deleted.
+pub fn set_service_active(
+    conn: &mut PgConnection,
+    id: i64,
+    active: bool,
+    by: &By,
+) -> Result<Service, RepoError> {
+    conn.transaction(|conn| {
+        services::table
+            .find(id)
+            .select(services::id)
+            .for_update()
+            .first::<i64>(conn)?;
+        let service: Service = diesel::update(services::table.find(id))
+            .set((
+                services::active.eq(active),
+                services::updated_at.eq(diesel::dsl::now),
+            ))
+            .returning(Service::as_returning())
+            .get_result(conn)?;
+        let action = if active {
+            "service.activate"
+        } else {
+            "service.deactivate"
+        };
+        super::audit::record(
+            conn,
+            NewAuditEntry::new(action, "service", Some(id.to_string()))
+                .by(by.user_id, by.client_addr.as_deref()),
+        )?;
+        Ok(service)
+    })
+}

@@ -167,6 +167,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     guarded(cfg, "/admin/catalogue/services", Access::MANAGEMENT, |r| {
         r.post(admin::catalogue::add_service)
     });
+    guarded(
+        cfg,
+        "/admin/catalogue/services/{id}/active",
+        Access::MANAGEMENT,
+        |r| r.post(admin::catalogue::set_service_active),
+    );
     guarded(cfg, "/admin/catalogue/bays", Access::MANAGEMENT, |r| {
         r.post(admin::catalogue::add_bay)
     });

@@ -623,3 +623,47 @@ async fn a_device_can_be_booked_but_not_together_with_a_vehicle() {
         1
     );
 }
+
+#[tokio::test]
+async fn a_withdrawn_service_cannot_be_booked_and_only_managers_withdraw() {
+    let app = spawn_app().await;
+    app.login_as(Role::Receptionist).await;
+    let s = shop(&app).await;
+    let path = format!("/admin/catalogue/services/{}/active", s.service);
+    assert_eq!(
+        app.post_form(&path, &[("active", "false")])
+            .await
+            .status()
+            .as_u16(),
+        403
+    );
+    let manager = app.new_client();
+    let m = app.create_user("boss", "Boss", Role::Manager).await;
+    app.login_with(&manager, &m.username, &m.password).await;
+    assert_eq!(
+        app.post_form_with(&manager, &path, &[("active", "false")])
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
+    let form = booking_form(&s, s.bay, "09:00", "10:00");
+    let fields: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let res = app.post_form("/bookings/new", &fields).await;
+    assert_eq!(res.status().as_u16(), 422);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("Oil change is no longer offered.")
+    );
+    assert!(
+        !app.get_html("/bookings/new").await.contains("Oil change"),
+        "not offered in the form"
+    );
+    assert_eq!(
+        app.count("SELECT count(*) FROM audit_log WHERE action = 'service.deactivate'")
+            .await,
+        1
+    );
+}

@@ -64,7 +64,7 @@ async fn render(
     let branch = staff.branch.id;
     let (services, bays) = db(&state.pool, &staff.actor(), move |conn| {
         Ok((
-            catalogue::active_services(conn)?,
+            catalogue::all_services(conn)?,
             catalogue::bays_of(conn, branch)?,
         ))
     })
@@ -211,5 +211,36 @@ pub async fn add_bay(
     })
     .await?;
     push_flash(&session, Flash::success(format!("Bay {} added.", bay.name)));
+    Ok(see_other("/admin/catalogue"))
+}
+
+/// The activate/deactivate form as posted.
+#[derive(Deserialize)]
+pub struct ActiveForm {
+    active: String,
+}
+
+/// `POST /admin/catalogue/services/{id}/active`.
+pub async fn set_service_active(
+    staff: Staff,
+    session: Session,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<ActiveForm>,
+) -> Result<HttpResponse, AppError> {
+    let (id, active, by) = (id.into_inner(), form.active == "true", staff.by());
+    let service = db(&state.pool, &staff.actor(), move |conn| {
+        catalogue::set_service_active(conn, id, active, &by)
+    })
+    .await?;
+    let what = if active {
+        "is offered again"
+    } else {
+        "is withdrawn; it can no longer be booked"
+    };
+    push_flash(
+        &session,
+        Flash::success(format!("{} {what}.", service.name)),
+    );
     Ok(see_other("/admin/catalogue"))
 }
