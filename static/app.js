@@ -4,10 +4,34 @@ document.addEventListener("DOMContentLoaded", () => {
   for (const select of document.querySelectorAll("select[data-autosubmit]")) {
     select.addEventListener("change", () => select.form.requestSubmit());
   }
+
   // Stop double submits: a form's buttons are disabled once it is on its way.
   for (const form of document.querySelectorAll("form[method='post']")) {
     form.addEventListener("submit", () => {
       setTimeout(() => form.querySelectorAll("button[type='submit']").forEach((b) => (b.disabled = true)), 0);
+    });
+  }
+
+  // Search as you type: fetch the same page for the typed query and swap in its results.
+  for (const input of document.querySelectorAll("input[data-live-search]")) {
+    let timer = null;
+    let latest = 0;
+    input.addEventListener("input", () => {
+      clearTimeout(timer);
+      timer = setTimeout(async () => {
+        const ticket = ++latest;
+        const url = new URL(input.form.action, window.location.href);
+        url.searchParams.set(input.name, input.value);
+        const response = await fetch(url, { headers: { Accept: "text/html" }, credentials: "same-origin" });
+        if (!response.ok || ticket !== latest) return;
+        const page = new DOMParser().parseFromString(await response.text(), "text/html");
+        const fresh = page.getElementById("results");
+        const current = document.getElementById("results");
+        if (fresh && current) {
+          current.replaceWith(fresh);
+          window.history.replaceState(null, "", url);
+        }
+      }, 250);
     });
   }
 });

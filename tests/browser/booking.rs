@@ -107,3 +107,43 @@ async fn a_receptionist_creates_a_customer_books_confirms_and_checks_in() {
     );
     browser.close().await;
 }
+
+#[tokio::test]
+async fn the_customer_search_answers_while_the_receptionist_types() {
+    let app = spawn_app().await;
+    app.create_user("amina", "Amina Njeri", Role::Receptionist)
+        .await;
+    for (name, phone) in [
+        ("Wanjiru Kamau", "0712345678"),
+        ("Otieno Garage", "0733999000"),
+    ] {
+        app.with_db(move |conn| {
+            use diesel::RunQueryDsl;
+            diesel::sql_query(format!(
+                "INSERT INTO customers (name, phone, created_branch_id) VALUES ('{name}', '{phone}', (SELECT min(id) FROM branches))"
+            ))
+            .execute(conn)
+            .unwrap();
+        })
+        .await;
+    }
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    c.goto(&format!("{}/login?next=%2Fcustomers", app.address))
+        .await
+        .unwrap();
+    browser.sign_in("amina", PASSWORD).await;
+    browser.wait_for_path(|p| p == "/customers").await;
+    assert!(browser.text_of("#results").await.contains("Otieno Garage"));
+    browser.fill("#q", "wanj").await;
+    // No submit: the results follow the typing.
+    let results = browser
+        .text_until("#results", |t| !t.contains("Otieno"))
+        .await;
+    assert!(results.contains("Wanjiru Kamau"), "{results}");
+    browser.fill("#q", "zzz").await;
+    browser
+        .text_until("#results", |t| t.contains("No customers match"))
+        .await;
+    browser.close().await;
+}
