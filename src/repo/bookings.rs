@@ -116,6 +116,20 @@ fn check_schedule(
     Ok(())
 }
 
+/// Locks the bay's row for the rest of the transaction. Bookings of one bay are written one at a
+/// time: two transactions inserting overlapping rows at once would otherwise each wait for the
+/// other inside the exclusion constraint's check, and one would die of a deadlock instead of
+/// getting the friendly clash message. The constraint stays the guarantee; the lock only orders.
+fn lock_bay(conn: &mut PgConnection, bay_id: i64) -> Result<(), RepoError> {
+    bays::table
+        .find(bay_id)
+        .select(bays::id)
+        .for_no_key_update()
+        .first::<i64>(conn)
+        .optional()?;
+    Ok(())
+}
+
 /// A bay that lists service categories takes only services of those categories.
 fn check_bay_takes(
     conn: &mut PgConnection,
@@ -255,6 +269,7 @@ pub fn create(
         check_bay_takes(conn, req.bay_id, &req.service_ids, &mut errors)?;
         errors.into_result()?;
 
+        lock_bay(conn, req.bay_id)?;
         let inserted = conn.transaction(|conn| {
             diesel::insert_into(bookings::table)
                 .values(NewBooking {
@@ -392,6 +407,7 @@ pub fn reschedule(
         let booked = service_ids(conn, id)?;
         check_bay_takes(conn, bay_id, &booked, &mut errors)?;
         errors.into_result()?;
+        lock_bay(conn, bay_id)?;
         let moved = conn.transaction(|conn| {
             diesel::update(bookings::table.find(id))
                 .set((

@@ -20,8 +20,12 @@ use crate::web::{AppState, html};
 pub struct Cell {
     /// The bay.
     pub bay_id: i64,
-    /// The booking covering this slot: (id, label, status).
+    /// The booking starting in this slot: (id, label, status) and how many rows it spans.
     pub booking: Option<(i64, String, String)>,
+    /// Rows the booking covers (1 for a free slot).
+    pub span: usize,
+    /// Covered by a booking that started in an earlier row (no cell is drawn).
+    pub covered: bool,
 }
 
 /// One half-hour row.
@@ -90,30 +94,61 @@ pub async fn day(
         bookings::in_range(conn, branch_id, from, to)
     })
     .await?;
-    let mut rows = Vec::new();
+    let mut slots = Vec::new();
     let mut slot = from;
     while slot < to {
-        let cells = bays
-            .iter()
-            .map(|bay| Cell {
-                bay_id: bay.id,
-                booking: booked
-                    .iter()
-                    .find(|(b, _)| {
-                        b.bay_id == bay.id
-                            && b.status().is_live()
-                            && b.starts_at <= slot
-                            && b.ends_at > slot
-                    })
-                    .map(|(b, name)| (b.id, name.clone(), b.status().label().to_string())),
-            })
-            .collect();
-        rows.push(Row {
-            time: slot.with_timezone(&tz).format("%H:%M").to_string(),
-            cells,
-        });
+        slots.push(slot);
         slot += Duration::minutes(30);
     }
+    let live: Vec<_> = booked
+        .iter()
+        .filter(|(b, _)| b.status().is_live())
+        .collect();
+    let rows = slots
+        .iter()
+        .map(|&slot| {
+            let end = slot + Duration::minutes(30);
+            let cells = bays
+                .iter()
+                .map(|bay| {
+                    let here = live
+                        .iter()
+                        .find(|(b, _)| b.bay_id == bay.id && b.starts_at < end && b.ends_at > slot);
+                    match here {
+                        // The booking is drawn in the first row it touches and spans the rest.
+                        Some((b, name)) if b.starts_at.max(from) >= slot => {
+                            let covered_rows = slots
+                                .iter()
+                                .filter(|s| **s >= slot && **s < b.ends_at)
+                                .count();
+                            Cell {
+                                bay_id: bay.id,
+                                booking: Some((b.id, name.clone(), b.status().label().to_string())),
+                                span: covered_rows.max(1),
+                                covered: false,
+                            }
+                        }
+                        Some(_) => Cell {
+                            bay_id: bay.id,
+                            booking: None,
+                            span: 1,
+                            covered: true,
+                        },
+                        None => Cell {
+                            bay_id: bay.id,
+                            booking: None,
+                            span: 1,
+                            covered: false,
+                        },
+                    }
+                })
+                .collect();
+            Row {
+                time: slot.with_timezone(&tz).format("%H:%M").to_string(),
+                cells,
+            }
+        })
+        .collect();
     let page = DayPage {
         page: PageCtx::for_request(&req),
         date: date.format("%Y-%m-%d").to_string(),

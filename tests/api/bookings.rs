@@ -560,6 +560,15 @@ async fn the_calendar_shows_bookings_in_the_branchs_own_time() {
         "{day}"
     );
     assert!(
+        day.contains("rowspan=\"2\""),
+        "a one-hour booking spans two half-hour rows"
+    );
+    assert_eq!(
+        day.matches("Wanjiru Kamau").count(),
+        1,
+        "drawn once, not in every row"
+    );
+    assert!(
         day.contains(&format!(
             "/bookings/new?bay_id={}&amp;date={DAY}&amp;start=10:00",
             s.bay
@@ -666,4 +675,48 @@ async fn a_withdrawn_service_cannot_be_booked_and_only_managers_withdraw() {
             .await,
         1
     );
+}
+
+#[tokio::test]
+async fn an_unknown_customer_or_another_branchs_bay_is_explained_beside_the_field() {
+    let app = spawn_app().await;
+    app.login_as(Role::Receptionist).await;
+    let s = shop(&app).await;
+    let foreign_bay = app
+        .with_db(|conn| {
+            use diesel::prelude::*;
+            use workbay::schema::{bays, branches};
+            let other: i64 = diesel::insert_into(branches::table)
+                .values((
+                    branches::name.eq("Elsewhere"),
+                    branches::invoice_prefix.eq("EL-"),
+                    branches::opening_hours.eq(serde_json::json!({})),
+                ))
+                .returning(branches::id)
+                .get_result(conn)
+                .unwrap();
+            diesel::insert_into(bays::table)
+                .values((bays::branch_id.eq(other), bays::name.eq("Their lift")))
+                .returning(bays::id)
+                .get_result::<i64>(conn)
+                .unwrap()
+        })
+        .await;
+    let mut form = booking_form(&s, foreign_bay, "09:00", "10:00");
+    form.retain(|(k, _)| k != "customer_id" && k != "vehicle_id");
+    form.push(("customer_id".into(), "999999".into()));
+    let fields: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let res = app.post_form("/bookings/new", &fields).await;
+    assert_eq!(res.status().as_u16(), 422);
+    let body = res.text().await.unwrap();
+    assert!(
+        body.contains("Choose a customer from the search."),
+        "{body}"
+    );
+    assert!(
+        body.contains("Choose one of this branch&#39;s bays.")
+            || body.contains("Choose one of this branch's bays."),
+        "{body}"
+    );
+    assert_eq!(app.count("SELECT count(*) FROM bookings").await, 0);
 }
