@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::validation::FieldErrors;
-use super::vehicle::{normalise_plate, normalise_vin};
+use super::vehicle::{normalise_plate, normalise_vin, parse_mileage};
 
 /// The new-customer form as typed (with an optional first vehicle).
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -144,16 +144,10 @@ pub fn parse_vehicle(
             }
         },
     };
-    let mileage = match mileage.trim().replace([',', ' '], "").as_str() {
-        "" => None,
-        m => match m.parse::<i32>() {
-            Ok(m) if m >= 0 => Some(m),
-            _ => {
-                errors.add("mileage", "Enter the mileage as a whole number.");
-                None
-            }
-        },
-    };
+    let mileage = parse_mileage(mileage).unwrap_or_else(|message| {
+        errors.add("mileage", message);
+        None
+    });
     Some(VehicleInput {
         vin,
         plate,

@@ -30,6 +30,17 @@ pub fn normalise_plate(raw: &str) -> String {
         .to_uppercase()
 }
 
+/// An odometer reading as typed ("81,200", "81 200" or empty). The message is for the form.
+pub fn parse_mileage(raw: &str) -> Result<Option<i32>, &'static str> {
+    match raw.trim().replace([',', ' '], "").as_str() {
+        "" => Ok(None),
+        m => match m.parse::<i32>() {
+            Ok(m) if m >= 0 => Ok(Some(m)),
+            _ => Err("Enter the mileage as a whole number."),
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -69,6 +80,14 @@ mod tests {
                 .unwrap_err()
                 .contains("only letters and digits")
         );
+    }
+
+    #[test]
+    fn mileage_takes_separators_and_refuses_nonsense() {
+        assert_eq!(parse_mileage(" 81,200 "), Ok(Some(81_200)));
+        assert_eq!(parse_mileage(""), Ok(None));
+        assert!(parse_mileage("-5").is_err());
+        assert!(parse_mileage("lots").is_err());
     }
 
     #[test]

@@ -56,13 +56,20 @@ pub struct DayQuery {
     date: Option<String>,
 }
 
-/// Shows one day.
-pub async fn day(
-    req: HttpRequest,
-    staff: Staff,
-    state: web::Data<AppState>,
-    query: web::Query<DayQuery>,
-) -> Result<HttpResponse, AppError> {
+/// The active branch, its bays, its timezone and the asked-for date (today there by default).
+async fn branch_and_date(
+    staff: &Staff,
+    state: &AppState,
+    date: Option<&str>,
+) -> Result<
+    (
+        crate::models::branch::Branch,
+        Vec<Bay>,
+        chrono_tz::Tz,
+        NaiveDate,
+    ),
+    AppError,
+> {
     let branch_id = staff.branch.id;
     let (branch, bays) = db(&state.pool, &staff.actor(), move |conn| {
         Ok((
@@ -73,11 +80,21 @@ pub async fn day(
     .await?;
     let tz: chrono_tz::Tz = branch.timezone.parse().unwrap_or(chrono_tz::UTC);
     let today = Utc::now().with_timezone(&tz).date_naive();
-    let date = query
-        .date
-        .as_deref()
+    let date = date
         .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
         .unwrap_or(today);
+    Ok((branch, bays, tz, date))
+}
+
+/// Shows one day.
+pub async fn day(
+    req: HttpRequest,
+    staff: Staff,
+    state: web::Data<AppState>,
+    query: web::Query<DayQuery>,
+) -> Result<HttpResponse, AppError> {
+    let branch_id = staff.branch.id;
+    let (branch, bays, tz, date) = branch_and_date(&staff, &state, query.date.as_deref()).await?;
     let day_key = DAYS[date.weekday().num_days_from_monday() as usize].0;
     let hours = branch.hours().day(day_key);
     let local = |t: chrono::NaiveTime| tz.from_local_datetime(&date.and_time(t)).earliest();
@@ -199,20 +216,7 @@ pub async fn week(
     query: web::Query<DayQuery>,
 ) -> Result<HttpResponse, AppError> {
     let branch_id = staff.branch.id;
-    let (branch, bays) = db(&state.pool, &staff.actor(), move |conn| {
-        Ok((
-            branches::get(conn, branch_id)?,
-            catalogue::bays_of(conn, branch_id)?,
-        ))
-    })
-    .await?;
-    let tz: chrono_tz::Tz = branch.timezone.parse().unwrap_or(chrono_tz::UTC);
-    let today = Utc::now().with_timezone(&tz).date_naive();
-    let date = query
-        .date
-        .as_deref()
-        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-        .unwrap_or(today);
+    let (branch, bays, tz, date) = branch_and_date(&staff, &state, query.date.as_deref()).await?;
     let monday = date - Duration::days(date.weekday().num_days_from_monday() as i64);
     let dates: Vec<NaiveDate> = (0..7).map(|d| monday + Duration::days(d)).collect();
     let midnight = |d: NaiveDate| {

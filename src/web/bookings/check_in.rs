@@ -6,6 +6,7 @@ use chrono::Utc;
 use serde::Deserialize;
 
 use crate::db::db;
+use crate::domain::vehicle::parse_mileage;
 use crate::error::AppError;
 use crate::repo::tickets::{self, CheckIn};
 use crate::web::access::Staff;
@@ -33,18 +34,12 @@ pub async fn submit(
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let form = form.into_inner();
-    let mileage = match form.mileage.trim().replace([',', ' '], "").as_str() {
-        "" => None,
-        m => match m.parse::<i32>() {
-            Ok(m) if m >= 0 => Some(m),
-            _ => {
-                push_flash(
-                    &session,
-                    Flash::error("Enter the mileage as a whole number."),
-                );
-                return Ok(see_other(&format!("/bookings/{id}")));
-            }
-        },
+    let mileage = match parse_mileage(&form.mileage) {
+        Ok(m) => m,
+        Err(message) => {
+            push_flash(&session, Flash::error(message));
+            return Ok(see_other(&format!("/bookings/{id}")));
+        }
     };
     let input = CheckIn {
         mileage,

@@ -5,6 +5,7 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
 use crate::db::db;
+use crate::domain::vehicle::parse_mileage;
 use crate::error::AppError;
 use crate::repo::tickets::{self, CheckIn};
 use crate::repo::{RepoError, customers};
@@ -36,18 +37,12 @@ pub async fn submit(
     let id = id.into_inner();
     let f = form.into_inner();
     let back = format!("/customers/{id}");
-    let mileage = match f.mileage.trim().replace([',', ' '], "").as_str() {
-        "" => None,
-        m => match m.parse::<i32>() {
-            Ok(m) if m >= 0 => Some(m),
-            _ => {
-                push_flash(
-                    &session,
-                    Flash::error("Enter the mileage as a whole number."),
-                );
-                return Ok(see_other(&back));
-            }
-        },
+    let mileage = match parse_mileage(&f.mileage) {
+        Ok(m) => m,
+        Err(message) => {
+            push_flash(&session, Flash::error(message));
+            return Ok(see_other(&back));
+        }
     };
     if f.problem.trim().is_empty() {
         push_flash(
