@@ -47,3 +47,9 @@ pub fn get_or_init(
         .execute(conn)?;
     get(conn, key)?.ok_or(RepoError::NotFound)
 }
+
+/// Asks the database to answer at all (the health check).
+pub fn ping(conn: &mut PgConnection) -> Result<(), RepoError> {
+    diesel::sql_query("SELECT 1").execute(conn)?;
+    Ok(())
+}

@@ -1,17 +1,17 @@
 //! `GET /healthz`: 200 when the database answers, 503 otherwise.
 
 use actix_web::{HttpResponse, web};
-use diesel::RunQueryDsl;
 
 use crate::db::{Actor, db};
 use crate::web::AppState;
 
 /// Runs `SELECT 1` through the pool.
 pub async fn check(state: web::Data<AppState>) -> HttpResponse {
-    let ok = db(&state.pool, &Actor::anonymous(), |conn| {
-        diesel::sql_query("SELECT 1").execute(conn)?;
-        Ok(())
-    })
+    let ok = db(
+        &state.pool,
+        &Actor::anonymous(),
+        crate::repo::settings::ping,
+    )
     .await;
     match ok {
         Ok(()) => HttpResponse::Ok().content_type("text/plain").body("ok"),
