@@ -9,6 +9,57 @@ diesel::table! {
 }
 
 diesel::table! {
+    asset_diagnostics (id) {
+        id -> Int8,
+        asset_id -> Int8,
+        results -> Jsonb,
+        overall -> Text,
+        technician_id -> Nullable<Int8>,
+        at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    asset_movements (id) {
+        id -> Int8,
+        asset_id -> Int8,
+        at -> Timestamptz,
+        actor_user_id -> Nullable<Int8>,
+        from_status -> Nullable<Text>,
+        to_status -> Text,
+        from_branch_id -> Nullable<Int8>,
+        to_branch_id -> Int8,
+        from_location_id -> Nullable<Int8>,
+        to_location_id -> Nullable<Int8>,
+        reason -> Text,
+    }
+}
+
+diesel::table! {
+    assets (id) {
+        id -> Int8,
+        asset_tag -> Text,
+        serial -> Text,
+        product_model_id -> Int8,
+        vendor_id -> Nullable<Int8>,
+        branch_id -> Int8,
+        location_id -> Nullable<Int8>,
+        purchase_cost -> Numeric,
+        landed_cost -> Numeric,
+        received_at -> Timestamptz,
+        grade -> Nullable<Text>,
+        battery_health -> Nullable<Int4>,
+        battery_cycles -> Nullable<Int4>,
+        cosmetic_notes -> Text,
+        status -> Text,
+        diagnostics_result -> Nullable<Text>,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     audit_log (id) {
         id -> Int8,
         at -> Timestamptz,
@@ -137,8 +188,24 @@ diesel::table! {
 }
 
 diesel::table! {
+    diagnostic_checklists (category) {
+        category -> Text,
+        checks -> Array<Nullable<Text>>,
+    }
+}
+
+diesel::table! {
     lead_sources (id) {
         id -> Int8,
+        name -> Text,
+        active -> Bool,
+    }
+}
+
+diesel::table! {
+    locations (id) {
+        id -> Int8,
+        branch_id -> Int8,
         name -> Text,
         active -> Bool,
     }
@@ -166,6 +233,22 @@ diesel::table! {
         due_at -> Timestamptz,
         status -> Text,
         payload -> Jsonb,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    product_models (id) {
+        id -> Int8,
+        category -> Text,
+        brand -> Text,
+        model -> Text,
+        specs -> Text,
+        price_grade_a -> Numeric,
+        price_grade_b -> Numeric,
+        price_grade_c -> Numeric,
+        warranty_days -> Int4,
+        active -> Bool,
         created_at -> Timestamptz,
     }
 }
@@ -206,6 +289,44 @@ diesel::table! {
         active -> Bool,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    stock_items (id) {
+        id -> Int8,
+        sku -> Text,
+        name -> Text,
+        category -> Text,
+        unit_cost -> Numeric,
+        unit_price -> Numeric,
+        reorder_threshold -> Int4,
+        preferred_vendor_id -> Nullable<Int8>,
+        active -> Bool,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    stock_ledger (id) {
+        id -> Int8,
+        stock_item_id -> Int8,
+        branch_id -> Int8,
+        kind -> Text,
+        quantity -> Int4,
+        unit_cost -> Nullable<Numeric>,
+        reason -> Text,
+        reference -> Text,
+        actor_user_id -> Nullable<Int8>,
+        at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    stock_levels (stock_item_id, branch_id) {
+        stock_item_id -> Int8,
+        branch_id -> Int8,
+        on_hand -> Int4,
     }
 }
 
@@ -276,6 +397,37 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    vendors (id) {
+        id -> Int8,
+        name -> Text,
+        phone -> Text,
+        email -> Text,
+        notes -> Text,
+        active -> Bool,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    wipe_certificates (id) {
+        id -> Int8,
+        asset_id -> Int8,
+        method -> Text,
+        reference -> Text,
+        technician_id -> Nullable<Int8>,
+        wiped_at -> Timestamptz,
+    }
+}
+
+diesel::joinable!(asset_diagnostics -> assets (asset_id));
+diesel::joinable!(asset_diagnostics -> staff_users (technician_id));
+diesel::joinable!(asset_movements -> assets (asset_id));
+diesel::joinable!(asset_movements -> staff_users (actor_user_id));
+diesel::joinable!(assets -> branches (branch_id));
+diesel::joinable!(assets -> locations (location_id));
+diesel::joinable!(assets -> product_models (product_model_id));
+diesel::joinable!(assets -> vendors (vendor_id));
 diesel::joinable!(audit_log -> branches (branch_id));
 diesel::joinable!(audit_log -> staff_users (actor_user_id));
 diesel::joinable!(bays -> branches (branch_id));
@@ -293,12 +445,19 @@ diesel::joinable!(customer_contacts -> customers (customer_id));
 diesel::joinable!(customers -> branches (created_branch_id));
 diesel::joinable!(customers -> lead_sources (lead_source_id));
 diesel::joinable!(devices -> customers (customer_id));
+diesel::joinable!(locations -> branches (branch_id));
 diesel::joinable!(message_outbox -> bookings (booking_id));
 diesel::joinable!(message_outbox -> branches (branch_id));
 diesel::joinable!(message_outbox -> customers (customer_id));
 diesel::joinable!(message_outbox -> tickets (ticket_id));
 diesel::joinable!(sessions -> staff_users (user_id));
 diesel::joinable!(staff_users -> branches (home_branch_id));
+diesel::joinable!(stock_items -> vendors (preferred_vendor_id));
+diesel::joinable!(stock_ledger -> branches (branch_id));
+diesel::joinable!(stock_ledger -> staff_users (actor_user_id));
+diesel::joinable!(stock_ledger -> stock_items (stock_item_id));
+diesel::joinable!(stock_levels -> branches (branch_id));
+diesel::joinable!(stock_levels -> stock_items (stock_item_id));
 diesel::joinable!(ticket_counters -> branches (branch_id));
 diesel::joinable!(ticket_events -> staff_users (actor_user_id));
 diesel::joinable!(ticket_events -> tickets (ticket_id));
@@ -311,9 +470,14 @@ diesel::joinable!(tickets -> devices (device_id));
 diesel::joinable!(tickets -> staff_users (created_by));
 diesel::joinable!(tickets -> vehicles (vehicle_id));
 diesel::joinable!(vehicles -> customers (customer_id));
+diesel::joinable!(wipe_certificates -> assets (asset_id));
+diesel::joinable!(wipe_certificates -> staff_users (technician_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     app_settings,
+    asset_diagnostics,
+    asset_movements,
+    assets,
     audit_log,
     bays,
     booking_events,
@@ -323,15 +487,23 @@ diesel::allow_tables_to_appear_in_same_query!(
     customer_contacts,
     customers,
     devices,
+    diagnostic_checklists,
     lead_sources,
+    locations,
     login_attempts,
     message_outbox,
+    product_models,
     services,
     sessions,
     staff_users,
+    stock_items,
+    stock_ledger,
+    stock_levels,
     ticket_counters,
     ticket_events,
     ticket_lines,
     tickets,
     vehicles,
+    vendors,
+    wipe_certificates,
 );

@@ -1,5 +1,6 @@
 //! Pure domain types: no I/O, unit-tested.
 
+pub mod asset;
 pub mod booking;
 pub mod branch;
 pub mod customer;

@@ -5,4 +5,5 @@ pub mod booking;
 pub mod branch;
 pub mod customer;
 pub mod staff;
+pub mod stock;
 pub mod ticket;

@@ -1,6 +1,7 @@
 //! The repository layer: one module per aggregate, each function taking `&mut PgConnection`.
 //! State changes happen here, inside a transaction, with their audit or event row.
 
+pub mod assets;
 pub mod audit;
 pub mod bookings;
 pub mod branches;
@@ -10,6 +11,7 @@ pub mod login_attempts;
 pub mod sessions;
 pub mod settings;
 pub mod staff;
+pub mod stock;
 pub mod tickets;
 
 use diesel::result::{DatabaseErrorKind, Error as DieselError};

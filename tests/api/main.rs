@@ -14,4 +14,5 @@ mod embedded;
 mod headers;
 mod ops;
 mod permissions;
+mod stock;
 mod throttling;

@@ -1,0 +1,16 @@
+DROP TABLE stock_levels;
+DROP TABLE stock_ledger;
+DROP FUNCTION stock_ledger_apply();
+DROP FUNCTION stock_ledger_refuse_change();
+DROP TABLE stock_items;
+DROP TABLE wipe_certificates;
+DROP TABLE asset_diagnostics;
+DROP TABLE asset_movements;
+DROP TABLE assets;
+DROP SEQUENCE asset_tag_seq;
+DROP TABLE diagnostic_checklists;
+DROP TABLE product_models;
+DROP TRIGGER branches_default_locations ON branches;
+DROP FUNCTION branches_default_locations();
+DROP TABLE locations;
+DROP TABLE vendors;

@@ -1,0 +1,318 @@
+//! Serialized assets through their state machine. Every status or location change locks the
+//! row, checks the table and its preconditions, updates the row and writes the movement row, in
+//! one transaction.
+
+use bigdecimal::BigDecimal;
+use diesel::prelude::*;
+
+use super::{By, RepoError, unique_violation};
+use crate::domain::asset::{self, AssetStatus, Cause, DiagnosticsResult, Facts, Grade, WipeMethod};
+use crate::domain::validation::FieldErrors;
+use crate::models::stock::Asset;
+use crate::schema::{asset_diagnostics, asset_movements, assets, locations, wipe_certificates};
+
+/// A unit arriving into stock.
+#[derive(Debug, Clone)]
+pub struct Arrival {
+    /// Serial number or IMEI.
+    pub serial: String,
+    /// What it is.
+    pub product_model_id: i64,
+    /// Who sold it to us.
+    pub vendor_id: Option<i64>,
+    /// Where it is.
+    pub branch_id: i64,
+    /// Which location of that branch.
+    pub location_id: Option<i64>,
+    /// What we paid.
+    pub purchase_cost: BigDecimal,
+    /// What we paid including its share of shipping and duty.
+    pub landed_cost: BigDecimal,
+}
+
+/// Why and by whom, for a movement row.
+struct Movement<'a> {
+    from: Option<&'a Asset>,
+    to_status: AssetStatus,
+    to_branch: i64,
+    to_location: Option<i64>,
+    reason: &'a str,
+}
+
+fn movement(conn: &mut PgConnection, asset_id: i64, m: Movement, by: &By) -> Result<(), RepoError> {
+    diesel::insert_into(asset_movements::table)
+        .values((
+            asset_movements::asset_id.eq(asset_id),
+            asset_movements::actor_user_id.eq(by.user_id),
+            asset_movements::from_status.eq(m.from.map(|a| a.status.clone())),
+            asset_movements::to_status.eq(m.to_status.as_str()),
+            asset_movements::from_branch_id.eq(m.from.map(|a| a.branch_id)),
+            asset_movements::to_branch_id.eq(m.to_branch),
+            asset_movements::from_location_id.eq(m.from.and_then(|a| a.location_id)),
+            asset_movements::to_location_id.eq(m.to_location),
+            asset_movements::reason.eq(m.reason),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Takes one unit into stock (status `received`) with its first movement row.
+pub fn receive(
+    conn: &mut PgConnection,
+    a: &Arrival,
+    reason: &str,
+    by: &By,
+) -> Result<Asset, RepoError> {
+    conn.transaction(|conn| {
+        let serial = a.serial.trim().to_uppercase();
+        let asset: Asset = diesel::insert_into(assets::table)
+            .values((
+                assets::serial.eq(&serial),
+                assets::product_model_id.eq(a.product_model_id),
+                assets::vendor_id.eq(a.vendor_id),
+                assets::branch_id.eq(a.branch_id),
+                assets::location_id.eq(a.location_id),
+                assets::purchase_cost.eq(&a.purchase_cost),
+                assets::landed_cost.eq(&a.landed_cost),
+            ))
+            .returning(Asset::as_returning())
+            .get_result(conn)
+            .map_err(|e| match unique_violation(&e) {
+                Some("assets_serial_key") => RepoError::from(FieldErrors::single(
+                    "serial",
+                    format!("Serial {serial} is already in stock."),
+                )),
+                _ => e.into(),
+            })?;
+        let m = Movement {
+            from: None,
+            to_status: AssetStatus::Received,
+            to_branch: a.branch_id,
+            to_location: a.location_id,
+            reason,
+        };
+        movement(conn, asset.id, m, by)?;
+        Ok(asset)
+    })
+}
+
+/// One asset of the branch, locked for a change (404 for another branch's).
+fn lock(conn: &mut PgConnection, branch_id: i64, id: i64) -> Result<Asset, RepoError> {
+    Ok(assets::table
+        .find(id)
+        .filter(assets::branch_id.eq(branch_id))
+        .select(Asset::as_select())
+        .for_update()
+        .first(conn)?)
+}
+
+/// One asset of the branch.
+pub fn get(conn: &mut PgConnection, branch_id: i64, id: i64) -> Result<Asset, RepoError> {
+    Ok(assets::table
+        .find(id)
+        .filter(assets::branch_id.eq(branch_id))
+        .select(Asset::as_select())
+        .first(conn)?)
+}
+
+fn facts(conn: &mut PgConnection, a: &Asset) -> Result<Facts, RepoError> {
+    let wiped: bool = diesel::select(diesel::dsl::exists(
+        wipe_certificates::table.filter(wipe_certificates::asset_id.eq(a.id)),
+    ))
+    .get_result(conn)?;
+    Ok(Facts {
+        diagnostics: a.diagnostics_result.as_deref().and_then(|d| d.parse().ok()),
+        wiped,
+        grade: a.grade.as_deref().and_then(|g| g.parse().ok()),
+    })
+}
+
+/// Moves an asset to `to`, checking the table and the preconditions; writes the movement row.
+pub fn transition(
+    conn: &mut PgConnection,
+    branch_id: i64,
+    id: i64,
+    to: AssetStatus,
+    cause: Cause,
+    reason: &str,
+    by: &By,
+) -> Result<Asset, RepoError> {
+    conn.transaction(|conn| {
+        let before = lock(conn, branch_id, id)?;
+        let facts = facts(conn, &before)?;
+        asset::check(before.status(), to, facts, cause).map_err(RepoError::Conflict)?;
+        let after: Asset = diesel::update(assets::table.find(id))
+            .set((
+                assets::status.eq(to.as_str()),
+                assets::version.eq(assets::version + 1),
+                assets::updated_at.eq(diesel::dsl::now),
+            ))
+            .returning(Asset::as_returning())
+            .get_result(conn)?;
+        let m = Movement {
+            from: Some(&before),
+            to_status: to,
+            to_branch: after.branch_id,
+            to_location: after.location_id,
+            reason,
+        };
+        movement(conn, id, m, by)?;
+        Ok(after)
+    })
+}
+
+/// Moves an asset to another location of its branch (a movement row, status unchanged).
+pub fn relocate(
+    conn: &mut PgConnection,
+    branch_id: i64,
+    id: i64,
+    location_id: i64,
+    reason: &str,
+    by: &By,
+) -> Result<Asset, RepoError> {
+    conn.transaction(|conn| {
+        let before = lock(conn, branch_id, id)?;
+        let here: bool = diesel::select(diesel::dsl::exists(
+            locations::table
+                .filter(locations::id.eq(location_id))
+                .filter(locations::branch_id.eq(branch_id)),
+        ))
+        .get_result(conn)?;
+        if !here {
+            return Err(FieldErrors::single(
+                "location_id",
+                "Choose one of this branch's locations.",
+            )
+            .into());
+        }
+        let after: Asset = diesel::update(assets::table.find(id))
+            .set((
+                assets::location_id.eq(location_id),
+                assets::version.eq(assets::version + 1),
+            ))
+            .returning(Asset::as_returning())
+            .get_result(conn)?;
+        let m = Movement {
+            from: Some(&before),
+            to_status: before.status(),
+            to_branch: branch_id,
+            to_location: Some(location_id),
+            reason,
+        };
+        movement(conn, id, m, by)?;
+        Ok(after)
+    })
+}
+
+/// Records a diagnostics checklist and its verdict (while the unit waits for diagnostics).
+pub fn record_diagnostics(
+    conn: &mut PgConnection,
+    branch_id: i64,
+    id: i64,
+    results: &serde_json::Value,
+    overall: DiagnosticsResult,
+    by: &By,
+) -> Result<(), RepoError> {
+    conn.transaction(|conn| {
+        let a = lock(conn, branch_id, id)?;
+        if a.status() != AssetStatus::DiagnosticsPending {
+            return Err(RepoError::Conflict(format!(
+                "Diagnostics are recorded while a unit is diagnostics pending; this one is {}.",
+                a.status().label()
+            )));
+        }
+        diesel::insert_into(asset_diagnostics::table)
+            .values((
+                asset_diagnostics::asset_id.eq(id),
+                asset_diagnostics::results.eq(results),
+                asset_diagnostics::overall.eq(overall.as_str()),
+                asset_diagnostics::technician_id.eq(by.user_id),
+            ))
+            .execute(conn)?;
+        diesel::update(assets::table.find(id))
+            .set((
+                assets::diagnostics_result.eq(overall.as_str()),
+                assets::version.eq(assets::version + 1),
+            ))
+            .execute(conn)?;
+        Ok(())
+    })
+}
+
+/// Records a wipe certificate (while the unit waits for its wipe).
+pub fn record_wipe(
+    conn: &mut PgConnection,
+    branch_id: i64,
+    id: i64,
+    method: WipeMethod,
+    reference: &str,
+    by: &By,
+) -> Result<(), RepoError> {
+    if reference.trim().is_empty() {
+        return Err(FieldErrors::single(
+            "reference",
+            "Enter the wipe tool's report or certificate number.",
+        )
+        .into());
+    }
+    conn.transaction(|conn| {
+        let a = lock(conn, branch_id, id)?;
+        if a.status() != AssetStatus::WipePending {
+            return Err(RepoError::Conflict(format!(
+                "A wipe is recorded while a unit is wipe pending; this one is {}.",
+                a.status().label()
+            )));
+        }
+        diesel::insert_into(wipe_certificates::table)
+            .values((
+                wipe_certificates::asset_id.eq(id),
+                wipe_certificates::method.eq(method.as_str()),
+                wipe_certificates::reference.eq(reference.trim()),
+                wipe_certificates::technician_id.eq(by.user_id),
+            ))
+            .execute(conn)?;
+        Ok(())
+    })
+}
+
+/// Grades a unit at quality control (grade, battery health 0–100, cycles, cosmetic notes).
+pub fn grade(
+    conn: &mut PgConnection,
+    branch_id: i64,
+    id: i64,
+    grade: Grade,
+    battery_health: Option<i32>,
+    battery_cycles: Option<i32>,
+    cosmetic_notes: &str,
+) -> Result<(), RepoError> {
+    let mut errors = FieldErrors::new();
+    if battery_health.is_some_and(|h| !(0..=100).contains(&h)) {
+        errors.add(
+            "battery_health",
+            "Battery health is a percentage from 0 to 100.",
+        );
+    }
+    if battery_cycles.is_some_and(|c| c < 0) {
+        errors.add("battery_cycles", "Cycles cannot be negative.");
+    }
+    errors.into_result()?;
+    conn.transaction(|conn| {
+        let a = lock(conn, branch_id, id)?;
+        if a.status() != AssetStatus::QcPending {
+            return Err(RepoError::Conflict(format!(
+                "A unit is graded at quality control; this one is {}.",
+                a.status().label()
+            )));
+        }
+        diesel::update(assets::table.find(id))
+            .set((
+                assets::grade.eq(grade.as_str()),
+                assets::battery_health.eq(battery_health),
+                assets::battery_cycles.eq(battery_cycles),
+                assets::cosmetic_notes.eq(cosmetic_notes.trim()),
+                assets::version.eq(assets::version + 1),
+            ))
+            .execute(conn)?;
+        Ok(())
+    })
+}

@@ -1,0 +1,184 @@
+//! The bulk stock ledger. On-hand changes only through ledger rows: a trigger applies each row to
+//! `stock_levels`, whose CHECK keeps on-hand at zero or more, so a consumption that would go
+//! below zero fails with the whole transaction and is reported as a message.
+
+use bigdecimal::BigDecimal;
+use diesel::prelude::*;
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+
+use super::{By, RepoError};
+use crate::domain::validation::FieldErrors;
+use crate::models::audit::NewAuditEntry;
+use crate::schema::{stock_items, stock_ledger, stock_levels};
+
+/// Kinds of ledger rows.
+pub const KINDS: [&str; 7] = [
+    "intake",
+    "sale",
+    "repair_use",
+    "adjustment",
+    "transfer_out",
+    "transfer_in",
+    "return",
+];
+
+/// One change of on-hand.
+#[derive(Debug, Clone)]
+pub struct Posting<'a> {
+    /// The stock item.
+    pub stock_item_id: i64,
+    /// The branch whose stock changes.
+    pub branch_id: i64,
+    /// One of [`KINDS`].
+    pub kind: &'a str,
+    /// Signed: positive adds stock, negative takes it out.
+    pub quantity: i32,
+    /// Unit cost for intakes.
+    pub unit_cost: Option<BigDecimal>,
+    /// Required for adjustments.
+    pub reason: &'a str,
+    /// Invoice, ticket or PO number.
+    pub reference: &'a str,
+}
+
+/// On-hand of an item at a branch (0 when it never had any).
+pub fn on_hand(
+    conn: &mut PgConnection,
+    stock_item_id: i64,
+    branch_id: i64,
+) -> Result<i32, RepoError> {
+    Ok(stock_levels::table
+        .find((stock_item_id, branch_id))
+        .select(stock_levels::on_hand)
+        .first(conn)
+        .optional()?
+        .unwrap_or(0))
+}
+
+/// Writes one ledger row (and so changes on-hand). Adjustments are audited.
+pub fn post(conn: &mut PgConnection, p: &Posting, by: &By) -> Result<i64, RepoError> {
+    if !KINDS.contains(&p.kind) {
+        return Err(RepoError::Conflict(format!(
+            "Unknown stock movement: {}.",
+            p.kind
+        )));
+    }
+    if p.quantity == 0 {
+        return Err(FieldErrors::single("quantity", "Enter a quantity other than zero.").into());
+    }
+    if p.kind == "adjustment" && p.reason.trim().is_empty() {
+        return Err(FieldErrors::single(
+            "reason",
+            "Say why stock is adjusted (count, damage, loss…).",
+        )
+        .into());
+    }
+    conn.transaction(|conn| {
+        let inserted = conn.transaction(|conn| {
+            diesel::insert_into(stock_ledger::table)
+                .values((
+                    stock_ledger::stock_item_id.eq(p.stock_item_id),
+                    stock_ledger::branch_id.eq(p.branch_id),
+                    stock_ledger::kind.eq(p.kind),
+                    stock_ledger::quantity.eq(p.quantity),
+                    stock_ledger::unit_cost.eq(&p.unit_cost),
+                    stock_ledger::reason.eq(p.reason.trim()),
+                    stock_ledger::reference.eq(p.reference),
+                    stock_ledger::actor_user_id.eq(by.user_id),
+                ))
+                .returning(stock_ledger::id)
+                .get_result::<i64>(conn)
+        });
+        let id = match inserted {
+            Ok(id) => id,
+            Err(DieselError::DatabaseError(DatabaseErrorKind::CheckViolation, info))
+                if info.constraint_name() == Some("stock_levels_on_hand_not_negative") =>
+            {
+                let have = on_hand(conn, p.stock_item_id, p.branch_id)?;
+                let sku: String =
+                    stock_items::table.find(p.stock_item_id).select(stock_items::sku).first(conn)?;
+                return Err(FieldErrors::single(
+                    "quantity",
+                    format!("Only {have} of {sku} in stock here; {} cannot be taken out.", -p.quantity),
+                )
+                .into());
+            }
+            Err(e) => return Err(e.into()),
+        };
+        if p.kind == "adjustment" {
+            super::audit::record(
+                conn,
+                NewAuditEntry::new("stock.adjust", "stock_item", Some(p.stock_item_id.to_string()))
+                    .by(by.user_id, by.client_addr.as_deref())
+                    .change(
+                        None,
+                        Some(serde_json::json!({ "branch_id": p.branch_id, "quantity": p.quantity, "reason": p.reason })),
+                    ),
+            )?;
+        }
+        Ok(id)
+    })
+}
+
+/// Sum of an item's ledger rows at a branch (what on-hand must equal).
+pub fn ledger_sum(
+    conn: &mut PgConnection,
+    stock_item_id: i64,
+    branch_id: i64,
+) -> Result<i64, RepoError> {
+    use diesel::dsl::sum;
+    let total: Option<i64> = stock_ledger::table
+        .filter(stock_ledger::stock_item_id.eq(stock_item_id))
+        .filter(stock_ledger::branch_id.eq(branch_id))
+        .select(sum(stock_ledger::quantity))
+        .first(conn)?;
+    Ok(total.unwrap_or(0))
+}
+
+/// Adds a product model (category Laptop, Phone, Tablet, Part or Accessory).
+pub fn create_product_model(
+    conn: &mut PgConnection,
+    category: &str,
+    brand: &str,
+    model: &str,
+    warranty_days: i32,
+) -> Result<crate::models::stock::ProductModel, RepoError> {
+    use crate::schema::product_models;
+    if !["Laptop", "Phone", "Tablet", "Part", "Accessory"].contains(&category) {
+        return Err(FieldErrors::single(
+            "category",
+            "Choose Laptop, Phone, Tablet, Part or Accessory.",
+        )
+        .into());
+    }
+    Ok(diesel::insert_into(product_models::table)
+        .values((
+            product_models::category.eq(category),
+            product_models::brand.eq(brand.trim()),
+            product_models::model.eq(model.trim()),
+            product_models::warranty_days.eq(warranty_days),
+        ))
+        .returning(crate::models::stock::ProductModel::as_returning())
+        .get_result(conn)?)
+}
+
+/// Adds a stock item (SKU).
+pub fn create_stock_item(
+    conn: &mut PgConnection,
+    sku: &str,
+    name: &str,
+    unit_cost: BigDecimal,
+    unit_price: BigDecimal,
+    reorder_threshold: i32,
+) -> Result<crate::models::stock::StockItem, RepoError> {
+    Ok(diesel::insert_into(stock_items::table)
+        .values((
+            stock_items::sku.eq(sku.trim().to_uppercase()),
+            stock_items::name.eq(name.trim()),
+            stock_items::unit_cost.eq(unit_cost),
+            stock_items::unit_price.eq(unit_price),
+            stock_items::reorder_threshold.eq(reorder_threshold),
+        ))
+        .returning(crate::models::stock::StockItem::as_returning())
+        .get_result(conn)?)
+}

@@ -1,0 +1,289 @@
+//! The stock core: assets through their state machine, and the bulk ledger. These run the
+//! repository functions against the real database (the screens come with the rest of the stock
+//! issue); the concurrency test uses real parallel transactions.
+
+use diesel::{Connection, PgConnection, RunQueryDsl};
+use workbay::domain::asset::{AssetStatus, Cause, DiagnosticsResult, Grade, WipeMethod};
+use workbay::repo::assets::{self, Arrival};
+use workbay::repo::stock::{self, Posting};
+use workbay::repo::{By, RepoError};
+
+use crate::common::spawn_app;
+
+fn arrival(branch: i64, model: i64, serial: &str) -> Arrival {
+    Arrival {
+        serial: serial.into(),
+        product_model_id: model,
+        vendor_id: None,
+        branch_id: branch,
+        location_id: None,
+        purchase_cost: "300.00".parse().unwrap(),
+        landed_cost: "312.50".parse().unwrap(),
+    }
+}
+
+fn conflict(r: Result<impl std::fmt::Debug, RepoError>) -> String {
+    match r {
+        Err(RepoError::Conflict(m)) => m,
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+fn movements(conn: &mut PgConnection, asset: i64) -> i64 {
+    #[derive(diesel::QueryableByName)]
+    struct N {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    diesel::sql_query(format!(
+        "SELECT count(*) AS n FROM asset_movements WHERE asset_id = {asset}"
+    ))
+    .get_result::<N>(conn)
+    .unwrap()
+    .n
+}
+
+#[tokio::test]
+async fn an_asset_goes_the_whole_way_only_with_its_preconditions_and_every_change_is_a_movement() {
+    let app = spawn_app().await;
+    let (url, branch) = (app.db.app_url.clone(), app.branch_id);
+    tokio::task::spawn_blocking(move || {
+        let mut c = PgConnection::establish(&url).unwrap();
+        let by = By::default();
+        let model = stock::create_product_model(&mut c, "Laptop", "Lenovo", "T480", 90).unwrap().id;
+        let a = assets::receive(&mut c, &arrival(branch, model, "pf1abc23"), "delivery 1", &by).unwrap();
+        assert_eq!(a.serial, "PF1ABC23");
+        assert!(a.asset_tag.starts_with("WB"));
+        assert_eq!(movements(&mut c, a.id), 1);
+        let id = a.id;
+        let mv = |c: &mut PgConnection, to, cause| assets::transition(c, branch, id, to, cause, "", &by);
+
+        // Out of order, and sold without an invoice.
+        assert!(conflict(mv(&mut c, AssetStatus::ReadyForSale, Cause::Manual)).contains("cannot become ready for sale"));
+        mv(&mut c, AssetStatus::DiagnosticsPending, Cause::Manual).unwrap();
+        assert!(conflict(mv(&mut c, AssetStatus::WipePending, Cause::Manual)).contains("Record the diagnostics first"));
+        assets::record_diagnostics(&mut c, branch, id, &serde_json::json!({"power": {"result": "pass"}}), DiagnosticsResult::Pass, &by).unwrap();
+        assert!(conflict(mv(&mut c, AssetStatus::RepairHold, Cause::Manual)).contains("diagnostics passed"));
+        mv(&mut c, AssetStatus::WipePending, Cause::Manual).unwrap();
+        assert!(conflict(mv(&mut c, AssetStatus::QcPending, Cause::Manual)).contains("wipe certificate"));
+        assets::record_wipe(&mut c, branch, id, WipeMethod::NistPurge, "BLANCCO-7781", &by).unwrap();
+        mv(&mut c, AssetStatus::QcPending, Cause::Manual).unwrap();
+        assert!(conflict(mv(&mut c, AssetStatus::ReadyForSale, Cause::Manual)).contains("grade"));
+        let bad = assets::grade(&mut c, branch, id, Grade::A, Some(101), None, "");
+        assert!(matches!(bad, Err(RepoError::Validation(e)) if e.get("battery_health").is_some()));
+        assets::grade(&mut c, branch, id, Grade::A, Some(91), Some(120), "light scratch on lid").unwrap();
+        mv(&mut c, AssetStatus::ReadyForSale, Cause::Manual).unwrap();
+        mv(&mut c, AssetStatus::Reserved, Cause::Manual).unwrap();
+        mv(&mut c, AssetStatus::ReadyForSale, Cause::Manual).unwrap(); // hold released
+        assert!(conflict(mv(&mut c, AssetStatus::Sold, Cause::Manual)).contains("Only issuing an invoice"));
+        mv(&mut c, AssetStatus::Sold, Cause::Invoice).unwrap();
+        assert!(conflict(mv(&mut c, AssetStatus::Returned, Cause::Manual)).contains("Only a refund"));
+        mv(&mut c, AssetStatus::Returned, Cause::Refund).unwrap();
+        mv(&mut c, AssetStatus::DiagnosticsPending, Cause::Manual).unwrap();
+        // received + 9 successful changes; the refused ones wrote nothing.
+        assert_eq!(movements(&mut c, id), 10);
+
+        // The failing road: diagnostics fail → repair hold → scrapped; not sellable → repair.
+        let b = assets::receive(&mut c, &arrival(branch, model, "PF1XYZ99"), "", &by).unwrap().id;
+        assets::transition(&mut c, branch, b, AssetStatus::DiagnosticsPending, Cause::Manual, "", &by).unwrap();
+        assets::record_diagnostics(&mut c, branch, b, &serde_json::json!({"display": {"result": "fail"}}), DiagnosticsResult::Fail, &by).unwrap();
+        assert!(conflict(assets::transition(&mut c, branch, b, AssetStatus::WipePending, Cause::Manual, "", &by)).contains("diagnostics failed"));
+        assets::transition(&mut c, branch, b, AssetStatus::NotSellable, Cause::Manual, "cracked board", &by).unwrap();
+        assets::transition(&mut c, branch, b, AssetStatus::RepairHold, Cause::Manual, "", &by).unwrap();
+        assets::transition(&mut c, branch, b, AssetStatus::Scrapped, Cause::Manual, "", &by).unwrap();
+        assert_eq!(movements(&mut c, b), 5);
+        assert!(conflict(assets::transition(&mut c, branch, b, AssetStatus::DiagnosticsPending, Cause::Manual, "", &by)).contains("scrapped cannot become"));
+
+        // A second unit with the same serial, however typed, is refused.
+        let dup = assets::receive(&mut c, &arrival(branch, model, " pf1abc23 "), "", &by);
+        assert!(matches!(dup, Err(RepoError::Validation(e)) if e.get("serial").unwrap().contains("PF1ABC23")));
+    })
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn twenty_parallel_consumptions_of_the_last_five_units_leave_exactly_zero() {
+    let app = spawn_app().await;
+    let (url, branch) = (app.db.app_url.clone(), app.branch_id);
+    let item = tokio::task::spawn_blocking({
+        let url = url.clone();
+        move || {
+            let mut c = PgConnection::establish(&url).unwrap();
+            let item = stock::create_stock_item(
+                &mut c,
+                "brk-pad-01",
+                "Brake pads",
+                "900.00".parse().unwrap(),
+                "1500.00".parse().unwrap(),
+                2,
+            )
+            .unwrap()
+            .id;
+            let p = Posting {
+                stock_item_id: item,
+                branch_id: branch,
+                kind: "intake",
+                quantity: 5,
+                unit_cost: Some("900.00".parse().unwrap()),
+                reason: "",
+                reference: "PO-1",
+            };
+            stock::post(&mut c, &p, &By::default()).unwrap();
+            item
+        }
+    })
+    .await
+    .unwrap();
+    let barrier = std::sync::Arc::new(std::sync::Barrier::new(20));
+    let handles: Vec<_> = (0..20)
+        .map(|i| {
+            let (url, barrier) = (url.clone(), barrier.clone());
+            std::thread::spawn(move || {
+                let mut c = PgConnection::establish(&url).unwrap();
+                barrier.wait();
+                let reference = format!("ticket {i}");
+                let p = Posting {
+                    stock_item_id: item,
+                    branch_id: branch,
+                    kind: "repair_use",
+                    quantity: -1,
+                    unit_cost: None,
+                    reason: "",
+                    reference: &reference,
+                };
+                stock::post(&mut c, &p, &By::default())
+            })
+        })
+        .collect();
+    let mut ok = 0;
+    for h in handles {
+        match h.join().unwrap() {
+            Ok(_) => ok += 1,
+            Err(RepoError::Validation(e)) => assert!(
+                e.get("quantity")
+                    .unwrap()
+                    .contains("of BRK-PAD-01 in stock here")
+            ),
+            Err(e) => panic!("unexpected {e}"),
+        }
+    }
+    assert_eq!(ok, 5);
+    assert_eq!(
+        app.count(&format!(
+            "SELECT on_hand::bigint FROM stock_levels WHERE stock_item_id = {item}"
+        ))
+        .await,
+        0
+    );
+    assert_eq!(
+        app.count(&format!(
+            "SELECT count(*) FROM stock_ledger WHERE stock_item_id = {item} AND kind = 'repair_use'"
+        ))
+        .await,
+        5
+    );
+}
+
+#[tokio::test]
+async fn on_hand_equals_the_ledger_sum_after_a_random_mix_and_never_goes_below_zero() {
+    let app = spawn_app().await;
+    let (url, branch) = (app.db.app_url.clone(), app.branch_id);
+    tokio::task::spawn_blocking(move || {
+        let mut c = PgConnection::establish(&url).unwrap();
+        let by = By::default();
+        let item = stock::create_stock_item(
+            &mut c,
+            "OIL-5W30",
+            "Engine oil 5W-30, 1 l",
+            "400.00".parse().unwrap(),
+            "650.00".parse().unwrap(),
+            10,
+        )
+        .unwrap()
+        .id;
+        // A fixed pseudo-random sequence (no dependency, same every run).
+        let mut seed: u64 = 0x2545F4914F6CDD1D;
+        let (mut refused, mut taken_out) = (0, 0);
+        for step in 0..300 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let kind =
+                ["intake", "sale", "repair_use", "adjustment", "return"][(seed % 5) as usize];
+            let size = (seed >> 8) % 7 + 1;
+            let quantity = match kind {
+                "intake" | "return" => size as i32,
+                "adjustment" => size as i32 - 4,
+                _ => -(size as i32),
+            };
+            if quantity == 0 {
+                continue;
+            }
+            let reference = format!("step {step}");
+            let p = Posting {
+                stock_item_id: item,
+                branch_id: branch,
+                kind,
+                quantity,
+                unit_cost: None,
+                reason: "cycle count",
+                reference: &reference,
+            };
+            match stock::post(&mut c, &p, &by) {
+                Ok(_) if quantity < 0 => taken_out += 1,
+                Ok(_) => {}
+                Err(RepoError::Validation(_)) => refused += 1,
+                Err(e) => panic!("{e}"),
+            }
+            let on_hand = stock::on_hand(&mut c, item, branch).unwrap();
+            assert!(on_hand >= 0);
+            assert_eq!(
+                i64::from(on_hand),
+                stock::ledger_sum(&mut c, item, branch).unwrap(),
+                "after step {step}"
+            );
+        }
+        assert!(refused > 0, "the mix tried to go below zero at least once");
+        assert!(
+            taken_out > 50,
+            "most consumptions went through: {taken_out}"
+        );
+    })
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn the_application_cannot_write_on_hand_directly_or_rewrite_the_ledger() {
+    let app = spawn_app().await;
+    let (url, branch) = (app.db.app_url.clone(), app.branch_id);
+    tokio::task::spawn_blocking(move || {
+        let mut c = PgConnection::establish(&url).unwrap();
+        let item = stock::create_stock_item(&mut c, "FLT-1", "Oil filter", "1.00".parse().unwrap(), "2.00".parse().unwrap(), 0).unwrap().id;
+        stock::post(&mut c, &Posting { stock_item_id: item, branch_id: branch, kind: "intake", quantity: 3, unit_cost: None, reason: "", reference: "" }, &By::default()).unwrap();
+        for sql in [
+            format!("UPDATE stock_levels SET on_hand = 100 WHERE stock_item_id = {item}"),
+            format!("INSERT INTO stock_levels (stock_item_id, branch_id, on_hand) VALUES ({item}, {branch}, 5)"),
+            "UPDATE stock_ledger SET quantity = 100".to_string(),
+            "DELETE FROM stock_ledger".to_string(),
+        ] {
+            let e = diesel::sql_query(&sql).execute(&mut c).expect_err(&sql).to_string();
+            assert!(e.contains("permission denied") || e.contains("append-only"), "{sql}: {e}");
+        }
+        let p = Posting { stock_item_id: item, branch_id: branch, kind: "adjustment", quantity: -1, unit_cost: None, reason: " ", reference: "" };
+        assert!(matches!(stock::post(&mut c, &p, &By::default()), Err(RepoError::Validation(e)) if e.get("reason").is_some()));
+        assert_eq!(stock::on_hand(&mut c, item, branch).unwrap(), 3);
+    })
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn every_branch_has_the_standard_locations() {
+    let app = spawn_app().await;
+    assert_eq!(
+        app.count(&format!("SELECT count(*) FROM locations WHERE branch_id = {} AND name IN ('Shop Floor', 'Backroom', 'Repair Bench', 'Warehouse')", app.branch_id)).await,
+        4
+    );
+}
