@@ -57,6 +57,16 @@ impl Access {
         ],
         branch_scoped: true,
     };
+    /// Stock work: warehouse staff, technicians, managers and admins.
+    pub const STOCK: Access = Access {
+        roles: &[
+            Role::Warehouse,
+            Role::Technician,
+            Role::Manager,
+            Role::Admin,
+        ],
+        branch_scoped: true,
+    };
     /// Managers and admins (catalogue, bays).
     pub const MANAGEMENT: Access = Access {
         roles: &[Role::Manager, Role::Admin],

@@ -14,6 +14,7 @@ pub mod observe;
 pub mod page;
 pub mod session_store;
 pub mod static_files;
+pub mod stock;
 pub mod tickets;
 
 use std::sync::Arc;
@@ -160,6 +161,13 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     });
     guarded(cfg, "/tickets/{id}", Access::WORKSHOP, |r| {
         r.get(tickets::show::show)
+    });
+    guarded(cfg, "/stock", Access::STOCK, |r| r.get(stock::items::show));
+    guarded(cfg, "/stock/items/{id}", Access::STOCK, |r| {
+        r.get(stock::item::show)
+    });
+    guarded(cfg, "/stock/items/{id}/adjust", Access::STOCK, |r| {
+        r.post(stock::item::adjust)
     });
     guarded(cfg, "/admin/catalogue", Access::MANAGEMENT, |r| {
         r.get(admin::catalogue::show)

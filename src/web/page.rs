@@ -20,6 +20,13 @@ pub const WORKSHOP: &[Role] = &[
     Role::Manager,
     Role::Admin,
 ];
+/// Roles that work with stock.
+pub const STOCK: &[Role] = &[
+    Role::Warehouse,
+    Role::Technician,
+    Role::Manager,
+    Role::Admin,
+];
 /// Roles that manage the catalogue.
 pub const MANAGEMENT: &[Role] = &[Role::Manager, Role::Admin];
 
@@ -120,6 +127,11 @@ impl PageCtx {
     /// Whether the signed-in user has one of `roles`.
     pub fn has_role(&self, roles: &[Role]) -> bool {
         self.user.as_ref().is_some_and(|u| roles.contains(&u.role))
+    }
+
+    /// Whether the signed-in user may see cost prices and margins.
+    pub fn sees_costs(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| u.role.sees_costs())
     }
 
     /// Whether the signed-in user is an admin.

@@ -287,3 +287,138 @@ async fn every_branch_has_the_standard_locations() {
         4
     );
 }
+
+async fn item_with_stock(
+    app: &crate::common::TestApp,
+    sku: &'static str,
+    on_hand: i32,
+    threshold: i32,
+) -> i64 {
+    let (url, branch) = (app.db.app_url.clone(), app.branch_id);
+    tokio::task::spawn_blocking(move || {
+        let mut c = PgConnection::establish(&url).unwrap();
+        let item = stock::create_stock_item(
+            &mut c,
+            sku,
+            &format!("Item {sku}"),
+            "12.34".parse().unwrap(),
+            "20.00".parse().unwrap(),
+            threshold,
+        )
+        .unwrap()
+        .id;
+        if on_hand > 0 {
+            let p = Posting {
+                stock_item_id: item,
+                branch_id: branch,
+                kind: "intake",
+                quantity: on_hand,
+                unit_cost: None,
+                reason: "",
+                reference: "",
+            };
+            stock::post(&mut c, &p, &By::default()).unwrap();
+        }
+        item
+    })
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn the_stock_list_shows_on_hand_and_the_low_stock_list_only_what_is_below_threshold() {
+    let app = spawn_app().await;
+    app.login_as(workbay::domain::role::Role::Warehouse).await;
+    item_with_stock(&app, "PAD-1", 2, 5).await;
+    item_with_stock(&app, "OIL-1", 40, 10).await;
+    let all = app.get_html("/stock").await;
+    assert!(all.contains("PAD-1") && all.contains("OIL-1"));
+    let low = app.get_html("/stock?low=1").await;
+    assert!(low.contains("PAD-1") && !low.contains("OIL-1"), "{low}");
+}
+
+#[tokio::test]
+async fn an_adjustment_needs_a_reason_never_goes_below_zero_and_is_audited() {
+    let app = spawn_app().await;
+    app.login_as(workbay::domain::role::Role::Warehouse).await;
+    let item = item_with_stock(&app, "PAD-1", 2, 5).await;
+    let path = format!("/stock/items/{item}/adjust");
+    let res = app
+        .post_form(
+            &path,
+            &[("quantity", "-3"), ("reason", "damaged in storage")],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 422);
+    let body = res.text().await.unwrap();
+    assert!(
+        body.contains("Only 2 of PAD-1 in stock here; 3 cannot be taken out."),
+        "{body}"
+    );
+    assert!(
+        body.contains("value=\"-3\"") && body.contains("value=\"damaged in storage\""),
+        "kept as typed"
+    );
+    let res = app
+        .post_form(&path, &[("quantity", "-1"), ("reason", "")])
+        .await;
+    assert_eq!(res.status().as_u16(), 422);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("Say why stock is adjusted")
+    );
+    let res = app
+        .post_form(
+            &path,
+            &[("quantity", "-2"), ("reason", "damaged in storage")],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 303);
+    let page = app.get_html(&format!("/stock/items/{item}")).await;
+    assert!(page.contains("Stock adjusted by -2."));
+    assert_eq!(
+        app.count(&format!(
+            "SELECT on_hand::bigint FROM stock_levels WHERE stock_item_id = {item}"
+        ))
+        .await,
+        0
+    );
+    assert_eq!(
+        app.count("SELECT count(*) FROM audit_log WHERE action = 'stock.adjust'")
+            .await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn costs_show_only_to_roles_that_may_see_them_and_the_counter_has_no_stock_screens() {
+    let app = spawn_app().await;
+    let item = item_with_stock(&app, "PAD-1", 2, 5).await;
+    app.login_as(workbay::domain::role::Role::Warehouse).await;
+    assert!(
+        !app.get_html(&format!("/stock/items/{item}"))
+            .await
+            .contains("12.34")
+    );
+    let manager = app.new_client();
+    let m = app
+        .create_user("boss", "Boss", workbay::domain::role::Role::Manager)
+        .await;
+    app.login_with(&manager, &m.username, &m.password).await;
+    assert!(
+        app.get_with(&manager, &format!("/stock/items/{item}"))
+            .await
+            .text()
+            .await
+            .unwrap()
+            .contains("12.34")
+    );
+    let desk = app.new_client();
+    let r = app
+        .create_user("desk", "Desk", workbay::domain::role::Role::Receptionist)
+        .await;
+    app.login_with(&desk, &r.username, &r.password).await;
+    assert_eq!(app.get_with(&desk, "/stock").await.status().as_u16(), 403);
+}

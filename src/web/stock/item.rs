@@ -1,0 +1,155 @@
+//! `GET /stock/items/{id}` (on-hand and ledger at the active branch) and
+//! `POST /stock/items/{id}/adjust` (an adjustment with a reason).
+
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use crate::db::db;
+use crate::domain::validation::FieldErrors;
+use crate::error::AppError;
+use crate::models::stock::StockItem;
+use crate::repo::stock::{self, LedgerRow, Posting};
+use crate::web::access::Staff;
+use crate::web::page::{Flash, PageCtx, push_flash};
+use crate::web::{AppState, html, see_other};
+
+/// The item page.
+#[derive(Template)]
+#[template(path = "stock/item.html")]
+pub struct ItemPage {
+    page: PageCtx,
+    item: StockItem,
+    on_hand: i32,
+    ledger: Vec<LedgerRow>,
+    form: AdjustForm,
+    errors: FieldErrors,
+}
+
+impl ItemPage {
+    fn when(at: &chrono::DateTime<chrono::Utc>) -> String {
+        at.format("%Y-%m-%d %H:%M UTC").to_string()
+    }
+}
+
+/// The adjustment form as typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct AdjustForm {
+    #[serde(default)]
+    quantity: String,
+    #[serde(default)]
+    reason: String,
+}
+
+async fn render(
+    req: &HttpRequest,
+    staff: &Staff,
+    state: &AppState,
+    id: i64,
+    form: AdjustForm,
+    errors: FieldErrors,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let branch = staff.branch.id;
+    let (item, on_hand, ledger) = db(&state.pool, &staff.actor(), move |conn| {
+        Ok((
+            stock::get_item(conn, id)?,
+            stock::on_hand(conn, id, branch)?,
+            stock::ledger(conn, id, branch, 50)?,
+        ))
+    })
+    .await?;
+    html(
+        status,
+        &ItemPage {
+            page: PageCtx::for_request(req),
+            item,
+            on_hand,
+            ledger,
+            form,
+            errors,
+        },
+    )
+}
+
+/// Shows the item.
+pub async fn show(
+    req: HttpRequest,
+    staff: Staff,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    render(
+        &req,
+        &staff,
+        &state,
+        id.into_inner(),
+        AdjustForm::default(),
+        FieldErrors::new(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// Adjusts on-hand (counted, damaged, lost…); never below zero, always with a reason.
+pub async fn adjust(
+    req: HttpRequest,
+    staff: Staff,
+    session: Session,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<AdjustForm>,
+) -> Result<HttpResponse, AppError> {
+    let (id, form) = (id.into_inner(), form.into_inner());
+    let Ok(quantity) = form.quantity.trim().trim_start_matches('+').parse::<i32>() else {
+        let errors = FieldErrors::single("quantity", "Enter a whole number, e.g. -2 or 5.");
+        return render(
+            &req,
+            &staff,
+            &state,
+            id,
+            form,
+            errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
+    let (branch, by, reason) = (staff.branch.id, staff.by(), form.reason.clone());
+    let result = db(&state.pool, &staff.actor(), move |conn| {
+        let p = Posting {
+            stock_item_id: id,
+            branch_id: branch,
+            kind: "adjustment",
+            quantity,
+            unit_cost: None,
+            reason: &reason,
+            reference: "",
+        };
+        stock::post(conn, &p, &by)
+    })
+    .await;
+    match result {
+        Ok(_) => {
+            push_flash(
+                &session,
+                Flash::success(format!("Stock adjusted by {quantity}.")),
+            );
+            Ok(see_other(&format!("/stock/items/{id}")))
+        }
+        Err(AppError::Validation(errors)) => {
+            render(
+                &req,
+                &staff,
+                &state,
+                id,
+                form,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}

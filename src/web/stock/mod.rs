@@ -1,0 +1,4 @@
+//! Stock screens: the item list (with the low-stock list), an item's ledger and adjustments.
+
+pub mod item;
+pub mod items;
