@@ -316,3 +316,127 @@ pub fn grade(
         Ok(())
     })
 }
+
+/// An asset in a list: the unit, "Brand Model" and its location's name.
+pub type AssetRow = (Asset, String, Option<String>);
+
+/// The branch's assets, newest first, filtered by status and by serial or tag; one page and the
+/// total.
+pub fn list(
+    conn: &mut PgConnection,
+    branch_id: i64,
+    status: Option<AssetStatus>,
+    q: &str,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<AssetRow>, i64), RepoError> {
+    use crate::schema::product_models;
+    let filtered = || {
+        let mut query = assets::table
+            .inner_join(product_models::table)
+            .left_join(locations::table)
+            .filter(assets::branch_id.eq(branch_id))
+            .into_boxed();
+        if let Some(s) = status {
+            query = query.filter(assets::status.eq(s.as_str()));
+        }
+        let q = q.trim();
+        if !q.is_empty() {
+            let pattern = format!("%{}%", super::audit::escape_like(&q.to_uppercase()));
+            query = query.filter(
+                assets::serial
+                    .ilike(pattern.clone())
+                    .or(assets::asset_tag.ilike(pattern)),
+            );
+        }
+        query
+    };
+    let total: i64 = filtered().count().get_result(conn)?;
+    let rows: Vec<(Asset, String, String, Option<String>)> = filtered()
+        .select((
+            Asset::as_select(),
+            product_models::brand,
+            product_models::model,
+            locations::name.nullable(),
+        ))
+        .order(assets::id.desc())
+        .offset(offset)
+        .limit(limit)
+        .load(conn)?;
+    let rows = rows
+        .into_iter()
+        .map(|(a, brand, model, loc)| (a, format!("{brand} {model}"), loc))
+        .collect();
+    Ok((rows, total))
+}
+
+/// A movement as shown: (at, from status, to status, from location, to location, reason, actor).
+pub type MovementRow = (
+    chrono::DateTime<chrono::Utc>,
+    Option<String>,
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+    Option<String>,
+);
+
+/// The asset's whole history, oldest first.
+pub fn timeline(conn: &mut PgConnection, asset_id: i64) -> Result<Vec<MovementRow>, RepoError> {
+    use crate::schema::staff_users;
+    let (from_loc, to_loc) = diesel::alias!(locations as from_loc, locations as to_loc);
+    Ok(asset_movements::table
+        .left_join(
+            from_loc
+                .on(asset_movements::from_location_id.eq(from_loc.field(locations::id).nullable())),
+        )
+        .left_join(
+            to_loc.on(asset_movements::to_location_id.eq(to_loc.field(locations::id).nullable())),
+        )
+        .left_join(staff_users::table)
+        .filter(asset_movements::asset_id.eq(asset_id))
+        .select((
+            asset_movements::at,
+            asset_movements::from_status,
+            asset_movements::to_status,
+            from_loc.field(locations::name).nullable(),
+            to_loc.field(locations::name).nullable(),
+            asset_movements::reason,
+            staff_users::full_name.nullable(),
+        ))
+        .order(asset_movements::id.asc())
+        .load(conn)?)
+}
+
+/// The diagnostics checks of a product category.
+pub fn checklist(conn: &mut PgConnection, category: &str) -> Result<Vec<String>, RepoError> {
+    use crate::schema::diagnostic_checklists;
+    let checks: Option<Vec<Option<String>>> = diagnostic_checklists::table
+        .find(category)
+        .select(diagnostic_checklists::checks)
+        .first(conn)
+        .optional()?;
+    Ok(checks.unwrap_or_default().into_iter().flatten().collect())
+}
+
+/// The active locations of a branch as (id, name).
+pub fn locations_of(
+    conn: &mut PgConnection,
+    branch_id: i64,
+) -> Result<Vec<(i64, String)>, RepoError> {
+    Ok(locations::table
+        .filter(locations::branch_id.eq(branch_id))
+        .filter(locations::active.eq(true))
+        .select((locations::id, locations::name))
+        .order(locations::name)
+        .load(conn)?)
+}
+
+/// The product category of a unit (which diagnostics checklist applies).
+pub fn category_of(conn: &mut PgConnection, asset: &Asset) -> Result<String, RepoError> {
+    use crate::schema::product_models;
+    Ok(product_models::table
+        .find(asset.product_model_id)
+        .select(product_models::category)
+        .first(conn)?)
+}

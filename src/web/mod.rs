@@ -163,6 +163,15 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         r.get(tickets::show::show)
     });
     guarded(cfg, "/stock", Access::STOCK, |r| r.get(stock::items::show));
+    guarded(cfg, "/stock/assets", Access::STOCK, |r| {
+        r.get(stock::assets::show)
+    });
+    guarded(cfg, "/stock/assets/{id}", Access::STOCK, |r| {
+        r.get(stock::asset::show)
+    });
+    guarded(cfg, "/stock/assets/{id}/{action}", Access::STOCK, |r| {
+        r.post(stock::asset::act)
+    });
     guarded(cfg, "/stock/items/{id}", Access::STOCK, |r| {
         r.get(stock::item::show)
     });

@@ -422,3 +422,101 @@ async fn costs_show_only_to_roles_that_may_see_them_and_the_counter_has_no_stock
     app.login_with(&desk, &r.username, &r.password).await;
     assert_eq!(app.get_with(&desk, "/stock").await.status().as_u16(), 403);
 }
+
+#[tokio::test]
+async fn a_technician_takes_a_unit_through_the_asset_page_and_sees_its_history() {
+    let app = spawn_app().await;
+    let (url, branch) = (app.db.app_url.clone(), app.branch_id);
+    let id = tokio::task::spawn_blocking(move || {
+        let mut c = PgConnection::establish(&url).unwrap();
+        let model = stock::create_product_model(&mut c, "Phone", "Samsung", "A52", 180)
+            .unwrap()
+            .id;
+        assets::receive(
+            &mut c,
+            &arrival(branch, model, "R58N123ABC"),
+            "delivery 7",
+            &By::default(),
+        )
+        .unwrap()
+        .id
+    })
+    .await
+    .unwrap();
+    app.login_as(workbay::domain::role::Role::Technician).await;
+    let page = format!("/stock/assets/{id}");
+    let post = |action: &'static str, fields: Vec<(&'static str, &'static str)>| {
+        let path = format!("{page}/{action}");
+        let app = &app;
+        async move {
+            let res = app.post_form(&path, &fields).await;
+            assert_eq!(res.status().as_u16(), 303, "{path}");
+            app.get_html(&location_of(&res)).await
+        }
+    };
+    post("status", vec![("to", "diagnostics_pending")]).await;
+    let refused = post("status", vec![("to", "wipe_pending")]).await;
+    assert!(
+        refused.contains("Record the diagnostics first"),
+        "{refused}"
+    );
+    let done = post(
+        "diagnostics",
+        vec![
+            ("check_power", "pass"),
+            ("check_display", "pass"),
+            ("note_display", "tiny dead pixel"),
+            ("overall", "pass_with_notes"),
+        ],
+    )
+    .await;
+    assert!(done.contains("Diagnostics recorded: pass with notes."));
+    post("status", vec![("to", "wipe_pending")]).await;
+    post(
+        "wipe",
+        vec![("method", "vendor_tool"), ("reference", "SMART-SWITCH-42")],
+    )
+    .await;
+    post("status", vec![("to", "qc_pending")]).await;
+    let bad = post("grade", vec![("grade", "A"), ("battery_health", "150")]).await;
+    assert!(bad.contains("Battery health is a percentage from 0 to 100."));
+    post(
+        "grade",
+        vec![
+            ("grade", "B"),
+            ("battery_health", "88"),
+            ("battery_cycles", "310"),
+        ],
+    )
+    .await;
+    let ready = post("status", vec![("to", "ready_for_sale")]).await;
+    assert!(ready.contains("Unit is now ready for sale."));
+    assert!(
+        ready.contains("qc_pending → ready_for_sale")
+            && ready.contains("received")
+            && ready.contains("delivery 7"),
+        "{ready}"
+    );
+    let diag = app
+        .count(&format!("SELECT count(*) FROM asset_diagnostics WHERE asset_id = {id} AND results->'display'->>'note' = 'tiny dead pixel'"))
+        .await;
+    assert_eq!(diag, 1);
+    let listed = app.get_html("/stock/assets?status=ready_for_sale").await;
+    assert!(listed.contains("R58N123ABC"));
+    assert!(
+        !app.get_html("/stock/assets?status=received")
+            .await
+            .contains("R58N123ABC")
+    );
+    assert_eq!(
+        app.count(&format!(
+            "SELECT count(*) FROM asset_movements WHERE asset_id = {id}"
+        ))
+        .await,
+        5
+    );
+}
+
+fn location_of(res: &reqwest::Response) -> String {
+    crate::common::http::location(res)
+}

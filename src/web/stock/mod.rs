@@ -1,4 +1,6 @@
 //! Stock screens: the item list (with the low-stock list), an item's ledger and adjustments.
 
+pub mod asset;
+pub mod assets;
 pub mod item;
 pub mod items;

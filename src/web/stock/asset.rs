@@ -1,0 +1,220 @@
+//! `/stock/assets/{id}`: one unit, its whole history, and the next steps (status, diagnostics,
+//! wipe certificate, grade, location). Refusals come back as messages on the page.
+
+use std::collections::BTreeMap;
+
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use crate::db::db;
+use crate::domain::asset::{self, AssetStatus, Cause, DiagnosticsResult, Grade, WipeMethod};
+use crate::domain::validation::FieldErrors;
+use crate::error::AppError;
+use crate::models::stock::Asset;
+use crate::repo::assets::{self as repo, MovementRow};
+use crate::web::access::Staff;
+use crate::web::page::{Flash, PageCtx, push_flash};
+use crate::web::{AppState, html, see_other};
+
+/// The asset page.
+#[derive(Template)]
+#[template(path = "stock/asset.html")]
+pub struct AssetPage {
+    page: PageCtx,
+    asset: Asset,
+    status: AssetStatus,
+    timeline: Vec<MovementRow>,
+    checks: Vec<String>,
+    locations: Vec<(i64, String)>,
+}
+
+impl AssetPage {
+    /// Statuses a person may move this unit to by hand from here.
+    fn next_steps(&self) -> Vec<AssetStatus> {
+        AssetStatus::ALL
+            .iter()
+            .copied()
+            .filter(|to| {
+                asset::edge_exists(self.status, *to)
+                    && !matches!(to, AssetStatus::Sold | AssetStatus::Returned)
+            })
+            .collect()
+    }
+    fn label(s: &AssetStatus) -> String {
+        s.label()
+    }
+    fn when(at: &chrono::DateTime<chrono::Utc>) -> String {
+        at.format("%Y-%m-%d %H:%M UTC").to_string()
+    }
+    fn methods(&self) -> &'static [WipeMethod] {
+        WipeMethod::ALL
+    }
+}
+
+/// Shows the unit.
+pub async fn show(
+    req: HttpRequest,
+    staff: Staff,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let (branch, id) = (staff.branch.id, id.into_inner());
+    let (asset, timeline, checks, locations) = db(&state.pool, &staff.actor(), move |conn| {
+        let asset = repo::get(conn, branch, id)?;
+        let category = repo::category_of(conn, &asset)?;
+        Ok((
+            asset,
+            repo::timeline(conn, id)?,
+            repo::checklist(conn, &category)?,
+            repo::locations_of(conn, branch)?,
+        ))
+    })
+    .await?;
+    let page = AssetPage {
+        page: PageCtx::for_request(&req),
+        status: asset.status(),
+        asset,
+        timeline,
+        checks,
+        locations,
+    };
+    html(StatusCode::OK, &page)
+}
+
+/// Every action form of the page, as posted.
+#[derive(Debug, Default, Deserialize)]
+pub struct ActionForm {
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    overall: String,
+    #[serde(default)]
+    method: String,
+    #[serde(default)]
+    reference: String,
+    #[serde(default)]
+    grade: String,
+    #[serde(default)]
+    battery_health: String,
+    #[serde(default)]
+    battery_cycles: String,
+    #[serde(default)]
+    cosmetic_notes: String,
+    #[serde(default)]
+    location_id: String,
+    /// `check_<name>` results and `note_<name>` notes of the diagnostics checklist.
+    #[serde(flatten)]
+    extra: BTreeMap<String, String>,
+}
+
+fn optional_int(raw: &str, field: &str, errors: &mut FieldErrors) -> Option<i32> {
+    match raw.trim() {
+        "" => None,
+        v => v
+            .parse()
+            .map_err(|_| errors.add(field, "Enter a whole number."))
+            .ok(),
+    }
+}
+
+/// `POST /stock/assets/{id}/{action}`: status, diagnostics, wipe, grade or location.
+pub async fn act(
+    staff: Staff,
+    session: Session,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, String)>,
+    form: web::Form<ActionForm>,
+) -> Result<HttpResponse, AppError> {
+    let (id, action) = path.into_inner();
+    let f = form.into_inner();
+    let (branch, by) = (staff.branch.id, staff.by());
+    let result =
+        db(&state.pool, &staff.actor(), move |conn| {
+            let mut errors = FieldErrors::new();
+            let done =
+                match action.as_str() {
+                    "status" => {
+                        let to: AssetStatus =
+                            f.to.parse()
+                                .map_err(|_| FieldErrors::single("to", "Choose the next step."))?;
+                        repo::transition(conn, branch, id, to, Cause::Manual, &f.reason, &by)?;
+                        format!("Unit is now {}.", to.label())
+                    }
+                    "diagnostics" => {
+                        let overall: DiagnosticsResult = f.overall.parse().map_err(|_| {
+                            FieldErrors::single("overall", "Choose the overall result.")
+                        })?;
+                        let mut results = serde_json::Map::new();
+                        for (key, value) in &f.extra {
+                            if let Some(check) = key.strip_prefix("check_") {
+                                let note = f
+                                    .extra
+                                    .get(&format!("note_{check}"))
+                                    .cloned()
+                                    .unwrap_or_default();
+                                results.insert(
+                                    check.to_string(),
+                                    serde_json::json!({ "result": value, "note": note }),
+                                );
+                            }
+                        }
+                        repo::record_diagnostics(
+                            conn,
+                            branch,
+                            id,
+                            &serde_json::Value::Object(results),
+                            overall,
+                            &by,
+                        )?;
+                        format!(
+                            "Diagnostics recorded: {}.",
+                            overall.as_str().replace('_', " ")
+                        )
+                    }
+                    "wipe" => {
+                        let method: WipeMethod = f.method.parse().map_err(|_| {
+                            FieldErrors::single("method", "Choose the wipe method.")
+                        })?;
+                        repo::record_wipe(conn, branch, id, method, &f.reference, &by)?;
+                        "Wipe certificate recorded.".to_string()
+                    }
+                    "grade" => {
+                        let grade: Grade = f
+                            .grade
+                            .parse()
+                            .map_err(|_| FieldErrors::single("grade", "Grade is A, B or C."))?;
+                        let health = optional_int(&f.battery_health, "battery_health", &mut errors);
+                        let cycles = optional_int(&f.battery_cycles, "battery_cycles", &mut errors);
+                        errors.into_result()?;
+                        repo::grade(conn, branch, id, grade, health, cycles, &f.cosmetic_notes)?;
+                        format!("Graded {}.", grade.as_str())
+                    }
+                    "location" => {
+                        let location = f.location_id.parse::<i64>().map_err(|_| {
+                            FieldErrors::single("location_id", "Choose a location.")
+                        })?;
+                        repo::relocate(conn, branch, id, location, &f.reason, &by)?;
+                        "Unit moved.".to_string()
+                    }
+                    _ => return Err(crate::repo::RepoError::NotFound),
+                };
+            Ok(done)
+        })
+        .await;
+    match result {
+        Ok(message) => push_flash(&session, Flash::success(message)),
+        Err(AppError::Conflict(message)) => push_flash(&session, Flash::error(message)),
+        Err(AppError::Validation(errors)) => {
+            for (_, message) in errors.iter() {
+                push_flash(&session, Flash::error(message));
+            }
+        }
+        Err(e) => return Err(e),
+    }
+    Ok(see_other(&format!("/stock/assets/{id}")))
+}
