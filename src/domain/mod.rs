@@ -1,6 +1,7 @@
 //! Pure domain types: no I/O, unit-tested.
 
 pub mod asset;
+pub mod barcode;
 pub mod booking;
 pub mod branch;
 pub mod customer;

@@ -166,6 +166,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     guarded(cfg, "/stock/assets", Access::STOCK, |r| {
         r.get(stock::assets::show)
     });
+    guarded(cfg, "/stock/aging", Access::STOCK, |r| {
+        r.get(stock::reports::aging)
+    });
+    guarded(cfg, "/stock/labels", Access::STOCK, |r| {
+        r.get(stock::reports::labels)
+    });
     guarded(cfg, "/stock/assets/{id}", Access::STOCK, |r| {
         r.get(stock::asset::show)
     });

@@ -520,3 +520,72 @@ async fn a_technician_takes_a_unit_through_the_asset_page_and_sees_its_history()
 fn location_of(res: &reqwest::Response) -> String {
     crate::common::http::location(res)
 }
+
+#[tokio::test]
+async fn aging_puts_unsold_units_in_their_buckets_and_labels_carry_a_barcode() {
+    let app = spawn_app().await;
+    let (url, branch) = (app.db.app_url.clone(), app.branch_id);
+    let ids = tokio::task::spawn_blocking(move || {
+        let mut c = PgConnection::establish(&url).unwrap();
+        let model = stock::create_product_model(&mut c, "Tablet", "Apple", "iPad 9", 90)
+            .unwrap()
+            .id;
+        (0..5)
+            .map(|n| {
+                assets::receive(
+                    &mut c,
+                    &arrival(branch, model, &format!("AGE{n}")),
+                    "",
+                    &By::default(),
+                )
+                .unwrap()
+                .id
+            })
+            .collect::<Vec<_>>()
+    })
+    .await
+    .unwrap();
+    // Ages 10, 45, 75, 120 and 200 days; the last one was scrapped and no longer counts.
+    let ages = [10, 45, 75, 120, 200];
+    app.with_db(move |conn| {
+        for (id, days) in ids.iter().zip(ages) {
+            diesel::sql_query(format!(
+                "UPDATE assets SET received_at = now() - interval '{days} days' WHERE id = {id}"
+            ))
+            .execute(conn)
+            .unwrap();
+        }
+        diesel::sql_query(format!(
+            "UPDATE assets SET status = 'scrapped' WHERE id = {}",
+            ids[4]
+        ))
+        .execute(conn)
+        .unwrap();
+    })
+    .await;
+    app.login_as(workbay::domain::role::Role::Manager).await;
+    let page = app.get_html("/stock/aging").await;
+    let row = |bucket: &str, units: u32| {
+        format!(
+            "<td>{bucket}</td><td class=\"num\">{units}</td><td class=\"num\">{}</td>",
+            312.5 * units as f64
+        )
+    };
+    for (bucket, units) in [
+        ("0–30 days", 1),
+        ("30–60 days", 1),
+        ("60–90 days", 1),
+        ("90+ days", 1),
+    ] {
+        let expected = row(bucket, units).replace(".5<", ".50<");
+        assert!(page.contains(&expected), "{expected} not in {page}");
+    }
+    let labels = app.get_html("/stock/labels?q=AGE0").await;
+    assert!(
+        labels.contains("<svg")
+            && labels.contains("class=\"barcode\"")
+            && labels.contains("S/N AGE0"),
+        "{labels}"
+    );
+    assert_eq!(labels.matches("class=\"label\"").count(), 1);
+}

@@ -4,3 +4,4 @@ pub mod asset;
 pub mod assets;
 pub mod item;
 pub mod items;
+pub mod reports;
