@@ -195,6 +195,34 @@ diesel::table! {
 }
 
 diesel::table! {
+    intake_batches (id) {
+        id -> Int8,
+        branch_id -> Int8,
+        status -> Text,
+        vendor_id -> Nullable<Int8>,
+        reference -> Text,
+        shipping -> Numeric,
+        duty -> Numeric,
+        created_by -> Nullable<Int8>,
+        created_at -> Timestamptz,
+        committed_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    intake_lines (id) {
+        id -> Int8,
+        batch_id -> Int8,
+        serial -> Nullable<Text>,
+        product_model_id -> Nullable<Int8>,
+        stock_item_id -> Nullable<Int8>,
+        quantity -> Int4,
+        unit_cost -> Numeric,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     lead_sources (id) {
         id -> Int8,
         name -> Text,
@@ -445,6 +473,12 @@ diesel::joinable!(customer_contacts -> customers (customer_id));
 diesel::joinable!(customers -> branches (created_branch_id));
 diesel::joinable!(customers -> lead_sources (lead_source_id));
 diesel::joinable!(devices -> customers (customer_id));
+diesel::joinable!(intake_batches -> branches (branch_id));
+diesel::joinable!(intake_batches -> staff_users (created_by));
+diesel::joinable!(intake_batches -> vendors (vendor_id));
+diesel::joinable!(intake_lines -> intake_batches (batch_id));
+diesel::joinable!(intake_lines -> product_models (product_model_id));
+diesel::joinable!(intake_lines -> stock_items (stock_item_id));
 diesel::joinable!(locations -> branches (branch_id));
 diesel::joinable!(message_outbox -> bookings (booking_id));
 diesel::joinable!(message_outbox -> branches (branch_id));
@@ -488,6 +522,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     customers,
     devices,
     diagnostic_checklists,
+    intake_batches,
+    intake_lines,
     lead_sources,
     locations,
     login_attempts,

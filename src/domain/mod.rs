@@ -5,6 +5,7 @@ pub mod barcode;
 pub mod booking;
 pub mod branch;
 pub mod customer;
+pub mod money;
 pub mod role;
 pub mod staff;
 pub mod throttle;

@@ -7,6 +7,7 @@ pub mod bookings;
 pub mod branches;
 pub mod catalogue;
 pub mod customers;
+pub mod intake;
 pub mod login_attempts;
 pub mod sessions;
 pub mod settings;

@@ -276,3 +276,35 @@ pub fn ledger(
         .limit(limit)
         .load(conn)?)
 }
+
+/// Active product models as (id, "Brand Model (Category)").
+pub fn model_choices(conn: &mut PgConnection) -> Result<Vec<(i64, String)>, RepoError> {
+    use crate::schema::product_models;
+    let rows: Vec<(i64, String, String, String)> = product_models::table
+        .filter(product_models::active.eq(true))
+        .select((
+            product_models::id,
+            product_models::brand,
+            product_models::model,
+            product_models::category,
+        ))
+        .order((product_models::brand, product_models::model))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, b, m, c)| (id, format!("{b} {m} ({c})")))
+        .collect())
+}
+
+/// Active stock items as (id, "SKU — name").
+pub fn item_choices(conn: &mut PgConnection) -> Result<Vec<(i64, String)>, RepoError> {
+    let rows: Vec<(i64, String, String)> = stock_items::table
+        .filter(stock_items::active.eq(true))
+        .select((stock_items::id, stock_items::sku, stock_items::name))
+        .order(stock_items::sku)
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, sku, name)| (id, format!("{sku} — {name}")))
+        .collect())
+}

@@ -166,6 +166,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     guarded(cfg, "/stock/assets", Access::STOCK, |r| {
         r.get(stock::assets::show)
     });
+    guarded(cfg, "/stock/intake", Access::STOCK, |r| {
+        r.get(stock::intake::show)
+    });
+    guarded(cfg, "/stock/intake/{action}", Access::STOCK, |r| {
+        r.post(stock::intake::act)
+    });
     guarded(cfg, "/stock/aging", Access::STOCK, |r| {
         r.get(stock::reports::aging)
     });

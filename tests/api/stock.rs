@@ -589,3 +589,180 @@ async fn aging_puts_unsold_units_in_their_buckets_and_labels_carry_a_barcode() {
     );
     assert_eq!(labels.matches("class=\"label\"").count(), 1);
 }
+
+#[tokio::test]
+async fn scanning_a_delivery_refuses_duplicates_survives_a_reload_and_commits_with_landed_cost() {
+    let app = spawn_app().await;
+    let url = app.db.app_url.clone();
+    let (model, item) = tokio::task::spawn_blocking(move || {
+        let mut c = PgConnection::establish(&url).unwrap();
+        let model = stock::create_product_model(&mut c, "Phone", "Apple", "iPhone 11", 90)
+            .unwrap()
+            .id;
+        let item = stock::create_stock_item(
+            &mut c,
+            "CASE-11",
+            "Case",
+            "1.00".parse().unwrap(),
+            "5.00".parse().unwrap(),
+            0,
+        )
+        .unwrap()
+        .id;
+        (model, item)
+    })
+    .await
+    .unwrap();
+    app.login_as(workbay::domain::role::Role::Warehouse).await;
+    let model_s = model.to_string();
+    for serial in ["imei-001", "IMEI-002", "imei-003"] {
+        let res = app
+            .post_form(
+                "/stock/intake/scan",
+                &[
+                    ("product_model_id", &model_s),
+                    ("unit_cost", "100.00"),
+                    ("serial", serial),
+                ],
+            )
+            .await;
+        assert_eq!(res.status().as_u16(), 303);
+        assert!(
+            crate::common::http::location(&res).contains(&format!("model={model}")),
+            "the model stays chosen"
+        );
+    }
+    let res = app
+        .post_form(
+            "/stock/intake/scan",
+            &[
+                ("product_model_id", &model_s),
+                ("unit_cost", "100.00"),
+                ("serial", " Imei-002 "),
+            ],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 422);
+    let body = res.text().await.unwrap();
+    assert!(
+        body.contains("Serial IMEI-002 is already in this delivery.")
+            && body.contains("scan-warning"),
+        "{body}"
+    );
+    assert!(
+        body.contains("id=\"f-serial\" name=\"serial\" type=\"text\" value=\"\""),
+        "the serial field is empty for the next scan"
+    );
+    let item_s = item.to_string();
+    app.post_form(
+        "/stock/intake/bulk",
+        &[
+            ("stock_item_id", &item_s),
+            ("quantity", "10"),
+            ("bulk_cost", "3.00"),
+        ],
+    )
+    .await;
+    app.post_form(
+        "/stock/intake/costs",
+        &[("shipping", "25.50"), ("duty", "7.50")],
+    )
+    .await;
+    // A reload shows the unfinished delivery.
+    let again = app.get_html("/stock/intake").await;
+    assert!(
+        again.contains("3 units scanned · 4 lines")
+            && again.contains("IMEI-001")
+            && again.contains("value=\"25.50\""),
+        "{again}"
+    );
+    assert_eq!(
+        app.count("SELECT count(*) FROM assets").await,
+        0,
+        "nothing is in stock before the commit"
+    );
+    let res = app.post_form("/stock/intake/commit", &[]).await;
+    assert_eq!(res.status().as_u16(), 303);
+    assert!(
+        app.get_html("/stock/intake")
+            .await
+            .contains("Delivery committed: 3 units and 10 bulk pieces are in stock.")
+    );
+    // 33.00 spread by value: 300 of units and 30 of cases → 30.00 and 3.00.
+    assert_eq!(app.count("SELECT count(*) FROM assets WHERE status = 'received' AND landed_cost = 110.00 AND purchase_cost = 100.00").await, 3);
+    assert_eq!(app.count(&format!("SELECT count(*) FROM stock_ledger WHERE stock_item_id = {item} AND quantity = 10 AND unit_cost = 3.30")).await, 1);
+    assert_eq!(
+        app.count("SELECT count(*) FROM asset_movements WHERE to_status = 'received'")
+            .await,
+        3
+    );
+    assert_eq!(
+        app.count("SELECT count(*) FROM intake_batches WHERE status = 'committed'")
+            .await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn a_500_unit_intake_with_one_serial_already_in_stock_commits_nothing_and_names_it() {
+    let app = spawn_app().await;
+    let user = app
+        .create_user("store", "Store", workbay::domain::role::Role::Warehouse)
+        .await;
+    let (url, branch) = (app.db.app_url.clone(), app.branch_id);
+    let uid = user.id;
+    let err = tokio::task::spawn_blocking(move || {
+        let mut c = PgConnection::establish(&url).unwrap();
+        let by = By {
+            user_id: Some(uid),
+            client_addr: None,
+        };
+        let model = stock::create_product_model(&mut c, "Laptop", "HP", "EliteBook 840", 90)
+            .unwrap()
+            .id;
+        let batch = workbay::repo::intake::open_batch(&mut c, branch, &by)
+            .unwrap()
+            .0;
+        let cost: bigdecimal::BigDecimal = "250.00".parse().unwrap();
+        for n in 0..500 {
+            workbay::repo::intake::add_unit(
+                &mut c,
+                branch,
+                batch,
+                &format!("HP{n:05}"),
+                model,
+                &cost,
+            )
+            .unwrap();
+        }
+        // Meanwhile a unit with one of those serials reached stock another way.
+        assets::receive(
+            &mut c,
+            &arrival(branch, model, "hp00321"),
+            "other delivery",
+            &by,
+        )
+        .unwrap();
+        match workbay::repo::intake::commit(&mut c, branch, batch, None, &by) {
+            Err(RepoError::Conflict(m)) => m,
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+    })
+    .await
+    .unwrap();
+    assert!(
+        err.contains("Serial HP00321 is already in stock. Nothing was committed"),
+        "{err}"
+    );
+    assert_eq!(
+        app.count("SELECT count(*) FROM assets").await,
+        1,
+        "only the unit that was there before"
+    );
+    assert_eq!(app.count("SELECT count(*) FROM intake_lines").await, 500);
+    assert_eq!(
+        app.count("SELECT count(*) FROM intake_batches WHERE status = 'open'")
+            .await,
+        1
+    );
+}

@@ -1,0 +1,2 @@
+DROP TABLE intake_lines;
+DROP TABLE intake_batches;

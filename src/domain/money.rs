@@ -1,0 +1,70 @@
+//! Money helpers: amounts are `BigDecimal` with two decimals, rounded half-up to cents.
+
+use bigdecimal::{BigDecimal, RoundingMode, Zero};
+
+/// Rounds half-up to cents.
+pub fn cents(v: &BigDecimal) -> BigDecimal {
+    v.with_scale_round(2, RoundingMode::HalfUp)
+}
+
+/// Spreads `extra` (shipping plus duty) over lines in proportion to their `weights` (their
+/// purchase value), each share rounded to cents; the rounding remainder goes to the heaviest
+/// line so the shares add up to `extra` exactly. Equal shares when every weight is zero.
+pub fn spread(extra: &BigDecimal, weights: &[BigDecimal]) -> Vec<BigDecimal> {
+    if weights.is_empty() {
+        return Vec::new();
+    }
+    let total: BigDecimal = weights.iter().sum();
+    let weights: Vec<BigDecimal> = if total.is_zero() {
+        vec![BigDecimal::from(1); weights.len()]
+    } else {
+        weights.to_vec()
+    };
+    let total: BigDecimal = weights.iter().sum();
+    let mut shares: Vec<BigDecimal> = weights
+        .iter()
+        .map(|w| cents(&(extra * w / &total)))
+        .collect();
+    let given: BigDecimal = shares.iter().sum();
+    let max = weights.iter().max();
+    let heaviest = weights.iter().position(|w| Some(w) == max).unwrap_or(0);
+    shares[heaviest] = &shares[heaviest] + (cents(extra) - given);
+    shares
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> BigDecimal {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn shares_follow_value_and_add_up_exactly() {
+        let shares = spread(&d("100.00"), &[d("1"), d("1"), d("1")]);
+        assert_eq!(shares.iter().sum::<BigDecimal>(), d("100.00"));
+        assert_eq!(shares, vec![d("33.34"), d("33.33"), d("33.33")]);
+        let shares = spread(&d("90.00"), &[d("200"), d("100")]);
+        assert_eq!(shares, vec![d("60.00"), d("30.00")]);
+    }
+
+    #[test]
+    fn free_lines_share_evenly_and_nothing_to_spread_gives_zeroes() {
+        assert_eq!(
+            spread(&d("10.00"), &[d("0"), d("0")]),
+            vec![d("5.00"), d("5.00")]
+        );
+        assert_eq!(
+            spread(&d("0"), &[d("5"), d("7")]),
+            vec![d("0.00"), d("0.00")]
+        );
+        assert!(spread(&d("1"), &[]).is_empty());
+    }
+
+    #[test]
+    fn half_cents_round_up() {
+        assert_eq!(cents(&d("0.005")), d("0.01"));
+        assert_eq!(cents(&d("2.344")), d("2.34"));
+    }
+}
