@@ -6,4 +6,5 @@ mod common;
 
 mod booking;
 mod driver;
+mod intake;
 mod login;
