@@ -151,7 +151,7 @@ pub fn create_product_model(
         )
         .into());
     }
-    Ok(diesel::insert_into(product_models::table)
+    diesel::insert_into(product_models::table)
         .values((
             product_models::category.eq(category),
             product_models::brand.eq(brand.trim()),
@@ -159,7 +159,13 @@ pub fn create_product_model(
             product_models::warranty_days.eq(warranty_days),
         ))
         .returning(crate::models::stock::ProductModel::as_returning())
-        .get_result(conn)?)
+        .get_result(conn)
+        .map_err(|e| match super::unique_violation(&e) {
+            Some("product_models_key") => {
+                FieldErrors::single("model", "This model exists already.").into()
+            }
+            _ => RepoError::from(e),
+        })
 }
 
 /// Adds a stock item (SKU).
@@ -171,7 +177,7 @@ pub fn create_stock_item(
     unit_price: BigDecimal,
     reorder_threshold: i32,
 ) -> Result<crate::models::stock::StockItem, RepoError> {
-    Ok(diesel::insert_into(stock_items::table)
+    diesel::insert_into(stock_items::table)
         .values((
             stock_items::sku.eq(sku.trim().to_uppercase()),
             stock_items::name.eq(name.trim()),
@@ -180,7 +186,13 @@ pub fn create_stock_item(
             stock_items::reorder_threshold.eq(reorder_threshold),
         ))
         .returning(crate::models::stock::StockItem::as_returning())
-        .get_result(conn)?)
+        .get_result(conn)
+        .map_err(|e| match super::unique_violation(&e) {
+            Some("stock_items_sku_key") => {
+                FieldErrors::single("sku", "Another item has this SKU.").into()
+            }
+            _ => RepoError::from(e),
+        })
 }
 
 /// Stock items with their on-hand at a branch, by SKU; `low_only` keeps those below their
@@ -307,4 +319,40 @@ pub fn item_choices(conn: &mut PgConnection) -> Result<Vec<(i64, String)>, RepoE
         .into_iter()
         .map(|(id, sku, name)| (id, format!("{sku} — {name}")))
         .collect())
+}
+
+/// Adds a vendor.
+pub fn create_vendor(
+    conn: &mut PgConnection,
+    name: &str,
+    phone: &str,
+    email: &str,
+) -> Result<i64, RepoError> {
+    use crate::schema::vendors;
+    if name.trim().is_empty() {
+        return Err(FieldErrors::single("vendor_name", "Enter the vendor's name.").into());
+    }
+    diesel::insert_into(vendors::table)
+        .values((
+            vendors::name.eq(name.trim()),
+            vendors::phone.eq(phone.trim()),
+            vendors::email.eq(email.trim()),
+        ))
+        .returning(vendors::id)
+        .get_result(conn)
+        .map_err(|e| match super::unique_violation(&e) {
+            Some("vendors_name_key") => {
+                FieldErrors::single("vendor_name", "This vendor exists already.").into()
+            }
+            _ => e.into(),
+        })
+}
+
+/// Vendors by name as (id, name).
+pub fn vendor_choices(conn: &mut PgConnection) -> Result<Vec<(i64, String)>, RepoError> {
+    use crate::schema::vendors;
+    Ok(vendors::table
+        .select((vendors::id, vendors::name))
+        .order(vendors::name)
+        .load(conn)?)
 }

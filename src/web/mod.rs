@@ -166,6 +166,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     guarded(cfg, "/stock/assets", Access::STOCK, |r| {
         r.get(stock::assets::show)
     });
+    guarded(cfg, "/stock/catalogue", Access::STOCK, |r| {
+        r.get(stock::catalogue::show)
+    });
+    guarded(cfg, "/stock/catalogue/{what}", Access::STOCK, |r| {
+        r.post(stock::catalogue::add)
+    });
     guarded(cfg, "/stock/intake", Access::STOCK, |r| {
         r.get(stock::intake::show)
     });

@@ -766,3 +766,86 @@ async fn a_500_unit_intake_with_one_serial_already_in_stock_commits_nothing_and_
         1
     );
 }
+
+#[tokio::test]
+async fn the_stock_catalogue_adds_models_items_and_vendors_with_messages_for_bad_input() {
+    let app = spawn_app().await;
+    app.login_as(workbay::domain::role::Role::Warehouse).await;
+    let res = app
+        .post_form(
+            "/stock/catalogue/model",
+            &[
+                ("category", "Phone"),
+                ("brand", "Tecno"),
+                ("model", "Spark 10"),
+                ("warranty_days", "180"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 303);
+    let res = app
+        .post_form(
+            "/stock/catalogue/model",
+            &[
+                ("category", "Phone"),
+                ("brand", "tecno"),
+                ("model", "spark 10"),
+                ("warranty_days", "180"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 422);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("This model exists already.")
+    );
+    let res = app
+        .post_form(
+            "/stock/catalogue/item",
+            &[
+                ("sku", "scr-1"),
+                ("name", "Screen protector"),
+                ("unit_cost", "-1"),
+                ("unit_price", "300"),
+                ("reorder_threshold", "5"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 422);
+    let body = res.text().await.unwrap();
+    assert!(
+        body.contains("Enter an amount of 0 or more")
+            && body.contains("value=\"Screen protector\"")
+    );
+    let res = app
+        .post_form(
+            "/stock/catalogue/item",
+            &[
+                ("sku", "scr-1"),
+                ("name", "Screen protector"),
+                ("unit_cost", "80"),
+                ("unit_price", "300"),
+                ("reorder_threshold", "5"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 303);
+    assert_eq!(
+        app.post_form(
+            "/stock/catalogue/vendor",
+            &[("vendor_name", "Phone Parts Ltd")]
+        )
+        .await
+        .status()
+        .as_u16(),
+        303
+    );
+    let page = app.get_html("/stock/catalogue").await;
+    assert!(
+        page.contains("Tecno Spark 10 (Phone)")
+            && page.contains("SCR-1 — Screen protector")
+            && page.contains("Phone Parts Ltd")
+    );
+}

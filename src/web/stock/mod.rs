@@ -2,6 +2,7 @@
 
 pub mod asset;
 pub mod assets;
+pub mod catalogue;
 pub mod intake;
 pub mod item;
 pub mod items;

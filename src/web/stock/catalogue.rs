@@ -1,0 +1,225 @@
+//! `/stock/catalogue`: product models, stock items and vendors.
+
+use std::str::FromStr;
+
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use bigdecimal::BigDecimal;
+use serde::Deserialize;
+
+use crate::db::db;
+use crate::domain::validation::FieldErrors;
+use crate::error::AppError;
+use crate::repo::stock;
+use crate::web::access::Staff;
+use crate::web::page::{Flash, PageCtx, push_flash};
+use crate::web::{AppState, html, see_other};
+
+/// The catalogue page.
+#[derive(Template)]
+#[template(path = "stock/catalogue.html")]
+pub struct StockCataloguePage {
+    page: PageCtx,
+    models: Vec<(i64, String)>,
+    items: Vec<(i64, String)>,
+    vendors: Vec<(i64, String)>,
+    form: CatalogueForm,
+    errors: FieldErrors,
+}
+
+impl StockCataloguePage {
+    fn is_category(&self, c: &&str) -> bool {
+        self.form.category == *c
+    }
+}
+
+/// The three forms, as typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct CatalogueForm {
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    brand: String,
+    #[serde(default)]
+    model: String,
+    #[serde(default)]
+    warranty_days: String,
+    #[serde(default)]
+    sku: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    unit_cost: String,
+    #[serde(default)]
+    unit_price: String,
+    #[serde(default)]
+    reorder_threshold: String,
+    #[serde(default)]
+    vendor_name: String,
+    #[serde(default)]
+    vendor_phone: String,
+    #[serde(default)]
+    vendor_email: String,
+}
+
+async fn render(
+    req: &HttpRequest,
+    staff: &Staff,
+    state: &AppState,
+    form: CatalogueForm,
+    errors: FieldErrors,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let (models, items, vendors) = db(&state.pool, &staff.actor(), |conn| {
+        Ok((
+            stock::model_choices(conn)?,
+            stock::item_choices(conn)?,
+            stock::vendor_choices(conn)?,
+        ))
+    })
+    .await?;
+    html(
+        status,
+        &StockCataloguePage {
+            page: PageCtx::for_request(req),
+            models,
+            items,
+            vendors,
+            form,
+            errors,
+        },
+    )
+}
+
+/// `GET /stock/catalogue`.
+pub async fn show(
+    req: HttpRequest,
+    staff: Staff,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let form = CatalogueForm {
+        category: "Phone".into(),
+        warranty_days: "90".into(),
+        ..Default::default()
+    };
+    render(
+        &req,
+        &staff,
+        &state,
+        form,
+        FieldErrors::new(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+fn amount(raw: &str, field: &str, errors: &mut FieldErrors) -> BigDecimal {
+    match BigDecimal::from_str(raw.trim()) {
+        Ok(v) if v >= 0 && v.fractional_digit_count() <= 2 => v,
+        _ => {
+            errors.add(field, "Enter an amount of 0 or more, e.g. 1250.00.");
+            BigDecimal::from(0)
+        }
+    }
+}
+
+fn whole(raw: &str, field: &str, errors: &mut FieldErrors) -> i32 {
+    match raw.trim().parse::<i32>() {
+        Ok(v) if v >= 0 => v,
+        _ => {
+            errors.add(field, "Enter a whole number of 0 or more.");
+            0
+        }
+    }
+}
+
+/// `POST /stock/catalogue/{what}`: a model, an item or a vendor.
+pub async fn add(
+    req: HttpRequest,
+    staff: Staff,
+    session: Session,
+    state: web::Data<AppState>,
+    what: web::Path<String>,
+    form: web::Form<CatalogueForm>,
+) -> Result<HttpResponse, AppError> {
+    let f = form.into_inner();
+    let what = what.into_inner();
+    let mut errors = FieldErrors::new();
+    let result = match what.as_str() {
+        "model" => {
+            let days = whole(&f.warranty_days, "warranty_days", &mut errors);
+            if f.brand.trim().is_empty() {
+                errors.add("brand", "Enter the brand.");
+            }
+            if f.model.trim().is_empty() {
+                errors.add("model", "Enter the model.");
+            }
+            let (category, brand, model) = (f.category.clone(), f.brand.clone(), f.model.clone());
+            if errors.is_empty() {
+                db(&state.pool, &staff.actor(), move |conn| {
+                    stock::create_product_model(conn, &category, &brand, &model, days)
+                        .map(|m| format!("{} {}", m.brand, m.model))
+                })
+                .await
+            } else {
+                Err(AppError::Validation(errors))
+            }
+        }
+        "item" => {
+            let cost = amount(&f.unit_cost, "unit_cost", &mut errors);
+            let price = amount(&f.unit_price, "unit_price", &mut errors);
+            let threshold = whole(&f.reorder_threshold, "reorder_threshold", &mut errors);
+            if f.sku.trim().is_empty() {
+                errors.add("sku", "Enter the SKU.");
+            }
+            if f.name.trim().is_empty() {
+                errors.add("name", "Enter the item's name.");
+            }
+            let (sku, name) = (f.sku.clone(), f.name.clone());
+            if errors.is_empty() {
+                db(&state.pool, &staff.actor(), move |conn| {
+                    stock::create_stock_item(conn, &sku, &name, cost, price, threshold)
+                        .map(|i| i.sku)
+                })
+                .await
+            } else {
+                Err(AppError::Validation(errors))
+            }
+        }
+        "vendor" => {
+            let (name, phone, email) = (
+                f.vendor_name.clone(),
+                f.vendor_phone.clone(),
+                f.vendor_email.clone(),
+            );
+            db(&state.pool, &staff.actor(), move |conn| {
+                stock::create_vendor(conn, &name, &phone, &email).map(|_| name.trim().to_string())
+            })
+            .await
+        }
+        _ => Err(AppError::NotFound),
+    };
+    match result {
+        Ok(name) => {
+            push_flash(
+                &session,
+                Flash::success(format!("{name} added to the catalogue.")),
+            );
+            Ok(see_other("/stock/catalogue"))
+        }
+        Err(AppError::Validation(errors)) => {
+            render(
+                &req,
+                &staff,
+                &state,
+                f,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}
