@@ -18,7 +18,7 @@ run: deps release
 test: test-deps
 	$(CARGO) fmt --check
 	$(CARGO) clippy --all-targets -- -D warnings
-	$(CARGO) test --all-targets
+	$(CARGO) test --lib --bins --tests
 
 deps:
 	@.ci/ensure-packages $(RUN_PKGS)
@@ -33,6 +33,10 @@ build:
 
 release:
 	$(CARGO) build --release
+
+## Benchmarks print figures (they are not tests)
+bench: test-deps
+	$(CARGO) bench --bench intake
 
 fmt:
 	$(CARGO) fmt
