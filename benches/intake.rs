@@ -20,7 +20,11 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 fn peak_rss_kib() -> String {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(|l| l.trim_start_matches("VmHWM:").trim().to_string()))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .map(|l| l.trim_start_matches("VmHWM:").trim().to_string())
+        })
         .unwrap_or_else(|| "unknown".into())
 }
 
@@ -35,7 +39,9 @@ async fn main() {
     let url = app.db.app_url.clone();
     let model = tokio::task::spawn_blocking(move || {
         let mut c = PgConnection::establish(&url).unwrap();
-        workbay::repo::stock::create_product_model(&mut c, "Phone", "Bench", "Model 1", 90).unwrap().id
+        workbay::repo::stock::create_product_model(&mut c, "Phone", "Bench", "Model 1", 90)
+            .unwrap()
+            .id
     })
     .await
     .unwrap();
@@ -50,7 +56,12 @@ async fn main() {
         let res = app
             .client
             .post(&scan_url)
-            .form(&[("product_model_id", model.as_str()), ("unit_cost", "100.00"), ("serial", &serial), ("csrf_token", &token)])
+            .form(&[
+                ("product_model_id", model.as_str()),
+                ("unit_cost", "100.00"),
+                ("serial", &serial),
+                ("csrf_token", &token),
+            ])
             .send()
             .await
             .unwrap();
@@ -62,7 +73,13 @@ async fn main() {
     let page_time = page_started.elapsed();
     assert!(page.contains(&format!("{UNITS} units scanned")));
     let commit_started = Instant::now();
-    let res = app.client.post(format!("{}/stock/intake/commit", app.address)).form(&[("csrf_token", &token)]).send().await.unwrap();
+    let res = app
+        .client
+        .post(format!("{}/stock/intake/commit", app.address))
+        .form(&[("csrf_token", &token)])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status().as_u16(), 303);
     let commit = commit_started.elapsed();
     assert_eq!(app.count("SELECT count(*) FROM assets").await, UNITS as i64);
@@ -89,7 +106,12 @@ async fn main() {
     .unwrap();
     let loading = load_started.elapsed();
     let mut report = Vec::new();
-    for path in ["/stock/assets", "/stock/assets?status=ready_for_sale", "/stock/assets?q=LOAD4242", "/stock/aging"] {
+    for path in [
+        "/stock/assets",
+        "/stock/assets?status=ready_for_sale",
+        "/stock/assets?q=LOAD4242",
+        "/stock/aging",
+    ] {
         let mut times = Vec::new();
         for _ in 0..20 {
             let t = Instant::now();
@@ -103,13 +125,26 @@ async fn main() {
     }
 
     println!("stock intake benchmark (debug/release as built; 2 HTTP workers)");
-    println!("  scan {UNITS} units through HTTP: {:?} in all, {:.2} ms per unit", scanning, scanning.as_secs_f64() * 1000.0 / UNITS as f64);
+    println!(
+        "  scan {UNITS} units through HTTP: {:?} in all, {:.2} ms per unit",
+        scanning,
+        scanning.as_secs_f64() * 1000.0 / UNITS as f64
+    );
     println!("  intake page with {UNITS} lines: {page_time:?}");
-    println!("  commit {UNITS} units in one transaction: {commit:?} ({:.3} ms per unit)", commit.as_secs_f64() * 1000.0 / UNITS as f64);
+    println!(
+        "  commit {UNITS} units in one transaction: {commit:?} ({:.3} ms per unit)",
+        commit.as_secs_f64() * 1000.0 / UNITS as f64
+    );
     println!("  loading {LOADED} more units by SQL: {loading:?}");
-    println!("  {:<40} {:>10} {:>10}", "page (with 101k units)", "p50", "p95");
+    println!(
+        "  {:<40} {:>10} {:>10}",
+        "page (with 101k units)", "p50", "p95"
+    );
     for (path, p50, p95) in report {
         println!("  {:<40} {:>10.1?} {:>10.1?}", path, p50, p95);
     }
-    println!("  peak RSS of this process (client, server and harness): {}", peak_rss_kib());
+    println!(
+        "  peak RSS of this process (client, server and harness): {}",
+        peak_rss_kib()
+    );
 }

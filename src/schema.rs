@@ -412,6 +412,31 @@ diesel::table! {
 }
 
 diesel::table! {
+    transfer_lines (id) {
+        id -> Int8,
+        transfer_id -> Int8,
+        asset_id -> Nullable<Int8>,
+        asset_status -> Nullable<Text>,
+        stock_item_id -> Nullable<Int8>,
+        quantity -> Int4,
+    }
+}
+
+diesel::table! {
+    transfers (id) {
+        id -> Int8,
+        from_branch_id -> Int8,
+        to_branch_id -> Int8,
+        status -> Text,
+        note -> Text,
+        shipped_by -> Nullable<Int8>,
+        shipped_at -> Timestamptz,
+        received_by -> Nullable<Int8>,
+        received_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
     vehicles (id) {
         id -> Int8,
         customer_id -> Int8,
@@ -503,6 +528,9 @@ diesel::joinable!(tickets -> customers (customer_id));
 diesel::joinable!(tickets -> devices (device_id));
 diesel::joinable!(tickets -> staff_users (created_by));
 diesel::joinable!(tickets -> vehicles (vehicle_id));
+diesel::joinable!(transfer_lines -> assets (asset_id));
+diesel::joinable!(transfer_lines -> stock_items (stock_item_id));
+diesel::joinable!(transfer_lines -> transfers (transfer_id));
 diesel::joinable!(vehicles -> customers (customer_id));
 diesel::joinable!(wipe_certificates -> assets (asset_id));
 diesel::joinable!(wipe_certificates -> staff_users (technician_id));
@@ -539,6 +567,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     ticket_events,
     ticket_lines,
     tickets,
+    transfer_lines,
+    transfers,
     vehicles,
     vendors,
     wipe_certificates,

@@ -14,6 +14,7 @@ pub mod settings;
 pub mod staff;
 pub mod stock;
 pub mod tickets;
+pub mod transfers;
 
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 

@@ -849,3 +849,159 @@ async fn the_stock_catalogue_adds_models_items_and_vendors_with_messages_for_bad
             && page.contains("Phone Parts Ltd")
     );
 }
+
+#[tokio::test]
+async fn a_transfer_passes_through_in_transit_and_arrives_in_the_same_state_at_the_other_branch() {
+    let app = spawn_app().await;
+    let (url, from) = (app.db.app_url.clone(), app.branch_id);
+    let to = app
+        .with_db(|conn| {
+            use diesel::prelude::*;
+            use workbay::schema::branches;
+            diesel::insert_into(branches::table)
+                .values((
+                    branches::name.eq("Mombasa Road"),
+                    branches::invoice_prefix.eq("MR-"),
+                    branches::opening_hours.eq(serde_json::json!({})),
+                ))
+                .returning(branches::id)
+                .get_result::<i64>(conn)
+                .unwrap()
+        })
+        .await;
+    tokio::task::spawn_blocking(move || {
+        use workbay::repo::transfers::{self, Shipment};
+        let mut c = PgConnection::establish(&url).unwrap();
+        let by = By::default();
+        let model = stock::create_product_model(&mut c, "Laptop", "Dell", "Latitude 7490", 90)
+            .unwrap()
+            .id;
+        let a = assets::receive(&mut c, &arrival(from, model, "TR-1"), "", &by)
+            .unwrap()
+            .id;
+        let b = assets::receive(&mut c, &arrival(from, model, "TR-2"), "", &by)
+            .unwrap()
+            .id;
+        assets::transition(
+            &mut c,
+            from,
+            b,
+            AssetStatus::DiagnosticsPending,
+            Cause::Manual,
+            "",
+            &by,
+        )
+        .unwrap();
+        let item = stock::create_stock_item(
+            &mut c,
+            "CBL-USB",
+            "USB cable",
+            "1.00".parse().unwrap(),
+            "3.00".parse().unwrap(),
+            0,
+        )
+        .unwrap()
+        .id;
+        stock::post(
+            &mut c,
+            &Posting {
+                stock_item_id: item,
+                branch_id: from,
+                kind: "intake",
+                quantity: 5,
+                unit_cost: None,
+                reason: "",
+                reference: "",
+            },
+            &by,
+        )
+        .unwrap();
+
+        // More cable than there is: nothing is shipped at all.
+        let too_much = Shipment {
+            asset_ids: vec![a],
+            bulk: vec![(item, 6)],
+        };
+        assert!(matches!(
+            transfers::ship(&mut c, from, to, &too_much, "", &by),
+            Err(RepoError::Validation(_))
+        ));
+        assert_eq!(
+            assets::get(&mut c, from, a).unwrap().status(),
+            AssetStatus::Received
+        );
+
+        let id = transfers::ship(
+            &mut c,
+            from,
+            to,
+            &Shipment {
+                asset_ids: vec![a, b],
+                bulk: vec![(item, 3)],
+            },
+            "weekly run",
+            &by,
+        )
+        .unwrap();
+        assert_eq!(
+            assets::get(&mut c, from, a).unwrap().status(),
+            AssetStatus::InTransit
+        );
+        assert_eq!(stock::on_hand(&mut c, item, from).unwrap(), 2);
+        assert_eq!(
+            stock::on_hand(&mut c, item, to).unwrap(),
+            0,
+            "not there until received"
+        );
+        assert!(
+            matches!(
+                transfers::receive(&mut c, from, id, &by),
+                Err(RepoError::NotFound)
+            ),
+            "only the destination receives"
+        );
+
+        transfers::receive(&mut c, to, id, &by).unwrap();
+        assert_eq!(
+            assets::get(&mut c, to, a).unwrap().status(),
+            AssetStatus::Received
+        );
+        assert_eq!(
+            assets::get(&mut c, to, b).unwrap().status(),
+            AssetStatus::DiagnosticsPending
+        );
+        assert!(
+            matches!(assets::get(&mut c, from, a), Err(RepoError::NotFound)),
+            "no longer at the source"
+        );
+        assert_eq!(stock::on_hand(&mut c, item, to).unwrap(), 3);
+        assert_eq!(stock::ledger_sum(&mut c, item, to).unwrap(), 3);
+        assert!(
+            matches!(
+                transfers::receive(&mut c, to, id, &by),
+                Err(RepoError::Conflict(_))
+            ),
+            "received once"
+        );
+        // received, (diagnostics,) out, in: a has 3 movements and b 4.
+        assert_eq!(movements(&mut c, a), 3);
+        assert_eq!(movements(&mut c, b), 4);
+
+        assets::transition(
+            &mut c,
+            to,
+            a,
+            AssetStatus::DiagnosticsPending,
+            Cause::Manual,
+            "",
+            &by,
+        )
+        .unwrap();
+        let c2 = assets::receive(&mut c, &arrival(to, model, "TR-3"), "", &by)
+            .unwrap()
+            .id;
+        let _ = c2;
+    })
+    .await
+    .unwrap();
+}
