@@ -124,7 +124,12 @@ async fn main() {
         report.push((path, percentile(&times, 0.5), percentile(&times, 0.95)));
     }
 
-    println!("stock intake benchmark (debug/release as built; 2 HTTP workers)");
+    let profile = if cfg!(debug_assertions) {
+        "debug"
+    } else {
+        "optimized"
+    };
+    println!("stock intake benchmark ({profile} build, 2 HTTP workers, PostgreSQL with fsync off)");
     println!(
         "  scan {UNITS} units through HTTP: {:?} in all, {:.2} ms per unit",
         scanning,

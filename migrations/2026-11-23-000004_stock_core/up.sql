@@ -93,6 +93,9 @@ CREATE TABLE assets (
 CREATE UNIQUE INDEX assets_serial_key ON assets (upper(btrim(serial)));
 CREATE INDEX assets_branch_status_idx ON assets (branch_id, status);
 CREATE INDEX assets_received_idx ON assets (branch_id, received_at);
+-- searching by a fragment of a serial or tag (ILIKE '%…%')
+CREATE INDEX assets_serial_trgm ON assets USING gin (serial gin_trgm_ops);
+CREATE INDEX assets_tag_trgm ON assets USING gin (asset_tag gin_trgm_ops);
 
 -- Every status or location change of an asset, written in the same transaction as the change.
 CREATE TABLE asset_movements (
