@@ -2,6 +2,14 @@
 
 use bigdecimal::{BigDecimal, RoundingMode, Zero};
 
+/// An amount of money as typed: 0 or more, at most two decimals.
+pub fn parse_amount(raw: &str) -> Result<BigDecimal, &'static str> {
+    match raw.trim().parse::<BigDecimal>() {
+        Ok(v) if v >= BigDecimal::zero() && v.fractional_digit_count() <= 2 => Ok(v),
+        _ => Err("Enter an amount of 0 or more, e.g. 1250.00."),
+    }
+}
+
 /// Rounds half-up to cents.
 pub fn cents(v: &BigDecimal) -> BigDecimal {
     v.with_scale_round(2, RoundingMode::HalfUp)
@@ -60,6 +68,14 @@ mod tests {
             vec![d("0.00"), d("0.00")]
         );
         assert!(spread(&d("1"), &[]).is_empty());
+    }
+
+    #[test]
+    fn amounts_are_non_negative_with_at_most_cents() {
+        assert_eq!(parse_amount(" 1250.5 "), Ok(d("1250.5")));
+        assert!(parse_amount("-1").is_err());
+        assert!(parse_amount("1.234").is_err());
+        assert!(parse_amount("").is_err());
     }
 
     #[test]

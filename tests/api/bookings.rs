@@ -459,21 +459,7 @@ async fn another_branchs_booking_and_ticket_are_not_found() {
         .await;
     let ticket = location(&res);
 
-    let other_branch = app
-        .with_db(|conn| {
-            use diesel::prelude::*;
-            use workbay::schema::branches;
-            diesel::insert_into(branches::table)
-                .values((
-                    branches::name.eq("Elsewhere"),
-                    branches::invoice_prefix.eq("EL-"),
-                    branches::opening_hours.eq(serde_json::json!({})),
-                ))
-                .returning(branches::id)
-                .get_result::<i64>(conn)
-                .unwrap()
-        })
-        .await;
+    let other_branch = app.create_branch("Elsewhere", "EL-").await;
     let outsider = app.new_client();
     let u = app
         .create_user_in("outsider", "Out Sider", Role::Receptionist, other_branch)

@@ -74,21 +74,7 @@ async fn signed_out_visitors_are_sent_to_the_login_page() {
 #[tokio::test]
 async fn a_manager_switches_branch_but_a_receptionist_cannot() {
     let app = spawn_app().await;
-    let second = app
-        .with_db(|conn| {
-            use diesel::prelude::*;
-            use workbay::schema::branches;
-            diesel::insert_into(branches::table)
-                .values((
-                    branches::name.eq("Mombasa Road"),
-                    branches::invoice_prefix.eq("MR-"),
-                    branches::opening_hours.eq(serde_json::json!({})),
-                ))
-                .returning(branches::id)
-                .get_result::<i64>(conn)
-                .unwrap()
-        })
-        .await;
+    let second = app.create_branch("Mombasa Road", "MR-").await;
     let manager = app.login_as(Role::Manager).await;
     let home = app.get_html("/").await;
     assert!(

@@ -854,21 +854,7 @@ async fn the_stock_catalogue_adds_models_items_and_vendors_with_messages_for_bad
 async fn a_transfer_passes_through_in_transit_and_arrives_in_the_same_state_at_the_other_branch() {
     let app = spawn_app().await;
     let (url, from) = (app.db.app_url.clone(), app.branch_id);
-    let to = app
-        .with_db(|conn| {
-            use diesel::prelude::*;
-            use workbay::schema::branches;
-            diesel::insert_into(branches::table)
-                .values((
-                    branches::name.eq("Mombasa Road"),
-                    branches::invoice_prefix.eq("MR-"),
-                    branches::opening_hours.eq(serde_json::json!({})),
-                ))
-                .returning(branches::id)
-                .get_result::<i64>(conn)
-                .unwrap()
-        })
-        .await;
+    let to = app.create_branch("Mombasa Road", "MR-").await;
     tokio::task::spawn_blocking(move || {
         use workbay::repo::transfers::{self, Shipment};
         let mut c = PgConnection::establish(&url).unwrap();

@@ -209,6 +209,25 @@ impl TestApp {
         .unwrap()
     }
 
+    /// Adds another branch (UTC, no opening hours) and returns its id.
+    pub async fn create_branch(&self, name: &str, prefix: &str) -> i64 {
+        let (name, prefix) = (name.to_string(), prefix.to_string());
+        self.with_db(move |conn| {
+            use diesel::prelude::*;
+            use workbay::schema::branches;
+            diesel::insert_into(branches::table)
+                .values((
+                    branches::name.eq(name),
+                    branches::invoice_prefix.eq(prefix),
+                    branches::opening_hours.eq(serde_json::json!({})),
+                ))
+                .returning(branches::id)
+                .get_result::<i64>(conn)
+                .unwrap()
+        })
+        .await
+    }
+
     /// Creates an account with `role` and signs in as it with this app's client.
     pub async fn login_as(&self, role: Role) -> TestUser {
         let user = self

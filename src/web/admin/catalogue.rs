@@ -1,7 +1,5 @@
 //! `/admin/catalogue`: the service catalogue and the active branch's bays (managers, admins).
 
-use std::str::FromStr;
-
 use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -10,6 +8,7 @@ use bigdecimal::BigDecimal;
 use serde::Deserialize;
 
 use crate::db::db;
+use crate::domain::money::parse_amount;
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 use crate::models::booking::{Bay, Service};
@@ -101,13 +100,10 @@ pub async fn show(
 }
 
 fn positive(raw: &str, field: &str, message: &str, errors: &mut FieldErrors) -> BigDecimal {
-    match BigDecimal::from_str(raw.trim()) {
-        Ok(v) if v >= 0 && v.fractional_digit_count() <= 2 => v,
-        _ => {
-            errors.add(field, message);
-            BigDecimal::from(0)
-        }
-    }
+    parse_amount(raw).unwrap_or_else(|_| {
+        errors.add(field, message);
+        BigDecimal::from(0)
+    })
 }
 
 /// `POST /admin/catalogue/services`.

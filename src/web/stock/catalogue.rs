@@ -1,7 +1,5 @@
 //! `/stock/catalogue`: product models, stock items and vendors.
 
-use std::str::FromStr;
-
 use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -10,6 +8,7 @@ use bigdecimal::BigDecimal;
 use serde::Deserialize;
 
 use crate::db::db;
+use crate::domain::money::parse_amount;
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 use crate::repo::stock;
@@ -116,13 +115,10 @@ pub async fn show(
 }
 
 fn amount(raw: &str, field: &str, errors: &mut FieldErrors) -> BigDecimal {
-    match BigDecimal::from_str(raw.trim()) {
-        Ok(v) if v >= 0 && v.fractional_digit_count() <= 2 => v,
-        _ => {
-            errors.add(field, "Enter an amount of 0 or more, e.g. 1250.00.");
-            BigDecimal::from(0)
-        }
-    }
+    parse_amount(raw).unwrap_or_else(|message| {
+        errors.add(field, message);
+        BigDecimal::from(0)
+    })
 }
 
 fn whole(raw: &str, field: &str, errors: &mut FieldErrors) -> i32 {

@@ -2,8 +2,6 @@
 //! (text + Enter) adds a line and comes back with the field empty and focused. The batch lives in
 //! the database, so a reload loses nothing. Commit creates everything in one transaction.
 
-use std::str::FromStr;
-
 use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -12,6 +10,7 @@ use bigdecimal::BigDecimal;
 use serde::Deserialize;
 
 use crate::db::db;
+use crate::domain::money::parse_amount;
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 use crate::repo::intake::{self, LineRow};
@@ -134,14 +133,13 @@ pub async fn show(
 }
 
 fn money(raw: &str, field: &str, errors: &mut FieldErrors) -> BigDecimal {
-    match BigDecimal::from_str(raw.trim()) {
-        Ok(v) if v >= 0 && v.fractional_digit_count() <= 2 => v,
-        _ if raw.trim().is_empty() => BigDecimal::from(0),
-        _ => {
-            errors.add(field, "Enter an amount such as 1250.00.");
-            BigDecimal::from(0)
-        }
+    if raw.trim().is_empty() {
+        return BigDecimal::from(0);
     }
+    parse_amount(raw).unwrap_or_else(|message| {
+        errors.add(field, message);
+        BigDecimal::from(0)
+    })
 }
 
 /// `POST /stock/intake/{action}`: scan, bulk, costs, remove or commit.
