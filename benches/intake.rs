@@ -39,9 +39,16 @@ async fn main() {
     let url = app.db.app_url.clone();
     let model = tokio::task::spawn_blocking(move || {
         let mut c = PgConnection::establish(&url).unwrap();
-        workbay::repo::stock::create_product_model(&mut c, "Phone", "Bench", "Model 1", 90)
-            .unwrap()
-            .id
+        workbay::repo::stock::create_product_model(
+            &mut c,
+            "Phone",
+            "Bench",
+            "Model 1",
+            90,
+            &workbay::repo::By::default(),
+        )
+        .unwrap()
+        .id
     })
     .await
     .unwrap();

@@ -334,7 +334,9 @@ fn load_stock(conn: &mut PgConnection) -> Result<bool> {
         ];
         let mut model_ids = Vec::new();
         for (category, brand, model, _) in models {
-            model_ids.push(stock::create_product_model(conn, category, brand, model, 90)?.id);
+            model_ids.push(
+                stock::create_product_model(conn, category, brand, model, 90, &By::default())?.id,
+            );
         }
         let items = [
             (
@@ -380,6 +382,7 @@ fn load_stock(conn: &mut PgConnection) -> Result<bool> {
                 cost.parse()?,
                 price.parse()?,
                 threshold,
+                &By::default(),
             )?;
             for b in &branches {
                 let p = Posting {

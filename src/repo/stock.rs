@@ -142,6 +142,7 @@ pub fn create_product_model(
     brand: &str,
     model: &str,
     warranty_days: i32,
+    by: &By,
 ) -> Result<crate::models::stock::ProductModel, RepoError> {
     use crate::schema::product_models;
     if !["Laptop", "Phone", "Tablet", "Part", "Accessory"].contains(&category) {
@@ -151,21 +152,33 @@ pub fn create_product_model(
         )
         .into());
     }
-    diesel::insert_into(product_models::table)
-        .values((
-            product_models::category.eq(category),
-            product_models::brand.eq(brand.trim()),
-            product_models::model.eq(model.trim()),
-            product_models::warranty_days.eq(warranty_days),
-        ))
-        .returning(crate::models::stock::ProductModel::as_returning())
-        .get_result(conn)
-        .map_err(|e| match super::unique_violation(&e) {
-            Some("product_models_key") => {
-                FieldErrors::single("model", "This model exists already.").into()
-            }
-            _ => RepoError::from(e),
-        })
+    conn.transaction(|conn| {
+        let created = diesel::insert_into(product_models::table)
+            .values((
+                product_models::category.eq(category),
+                product_models::brand.eq(brand.trim()),
+                product_models::model.eq(model.trim()),
+                product_models::warranty_days.eq(warranty_days),
+            ))
+            .returning(crate::models::stock::ProductModel::as_returning())
+            .get_result(conn)
+            .map_err(|e| match super::unique_violation(&e) {
+                Some("product_models_key") => {
+                    FieldErrors::single("model", "This model exists already.").into()
+                }
+                _ => RepoError::from(e),
+            })?;
+        super::audit::record(
+            conn,
+            NewAuditEntry::new(
+                "product_model.create",
+                "product_model",
+                Some(created.id.to_string()),
+            )
+            .by(by.user_id, by.client_addr.as_deref()),
+        )?;
+        Ok(created)
+    })
 }
 
 /// Adds a stock item (SKU).
@@ -176,23 +189,36 @@ pub fn create_stock_item(
     unit_cost: BigDecimal,
     unit_price: BigDecimal,
     reorder_threshold: i32,
+    by: &By,
 ) -> Result<crate::models::stock::StockItem, RepoError> {
-    diesel::insert_into(stock_items::table)
-        .values((
-            stock_items::sku.eq(sku.trim().to_uppercase()),
-            stock_items::name.eq(name.trim()),
-            stock_items::unit_cost.eq(unit_cost),
-            stock_items::unit_price.eq(unit_price),
-            stock_items::reorder_threshold.eq(reorder_threshold),
-        ))
-        .returning(crate::models::stock::StockItem::as_returning())
-        .get_result(conn)
-        .map_err(|e| match super::unique_violation(&e) {
-            Some("stock_items_sku_key") => {
-                FieldErrors::single("sku", "Another item has this SKU.").into()
-            }
-            _ => RepoError::from(e),
-        })
+    conn.transaction(|conn| {
+        let created = diesel::insert_into(stock_items::table)
+            .values((
+                stock_items::sku.eq(sku.trim().to_uppercase()),
+                stock_items::name.eq(name.trim()),
+                stock_items::unit_cost.eq(unit_cost),
+                stock_items::unit_price.eq(unit_price),
+                stock_items::reorder_threshold.eq(reorder_threshold),
+            ))
+            .returning(crate::models::stock::StockItem::as_returning())
+            .get_result(conn)
+            .map_err(|e| match super::unique_violation(&e) {
+                Some("stock_items_sku_key") => {
+                    FieldErrors::single("sku", "Another item has this SKU.").into()
+                }
+                _ => RepoError::from(e),
+            })?;
+        super::audit::record(
+            conn,
+            NewAuditEntry::new(
+                "stock_item.create",
+                "stock_item",
+                Some(created.id.to_string()),
+            )
+            .by(by.user_id, by.client_addr.as_deref()),
+        )?;
+        Ok(created)
+    })
 }
 
 /// Stock items with their on-hand at a branch, by SKU; `low_only` keeps those below their
@@ -327,25 +353,35 @@ pub fn create_vendor(
     name: &str,
     phone: &str,
     email: &str,
+    by: &By,
 ) -> Result<i64, RepoError> {
     use crate::schema::vendors;
     if name.trim().is_empty() {
         return Err(FieldErrors::single("vendor_name", "Enter the vendor's name.").into());
     }
-    diesel::insert_into(vendors::table)
-        .values((
-            vendors::name.eq(name.trim()),
-            vendors::phone.eq(phone.trim()),
-            vendors::email.eq(email.trim()),
-        ))
-        .returning(vendors::id)
-        .get_result(conn)
-        .map_err(|e| match super::unique_violation(&e) {
-            Some("vendors_name_key") => {
-                FieldErrors::single("vendor_name", "This vendor exists already.").into()
-            }
-            _ => e.into(),
-        })
+    conn.transaction(|conn| {
+        let created: i64 = diesel::insert_into(vendors::table)
+            .values((
+                vendors::name.eq(name.trim()),
+                vendors::phone.eq(phone.trim()),
+                vendors::email.eq(email.trim()),
+            ))
+            .returning(vendors::id)
+            .get_result(conn)
+            .map_err(|e| match super::unique_violation(&e) {
+                Some("vendors_name_key") => RepoError::from(FieldErrors::single(
+                    "vendor_name",
+                    "This vendor exists already.",
+                )),
+                _ => e.into(),
+            })?;
+        super::audit::record(
+            conn,
+            NewAuditEntry::new("vendor.create", "vendor", Some(created.to_string()))
+                .by(by.user_id, by.client_addr.as_deref()),
+        )?;
+        Ok(created)
+    })
 }
 
 /// Vendors by name as (id, name).

@@ -50,7 +50,7 @@ async fn an_asset_goes_the_whole_way_only_with_its_preconditions_and_every_chang
     tokio::task::spawn_blocking(move || {
         let mut c = PgConnection::establish(&url).unwrap();
         let by = By::default();
-        let model = stock::create_product_model(&mut c, "Laptop", "Lenovo", "T480", 90).unwrap().id;
+        let model = stock::create_product_model(&mut c, "Laptop", "Lenovo", "T480", 90, &By::default()).unwrap().id;
         let a = assets::receive(&mut c, &arrival(branch, model, "pf1abc23"), "delivery 1", &by).unwrap();
         assert_eq!(a.serial, "PF1ABC23");
         assert!(a.asset_tag.starts_with("WB"));
@@ -117,6 +117,7 @@ async fn twenty_parallel_consumptions_of_the_last_five_units_leave_exactly_zero(
                 "900.00".parse().unwrap(),
                 "1500.00".parse().unwrap(),
                 2,
+                &By::default(),
             )
             .unwrap()
             .id;
@@ -199,6 +200,7 @@ async fn on_hand_equals_the_ledger_sum_after_a_random_mix_and_never_goes_below_z
             "400.00".parse().unwrap(),
             "650.00".parse().unwrap(),
             10,
+            &By::default(),
         )
         .unwrap()
         .id;
@@ -260,7 +262,7 @@ async fn the_application_cannot_write_on_hand_directly_or_rewrite_the_ledger() {
     let (url, branch) = (app.db.app_url.clone(), app.branch_id);
     tokio::task::spawn_blocking(move || {
         let mut c = PgConnection::establish(&url).unwrap();
-        let item = stock::create_stock_item(&mut c, "FLT-1", "Oil filter", "1.00".parse().unwrap(), "2.00".parse().unwrap(), 0).unwrap().id;
+        let item = stock::create_stock_item(&mut c, "FLT-1", "Oil filter", "1.00".parse().unwrap(), "2.00".parse().unwrap(), 0, &By::default()).unwrap().id;
         stock::post(&mut c, &Posting { stock_item_id: item, branch_id: branch, kind: "intake", quantity: 3, unit_cost: None, reason: "", reference: "" }, &By::default()).unwrap();
         for sql in [
             format!("UPDATE stock_levels SET on_hand = 100 WHERE stock_item_id = {item}"),
@@ -304,6 +306,7 @@ async fn item_with_stock(
             "12.34".parse().unwrap(),
             "20.00".parse().unwrap(),
             threshold,
+            &By::default(),
         )
         .unwrap()
         .id;
@@ -429,9 +432,10 @@ async fn a_technician_takes_a_unit_through_the_asset_page_and_sees_its_history()
     let (url, branch) = (app.db.app_url.clone(), app.branch_id);
     let id = tokio::task::spawn_blocking(move || {
         let mut c = PgConnection::establish(&url).unwrap();
-        let model = stock::create_product_model(&mut c, "Phone", "Samsung", "A52", 180)
-            .unwrap()
-            .id;
+        let model =
+            stock::create_product_model(&mut c, "Phone", "Samsung", "A52", 180, &By::default())
+                .unwrap()
+                .id;
         assets::receive(
             &mut c,
             &arrival(branch, model, "R58N123ABC"),
@@ -527,9 +531,10 @@ async fn aging_puts_unsold_units_in_their_buckets_and_labels_carry_a_barcode() {
     let (url, branch) = (app.db.app_url.clone(), app.branch_id);
     let ids = tokio::task::spawn_blocking(move || {
         let mut c = PgConnection::establish(&url).unwrap();
-        let model = stock::create_product_model(&mut c, "Tablet", "Apple", "iPad 9", 90)
-            .unwrap()
-            .id;
+        let model =
+            stock::create_product_model(&mut c, "Tablet", "Apple", "iPad 9", 90, &By::default())
+                .unwrap()
+                .id;
         (0..5)
             .map(|n| {
                 assets::receive(
@@ -596,9 +601,10 @@ async fn scanning_a_delivery_refuses_duplicates_survives_a_reload_and_commits_wi
     let url = app.db.app_url.clone();
     let (model, item) = tokio::task::spawn_blocking(move || {
         let mut c = PgConnection::establish(&url).unwrap();
-        let model = stock::create_product_model(&mut c, "Phone", "Apple", "iPhone 11", 90)
-            .unwrap()
-            .id;
+        let model =
+            stock::create_product_model(&mut c, "Phone", "Apple", "iPhone 11", 90, &By::default())
+                .unwrap()
+                .id;
         let item = stock::create_stock_item(
             &mut c,
             "CASE-11",
@@ -606,6 +612,7 @@ async fn scanning_a_delivery_refuses_duplicates_survives_a_reload_and_commits_wi
             "1.00".parse().unwrap(),
             "5.00".parse().unwrap(),
             0,
+            &By::default(),
         )
         .unwrap()
         .id;
@@ -717,9 +724,16 @@ async fn a_500_unit_intake_with_one_serial_already_in_stock_commits_nothing_and_
             user_id: Some(uid),
             client_addr: None,
         };
-        let model = stock::create_product_model(&mut c, "Laptop", "HP", "EliteBook 840", 90)
-            .unwrap()
-            .id;
+        let model = stock::create_product_model(
+            &mut c,
+            "Laptop",
+            "HP",
+            "EliteBook 840",
+            90,
+            &By::default(),
+        )
+        .unwrap()
+        .id;
         let batch = workbay::repo::intake::open_batch(&mut c, branch, &by)
             .unwrap()
             .0;
@@ -842,6 +856,12 @@ async fn the_stock_catalogue_adds_models_items_and_vendors_with_messages_for_bad
         .as_u16(),
         303
     );
+    for action in ["product_model.create", "stock_item.create", "vendor.create"] {
+        let sql = format!(
+            "SELECT count(*) FROM audit_log WHERE action = '{action}' AND actor_user_id IS NOT NULL"
+        );
+        assert_eq!(app.count(&sql).await, 1, "{action}");
+    }
     let page = app.get_html("/stock/catalogue").await;
     assert!(
         page.contains("Tecno Spark 10 (Phone)")
@@ -859,9 +879,16 @@ async fn a_transfer_passes_through_in_transit_and_arrives_in_the_same_state_at_t
         use workbay::repo::transfers::{self, Shipment};
         let mut c = PgConnection::establish(&url).unwrap();
         let by = By::default();
-        let model = stock::create_product_model(&mut c, "Laptop", "Dell", "Latitude 7490", 90)
-            .unwrap()
-            .id;
+        let model = stock::create_product_model(
+            &mut c,
+            "Laptop",
+            "Dell",
+            "Latitude 7490",
+            90,
+            &By::default(),
+        )
+        .unwrap()
+        .id;
         let a = assets::receive(&mut c, &arrival(from, model, "TR-1"), "", &by)
             .unwrap()
             .id;
@@ -885,6 +912,7 @@ async fn a_transfer_passes_through_in_transit_and_arrives_in_the_same_state_at_t
             "1.00".parse().unwrap(),
             "3.00".parse().unwrap(),
             0,
+            &By::default(),
         )
         .unwrap()
         .id;

@@ -143,6 +143,7 @@ pub async fn add(
     let f = form.into_inner();
     let what = what.into_inner();
     let mut errors = FieldErrors::new();
+    let by = staff.by();
     let result = match what.as_str() {
         "model" => {
             let days = whole(&f.warranty_days, "warranty_days", &mut errors);
@@ -155,7 +156,7 @@ pub async fn add(
             let (category, brand, model) = (f.category.clone(), f.brand.clone(), f.model.clone());
             if errors.is_empty() {
                 db(&state.pool, &staff.actor(), move |conn| {
-                    stock::create_product_model(conn, &category, &brand, &model, days)
+                    stock::create_product_model(conn, &category, &brand, &model, days, &by)
                         .map(|m| format!("{} {}", m.brand, m.model))
                 })
                 .await
@@ -176,7 +177,7 @@ pub async fn add(
             let (sku, name) = (f.sku.clone(), f.name.clone());
             if errors.is_empty() {
                 db(&state.pool, &staff.actor(), move |conn| {
-                    stock::create_stock_item(conn, &sku, &name, cost, price, threshold)
+                    stock::create_stock_item(conn, &sku, &name, cost, price, threshold, &by)
                         .map(|i| i.sku)
                 })
                 .await
@@ -191,7 +192,8 @@ pub async fn add(
                 f.vendor_email.clone(),
             );
             db(&state.pool, &staff.actor(), move |conn| {
-                stock::create_vendor(conn, &name, &phone, &email).map(|_| name.trim().to_string())
+                stock::create_vendor(conn, &name, &phone, &email, &by)
+                    .map(|_| name.trim().to_string())
             })
             .await
         }
