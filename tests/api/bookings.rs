@@ -706,3 +706,37 @@ async fn an_unknown_customer_or_another_branchs_bay_is_explained_beside_the_fiel
     );
     assert_eq!(app.count("SELECT count(*) FROM bookings").await, 0);
 }
+
+#[tokio::test]
+async fn a_bad_mileage_at_check_in_keeps_what_was_typed_and_opens_nothing() {
+    let app = spawn_app().await;
+    app.login_as(Role::Receptionist).await;
+    let s = shop(&app).await;
+    let id = book(&app, &s, "09:00", "10:00").await;
+    move_to(&app, id, "confirmed", "").await;
+    let res = app
+        .post_form(
+            &format!("/bookings/{id}/check-in"),
+            &[
+                ("mileage", "eighty"),
+                ("problem", "Oil light on"),
+                ("damage_notes", "cracked mirror"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 422);
+    let body = res.text().await.unwrap();
+    assert!(body.contains("Enter the mileage as a whole number."));
+    assert!(
+        body.contains("value=\"eighty\"")
+            && body.contains("value=\"Oil light on\"")
+            && body.contains("value=\"cracked mirror\""),
+        "{body}"
+    );
+    assert!(
+        body.contains(&format!("name=\"date\" type=\"date\" value=\"{DAY}\"")),
+        "the reschedule form still shows the booking"
+    );
+    assert_eq!(app.count("SELECT count(*) FROM tickets").await, 0);
+    assert_eq!(status_of(&app, id).await, "confirmed");
+}

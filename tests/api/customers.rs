@@ -169,9 +169,9 @@ async fn a_walk_in_gets_a_ticket_listed_on_the_customer_page_and_numbers_follow_
         .post_form(
             &format!("{customer_page}/walk-in"),
             &[
-                ("vehicle_id", &vehicle),
-                ("problem", "Brakes squeal"),
-                ("mileage", "120000"),
+                ("walkin_vehicle_id", &vehicle),
+                ("walkin_problem", "Brakes squeal"),
+                ("walkin_mileage", "120000"),
             ],
         )
         .await;
@@ -185,7 +185,7 @@ async fn a_walk_in_gets_a_ticket_listed_on_the_customer_page_and_numbers_follow_
     let res = app
         .post_form(
             &format!("{customer_page}/walk-in"),
-            &[("problem", "Second visit")],
+            &[("walkin_problem", "Second visit")],
         )
         .await;
     assert!(
@@ -199,11 +199,27 @@ async fn a_walk_in_gets_a_ticket_listed_on_the_customer_page_and_numbers_follow_
             .await,
         2
     );
-    // Without a problem written down nothing is opened.
+    // Bad input comes back on the customer page with what was typed; nothing is opened.
     let res = app
-        .post_form(&format!("{customer_page}/walk-in"), &[("problem", " ")])
+        .post_form(
+            &format!("{customer_page}/walk-in"),
+            &[
+                ("walkin_problem", " "),
+                ("walkin_mileage", "lots"),
+                ("walkin_damage", "dent on bonnet"),
+            ],
+        )
         .await;
-    assert_eq!(location(&res), customer_page);
+    assert_eq!(res.status().as_u16(), 422);
+    let body = res.text().await.unwrap();
+    assert!(
+        body.contains("Write down what the customer reports.")
+            && body.contains("Enter the mileage as a whole number.")
+    );
+    assert!(
+        body.contains("value=\"lots\"") && body.contains("value=\"dent on bonnet\""),
+        "typed values kept"
+    );
     assert_eq!(app.count("SELECT count(*) FROM tickets").await, 2);
 }
 

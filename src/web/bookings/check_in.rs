@@ -1,11 +1,12 @@
 //! `POST /bookings/{id}/check-in`: the customer arrived; open the ticket.
 
 use actix_session::Session;
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use chrono::Utc;
-use serde::Deserialize;
 
 use crate::db::db;
+use crate::domain::validation::FieldErrors;
 use crate::domain::vehicle::parse_mileage;
 use crate::error::AppError;
 use crate::repo::tickets::{self, CheckIn};
@@ -13,38 +14,31 @@ use crate::web::access::Staff;
 use crate::web::page::{Flash, push_flash};
 use crate::web::{AppState, see_other};
 
-/// The form as posted.
-#[derive(Deserialize)]
-pub struct CheckInForm {
-    #[serde(default)]
-    mileage: String,
-    #[serde(default)]
-    problem: String,
-    #[serde(default)]
-    damage_notes: String,
-}
-
 /// Opens the ticket (once, however often the form is sent) and goes to it.
 pub async fn submit(
+    req: actix_web::HttpRequest,
     staff: Staff,
     session: Session,
     state: web::Data<AppState>,
     id: web::Path<i64>,
-    form: web::Form<CheckInForm>,
+    form: web::Form<super::BookingDraft>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let form = form.into_inner();
-    let mileage = match parse_mileage(&form.mileage) {
+    let mileage = match parse_mileage(form.typed("mileage")) {
         Ok(m) => m,
         Err(message) => {
-            push_flash(&session, Flash::error(message));
-            return Ok(see_other(&format!("/bookings/{id}")));
+            // Shown again with everything the receptionist typed and the message beside the field.
+            let errors = FieldErrors::single("mileage", message);
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            return super::show::render(&req, &staff, &state, id, Some(form), errors, None, status)
+                .await;
         }
     };
     let input = CheckIn {
         mileage,
-        problem: form.problem,
-        damage_notes: form.damage_notes,
+        problem: form.typed("problem").to_string(),
+        damage_notes: form.typed("damage_notes").to_string(),
     };
     let (branch, by) = (staff.branch.id, staff.by());
     let result = db(&state.pool, &staff.actor(), move |conn| {

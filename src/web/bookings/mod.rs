@@ -55,6 +55,11 @@ impl BookingDraft {
             .collect()
     }
 
+    /// The typed value of another field of the page (the check-in form).
+    pub fn typed(&self, field: &str) -> &str {
+        self.extra.get(field).map(String::as_str).unwrap_or("")
+    }
+
     /// Whether service `id` is ticked.
     pub fn has_service(&self, id: &i64) -> bool {
         self.extra.contains_key(&format!("service_{id}"))

@@ -79,14 +79,16 @@ pub async fn render(
         booking.starts_at.with_timezone(&tz),
         booking.ends_at.with_timezone(&tz),
     );
-    let draft = draft.unwrap_or_else(|| BookingDraft {
-        bay_id: booking.bay_id.to_string(),
-        date: start.format("%Y-%m-%d").to_string(),
-        start: start.format("%H:%M").to_string(),
-        end: end.format("%H:%M").to_string(),
-        version: booking.version.to_string(),
-        ..Default::default()
-    });
+    // The reschedule form shows the booking as stored unless the user's own values came back
+    // (a refused reschedule); a refused check-in brings only its own fields.
+    let mut draft = draft.unwrap_or_default();
+    if draft.version.is_empty() {
+        draft.bay_id = booking.bay_id.to_string();
+        draft.date = start.format("%Y-%m-%d").to_string();
+        draft.start = start.format("%H:%M").to_string();
+        draft.end = end.format("%H:%M").to_string();
+        draft.version = booking.version.to_string();
+    }
     let bay_name = bays
         .iter()
         .find(|b| b.id == booking.bay_id)
