@@ -206,6 +206,7 @@ diesel::table! {
         created_by -> Nullable<Int8>,
         created_at -> Timestamptz,
         committed_at -> Nullable<Timestamptz>,
+        purchase_order_id -> Nullable<Int8>,
     }
 }
 
@@ -278,6 +279,45 @@ diesel::table! {
         warranty_days -> Int4,
         active -> Bool,
         created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    purchase_order_events (id) {
+        id -> Int8,
+        purchase_order_id -> Int8,
+        from_status -> Nullable<Text>,
+        to_status -> Text,
+        note -> Text,
+        actor_user_id -> Nullable<Int8>,
+        at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    purchase_order_lines (id) {
+        id -> Int8,
+        purchase_order_id -> Int8,
+        product_model_id -> Nullable<Int8>,
+        stock_item_id -> Nullable<Int8>,
+        quantity -> Int4,
+        unit_cost -> Numeric,
+        received -> Int4,
+    }
+}
+
+diesel::table! {
+    purchase_orders (id) {
+        id -> Int8,
+        branch_id -> Int8,
+        vendor_id -> Int8,
+        status -> Text,
+        vendor_reference -> Text,
+        expected_on -> Nullable<Date>,
+        note -> Text,
+        created_by -> Nullable<Int8>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
     }
 }
 
@@ -499,6 +539,7 @@ diesel::joinable!(customers -> branches (created_branch_id));
 diesel::joinable!(customers -> lead_sources (lead_source_id));
 diesel::joinable!(devices -> customers (customer_id));
 diesel::joinable!(intake_batches -> branches (branch_id));
+diesel::joinable!(intake_batches -> purchase_orders (purchase_order_id));
 diesel::joinable!(intake_batches -> staff_users (created_by));
 diesel::joinable!(intake_batches -> vendors (vendor_id));
 diesel::joinable!(intake_lines -> intake_batches (batch_id));
@@ -509,6 +550,14 @@ diesel::joinable!(message_outbox -> bookings (booking_id));
 diesel::joinable!(message_outbox -> branches (branch_id));
 diesel::joinable!(message_outbox -> customers (customer_id));
 diesel::joinable!(message_outbox -> tickets (ticket_id));
+diesel::joinable!(purchase_order_events -> purchase_orders (purchase_order_id));
+diesel::joinable!(purchase_order_events -> staff_users (actor_user_id));
+diesel::joinable!(purchase_order_lines -> product_models (product_model_id));
+diesel::joinable!(purchase_order_lines -> purchase_orders (purchase_order_id));
+diesel::joinable!(purchase_order_lines -> stock_items (stock_item_id));
+diesel::joinable!(purchase_orders -> branches (branch_id));
+diesel::joinable!(purchase_orders -> staff_users (created_by));
+diesel::joinable!(purchase_orders -> vendors (vendor_id));
 diesel::joinable!(sessions -> staff_users (user_id));
 diesel::joinable!(staff_users -> branches (home_branch_id));
 diesel::joinable!(stock_items -> vendors (preferred_vendor_id));
@@ -557,6 +606,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     login_attempts,
     message_outbox,
     product_models,
+    purchase_order_events,
+    purchase_order_lines,
+    purchase_orders,
     services,
     sessions,
     staff_users,

@@ -7,9 +7,6 @@
 //! certificate; `qc_pending → ready_for_sale` needs a grade. Only issuing an invoice sells; only a
 //! refund returns.
 
-use std::fmt;
-use std::str::FromStr;
-
 macro_rules! named_enum {
     ($(#[$m:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$m])*
@@ -26,13 +23,13 @@ macro_rules! named_enum {
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
 
-        impl FromStr for $name {
+        impl ::std::str::FromStr for $name {
             type Err = String;
             fn from_str(s: &str) -> Result<Self, String> {
                 $name::ALL.iter().copied().find(|v| v.as_str() == s)
@@ -41,6 +38,7 @@ macro_rules! named_enum {
         }
     };
 }
+pub(crate) use named_enum;
 
 named_enum!(
     /// Where a serialized unit stands.
@@ -104,6 +102,8 @@ pub enum Cause {
     Invoice,
     /// A refund (the only way to `returned`).
     Refund,
+    /// Voiding the invoice that sold it (the only way from `sold` back to `ready_for_sale`).
+    Void,
 }
 
 /// The facts about a unit that preconditions look at.
@@ -133,6 +133,7 @@ pub fn edge_exists(from: AssetStatus, to: AssetStatus) -> bool {
             | (ReadyForSale, Sold)
             | (Reserved, Sold)
             | (Sold, Returned)
+            | (Sold, ReadyForSale)
             | (Returned, DiagnosticsPending)
             | (RepairHold, DiagnosticsPending)
             | (RepairHold, Scrapped)
@@ -158,6 +159,9 @@ pub fn check(from: AssetStatus, to: AssetStatus, facts: Facts, cause: Cause) -> 
         (_, Returned) if cause != Cause::Refund => {
             Err("Only a refund marks a unit returned.".into())
         }
+        (Sold, ReadyForSale) if cause != Cause::Void => Err(
+            "A sold unit goes back on sale only when the invoice that sold it is voided.".into(),
+        ),
         (DiagnosticsPending, WipePending) => match facts.diagnostics {
             Some(DiagnosticsResult::Pass | DiagnosticsResult::PassWithNotes) => Ok(()),
             Some(DiagnosticsResult::Fail) => Err(
@@ -210,9 +214,10 @@ mod tests {
         for from in AssetStatus::ALL {
             for to in AssetStatus::ALL {
                 let (from, to) = (*from, *to);
-                let cause = match to {
-                    Sold => Cause::Invoice,
-                    Returned => Cause::Refund,
+                let cause = match (from, to) {
+                    (_, Sold) => Cause::Invoice,
+                    (_, Returned) => Cause::Refund,
+                    (Sold, _) => Cause::Void,
                     _ => Cause::Manual,
                 };
                 let mut facts = all_facts();
@@ -224,7 +229,7 @@ mod tests {
                 allowed += usize::from(ok);
             }
         }
-        assert_eq!(allowed, 16);
+        assert_eq!(allowed, 17);
     }
 
     #[test]
@@ -273,5 +278,11 @@ mod tests {
                 .contains("refund")
         );
         assert!(check(Reserved, Sold, all_facts(), Cause::Invoice).is_ok());
+        assert!(
+            check(Sold, ReadyForSale, all_facts(), Cause::Manual)
+                .unwrap_err()
+                .contains("voided")
+        );
+        assert!(check(Sold, ReadyForSale, all_facts(), Cause::Void).is_ok());
     }
 }

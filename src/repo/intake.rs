@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
 use super::assets::{self, Arrival};
+use super::purchase_orders::{self, Goods};
 use super::stock::{self, Posting};
 use super::{By, RepoError, unique_violation};
 use crate::domain::money::spread;
@@ -28,8 +29,8 @@ type RawLine = (
     BigDecimal,
 );
 
-/// An open batch: id, shipping, duty, when it was started.
-pub type Batch = (i64, BigDecimal, BigDecimal, DateTime<Utc>);
+/// An open batch: id, shipping, duty, when it was started, the purchase order it receives.
+pub type Batch = (i64, BigDecimal, BigDecimal, DateTime<Utc>, Option<i64>);
 
 /// The user's open batch at the branch, started when there is none.
 pub fn open_batch(conn: &mut PgConnection, branch_id: i64, by: &By) -> Result<Batch, RepoError> {
@@ -43,6 +44,7 @@ pub fn open_batch(conn: &mut PgConnection, branch_id: i64, by: &By) -> Result<Ba
                 intake_batches::shipping,
                 intake_batches::duty,
                 intake_batches::created_at,
+                intake_batches::purchase_order_id,
             ))
             .order(intake_batches::id.desc())
             .first(conn)
@@ -60,6 +62,7 @@ pub fn open_batch(conn: &mut PgConnection, branch_id: i64, by: &By) -> Result<Ba
                 intake_batches::shipping,
                 intake_batches::duty,
                 intake_batches::created_at,
+                intake_batches::purchase_order_id,
             ))
             .get_result(conn)?)
     })
@@ -76,6 +79,103 @@ fn lock_open(conn: &mut PgConnection, branch_id: i64, batch_id: i64) -> Result<(
         return Err(RepoError::Conflict(format!(
             "This delivery was already {status}."
         )));
+    }
+    Ok(())
+}
+
+/// Ties the open batch to a purchase order (or unties it with `None`): the delivery's vendor
+/// becomes the order's, and from then on only what the order still awaits can be scanned.
+pub fn attach_order(
+    conn: &mut PgConnection,
+    branch_id: i64,
+    batch_id: i64,
+    po: Option<i64>,
+) -> Result<(), RepoError> {
+    conn.transaction(|conn| {
+        lock_open(conn, branch_id, batch_id)?;
+        let vendor = match po {
+            Some(po) => {
+                let order = purchase_orders::get(conn, branch_id, po).map_err(|e| match e {
+                    RepoError::NotFound => RepoError::from(FieldErrors::single(
+                        "purchase_order_id",
+                        "Choose an order of this branch.",
+                    )),
+                    other => other,
+                })?;
+                if !order.state().receivable() {
+                    return Err(FieldErrors::single(
+                        "purchase_order_id",
+                        format!(
+                            "{} is {}; nothing can be received against it.",
+                            order.number(),
+                            order.state().label()
+                        ),
+                    )
+                    .into());
+                }
+                Some(order.vendor_id)
+            }
+            None => None,
+        };
+        diesel::update(intake_batches::table.find(batch_id))
+            .set((
+                intake_batches::purchase_order_id.eq(po),
+                intake_batches::vendor_id.eq(vendor),
+            ))
+            .execute(conn)?;
+        Ok(())
+    })
+}
+
+/// When the batch receives a purchase order: refuses goods the order does not await (counting
+/// what is already in this batch). `field` names where the message shows.
+fn check_order_room(
+    conn: &mut PgConnection,
+    batch_id: i64,
+    goods: Goods,
+    adding: i32,
+    field: &str,
+) -> Result<(), RepoError> {
+    let po: Option<i64> = intake_batches::table
+        .find(batch_id)
+        .select(intake_batches::purchase_order_id)
+        .first(conn)?;
+    let Some(po) = po else { return Ok(()) };
+    let Some(line) = purchase_orders::lines(conn, po)?
+        .into_iter()
+        .find(|l| l.goods == goods)
+    else {
+        return Err(FieldErrors::single(
+            field,
+            format!("That is not on {}.", purchase_orders::number(po)),
+        )
+        .into());
+    };
+    let in_batch = intake_lines::table.filter(intake_lines::batch_id.eq(batch_id));
+    let in_batch: Option<i64> = match goods {
+        Goods::Model(m) => in_batch
+            .filter(intake_lines::product_model_id.eq(m))
+            .select(diesel::dsl::sum(intake_lines::quantity))
+            .first(conn)?,
+        Goods::Item(i) => in_batch
+            .filter(intake_lines::stock_item_id.eq(i))
+            .select(diesel::dsl::sum(intake_lines::quantity))
+            .first(conn)?,
+    };
+    let in_batch = in_batch.unwrap_or(0);
+    let room = i64::from(line.outstanding()) - in_batch;
+    if i64::from(adding) > room {
+        return Err(FieldErrors::single(
+            field,
+            format!(
+                "{} awaits {} more of {} and {} are in this delivery already.",
+                purchase_orders::number(po),
+                line.outstanding(),
+                line.what,
+                in_batch
+            ),
+        )
+        .into());
     }
     Ok(())
 }
@@ -105,6 +205,7 @@ pub fn add_unit(
         if !model_ok {
             return Err(FieldErrors::single("product_model_id", "Choose the model first.").into());
         }
+        check_order_room(conn, batch_id, Goods::Model(product_model_id), 1, "serial")?;
         if let Some(tag) = in_stock(conn, &serial)? {
             return Err(FieldErrors::single(
                 "serial",
@@ -161,6 +262,19 @@ pub fn add_bulk(
     errors.into_result()?;
     conn.transaction(|conn| {
         lock_open(conn, branch_id, batch_id)?;
+        let item_ok: bool =
+            diesel::select(diesel::dsl::exists(stock_items::table.find(stock_item_id)))
+                .get_result(conn)?;
+        if !item_ok {
+            return Err(FieldErrors::single("stock_item_id", "Choose the stock item.").into());
+        }
+        check_order_room(
+            conn,
+            batch_id,
+            Goods::Item(stock_item_id),
+            quantity,
+            "quantity",
+        )?;
         diesel::insert_into(intake_lines::table)
             .values((
                 intake_lines::batch_id.eq(batch_id),
@@ -272,10 +386,16 @@ pub fn commit(
 ) -> Result<Committed, RepoError> {
     conn.transaction(|conn| {
         lock_open(conn, branch_id, batch_id)?;
-        let (shipping, duty): (BigDecimal, BigDecimal) = intake_batches::table
-            .find(batch_id)
-            .select((intake_batches::shipping, intake_batches::duty))
-            .first(conn)?;
+        let (shipping, duty, vendor_id, po): (BigDecimal, BigDecimal, Option<i64>, Option<i64>) =
+            intake_batches::table
+                .find(batch_id)
+                .select((
+                    intake_batches::shipping,
+                    intake_batches::duty,
+                    intake_batches::vendor_id,
+                    intake_batches::purchase_order_id,
+                ))
+                .first(conn)?;
         let lines: Vec<CommitLine> = intake_lines::table
             .filter(intake_lines::batch_id.eq(batch_id))
             .select((
@@ -294,13 +414,18 @@ pub fn commit(
         let shares = spread(&(shipping + duty), &weights);
         let reference = format!("intake #{batch_id}");
         let mut done = Committed { units: 0, pieces: 0 };
+        let mut delivered: Vec<(Goods, i32)> = Vec::new();
+        let mut count = |goods: Goods, n: i32| match delivered.iter_mut().find(|d| d.0 == goods) {
+            Some(d) => d.1 += n,
+            None => delivered.push((goods, n)),
+        };
         for ((serial, model, item, quantity, cost), share) in lines.into_iter().zip(shares) {
             match (serial, model, item) {
                 (Some(serial), Some(model), _) => {
                     let arrival = Arrival {
                         serial: serial.clone(),
                         product_model_id: model,
-                        vendor_id: None,
+                        vendor_id,
                         branch_id,
                         location_id,
                         landed_cost: &cost + &share,
@@ -313,6 +438,7 @@ pub fn commit(
                         other => other,
                     })?;
                     done.units += 1;
+                    count(Goods::Model(model), 1);
                 }
                 (None, None, Some(item)) => {
                     let landed = crate::domain::money::cents(&(&cost + &share / BigDecimal::from(quantity)));
@@ -327,9 +453,13 @@ pub fn commit(
                     };
                     stock::post(conn, &p, by)?;
                     done.pieces += i64::from(quantity);
+                    count(Goods::Item(item), quantity);
                 }
                 _ => return Err(RepoError::Internal(anyhow::anyhow!("malformed intake line in batch {batch_id}"))),
             }
+        }
+        if let Some(po) = po {
+            purchase_orders::receive(conn, branch_id, po, &delivered, &reference, by)?;
         }
         diesel::update(intake_batches::table.find(batch_id))
             .set((intake_batches::status.eq("committed"), intake_batches::committed_at.eq(diesel::dsl::now)))

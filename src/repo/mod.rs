@@ -9,6 +9,7 @@ pub mod catalogue;
 pub mod customers;
 pub mod intake;
 pub mod login_attempts;
+pub mod purchase_orders;
 pub mod sessions;
 pub mod settings;
 pub mod staff;

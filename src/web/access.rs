@@ -67,6 +67,11 @@ impl Access {
         ],
         branch_scoped: true,
     };
+    /// Purchase orders and transfers: warehouse staff, managers and admins.
+    pub const PURCHASING: Access = Access {
+        roles: &[Role::Warehouse, Role::Manager, Role::Admin],
+        branch_scoped: true,
+    };
     /// Managers and admins (catalogue, bays).
     pub const MANAGEMENT: Access = Access {
         roles: &[Role::Manager, Role::Admin],

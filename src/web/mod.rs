@@ -178,6 +178,37 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     guarded(cfg, "/stock/intake/{action}", Access::STOCK, |r| {
         r.post(stock::intake::act)
     });
+    guarded(cfg, "/stock/orders", Access::PURCHASING, |r| {
+        r.get(stock::orders::list)
+    });
+    guarded(cfg, "/stock/orders/new", Access::PURCHASING, |r| {
+        r.get(stock::orders::new_form).post(stock::orders::create)
+    });
+    guarded(cfg, "/stock/orders/{id}", Access::PURCHASING, |r| {
+        r.get(stock::orders::show)
+    });
+    guarded(
+        cfg,
+        "/stock/orders/{id}/{action}",
+        Access::PURCHASING,
+        |r| r.post(stock::orders::act),
+    );
+    guarded(cfg, "/stock/transfers", Access::PURCHASING, |r| {
+        r.get(stock::transfers::list)
+    });
+    guarded(cfg, "/stock/transfers/new", Access::PURCHASING, |r| {
+        r.get(stock::transfers::new_form)
+            .post(stock::transfers::create)
+    });
+    guarded(cfg, "/stock/transfers/{id}", Access::PURCHASING, |r| {
+        r.get(stock::transfers::show)
+    });
+    guarded(
+        cfg,
+        "/stock/transfers/{id}/receive",
+        Access::PURCHASING,
+        |r| r.post(stock::transfers::receive),
+    );
     guarded(cfg, "/stock/aging", Access::STOCK, |r| {
         r.get(stock::reports::aging)
     });

@@ -27,6 +27,8 @@ pub const STOCK: &[Role] = &[
     Role::Manager,
     Role::Admin,
 ];
+/// Roles that buy and move stock between branches.
+pub const PURCHASING: &[Role] = &[Role::Warehouse, Role::Manager, Role::Admin];
 /// Roles that manage the catalogue.
 pub const MANAGEMENT: &[Role] = &[Role::Manager, Role::Admin];
 

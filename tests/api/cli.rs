@@ -85,6 +85,20 @@ async fn demo_loads_once_and_only_then_the_login_page_lists_its_logins() {
         6,
         "one per role"
     );
+    // The stock demo: ~100 units, vendors, and orders in three states, one half delivered
+    // through an intake batch.
+    assert_eq!(app.count("SELECT count(*) FROM assets").await, 102);
+    assert_eq!(app.count("SELECT count(*) FROM vendors").await, 3);
+    assert_eq!(
+        app.count("SELECT count(*) FROM purchase_orders WHERE status IN ('draft', 'ordered', 'partially_received')")
+            .await,
+        3
+    );
+    assert_eq!(
+        app.count("SELECT count(*) FROM assets a JOIN purchase_orders p ON p.vendor_id = a.vendor_id WHERE p.status = 'partially_received'")
+            .await,
+        2
+    );
     let login = app.get_html("/login").await;
     assert!(login.contains("Demo shop logins") && login.contains("workbay-demo"));
     assert_eq!(

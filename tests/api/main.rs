@@ -14,5 +14,6 @@ mod embedded;
 mod headers;
 mod ops;
 mod permissions;
+mod purchasing;
 mod stock;
 mod throttling;

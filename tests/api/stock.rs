@@ -458,11 +458,37 @@ async fn a_technician_takes_a_unit_through_the_asset_page_and_sees_its_history()
             app.get_html(&location_of(&res)).await
         }
     };
+    // A refusal comes back on the page itself, with what was chosen or typed.
+    let refuse = |action: &'static str, fields: Vec<(&'static str, &'static str)>, code: u16| {
+        let path = format!("{page}/{action}");
+        let app = &app;
+        async move {
+            let res = app.post_form(&path, &fields).await;
+            assert_eq!(res.status().as_u16(), code, "{path}");
+            res.text().await.unwrap()
+        }
+    };
     post("status", vec![("to", "diagnostics_pending")]).await;
-    let refused = post("status", vec![("to", "wipe_pending")]).await;
+    let refused = refuse("status", vec![("to", "wipe_pending")], 409).await;
     assert!(
-        refused.contains("Record the diagnostics first"),
+        refused.contains("Record the diagnostics first") && refused.contains("asset-refusal"),
         "{refused}"
+    );
+    let no_overall = refuse(
+        "diagnostics",
+        vec![
+            ("check_display", "fail"),
+            ("note_display", "lines on screen"),
+            ("overall", ""),
+        ],
+        422,
+    )
+    .await;
+    assert!(
+        no_overall.contains("Choose the overall result.")
+            && no_overall.contains("value=\"lines on screen\"")
+            && no_overall.contains("<option value=\"fail\" selected>fail</option>"),
+        "{no_overall}"
     );
     let done = post(
         "diagnostics",
@@ -482,8 +508,23 @@ async fn a_technician_takes_a_unit_through_the_asset_page_and_sees_its_history()
     )
     .await;
     post("status", vec![("to", "qc_pending")]).await;
-    let bad = post("grade", vec![("grade", "A"), ("battery_health", "150")]).await;
-    assert!(bad.contains("Battery health is a percentage from 0 to 100."));
+    let bad = refuse(
+        "grade",
+        vec![
+            ("grade", "C"),
+            ("battery_health", "150"),
+            ("cosmetic_notes", "dent on corner"),
+        ],
+        422,
+    )
+    .await;
+    assert!(
+        bad.contains("Battery health is a percentage from 0 to 100.")
+            && bad.contains("value=\"150\"")
+            && bad.contains("value=\"dent on corner\"")
+            && bad.contains("<option selected>C</option>"),
+        "{bad}"
+    );
     post(
         "grade",
         vec![

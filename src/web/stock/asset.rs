@@ -29,6 +29,8 @@ pub struct AssetPage {
     timeline: Vec<MovementRow>,
     checks: Vec<String>,
     locations: Vec<(i64, String)>,
+    form: ActionForm,
+    errors: FieldErrors,
 }
 
 impl AssetPage {
@@ -40,6 +42,7 @@ impl AssetPage {
             .filter(|to| {
                 asset::edge_exists(self.status, *to)
                     && !matches!(to, AssetStatus::Sold | AssetStatus::Returned)
+                    && self.status != AssetStatus::Sold
             })
             .collect()
     }
@@ -52,6 +55,30 @@ impl AssetPage {
     fn methods(&self) -> &'static [WipeMethod] {
         WipeMethod::ALL
     }
+    /// The result chosen for a check (as typed before a refusal; `pass` at first).
+    fn check_value(&self, check: &str) -> &str {
+        self.form
+            .extra
+            .get(&format!("check_{check}"))
+            .map(String::as_str)
+            .unwrap_or("pass")
+    }
+    fn note_value(&self, check: &str) -> &str {
+        self.form
+            .extra
+            .get(&format!("note_{check}"))
+            .map(String::as_str)
+            .unwrap_or("")
+    }
+    fn same(a: &str, b: &str) -> bool {
+        a == b
+    }
+    fn location_selected(&self, id: &i64) -> bool {
+        match self.form.location_id.parse::<i64>() {
+            Ok(chosen) => chosen == *id,
+            Err(_) => self.asset.location_id == Some(*id),
+        }
+    }
 }
 
 /// Shows the unit.
@@ -61,7 +88,28 @@ pub async fn show(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let (branch, id) = (staff.branch.id, id.into_inner());
+    render(
+        &req,
+        &staff,
+        &state,
+        id.into_inner(),
+        ActionForm::default(),
+        FieldErrors::new(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+async fn render(
+    req: &HttpRequest,
+    staff: &Staff,
+    state: &AppState,
+    id: i64,
+    form: ActionForm,
+    errors: FieldErrors,
+    code: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let branch = staff.branch.id;
     let (asset, timeline, checks, locations) = db(&state.pool, &staff.actor(), move |conn| {
         let asset = repo::get(conn, branch, id)?;
         let category = repo::category_of(conn, &asset)?;
@@ -74,18 +122,20 @@ pub async fn show(
     })
     .await?;
     let page = AssetPage {
-        page: PageCtx::for_request(&req),
+        page: PageCtx::for_request(req),
         status: asset.status(),
         asset,
         timeline,
         checks,
         locations,
+        form,
+        errors,
     };
-    html(StatusCode::OK, &page)
+    html(code, &page)
 }
 
 /// Every action form of the page, as posted.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct ActionForm {
     #[serde(default)]
     to: String,
@@ -124,6 +174,7 @@ fn optional_int(raw: &str, field: &str, errors: &mut FieldErrors) -> Option<i32>
 
 /// `POST /stock/assets/{id}/{action}`: status, diagnostics, wipe, grade or location.
 pub async fn act(
+    req: HttpRequest,
     staff: Staff,
     session: Session,
     state: web::Data<AppState>,
@@ -131,7 +182,8 @@ pub async fn act(
     form: web::Form<ActionForm>,
 ) -> Result<HttpResponse, AppError> {
     let (id, action) = path.into_inner();
-    let f = form.into_inner();
+    let form = form.into_inner();
+    let f = form.clone();
     let (branch, by) = (staff.branch.id, staff.by());
     let result =
         db(&state.pool, &staff.actor(), move |conn| {
@@ -206,15 +258,28 @@ pub async fn act(
             Ok(done)
         })
         .await;
+    // A refusal comes back on the page with everything as it was chosen or typed.
     match result {
-        Ok(message) => push_flash(&session, Flash::success(message)),
-        Err(AppError::Conflict(message)) => push_flash(&session, Flash::error(message)),
-        Err(AppError::Validation(errors)) => {
-            for (_, message) in errors.iter() {
-                push_flash(&session, Flash::error(message));
-            }
+        Ok(message) => {
+            push_flash(&session, Flash::success(message));
+            Ok(see_other(&format!("/stock/assets/{id}")))
         }
-        Err(e) => return Err(e),
+        Err(AppError::Conflict(message)) => {
+            let errors = FieldErrors::single("asset", message);
+            render(&req, &staff, &state, id, form, errors, StatusCode::CONFLICT).await
+        }
+        Err(AppError::Validation(errors)) => {
+            render(
+                &req,
+                &staff,
+                &state,
+                id,
+                form,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => Err(e),
     }
-    Ok(see_other(&format!("/stock/assets/{id}")))
 }

@@ -14,6 +14,7 @@ use crate::domain::money::parse_amount;
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 use crate::repo::intake::{self, LineRow};
+use crate::repo::purchase_orders::{self, LineView};
 use crate::repo::stock;
 use crate::web::access::Staff;
 use crate::web::page::{Flash, PageCtx, push_flash};
@@ -29,6 +30,9 @@ pub struct IntakePage {
     duty: BigDecimal,
     lines: Vec<LineRow>,
     units: usize,
+    order: Option<(String, Vec<LineView>)>,
+    batch_po: Option<i64>,
+    orders: Vec<(i64, String)>,
     models: Vec<(i64, String)>,
     items: Vec<(i64, String)>,
     form: IntakeForm,
@@ -38,6 +42,9 @@ pub struct IntakePage {
 impl IntakePage {
     fn model_selected(&self, id: &i64) -> bool {
         self.form.product_model_id == id.to_string()
+    }
+    fn order_selected(&self, id: &i64) -> bool {
+        self.batch_po == Some(*id)
     }
 }
 
@@ -62,6 +69,8 @@ pub struct IntakeForm {
     duty: String,
     #[serde(default)]
     line_id: String,
+    #[serde(default)]
+    purchase_order_id: String,
 }
 
 async fn render(
@@ -73,17 +82,30 @@ async fn render(
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
     let (branch, by) = (staff.branch.id, staff.by());
-    let (batch, lines, models, items) = db(&state.pool, &staff.actor(), move |conn| {
-        let batch = intake::open_batch(conn, branch, &by)?;
-        let lines = intake::lines(conn, batch.0)?;
-        Ok((
-            batch,
-            lines,
-            stock::model_choices(conn)?,
-            stock::item_choices(conn)?,
-        ))
-    })
-    .await?;
+    let (batch, lines, models, items, order, orders) =
+        db(&state.pool, &staff.actor(), move |conn| {
+            let batch = intake::open_batch(conn, branch, &by)?;
+            let lines = intake::lines(conn, batch.0)?;
+            let order = match batch.4 {
+                Some(po) => {
+                    let o = purchase_orders::get(conn, branch, po)?;
+                    Some((
+                        format!("{} · {}", o.number(), o.vendor),
+                        purchase_orders::lines(conn, po)?,
+                    ))
+                }
+                None => None,
+            };
+            Ok((
+                batch,
+                lines,
+                stock::model_choices(conn)?,
+                stock::item_choices(conn)?,
+                order,
+                purchase_orders::receivable(conn, branch)?,
+            ))
+        })
+        .await?;
     let units = lines.iter().filter(|l| l.1.is_some()).count();
     let page = IntakePage {
         page: PageCtx::for_request(req),
@@ -92,6 +114,9 @@ async fn render(
         duty: batch.2,
         lines,
         units,
+        order,
+        batch_po: batch.4,
+        orders,
         models,
         items,
         form,
@@ -186,6 +211,13 @@ pub async fn act(
             "costs" => intake::set_costs(conn, branch, batch, &shipping, &duty).map(|_| None),
             "remove" => intake::remove_line(conn, branch, batch, f.line_id.parse().unwrap_or(0))
                 .map(|_| None),
+            "attach" => {
+                let po = match f.purchase_order_id.trim() {
+                    "" => None,
+                    raw => Some(raw.parse::<i64>().unwrap_or(0)),
+                };
+                intake::attach_order(conn, branch, batch, po).map(|_| None)
+            }
             "commit" => intake::commit(conn, branch, batch, None, &by).map(Some),
             _ => Err(crate::repo::RepoError::NotFound),
         }

@@ -6,4 +6,6 @@ pub mod catalogue;
 pub mod intake;
 pub mod item;
 pub mod items;
+pub mod orders;
 pub mod reports;
+pub mod transfers;
