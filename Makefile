@@ -37,6 +37,7 @@ release:
 ## Benchmarks print figures (they are not tests)
 bench: test-deps
 	$(CARGO) bench --bench intake
+	$(CARGO) bench --bench invoicing
 
 fmt:
 	$(CARGO) fmt

@@ -154,6 +154,8 @@ pub async fn run() -> Result<()> {
             crate::db::migrate::run_migrations(&db.admin_url)?;
             let mut conn = PgConnection::establish(&db.app_url)?;
             if crate::demo::load(&mut conn)? {
+                let mut owner = PgConnection::establish(&db.admin_url)?;
+                crate::demo::backdate_invoices(&mut owner)?;
                 println!(
                     "Demo shop loaded. Sign in as admin / {}",
                     crate::demo::DEMO_PASSWORD

@@ -142,6 +142,31 @@ diesel::table! {
 }
 
 diesel::table! {
+    credit_note_lines (id) {
+        id -> Int8,
+        credit_note_id -> Int8,
+        invoice_line_id -> Int8,
+        quantity -> Numeric,
+        net -> Numeric,
+        tax -> Numeric,
+    }
+}
+
+diesel::table! {
+    credit_notes (id) {
+        id -> Int8,
+        invoice_id -> Int8,
+        branch_id -> Int8,
+        reason -> Text,
+        subtotal -> Numeric,
+        tax_total -> Numeric,
+        total -> Numeric,
+        created_by -> Nullable<Int8>,
+        at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     customer_contacts (id) {
         id -> Int8,
         customer_id -> Int8,
@@ -195,6 +220,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    form_submissions (id) {
+        id -> Uuid,
+        user_id -> Nullable<Int8>,
+        result -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     intake_batches (id) {
         id -> Int8,
         branch_id -> Int8,
@@ -220,6 +254,76 @@ diesel::table! {
         quantity -> Int4,
         unit_cost -> Numeric,
         created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    invoice_counters (branch_id) {
+        branch_id -> Int8,
+        last_number -> Int4,
+    }
+}
+
+diesel::table! {
+    invoice_events (id) {
+        id -> Int8,
+        invoice_id -> Int8,
+        from_status -> Nullable<Text>,
+        to_status -> Text,
+        note -> Text,
+        actor_user_id -> Nullable<Int8>,
+        at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    invoice_lines (id) {
+        id -> Int8,
+        invoice_id -> Int8,
+        kind -> Text,
+        asset_id -> Nullable<Int8>,
+        stock_item_id -> Nullable<Int8>,
+        service_id -> Nullable<Int8>,
+        description -> Text,
+        quantity -> Numeric,
+        unit_price -> Numeric,
+        unit_cost -> Nullable<Numeric>,
+        net -> Numeric,
+        tax -> Numeric,
+        warranty_tier -> Nullable<Text>,
+        live -> Bool,
+        refunded_quantity -> Numeric,
+        asset_status_before -> Nullable<Text>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    invoices (id) {
+        id -> Int8,
+        branch_id -> Int8,
+        number -> Nullable<Text>,
+        seq -> Nullable<Int4>,
+        status -> Text,
+        customer_id -> Nullable<Int8>,
+        walk_in_name -> Text,
+        ticket_id -> Nullable<Int8>,
+        lead_source -> Text,
+        sales_person_id -> Nullable<Int8>,
+        tax_rate -> Numeric,
+        tax_rounding -> Text,
+        subtotal -> Numeric,
+        tax_total -> Numeric,
+        total -> Numeric,
+        paid_total -> Numeric,
+        refunded_total -> Numeric,
+        note -> Text,
+        void_reason -> Text,
+        created_by -> Nullable<Int8>,
+        created_at -> Timestamptz,
+        issued_by -> Nullable<Int8>,
+        issued_at -> Nullable<Timestamptz>,
+        updated_at -> Timestamptz,
     }
 }
 
@@ -263,6 +367,21 @@ diesel::table! {
         status -> Text,
         payload -> Jsonb,
         created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    payments (id) {
+        id -> Int8,
+        invoice_id -> Int8,
+        branch_id -> Int8,
+        method -> Text,
+        amount -> Numeric,
+        tendered -> Nullable<Numeric>,
+        change_given -> Numeric,
+        reference -> Text,
+        received_by -> Nullable<Int8>,
+        at -> Timestamptz,
     }
 }
 
@@ -318,6 +437,19 @@ diesel::table! {
         created_by -> Nullable<Int8>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    refund_payments (id) {
+        id -> Int8,
+        credit_note_id -> Int8,
+        branch_id -> Int8,
+        method -> Text,
+        amount -> Numeric,
+        reference -> Text,
+        paid_by -> Nullable<Int8>,
+        at -> Timestamptz,
     }
 }
 
@@ -503,6 +635,44 @@ diesel::table! {
 }
 
 diesel::table! {
+    warranties (id) {
+        id -> Int8,
+        invoice_line_id -> Int8,
+        invoice_id -> Int8,
+        branch_id -> Int8,
+        customer_id -> Nullable<Int8>,
+        asset_id -> Nullable<Int8>,
+        stock_item_id -> Nullable<Int8>,
+        tier -> Text,
+        starts_on -> Date,
+        ends_on -> Date,
+        status -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    warranty_events (id) {
+        id -> Int8,
+        warranty_id -> Int8,
+        from_status -> Nullable<Text>,
+        to_status -> Text,
+        note -> Text,
+        actor_user_id -> Nullable<Int8>,
+        at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    warranty_terms (category) {
+        category -> Text,
+        standard_days -> Int4,
+        premium_days -> Int4,
+        terms -> Text,
+    }
+}
+
+diesel::table! {
     wipe_certificates (id) {
         id -> Int8,
         asset_id -> Int8,
@@ -534,10 +704,16 @@ diesel::joinable!(bookings -> customers (customer_id));
 diesel::joinable!(bookings -> devices (device_id));
 diesel::joinable!(bookings -> staff_users (created_by));
 diesel::joinable!(bookings -> vehicles (vehicle_id));
+diesel::joinable!(credit_note_lines -> credit_notes (credit_note_id));
+diesel::joinable!(credit_note_lines -> invoice_lines (invoice_line_id));
+diesel::joinable!(credit_notes -> branches (branch_id));
+diesel::joinable!(credit_notes -> invoices (invoice_id));
+diesel::joinable!(credit_notes -> staff_users (created_by));
 diesel::joinable!(customer_contacts -> customers (customer_id));
 diesel::joinable!(customers -> branches (created_branch_id));
 diesel::joinable!(customers -> lead_sources (lead_source_id));
 diesel::joinable!(devices -> customers (customer_id));
+diesel::joinable!(form_submissions -> staff_users (user_id));
 diesel::joinable!(intake_batches -> branches (branch_id));
 diesel::joinable!(intake_batches -> purchase_orders (purchase_order_id));
 diesel::joinable!(intake_batches -> staff_users (created_by));
@@ -545,11 +721,24 @@ diesel::joinable!(intake_batches -> vendors (vendor_id));
 diesel::joinable!(intake_lines -> intake_batches (batch_id));
 diesel::joinable!(intake_lines -> product_models (product_model_id));
 diesel::joinable!(intake_lines -> stock_items (stock_item_id));
+diesel::joinable!(invoice_counters -> branches (branch_id));
+diesel::joinable!(invoice_events -> invoices (invoice_id));
+diesel::joinable!(invoice_events -> staff_users (actor_user_id));
+diesel::joinable!(invoice_lines -> assets (asset_id));
+diesel::joinable!(invoice_lines -> invoices (invoice_id));
+diesel::joinable!(invoice_lines -> services (service_id));
+diesel::joinable!(invoice_lines -> stock_items (stock_item_id));
+diesel::joinable!(invoices -> branches (branch_id));
+diesel::joinable!(invoices -> customers (customer_id));
+diesel::joinable!(invoices -> tickets (ticket_id));
 diesel::joinable!(locations -> branches (branch_id));
 diesel::joinable!(message_outbox -> bookings (booking_id));
 diesel::joinable!(message_outbox -> branches (branch_id));
 diesel::joinable!(message_outbox -> customers (customer_id));
 diesel::joinable!(message_outbox -> tickets (ticket_id));
+diesel::joinable!(payments -> branches (branch_id));
+diesel::joinable!(payments -> invoices (invoice_id));
+diesel::joinable!(payments -> staff_users (received_by));
 diesel::joinable!(purchase_order_events -> purchase_orders (purchase_order_id));
 diesel::joinable!(purchase_order_events -> staff_users (actor_user_id));
 diesel::joinable!(purchase_order_lines -> product_models (product_model_id));
@@ -558,6 +747,9 @@ diesel::joinable!(purchase_order_lines -> stock_items (stock_item_id));
 diesel::joinable!(purchase_orders -> branches (branch_id));
 diesel::joinable!(purchase_orders -> staff_users (created_by));
 diesel::joinable!(purchase_orders -> vendors (vendor_id));
+diesel::joinable!(refund_payments -> branches (branch_id));
+diesel::joinable!(refund_payments -> credit_notes (credit_note_id));
+diesel::joinable!(refund_payments -> staff_users (paid_by));
 diesel::joinable!(sessions -> staff_users (user_id));
 diesel::joinable!(staff_users -> branches (home_branch_id));
 diesel::joinable!(stock_items -> vendors (preferred_vendor_id));
@@ -581,6 +773,14 @@ diesel::joinable!(transfer_lines -> assets (asset_id));
 diesel::joinable!(transfer_lines -> stock_items (stock_item_id));
 diesel::joinable!(transfer_lines -> transfers (transfer_id));
 diesel::joinable!(vehicles -> customers (customer_id));
+diesel::joinable!(warranties -> assets (asset_id));
+diesel::joinable!(warranties -> branches (branch_id));
+diesel::joinable!(warranties -> customers (customer_id));
+diesel::joinable!(warranties -> invoice_lines (invoice_line_id));
+diesel::joinable!(warranties -> invoices (invoice_id));
+diesel::joinable!(warranties -> stock_items (stock_item_id));
+diesel::joinable!(warranty_events -> staff_users (actor_user_id));
+diesel::joinable!(warranty_events -> warranties (warranty_id));
 diesel::joinable!(wipe_certificates -> assets (asset_id));
 diesel::joinable!(wipe_certificates -> staff_users (technician_id));
 
@@ -595,20 +795,29 @@ diesel::allow_tables_to_appear_in_same_query!(
     booking_services,
     bookings,
     branches,
+    credit_note_lines,
+    credit_notes,
     customer_contacts,
     customers,
     devices,
     diagnostic_checklists,
+    form_submissions,
     intake_batches,
     intake_lines,
+    invoice_counters,
+    invoice_events,
+    invoice_lines,
+    invoices,
     lead_sources,
     locations,
     login_attempts,
     message_outbox,
+    payments,
     product_models,
     purchase_order_events,
     purchase_order_lines,
     purchase_orders,
+    refund_payments,
     services,
     sessions,
     staff_users,
@@ -623,5 +832,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     transfers,
     vehicles,
     vendors,
+    warranties,
+    warranty_events,
+    warranty_terms,
     wipe_certificates,
 );

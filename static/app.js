@@ -5,6 +5,11 @@ document.addEventListener("DOMContentLoaded", () => {
     select.addEventListener("change", () => select.form.requestSubmit());
   }
 
+  // Print buttons (inline handlers are not allowed by the Content-Security-Policy).
+  for (const button of document.querySelectorAll("[data-print]")) {
+    button.addEventListener("click", () => window.print());
+  }
+
   // Stop double submits: a form's buttons are disabled once it is on its way.
   for (const form of document.querySelectorAll("form[method='post']")) {
     form.addEventListener("submit", () => {

@@ -190,7 +190,7 @@ pub fn apply_payment(
         });
     }
     Err(format!(
-        "A {} payment cannot be more than the balance of {}.",
+        "A {} payment cannot be more than the balance of {:.2}.",
         method.label().to_lowercase(),
         balance
     ))
@@ -216,7 +216,11 @@ mod tests {
     #[test]
     fn three_times_three_thirty_three_at_twelve_and_a_half_percent() {
         let (net, tax) = line_amounts(LineKind::Stock, &d("3"), &d("3.33"), &d("12.5"));
-        assert_eq!((net.clone(), tax.clone()), (d("9.99"), d("1.25")), "1.24875 rounds up");
+        assert_eq!(
+            (net.clone(), tax.clone()),
+            (d("9.99"), d("1.25")),
+            "1.24875 rounds up"
+        );
         let (s, t, total) = totals(&[(net, tax)], &d("12.5"), false);
         assert_eq!((s, t, total), (d("9.99"), d("1.25"), d("11.24")));
     }
@@ -251,13 +255,21 @@ mod tests {
         assert_eq!((part.amount, part.tendered), (d("300"), None));
         assert!(apply_payment(PaymentMethod::Cash, &d("0"), &d("1")).is_err());
         assert!(apply_payment(PaymentMethod::Cash, &d("-5"), &d("1")).is_err());
-        assert!(apply_payment(PaymentMethod::Cash, &d("5"), &d("0")).unwrap_err().contains("paid in full"));
+        assert!(
+            apply_payment(PaymentMethod::Cash, &d("5"), &d("0"))
+                .unwrap_err()
+                .contains("paid in full")
+        );
     }
 
     #[test]
     fn the_table_allows_void_only_before_payments_and_refunds_only_after() {
         use InvoiceStatus::*;
-        assert!(edge_exists(Issued, Void) && !edge_exists(PartiallyPaid, Void) && !edge_exists(Paid, Void));
+        assert!(
+            edge_exists(Issued, Void)
+                && !edge_exists(PartiallyPaid, Void)
+                && !edge_exists(Paid, Void)
+        );
         assert!(!edge_exists(Issued, Refunded) && edge_exists(Paid, Refunded));
         assert!(!edge_exists(Draft, Paid) && !edge_exists(Void, Issued));
         assert_eq!(after_payment(&d("10"), &d("10")), Paid);

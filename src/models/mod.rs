@@ -4,6 +4,7 @@ pub mod audit;
 pub mod booking;
 pub mod branch;
 pub mod customer;
+pub mod invoice;
 pub mod staff;
 pub mod stock;
 pub mod ticket;

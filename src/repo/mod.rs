@@ -8,12 +8,14 @@ pub mod branches;
 pub mod catalogue;
 pub mod customers;
 pub mod intake;
+pub mod invoices;
 pub mod login_attempts;
 pub mod purchase_orders;
 pub mod sessions;
 pub mod settings;
 pub mod staff;
 pub mod stock;
+pub mod submissions;
 pub mod tickets;
 pub mod transfers;
 

@@ -265,3 +265,17 @@ fn map_unique(e: diesel::result::Error) -> RepoError {
         _ => e.into(),
     }
 }
+
+/// Active staff of a branch as (id, full name), for choosing a sales person.
+pub fn choices_at(
+    conn: &mut PgConnection,
+    branch_id: i64,
+) -> Result<Vec<(i64, String)>, RepoError> {
+    use crate::schema::staff_users;
+    Ok(staff_users::table
+        .filter(staff_users::home_branch_id.eq(branch_id))
+        .filter(staff_users::active.eq(true))
+        .select((staff_users::id, staff_users::full_name))
+        .order(staff_users::full_name)
+        .load(conn)?)
+}

@@ -67,6 +67,16 @@ impl Access {
         ],
         branch_scoped: true,
     };
+    /// Invoices and payments: the counter, finance, managers and admins.
+    pub const INVOICING: Access = Access {
+        roles: &[
+            Role::Receptionist,
+            Role::Finance,
+            Role::Manager,
+            Role::Admin,
+        ],
+        branch_scoped: true,
+    };
     /// Purchase orders and transfers: warehouse staff, managers and admins.
     pub const PURCHASING: Access = Access {
         roles: &[Role::Warehouse, Role::Manager, Role::Admin],

@@ -9,6 +9,7 @@ pub mod csrf;
 pub mod customers;
 pub mod health;
 pub mod home;
+pub mod invoices;
 pub mod metrics;
 pub mod observe;
 pub mod page;
@@ -161,6 +162,39 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     });
     guarded(cfg, "/tickets/{id}", Access::WORKSHOP, |r| {
         r.get(tickets::show::show)
+    });
+    guarded(cfg, "/invoices", Access::INVOICING, |r| {
+        r.get(invoices::list::show)
+    });
+    guarded(cfg, "/invoices/cash-up", Access::INVOICING, |r| {
+        r.get(invoices::list::cash_up)
+    });
+    guarded(cfg, "/invoices/new", Access::INVOICING, |r| {
+        r.get(invoices::new::show).post(invoices::new::create)
+    });
+    guarded(cfg, "/invoices/{id}", Access::INVOICING, |r| {
+        r.get(invoices::show::show)
+    });
+    guarded(cfg, "/invoices/{id}/lines/{kind}", Access::INVOICING, |r| {
+        r.post(invoices::show::add_line)
+    });
+    guarded(cfg, "/invoices/{id}/remove", Access::INVOICING, |r| {
+        r.post(invoices::show::remove_line)
+    });
+    guarded(cfg, "/invoices/{id}/refund", Access::INVOICING, |r| {
+        r.get(invoices::refund::show).post(invoices::refund::submit)
+    });
+    guarded(cfg, "/invoices/{id}/print", Access::INVOICING, |r| {
+        r.get(invoices::print::a4)
+    });
+    guarded(cfg, "/invoices/{id}/receipt", Access::INVOICING, |r| {
+        r.get(invoices::print::receipt)
+    });
+    guarded(cfg, "/invoices/{id}/{action}", Access::INVOICING, |r| {
+        r.post(invoices::show::money)
+    });
+    guarded(cfg, "/tickets/{id}/invoice", Access::INVOICING, |r| {
+        r.post(invoices::new::from_ticket)
     });
     guarded(cfg, "/stock", Access::STOCK, |r| r.get(stock::items::show));
     guarded(cfg, "/stock/assets", Access::STOCK, |r| {

@@ -27,6 +27,13 @@ pub const STOCK: &[Role] = &[
     Role::Manager,
     Role::Admin,
 ];
+/// Roles that invoice and take payments.
+pub const INVOICING: &[Role] = &[
+    Role::Receptionist,
+    Role::Finance,
+    Role::Manager,
+    Role::Admin,
+];
 /// Roles that buy and move stock between branches.
 pub const PURCHASING: &[Role] = &[Role::Warehouse, Role::Manager, Role::Admin];
 /// Roles that manage the catalogue.

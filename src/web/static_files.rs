@@ -11,6 +11,11 @@ const FILES: &[(&str, &str, &str)] = &[
         include_str!("../../static/app.css"),
     ),
     (
+        "print.css",
+        "text/css; charset=utf-8",
+        include_str!("../../static/print.css"),
+    ),
+    (
         "app.js",
         "text/javascript; charset=utf-8",
         include_str!("../../static/app.js"),

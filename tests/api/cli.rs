@@ -99,6 +99,41 @@ async fn demo_loads_once_and_only_then_the_login_page_lists_its_logins() {
             .await,
         2
     );
+    // Three weeks of sales: one draft, one void, one refunded, the rest issued and paid in
+    // various ways, spread back over the days.
+    assert_eq!(app.count("SELECT count(*) FROM invoices").await, 36);
+    assert_eq!(
+        app.count("SELECT count(*) FROM invoices WHERE status = 'draft'")
+            .await,
+        1
+    );
+    assert_eq!(
+        app.count("SELECT count(*) FROM invoices WHERE status = 'void'")
+            .await,
+        1
+    );
+    assert_eq!(
+        app.count("SELECT count(*) FROM invoices WHERE status = 'refunded'")
+            .await,
+        1
+    );
+    assert!(
+        app.count("SELECT count(DISTINCT method) FROM payments")
+            .await
+            >= 4
+    );
+    assert!(
+        app.count("SELECT count(*) FROM payments WHERE change_given > 0")
+            .await
+            >= 1
+    );
+    assert!(app.count("SELECT (max(created_at) - min(created_at) > interval '14 days')::int::bigint FROM invoices").await == 1);
+    assert_eq!(
+        app.count("SELECT count(*) FROM invoices WHERE number IS NOT NULL")
+            .await,
+        app.count("SELECT max(seq)::bigint FROM invoices").await,
+        "numbers are gapless"
+    );
     let login = app.get_html("/login").await;
     assert!(login.contains("Demo shop logins") && login.contains("workbay-demo"));
     assert_eq!(

@@ -12,6 +12,7 @@ mod csrf;
 mod customers;
 mod embedded;
 mod headers;
+mod invoicing;
 mod ops;
 mod permissions;
 mod purchasing;

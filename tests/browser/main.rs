@@ -8,3 +8,4 @@ mod booking;
 mod driver;
 mod intake;
 mod login;
+mod sale;

@@ -1,0 +1,89 @@
+//! `GET /invoices/{id}/print` (A4) and `GET /invoices/{id}/receipt` (80 mm): the same facts with
+//! their own print CSS: the branch's details, number, lines, tax, payments and change, and the
+//! warranty terms of warrantied lines.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use bigdecimal::BigDecimal;
+
+use crate::db::db;
+use crate::error::AppError;
+use crate::models::branch::Branch;
+use crate::models::invoice::InvoiceLine;
+use crate::repo::branches;
+use crate::repo::invoices::{self, InvoiceView};
+use crate::web::access::Staff;
+use crate::web::{AppState, html};
+
+/// A printable invoice or receipt.
+#[derive(Template)]
+#[template(path = "invoices/print.html")]
+pub struct PrintPage {
+    v: InvoiceView,
+    branch: Branch,
+    receipt: bool,
+    /// (category, terms) of the warrantied lines' categories.
+    terms: Vec<(String, String)>,
+}
+
+impl PrintPage {
+    fn warranty_of(&self, line: &InvoiceLine) -> Option<String> {
+        self.v
+            .warranties
+            .iter()
+            .find(|w| w.0 == line.id && w.3 != "void")
+            .map(|(_, tier, ends, _)| format!("{tier} warranty until {ends}"))
+    }
+    fn change(&self) -> BigDecimal {
+        self.v.payments.iter().map(|p| &p.change_given).sum()
+    }
+    fn has_change(&self) -> bool {
+        self.change() > 0
+    }
+}
+
+async fn render(
+    _req: &HttpRequest,
+    staff: &Staff,
+    state: &AppState,
+    id: i64,
+    receipt: bool,
+) -> Result<HttpResponse, AppError> {
+    let branch_id = staff.branch.id;
+    let (v, branch, terms) = db(&state.pool, &staff.actor(), move |conn| {
+        let v = invoices::view(conn, branch_id, id)?;
+        let terms = invoices::warranty_terms_of(conn, id)?;
+        Ok((v, branches::get(conn, branch_id)?, terms))
+    })
+    .await?;
+    html(
+        StatusCode::OK,
+        &PrintPage {
+            v,
+            branch,
+            receipt,
+            terms,
+        },
+    )
+}
+
+/// `GET /invoices/{id}/print`.
+pub async fn a4(
+    req: HttpRequest,
+    staff: Staff,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    render(&req, &staff, &state, id.into_inner(), false).await
+}
+
+/// `GET /invoices/{id}/receipt`.
+pub async fn receipt(
+    req: HttpRequest,
+    staff: Staff,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    render(&req, &staff, &state, id.into_inner(), true).await
+}

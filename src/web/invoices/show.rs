@@ -1,0 +1,558 @@
+//! `/invoices/{id}`: a draft's lines (scan a unit, stock, service, labour, fee, discount),
+//! issuing, then the split-tender payment screen with the balance and the change in large type,
+//! and voiding (confirmed, with a reason). Money forms carry a one-time submission id.
+
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use bigdecimal::BigDecimal;
+use serde::Deserialize;
+
+use crate::db::db;
+use crate::domain::invoice::{InvoiceStatus, PaymentMethod, WarrantyTier};
+use crate::domain::money::parse_amount;
+use crate::domain::validation::FieldErrors;
+use crate::error::AppError;
+use crate::models::invoice::InvoiceLine;
+use crate::repo::invoices::{self, InvoiceView, NewLine};
+use crate::repo::submissions::{self, Once};
+use crate::repo::{catalogue, stock};
+use crate::web::access::Staff;
+use crate::web::page::{Flash, PageCtx, push_flash};
+use crate::web::{AppState, html, see_other};
+
+use super::{posted_submission, submission_id};
+
+/// The invoice page.
+#[derive(Template)]
+#[template(path = "invoices/show.html")]
+pub struct InvoicePage {
+    page: PageCtx,
+    v: InvoiceView,
+    state: InvoiceStatus,
+    items: Vec<(i64, String)>,
+    services: Vec<(i64, String)>,
+    /// The payment just taken, to show its change.
+    just_paid: Option<(BigDecimal, BigDecimal, String)>,
+    confirm_void: bool,
+    form: InvoiceForm,
+    errors: FieldErrors,
+    submission: String,
+}
+
+impl InvoicePage {
+    fn methods(&self) -> &'static [PaymentMethod] {
+        PaymentMethod::COUNTER
+    }
+    fn method_selected(&self, m: &PaymentMethod) -> bool {
+        if self.form.method.is_empty() {
+            *m == PaymentMethod::Cash
+        } else {
+            self.form.method == m.as_str()
+        }
+    }
+    fn item_selected(&self, id: &i64) -> bool {
+        self.form.stock_item_id == id.to_string()
+    }
+    fn service_selected(&self, id: &i64) -> bool {
+        self.form.service_id == id.to_string()
+    }
+    fn is(&self, field: &str, value: &str) -> bool {
+        let current = match field {
+            "tier" => &self.form.tier,
+            "stock_tier" => &self.form.stock_tier,
+            _ => return false,
+        };
+        current == value
+    }
+    fn amount_value(&self) -> String {
+        if self.form.amount.is_empty() {
+            self.v.invoice.balance().to_string()
+        } else {
+            self.form.amount.clone()
+        }
+    }
+    fn warranty_of(&self, line: &InvoiceLine) -> Option<String> {
+        self.v
+            .warranties
+            .iter()
+            .find(|w| w.0 == line.id)
+            .map(|(_, tier, ends, status)| {
+                format!(
+                    "{tier} warranty to {ends}{}",
+                    if status == "active" {
+                        String::new()
+                    } else {
+                        format!(" ({status})")
+                    }
+                )
+            })
+    }
+    fn when(at: &chrono::DateTime<chrono::Utc>) -> String {
+        at.format("%Y-%m-%d %H:%M UTC").to_string()
+    }
+    fn positive(v: &BigDecimal) -> bool {
+        *v > 0
+    }
+    fn has_lines(&self) -> bool {
+        !self.v.lines.is_empty()
+    }
+}
+
+/// Every form of the page, as typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct InvoiceForm {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    price: String,
+    #[serde(default)]
+    tier: String,
+    #[serde(default)]
+    stock_item_id: String,
+    #[serde(default)]
+    quantity: String,
+    #[serde(default)]
+    stock_price: String,
+    #[serde(default)]
+    stock_tier: String,
+    #[serde(default)]
+    service_id: String,
+    #[serde(default)]
+    service_price: String,
+    #[serde(default)]
+    labour_description: String,
+    #[serde(default)]
+    hours: String,
+    #[serde(default)]
+    rate: String,
+    #[serde(default)]
+    fee_description: String,
+    #[serde(default)]
+    fee_amount: String,
+    #[serde(default)]
+    discount_description: String,
+    #[serde(default)]
+    discount_amount: String,
+    #[serde(default)]
+    line_id: String,
+    #[serde(default)]
+    method: String,
+    #[serde(default)]
+    amount: String,
+    #[serde(default)]
+    reference: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    submission_id: String,
+}
+
+/// Query string of the page.
+#[derive(Deserialize)]
+pub struct ShowQuery {
+    paid: Option<i64>,
+    #[serde(default)]
+    void: Option<String>,
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn render(
+    req: &HttpRequest,
+    staff: &Staff,
+    state: &AppState,
+    id: i64,
+    paid: Option<i64>,
+    confirm_void: bool,
+    form: InvoiceForm,
+    errors: FieldErrors,
+    code: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let branch = staff.branch.id;
+    let (v, items, services) = db(&state.pool, &staff.actor(), move |conn| {
+        let v = invoices::view(conn, branch, id)?;
+        let (items, services) = if v.invoice.state() == InvoiceStatus::Draft {
+            let services = catalogue::active_services(conn)?
+                .into_iter()
+                .map(|s| (s.id, format!("{} — {}", s.name, s.price)))
+                .collect();
+            (stock::item_choices(conn)?, services)
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        Ok((v, items, services))
+    })
+    .await?;
+    let just_paid = paid.and_then(|p| {
+        v.payments.iter().find(|x| x.id == p).map(|x| {
+            (
+                x.amount.clone(),
+                x.change_given.clone(),
+                x.method_label().to_string(),
+            )
+        })
+    });
+    html(
+        code,
+        &InvoicePage {
+            page: PageCtx::for_request(req),
+            state: v.invoice.state(),
+            v,
+            items,
+            services,
+            just_paid,
+            confirm_void,
+            form,
+            errors,
+            submission: submission_id(),
+        },
+    )
+}
+
+/// `GET /invoices/{id}` (`?paid=P` shows the change of payment P; `?void=1` asks to confirm).
+pub async fn show(
+    req: HttpRequest,
+    staff: Staff,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    query: web::Query<ShowQuery>,
+) -> Result<HttpResponse, AppError> {
+    render(
+        &req,
+        &staff,
+        &state,
+        id.into_inner(),
+        query.paid,
+        query.void.is_some(),
+        InvoiceForm::default(),
+        FieldErrors::new(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+fn optional_amount(raw: &str, field: &str, errors: &mut FieldErrors) -> Option<BigDecimal> {
+    if raw.trim().is_empty() {
+        return None;
+    }
+    match parse_amount(raw) {
+        Ok(v) => Some(v),
+        Err(m) => {
+            errors.add(field, m);
+            None
+        }
+    }
+}
+
+fn amount(raw: &str, field: &str, errors: &mut FieldErrors) -> BigDecimal {
+    parse_amount(raw).unwrap_or_else(|m| {
+        errors.add(field, m);
+        BigDecimal::from(0)
+    })
+}
+
+fn tier(raw: &str) -> Option<WarrantyTier> {
+    raw.parse().ok()
+}
+
+/// Builds the line a form describes, or says what is wrong with it.
+fn line_from(kind: &str, f: &InvoiceForm) -> Result<NewLine, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let line = match kind {
+        "asset" => NewLine::Asset {
+            code: f.code.clone(),
+            price: optional_amount(&f.price, "price", &mut errors),
+            tier: tier(&f.tier),
+        },
+        "stock" => NewLine::Stock {
+            stock_item_id: f.stock_item_id.parse().unwrap_or(0),
+            quantity: f.quantity.trim().parse().unwrap_or_else(|_| {
+                errors.add("quantity", "Enter how many (1 or more).");
+                0
+            }),
+            price: optional_amount(&f.stock_price, "stock_price", &mut errors),
+            tier: tier(&f.stock_tier),
+        },
+        "service" => NewLine::Service {
+            service_id: f.service_id.parse().unwrap_or(0),
+            price: optional_amount(&f.service_price, "service_price", &mut errors),
+        },
+        "labour" => NewLine::Labour {
+            description: f.labour_description.clone(),
+            hours: f.hours.trim().parse().unwrap_or_else(|_| {
+                errors.add("hours", "Hours are more than 0 and at most 24.");
+                BigDecimal::from(0)
+            }),
+            rate: amount(&f.rate, "rate", &mut errors),
+        },
+        "fee" => NewLine::Fee {
+            description: f.fee_description.clone(),
+            amount: amount(&f.fee_amount, "fee_amount", &mut errors),
+        },
+        "discount" => NewLine::Discount {
+            description: f.discount_description.clone(),
+            amount: amount(&f.discount_amount, "discount_amount", &mut errors),
+        },
+        _ => {
+            errors.add("form", "Unknown kind of line.");
+            NewLine::Fee {
+                description: String::new(),
+                amount: BigDecimal::from(0),
+            }
+        }
+    };
+    errors.into_result()?;
+    Ok(line)
+}
+
+/// `POST /invoices/{id}/lines/{kind}`: adds a line to the draft. A scan comes back with the code
+/// field empty and focused.
+pub async fn add_line(
+    req: HttpRequest,
+    staff: Staff,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, String)>,
+    form: web::Form<InvoiceForm>,
+) -> Result<HttpResponse, AppError> {
+    let (id, kind) = path.into_inner();
+    let form = form.into_inner();
+    let line = match line_from(&kind, &form) {
+        Ok(line) => line,
+        Err(errors) => {
+            return render(
+                &req,
+                &staff,
+                &state,
+                id,
+                None,
+                false,
+                form,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+    };
+    let branch = staff.branch.id;
+    let result = db(&state.pool, &staff.actor(), move |conn| {
+        invoices::add_line(conn, branch, id, &line)
+    })
+    .await;
+    refused_or(
+        &req,
+        &staff,
+        &state,
+        id,
+        form,
+        result,
+        format!("/invoices/{id}"),
+    )
+    .await
+}
+
+/// Shows a refusal on the page with the form as typed, or goes to `next`.
+async fn refused_or(
+    req: &HttpRequest,
+    staff: &Staff,
+    state: &AppState,
+    id: i64,
+    mut form: InvoiceForm,
+    result: Result<(), AppError>,
+    next: String,
+) -> Result<HttpResponse, AppError> {
+    match result {
+        Ok(()) => Ok(see_other(&next)),
+        Err(AppError::Validation(errors)) => {
+            if errors.get("code").is_some() {
+                form.code.clear();
+            }
+            render(
+                req,
+                staff,
+                state,
+                id,
+                None,
+                false,
+                form,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(AppError::Conflict(message)) => {
+            let errors = FieldErrors::single("invoice", message);
+            render(
+                req,
+                staff,
+                state,
+                id,
+                None,
+                false,
+                form,
+                errors,
+                StatusCode::CONFLICT,
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// `POST /invoices/{id}/remove`: takes a line off the draft.
+pub async fn remove_line(
+    req: HttpRequest,
+    staff: Staff,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<InvoiceForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let form = form.into_inner();
+    let (branch, line) = (staff.branch.id, form.line_id.parse().unwrap_or(0));
+    let result = db(&state.pool, &staff.actor(), move |conn| {
+        invoices::remove_line(conn, branch, id, line)
+    })
+    .await;
+    refused_or(
+        &req,
+        &staff,
+        &state,
+        id,
+        form,
+        result,
+        format!("/invoices/{id}"),
+    )
+    .await
+}
+
+/// `POST /invoices/{id}/{action}`: issue, pay or void: each once per submission id.
+pub async fn money(
+    req: HttpRequest,
+    staff: Staff,
+    session: Session,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, String)>,
+    form: web::Form<InvoiceForm>,
+) -> Result<HttpResponse, AppError> {
+    let (id, action) = path.into_inner();
+    let form = form.into_inner();
+    let sid = match posted_submission(&form.submission_id) {
+        Ok(sid) => sid,
+        Err(errors) => {
+            return render(
+                &req,
+                &staff,
+                &state,
+                id,
+                None,
+                false,
+                form,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+    };
+    let mut errors = FieldErrors::new();
+    let method = form.method.parse::<PaymentMethod>();
+    let offered = if action == "pay" {
+        if method.is_err() {
+            errors.add("method", "Choose how the customer pays.");
+        }
+        amount(&form.amount, "amount", &mut errors)
+    } else {
+        BigDecimal::from(0)
+    };
+    if !errors.is_empty() {
+        return render(
+            &req,
+            &staff,
+            &state,
+            id,
+            None,
+            false,
+            form,
+            errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    let (branch, by, user) = (staff.branch.id, staff.by(), Some(staff.id));
+    let (reference, reason) = (form.reference.clone(), form.reason.clone());
+    let act = action.clone();
+    let result = db(&state.pool, &staff.actor(), move |conn| {
+        submissions::once(conn, sid, user, |conn| match act.as_str() {
+            "issue" => {
+                let issued = invoices::issue(conn, branch, id, &by)?;
+                Ok((
+                    format!("Invoice {} issued.", issued.number),
+                    format!("/invoices/{id}"),
+                ))
+            }
+            "pay" => {
+                let method = method.unwrap_or(PaymentMethod::Other);
+                let paid = invoices::pay(conn, branch, id, method, &offered, &reference, &by)?;
+                Ok((
+                    format!("{} {} received.", method.label(), paid.amount),
+                    format!("/invoices/{id}?paid={}", paid.payment_id),
+                ))
+            }
+            "void" => {
+                invoices::void(conn, branch, id, &reason, &by)?;
+                Ok((
+                    "Invoice voided; its units and stock are back.".to_string(),
+                    format!("/invoices/{id}"),
+                ))
+            }
+            _ => Err(crate::repo::RepoError::NotFound),
+        })
+    })
+    .await;
+    match result {
+        Ok(Once::Done(message, next)) => {
+            push_flash(&session, Flash::success(message));
+            Ok(see_other(&next))
+        }
+        Ok(Once::Repeated(next)) => {
+            push_flash(
+                &session,
+                Flash::info(
+                    "That form was submitted already; this is its result. Nothing was done twice.",
+                ),
+            );
+            Ok(see_other(if next.is_empty() { "/invoices" } else { &next }))
+        }
+        Err(AppError::Validation(errors)) => {
+            let confirm = action == "void";
+            render(
+                &req,
+                &staff,
+                &state,
+                id,
+                None,
+                confirm,
+                form,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(AppError::Conflict(message)) => {
+            let errors = FieldErrors::single("invoice", message);
+            render(
+                &req,
+                &staff,
+                &state,
+                id,
+                None,
+                false,
+                form,
+                errors,
+                StatusCode::CONFLICT,
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}

@@ -1,0 +1,1245 @@
+//! Invoicing through the real HTTP flow against a real database: drafting, issuing with gapless
+//! numbers, split-tender payments with change, voids, refunds, one-time submissions, and the
+//! invariants under parallel requests.
+
+use diesel::{Connection, PgConnection, RunQueryDsl};
+use workbay::domain::asset::{AssetStatus, Cause, DiagnosticsResult, Grade, WipeMethod};
+use workbay::domain::role::Role;
+use workbay::repo::By;
+use workbay::repo::assets::{self, Arrival};
+use workbay::repo::invoices::{self, NewInvoice, NewLine};
+use workbay::repo::stock::{self, Posting};
+
+use crate::common::http::location;
+use crate::common::{TestApp, spawn_app};
+
+/// What the tests sell.
+#[derive(Clone, Copy)]
+struct Shop {
+    model: i64,
+    item: i64,
+    service: i64,
+}
+
+/// A laptop model priced by grade, a charger with `on_hand` pieces, a service; the branch's tax
+/// set to `rate` percent, `rounding` per line or per invoice.
+async fn shop(app: &TestApp, on_hand: i32, rate: &str, rounding: &str) -> Shop {
+    let (url, branch) = (app.db.app_url.clone(), app.branch_id);
+    let (rate, rounding) = (rate.to_string(), rounding.to_string());
+    app.with_db(move |c| {
+        diesel::sql_query(format!(
+            "UPDATE branches SET tax_rate = {rate}, tax_rounding = '{rounding}', invoice_prefix = 'NRB-' WHERE id = {branch}"
+        ))
+        .execute(c)
+        .unwrap();
+    })
+    .await;
+    tokio::task::spawn_blocking(move || {
+        let mut c = PgConnection::establish(&url).unwrap();
+        let by = By::default();
+        let model =
+            stock::create_product_model(&mut c, "Laptop", "Lenovo", "ThinkPad T480", 90, &by)
+                .unwrap()
+                .id;
+        let item = stock::create_stock_item(
+            &mut c,
+            "CHG-65W",
+            "65W USB-C charger",
+            "4.00".parse().unwrap(),
+            "15.00".parse().unwrap(),
+            0,
+            &by,
+        )
+        .unwrap()
+        .id;
+        if on_hand > 0 {
+            let p = Posting {
+                stock_item_id: item,
+                branch_id: branch,
+                kind: "intake",
+                quantity: on_hand,
+                unit_cost: None,
+                reason: "",
+                reference: "",
+            };
+            stock::post(&mut c, &p, &by).unwrap();
+        }
+        let service = workbay::repo::catalogue::create_service(
+            &mut c,
+            "Laptop deep clean",
+            "Care",
+            "1.00".parse().unwrap(),
+            "25.00".parse().unwrap(),
+            &by,
+        )
+        .unwrap()
+        .id;
+        Shop {
+            model,
+            item,
+            service,
+        }
+    })
+    .await
+    .unwrap()
+    .with_prices(app)
+    .await
+}
+
+impl Shop {
+    async fn with_prices(self, app: &TestApp) -> Shop {
+        let model = self.model;
+        app.with_db(move |c| {
+            diesel::sql_query(format!(
+                "UPDATE product_models SET price_grade_a = 450.00, price_grade_b = 400.00, price_grade_c = 320.00 WHERE id = {model}"
+            ))
+            .execute(c)
+            .unwrap();
+        })
+        .await;
+        self
+    }
+}
+
+/// A unit taken all the way to ready for sale, graded `grade`.
+fn ready_unit(
+    c: &mut PgConnection,
+    branch: i64,
+    model: i64,
+    serial: &str,
+    grade: Grade,
+) -> (i64, String) {
+    let by = By::default();
+    let a = assets::receive(
+        c,
+        &Arrival {
+            serial: serial.into(),
+            product_model_id: model,
+            vendor_id: None,
+            branch_id: branch,
+            location_id: None,
+            purchase_cost: "250.00".parse().unwrap(),
+            landed_cost: "262.50".parse().unwrap(),
+        },
+        "",
+        &by,
+    )
+    .unwrap();
+    let id = a.id;
+    assets::transition(
+        c,
+        branch,
+        id,
+        AssetStatus::DiagnosticsPending,
+        Cause::Manual,
+        "",
+        &by,
+    )
+    .unwrap();
+    assets::record_diagnostics(
+        c,
+        branch,
+        id,
+        &serde_json::json!({}),
+        DiagnosticsResult::Pass,
+        &by,
+    )
+    .unwrap();
+    assets::transition(
+        c,
+        branch,
+        id,
+        AssetStatus::WipePending,
+        Cause::Manual,
+        "",
+        &by,
+    )
+    .unwrap();
+    assets::record_wipe(c, branch, id, WipeMethod::NistPurge, "W-1", &by).unwrap();
+    assets::transition(
+        c,
+        branch,
+        id,
+        AssetStatus::QcPending,
+        Cause::Manual,
+        "",
+        &by,
+    )
+    .unwrap();
+    assets::grade(c, branch, id, grade, Some(90), Some(100), "").unwrap();
+    assets::transition(
+        c,
+        branch,
+        id,
+        AssetStatus::ReadyForSale,
+        Cause::Manual,
+        "",
+        &by,
+    )
+    .unwrap();
+    (id, a.asset_tag)
+}
+
+async fn ready(app: &TestApp, model: i64, serial: &str) -> (i64, String) {
+    let (url, branch, serial) = (app.db.app_url.clone(), app.branch_id, serial.to_string());
+    tokio::task::spawn_blocking(move || {
+        let mut c = PgConnection::establish(&url).unwrap();
+        ready_unit(&mut c, branch, model, &serial, Grade::B)
+    })
+    .await
+    .unwrap()
+}
+
+/// A draft (walk-in) with the given lines, made through the repository.
+async fn draft(app: &TestApp, lines: Vec<NewLine>) -> i64 {
+    let (url, branch) = (app.db.app_url.clone(), app.branch_id);
+    tokio::task::spawn_blocking(move || {
+        let mut c = PgConnection::establish(&url).unwrap();
+        let id =
+            invoices::create_draft(&mut c, branch, &NewInvoice::default(), &By::default()).unwrap();
+        for line in &lines {
+            invoices::add_line(&mut c, branch, id, line).unwrap();
+        }
+        id
+    })
+    .await
+    .unwrap()
+}
+
+fn fee(amount: &str) -> NewLine {
+    NewLine::Fee {
+        description: "Data transfer".into(),
+        amount: amount.parse().unwrap(),
+    }
+}
+
+fn sid() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+async fn token(app: &TestApp, client: &reqwest::Client) -> String {
+    app.csrf_token_with(client, "/").await
+}
+
+#[tokio::test]
+async fn a_laptop_and_a_charger_are_sold_issued_and_paid_by_split_tender_with_change() {
+    let app = spawn_app().await;
+    let s = shop(&app, 5, "16", "per_line").await;
+    let (unit, tag) = ready(&app, s.model, "PF1LAPTOP1").await;
+    let not_ready = tokio::task::spawn_blocking({
+        let (url, branch, model) = (app.db.app_url.clone(), app.branch_id, s.model);
+        move || {
+            let mut c = PgConnection::establish(&url).unwrap();
+            assets::receive(
+                &mut c,
+                &Arrival {
+                    serial: "PF1RAW0002".into(),
+                    product_model_id: model,
+                    vendor_id: None,
+                    branch_id: branch,
+                    location_id: None,
+                    purchase_cost: "1".parse().unwrap(),
+                    landed_cost: "1".parse().unwrap(),
+                },
+                "",
+                &By::default(),
+            )
+            .unwrap()
+            .asset_tag
+        }
+    })
+    .await
+    .unwrap();
+    app.login_as(Role::Receptionist).await;
+
+    let res = app
+        .post_form(
+            "/invoices/new",
+            &[("walk_in_name", "Grace W."), ("lead_source", "Instagram")],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 303);
+    let page = location(&res);
+    let id: i64 = page.trim_start_matches("/invoices/").parse().unwrap();
+
+    // Scanning: by serial in any case; twice is refused; a unit not ready for sale is refused and
+    // the scan field comes back empty.
+    assert_eq!(
+        app.post_form(
+            &format!("{page}/lines/asset"),
+            &[("code", "pf1laptop1"), ("tier", "premium")]
+        )
+        .await
+        .status()
+        .as_u16(),
+        303
+    );
+    let again = app
+        .post_form(&format!("{page}/lines/asset"), &[("code", &tag)])
+        .await;
+    assert_eq!(again.status().as_u16(), 422);
+    assert!(
+        again
+            .text()
+            .await
+            .unwrap()
+            .contains("is on this invoice already")
+    );
+    let raw = app
+        .post_form(&format!("{page}/lines/asset"), &[("code", &not_ready)])
+        .await;
+    assert_eq!(raw.status().as_u16(), 422);
+    let body = raw.text().await.unwrap();
+    assert!(
+        body.contains("is received; only units ready for sale or reserved can be sold")
+            && body.contains("id=\"f-code\" name=\"code\" type=\"text\" value=\"\""),
+        "{body}"
+    );
+
+    // Bad stock lines keep what was typed.
+    let item = s.item.to_string();
+    let res = app
+        .post_form(
+            &format!("{page}/lines/stock"),
+            &[("stock_item_id", &item), ("quantity", "6")],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 422);
+    let body = res.text().await.unwrap();
+    assert!(
+        body.contains("Only 5 of CHG-65W in stock here.") && body.contains("value=\"6\""),
+        "{body}"
+    );
+    let res = app
+        .post_form(
+            &format!("{page}/lines/stock"),
+            &[
+                ("stock_item_id", &item),
+                ("quantity", "1"),
+                ("stock_price", "-2"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 422);
+    assert_eq!(
+        app.post_form(
+            &format!("{page}/lines/stock"),
+            &[
+                ("stock_item_id", &item),
+                ("quantity", "1"),
+                ("stock_tier", "standard")
+            ]
+        )
+        .await
+        .status()
+        .as_u16(),
+        303
+    );
+    // A discount above the lines is refused; a fair one is taken.
+    let res = app
+        .post_form(
+            &format!("{page}/lines/discount"),
+            &[
+                ("discount_description", "loyal"),
+                ("discount_amount", "500.00"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 422);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("A discount cannot be more than the total of the lines, 415.00.")
+    );
+    assert_eq!(
+        app.post_form(
+            &format!("{page}/lines/discount"),
+            &[
+                ("discount_description", "bundle"),
+                ("discount_amount", "15.00")
+            ]
+        )
+        .await
+        .status()
+        .as_u16(),
+        303
+    );
+
+    // 400 (grade B) + 15 − 15 = 400.00 net; tax per line 64.00 + 2.40 − 2.40 = 64.00.
+    let html = app.get_html(&page).await;
+    assert!(
+        html.contains("<dt>Subtotal</dt><dd>400.00</dd>") && html.contains("<dd>464.00</dd>"),
+        "{html}"
+    );
+    assert!(
+        !html.contains("262.50"),
+        "a receptionist does not see unit costs"
+    );
+
+    let res = app
+        .post_form(&format!("{page}/issue"), &[("submission_id", &sid())])
+        .await;
+    assert_eq!(res.status().as_u16(), 303);
+    let html = app.get_html(&page).await;
+    assert!(
+        html.contains("Invoice NRB-000001 issued.") && html.contains("premium warranty to"),
+        "{html}"
+    );
+    assert_eq!(
+        app.count(&format!(
+            "SELECT count(*) FROM assets WHERE id = {unit} AND status = 'sold'"
+        ))
+        .await,
+        1
+    );
+    assert_eq!(
+        app.count(&format!(
+            "SELECT on_hand::bigint FROM stock_levels WHERE stock_item_id = {}",
+            s.item
+        ))
+        .await,
+        4
+    );
+    assert_eq!(
+        app.count("SELECT count(*) FROM warranties WHERE status = 'active'")
+            .await,
+        2
+    );
+    assert_eq!(app.count(&format!("SELECT count(*) FROM warranties WHERE asset_id = {unit} AND tier = 'premium' AND ends_on = starts_on + 365")).await, 1);
+
+    // Issued lines are frozen, through the screens and in the database.
+    let res = app
+        .post_form(
+            &format!("{page}/lines/fee"),
+            &[("fee_description", "late"), ("fee_amount", "1")],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 409);
+    let url = app.db.app_url.clone();
+    let tampered = tokio::task::spawn_blocking(move || {
+        let mut c = PgConnection::establish(&url).unwrap();
+        diesel::sql_query(format!(
+            "UPDATE invoice_lines SET unit_price = 1 WHERE invoice_id = {id}"
+        ))
+        .execute(&mut c)
+    })
+    .await
+    .unwrap();
+    assert!(
+        tampered
+            .unwrap_err()
+            .to_string()
+            .contains("cannot be changed")
+    );
+
+    // Split tender: a card above the balance is refused; mobile money pays part; cash above the
+    // rest pays it and the change shows in large type.
+    let res = app
+        .post_form(
+            &format!("{page}/pay"),
+            &[
+                ("method", "card"),
+                ("amount", "500.00"),
+                ("submission_id", &sid()),
+            ],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 422);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("A card payment cannot be more than the balance of 464.00.")
+    );
+    let res = app
+        .post_form(
+            &format!("{page}/pay"),
+            &[
+                ("method", "mobile_money"),
+                ("amount", "300.00"),
+                ("reference", "QK7H2M1X"),
+                ("submission_id", &sid()),
+            ],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 303);
+    assert_eq!(
+        app.count(&format!(
+            "SELECT count(*) FROM invoices WHERE id = {id} AND status = 'partially_paid'"
+        ))
+        .await,
+        1
+    );
+    let res = app
+        .post_form(
+            &format!("{page}/pay"),
+            &[
+                ("method", "cash"),
+                ("amount", "200.00"),
+                ("submission_id", &sid()),
+            ],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 303);
+    let html = app.get_html(&location(&res)).await;
+    assert!(
+        html.contains("id=\"change-due\"") && html.contains("<strong>36.00</strong>"),
+        "{html}"
+    );
+    assert_eq!(app.count(&format!("SELECT count(*) FROM invoices WHERE id = {id} AND status = 'paid' AND paid_total = total")).await, 1);
+    assert_eq!(app.count("SELECT count(*) FROM payments WHERE method = 'cash' AND amount = 164.00 AND tendered = 200.00 AND change_given = 36.00").await, 1);
+    // Paid in full: no more payments.
+    let res = app
+        .post_form(
+            &format!("{page}/pay"),
+            &[
+                ("method", "cash"),
+                ("amount", "1.00"),
+                ("submission_id", &sid()),
+            ],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 409);
+
+    // The receipt has the branch, the number, tax, payments, change and the warranty terms.
+    let receipt = app.get_html(&format!("{page}/receipt")).await;
+    for expected in [
+        "Receipt NRB-000001",
+        "Tax 16.00%",
+        "Mobile money (QK7H2M1X)",
+        "id=\"print-change\">36.00",
+        "Warranty terms",
+        "Laptop:",
+        "Grace W.",
+    ] {
+        assert!(receipt.contains(expected), "{expected}: {receipt}");
+    }
+    assert!(
+        app.get_html(&format!("{page}/print"))
+            .await
+            .contains("Invoice NRB-000001")
+    );
+    // Draft → issued → partially paid → paid: an event for each.
+    assert_eq!(
+        app.count(&format!(
+            "SELECT count(*) FROM invoice_events WHERE invoice_id = {id}"
+        ))
+        .await,
+        4
+    );
+    // The cash-up sheet has both methods.
+    let cash_up = app.get_html("/invoices/cash-up").await;
+    assert!(
+        cash_up.contains("Mobile money")
+            && cash_up.contains("164.00")
+            && cash_up.contains("464.00"),
+        "{cash_up}"
+    );
+}
+
+#[tokio::test]
+async fn tax_is_rounded_half_up_per_line_or_once_per_invoice_as_the_branch_says() {
+    let app = spawn_app().await;
+    let s = shop(&app, 100, "12.5", "per_line").await;
+    let id = draft(
+        &app,
+        vec![NewLine::Stock {
+            stock_item_id: s.item,
+            quantity: 3,
+            price: Some("3.33".parse().unwrap()),
+            tier: None,
+        }],
+    )
+    .await;
+    assert_eq!(app.count(&format!("SELECT count(*) FROM invoices WHERE id = {id} AND subtotal = 9.99 AND tax_total = 1.25 AND total = 11.24")).await, 1);
+    // Per invoice: three fees of 0.10 at 5% are 0.015 of tax, rounded once to 0.02 (per line it
+    // would be 0.03).
+    let branch = app.branch_id;
+    app.with_db(move |c| {
+        diesel::sql_query(format!(
+            "UPDATE branches SET tax_rate = 5, tax_rounding = 'per_invoice' WHERE id = {branch}"
+        ))
+        .execute(c)
+        .unwrap();
+    })
+    .await;
+    let id = draft(&app, vec![fee("0.10"), fee("0.10"), fee("0.10")]).await;
+    assert_eq!(
+        app.count(&format!(
+            "SELECT count(*) FROM invoices WHERE id = {id} AND tax_total = 0.02 AND total = 0.32"
+        ))
+        .await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn fifty_parallel_issues_of_invoices_holding_one_unit_sell_it_exactly_once() {
+    let app = spawn_app().await;
+    let s = shop(&app, 0, "0", "per_line").await;
+    let (unit, tag) = ready(&app, s.model, "PF1RACE001").await;
+    let mut drafts = Vec::new();
+    for _ in 0..50 {
+        drafts.push(
+            draft(
+                &app,
+                vec![NewLine::Asset {
+                    code: tag.clone(),
+                    price: None,
+                    tier: None,
+                }],
+            )
+            .await,
+        );
+    }
+    app.login_as(Role::Receptionist).await;
+    let token = token(&app, &app.client).await;
+    let sends = drafts.iter().map(|id| {
+        app.client
+            .post(format!("{}/invoices/{id}/issue", app.address))
+            .form(&[("csrf_token", token.clone()), ("submission_id", sid())])
+            .send()
+    });
+    let statuses: Vec<u16> = futures_util::future::join_all(sends)
+        .await
+        .into_iter()
+        .map(|r| r.unwrap().status().as_u16())
+        .collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 303).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 409).count(),
+        49,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        app.count(&format!(
+            "SELECT count(*) FROM invoice_lines WHERE asset_id = {unit} AND live"
+        ))
+        .await,
+        1
+    );
+    assert_eq!(
+        app.count(&format!(
+            "SELECT count(*) FROM asset_movements WHERE asset_id = {unit} AND to_status = 'sold'"
+        ))
+        .await,
+        1
+    );
+    assert_eq!(
+        app.count("SELECT count(*) FROM invoices WHERE status = 'issued'")
+            .await,
+        1
+    );
+    // The 49 refusals used no numbers.
+    assert_eq!(
+        app.count("SELECT last_number::bigint FROM invoice_counters")
+            .await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn thirty_parallel_payments_never_take_an_invoice_above_its_total() {
+    let app = spawn_app().await;
+    shop(&app, 0, "0", "per_line").await;
+    let id = draft(&app, vec![fee("100.00")]).await;
+    app.login_as(Role::Receptionist).await;
+    assert_eq!(
+        app.post_form(
+            &format!("/invoices/{id}/issue"),
+            &[("submission_id", &sid())]
+        )
+        .await
+        .status()
+        .as_u16(),
+        303
+    );
+    let token = token(&app, &app.client).await;
+    let sends = (0..30).map(|_| {
+        app.client
+            .post(format!("{}/invoices/{id}/pay", app.address))
+            .form(&[
+                ("csrf_token", token.clone()),
+                ("method", "card".into()),
+                ("amount", "10.00".into()),
+                ("submission_id", sid()),
+            ])
+            .send()
+    });
+    let statuses: Vec<u16> = futures_util::future::join_all(sends)
+        .await
+        .into_iter()
+        .map(|r| r.unwrap().status().as_u16())
+        .collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 303).count(),
+        10,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        app.count(&format!(
+            "SELECT count(*) FROM payments WHERE invoice_id = {id}"
+        ))
+        .await,
+        10
+    );
+    assert_eq!(app.count(&format!("SELECT count(*) FROM invoices WHERE id = {id} AND paid_total = 100.00 AND status = 'paid'")).await, 1);
+    assert_eq!(app.count(&format!("SELECT count(*) FROM invoices i WHERE id = {id} AND (SELECT sum(amount) FROM payments WHERE invoice_id = i.id) = i.paid_total")).await, 1);
+}
+
+#[tokio::test]
+async fn twenty_parallel_issues_in_one_branch_get_consecutive_numbers_and_a_failed_issue_takes_none()
+ {
+    let app = spawn_app().await;
+    let s = shop(&app, 1, "0", "per_line").await;
+    let mut drafts = Vec::new();
+    for _ in 0..20 {
+        drafts.push(draft(&app, vec![fee("10.00")]).await);
+    }
+    // Two drafts each want the only charger: one of them fails at issue.
+    for _ in 0..2 {
+        drafts.push(
+            draft(
+                &app,
+                vec![NewLine::Stock {
+                    stock_item_id: s.item,
+                    quantity: 1,
+                    price: None,
+                    tier: None,
+                }],
+            )
+            .await,
+        );
+    }
+    app.login_as(Role::Receptionist).await;
+    let token = token(&app, &app.client).await;
+    let sends = drafts.iter().map(|id| {
+        app.client
+            .post(format!("{}/invoices/{id}/issue", app.address))
+            .form(&[("csrf_token", token.clone()), ("submission_id", sid())])
+            .send()
+    });
+    let statuses: Vec<u16> = futures_util::future::join_all(sends)
+        .await
+        .into_iter()
+        .map(|r| r.unwrap().status().as_u16())
+        .collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 303).count(),
+        21,
+        "{statuses:?}"
+    );
+    let numbers: Vec<String> = app
+        .with_db(|c| {
+            #[derive(diesel::QueryableByName)]
+            struct N {
+                #[diesel(sql_type = diesel::sql_types::Text)]
+                number: String,
+            }
+            diesel::sql_query("SELECT number FROM invoices WHERE number IS NOT NULL ORDER BY seq")
+                .load::<N>(c)
+                .unwrap()
+                .into_iter()
+                .map(|n| n.number)
+                .collect()
+        })
+        .await;
+    let expected: Vec<String> = (1..=21).map(|n| format!("NRB-{n:06}")).collect();
+    assert_eq!(numbers, expected, "consecutive, no gaps, no repeats");
+    assert_eq!(
+        app.count("SELECT on_hand::bigint FROM stock_levels").await,
+        0
+    );
+}
+
+#[tokio::test]
+async fn voiding_needs_a_reason_and_no_payments_and_gives_back_units_and_stock() {
+    let app = spawn_app().await;
+    let s = shop(&app, 3, "16", "per_line").await;
+    let (unit, tag) = ready(&app, s.model, "PF1VOID001").await;
+    let id = draft(
+        &app,
+        vec![
+            NewLine::Asset {
+                code: tag,
+                price: None,
+                tier: None,
+            },
+            NewLine::Stock {
+                stock_item_id: s.item,
+                quantity: 2,
+                price: None,
+                tier: Some(workbay::domain::invoice::WarrantyTier::Standard),
+            },
+        ],
+    )
+    .await;
+    app.login_as(Role::Receptionist).await;
+    let page = format!("/invoices/{id}");
+    // A draft takes no payment and cannot be voided.
+    let res = app
+        .post_form(
+            &format!("{page}/pay"),
+            &[
+                ("method", "cash"),
+                ("amount", "5"),
+                ("submission_id", &sid()),
+            ],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 409);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("A draft takes no payments; issue it first.")
+    );
+    app.post_form(&format!("{page}/issue"), &[("submission_id", &sid())])
+        .await;
+    assert!(
+        app.get_html(&format!("{page}?void=1"))
+            .await
+            .contains("Void the invoice")
+    );
+    let res = app
+        .post_form(
+            &format!("{page}/void"),
+            &[("reason", "  "), ("submission_id", &sid())],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 422);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("Say why the invoice is voided.")
+    );
+    let res = app
+        .post_form(
+            &format!("{page}/void"),
+            &[
+                ("reason", "customer changed mind at the till"),
+                ("submission_id", &sid()),
+            ],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 303);
+    assert_eq!(
+        app.count(&format!(
+            "SELECT count(*) FROM assets WHERE id = {unit} AND status = 'ready_for_sale'"
+        ))
+        .await,
+        1
+    );
+    assert_eq!(
+        app.count(&format!(
+            "SELECT on_hand::bigint FROM stock_levels WHERE stock_item_id = {}",
+            s.item
+        ))
+        .await,
+        3
+    );
+    assert_eq!(
+        app.count("SELECT count(*) FROM stock_ledger WHERE kind = 'return' AND quantity = 2")
+            .await,
+        1
+    );
+    assert_eq!(
+        app.count("SELECT count(*) FROM warranties WHERE status <> 'void'")
+            .await,
+        0
+    );
+    assert_eq!(
+        app.count("SELECT count(*) FROM warranty_events WHERE to_status = 'void'")
+            .await,
+        2
+    );
+    assert_eq!(
+        app.count("SELECT count(*) FROM invoice_lines WHERE live")
+            .await,
+        0
+    );
+    assert_eq!(app.count(&format!("SELECT count(*) FROM invoices WHERE id = {id} AND status = 'void' AND number = 'NRB-000001'")).await, 1, "the number stays used");
+    // The unit can be sold again on another invoice.
+    let again = draft(
+        &app,
+        vec![NewLine::Asset {
+            code: "PF1VOID001".into(),
+            price: None,
+            tier: None,
+        }],
+    )
+    .await;
+    assert_eq!(
+        app.post_form(
+            &format!("/invoices/{again}/issue"),
+            &[("submission_id", &sid())]
+        )
+        .await
+        .status()
+        .as_u16(),
+        303
+    );
+    // An invoice with a payment cannot be voided.
+    let paid = draft(&app, vec![fee("50.00")]).await;
+    app.post_form(
+        &format!("/invoices/{paid}/issue"),
+        &[("submission_id", &sid())],
+    )
+    .await;
+    app.post_form(
+        &format!("/invoices/{paid}/pay"),
+        &[
+            ("method", "cash"),
+            ("amount", "10"),
+            ("submission_id", &sid()),
+        ],
+    )
+    .await;
+    let res = app
+        .post_form(
+            &format!("/invoices/{paid}/void"),
+            &[("reason", "oops"), ("submission_id", &sid())],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 409);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("has payments; it cannot be voided")
+    );
+}
+
+#[tokio::test]
+async fn a_refund_returns_stock_marks_the_unit_returned_and_never_exceeds_what_was_paid() {
+    let app = spawn_app().await;
+    let s = shop(&app, 4, "0", "per_line").await;
+    let (unit, tag) = ready(&app, s.model, "PF1REFUND1").await;
+    let id = draft(
+        &app,
+        vec![
+            NewLine::Asset {
+                code: tag,
+                price: Some("400.00".parse().unwrap()),
+                tier: None,
+            },
+            NewLine::Stock {
+                stock_item_id: s.item,
+                quantity: 2,
+                price: Some("15.00".parse().unwrap()),
+                tier: None,
+            },
+        ],
+    )
+    .await;
+    app.login_as(Role::Finance).await;
+    let page = format!("/invoices/{id}");
+    app.post_form(&format!("{page}/issue"), &[("submission_id", &sid())])
+        .await;
+    assert!(
+        app.get_html(&page).await.contains("262.50"),
+        "finance sees unit costs"
+    );
+    app.post_form(
+        &format!("{page}/pay"),
+        &[
+            ("method", "card"),
+            ("amount", "100.00"),
+            ("submission_id", &sid()),
+        ],
+    )
+    .await;
+    let lines: Vec<(i64, String)> = app
+        .with_db(move |c| {
+            #[derive(diesel::QueryableByName)]
+            struct L {
+                #[diesel(sql_type = diesel::sql_types::BigInt)]
+                id: i64,
+                #[diesel(sql_type = diesel::sql_types::Text)]
+                kind: String,
+            }
+            diesel::sql_query(format!(
+                "SELECT id, kind FROM invoice_lines WHERE invoice_id = {id} ORDER BY id"
+            ))
+            .load::<L>(c)
+            .unwrap()
+            .into_iter()
+            .map(|l| (l.id, l.kind))
+            .collect()
+        })
+        .await;
+    let (laptop, charger) = (lines[0].0.to_string(), lines[1].0.to_string());
+    // Only 100.00 was paid: refunding the laptop (400.00) is refused, with what was typed kept.
+    let res = app
+        .post_form(
+            &format!("{page}/refund"),
+            &[
+                (&*format!("qty_{laptop}"), "1"),
+                ("reason", "screen flicker"),
+                ("method", "cash"),
+                ("submission_id", &sid()),
+            ],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 422);
+    let body = res.text().await.unwrap();
+    assert!(body.contains("A refund cannot be more than what was paid: 100.00 paid, 0.00 refunded already, this refund is 400.00.") && body.contains("value=\"screen flicker\""), "{body}");
+    // The rest is paid; the laptop and one charger come back.
+    app.post_form(
+        &format!("{page}/pay"),
+        &[
+            ("method", "bank_transfer"),
+            ("amount", "330.00"),
+            ("submission_id", &sid()),
+        ],
+    )
+    .await;
+    let res = app
+        .post_form(
+            &format!("{page}/refund"),
+            &[
+                (&*format!("qty_{laptop}"), "1"),
+                (&*format!("qty_{charger}"), "1"),
+                ("reason", "screen flicker"),
+                ("method", "cash"),
+                ("submission_id", &sid()),
+            ],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 303);
+    assert_eq!(
+        app.count(&format!(
+            "SELECT count(*) FROM assets WHERE id = {unit} AND status = 'returned'"
+        ))
+        .await,
+        1
+    );
+    assert_eq!(
+        app.count(&format!(
+            "SELECT on_hand::bigint FROM stock_levels WHERE stock_item_id = {}",
+            s.item
+        ))
+        .await,
+        3
+    );
+    assert_eq!(
+        app.count("SELECT count(*) FROM credit_notes WHERE total = 415.00")
+            .await,
+        1
+    );
+    assert_eq!(
+        app.count("SELECT count(*) FROM refund_payments WHERE method = 'cash' AND amount = 415.00")
+            .await,
+        1
+    );
+    assert_eq!(app.count(&format!("SELECT count(*) FROM invoices WHERE id = {id} AND status = 'refunded' AND refunded_total = 415.00")).await, 1);
+    assert_eq!(
+        app.count("SELECT count(*) FROM invoice_lines").await,
+        2,
+        "nothing is deleted"
+    );
+    assert_eq!(
+        app.count(&format!(
+            "SELECT count(*) FROM invoice_lines WHERE asset_id = {unit} AND live"
+        ))
+        .await,
+        0
+    );
+    // The last charger can still come back, but not two of it.
+    let res = app
+        .post_form(
+            &format!("{page}/refund"),
+            &[
+                (&*format!("qty_{charger}"), "2"),
+                ("reason", "unused"),
+                ("method", "cash"),
+                ("submission_id", &sid()),
+            ],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 422);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("between 0 and 1 can still be refunded")
+    );
+    let html = app.get_html(&page).await;
+    assert!(
+        html.contains("Credit notes") && html.contains("screen flicker"),
+        "{html}"
+    );
+}
+
+#[tokio::test]
+async fn a_double_submitted_payment_is_recorded_once_even_when_both_arrive_together() {
+    let app = spawn_app().await;
+    shop(&app, 0, "0", "per_line").await;
+    let id = draft(&app, vec![fee("80.00")]).await;
+    app.login_as(Role::Receptionist).await;
+    app.post_form(
+        &format!("/invoices/{id}/issue"),
+        &[("submission_id", &sid())],
+    )
+    .await;
+    // One after the other: the second is shown the first's result.
+    let once = sid();
+    let first = app
+        .post_form(
+            &format!("/invoices/{id}/pay"),
+            &[
+                ("method", "cash"),
+                ("amount", "20.00"),
+                ("submission_id", &once),
+            ],
+        )
+        .await;
+    let second = app
+        .post_form(
+            &format!("/invoices/{id}/pay"),
+            &[
+                ("method", "cash"),
+                ("amount", "20.00"),
+                ("submission_id", &once),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (first.status().as_u16(), second.status().as_u16()),
+        (303, 303)
+    );
+    assert_eq!(
+        location(&first),
+        location(&second),
+        "the repeat shows the first result"
+    );
+    assert!(
+        app.get_html(&location(&second))
+            .await
+            .contains("Nothing was done twice.")
+    );
+    assert_eq!(
+        app.count(&format!(
+            "SELECT count(*) FROM payments WHERE invoice_id = {id}"
+        ))
+        .await,
+        1
+    );
+    // Ten copies of one submission at once: still one payment.
+    let token = token(&app, &app.client).await;
+    let twice = sid();
+    let sends = (0..10).map(|_| {
+        app.client
+            .post(format!("{}/invoices/{id}/pay", app.address))
+            .form(&[
+                ("csrf_token", token.clone()),
+                ("method", "card".into()),
+                ("amount", "5.00".into()),
+                ("submission_id", twice.clone()),
+            ])
+            .send()
+    });
+    let statuses: Vec<u16> = futures_util::future::join_all(sends)
+        .await
+        .into_iter()
+        .map(|r| r.unwrap().status().as_u16())
+        .collect();
+    assert!(statuses.iter().all(|s| *s == 303), "{statuses:?}");
+    assert_eq!(
+        app.count(&format!(
+            "SELECT count(*) FROM payments WHERE invoice_id = {id}"
+        ))
+        .await,
+        2
+    );
+    assert_eq!(
+        app.count(&format!(
+            "SELECT count(*) FROM invoices WHERE id = {id} AND paid_total = 25.00"
+        ))
+        .await,
+        1
+    );
+    // A form without its id is refused, nothing charged.
+    let res = app
+        .post_form(
+            &format!("/invoices/{id}/pay"),
+            &[("method", "cash"), ("amount", "1.00")],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 422);
+    assert_eq!(
+        app.count(&format!(
+            "SELECT count(*) FROM payments WHERE invoice_id = {id}"
+        ))
+        .await,
+        2
+    );
+}
+
+#[tokio::test]
+async fn a_ticket_becomes_a_draft_invoice_with_its_lines_and_only_the_counter_invoices() {
+    let app = spawn_app().await;
+    let s = shop(&app, 0, "0", "per_line").await;
+    let branch = app.branch_id;
+    let service = s.service;
+    let ticket: i64 = app
+        .with_db(move |c| {
+            #[derive(diesel::QueryableByName)]
+            struct I {
+                #[diesel(sql_type = diesel::sql_types::BigInt)]
+                id: i64,
+            }
+            let customer = diesel::sql_query("INSERT INTO customers (name, phone, created_branch_id) VALUES ('Otieno Auto', '0700 111 222', ".to_string() + &branch.to_string() + ") RETURNING id")
+                .get_result::<I>(c)
+                .unwrap()
+                .id;
+            let ticket = diesel::sql_query(format!("INSERT INTO tickets (branch_id, number, customer_id) VALUES ({branch}, 1, {customer}) RETURNING id"))
+                .get_result::<I>(c)
+                .unwrap()
+                .id;
+            diesel::sql_query(format!(
+                "INSERT INTO ticket_lines (ticket_id, kind, service_id, description, quantity, unit_price) VALUES \
+                 ({ticket}, 'labour', {service}, 'Laptop deep clean', 1, 25.00), \
+                 ({ticket}, 'labour', NULL, 'Hinge repair', 1.5, 40.00), \
+                 ({ticket}, 'part', NULL, 'Hinge set', 2, 7.50)"
+            ))
+            .execute(c)
+            .unwrap();
+            ticket
+        })
+        .await;
+    app.login_as(Role::Receptionist).await;
+    let res = app
+        .post_form(&format!("/tickets/{ticket}/invoice"), &[])
+        .await;
+    assert_eq!(res.status().as_u16(), 303);
+    let page = location(&res);
+    let again = app
+        .post_form(&format!("/tickets/{ticket}/invoice"), &[])
+        .await;
+    assert_eq!(location(&again), page, "the same draft, not a second one");
+    let html = app.get_html(&page).await;
+    // 25.00 + 1.5 × 40.00 + 2 × 7.50 = 100.00
+    assert!(
+        html.contains("Otieno Auto")
+            && html.contains("Labour: Hinge repair")
+            && html.contains("Hinge set × 2")
+            && html.contains("<dt>Subtotal</dt><dd>100.00</dd>"),
+        "{html}"
+    );
+    for role in [Role::Technician, Role::Warehouse] {
+        let other = spawn_app().await;
+        other.login_as(role).await;
+        assert_eq!(
+            other.get("/invoices").await.status().as_u16(),
+            403,
+            "{role}"
+        );
+    }
+}
