@@ -68,6 +68,7 @@ impl Application {
             pool: pool.clone(),
             settings: settings.clone(),
             metrics: web::metrics::Metrics::default(),
+            link_key: cookie_key.signing().to_vec(),
         });
         spawn_housekeeping(pool.clone());
 

@@ -9,6 +9,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    approval_links (id) {
+        id -> Int8,
+        ticket_id -> Int8,
+        expires_at -> Timestamptz,
+        used_at -> Nullable<Timestamptz>,
+        decision -> Nullable<Text>,
+        created_by -> Nullable<Int8>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     asset_diagnostics (id) {
         id -> Int8,
         asset_id -> Int8,
@@ -138,6 +150,7 @@ diesel::table! {
         active -> Bool,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        labour_rate -> Numeric,
     }
 }
 
@@ -560,6 +573,9 @@ diesel::table! {
         quantity -> Numeric,
         unit_price -> Numeric,
         created_at -> Timestamptz,
+        stock_item_id -> Nullable<Int8>,
+        asset_id -> Nullable<Int8>,
+        created_by -> Nullable<Int8>,
     }
 }
 
@@ -580,6 +596,32 @@ diesel::table! {
         created_by -> Nullable<Int8>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        assigned_to -> Nullable<Int8>,
+        asset_id -> Nullable<Int8>,
+        outcome -> Nullable<Text>,
+        approval -> Nullable<Text>,
+        approval_by -> Text,
+        approval_method -> Text,
+        approved_at -> Nullable<Timestamptz>,
+        qc_by -> Nullable<Int8>,
+        qc_at -> Nullable<Timestamptz>,
+        closed_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    time_entries (id) {
+        id -> Int8,
+        ticket_id -> Int8,
+        technician_id -> Int8,
+        started_at -> Timestamptz,
+        ended_at -> Nullable<Timestamptz>,
+        hours -> Nullable<Numeric>,
+        billable -> Bool,
+        approved_by -> Nullable<Int8>,
+        approved_at -> Nullable<Timestamptz>,
+        invoice_id -> Nullable<Int8>,
+        note -> Text,
     }
 }
 
@@ -683,6 +725,8 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(approval_links -> staff_users (created_by));
+diesel::joinable!(approval_links -> tickets (ticket_id));
 diesel::joinable!(asset_diagnostics -> assets (asset_id));
 diesel::joinable!(asset_diagnostics -> staff_users (technician_id));
 diesel::joinable!(asset_movements -> assets (asset_id));
@@ -761,14 +805,19 @@ diesel::joinable!(stock_levels -> stock_items (stock_item_id));
 diesel::joinable!(ticket_counters -> branches (branch_id));
 diesel::joinable!(ticket_events -> staff_users (actor_user_id));
 diesel::joinable!(ticket_events -> tickets (ticket_id));
+diesel::joinable!(ticket_lines -> assets (asset_id));
 diesel::joinable!(ticket_lines -> services (service_id));
+diesel::joinable!(ticket_lines -> staff_users (created_by));
+diesel::joinable!(ticket_lines -> stock_items (stock_item_id));
 diesel::joinable!(ticket_lines -> tickets (ticket_id));
+diesel::joinable!(tickets -> assets (asset_id));
 diesel::joinable!(tickets -> bookings (booking_id));
 diesel::joinable!(tickets -> branches (branch_id));
 diesel::joinable!(tickets -> customers (customer_id));
 diesel::joinable!(tickets -> devices (device_id));
-diesel::joinable!(tickets -> staff_users (created_by));
 diesel::joinable!(tickets -> vehicles (vehicle_id));
+diesel::joinable!(time_entries -> invoices (invoice_id));
+diesel::joinable!(time_entries -> tickets (ticket_id));
 diesel::joinable!(transfer_lines -> assets (asset_id));
 diesel::joinable!(transfer_lines -> stock_items (stock_item_id));
 diesel::joinable!(transfer_lines -> transfers (transfer_id));
@@ -786,6 +835,7 @@ diesel::joinable!(wipe_certificates -> staff_users (technician_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     app_settings,
+    approval_links,
     asset_diagnostics,
     asset_movements,
     assets,
@@ -828,6 +878,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     ticket_events,
     ticket_lines,
     tickets,
+    time_entries,
     transfer_lines,
     transfers,
     vehicles,

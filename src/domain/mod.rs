@@ -10,6 +10,7 @@ pub mod money;
 pub mod purchase_order;
 pub mod role;
 pub mod staff;
+pub mod ticket;
 pub mod throttle;
 pub mod validation;
 pub mod vehicle;

@@ -25,6 +25,29 @@ pub struct Ticket {
     pub created_by: Option<i64>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    pub assigned_to: Option<i64>,
+    pub asset_id: Option<i64>,
+    pub outcome: Option<String>,
+    pub approval: Option<String>,
+    pub approval_by: String,
+    pub approval_method: String,
+    pub approved_at: Option<DateTime<Utc>>,
+    pub qc_by: Option<i64>,
+    pub qc_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+}
+
+impl Ticket {
+    /// The typed status.
+    pub fn state(&self) -> crate::domain::ticket::TicketStatus {
+        self.status
+            .parse()
+            .unwrap_or(crate::domain::ticket::TicketStatus::Open)
+    }
+    /// Days since it was opened.
+    pub fn age_days(&self) -> i64 {
+        (Utc::now() - self.created_at).num_days()
+    }
 }
 
 /// A line of a ticket (labour, part, fee).
@@ -39,4 +62,14 @@ pub struct TicketLine {
     pub quantity: BigDecimal,
     pub unit_price: BigDecimal,
     pub created_at: DateTime<Utc>,
+    pub stock_item_id: Option<i64>,
+    pub asset_id: Option<i64>,
+    pub created_by: Option<i64>,
+}
+
+impl TicketLine {
+    /// Quantity × price.
+    pub fn total(&self) -> BigDecimal {
+        crate::domain::money::cents(&(&self.quantity * &self.unit_price))
+    }
 }

@@ -20,7 +20,7 @@ use crate::models::stock::Asset;
 use crate::schema::{
     assets as assets_t, branches, credit_note_lines, credit_notes, customers, invoice_counters,
     invoice_events, invoice_lines, invoices, payments, product_models, refund_payments, services,
-    staff_users, stock_items, ticket_lines, tickets, warranties, warranty_events, warranty_terms,
+    staff_users, stock_items, ticket_lines, tickets, time_entries, warranties, warranty_events, warranty_terms,
 };
 
 /// A new draft's header.
@@ -226,6 +226,36 @@ pub fn draft_from_ticket(
                 },
             };
             add_line(conn, branch_id, id, &line)?;
+        }
+        // Approved, billable clocked time not billed yet, at the branch's labour rate.
+        let entries: Vec<(i64, Option<BigDecimal>)> = time_entries::table
+            .filter(time_entries::ticket_id.eq(ticket_id))
+            .filter(time_entries::approved_at.is_not_null())
+            .filter(time_entries::billable.eq(true))
+            .filter(time_entries::invoice_id.is_null())
+            .select((time_entries::id, time_entries::hours))
+            .for_update()
+            .load(conn)?;
+        let hours: BigDecimal = entries.iter().filter_map(|e| e.1.clone()).sum();
+        if hours > BigDecimal::zero() {
+            let rate: BigDecimal = branches::table
+                .find(branch_id)
+                .select(branches::labour_rate)
+                .first(conn)?;
+            add_line(
+                conn,
+                branch_id,
+                id,
+                &NewLine::Labour {
+                    description: "time clocked on the job".into(),
+                    hours: hours.with_scale_round(2, bigdecimal::RoundingMode::HalfUp),
+                    rate,
+                },
+            )?;
+            let ids: Vec<i64> = entries.iter().map(|e| e.0).collect();
+            diesel::update(time_entries::table.filter(time_entries::id.eq_any(ids)))
+                .set(time_entries::invoice_id.eq(id))
+                .execute(conn)?;
         }
         Ok(id)
     })
@@ -464,8 +494,8 @@ pub fn add_line(
                 if description.trim().is_empty() {
                     errors.add("labour_description", "Say what the labour was for.");
                 }
-                if *hours <= BigDecimal::zero() || *hours > 24 {
-                    errors.add("hours", "Hours are more than 0 and at most 24.");
+                if *hours <= BigDecimal::zero() || *hours > 999 {
+                    errors.add("hours", "Enter the hours, more than 0 (up to 999).");
                 }
                 if rate.sign() == bigdecimal::num_bigint::Sign::Minus {
                     errors.add("rate", "A rate cannot be negative.");

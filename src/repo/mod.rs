@@ -18,6 +18,7 @@ pub mod stock;
 pub mod submissions;
 pub mod tickets;
 pub mod transfers;
+pub mod workshop;
 
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 

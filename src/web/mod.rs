@@ -7,7 +7,9 @@ pub mod bookings;
 pub mod calendar;
 pub mod csrf;
 pub mod customers;
+pub mod approve;
 pub mod health;
+pub mod floor;
 pub mod home;
 pub mod invoices;
 pub mod metrics;
@@ -35,6 +37,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// Request counters.
     pub metrics: metrics::Metrics,
+    /// Signs customers' approval links (derived from the cookie key).
+    pub link_key: Vec<u8>,
 }
 
 /// Registers a route that anybody may reach (sign-in, health, static files).
@@ -64,6 +68,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     public(cfg, "/healthz", |r| r.get(health::check));
     public(cfg, "/metrics", |r| r.get(metrics::show));
     public(cfg, "/static/{file}", |r| r.get(static_files::serve));
+    public(cfg, "/approve/{token}", |r| r.get(approve::show).post(approve::answer));
 
     guarded(cfg, "/", Access::SIGNED_IN, |r| r.get(home::show));
     guarded(cfg, "/logout", Access::SIGNED_IN.across_branches(), |r| {
@@ -158,10 +163,25 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         r.post(bookings::check_in::submit)
     });
     guarded(cfg, "/tickets", Access::WORKSHOP, |r| {
+        r.get(tickets::board::show)
+    });
+    guarded(cfg, "/tickets/all", Access::WORKSHOP, |r| {
         r.get(tickets::list::show)
     });
     guarded(cfg, "/tickets/{id}", Access::WORKSHOP, |r| {
         r.get(tickets::show::show)
+    });
+    guarded(cfg, "/tickets/{id}/invoice", Access::INVOICING, |r| {
+        r.post(invoices::new::from_ticket)
+    });
+    guarded(cfg, "/tickets/{id}/{action}", Access::WORKSHOP, |r| {
+        r.post(tickets::show::act)
+    });
+    guarded(cfg, "/floor", Access::WORKSHOP, |r| r.get(floor::jobs));
+    guarded(cfg, "/floor/{id}", Access::WORKSHOP, |r| r.get(floor::job));
+    guarded(cfg, "/time", Access::MANAGEMENT, |r| r.get(tickets::time::show));
+    guarded(cfg, "/time/{id}/approve", Access::MANAGEMENT, |r| {
+        r.post(tickets::time::approve)
     });
     guarded(cfg, "/invoices", Access::INVOICING, |r| {
         r.get(invoices::list::show)
@@ -192,9 +212,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     });
     guarded(cfg, "/invoices/{id}/{action}", Access::INVOICING, |r| {
         r.post(invoices::show::money)
-    });
-    guarded(cfg, "/tickets/{id}/invoice", Access::INVOICING, |r| {
-        r.post(invoices::new::from_ticket)
     });
     guarded(cfg, "/stock", Access::STOCK, |r| r.get(stock::items::show));
     guarded(cfg, "/stock/assets", Access::STOCK, |r| {

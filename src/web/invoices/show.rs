@@ -281,7 +281,7 @@ fn line_from(kind: &str, f: &InvoiceForm) -> Result<NewLine, FieldErrors> {
         "labour" => NewLine::Labour {
             description: f.labour_description.clone(),
             hours: f.hours.trim().parse().unwrap_or_else(|_| {
-                errors.add("hours", "Hours are more than 0 and at most 24.");
+                errors.add("hours", "Enter the hours, more than 0 (up to 999).");
                 BigDecimal::from(0)
             }),
             rate: amount(&f.rate, "rate", &mut errors),

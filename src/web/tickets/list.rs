@@ -24,7 +24,7 @@ pub struct TicketListPage {
 
 impl TicketListPage {
     fn page_link(&self, page: i64) -> String {
-        format!("/tickets?page={page}")
+        format!("/tickets/all?page={page}")
     }
 }
 

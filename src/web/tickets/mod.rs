@@ -1,4 +1,6 @@
-//! Tickets: the list and the ticket page (the full workflow comes with the workshop issue).
+//! Tickets: the board, the full list, the ticket page with its workflow, and time approval.
 
+pub mod board;
 pub mod list;
 pub mod show;
+pub mod time;

@@ -1,0 +1,177 @@
+//! `/approve/{token}`: the customer's no-login page for an estimate, on a phone. The token is
+//! `link id . expiry . HMAC-SHA256(link id, expiry)`; a tampered token is refused before the
+//! database is asked, an expired or used one is explained, and each link answers once.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use bigdecimal::BigDecimal;
+use chrono::{DateTime, Utc};
+use hmac::{Hmac, Mac};
+use serde::Deserialize;
+use sha2::Sha256;
+
+use crate::db::{Actor, db};
+use crate::error::AppError;
+use crate::models::ticket::TicketLine;
+use crate::repo::workshop::{self, LinkState};
+use crate::repo::{branches, customers, tickets};
+use crate::web::page::PageCtx;
+use crate::web::{AppState, html, see_other};
+
+fn mac(key: &[u8], link: i64, expires: i64) -> Hmac<Sha256> {
+    let mut m = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes any key length");
+    m.update(format!("approval:{link}:{expires}").as_bytes());
+    m
+}
+
+/// The token for a link.
+pub fn sign(key: &[u8], link: i64, expires: DateTime<Utc>) -> String {
+    let expires = expires.timestamp();
+    let tag = hex::encode(mac(key, link, expires).finalize().into_bytes());
+    format!("{link}.{expires}.{tag}")
+}
+
+/// The link id of a genuine token; `None` when it was altered or forged.
+pub fn verify(key: &[u8], token: &str) -> Option<i64> {
+    let mut parts = token.split('.');
+    let link: i64 = parts.next()?.parse().ok()?;
+    let expires: i64 = parts.next()?.parse().ok()?;
+    let tag = hex::decode(parts.next()?).ok()?;
+    if parts.next().is_some() {
+        return None;
+    }
+    mac(key, link, expires).verify_slice(&tag).ok()?;
+    Some(link)
+}
+
+/// The page.
+#[derive(Template)]
+#[template(path = "approve.html")]
+pub struct ApprovePage {
+    page: PageCtx,
+    token: String,
+    /// What the customer sees: a message only, or the estimate with the two buttons.
+    message: Option<String>,
+    shop: String,
+    customer: String,
+    number: i32,
+    problem: String,
+    lines: Vec<TicketLine>,
+    total: BigDecimal,
+}
+
+fn refused(req: &HttpRequest, message: &str, code: StatusCode) -> Result<HttpResponse, AppError> {
+    html(
+        code,
+        &ApprovePage {
+            page: PageCtx::for_request(req),
+            token: String::new(),
+            message: Some(message.to_string()),
+            shop: String::new(),
+            customer: String::new(),
+            number: 0,
+            problem: String::new(),
+            lines: Vec::new(),
+            total: BigDecimal::from(0),
+        },
+    )
+}
+
+/// `GET /approve/{token}`.
+pub async fn show(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let token = token.into_inner();
+    let Some(link) = verify(&state.link_key, &token) else {
+        return refused(&req, "This link is not valid. Please use the link exactly as the shop sent it.", StatusCode::BAD_REQUEST);
+    };
+    let found = db(&state.pool, &Actor::anonymous(), move |conn| {
+        match workshop::link_state(conn, link)? {
+            LinkState::Open { branch_id, ticket_id } => {
+                let t = tickets::get(conn, branch_id, ticket_id)?;
+                let c = customers::get(conn, t.customer_id)?;
+                let shop = branches::get(conn, branch_id)?.name;
+                let lines = tickets::lines(conn, ticket_id)?;
+                Ok(Ok((shop, c.name, t.number, t.problem, lines)))
+            }
+            LinkState::Expired => Ok(Err("This link has expired. Please ask the shop for a new one.".to_string())),
+            LinkState::Used(d, at) => Ok(Err(format!("This estimate was {d} on {}. Thank you.", at.format("%Y-%m-%d %H:%M UTC")))),
+            LinkState::Stale => Ok(Err("The shop has already recorded your answer. Thank you.".to_string())),
+        }
+    })
+    .await;
+    let (shop, customer, number, problem, lines) = match found {
+        Ok(Ok(v)) => v,
+        Ok(Err(message)) => return refused(&req, &message, StatusCode::GONE),
+        Err(AppError::NotFound) => return refused(&req, "This link is not valid.", StatusCode::NOT_FOUND),
+        Err(e) => return Err(e),
+    };
+    let total = lines.iter().map(TicketLine::total).sum();
+    html(
+        StatusCode::OK,
+        &ApprovePage {
+            page: PageCtx::for_request(&req),
+            token,
+            message: None,
+            shop,
+            customer,
+            number,
+            problem,
+            lines,
+            total,
+        },
+    )
+}
+
+/// The customer's answer.
+#[derive(Deserialize)]
+pub struct Answer {
+    decision: String,
+}
+
+/// `POST /approve/{token}`.
+pub async fn answer(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+    form: web::Form<Answer>,
+) -> Result<HttpResponse, AppError> {
+    let token = token.into_inner();
+    let Some(link) = verify(&state.link_key, &token) else {
+        return refused(&req, "This link is not valid. Please use the link exactly as the shop sent it.", StatusCode::BAD_REQUEST);
+    };
+    let approved = match form.decision.as_str() {
+        "approve" => true,
+        "decline" => false,
+        _ => return refused(&req, "Choose approve or decline.", StatusCode::UNPROCESSABLE_ENTITY),
+    };
+    match db(&state.pool, &Actor::anonymous(), move |conn| workshop::answer_link(conn, link, approved)).await {
+        Ok(_) => Ok(see_other(&format!("/approve/{token}"))),
+        Err(AppError::Conflict(message)) => refused(&req, &message, StatusCode::GONE),
+        Err(AppError::NotFound) => refused(&req, "This link is not valid.", StatusCode::NOT_FOUND),
+        Err(e) => Err(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_token_verifies_only_as_signed() {
+        let key = b"0123456789abcdef0123456789abcdef";
+        let expires = Utc::now();
+        let token = sign(key, 42, expires);
+        assert_eq!(verify(key, &token), Some(42));
+        assert_eq!(verify(b"another key of the same length!!", &token), None);
+        let other_id = token.replacen("42.", "43.", 1);
+        assert_eq!(verify(key, &other_id), None);
+        let later = format!("42.{}.{}", expires.timestamp() + 86400, token.rsplit('.').next().unwrap());
+        assert_eq!(verify(key, &later), None, "extending the expiry breaks the signature");
+        assert_eq!(verify(key, "42"), None);
+        assert_eq!(verify(key, &format!("{token}.x")), None);
+    }
+}

@@ -1,0 +1,104 @@
+//! `/time`: managers approve (or correct) the technicians' clocked time; approved billable time
+//! becomes labour on the ticket's invoice.
+
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use bigdecimal::BigDecimal;
+use serde::Deserialize;
+
+use crate::db::db;
+use crate::domain::validation::FieldErrors;
+use crate::error::AppError;
+use crate::repo::workshop::{self, TimeRow};
+use crate::web::access::Staff;
+use crate::web::page::{Flash, PageCtx, push_flash};
+use crate::web::{AppState, html, see_other};
+
+/// Time waiting for approval.
+#[derive(Template)]
+#[template(path = "tickets/time.html")]
+pub struct TimePage {
+    page: PageCtx,
+    rows: Vec<TimeRow>,
+    errors: FieldErrors,
+}
+
+impl TimePage {
+    fn when(at: &chrono::DateTime<chrono::Utc>) -> String {
+        at.format("%Y-%m-%d %H:%M").to_string()
+    }
+}
+
+async fn render(
+    req: &HttpRequest,
+    staff: &Staff,
+    state: &AppState,
+    errors: FieldErrors,
+    code: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let branch = staff.branch.id;
+    let rows = db(&state.pool, &staff.actor(), move |conn| workshop::pending_time(conn, branch)).await?;
+    html(
+        code,
+        &TimePage {
+            page: PageCtx::for_request(req),
+            rows,
+            errors,
+        },
+    )
+}
+
+/// `GET /time`.
+pub async fn show(req: HttpRequest, staff: Staff, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    render(&req, &staff, &state, FieldErrors::new(), StatusCode::OK).await
+}
+
+/// The approval form.
+#[derive(Deserialize)]
+pub struct ApproveForm {
+    #[serde(default)]
+    hours: String,
+    #[serde(default)]
+    billable: Option<String>,
+}
+
+/// `POST /time/{id}/approve`: approves, with corrected hours if typed.
+pub async fn approve(
+    req: HttpRequest,
+    staff: Staff,
+    session: Session,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<ApproveForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let corrected = match form.hours.trim() {
+        "" => None,
+        h => match h.parse::<BigDecimal>() {
+            Ok(v) => Some(v),
+            Err(_) => {
+                let errors = FieldErrors::single("hours", "Hours are a number between 0 and 24.");
+                return render(&req, &staff, &state, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+            }
+        },
+    };
+    let billable = form.billable.is_some();
+    let (branch, by) = (staff.branch.id, staff.by());
+    match db(&state.pool, &staff.actor(), move |conn| {
+        workshop::approve_time(conn, branch, id, corrected, billable, &by)
+    })
+    .await
+    {
+        Ok(()) => {
+            push_flash(&session, Flash::success("Time approved."));
+            Ok(see_other("/time"))
+        }
+        Err(AppError::Validation(errors)) => render(&req, &staff, &state, errors, StatusCode::UNPROCESSABLE_ENTITY).await,
+        Err(AppError::Conflict(m)) => {
+            render(&req, &staff, &state, FieldErrors::single("time", m), StatusCode::CONFLICT).await
+        }
+        Err(e) => Err(e),
+    }
+}
