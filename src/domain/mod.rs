@@ -10,7 +10,7 @@ pub mod money;
 pub mod purchase_order;
 pub mod role;
 pub mod staff;
-pub mod ticket;
 pub mod throttle;
+pub mod ticket;
 pub mod validation;
 pub mod vehicle;

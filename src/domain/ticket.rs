@@ -113,9 +113,9 @@ pub fn check(from: TicketStatus, to: TicketStatus, facts: Facts) -> Result<(), S
         (AwaitingApproval, InRepair) if facts.approval != Some(true) => {
             Err("The customer has not approved the estimate yet.".into())
         }
-        (AwaitingApproval, Ready) if facts.approval != Some(false) => Err(
-            "Only a declined estimate sends the ticket to ready (returned unrepaired).".into(),
-        ),
+        (AwaitingApproval, Ready) if facts.approval != Some(false) => {
+            Err("Only a declined estimate sends the ticket to ready (returned unrepaired).".into())
+        }
         (Ready, Closed) if facts.outcome.is_none() => Err(
             "Choose the outcome (repaired, replaced, refunded or unable) to close the ticket."
                 .into(),
@@ -156,13 +156,28 @@ mod tests {
     #[test]
     fn preconditions_name_what_is_missing() {
         let none = Facts::default();
-        assert!(check(Diagnosing, AwaitingApproval, none).unwrap_err().contains("estimate"));
-        assert!(check(AwaitingApproval, InRepair, none).unwrap_err().contains("not approved"));
-        let declined = Facts { approval: Some(false), ..none };
+        assert!(
+            check(Diagnosing, AwaitingApproval, none)
+                .unwrap_err()
+                .contains("estimate")
+        );
+        assert!(
+            check(AwaitingApproval, InRepair, none)
+                .unwrap_err()
+                .contains("not approved")
+        );
+        let declined = Facts {
+            approval: Some(false),
+            ..none
+        };
         assert!(check(AwaitingApproval, InRepair, declined).is_err());
         assert!(check(AwaitingApproval, Ready, declined).is_ok());
         assert!(check(Ready, Closed, none).unwrap_err().contains("outcome"));
         assert!(check(Closed, Cancelled, all()).is_err());
-        assert!(check(InRepair, InRepair, all()).unwrap_err().contains("already"));
+        assert!(
+            check(InRepair, InRepair, all())
+                .unwrap_err()
+                .contains("already")
+        );
     }
 }

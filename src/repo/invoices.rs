@@ -20,7 +20,8 @@ use crate::models::stock::Asset;
 use crate::schema::{
     assets as assets_t, branches, credit_note_lines, credit_notes, customers, invoice_counters,
     invoice_events, invoice_lines, invoices, payments, product_models, refund_payments, services,
-    staff_users, stock_items, ticket_lines, tickets, time_entries, warranties, warranty_events, warranty_terms,
+    staff_users, stock_items, ticket_lines, tickets, time_entries, warranties, warranty_events,
+    warranty_terms,
 };
 
 /// A new draft's header.

@@ -128,16 +128,20 @@ fn moved(
             } else {
                 t.closed_at
             }),
-            tickets::qc_by.eq(if from == TicketStatus::QualityCheck && to == TicketStatus::Ready {
-                by.user_id
-            } else {
-                t.qc_by
-            }),
-            tickets::qc_at.eq(if from == TicketStatus::QualityCheck && to == TicketStatus::Ready {
-                Some(now)
-            } else {
-                t.qc_at
-            }),
+            tickets::qc_by.eq(
+                if from == TicketStatus::QualityCheck && to == TicketStatus::Ready {
+                    by.user_id
+                } else {
+                    t.qc_by
+                },
+            ),
+            tickets::qc_at.eq(
+                if from == TicketStatus::QualityCheck && to == TicketStatus::Ready {
+                    Some(now)
+                } else {
+                    t.qc_at
+                },
+            ),
         ))
         .returning(Ticket::as_returning())
         .get_result(conn)?;
@@ -149,7 +153,11 @@ fn moved(
     }
     let mut text = note.trim().to_string();
     if let Some(o) = outcome.filter(|_| to == TicketStatus::Closed) {
-        text = if text.is_empty() { format!("outcome: {o}") } else { format!("outcome: {o}; {text}") };
+        text = if text.is_empty() {
+            format!("outcome: {o}")
+        } else {
+            format!("outcome: {o}; {text}")
+        };
     }
     event(conn, t.id, "status", Some(from), Some(to), &text, by)?;
     Ok(after)
@@ -203,7 +211,9 @@ pub fn assign(
                     .select(staff_users::full_name)
                     .first::<String>(conn)
                     .optional()?
-                    .ok_or_else(|| FieldErrors::single("assigned_to", "Choose someone of this branch."))?,
+                    .ok_or_else(|| {
+                        FieldErrors::single("assigned_to", "Choose someone of this branch.")
+                    })?,
             ),
             None => None,
         };
@@ -211,7 +221,10 @@ pub fn assign(
             return Ok(());
         }
         diesel::update(tickets::table.find(id))
-            .set((tickets::assigned_to.eq(technician), tickets::updated_at.eq(diesel::dsl::now)))
+            .set((
+                tickets::assigned_to.eq(technician),
+                tickets::updated_at.eq(diesel::dsl::now),
+            ))
             .execute(conn)?;
         let note = match (&name, t.assigned_to) {
             (Some(n), None) => format!("assigned to {n}"),
@@ -250,13 +263,17 @@ pub fn add_line(
     if !["labour", "part", "fee"].contains(&line.kind.as_str()) {
         errors.add("kind", "Choose labour, part or fee.");
     }
-    if line.quantity <= BigDecimal::from(0) {
+    if line.quantity <= 0 {
         errors.add("quantity", "Enter a quantity above zero.");
     }
     if line.kind == "labour" && line.quantity > 24 {
         errors.add("quantity", "Labour hours are at most 24 a line.");
     }
-    if line.unit_price.as_ref().is_some_and(|p| p.sign() == bigdecimal::num_bigint::Sign::Minus) {
+    if line
+        .unit_price
+        .as_ref()
+        .is_some_and(|p| p.sign() == bigdecimal::num_bigint::Sign::Minus)
+    {
         errors.add("unit_price", "A price cannot be negative.");
     }
     if line.kind == "part" && line.code.trim().is_empty() && line.description.trim().is_empty() {
@@ -281,7 +298,7 @@ pub fn add_line(
                 .first(conn)
                 .optional()?;
             if let Some((item_id, sku, name, list_price)) = found {
-                let pieces = line.quantity.to_i32().filter(|q| BigDecimal::from(*q) == line.quantity);
+                let pieces = line.quantity.to_i32().filter(|q| line.quantity == *q);
                 let Some(pieces) = pieces else {
                     return Err(FieldErrors::single("quantity", "Parts are counted in whole pieces.").into());
                 };
@@ -405,7 +422,16 @@ pub fn send_estimate(
     by: &By,
 ) -> Result<(i64, DateTime<Utc>), RepoError> {
     conn.transaction(|conn| {
-        transition(conn, branch_id, id, expected, TicketStatus::AwaitingApproval, None, "estimate sent", by)?;
+        transition(
+            conn,
+            branch_id,
+            id,
+            expected,
+            TicketStatus::AwaitingApproval,
+            None,
+            "estimate sent",
+            by,
+        )?;
         let expires = Utc::now() + valid_for;
         let link: i64 = diesel::insert_into(approval_links::table)
             .values((
@@ -451,10 +477,30 @@ pub fn record_approval(
                 tickets::approved_at.eq(diesel::dsl::now),
             ))
             .execute(conn)?;
-        event(conn, id, "approval", None, None, &format!("{decision} by {} ({})", who.trim(), how.trim()), by)?;
+        event(
+            conn,
+            id,
+            "approval",
+            None,
+            None,
+            &format!("{decision} by {} ({})", who.trim(), how.trim()),
+            by,
+        )?;
         let t = lock(conn, branch_id, id)?;
-        let to = if approved { TicketStatus::InRepair } else { TicketStatus::Ready };
-        moved(conn, &t, TicketStatus::AwaitingApproval, to, None, &format!("estimate {decision}"), by)
+        let to = if approved {
+            TicketStatus::InRepair
+        } else {
+            TicketStatus::Ready
+        };
+        moved(
+            conn,
+            &t,
+            TicketStatus::AwaitingApproval,
+            to,
+            None,
+            &format!("estimate {decision}"),
+            by,
+        )
     })
 }
 
@@ -478,16 +524,20 @@ pub enum LinkState {
 
 /// What a (signature-checked) link may do now.
 pub fn link_state(conn: &mut PgConnection, link: i64) -> Result<LinkState, RepoError> {
-    let (ticket_id, expires, used, decision): (i64, DateTime<Utc>, Option<DateTime<Utc>>, Option<String>) =
-        approval_links::table
-            .find(link)
-            .select((
-                approval_links::ticket_id,
-                approval_links::expires_at,
-                approval_links::used_at,
-                approval_links::decision,
-            ))
-            .first(conn)?;
+    let (ticket_id, expires, used, decision): (
+        i64,
+        DateTime<Utc>,
+        Option<DateTime<Utc>>,
+        Option<String>,
+    ) = approval_links::table
+        .find(link)
+        .select((
+            approval_links::ticket_id,
+            approval_links::expires_at,
+            approval_links::used_at,
+            approval_links::decision,
+        ))
+        .first(conn)?;
     if let (Some(at), Some(d)) = (used, decision) {
         return Ok(LinkState::Used(d, at));
     }
@@ -501,11 +551,18 @@ pub fn link_state(conn: &mut PgConnection, link: i64) -> Result<LinkState, RepoE
     if status != TicketStatus::AwaitingApproval.as_str() {
         return Ok(LinkState::Stale);
     }
-    Ok(LinkState::Open { branch_id, ticket_id })
+    Ok(LinkState::Open {
+        branch_id,
+        ticket_id,
+    })
 }
 
 /// The customer answers through the link (once).
-pub fn answer_link(conn: &mut PgConnection, link: i64, approved: bool) -> Result<Ticket, RepoError> {
+pub fn answer_link(
+    conn: &mut PgConnection,
+    link: i64,
+    approved: bool,
+) -> Result<Ticket, RepoError> {
     conn.transaction(|conn| {
         let _locked: i64 = approval_links::table
             .find(link)
@@ -513,15 +570,24 @@ pub fn answer_link(conn: &mut PgConnection, link: i64, approved: bool) -> Result
             .for_update()
             .first(conn)?;
         let (branch_id, ticket_id) = match link_state(conn, link)? {
-            LinkState::Open { branch_id, ticket_id } => (branch_id, ticket_id),
+            LinkState::Open {
+                branch_id,
+                ticket_id,
+            } => (branch_id, ticket_id),
             LinkState::Expired => {
-                return Err(RepoError::Conflict("This link has expired. Please ask the shop for a new one.".into()));
+                return Err(RepoError::Conflict(
+                    "This link has expired. Please ask the shop for a new one.".into(),
+                ));
             }
             LinkState::Used(d, _) => {
-                return Err(RepoError::Conflict(format!("This estimate was {d} already; thank you.")));
+                return Err(RepoError::Conflict(format!(
+                    "This estimate was {d} already; thank you."
+                )));
             }
             LinkState::Stale => {
-                return Err(RepoError::Conflict("The shop has already recorded your answer; thank you.".into()));
+                return Err(RepoError::Conflict(
+                    "The shop has already recorded your answer; thank you.".into(),
+                ));
             }
         };
         diesel::update(approval_links::table.find(link))
@@ -530,13 +596,26 @@ pub fn answer_link(conn: &mut PgConnection, link: i64, approved: bool) -> Result
                 approval_links::decision.eq(if approved { "approved" } else { "declined" }),
             ))
             .execute(conn)?;
-        record_approval(conn, branch_id, ticket_id, approved, "the customer", "approval link", &By::default())
+        record_approval(
+            conn,
+            branch_id,
+            ticket_id,
+            approved,
+            "the customer",
+            "approval link",
+            &By::default(),
+        )
     })
 }
 
 /// Starts the technician's clock on a ticket; a clock running elsewhere is stopped first (one
 /// running clock per technician, which the database holds too).
-pub fn clock_start(conn: &mut PgConnection, branch_id: i64, id: i64, by: &By) -> Result<(), RepoError> {
+pub fn clock_start(
+    conn: &mut PgConnection,
+    branch_id: i64,
+    id: i64,
+    by: &By,
+) -> Result<(), RepoError> {
     let Some(tech) = by.user_id else {
         return Err(RepoError::Conflict("Sign in to use the clock.".into()));
     };
@@ -548,7 +627,10 @@ pub fn clock_start(conn: &mut PgConnection, branch_id: i64, id: i64, by: &By) ->
         live(&t)?;
         stop_clock(conn, tech, by)?;
         diesel::insert_into(time_entries::table)
-            .values((time_entries::ticket_id.eq(id), time_entries::technician_id.eq(tech)))
+            .values((
+                time_entries::ticket_id.eq(id),
+                time_entries::technician_id.eq(tech),
+            ))
             .execute(conn)
             .map_err(|e| match unique_violation(&e) {
                 Some("time_entries_one_running_key") => {
@@ -561,11 +643,19 @@ pub fn clock_start(conn: &mut PgConnection, branch_id: i64, id: i64, by: &By) ->
 }
 
 /// Stops the technician's running clock, wherever it runs; returns the ticket it ran on.
-pub fn stop_clock(conn: &mut PgConnection, technician: i64, by: &By) -> Result<Option<i64>, RepoError> {
+pub fn stop_clock(
+    conn: &mut PgConnection,
+    technician: i64,
+    by: &By,
+) -> Result<Option<i64>, RepoError> {
     let running: Option<(i64, i64, DateTime<Utc>)> = time_entries::table
         .filter(time_entries::technician_id.eq(technician))
         .filter(time_entries::ended_at.is_null())
-        .select((time_entries::id, time_entries::ticket_id, time_entries::started_at))
+        .select((
+            time_entries::id,
+            time_entries::ticket_id,
+            time_entries::started_at,
+        ))
         .for_update()
         .first(conn)
         .optional()?;
@@ -574,9 +664,20 @@ pub fn stop_clock(conn: &mut PgConnection, technician: i64, by: &By) -> Result<O
     };
     let now = Utc::now().max(started);
     diesel::update(time_entries::table.find(entry))
-        .set((time_entries::ended_at.eq(now), time_entries::hours.eq(hours_between(started, now))))
+        .set((
+            time_entries::ended_at.eq(now),
+            time_entries::hours.eq(hours_between(started, now)),
+        ))
         .execute(conn)?;
-    event(conn, ticket, "clock", None, None, &format!("clock stopped after {}", hours_between(started, now)), by)?;
+    event(
+        conn,
+        ticket,
+        "clock",
+        None,
+        None,
+        &format!("clock stopped after {}", hours_between(started, now)),
+        by,
+    )?;
     Ok(Some(ticket))
 }
 
@@ -589,7 +690,10 @@ fn stop_clocks_on(conn: &mut PgConnection, ticket: i64) -> Result<(), RepoError>
     for (entry, started) in running {
         let now = Utc::now().max(started);
         diesel::update(time_entries::table.find(entry))
-            .set((time_entries::ended_at.eq(now), time_entries::hours.eq(hours_between(started, now))))
+            .set((
+                time_entries::ended_at.eq(now),
+                time_entries::hours.eq(hours_between(started, now)),
+            ))
             .execute(conn)?;
     }
     Ok(())
@@ -598,8 +702,17 @@ fn stop_clocks_on(conn: &mut PgConnection, ticket: i64) -> Result<(), RepoError>
 /// Hours between two instants, to the hundredth, at most 24.
 pub fn hours_between(from: DateTime<Utc>, to: DateTime<Utc>) -> BigDecimal {
     let seconds = (to - from).num_seconds().clamp(0, 24 * 3600);
-    (BigDecimal::from(seconds) / BigDecimal::from(3600)).with_scale_round(2, bigdecimal::RoundingMode::HalfUp)
+    (BigDecimal::from(seconds) / BigDecimal::from(3600))
+        .with_scale_round(2, bigdecimal::RoundingMode::HalfUp)
 }
+
+/// A time entry's ticket, end, hours and approval.
+type EntryFacts = (
+    i64,
+    Option<DateTime<Utc>>,
+    Option<BigDecimal>,
+    Option<DateTime<Utc>>,
+);
 
 /// Approves a finished time entry, optionally correcting its hours (0–24).
 pub fn approve_time(
@@ -611,24 +724,32 @@ pub fn approve_time(
     by: &By,
 ) -> Result<(), RepoError> {
     if let Some(h) = &corrected
-        && (*h < BigDecimal::from(0) || *h > 24)
+        && (*h < 0 || *h > 24)
     {
         return Err(FieldErrors::single("hours", "Hours are between 0 and 24.").into());
     }
     conn.transaction(|conn| {
-        let (ticket, ended, hours, approved): (i64, Option<DateTime<Utc>>, Option<BigDecimal>, Option<DateTime<Utc>>) =
-            time_entries::table
-                .inner_join(tickets::table)
-                .filter(time_entries::id.eq(entry))
-                .filter(tickets::branch_id.eq(branch_id))
-                .select((time_entries::ticket_id, time_entries::ended_at, time_entries::hours, time_entries::approved_at))
-                .for_update()
-                .first(conn)?;
+        let (ticket, ended, hours, approved): EntryFacts = time_entries::table
+            .inner_join(tickets::table)
+            .filter(time_entries::id.eq(entry))
+            .filter(tickets::branch_id.eq(branch_id))
+            .select((
+                time_entries::ticket_id,
+                time_entries::ended_at,
+                time_entries::hours,
+                time_entries::approved_at,
+            ))
+            .for_update()
+            .first(conn)?;
         if ended.is_none() {
-            return Err(RepoError::Conflict("The clock is still running; stop it before approving.".into()));
+            return Err(RepoError::Conflict(
+                "The clock is still running; stop it before approving.".into(),
+            ));
         }
         if approved.is_some() {
-            return Err(RepoError::Conflict("This time was approved already.".into()));
+            return Err(RepoError::Conflict(
+                "This time was approved already.".into(),
+            ));
         }
         let hours = corrected.clone().or(hours).unwrap_or_default();
         diesel::update(time_entries::table.find(entry))
@@ -707,7 +828,10 @@ pub fn time_of(conn: &mut PgConnection, ticket: i64) -> Result<Vec<TimeRow>, Rep
 }
 
 /// The ticket a technician's clock runs on, if any.
-pub fn running_clock(conn: &mut PgConnection, technician: i64) -> Result<Option<(i64, DateTime<Utc>)>, RepoError> {
+pub fn running_clock(
+    conn: &mut PgConnection,
+    technician: i64,
+) -> Result<Option<(i64, DateTime<Utc>)>, RepoError> {
     Ok(time_entries::table
         .filter(time_entries::technician_id.eq(technician))
         .filter(time_entries::ended_at.is_null())
@@ -731,7 +855,11 @@ pub struct BoardFilter {
 }
 
 /// The branch's live tickets for the board, oldest first, with the customer and the assignee.
-pub fn board(conn: &mut PgConnection, branch_id: i64, f: &BoardFilter) -> Result<Vec<BoardRow>, RepoError> {
+pub fn board(
+    conn: &mut PgConnection,
+    branch_id: i64,
+    f: &BoardFilter,
+) -> Result<Vec<BoardRow>, RepoError> {
     let mut q = tickets::table
         .inner_join(customers::table)
         .left_join(staff_users::table.on(tickets::assigned_to.eq(staff_users::id.nullable())))
@@ -747,14 +875,22 @@ pub fn board(conn: &mut PgConnection, branch_id: i64, f: &BoardFilter) -> Result
     if let Some(days) = f.older_than_days {
         q = q.filter(tickets::created_at.le(Utc::now() - Duration::days(days)));
     }
-    Ok(q.select((Ticket::as_select(), customers::name, staff_users::full_name.nullable()))
-        .order(tickets::created_at.asc())
-        .limit(500)
-        .load(conn)?)
+    Ok(q.select((
+        Ticket::as_select(),
+        customers::name,
+        staff_users::full_name.nullable(),
+    ))
+    .order(tickets::created_at.asc())
+    .limit(500)
+    .load(conn)?)
 }
 
 /// A technician's jobs for today: assigned to them, still to work on, most urgent first.
-pub fn my_jobs(conn: &mut PgConnection, branch_id: i64, technician: i64) -> Result<Vec<(Ticket, String)>, RepoError> {
+pub fn my_jobs(
+    conn: &mut PgConnection,
+    branch_id: i64,
+    technician: i64,
+) -> Result<Vec<(Ticket, String)>, RepoError> {
     let rows: Vec<(Ticket, String)> = tickets::table
         .inner_join(customers::table)
         .filter(tickets::branch_id.eq(branch_id))
@@ -786,20 +922,39 @@ pub fn subject(conn: &mut PgConnection, t: &Ticket) -> Result<Option<String>, Re
     if let Some(d) = t.device_id {
         let (kind, brand, model, serial): (String, String, String, String) = devices::table
             .find(d)
-            .select((devices::kind, devices::brand, devices::model, devices::serial))
+            .select((
+                devices::kind,
+                devices::brand,
+                devices::model,
+                devices::serial,
+            ))
             .first(conn)?;
-        let serial = if serial.is_empty() { String::new() } else { format!("({serial})") };
-        return Ok(Some(format!("{kind} {brand} {model} {serial}").trim().to_string()));
+        let serial = if serial.is_empty() {
+            String::new()
+        } else {
+            format!("({serial})")
+        };
+        return Ok(Some(
+            format!("{kind} {brand} {model} {serial}")
+                .trim()
+                .to_string(),
+        ));
     }
     if let Some(a) = t.asset_id {
-        let (tag, serial): (String, String) = assets::table.find(a).select((assets::asset_tag, assets::serial)).first(conn)?;
+        let (tag, serial): (String, String) = assets::table
+            .find(a)
+            .select((assets::asset_tag, assets::serial))
+            .first(conn)?;
         return Ok(Some(format!("unit {tag} ({serial})")));
     }
     Ok(None)
 }
 
 /// Technicians (and managers) of the branch who can take a ticket, as (id, name).
-pub fn technicians(conn: &mut PgConnection, branch_id: i64) -> Result<Vec<(i64, String)>, RepoError> {
+pub fn technicians(
+    conn: &mut PgConnection,
+    branch_id: i64,
+) -> Result<Vec<(i64, String)>, RepoError> {
     Ok(staff_users::table
         .filter(staff_users::home_branch_id.eq(branch_id))
         .filter(staff_users::active.eq(true))
@@ -810,7 +965,14 @@ pub fn technicians(conn: &mut PgConnection, branch_id: i64) -> Result<Vec<(i64, 
 }
 
 /// A ticket's history: (at, kind, from, to, note, who).
-pub type EventRow = (DateTime<Utc>, String, Option<String>, Option<String>, String, Option<String>);
+pub type EventRow = (
+    DateTime<Utc>,
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+    Option<String>,
+);
 
 /// The ticket's events, oldest first.
 pub fn events(conn: &mut PgConnection, ticket: i64) -> Result<Vec<EventRow>, RepoError> {

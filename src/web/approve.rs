@@ -86,27 +86,45 @@ pub async fn show(
 ) -> Result<HttpResponse, AppError> {
     let token = token.into_inner();
     let Some(link) = verify(&state.link_key, &token) else {
-        return refused(&req, "This link is not valid. Please use the link exactly as the shop sent it.", StatusCode::BAD_REQUEST);
+        return refused(
+            &req,
+            "This link is not valid. Please use the link exactly as the shop sent it.",
+            StatusCode::BAD_REQUEST,
+        );
     };
-    let found = db(&state.pool, &Actor::anonymous(), move |conn| {
-        match workshop::link_state(conn, link)? {
-            LinkState::Open { branch_id, ticket_id } => {
+    let found = db(
+        &state.pool,
+        &Actor::anonymous(),
+        move |conn| match workshop::link_state(conn, link)? {
+            LinkState::Open {
+                branch_id,
+                ticket_id,
+            } => {
                 let t = tickets::get(conn, branch_id, ticket_id)?;
                 let c = customers::get(conn, t.customer_id)?;
                 let shop = branches::get(conn, branch_id)?.name;
                 let lines = tickets::lines(conn, ticket_id)?;
                 Ok(Ok((shop, c.name, t.number, t.problem, lines)))
             }
-            LinkState::Expired => Ok(Err("This link has expired. Please ask the shop for a new one.".to_string())),
-            LinkState::Used(d, at) => Ok(Err(format!("This estimate was {d} on {}. Thank you.", at.format("%Y-%m-%d %H:%M UTC")))),
-            LinkState::Stale => Ok(Err("The shop has already recorded your answer. Thank you.".to_string())),
-        }
-    })
+            LinkState::Expired => Ok(Err(
+                "This link has expired. Please ask the shop for a new one.".to_string(),
+            )),
+            LinkState::Used(d, at) => Ok(Err(format!(
+                "This estimate was {d} on {}. Thank you.",
+                at.format("%Y-%m-%d %H:%M UTC")
+            ))),
+            LinkState::Stale => Ok(Err(
+                "The shop has already recorded your answer. Thank you.".to_string()
+            )),
+        },
+    )
     .await;
     let (shop, customer, number, problem, lines) = match found {
         Ok(Ok(v)) => v,
         Ok(Err(message)) => return refused(&req, &message, StatusCode::GONE),
-        Err(AppError::NotFound) => return refused(&req, "This link is not valid.", StatusCode::NOT_FOUND),
+        Err(AppError::NotFound) => {
+            return refused(&req, "This link is not valid.", StatusCode::NOT_FOUND);
+        }
         Err(e) => return Err(e),
     };
     let total = lines.iter().map(TicketLine::total).sum();
@@ -141,14 +159,28 @@ pub async fn answer(
 ) -> Result<HttpResponse, AppError> {
     let token = token.into_inner();
     let Some(link) = verify(&state.link_key, &token) else {
-        return refused(&req, "This link is not valid. Please use the link exactly as the shop sent it.", StatusCode::BAD_REQUEST);
+        return refused(
+            &req,
+            "This link is not valid. Please use the link exactly as the shop sent it.",
+            StatusCode::BAD_REQUEST,
+        );
     };
     let approved = match form.decision.as_str() {
         "approve" => true,
         "decline" => false,
-        _ => return refused(&req, "Choose approve or decline.", StatusCode::UNPROCESSABLE_ENTITY),
+        _ => {
+            return refused(
+                &req,
+                "Choose approve or decline.",
+                StatusCode::UNPROCESSABLE_ENTITY,
+            );
+        }
     };
-    match db(&state.pool, &Actor::anonymous(), move |conn| workshop::answer_link(conn, link, approved)).await {
+    match db(&state.pool, &Actor::anonymous(), move |conn| {
+        workshop::answer_link(conn, link, approved)
+    })
+    .await
+    {
         Ok(_) => Ok(see_other(&format!("/approve/{token}"))),
         Err(AppError::Conflict(message)) => refused(&req, &message, StatusCode::GONE),
         Err(AppError::NotFound) => refused(&req, "This link is not valid.", StatusCode::NOT_FOUND),
@@ -169,8 +201,16 @@ mod tests {
         assert_eq!(verify(b"another key of the same length!!", &token), None);
         let other_id = token.replacen("42.", "43.", 1);
         assert_eq!(verify(key, &other_id), None);
-        let later = format!("42.{}.{}", expires.timestamp() + 86400, token.rsplit('.').next().unwrap());
-        assert_eq!(verify(key, &later), None, "extending the expiry breaks the signature");
+        let later = format!(
+            "42.{}.{}",
+            expires.timestamp() + 86400,
+            token.rsplit('.').next().unwrap()
+        );
+        assert_eq!(
+            verify(key, &later),
+            None,
+            "extending the expiry breaks the signature"
+        );
         assert_eq!(verify(key, "42"), None);
         assert_eq!(verify(key, &format!("{token}.x")), None);
     }

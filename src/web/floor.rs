@@ -40,7 +40,10 @@ pub async fn jobs(
 ) -> Result<HttpResponse, AppError> {
     let (branch, me) = (staff.branch.id, staff.id);
     let (jobs, clock) = db(&state.pool, &staff.actor(), move |conn| {
-        Ok((workshop::my_jobs(conn, branch, me)?, workshop::running_clock(conn, me)?))
+        Ok((
+            workshop::my_jobs(conn, branch, me)?,
+            workshop::running_clock(conn, me)?,
+        ))
     })
     .await?;
     html(

@@ -2,14 +2,14 @@
 
 pub mod access;
 pub mod admin;
+pub mod approve;
 pub mod auth;
 pub mod bookings;
 pub mod calendar;
 pub mod csrf;
 pub mod customers;
-pub mod approve;
-pub mod health;
 pub mod floor;
+pub mod health;
 pub mod home;
 pub mod invoices;
 pub mod metrics;
@@ -68,7 +68,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     public(cfg, "/healthz", |r| r.get(health::check));
     public(cfg, "/metrics", |r| r.get(metrics::show));
     public(cfg, "/static/{file}", |r| r.get(static_files::serve));
-    public(cfg, "/approve/{token}", |r| r.get(approve::show).post(approve::answer));
+    public(cfg, "/approve/{token}", |r| {
+        r.get(approve::show).post(approve::answer)
+    });
 
     guarded(cfg, "/", Access::SIGNED_IN, |r| r.get(home::show));
     guarded(cfg, "/logout", Access::SIGNED_IN.across_branches(), |r| {
@@ -179,7 +181,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     });
     guarded(cfg, "/floor", Access::WORKSHOP, |r| r.get(floor::jobs));
     guarded(cfg, "/floor/{id}", Access::WORKSHOP, |r| r.get(floor::job));
-    guarded(cfg, "/time", Access::MANAGEMENT, |r| r.get(tickets::time::show));
+    guarded(cfg, "/time", Access::MANAGEMENT, |r| {
+        r.get(tickets::time::show)
+    });
     guarded(cfg, "/time/{id}/approve", Access::MANAGEMENT, |r| {
         r.post(tickets::time::approve)
     });

@@ -18,3 +18,4 @@ mod permissions;
 mod purchasing;
 mod stock;
 mod throttling;
+mod workshop;

@@ -6,6 +6,7 @@ mod common;
 
 mod booking;
 mod driver;
+mod floor;
 mod intake;
 mod login;
 mod sale;

@@ -68,7 +68,10 @@ impl TicketData {
     /// The assignee's name.
     pub fn assignee(&self) -> Option<&str> {
         let id = self.ticket.assigned_to?;
-        self.technicians.iter().find(|t| t.0 == id).map(|t| t.1.as_str())
+        self.technicians
+            .iter()
+            .find(|t| t.0 == id)
+            .map(|t| t.1.as_str())
     }
 }
 
@@ -164,6 +167,7 @@ pub struct ShowQuery {
     link: Option<String>,
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn render(
     req: &HttpRequest,
     staff: &Staff,
@@ -244,10 +248,9 @@ pub async fn act(
         let expected = f.from.parse::<TicketStatus>().ok();
         Ok(match action.as_str() {
             "status" => {
-                let to: TicketStatus = f
-                    .to
-                    .parse()
-                    .map_err(|_| FieldErrors::single("to", "Choose the next step."))?;
+                let to: TicketStatus =
+                    f.to.parse()
+                        .map_err(|_| FieldErrors::single("to", "Choose the next step."))?;
                 let outcome = f.outcome.parse::<Outcome>().ok();
                 workshop::transition(conn, branch, id, expected, to, outcome, &f.note, &by)?;
                 (format!("Ticket is now {}.", to.label()), None)
@@ -277,7 +280,11 @@ pub async fn act(
                     },
                 };
                 errors.into_result()?;
-                let kind = if f.kind.is_empty() { "part".to_string() } else { f.kind.clone() };
+                let kind = if f.kind.is_empty() {
+                    "part".to_string()
+                } else {
+                    f.kind.clone()
+                };
                 let line = NewTicketLine {
                     kind,
                     description: f.description.clone(),
@@ -293,11 +300,20 @@ pub async fn act(
                 ("Line removed.".to_string(), None)
             }
             "estimate" => {
-                let (link, expires) =
-                    workshop::send_estimate(conn, branch, id, expected, chrono::Duration::days(7), &by)?;
+                let (link, expires) = workshop::send_estimate(
+                    conn,
+                    branch,
+                    id,
+                    expected,
+                    chrono::Duration::days(7),
+                    &by,
+                )?;
                 let token = crate::web::approve::sign(&key, link, expires);
                 (
-                    format!("Estimate sent for approval; the link works until {}.", expires.format("%Y-%m-%d")),
+                    format!(
+                        "Estimate sent for approval; the link works until {}.",
+                        expires.format("%Y-%m-%d")
+                    ),
                     Some(token),
                 )
             }
@@ -305,9 +321,23 @@ pub async fn act(
                 let approved = match f.decision.as_str() {
                     "approved" => true,
                     "declined" => false,
-                    _ => return Err(FieldErrors::single("decision", "Choose approved or declined.").into()),
+                    _ => {
+                        return Err(FieldErrors::single(
+                            "decision",
+                            "Choose approved or declined.",
+                        )
+                        .into());
+                    }
                 };
-                workshop::record_approval(conn, branch, id, approved, &f.approval_by, &f.approval_method, &by)?;
+                workshop::record_approval(
+                    conn,
+                    branch,
+                    id,
+                    approved,
+                    &f.approval_by,
+                    &f.approval_method,
+                    &by,
+                )?;
                 (
                     if approved {
                         "Approved: the ticket is in repair.".to_string()
@@ -320,7 +350,9 @@ pub async fn act(
             "clock" => {
                 if f.to == "stop" {
                     let me = by.user_id.unwrap_or_default();
-                    diesel::Connection::transaction(conn, |conn| workshop::stop_clock(conn, me, &by))?;
+                    diesel::Connection::transaction(conn, |conn| {
+                        workshop::stop_clock(conn, me, &by)
+                    })?;
                     ("Clock stopped.".to_string(), None)
                 } else {
                     workshop::clock_start(conn, branch, id, &by)?;
@@ -349,11 +381,33 @@ pub async fn act(
             if errors.get("code").is_some() {
                 form.code.clear();
             }
-            render(&req, &staff, &state, id, None, false, form, errors, StatusCode::UNPROCESSABLE_ENTITY).await
+            render(
+                &req,
+                &staff,
+                &state,
+                id,
+                None,
+                false,
+                form,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
         Err(AppError::Conflict(message)) => {
             let errors = FieldErrors::single("ticket", message);
-            render(&req, &staff, &state, id, None, false, form, errors, StatusCode::CONFLICT).await
+            render(
+                &req,
+                &staff,
+                &state,
+                id,
+                None,
+                false,
+                form,
+                errors,
+                StatusCode::CONFLICT,
+            )
+            .await
         }
         Err(e) => Err(e),
     }

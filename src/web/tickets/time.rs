@@ -39,7 +39,10 @@ async fn render(
     code: StatusCode,
 ) -> Result<HttpResponse, AppError> {
     let branch = staff.branch.id;
-    let rows = db(&state.pool, &staff.actor(), move |conn| workshop::pending_time(conn, branch)).await?;
+    let rows = db(&state.pool, &staff.actor(), move |conn| {
+        workshop::pending_time(conn, branch)
+    })
+    .await?;
     html(
         code,
         &TimePage {
@@ -51,7 +54,11 @@ async fn render(
 }
 
 /// `GET /time`.
-pub async fn show(req: HttpRequest, staff: Staff, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+pub async fn show(
+    req: HttpRequest,
+    staff: Staff,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
     render(&req, &staff, &state, FieldErrors::new(), StatusCode::OK).await
 }
 
@@ -80,7 +87,14 @@ pub async fn approve(
             Ok(v) => Some(v),
             Err(_) => {
                 let errors = FieldErrors::single("hours", "Hours are a number between 0 and 24.");
-                return render(&req, &staff, &state, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+                return render(
+                    &req,
+                    &staff,
+                    &state,
+                    errors,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )
+                .await;
             }
         },
     };
@@ -95,9 +109,25 @@ pub async fn approve(
             push_flash(&session, Flash::success("Time approved."));
             Ok(see_other("/time"))
         }
-        Err(AppError::Validation(errors)) => render(&req, &staff, &state, errors, StatusCode::UNPROCESSABLE_ENTITY).await,
+        Err(AppError::Validation(errors)) => {
+            render(
+                &req,
+                &staff,
+                &state,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
         Err(AppError::Conflict(m)) => {
-            render(&req, &staff, &state, FieldErrors::single("time", m), StatusCode::CONFLICT).await
+            render(
+                &req,
+                &staff,
+                &state,
+                FieldErrors::single("time", m),
+                StatusCode::CONFLICT,
+            )
+            .await
         }
         Err(e) => Err(e),
     }
