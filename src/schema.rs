@@ -399,6 +399,55 @@ diesel::table! {
 }
 
 diesel::table! {
+    preorder_deposits (id) {
+        id -> Int8,
+        preorder_id -> Int8,
+        branch_id -> Int8,
+        method -> Text,
+        amount -> Numeric,
+        reference -> Text,
+        received_by -> Nullable<Int8>,
+        at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    preorder_events (id) {
+        id -> Int8,
+        preorder_id -> Int8,
+        from_status -> Nullable<Text>,
+        to_status -> Text,
+        note -> Text,
+        actor_user_id -> Nullable<Int8>,
+        at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    preorders (id) {
+        id -> Int8,
+        branch_id -> Int8,
+        customer_id -> Int8,
+        product_model_id -> Int8,
+        specs -> Text,
+        agreed_price -> Numeric,
+        deposit_required -> Numeric,
+        deposit_paid -> Numeric,
+        status -> Text,
+        ordered_on -> Nullable<Date>,
+        sla_due_on -> Nullable<Date>,
+        asset_id -> Nullable<Int8>,
+        invoice_id -> Nullable<Int8>,
+        resale_invoice_id -> Nullable<Int8>,
+        recovery -> Nullable<Numeric>,
+        note -> Text,
+        created_by -> Nullable<Int8>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     product_models (id) {
         id -> Int8,
         category -> Text,
@@ -783,6 +832,16 @@ diesel::joinable!(message_outbox -> tickets (ticket_id));
 diesel::joinable!(payments -> branches (branch_id));
 diesel::joinable!(payments -> invoices (invoice_id));
 diesel::joinable!(payments -> staff_users (received_by));
+diesel::joinable!(preorder_deposits -> branches (branch_id));
+diesel::joinable!(preorder_deposits -> preorders (preorder_id));
+diesel::joinable!(preorder_deposits -> staff_users (received_by));
+diesel::joinable!(preorder_events -> preorders (preorder_id));
+diesel::joinable!(preorder_events -> staff_users (actor_user_id));
+diesel::joinable!(preorders -> assets (asset_id));
+diesel::joinable!(preorders -> branches (branch_id));
+diesel::joinable!(preorders -> customers (customer_id));
+diesel::joinable!(preorders -> product_models (product_model_id));
+diesel::joinable!(preorders -> staff_users (created_by));
 diesel::joinable!(purchase_order_events -> purchase_orders (purchase_order_id));
 diesel::joinable!(purchase_order_events -> staff_users (actor_user_id));
 diesel::joinable!(purchase_order_lines -> product_models (product_model_id));
@@ -863,6 +922,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     login_attempts,
     message_outbox,
     payments,
+    preorder_deposits,
+    preorder_events,
+    preorders,
     product_models,
     purchase_order_events,
     purchase_order_lines,

@@ -7,6 +7,7 @@ pub mod branch;
 pub mod customer;
 pub mod invoice;
 pub mod money;
+pub mod preorder;
 pub mod purchase_order;
 pub mod role;
 pub mod staff;

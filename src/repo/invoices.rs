@@ -1468,8 +1468,34 @@ pub fn takings(
             diesel::dsl::sum(refund_payments::amount),
         ))
         .load(conn)?;
+    // Deposits count when they are taken (on the preorder), not again when applied to the
+    // final invoice.
+    let deposits: Vec<(String, Option<BigDecimal>, i64)> = crate::schema::preorder_deposits::table
+        .filter(crate::schema::preorder_deposits::branch_id.eq(branch_id))
+        .filter(crate::schema::preorder_deposits::at.ge(from))
+        .filter(crate::schema::preorder_deposits::at.lt(to))
+        .group_by(crate::schema::preorder_deposits::method)
+        .select((
+            crate::schema::preorder_deposits::method,
+            diesel::dsl::sum(crate::schema::preorder_deposits::amount),
+            diesel::dsl::count(crate::schema::preorder_deposits::id),
+        ))
+        .load(conn)?;
+    let mut taken = taken;
+    for (method, amount, n) in deposits {
+        match taken.iter_mut().find(|t| t.0 == method) {
+            Some(t) => {
+                t.1 = Some(t.1.clone().unwrap_or_default() + amount.unwrap_or_default());
+                t.2 += n;
+            }
+            None => taken.push((method, amount, n)),
+        }
+    }
     let mut rows = Vec::new();
-    for m in PaymentMethod::ALL {
+    for m in PaymentMethod::ALL
+        .iter()
+        .filter(|m| **m != PaymentMethod::Deposit)
+    {
         let t = taken.iter().find(|r| r.0 == m.as_str());
         let r = refunded.iter().find(|r| r.0 == m.as_str());
         if t.is_none() && r.is_none() {

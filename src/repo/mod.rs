@@ -10,6 +10,7 @@ pub mod customers;
 pub mod intake;
 pub mod invoices;
 pub mod login_attempts;
+pub mod preorders;
 pub mod purchase_orders;
 pub mod sessions;
 pub mod settings;

@@ -15,6 +15,7 @@ pub mod invoices;
 pub mod metrics;
 pub mod observe;
 pub mod page;
+pub mod preorders;
 pub mod session_store;
 pub mod static_files;
 pub mod stock;
@@ -178,6 +179,18 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     });
     guarded(cfg, "/tickets/{id}/{action}", Access::WORKSHOP, |r| {
         r.post(tickets::show::act)
+    });
+    guarded(cfg, "/preorders", Access::FRONT_DESK, |r| {
+        r.get(preorders::list)
+    });
+    guarded(cfg, "/preorders/new", Access::FRONT_DESK, |r| {
+        r.get(preorders::new_form).post(preorders::create)
+    });
+    guarded(cfg, "/preorders/{id}", Access::FRONT_DESK, |r| {
+        r.get(preorders::show)
+    });
+    guarded(cfg, "/preorders/{id}/{action}", Access::FRONT_DESK, |r| {
+        r.post(preorders::act)
     });
     guarded(cfg, "/floor", Access::WORKSHOP, |r| r.get(floor::jobs));
     guarded(cfg, "/floor/{id}", Access::WORKSHOP, |r| r.get(floor::job));

@@ -102,7 +102,7 @@ impl Shop {
 }
 
 /// A unit taken all the way to ready for sale, graded `grade`.
-fn ready_unit(
+pub(crate) fn ready_unit(
     c: &mut PgConnection,
     branch: i64,
     model: i64,

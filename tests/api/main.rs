@@ -15,6 +15,7 @@ mod headers;
 mod invoicing;
 mod ops;
 mod permissions;
+mod preorders;
 mod purchasing;
 mod stock;
 mod throttling;

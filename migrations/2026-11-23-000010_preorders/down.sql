@@ -1,0 +1,1 @@
+DROP TABLE preorder_deposits, preorder_events, preorders;
