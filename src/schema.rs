@@ -743,6 +743,35 @@ diesel::table! {
 }
 
 diesel::table! {
+    warranty_claim_events (id) {
+        id -> Int8,
+        claim_id -> Int8,
+        from_status -> Nullable<Text>,
+        to_status -> Text,
+        note -> Text,
+        actor_user_id -> Nullable<Int8>,
+        at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    warranty_claims (id) {
+        id -> Int8,
+        warranty_id -> Int8,
+        branch_id -> Int8,
+        status -> Text,
+        problem -> Text,
+        deny_reason -> Text,
+        ticket_id -> Nullable<Int8>,
+        outcome -> Text,
+        cost -> Nullable<Numeric>,
+        created_by -> Nullable<Int8>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     warranty_events (id) {
         id -> Int8,
         warranty_id -> Int8,
@@ -887,6 +916,12 @@ diesel::joinable!(warranties -> customers (customer_id));
 diesel::joinable!(warranties -> invoice_lines (invoice_line_id));
 diesel::joinable!(warranties -> invoices (invoice_id));
 diesel::joinable!(warranties -> stock_items (stock_item_id));
+diesel::joinable!(warranty_claim_events -> staff_users (actor_user_id));
+diesel::joinable!(warranty_claim_events -> warranty_claims (claim_id));
+diesel::joinable!(warranty_claims -> branches (branch_id));
+diesel::joinable!(warranty_claims -> staff_users (created_by));
+diesel::joinable!(warranty_claims -> tickets (ticket_id));
+diesel::joinable!(warranty_claims -> warranties (warranty_id));
 diesel::joinable!(warranty_events -> staff_users (actor_user_id));
 diesel::joinable!(warranty_events -> warranties (warranty_id));
 diesel::joinable!(wipe_certificates -> assets (asset_id));
@@ -946,6 +981,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     vehicles,
     vendors,
     warranties,
+    warranty_claim_events,
+    warranty_claims,
     warranty_events,
     warranty_terms,
     wipe_certificates,

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod bookings;
 pub mod branches;
 pub mod catalogue;
+pub mod claims;
 pub mod customers;
 pub mod intake;
 pub mod invoices;

@@ -20,6 +20,7 @@ pub mod session_store;
 pub mod static_files;
 pub mod stock;
 pub mod tickets;
+pub mod warranties;
 
 use std::sync::Arc;
 
@@ -191,6 +192,21 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     });
     guarded(cfg, "/preorders/{id}/{action}", Access::FRONT_DESK, |r| {
         r.post(preorders::act)
+    });
+    guarded(cfg, "/warranties", Access::FRONT_DESK, |r| {
+        r.get(warranties::find)
+    });
+    guarded(cfg, "/warranties/{id}", Access::FRONT_DESK, |r| {
+        r.get(warranties::show)
+    });
+    guarded(cfg, "/warranties/{id}/claim", Access::FRONT_DESK, |r| {
+        r.post(warranties::submit)
+    });
+    guarded(cfg, "/claims/{id}", Access::FRONT_DESK, |r| {
+        r.get(warranties::claim)
+    });
+    guarded(cfg, "/claims/{id}/{action}", Access::FRONT_DESK, |r| {
+        r.post(warranties::act)
     });
     guarded(cfg, "/floor", Access::WORKSHOP, |r| r.get(floor::jobs));
     guarded(cfg, "/floor/{id}", Access::WORKSHOP, |r| r.get(floor::job));

@@ -7,6 +7,7 @@ mod admin;
 mod audit;
 mod auth;
 mod bookings;
+mod claims;
 mod cli;
 mod csrf;
 mod customers;

@@ -1,0 +1,1 @@
+DROP TABLE warranty_claim_events, warranty_claims;

@@ -1,0 +1,323 @@
+//! Warranties and claims at the counter: `/warranties?q=` (find by serial, asset tag or invoice
+//! number; open claims), `/warranties/{id}` (claim it), `/claims/{id}` (approve, which opens a
+//! ticket; deny with a reason; complete with outcome and cost).
+
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use bigdecimal::BigDecimal;
+use serde::Deserialize;
+
+use crate::db::db;
+use crate::domain::money::parse_amount;
+use crate::domain::validation::FieldErrors;
+use crate::error::AppError;
+use crate::repo::claims::{self, ClaimRow, EventRow, WarrantyRow};
+use crate::web::access::Staff;
+use crate::web::page::{Flash, PageCtx, push_flash};
+use crate::web::{AppState, html, see_other};
+
+/// The search page.
+#[derive(Template)]
+#[template(path = "warranties/find.html")]
+pub struct FindPage {
+    page: PageCtx,
+    q: String,
+    found: Vec<WarrantyRow>,
+    open: Vec<ClaimRow>,
+    today: chrono::NaiveDate,
+}
+
+/// Query string.
+#[derive(Deserialize)]
+pub struct FindQuery {
+    #[serde(default)]
+    q: String,
+}
+
+/// `GET /warranties`.
+pub async fn find(
+    req: HttpRequest,
+    staff: Staff,
+    state: web::Data<AppState>,
+    query: web::Query<FindQuery>,
+) -> Result<HttpResponse, AppError> {
+    let q = query.into_inner().q;
+    let (branch, search) = (staff.branch.id, q.clone());
+    let (found, open) = db(&state.pool, &staff.actor(), move |conn| {
+        Ok((
+            claims::find(conn, branch, &search)?,
+            claims::open_claims(conn, branch)?,
+        ))
+    })
+    .await?;
+    html(
+        StatusCode::OK,
+        &FindPage {
+            page: PageCtx::for_request(&req),
+            q,
+            found,
+            open,
+            today: chrono::Utc::now().date_naive(),
+        },
+    )
+}
+
+/// A warranty.
+#[derive(Template)]
+#[template(path = "warranties/show.html")]
+pub struct WarrantyPage {
+    page: PageCtx,
+    w: WarrantyRow,
+    claims: Vec<ClaimRow>,
+    problem: String,
+    errors: FieldErrors,
+    today: chrono::NaiveDate,
+}
+
+async fn render_warranty(
+    req: &HttpRequest,
+    staff: &Staff,
+    state: &AppState,
+    id: i64,
+    problem: String,
+    errors: FieldErrors,
+    code: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let branch = staff.branch.id;
+    let (w, list) = db(&state.pool, &staff.actor(), move |conn| {
+        Ok((claims::get(conn, branch, id)?, claims::claims_of(conn, id)?))
+    })
+    .await?;
+    html(
+        code,
+        &WarrantyPage {
+            page: PageCtx::for_request(req),
+            w,
+            claims: list,
+            problem,
+            errors,
+            today: chrono::Utc::now().date_naive(),
+        },
+    )
+}
+
+/// `GET /warranties/{id}`.
+pub async fn show(
+    req: HttpRequest,
+    staff: Staff,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    render_warranty(
+        &req,
+        &staff,
+        &state,
+        id.into_inner(),
+        String::new(),
+        FieldErrors::new(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// The claim form.
+#[derive(Deserialize)]
+pub struct ClaimForm {
+    #[serde(default)]
+    problem: String,
+}
+
+/// `POST /warranties/{id}/claim`.
+pub async fn submit(
+    req: HttpRequest,
+    staff: Staff,
+    session: Session,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<ClaimForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let problem = form.into_inner().problem;
+    let (branch, by, p) = (staff.branch.id, staff.by(), problem.clone());
+    match db(&state.pool, &staff.actor(), move |conn| {
+        claims::submit(conn, branch, id, &p, &by)
+    })
+    .await
+    {
+        Ok(claim) => {
+            push_flash(
+                &session,
+                Flash::success(format!("Claim #{claim} submitted.")),
+            );
+            Ok(see_other(&format!("/claims/{claim}")))
+        }
+        Err(AppError::Validation(errors)) => {
+            render_warranty(
+                &req,
+                &staff,
+                &state,
+                id,
+                problem,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(AppError::Conflict(m)) => {
+            render_warranty(
+                &req,
+                &staff,
+                &state,
+                id,
+                problem,
+                FieldErrors::single("warranty", m),
+                StatusCode::CONFLICT,
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// A claim.
+#[derive(Template)]
+#[template(path = "warranties/claim.html")]
+pub struct ClaimPage {
+    page: PageCtx,
+    c: ClaimRow,
+    w: WarrantyRow,
+    events: Vec<EventRow>,
+    form: ClaimActForm,
+    errors: FieldErrors,
+}
+
+impl ClaimPage {
+    fn when(at: &chrono::DateTime<chrono::Utc>) -> String {
+        at.format("%Y-%m-%d %H:%M UTC").to_string()
+    }
+}
+
+/// The claim page's forms, as typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ClaimActForm {
+    #[serde(default)]
+    deny_reason: String,
+    #[serde(default)]
+    outcome: String,
+    #[serde(default)]
+    cost: String,
+}
+
+async fn render_claim(
+    req: &HttpRequest,
+    staff: &Staff,
+    state: &AppState,
+    id: i64,
+    form: ClaimActForm,
+    errors: FieldErrors,
+    code: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let branch = staff.branch.id;
+    let (c, w, events) = db(&state.pool, &staff.actor(), move |conn| {
+        let c = claims::claim(conn, branch, id)?;
+        let w = claims::get(conn, branch, c.warranty_id)?;
+        Ok((c, w, claims::events(conn, id)?))
+    })
+    .await?;
+    html(
+        code,
+        &ClaimPage {
+            page: PageCtx::for_request(req),
+            c,
+            w,
+            events,
+            form,
+            errors,
+        },
+    )
+}
+
+/// `GET /claims/{id}`.
+pub async fn claim(
+    req: HttpRequest,
+    staff: Staff,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    render_claim(
+        &req,
+        &staff,
+        &state,
+        id.into_inner(),
+        ClaimActForm::default(),
+        FieldErrors::new(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// `POST /claims/{id}/{action}`: approve, deny or complete.
+pub async fn act(
+    req: HttpRequest,
+    staff: Staff,
+    session: Session,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, String)>,
+    form: web::Form<ClaimActForm>,
+) -> Result<HttpResponse, AppError> {
+    let (id, action) = path.into_inner();
+    let form = form.into_inner();
+    let f = form.clone();
+    let (branch, by) = (staff.branch.id, staff.by());
+    let result = db(&state.pool, &staff.actor(), move |conn| {
+        match action.as_str() {
+            "approve" => claims::approve(conn, branch, id, &by)
+                .map(|t| format!("Claim approved; ticket opened (#{t} in the system).")),
+            "deny" => claims::deny(conn, branch, id, &f.deny_reason, &by)
+                .map(|_| "Claim denied.".to_string()),
+            "complete" => {
+                let cost = match f.cost.trim() {
+                    "" => BigDecimal::from(0),
+                    raw => parse_amount(raw).map_err(|m| FieldErrors::single("cost", m))?,
+                };
+                claims::complete(conn, branch, id, &f.outcome, &cost, &by)
+                    .map(|_| "Claim completed.".to_string())
+            }
+            _ => Err(crate::repo::RepoError::NotFound),
+        }
+    })
+    .await;
+    match result {
+        Ok(message) => {
+            push_flash(&session, Flash::success(message));
+            Ok(see_other(&format!("/claims/{id}")))
+        }
+        Err(AppError::Validation(errors)) => {
+            render_claim(
+                &req,
+                &staff,
+                &state,
+                id,
+                form,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(AppError::Conflict(m)) => {
+            render_claim(
+                &req,
+                &staff,
+                &state,
+                id,
+                form,
+                FieldErrors::single("claim", m),
+                StatusCode::CONFLICT,
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}
