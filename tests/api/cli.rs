@@ -134,6 +134,23 @@ async fn demo_loads_once_and_only_then_the_login_page_lists_its_logins() {
         app.count("SELECT max(seq)::bigint FROM invoices").await,
         "numbers are gapless"
     );
+    // The workshop: a ticket in every status, preorders with one overdue, a claim.
+    assert_eq!(
+        app.count("SELECT count(DISTINCT status) FROM tickets")
+            .await,
+        9
+    );
+    assert!(
+        app.count("SELECT count(*) FROM tickets WHERE assigned_to IS NOT NULL")
+            .await
+            >= 5
+    );
+    assert_eq!(app.count("SELECT count(*) FROM preorders WHERE sla_due_on < current_date AND status IN ('ordered', 'in_transit')").await, 1);
+    assert_eq!(
+        app.count("SELECT count(*) FROM warranty_claims WHERE status = 'submitted'")
+            .await,
+        1
+    );
     let login = app.get_html("/login").await;
     assert!(login.contains("Demo shop logins") && login.contains("workbay-demo"));
     assert_eq!(
