@@ -370,6 +370,24 @@ pub fn add_line(
     })
 }
 
+/// Adds a note to the ticket's history.
+pub fn add_note(
+    conn: &mut PgConnection,
+    branch_id: i64,
+    id: i64,
+    note: &str,
+    by: &By,
+) -> Result<(), RepoError> {
+    if note.trim().is_empty() {
+        return Err(FieldErrors::single("note", "Write the note first.").into());
+    }
+    conn.transaction(|conn| {
+        let t = lock(conn, branch_id, id)?;
+        live(&t)?;
+        event(conn, id, "note", None, None, note.trim(), by)
+    })
+}
+
 /// Takes a line off before the estimate is sent; a stock part goes back on the shelf.
 pub fn remove_line(
     conn: &mut PgConnection,

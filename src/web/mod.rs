@@ -43,6 +43,30 @@ pub struct AppState {
     pub link_key: Vec<u8>,
 }
 
+/// How a refused action is shown again on its page: field errors as 422, a conflict as one
+/// message under `key` as 409; anything else is not a refusal and goes on as an error.
+pub fn refusal(
+    e: crate::error::AppError,
+    key: &str,
+) -> Result<
+    (
+        crate::domain::validation::FieldErrors,
+        actix_web::http::StatusCode,
+    ),
+    crate::error::AppError,
+> {
+    use crate::domain::validation::FieldErrors;
+    use crate::error::AppError;
+    use actix_web::http::StatusCode;
+    match e {
+        AppError::Validation(errors) => Ok((errors, StatusCode::UNPROCESSABLE_ENTITY)),
+        AppError::Conflict(message) => {
+            Ok((FieldErrors::single(key, message), StatusCode::CONFLICT))
+        }
+        other => Err(other),
+    }
+}
+
 /// Registers a route that anybody may reach (sign-in, health, static files).
 fn public(cfg: &mut web::ServiceConfig, path: &str, build: impl FnOnce(Resource) -> Resource) {
     cfg.service(build(web::resource(path)));

@@ -20,7 +20,7 @@ use crate::repo::preorders::{self as repo, EventRow, MoveInput, NewPreorder, Pre
 use crate::repo::{PAGE_SIZE, customers, stock};
 use crate::web::access::{Staff, encode_component};
 use crate::web::page::{Flash, PageCtx, Pager, push_flash};
-use crate::web::{AppState, html, see_other};
+use crate::web::{AppState, html, refusal, see_other};
 
 /// The list (and SLA view).
 #[derive(Template)]
@@ -469,30 +469,9 @@ pub async fn act(
             push_flash(&session, Flash::success(message));
             Ok(see_other(&format!("/preorders/{id}")))
         }
-        Err(AppError::Validation(errors)) => {
-            render_show(
-                &req,
-                &staff,
-                &state,
-                id,
-                form,
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+        Err(e) => {
+            let (errors, code) = refusal(e, "preorder")?;
+            render_show(&req, &staff, &state, id, form, errors, code).await
         }
-        Err(AppError::Conflict(m)) => {
-            render_show(
-                &req,
-                &staff,
-                &state,
-                id,
-                form,
-                FieldErrors::single("preorder", m),
-                StatusCode::CONFLICT,
-            )
-            .await
-        }
-        Err(e) => Err(e),
     }
 }

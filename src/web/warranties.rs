@@ -16,7 +16,7 @@ use crate::error::AppError;
 use crate::repo::claims::{self, ClaimRow, EventRow, WarrantyRow};
 use crate::web::access::Staff;
 use crate::web::page::{Flash, PageCtx, push_flash};
-use crate::web::{AppState, html, see_other};
+use crate::web::{AppState, html, refusal, see_other};
 
 /// The search page.
 #[derive(Template)]
@@ -153,31 +153,10 @@ pub async fn submit(
             );
             Ok(see_other(&format!("/claims/{claim}")))
         }
-        Err(AppError::Validation(errors)) => {
-            render_warranty(
-                &req,
-                &staff,
-                &state,
-                id,
-                problem,
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+        Err(e) => {
+            let (errors, code) = refusal(e, "warranty")?;
+            render_warranty(&req, &staff, &state, id, problem, errors, code).await
         }
-        Err(AppError::Conflict(m)) => {
-            render_warranty(
-                &req,
-                &staff,
-                &state,
-                id,
-                problem,
-                FieldErrors::single("warranty", m),
-                StatusCode::CONFLICT,
-            )
-            .await
-        }
-        Err(e) => Err(e),
     }
 }
 
@@ -294,30 +273,9 @@ pub async fn act(
             push_flash(&session, Flash::success(message));
             Ok(see_other(&format!("/claims/{id}")))
         }
-        Err(AppError::Validation(errors)) => {
-            render_claim(
-                &req,
-                &staff,
-                &state,
-                id,
-                form,
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+        Err(e) => {
+            let (errors, code) = refusal(e, "claim")?;
+            render_claim(&req, &staff, &state, id, form, errors, code).await
         }
-        Err(AppError::Conflict(m)) => {
-            render_claim(
-                &req,
-                &staff,
-                &state,
-                id,
-                form,
-                FieldErrors::single("claim", m),
-                StatusCode::CONFLICT,
-            )
-            .await
-        }
-        Err(e) => Err(e),
     }
 }

@@ -15,19 +15,7 @@ use crate::invoicing::ready_unit;
 /// Sells a unit with a standard warranty to a customer; returns (warranty id, serial, invoice number).
 async fn sold_with_warranty(app: &TestApp, serial: &str) -> (i64, String, String) {
     let branch = app.branch_id;
-    let customer = app
-        .with_db(move |c| {
-            #[derive(diesel::QueryableByName)]
-            struct I {
-                #[diesel(sql_type = diesel::sql_types::BigInt)]
-                id: i64,
-            }
-            diesel::sql_query(format!("INSERT INTO customers (name, phone, created_branch_id) VALUES ('Mwangi J.', '0700 999 888', {branch}) RETURNING id"))
-                .get_result::<I>(c)
-                .unwrap()
-                .id
-        })
-        .await;
+    let customer = app.create_customer("Mwangi J.", "0700 999 888", "").await;
     let (url, serial) = (app.db.app_url.clone(), serial.to_string());
     tokio::task::spawn_blocking(move || {
         let mut c = PgConnection::establish(&url).unwrap();

@@ -13,19 +13,8 @@ use crate::invoicing::ready_unit;
 
 /// A customer, the ordered model and another model: (customer, model, other).
 async fn setup(app: &TestApp) -> (i64, i64, i64) {
-    let branch = app.branch_id;
     let customer = app
-        .with_db(move |c| {
-            #[derive(diesel::QueryableByName)]
-            struct I {
-                #[diesel(sql_type = diesel::sql_types::BigInt)]
-                id: i64,
-            }
-            diesel::sql_query(format!("INSERT INTO customers (name, phone, email, created_branch_id) VALUES ('Achieng O.', '0733 444 555', 'achieng@example.com', {branch}) RETURNING id"))
-                .get_result::<I>(c)
-                .unwrap()
-                .id
-        })
+        .create_customer("Achieng O.", "0733 444 555", "achieng@example.com")
         .await;
     let url = app.db.app_url.clone();
     let (model, other) = tokio::task::spawn_blocking(move || {
@@ -63,18 +52,8 @@ async fn unit(app: &TestApp, model: i64, serial: &str) -> String {
 }
 
 async fn status(app: &TestApp, id: i64) -> String {
-    app.with_db(move |c| {
-        #[derive(diesel::QueryableByName)]
-        struct S {
-            #[diesel(sql_type = diesel::sql_types::Text)]
-            status: String,
-        }
-        diesel::sql_query(format!("SELECT status FROM preorders WHERE id = {id}"))
-            .get_result::<S>(c)
-            .unwrap()
-            .status
-    })
-    .await
+    app.text(&format!("SELECT status FROM preorders WHERE id = {id}"))
+        .await
 }
 
 async fn start(app: &TestApp, customer: i64, model: i64, amount: &str) -> i64 {

@@ -14,21 +14,8 @@ use crate::common::{TestApp, spawn_app};
 
 /// A customer (with an email, for the ready message).
 async fn customer(app: &TestApp) -> i64 {
-    let branch = app.branch_id;
-    app.with_db(move |c| {
-        #[derive(diesel::QueryableByName)]
-        struct I {
-            #[diesel(sql_type = diesel::sql_types::BigInt)]
-            id: i64,
-        }
-        diesel::sql_query(format!(
-            "INSERT INTO customers (name, phone, email, created_branch_id) VALUES ('Wanjiru K.', '0722 000 111', 'wanjiru@example.com', {branch}) RETURNING id"
-        ))
-        .get_result::<I>(c)
-        .unwrap()
-        .id
-    })
-    .await
+    app.create_customer("Wanjiru K.", "0722 000 111", "wanjiru@example.com")
+        .await
 }
 
 /// A walk-in ticket moved (through the repository) to `at`, with one estimate line.
@@ -90,18 +77,8 @@ async fn ticket_at(app: &TestApp, customer: i64, at: TicketStatus) -> i64 {
 }
 
 async fn status_of(app: &TestApp, t: i64) -> String {
-    app.with_db(move |c| {
-        #[derive(diesel::QueryableByName)]
-        struct S {
-            #[diesel(sql_type = diesel::sql_types::Text)]
-            status: String,
-        }
-        diesel::sql_query(format!("SELECT status FROM tickets WHERE id = {t}"))
-            .get_result::<S>(c)
-            .unwrap()
-            .status
-    })
-    .await
+    app.text(&format!("SELECT status FROM tickets WHERE id = {t}"))
+        .await
 }
 
 async fn post_status(

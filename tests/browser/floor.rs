@@ -75,6 +75,14 @@ async fn on_a_1024_by_768_tablet_a_technician_clocks_on_scans_a_part_and_sends_t
     browser
         .text_until("#ticket-lines", |t| t.contains("Oil filter (FLT-OIL-T)"))
         .await;
+    // A note for the counter.
+    browser
+        .fill("#f-note", "Old filter gasket stuck; cleaned the seat")
+        .await;
+    browser.click("#note-form button").await;
+    browser
+        .text_until("#ticket-notes", |t| t.contains("gasket stuck"))
+        .await;
     // On to quality check.
     browser.click("button[data-to=quality_check]").await;
     browser

@@ -260,6 +260,48 @@ impl TestApp {
         .unwrap()
     }
 
+    /// A customer at the test's branch (as the owner, bypassing the screens); returns its id.
+    pub async fn create_customer(&self, name: &str, phone: &str, email: &str) -> i64 {
+        let (name, phone, email, branch) = (
+            name.to_string(),
+            phone.to_string(),
+            email.to_string(),
+            self.branch_id,
+        );
+        self.with_db(move |conn| {
+            use diesel::prelude::*;
+            use workbay::schema::customers;
+            diesel::insert_into(customers::table)
+                .values((
+                    customers::name.eq(name),
+                    customers::phone.eq(phone),
+                    customers::email.eq(email),
+                    customers::created_branch_id.eq(branch),
+                ))
+                .returning(customers::id)
+                .get_result::<i64>(conn)
+                .unwrap()
+        })
+        .await
+    }
+
+    /// The text value of a one-row, one-column query, as superuser.
+    pub async fn text(&self, sql: &str) -> String {
+        let sql = sql.to_string();
+        self.with_db(move |conn| {
+            #[derive(diesel::QueryableByName)]
+            struct T {
+                #[diesel(sql_type = diesel::sql_types::Text)]
+                t: String,
+            }
+            diesel::sql_query(format!("SELECT ({sql})::text AS t"))
+                .get_result::<T>(conn)
+                .unwrap()
+                .t
+        })
+        .await
+    }
+
     /// `SELECT count(*)` of a query, as superuser.
     pub async fn count(&self, sql: &str) -> i64 {
         let sql = sql.to_string();

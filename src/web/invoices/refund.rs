@@ -15,7 +15,7 @@ use crate::repo::invoices::{self, InvoiceView, RefundRequest};
 use crate::repo::submissions::{self, Once};
 use crate::web::access::Staff;
 use crate::web::page::{Flash, PageCtx, push_flash};
-use crate::web::{AppState, html, see_other};
+use crate::web::{AppState, html, refusal, see_other};
 
 use super::{posted_submission, submission_id};
 
@@ -190,31 +190,9 @@ pub async fn submit(
             );
             Ok(see_other(if next.is_empty() { "/invoices" } else { &next }))
         }
-        Err(AppError::Validation(errors)) => {
-            render(
-                &req,
-                &staff,
-                &state,
-                id,
-                typed,
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+        Err(e) => {
+            let (errors, code) = refusal(e, "invoice")?;
+            render(&req, &staff, &state, id, typed, errors, code).await
         }
-        Err(AppError::Conflict(message)) => {
-            let errors = FieldErrors::single("invoice", message);
-            render(
-                &req,
-                &staff,
-                &state,
-                id,
-                typed,
-                errors,
-                StatusCode::CONFLICT,
-            )
-            .await
-        }
-        Err(e) => Err(e),
     }
 }

@@ -20,7 +20,7 @@ use crate::repo::submissions::{self, Once};
 use crate::repo::{catalogue, stock};
 use crate::web::access::Staff;
 use crate::web::page::{Flash, PageCtx, push_flash};
-use crate::web::{AppState, html, see_other};
+use crate::web::{AppState, html, refusal, see_other};
 
 use super::{posted_submission, submission_id};
 
@@ -523,36 +523,10 @@ pub async fn money(
             );
             Ok(see_other(if next.is_empty() { "/invoices" } else { &next }))
         }
-        Err(AppError::Validation(errors)) => {
-            let confirm = action == "void";
-            render(
-                &req,
-                &staff,
-                &state,
-                id,
-                None,
-                confirm,
-                form,
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+        Err(e) => {
+            let confirm = action == "void" && matches!(e, AppError::Validation(_));
+            let (errors, code) = refusal(e, "invoice")?;
+            render(&req, &staff, &state, id, None, confirm, form, errors, code).await
         }
-        Err(AppError::Conflict(message)) => {
-            let errors = FieldErrors::single("invoice", message);
-            render(
-                &req,
-                &staff,
-                &state,
-                id,
-                None,
-                false,
-                form,
-                errors,
-                StatusCode::CONFLICT,
-            )
-            .await
-        }
-        Err(e) => Err(e),
     }
 }

@@ -19,7 +19,7 @@ use crate::repo::purchase_orders::{self as repo, EventRow, Goods, LineView, NewO
 use crate::repo::stock;
 use crate::web::access::{Staff, encode_component};
 use crate::web::page::{Flash, PageCtx, Pager, push_flash};
-use crate::web::{AppState, html, see_other};
+use crate::web::{AppState, html, refusal, see_other};
 
 /// The list of orders.
 #[derive(Template)]
@@ -397,22 +397,9 @@ pub async fn act(
             }
             Ok(see_other(&format!("/stock/orders/{id}")))
         }
-        Err(AppError::Validation(errors)) => {
-            render_order(
-                &req,
-                &staff,
-                &state,
-                id,
-                form,
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+        Err(e) => {
+            let (errors, code) = refusal(e, "order")?;
+            render_order(&req, &staff, &state, id, form, errors, code).await
         }
-        Err(AppError::Conflict(message)) => {
-            let errors = FieldErrors::single("order", message);
-            render_order(&req, &staff, &state, id, form, errors, StatusCode::CONFLICT).await
-        }
-        Err(e) => Err(e),
     }
 }

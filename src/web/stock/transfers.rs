@@ -16,7 +16,7 @@ use crate::repo::transfers::{self as repo, LineView, Shipment, TransferRow};
 use crate::repo::{branches, stock};
 use crate::web::access::{Staff, encode_component};
 use crate::web::page::{Flash, PageCtx, Pager, push_flash};
-use crate::web::{AppState, html, see_other};
+use crate::web::{AppState, html, refusal, see_other};
 
 /// How many bulk rows the form offers.
 const BULK_ROWS: usize = 4;
@@ -236,22 +236,10 @@ pub async fn create(
     .await;
     match result {
         Ok(id) => Ok(see_other(&format!("/stock/transfers/{id}"))),
-        Err(AppError::Validation(errors)) => {
-            render_new(
-                &req,
-                &staff,
-                &state,
-                form,
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+        Err(e) => {
+            let (errors, code) = refusal(e, "transfer")?;
+            render_new(&req, &staff, &state, form, errors, code).await
         }
-        Err(AppError::Conflict(message)) => {
-            let errors = FieldErrors::single("transfer", message);
-            render_new(&req, &staff, &state, form, errors, StatusCode::CONFLICT).await
-        }
-        Err(e) => Err(e),
     }
 }
 

@@ -20,7 +20,7 @@ use crate::repo::workshop::{self, EventRow, NewTicketLine, TimeRow};
 use crate::repo::{customers, tickets};
 use crate::web::access::Staff;
 use crate::web::page::{Flash, PageCtx, push_flash};
-use crate::web::{AppState, html, see_other};
+use crate::web::{AppState, html, refusal, see_other};
 
 /// Everything a ticket page shows.
 pub struct TicketData {
@@ -295,6 +295,10 @@ pub async fn act(
                 workshop::add_line(conn, branch, id, &line, &by)?;
                 ("Line added.".to_string(), None)
             }
+            "note" => {
+                workshop::add_note(conn, branch, id, &f.note, &by)?;
+                ("Note added.".to_string(), None)
+            }
             "remove" => {
                 workshop::remove_line(conn, branch, id, f.line_id.parse().unwrap_or(0), &by)?;
                 ("Line removed.".to_string(), None)
@@ -376,39 +380,13 @@ pub async fn act(
                 _ => back,
             }))
         }
-        Err(AppError::Validation(errors)) => {
+        Err(e) => {
+            let (errors, code) = refusal(e, "ticket")?;
             let mut form = form;
             if errors.get("code").is_some() {
                 form.code.clear();
             }
-            render(
-                &req,
-                &staff,
-                &state,
-                id,
-                None,
-                false,
-                form,
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+            render(&req, &staff, &state, id, None, false, form, errors, code).await
         }
-        Err(AppError::Conflict(message)) => {
-            let errors = FieldErrors::single("ticket", message);
-            render(
-                &req,
-                &staff,
-                &state,
-                id,
-                None,
-                false,
-                form,
-                errors,
-                StatusCode::CONFLICT,
-            )
-            .await
-        }
-        Err(e) => Err(e),
     }
 }

@@ -14,7 +14,7 @@ use crate::error::AppError;
 use crate::repo::workshop::{self, TimeRow};
 use crate::web::access::Staff;
 use crate::web::page::{Flash, PageCtx, push_flash};
-use crate::web::{AppState, html, see_other};
+use crate::web::{AppState, html, refusal, see_other};
 
 /// Time waiting for approval.
 #[derive(Template)]
@@ -109,26 +109,9 @@ pub async fn approve(
             push_flash(&session, Flash::success("Time approved."));
             Ok(see_other("/time"))
         }
-        Err(AppError::Validation(errors)) => {
-            render(
-                &req,
-                &staff,
-                &state,
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+        Err(e) => {
+            let (errors, code) = refusal(e, "time")?;
+            render(&req, &staff, &state, errors, code).await
         }
-        Err(AppError::Conflict(m)) => {
-            render(
-                &req,
-                &staff,
-                &state,
-                FieldErrors::single("time", m),
-                StatusCode::CONFLICT,
-            )
-            .await
-        }
-        Err(e) => Err(e),
     }
 }
