@@ -4,6 +4,8 @@ pub mod asset;
 pub mod barcode;
 pub mod booking;
 pub mod branch;
+pub mod chart;
+pub mod csv;
 pub mod customer;
 pub mod invoice;
 pub mod money;

@@ -8,6 +8,7 @@ pub mod branches;
 pub mod catalogue;
 pub mod claims;
 pub mod customers;
+pub mod dashboards;
 pub mod intake;
 pub mod invoices;
 pub mod login_attempts;

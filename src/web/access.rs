@@ -77,6 +77,11 @@ impl Access {
         ],
         branch_scoped: true,
     };
+    /// Dashboards and their exports: finance, managers and admins, over every branch they may see.
+    pub const FIGURES: Access = Access {
+        roles: &[Role::Finance, Role::Manager, Role::Admin],
+        branch_scoped: false,
+    };
     /// Purchase orders and transfers: warehouse staff, managers and admins.
     pub const PURCHASING: Access = Access {
         roles: &[Role::Warehouse, Role::Manager, Role::Admin],

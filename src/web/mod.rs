@@ -8,6 +8,7 @@ pub mod bookings;
 pub mod calendar;
 pub mod csrf;
 pub mod customers;
+pub mod dashboards;
 pub mod floor;
 pub mod health;
 pub mod home;
@@ -231,6 +232,18 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     });
     guarded(cfg, "/claims/{id}/{action}", Access::FRONT_DESK, |r| {
         r.post(warranties::act)
+    });
+    guarded(cfg, "/dashboards/sales", Access::FIGURES, |r| {
+        r.get(dashboards::sales)
+    });
+    guarded(cfg, "/dashboards/sales.csv", Access::FIGURES, |r| {
+        r.get(dashboards::sales_csv)
+    });
+    guarded(cfg, "/dashboards/customers", Access::FIGURES, |r| {
+        r.get(dashboards::customers)
+    });
+    guarded(cfg, "/dashboards/customers.csv", Access::FIGURES, |r| {
+        r.get(dashboards::customers_csv)
     });
     guarded(cfg, "/floor", Access::WORKSHOP, |r| r.get(floor::jobs));
     guarded(cfg, "/floor/{id}", Access::WORKSHOP, |r| r.get(floor::job));

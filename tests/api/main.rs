@@ -11,6 +11,7 @@ mod claims;
 mod cli;
 mod csrf;
 mod customers;
+mod dashboards;
 mod embedded;
 mod headers;
 mod invoicing;

@@ -1,0 +1,218 @@
+//! Dashboard figures. Sales: revenue is net of tax, from issued invoices (void ones left out),
+//! less the credit notes raised in the period; transactions are invoices issued; periods are
+//! days, weeks or months in the branch's timezone.
+
+use bigdecimal::BigDecimal;
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel::sql_types::{Array, BigInt, Numeric, Text, Timestamptz};
+
+use super::RepoError;
+
+/// How sales are grouped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bucket {
+    /// Per day.
+    Day,
+    /// Per ISO week (starting Monday).
+    Week,
+    /// Per month.
+    Month,
+}
+
+impl Bucket {
+    /// From the query string (`day`, `week`, `month`).
+    pub fn parse(s: &str) -> Option<Bucket> {
+        match s {
+            "day" => Some(Bucket::Day),
+            "week" => Some(Bucket::Week),
+            "month" => Some(Bucket::Month),
+            _ => None,
+        }
+    }
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Bucket::Day => "day",
+            Bucket::Week => "week",
+            Bucket::Month => "month",
+        }
+    }
+}
+
+/// What a sales query covers.
+#[derive(Debug, Clone)]
+pub struct SalesFilter {
+    /// Branches included.
+    pub branches: Vec<i64>,
+    /// From (inclusive).
+    pub from: DateTime<Utc>,
+    /// To (exclusive).
+    pub to: DateTime<Utc>,
+    /// Grouping.
+    pub bucket: Bucket,
+    /// Timezone the periods are cut in.
+    pub tz: String,
+}
+
+/// One period.
+#[derive(Debug, Clone, QueryableByName, PartialEq)]
+pub struct SalesPeriod {
+    /// First day of the period (YYYY-MM-DD).
+    #[diesel(sql_type = Text)]
+    pub period: String,
+    /// Revenue, net of tax, less credit notes.
+    #[diesel(sql_type = Numeric)]
+    pub revenue: BigDecimal,
+    /// Invoices issued.
+    #[diesel(sql_type = BigInt)]
+    pub transactions: i64,
+}
+
+/// Revenue and transactions per period.
+pub fn sales_by_period(
+    conn: &mut PgConnection,
+    f: &SalesFilter,
+) -> Result<Vec<SalesPeriod>, RepoError> {
+    Ok(diesel::sql_query(
+        "WITH moves AS ( \
+           SELECT date_trunc($1, issued_at AT TIME ZONE $2) AS p, subtotal AS amount, 1 AS n \
+           FROM invoices WHERE branch_id = ANY($3) AND issued_at >= $4 AND issued_at < $5 \
+             AND number IS NOT NULL AND status <> 'void' \
+           UNION ALL \
+           SELECT date_trunc($1, at AT TIME ZONE $2), -subtotal, 0 \
+           FROM credit_notes WHERE branch_id = ANY($3) AND at >= $4 AND at < $5) \
+         SELECT to_char(p, 'YYYY-MM-DD') AS period, COALESCE(sum(amount), 0)::numeric(14,2) AS revenue, \
+                sum(n)::bigint AS transactions \
+         FROM moves GROUP BY p ORDER BY p",
+    )
+    .bind::<Text, _>(f.bucket.as_str())
+    .bind::<Text, _>(&f.tz)
+    .bind::<Array<BigInt>, _>(&f.branches)
+    .bind::<Timestamptz, _>(f.from)
+    .bind::<Timestamptz, _>(f.to)
+    .load(conn)?)
+}
+
+/// Money by payment method in the period: taken (payments, and deposits when taken) and
+/// refunded.
+#[derive(Debug, Clone, QueryableByName, PartialEq)]
+pub struct MethodRow {
+    /// Method (stored name).
+    #[diesel(sql_type = Text)]
+    pub method: String,
+    /// Money taken.
+    #[diesel(sql_type = Numeric)]
+    pub taken: BigDecimal,
+    /// Money refunded.
+    #[diesel(sql_type = Numeric)]
+    pub refunded: BigDecimal,
+}
+
+/// Taken and refunded per method.
+pub fn by_method(conn: &mut PgConnection, f: &SalesFilter) -> Result<Vec<MethodRow>, RepoError> {
+    Ok(diesel::sql_query(
+        "WITH m AS ( \
+           SELECT method, amount AS taken, 0::numeric AS refunded FROM payments \
+             WHERE branch_id = ANY($1) AND at >= $2 AND at < $3 AND method <> 'deposit' \
+           UNION ALL SELECT method, amount, 0 FROM preorder_deposits \
+             WHERE branch_id = ANY($1) AND at >= $2 AND at < $3 \
+           UNION ALL SELECT method, 0, amount FROM refund_payments \
+             WHERE branch_id = ANY($1) AND at >= $2 AND at < $3) \
+         SELECT method, sum(taken)::numeric(14,2) AS taken, sum(refunded)::numeric(14,2) AS refunded \
+         FROM m GROUP BY method ORDER BY sum(taken) DESC, method",
+    )
+    .bind::<Array<BigInt>, _>(&f.branches)
+    .bind::<Timestamptz, _>(f.from)
+    .bind::<Timestamptz, _>(f.to)
+    .load(conn)?)
+}
+
+/// Revenue by customer segment (walk-ins count as retail), before credit notes.
+#[derive(Debug, Clone, QueryableByName, PartialEq)]
+pub struct SegmentRow {
+    /// `retail` or `wholesale`.
+    #[diesel(sql_type = Text)]
+    pub segment: String,
+    /// Net revenue.
+    #[diesel(sql_type = Numeric)]
+    pub revenue: BigDecimal,
+    /// Invoices.
+    #[diesel(sql_type = BigInt)]
+    pub transactions: i64,
+}
+
+/// Retail against wholesale.
+pub fn by_segment(conn: &mut PgConnection, f: &SalesFilter) -> Result<Vec<SegmentRow>, RepoError> {
+    Ok(diesel::sql_query(
+        "SELECT COALESCE(c.segment, 'retail') AS segment, sum(i.subtotal)::numeric(14,2) AS revenue, \
+                count(*)::bigint AS transactions \
+         FROM invoices i LEFT JOIN customers c ON c.id = i.customer_id \
+         WHERE i.branch_id = ANY($1) AND i.issued_at >= $2 AND i.issued_at < $3 \
+           AND i.number IS NOT NULL AND i.status <> 'void' \
+         GROUP BY 1 ORDER BY 1",
+    )
+    .bind::<Array<BigInt>, _>(&f.branches)
+    .bind::<Timestamptz, _>(f.from)
+    .bind::<Timestamptz, _>(f.to)
+    .load(conn)?)
+}
+
+/// A customer among the top fifth by revenue.
+#[derive(Debug, Clone, QueryableByName, PartialEq)]
+pub struct TopCustomer {
+    /// Customer id.
+    #[diesel(sql_type = BigInt)]
+    pub customer_id: i64,
+    /// Name.
+    #[diesel(sql_type = Text)]
+    pub name: String,
+    /// Net revenue in the range (less credit notes).
+    #[diesel(sql_type = Numeric)]
+    pub revenue: BigDecimal,
+    /// Their last invoice at these branches (any time).
+    #[diesel(sql_type = Timestamptz)]
+    pub last_visit: DateTime<Utc>,
+    /// 1 for the best customer.
+    #[diesel(sql_type = BigInt)]
+    pub rank: i64,
+    /// Customers with revenue in the range.
+    #[diesel(sql_type = BigInt)]
+    pub customers: i64,
+    /// All customers' revenue in the range.
+    #[diesel(sql_type = Numeric)]
+    pub total: BigDecimal,
+}
+
+/// The top 20% of customers by net revenue in the range (at least one when any bought),
+/// best first; ties go to the older customer record.
+pub fn top_customers(
+    conn: &mut PgConnection,
+    f: &SalesFilter,
+) -> Result<Vec<TopCustomer>, RepoError> {
+    Ok(diesel::sql_query(
+        "WITH rev AS ( \
+           SELECT customer_id, sum(subtotal) AS revenue FROM invoices \
+           WHERE customer_id IS NOT NULL AND branch_id = ANY($1) AND issued_at >= $2 AND issued_at < $3 \
+             AND number IS NOT NULL AND status <> 'void' GROUP BY 1), \
+         back AS ( \
+           SELECT i.customer_id, sum(n.subtotal) AS refunded FROM credit_notes n JOIN invoices i ON i.id = n.invoice_id \
+           WHERE i.customer_id IS NOT NULL AND n.branch_id = ANY($1) AND n.at >= $2 AND n.at < $3 GROUP BY 1), \
+         net AS ( \
+           SELECT r.customer_id, r.revenue - COALESCE(b.refunded, 0) AS revenue \
+           FROM rev r LEFT JOIN back b USING (customer_id)), \
+         ranked AS ( \
+           SELECT customer_id, revenue, row_number() OVER (ORDER BY revenue DESC, customer_id) AS rank, \
+                  count(*) OVER () AS customers, sum(revenue) OVER () AS total \
+           FROM net WHERE revenue > 0) \
+         SELECT r.customer_id, c.name, r.revenue::numeric(14,2) AS revenue, \
+                (SELECT max(issued_at) FROM invoices WHERE customer_id = r.customer_id AND branch_id = ANY($1) AND number IS NOT NULL) AS last_visit, \
+                r.rank::bigint AS rank, r.customers::bigint AS customers, r.total::numeric(14,2) AS total \
+         FROM ranked r JOIN customers c ON c.id = r.customer_id \
+         WHERE r.rank <= ceil(r.customers * 0.2) ORDER BY r.rank",
+    )
+    .bind::<Array<BigInt>, _>(&f.branches)
+    .bind::<Timestamptz, _>(f.from)
+    .bind::<Timestamptz, _>(f.to)
+    .load(conn)?)
+}

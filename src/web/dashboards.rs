@@ -1,0 +1,426 @@
+//! Manager dashboards. Sales (`/dashboards/sales`): headline figures, revenue per day, week or
+//! month drawn on the server as SVG, the same rows as a table and as CSV
+//! (`/dashboards/sales.csv`), money by payment method, retail against wholesale; filtered by a
+//! date range and a branch (or all the branches the user may see).
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use bigdecimal::{BigDecimal, ToPrimitive};
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use crate::db::db;
+use crate::domain::csv;
+use crate::domain::validation::FieldErrors;
+use crate::error::AppError;
+use crate::repo::branches;
+use crate::repo::dashboards::{
+    self, Bucket, MethodRow, SalesFilter, SalesPeriod, SegmentRow, TopCustomer,
+};
+use crate::web::access::Staff;
+use crate::web::invoices::{branch_today, day_bounds};
+use crate::web::page::PageCtx;
+use crate::web::{AppState, html};
+
+/// The longest range a dashboard answers (ten years).
+const MAX_DAYS: i64 = 3653;
+
+/// The filter as typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct RangeQuery {
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    branch: String,
+    #[serde(default)]
+    bucket: String,
+}
+
+struct Range {
+    filter: SalesFilter,
+    from: NaiveDate,
+    to: NaiveDate,
+    branch: String,
+}
+
+/// Checks the filter: dates in order and at most ten years apart, a branch the user may see.
+async fn range(
+    staff: &Staff,
+    state: &AppState,
+    q: &RangeQuery,
+) -> Result<Result<Range, FieldErrors>, AppError> {
+    let branch = match q.branch.trim() {
+        "" => None,
+        raw => match raw.parse::<i64>() {
+            Ok(id) if staff.branches.iter().any(|b| b.id == id) => Some(id),
+            _ => {
+                return Err(AppError::Forbidden(
+                    "branch outside the user's branches".into(),
+                ));
+            }
+        },
+    };
+    let active = staff.branch.id;
+    let tz = db(&state.pool, &staff.actor(), move |conn| {
+        Ok(branches::get(conn, branch.unwrap_or(active))?.timezone)
+    })
+    .await?;
+    let today = branch_today(&tz);
+    let mut errors = FieldErrors::new();
+    let date =
+        |raw: &str, default: NaiveDate, field: &str, errors: &mut FieldErrors| match raw.trim() {
+            "" => default,
+            v => NaiveDate::parse_from_str(v, "%Y-%m-%d").unwrap_or_else(|_| {
+                errors.add(field, "Enter the date as YYYY-MM-DD.");
+                default
+            }),
+        };
+    let to = date(&q.to, today, "to", &mut errors);
+    let from = date(
+        &q.from,
+        to - chrono::Duration::days(29),
+        "from",
+        &mut errors,
+    );
+    if from > to {
+        errors.add("from", "The start comes after the end; swap the dates.");
+    } else if (to - from).num_days() > MAX_DAYS {
+        errors.add("from", "Choose at most ten years.");
+    }
+    let bucket = match q.bucket.as_str() {
+        "" => Bucket::Day,
+        b => Bucket::parse(b).unwrap_or_else(|| {
+            errors.add("bucket", "Choose day, week or month.");
+            Bucket::Day
+        }),
+    };
+    if !errors.is_empty() {
+        return Ok(Err(errors));
+    }
+    let (Some((start, _)), Some((_, end))) = (day_bounds(&tz, from), day_bounds(&tz, to)) else {
+        return Ok(Err(FieldErrors::single(
+            "from",
+            "Those dates do not exist in the branch's timezone.",
+        )));
+    };
+    Ok(Ok(Range {
+        filter: SalesFilter {
+            branches: branch
+                .map(|b| vec![b])
+                .unwrap_or_else(|| staff.branches.iter().map(|b| b.id).collect()),
+            from: start,
+            to: end,
+            bucket,
+            tz,
+        },
+        from,
+        to,
+        branch: branch.map(|b| b.to_string()).unwrap_or_default(),
+    }))
+}
+
+/// The sales dashboard.
+#[derive(Template)]
+#[template(path = "dashboards/sales.html")]
+pub struct SalesPage {
+    page: PageCtx,
+    query: RangeQuery,
+    errors: FieldErrors,
+    branches: Vec<(i64, String)>,
+    periods: Vec<SalesPeriod>,
+    methods: Vec<MethodRow>,
+    segments: Vec<SegmentRow>,
+    revenue: BigDecimal,
+    transactions: i64,
+    chart: String,
+    csv_link: String,
+}
+
+impl SalesPage {
+    fn average(&self) -> BigDecimal {
+        if self.transactions == 0 {
+            BigDecimal::from(0)
+        } else {
+            crate::domain::money::cents(&(&self.revenue / BigDecimal::from(self.transactions)))
+        }
+    }
+    fn method_label(m: &str) -> &'static str {
+        m.parse::<crate::domain::invoice::PaymentMethod>()
+            .map(|m| m.label())
+            .unwrap_or("Other")
+    }
+    fn branch_selected(&self, id: &i64) -> bool {
+        self.query.branch == id.to_string()
+    }
+    fn bucket_is(&self, b: &str) -> bool {
+        self.query.bucket == b || (self.query.bucket.is_empty() && b == "day")
+    }
+}
+
+/// `GET /dashboards/sales`.
+pub async fn sales(
+    req: HttpRequest,
+    staff: Staff,
+    state: web::Data<AppState>,
+    query: web::Query<RangeQuery>,
+) -> Result<HttpResponse, AppError> {
+    let mut query = query.into_inner();
+    let branches: Vec<(i64, String)> = staff
+        .branches
+        .iter()
+        .map(|b| (b.id, b.name.clone()))
+        .collect();
+    let checked = range(&staff, &state, &query).await?;
+    let r = match checked {
+        Ok(r) => r,
+        Err(errors) => {
+            let page = SalesPage {
+                page: PageCtx::for_request(&req),
+                query,
+                errors,
+                branches,
+                periods: Vec::new(),
+                methods: Vec::new(),
+                segments: Vec::new(),
+                revenue: BigDecimal::from(0),
+                transactions: 0,
+                chart: String::new(),
+                csv_link: String::new(),
+            };
+            return html(StatusCode::UNPROCESSABLE_ENTITY, &page);
+        }
+    };
+    let f = r.filter.clone();
+    let (periods, methods, segments) = db(&state.pool, &staff.actor(), move |conn| {
+        Ok((
+            dashboards::sales_by_period(conn, &f)?,
+            dashboards::by_method(conn, &f)?,
+            dashboards::by_segment(conn, &f)?,
+        ))
+    })
+    .await?;
+    let revenue: BigDecimal = periods.iter().map(|p| &p.revenue).sum();
+    let transactions = periods.iter().map(|p| p.transactions).sum();
+    let points: Vec<(String, f64)> = periods
+        .iter()
+        .map(|p| (p.period.clone(), p.revenue.to_f64().unwrap_or(0.0)))
+        .collect();
+    let chart = crate::domain::chart::bars("Revenue per period", &points, 720, 220);
+    query.from = r.from.to_string();
+    query.to = r.to.to_string();
+    query.branch = r.branch;
+    query.bucket = r.filter.bucket.as_str().to_string();
+    let csv_link = format!(
+        "/dashboards/sales.csv?from={}&to={}&branch={}&bucket={}",
+        query.from, query.to, query.branch, query.bucket
+    );
+    html(
+        StatusCode::OK,
+        &SalesPage {
+            page: PageCtx::for_request(&req),
+            query,
+            errors: FieldErrors::new(),
+            branches,
+            periods,
+            methods,
+            segments,
+            revenue,
+            transactions,
+            chart,
+            csv_link,
+        },
+    )
+}
+
+/// `GET /dashboards/sales.csv`: the table's rows.
+pub async fn sales_csv(
+    staff: Staff,
+    state: web::Data<AppState>,
+    query: web::Query<RangeQuery>,
+) -> Result<HttpResponse, AppError> {
+    let r = match range(&staff, &state, &query).await? {
+        Ok(r) => r,
+        Err(errors) => {
+            let message: Vec<&str> = errors.iter().map(|(_, m)| m).collect();
+            return Ok(HttpResponse::UnprocessableEntity()
+                .content_type("text/plain; charset=utf-8")
+                .body(message.join(" ")));
+        }
+    };
+    let f = r.filter.clone();
+    let periods = db(&state.pool, &staff.actor(), move |conn| {
+        dashboards::sales_by_period(conn, &f)
+    })
+    .await?;
+    let mut body = csv::row(&[
+        csv::text("period"),
+        csv::text("revenue"),
+        csv::text("transactions"),
+    ]);
+    for p in &periods {
+        body.push_str(&csv::row(&[
+            csv::text(&p.period),
+            csv::number(&format!("{:.2}", p.revenue)),
+            csv::number(&p.transactions.to_string()),
+        ]));
+    }
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            "Content-Disposition",
+            format!("attachment; filename=\"sales-{}-{}.csv\"", r.from, r.to),
+        ))
+        .body(body))
+}
+
+/// The high-value customers dashboard.
+#[derive(Template)]
+#[template(path = "dashboards/customers.html")]
+pub struct CustomersPage {
+    page: PageCtx,
+    query: RangeQuery,
+    errors: FieldErrors,
+    branches: Vec<(i64, String)>,
+    rows: Vec<TopCustomer>,
+    chart: String,
+    csv_link: String,
+}
+
+impl CustomersPage {
+    fn branch_selected(&self, id: &i64) -> bool {
+        self.query.branch == id.to_string()
+    }
+    fn top_revenue(&self) -> BigDecimal {
+        self.rows.iter().map(|r| &r.revenue).sum()
+    }
+    fn total(&self) -> BigDecimal {
+        self.rows
+            .first()
+            .map(|r| r.total.clone())
+            .unwrap_or_default()
+    }
+    fn customers(&self) -> i64 {
+        self.rows.first().map(|r| r.customers).unwrap_or(0)
+    }
+    /// The top fifth's share of revenue, in percent.
+    fn share(&self) -> String {
+        let total = self.total();
+        if total == 0 {
+            return "0.0".into();
+        }
+        let pct = self.top_revenue() * BigDecimal::from(100) / total;
+        format!(
+            "{:.1}",
+            pct.with_scale_round(1, bigdecimal::RoundingMode::HalfUp)
+        )
+    }
+}
+
+/// `GET /dashboards/customers`.
+pub async fn customers(
+    req: HttpRequest,
+    staff: Staff,
+    state: web::Data<AppState>,
+    query: web::Query<RangeQuery>,
+) -> Result<HttpResponse, AppError> {
+    let mut query = query.into_inner();
+    let branches: Vec<(i64, String)> = staff
+        .branches
+        .iter()
+        .map(|b| (b.id, b.name.clone()))
+        .collect();
+    let r = match range(&staff, &state, &query).await? {
+        Ok(r) => r,
+        Err(errors) => {
+            let page = CustomersPage {
+                page: PageCtx::for_request(&req),
+                query,
+                errors,
+                branches,
+                rows: Vec::new(),
+                chart: String::new(),
+                csv_link: String::new(),
+            };
+            return html(StatusCode::UNPROCESSABLE_ENTITY, &page);
+        }
+    };
+    let f = r.filter.clone();
+    let rows = db(&state.pool, &staff.actor(), move |conn| {
+        dashboards::top_customers(conn, &f)
+    })
+    .await?;
+    let points: Vec<(String, f64)> = rows
+        .iter()
+        .take(40)
+        .map(|t| (t.name.clone(), t.revenue.to_f64().unwrap_or(0.0)))
+        .collect();
+    let chart = crate::domain::chart::bars("Revenue of the top customers", &points, 720, 220);
+    query.from = r.from.to_string();
+    query.to = r.to.to_string();
+    query.branch = r.branch;
+    let csv_link = format!(
+        "/dashboards/customers.csv?from={}&to={}&branch={}",
+        query.from, query.to, query.branch
+    );
+    html(
+        StatusCode::OK,
+        &CustomersPage {
+            page: PageCtx::for_request(&req),
+            query,
+            errors: FieldErrors::new(),
+            branches,
+            rows,
+            chart,
+            csv_link,
+        },
+    )
+}
+
+/// `GET /dashboards/customers.csv`.
+pub async fn customers_csv(
+    staff: Staff,
+    state: web::Data<AppState>,
+    query: web::Query<RangeQuery>,
+) -> Result<HttpResponse, AppError> {
+    let r = match range(&staff, &state, &query).await? {
+        Ok(r) => r,
+        Err(errors) => {
+            let message: Vec<&str> = errors.iter().map(|(_, m)| m).collect();
+            return Ok(HttpResponse::UnprocessableEntity()
+                .content_type("text/plain; charset=utf-8")
+                .body(message.join(" ")));
+        }
+    };
+    let f = r.filter.clone();
+    let rows = db(&state.pool, &staff.actor(), move |conn| {
+        dashboards::top_customers(conn, &f)
+    })
+    .await?;
+    let mut body = csv::row(&[
+        csv::text("rank"),
+        csv::text("customer"),
+        csv::text("revenue"),
+        csv::text("last_visit"),
+    ]);
+    for t in &rows {
+        body.push_str(&csv::row(&[
+            csv::number(&t.rank.to_string()),
+            csv::text(&t.name),
+            csv::number(&format!("{:.2}", t.revenue)),
+            csv::text(&t.last_visit.format("%Y-%m-%d").to_string()),
+        ]));
+    }
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            "Content-Disposition",
+            format!(
+                "attachment; filename=\"top-customers-{}-{}.csv\"",
+                r.from, r.to
+            ),
+        ))
+        .body(body))
+}
