@@ -245,6 +245,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     guarded(cfg, "/dashboards/customers.csv", Access::FIGURES, |r| {
         r.get(dashboards::customers_csv)
     });
+    guarded(cfg, "/dashboards/preorders", Access::FIGURES, |r| {
+        r.get(dashboards::preorders)
+    });
+    guarded(cfg, "/dashboards/preorders.csv", Access::FIGURES, |r| {
+        r.get(dashboards::preorders_csv)
+    });
     guarded(cfg, "/floor", Access::WORKSHOP, |r| r.get(floor::jobs));
     guarded(cfg, "/floor/{id}", Access::WORKSHOP, |r| r.get(floor::job));
     guarded(cfg, "/time", Access::MANAGEMENT, |r| {

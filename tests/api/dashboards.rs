@@ -342,3 +342,101 @@ async fn the_top_fifth_of_customers_is_counted_exactly_and_their_names_cannot_ru
         "{html}"
     );
 }
+
+#[tokio::test]
+async fn the_preorders_dashboard_counts_deposits_held_and_lists_the_overdue() {
+    use workbay::domain::preorder::PreorderStatus;
+    use workbay::repo::preorders::{self, MoveInput, NewPreorder};
+    let app = spawn_app().await;
+    let branch = app.branch_id;
+    let customer = app.create_customer("Njoroge, \"Big\" Buyer", "", "").await;
+    let url = app.db.app_url.clone();
+    let late = tokio::task::spawn_blocking(move || {
+        let mut c = PgConnection::establish(&url).unwrap();
+        let by = By::default();
+        let model = workbay::repo::stock::create_product_model(
+            &mut c,
+            "Phone",
+            "Apple",
+            "iPhone 15",
+            90,
+            &by,
+        )
+        .unwrap()
+        .id;
+        let mut take = |deposit: &str| {
+            let p = NewPreorder {
+                customer_id: customer,
+                product_model_id: model,
+                specs: String::new(),
+                agreed_price: "50000.00".parse().unwrap(),
+                deposit_required: "500.00".parse().unwrap(),
+                deposit: Some((PaymentMethod::Cash, deposit.parse().unwrap(), String::new())),
+            };
+            preorders::create(&mut c, branch, &p, &by).unwrap()
+        };
+        // Waiting (200 held), on time (500), late (700), and one cancelled (its 100 not held).
+        take("200.00");
+        let on_time = take("500.00");
+        let late = take("700.00");
+        let gone = take("100.00");
+        for id in [on_time, late] {
+            preorders::transition(
+                &mut c,
+                branch,
+                id,
+                None,
+                PreorderStatus::Ordered,
+                &MoveInput::default(),
+                &by,
+            )
+            .unwrap();
+        }
+        preorders::transition(
+            &mut c,
+            branch,
+            gone,
+            None,
+            PreorderStatus::Closed,
+            &MoveInput::default(),
+            &by,
+        )
+        .unwrap();
+        late
+    })
+    .await
+    .unwrap();
+    app.with_db(move |c| diesel::sql_query(format!("UPDATE preorders SET ordered_on = current_date - 30, sla_due_on = current_date - 9 WHERE id = {late}")).execute(c).unwrap()).await;
+    app.login_as(Role::Finance).await;
+    let html = app.get_html("/dashboards/preorders").await;
+    assert!(
+        html.contains("id=\"on-clock\">2")
+            && html.contains("id=\"overdue-count\">1")
+            && html.contains("id=\"held\">1400.00"),
+        "{html}"
+    );
+    assert!(
+        html.contains(&format!("/preorders/{late}\"")) && html.contains("<td class=\"num\">9</td>"),
+        "{html}"
+    );
+    let csv = app
+        .get("/dashboards/preorders.csv")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let due = chrono::Utc::now().date_naive() - chrono::Duration::days(9);
+    assert_eq!(
+        csv,
+        format!(
+            "preorder,customer,item,due,days_over,deposit\r\n{late},\"Njoroge, \"\"Big\"\" Buyer\",Apple iPhone 15,{due},9,700.00\r\n"
+        )
+    );
+    assert_eq!(
+        app.get("/dashboards/preorders?branch=424242")
+            .await
+            .status()
+            .as_u16(),
+        403
+    );
+}
