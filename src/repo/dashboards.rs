@@ -284,3 +284,72 @@ pub fn overdue_preorders(
     .bind::<diesel::sql_types::Date, _>(today)
     .load(conn)?)
 }
+
+/// Stock now, at cost, and what was sold at cost in the range.
+#[derive(Debug, Clone, QueryableByName, PartialEq)]
+pub struct StockFigures {
+    /// Unsold units (not sold or scrapped).
+    #[diesel(sql_type = BigInt)]
+    pub units: i64,
+    /// Their landed cost.
+    #[diesel(sql_type = Numeric)]
+    pub units_value: BigDecimal,
+    /// Bulk stock on hand at each item's unit cost.
+    #[diesel(sql_type = Numeric)]
+    pub bulk_value: BigDecimal,
+    /// Stock items below their reorder threshold (per branch).
+    #[diesel(sql_type = BigInt)]
+    pub low: i64,
+    /// Cost of what invoices issued in the range sold, less refunded quantities.
+    #[diesel(sql_type = Numeric)]
+    pub sold_at_cost: BigDecimal,
+}
+
+/// The inventory headline figures.
+pub fn stock_figures(conn: &mut PgConnection, f: &SalesFilter) -> Result<StockFigures, RepoError> {
+    Ok(diesel::sql_query(
+        "SELECT \
+           (SELECT count(*) FROM assets WHERE branch_id = ANY($1) AND status NOT IN ('sold', 'scrapped'))::bigint AS units, \
+           (SELECT COALESCE(sum(landed_cost), 0) FROM assets WHERE branch_id = ANY($1) AND status NOT IN ('sold', 'scrapped'))::numeric(14,2) AS units_value, \
+           (SELECT COALESCE(sum(l.on_hand * i.unit_cost), 0) FROM stock_levels l JOIN stock_items i ON i.id = l.stock_item_id \
+              WHERE l.branch_id = ANY($1))::numeric(14,2) AS bulk_value, \
+           (SELECT count(*) FROM stock_items i CROSS JOIN unnest($1::bigint[]) AS b(id) \
+              LEFT JOIN stock_levels l ON l.stock_item_id = i.id AND l.branch_id = b.id \
+              WHERE i.active AND COALESCE(l.on_hand, 0) < i.reorder_threshold)::bigint AS low, \
+           (SELECT COALESCE(sum(l.unit_cost * (l.quantity - l.refunded_quantity)), 0) FROM invoice_lines l \
+              JOIN invoices v ON v.id = l.invoice_id \
+              WHERE v.branch_id = ANY($1) AND v.issued_at >= $2 AND v.issued_at < $3 AND v.number IS NOT NULL \
+                AND v.status <> 'void' AND l.unit_cost IS NOT NULL)::numeric(14,2) AS sold_at_cost",
+    )
+    .bind::<Array<BigInt>, _>(&f.branches)
+    .bind::<Timestamptz, _>(f.from)
+    .bind::<Timestamptz, _>(f.to)
+    .get_result(conn)?)
+}
+
+/// Unsold units by age since they were received.
+#[derive(Debug, Clone, QueryableByName, PartialEq)]
+pub struct AgeBucket {
+    /// `0–30`, `30–60`, `60–90`, `90+` days.
+    #[diesel(sql_type = Text)]
+    pub bucket: String,
+    /// Units.
+    #[diesel(sql_type = BigInt)]
+    pub units: i64,
+    /// Their landed cost.
+    #[diesel(sql_type = Numeric)]
+    pub value: BigDecimal,
+}
+
+/// Aging of unsold units at the branches.
+pub fn aging(conn: &mut PgConnection, branches: &[i64]) -> Result<Vec<AgeBucket>, RepoError> {
+    Ok(diesel::sql_query(
+        "SELECT CASE WHEN age < 30 THEN '0–30' WHEN age < 60 THEN '30–60' WHEN age < 90 THEN '60–90' ELSE '90+' END AS bucket, \
+                count(*)::bigint AS units, sum(landed_cost)::numeric(14,2) AS value \
+         FROM (SELECT extract(day FROM now() - received_at) AS age, landed_cost \
+               FROM assets WHERE branch_id = ANY($1) AND status NOT IN ('sold', 'scrapped')) a \
+         GROUP BY 1 ORDER BY min(age)",
+    )
+    .bind::<Array<BigInt>, _>(branches)
+    .load(conn)?)
+}

@@ -16,8 +16,8 @@ use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 use crate::repo::branches;
 use crate::repo::dashboards::{
-    self, Bucket, MethodRow, OverduePreorder, PreorderCount, SalesFilter, SalesPeriod, SegmentRow,
-    TopCustomer,
+    self, AgeBucket, Bucket, MethodRow, OverduePreorder, PreorderCount, SalesFilter, SalesPeriod,
+    SegmentRow, StockFigures, TopCustomer,
 };
 use crate::web::access::Staff;
 use crate::web::invoices::{branch_today, day_bounds};
@@ -564,4 +564,94 @@ pub async fn preorders_csv(
             format!("attachment; filename=\"overdue-preorders-{today}.csv\""),
         ))
         .body(body))
+}
+
+/// The inventory dashboard.
+#[derive(Template)]
+#[template(path = "dashboards/inventory.html")]
+pub struct InventoryPage {
+    page: PageCtx,
+    query: RangeQuery,
+    errors: FieldErrors,
+    branches: Vec<(i64, String)>,
+    figures: Option<StockFigures>,
+    aging: Vec<AgeBucket>,
+    chart: String,
+}
+
+impl InventoryPage {
+    fn branch_selected(&self, id: &i64) -> bool {
+        self.query.branch == id.to_string()
+    }
+    fn value(f: &StockFigures) -> BigDecimal {
+        &f.units_value + &f.bulk_value
+    }
+    /// What the range sold at cost, as a multiple of the stock held now.
+    fn turnover(f: &StockFigures) -> String {
+        let held = Self::value(f);
+        if held == 0 {
+            return "—".into();
+        }
+        format!(
+            "{:.2}",
+            (&f.sold_at_cost / held).with_scale_round(2, bigdecimal::RoundingMode::HalfUp)
+        )
+    }
+}
+
+/// `GET /dashboards/inventory`.
+pub async fn inventory(
+    req: HttpRequest,
+    staff: Staff,
+    state: web::Data<AppState>,
+    query: web::Query<RangeQuery>,
+) -> Result<HttpResponse, AppError> {
+    let mut query = query.into_inner();
+    let branches: Vec<(i64, String)> = staff
+        .branches
+        .iter()
+        .map(|b| (b.id, b.name.clone()))
+        .collect();
+    let r = match range(&staff, &state, &query).await? {
+        Ok(r) => r,
+        Err(errors) => {
+            let page = InventoryPage {
+                page: PageCtx::for_request(&req),
+                query,
+                errors,
+                branches,
+                figures: None,
+                aging: Vec::new(),
+                chart: String::new(),
+            };
+            return html(StatusCode::UNPROCESSABLE_ENTITY, &page);
+        }
+    };
+    let f = r.filter.clone();
+    let (figures, aging) = db(&state.pool, &staff.actor(), move |conn| {
+        Ok((
+            dashboards::stock_figures(conn, &f)?,
+            dashboards::aging(conn, &f.branches)?,
+        ))
+    })
+    .await?;
+    let points: Vec<(String, f64)> = aging
+        .iter()
+        .map(|a| (a.bucket.clone(), a.units as f64))
+        .collect();
+    query.from = r.from.to_string();
+    query.to = r.to.to_string();
+    query.branch = r.branch;
+    html(
+        StatusCode::OK,
+        &InventoryPage {
+            page: PageCtx::for_request(&req),
+            query,
+            errors: FieldErrors::new(),
+            branches,
+            figures: Some(figures),
+            chart: crate::domain::chart::bars("Unsold units by age", &points, 480, 200),
+            aging,
+        },
+    )
 }

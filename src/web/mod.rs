@@ -245,6 +245,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     guarded(cfg, "/dashboards/customers.csv", Access::FIGURES, |r| {
         r.get(dashboards::customers_csv)
     });
+    guarded(cfg, "/dashboards/inventory", Access::FIGURES, |r| {
+        r.get(dashboards::inventory)
+    });
     guarded(cfg, "/dashboards/preorders", Access::FIGURES, |r| {
         r.get(dashboards::preorders)
     });

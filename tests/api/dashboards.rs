@@ -440,3 +440,121 @@ async fn the_preorders_dashboard_counts_deposits_held_and_lists_the_overdue() {
         403
     );
 }
+
+#[tokio::test]
+async fn the_inventory_dashboard_values_stock_at_cost_and_ages_unsold_units() {
+    use workbay::repo::assets::{self, Arrival};
+    use workbay::repo::stock::{self, Posting};
+    let app = spawn_app().await;
+    let branch = app.branch_id;
+    let url = app.db.app_url.clone();
+    // Units: A (landed 300, 45 days old), C (150, new) unsold; B (200) sold. Bulk: 10 × 4.00
+    // (threshold 20: low) and 5 × 2.00. Held: 450 + 50 = 500; sold at cost 200; turnover 0.40.
+    let a = tokio::task::spawn_blocking(move || {
+        let mut c = PgConnection::establish(&url).unwrap();
+        let by = By::default();
+        let model = stock::create_product_model(&mut c, "Laptop", "Dell", "XPS 13", 90, &by)
+            .unwrap()
+            .id;
+        let unit = |c: &mut PgConnection, serial: &str, landed: &str| {
+            assets::receive(
+                c,
+                &Arrival {
+                    serial: serial.into(),
+                    product_model_id: model,
+                    vendor_id: None,
+                    branch_id: branch,
+                    location_id: None,
+                    purchase_cost: landed.parse().unwrap(),
+                    landed_cost: landed.parse().unwrap(),
+                },
+                "",
+                &by,
+            )
+            .unwrap()
+        };
+        let a = unit(&mut c, "INV-A", "300.00").id;
+        let b = crate::invoicing::ready_unit(
+            &mut c,
+            branch,
+            model,
+            "INV-B",
+            workbay::domain::asset::Grade::A,
+        );
+        unit(&mut c, "INV-C", "150.00");
+        diesel::sql_query(format!(
+            "UPDATE assets SET landed_cost = 200.00 WHERE id = {}",
+            b.0
+        ))
+        .execute(&mut c)
+        .unwrap();
+        for (sku, cost, threshold, qty) in [("CBL-X", "4.00", 20, 10), ("CBL-Y", "2.00", 0, 5)] {
+            let item = stock::create_stock_item(
+                &mut c,
+                sku,
+                sku,
+                cost.parse().unwrap(),
+                "9.00".parse().unwrap(),
+                threshold,
+                &by,
+            )
+            .unwrap()
+            .id;
+            stock::post(
+                &mut c,
+                &Posting {
+                    stock_item_id: item,
+                    branch_id: branch,
+                    kind: "intake",
+                    quantity: qty,
+                    unit_cost: None,
+                    reason: "",
+                    reference: "",
+                },
+                &by,
+            )
+            .unwrap();
+        }
+        let inv = invoices::create_draft(&mut c, branch, &NewInvoice::default(), &by).unwrap();
+        invoices::add_line(
+            &mut c,
+            branch,
+            inv,
+            &NewLine::Asset {
+                code: b.1,
+                price: Some("450.00".parse().unwrap()),
+                tier: None,
+            },
+        )
+        .unwrap();
+        invoices::issue(&mut c, branch, inv, &by).unwrap();
+        a
+    })
+    .await
+    .unwrap();
+    app.with_db(move |c| {
+        diesel::sql_query(format!(
+            "UPDATE assets SET received_at = now() - interval '45 days' WHERE id = {a}"
+        ))
+        .execute(c)
+        .unwrap()
+    })
+    .await;
+    app.login_as(Role::Manager).await;
+    let html = app.get_html("/dashboards/inventory").await;
+    for expected in [
+        "id=\"units\">2",
+        "id=\"value\">500.00",
+        "id=\"bulk\">50.00",
+        "id=\"low\">1",
+        "id=\"sold\">200.00",
+        "id=\"turnover\">0.40",
+    ] {
+        assert!(html.contains(expected), "{expected}: {html}");
+    }
+    assert!(
+        html.contains("<td>0–30</td><td class=\"num\">1</td><td class=\"num\">150.00</td>")
+            && html.contains("<td>30–60</td><td class=\"num\">1</td><td class=\"num\">300.00</td>"),
+        "{html}"
+    );
+}
