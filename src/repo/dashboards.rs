@@ -353,3 +353,61 @@ pub fn aging(conn: &mut PgConnection, branches: &[i64]) -> Result<Vec<AgeBucket>
     .bind::<Array<BigInt>, _>(branches)
     .load(conn)?)
 }
+
+/// One technician's figures in the range.
+#[derive(Debug, Clone, QueryableByName, PartialEq)]
+pub struct TechRow {
+    /// Staff id.
+    #[diesel(sql_type = BigInt)]
+    pub id: i64,
+    /// Name.
+    #[diesel(sql_type = Text)]
+    pub name: String,
+    /// Tickets assigned to them and closed in the range.
+    #[diesel(sql_type = BigInt)]
+    pub closed: i64,
+    /// Average hours from opening to closing of those.
+    #[diesel(sql_type = Numeric)]
+    pub turnaround_hours: BigDecimal,
+    /// Of those, how many came back: a new ticket for the same vehicle or device within 30
+    /// days of closing.
+    #[diesel(sql_type = BigInt)]
+    pub comebacks: i64,
+    /// Hours clocked (entries ended in the range).
+    #[diesel(sql_type = Numeric)]
+    pub clocked: BigDecimal,
+    /// Of those, hours billed (approved, billable, on an invoice).
+    #[diesel(sql_type = Numeric)]
+    pub billed: BigDecimal,
+}
+
+/// Technician performance at the branches.
+pub fn technicians(conn: &mut PgConnection, f: &SalesFilter) -> Result<Vec<TechRow>, RepoError> {
+    Ok(diesel::sql_query(
+        "WITH closed AS ( \
+           SELECT t.assigned_to AS tech, count(*) AS closed, \
+                  avg(extract(epoch FROM t.closed_at - t.created_at) / 3600) AS turnaround, \
+                  count(*) FILTER (WHERE EXISTS ( \
+                    SELECT 1 FROM tickets n WHERE n.id <> t.id AND n.created_at > t.closed_at \
+                      AND n.created_at <= t.closed_at + interval '30 days' \
+                      AND ((t.vehicle_id IS NOT NULL AND n.vehicle_id = t.vehicle_id) \
+                        OR (t.device_id IS NOT NULL AND n.device_id = t.device_id)))) AS comebacks \
+           FROM tickets t WHERE t.branch_id = ANY($1) AND t.status = 'closed' AND t.assigned_to IS NOT NULL \
+             AND t.closed_at >= $2 AND t.closed_at < $3 GROUP BY 1), \
+         clock AS ( \
+           SELECT e.technician_id AS tech, sum(e.hours) AS clocked, \
+                  COALESCE(sum(e.hours) FILTER (WHERE e.billable AND e.approved_at IS NOT NULL AND e.invoice_id IS NOT NULL), 0) AS billed \
+           FROM time_entries e JOIN tickets t ON t.id = e.ticket_id \
+           WHERE t.branch_id = ANY($1) AND e.ended_at >= $2 AND e.ended_at < $3 GROUP BY 1) \
+         SELECT s.id, s.full_name AS name, COALESCE(c.closed, 0)::bigint AS closed, \
+                COALESCE(c.turnaround, 0)::numeric(10,1) AS turnaround_hours, COALESCE(c.comebacks, 0)::bigint AS comebacks, \
+                COALESCE(k.clocked, 0)::numeric(10,2) AS clocked, COALESCE(k.billed, 0)::numeric(10,2) AS billed \
+         FROM staff_users s LEFT JOIN closed c ON c.tech = s.id LEFT JOIN clock k ON k.tech = s.id \
+         WHERE s.id IN (SELECT tech FROM closed UNION SELECT tech FROM clock) \
+         ORDER BY 3 DESC, s.full_name",
+    )
+    .bind::<Array<BigInt>, _>(&f.branches)
+    .bind::<Timestamptz, _>(f.from)
+    .bind::<Timestamptz, _>(f.to)
+    .load(conn)?)
+}

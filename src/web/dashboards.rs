@@ -17,7 +17,7 @@ use crate::error::AppError;
 use crate::repo::branches;
 use crate::repo::dashboards::{
     self, AgeBucket, Bucket, MethodRow, OverduePreorder, PreorderCount, SalesFilter, SalesPeriod,
-    SegmentRow, StockFigures, TopCustomer,
+    SegmentRow, StockFigures, TechRow, TopCustomer,
 };
 use crate::web::access::Staff;
 use crate::web::invoices::{branch_today, day_bounds};
@@ -652,6 +652,87 @@ pub async fn inventory(
             figures: Some(figures),
             chart: crate::domain::chart::bars("Unsold units by age", &points, 480, 200),
             aging,
+        },
+    )
+}
+
+/// The technician performance dashboard.
+#[derive(Template)]
+#[template(path = "dashboards/technicians.html")]
+pub struct TechniciansPage {
+    page: PageCtx,
+    query: RangeQuery,
+    errors: FieldErrors,
+    branches: Vec<(i64, String)>,
+    rows: Vec<TechRow>,
+    chart: String,
+}
+
+impl TechniciansPage {
+    fn branch_selected(&self, id: &i64) -> bool {
+        self.query.branch == id.to_string()
+    }
+    /// Billed ÷ clocked, in percent.
+    fn efficiency(r: &TechRow) -> String {
+        if r.clocked == 0 {
+            return "—".into();
+        }
+        let pct = &r.billed * BigDecimal::from(100) / &r.clocked;
+        format!(
+            "{:.0}%",
+            pct.with_scale_round(0, bigdecimal::RoundingMode::HalfUp)
+        )
+    }
+}
+
+/// `GET /dashboards/technicians`.
+pub async fn technicians(
+    req: HttpRequest,
+    staff: Staff,
+    state: web::Data<AppState>,
+    query: web::Query<RangeQuery>,
+) -> Result<HttpResponse, AppError> {
+    let mut query = query.into_inner();
+    let branches: Vec<(i64, String)> = staff
+        .branches
+        .iter()
+        .map(|b| (b.id, b.name.clone()))
+        .collect();
+    let r = match range(&staff, &state, &query).await? {
+        Ok(r) => r,
+        Err(errors) => {
+            let page = TechniciansPage {
+                page: PageCtx::for_request(&req),
+                query,
+                errors,
+                branches,
+                rows: Vec::new(),
+                chart: String::new(),
+            };
+            return html(StatusCode::UNPROCESSABLE_ENTITY, &page);
+        }
+    };
+    let f = r.filter.clone();
+    let rows = db(&state.pool, &staff.actor(), move |conn| {
+        dashboards::technicians(conn, &f)
+    })
+    .await?;
+    let points: Vec<(String, f64)> = rows
+        .iter()
+        .map(|t| (t.name.clone(), t.closed as f64))
+        .collect();
+    query.from = r.from.to_string();
+    query.to = r.to.to_string();
+    query.branch = r.branch;
+    html(
+        StatusCode::OK,
+        &TechniciansPage {
+            page: PageCtx::for_request(&req),
+            query,
+            errors: FieldErrors::new(),
+            branches,
+            chart: crate::domain::chart::bars("Tickets closed", &points, 720, 200),
+            rows,
         },
     )
 }

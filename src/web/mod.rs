@@ -248,6 +248,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     guarded(cfg, "/dashboards/inventory", Access::FIGURES, |r| {
         r.get(dashboards::inventory)
     });
+    guarded(cfg, "/dashboards/technicians", Access::FIGURES, |r| {
+        r.get(dashboards::technicians)
+    });
     guarded(cfg, "/dashboards/preorders", Access::FIGURES, |r| {
         r.get(dashboards::preorders)
     });

@@ -558,3 +558,41 @@ async fn the_inventory_dashboard_values_stock_at_cost_and_ages_unsold_units() {
         "{html}"
     );
 }
+
+#[tokio::test]
+async fn technician_performance_counts_closed_tickets_comebacks_turnaround_and_efficiency() {
+    let app = spawn_app().await;
+    let branch = app.branch_id;
+    let tech = app
+        .create_user("kip", "Kip Ruto", Role::Technician)
+        .await
+        .id;
+    let customer = app.create_customer("Fleet Co", "", "").await;
+    // Three tickets closed by Kip: #1 (vehicle V, 48 h) came back as #2 (V again, opened two days
+    // after #1 closed, 24 h); #3 (vehicle W, 48 h). Comebacks 1, turnaround (48+24+48)/3 = 40.0.
+    // Clock: 3.00 h billed on an invoice, 1.00 h not: efficiency 75%.
+    app.with_db(move |c| {
+        let sql = format!(
+            "WITH v AS (INSERT INTO vehicles (customer_id, plate, make, model) VALUES ({customer}, 'KDA 111A', 'Toyota', 'Probox'), ({customer}, 'KDB 222B', 'Nissan', 'Note') RETURNING id, plate) \
+             INSERT INTO tickets (branch_id, number, customer_id, vehicle_id, status, outcome, assigned_to, created_at, closed_at) \
+             SELECT {branch}, n, {customer}, (SELECT id FROM v WHERE plate = p), 'closed', 'repaired', {tech}, now() - (o || ' hours')::interval, now() - (cl || ' hours')::interval \
+             FROM (VALUES (1, 'KDA 111A', 120, 72), (2, 'KDA 111A', 24, 0), (3, 'KDB 222B', 96, 48)) AS t(n, p, o, cl)"
+        );
+        diesel::sql_query(sql).execute(c).unwrap();
+        diesel::sql_query(format!(
+            "WITH inv AS (INSERT INTO invoices (branch_id, status, number, seq, issued_at) VALUES ({branch}, 'issued', 'T-1', 1, now()) RETURNING id) \
+             INSERT INTO time_entries (ticket_id, technician_id, started_at, ended_at, hours, billable, approved_at, invoice_id) \
+             SELECT (SELECT min(id) FROM tickets), {tech}, now() - interval '30 hours', now() - interval '27 hours', h, true, now(), CASE WHEN billed THEN (SELECT id FROM inv) END \
+             FROM (VALUES (3.00, true), (1.00, false)) AS x(h, billed)"
+        ))
+        .execute(c)
+        .unwrap();
+    })
+    .await;
+    app.login_as(Role::Manager).await;
+    let html = app.get_html("/dashboards/technicians").await;
+    assert!(
+        html.contains("<td>Kip Ruto</td><td class=\"num\">3</td><td class=\"num\">40.0</td><td class=\"num\">1</td><td class=\"num\">4.00</td><td class=\"num\">3.00</td><td class=\"num\">75%</td>"),
+        "{html}"
+    );
+}
