@@ -660,12 +660,16 @@ pub fn clock_start(
     })
 }
 
+/// Stops the signed-in technician's running clock, in its own transaction.
+pub fn clock_stop(conn: &mut PgConnection, by: &By) -> Result<Option<i64>, RepoError> {
+    let Some(tech) = by.user_id else {
+        return Ok(None);
+    };
+    conn.transaction(|conn| stop_clock(conn, tech, by))
+}
+
 /// Stops the technician's running clock, wherever it runs; returns the ticket it ran on.
-pub fn stop_clock(
-    conn: &mut PgConnection,
-    technician: i64,
-    by: &By,
-) -> Result<Option<i64>, RepoError> {
+fn stop_clock(conn: &mut PgConnection, technician: i64, by: &By) -> Result<Option<i64>, RepoError> {
     let running: Option<(i64, i64, DateTime<Utc>)> = time_entries::table
         .filter(time_entries::technician_id.eq(technician))
         .filter(time_entries::ended_at.is_null())

@@ -353,10 +353,7 @@ pub async fn act(
             }
             "clock" => {
                 if f.to == "stop" {
-                    let me = by.user_id.unwrap_or_default();
-                    diesel::Connection::transaction(conn, |conn| {
-                        workshop::stop_clock(conn, me, &by)
-                    })?;
+                    workshop::clock_stop(conn, &by)?;
                     ("Clock stopped.".to_string(), None)
                 } else {
                     workshop::clock_start(conn, branch, id, &by)?;
