@@ -123,21 +123,83 @@ async fn range(
     }))
 }
 
+/// The filter form every dated dashboard shows, as typed (and, once checked, as applied).
+pub struct Filter {
+    query: RangeQuery,
+    errors: FieldErrors,
+    branches: Vec<(i64, String)>,
+    action: &'static str,
+}
+
+impl Filter {
+    fn branch_selected(&self, id: &i64) -> bool {
+        self.query.branch == id.to_string()
+    }
+    fn bucket_is(&self, b: &str) -> bool {
+        self.query.bucket == b || (self.query.bucket.is_empty() && b == "day")
+    }
+}
+
+/// Checks the query; the filter to show and, when it is valid, the range to query.
+async fn prepare(
+    staff: &Staff,
+    state: &AppState,
+    mut query: RangeQuery,
+    action: &'static str,
+) -> Result<(Filter, Option<Range>), AppError> {
+    let branches = staff
+        .branches
+        .iter()
+        .map(|b| (b.id, b.name.clone()))
+        .collect();
+    match range(staff, state, &query).await? {
+        Err(errors) => Ok((
+            Filter {
+                query,
+                errors,
+                branches,
+                action,
+            },
+            None,
+        )),
+        Ok(r) => {
+            query.from = r.from.to_string();
+            query.to = r.to.to_string();
+            query.branch = r.branch.clone();
+            query.bucket = r.filter.bucket.as_str().to_string();
+            Ok((
+                Filter {
+                    query,
+                    errors: FieldErrors::new(),
+                    branches,
+                    action,
+                },
+                Some(r),
+            ))
+        }
+    }
+}
+
+fn code(r: &Option<Range>) -> StatusCode {
+    if r.is_some() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    }
+}
+
 /// The sales dashboard.
 #[derive(Template)]
 #[template(path = "dashboards/sales.html")]
 pub struct SalesPage {
     page: PageCtx,
-    query: RangeQuery,
-    errors: FieldErrors,
-    branches: Vec<(i64, String)>,
+    filter: Filter,
     periods: Vec<SalesPeriod>,
     methods: Vec<MethodRow>,
     segments: Vec<SegmentRow>,
     revenue: BigDecimal,
     transactions: i64,
     chart: String,
-    csv_link: String,
 }
 
 impl SalesPage {
@@ -153,11 +215,12 @@ impl SalesPage {
             .map(|m| m.label())
             .unwrap_or("Other")
     }
-    fn branch_selected(&self, id: &i64) -> bool {
-        self.query.branch == id.to_string()
-    }
-    fn bucket_is(&self, b: &str) -> bool {
-        self.query.bucket == b || (self.query.bucket.is_empty() && b == "day")
+    fn csv_link(&self) -> String {
+        let q = &self.filter.query;
+        format!(
+            "/dashboards/sales.csv?from={}&to={}&branch={}&bucket={}",
+            q.from, q.to, q.branch, q.bucket
+        )
     }
 }
 
@@ -168,72 +231,39 @@ pub async fn sales(
     state: web::Data<AppState>,
     query: web::Query<RangeQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let mut query = query.into_inner();
-    let branches: Vec<(i64, String)> = staff
-        .branches
-        .iter()
-        .map(|b| (b.id, b.name.clone()))
-        .collect();
-    let checked = range(&staff, &state, &query).await?;
-    let r = match checked {
-        Ok(r) => r,
-        Err(errors) => {
-            let page = SalesPage {
-                page: PageCtx::for_request(&req),
-                query,
-                errors,
-                branches,
-                periods: Vec::new(),
-                methods: Vec::new(),
-                segments: Vec::new(),
-                revenue: BigDecimal::from(0),
-                transactions: 0,
-                chart: String::new(),
-                csv_link: String::new(),
-            };
-            return html(StatusCode::UNPROCESSABLE_ENTITY, &page);
+    let (filter, r) = prepare(&staff, &state, query.into_inner(), "/dashboards/sales").await?;
+    let status = code(&r);
+    let (periods, methods, segments) = match r {
+        Some(r) => {
+            let f = r.filter;
+            db(&state.pool, &staff.actor(), move |conn| {
+                Ok((
+                    dashboards::sales_by_period(conn, &f)?,
+                    dashboards::by_method(conn, &f)?,
+                    dashboards::by_segment(conn, &f)?,
+                ))
+            })
+            .await?
         }
+        None => Default::default(),
     };
-    let f = r.filter.clone();
-    let (periods, methods, segments) = db(&state.pool, &staff.actor(), move |conn| {
-        Ok((
-            dashboards::sales_by_period(conn, &f)?,
-            dashboards::by_method(conn, &f)?,
-            dashboards::by_segment(conn, &f)?,
-        ))
-    })
-    .await?;
     let revenue: BigDecimal = periods.iter().map(|p| &p.revenue).sum();
     let transactions = periods.iter().map(|p| p.transactions).sum();
     let points: Vec<(String, f64)> = periods
         .iter()
         .map(|p| (p.period.clone(), p.revenue.to_f64().unwrap_or(0.0)))
         .collect();
-    let chart = crate::domain::chart::bars("Revenue per period", &points, 720, 220);
-    query.from = r.from.to_string();
-    query.to = r.to.to_string();
-    query.branch = r.branch;
-    query.bucket = r.filter.bucket.as_str().to_string();
-    let csv_link = format!(
-        "/dashboards/sales.csv?from={}&to={}&branch={}&bucket={}",
-        query.from, query.to, query.branch, query.bucket
-    );
-    html(
-        StatusCode::OK,
-        &SalesPage {
-            page: PageCtx::for_request(&req),
-            query,
-            errors: FieldErrors::new(),
-            branches,
-            periods,
-            methods,
-            segments,
-            revenue,
-            transactions,
-            chart,
-            csv_link,
-        },
-    )
+    let page = SalesPage {
+        page: PageCtx::for_request(&req),
+        filter,
+        chart: crate::domain::chart::bars("Revenue per period", &points, 720, 220),
+        periods,
+        methods,
+        segments,
+        revenue,
+        transactions,
+    };
+    html(status, &page)
 }
 
 /// `GET /dashboards/sales.csv`: the table's rows.
@@ -282,18 +312,12 @@ pub async fn sales_csv(
 #[template(path = "dashboards/customers.html")]
 pub struct CustomersPage {
     page: PageCtx,
-    query: RangeQuery,
-    errors: FieldErrors,
-    branches: Vec<(i64, String)>,
+    filter: Filter,
     rows: Vec<TopCustomer>,
     chart: String,
-    csv_link: String,
 }
 
 impl CustomersPage {
-    fn branch_selected(&self, id: &i64) -> bool {
-        self.query.branch == id.to_string()
-    }
     fn top_revenue(&self) -> BigDecimal {
         self.rows.iter().map(|r| &r.revenue).sum()
     }
@@ -318,6 +342,13 @@ impl CustomersPage {
             pct.with_scale_round(1, bigdecimal::RoundingMode::HalfUp)
         )
     }
+    fn csv_link(&self) -> String {
+        let q = &self.filter.query;
+        format!(
+            "/dashboards/customers.csv?from={}&to={}&branch={}",
+            q.from, q.to, q.branch
+        )
+    }
 }
 
 /// `GET /dashboards/customers`.
@@ -327,57 +358,30 @@ pub async fn customers(
     state: web::Data<AppState>,
     query: web::Query<RangeQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let mut query = query.into_inner();
-    let branches: Vec<(i64, String)> = staff
-        .branches
-        .iter()
-        .map(|b| (b.id, b.name.clone()))
-        .collect();
-    let r = match range(&staff, &state, &query).await? {
-        Ok(r) => r,
-        Err(errors) => {
-            let page = CustomersPage {
-                page: PageCtx::for_request(&req),
-                query,
-                errors,
-                branches,
-                rows: Vec::new(),
-                chart: String::new(),
-                csv_link: String::new(),
-            };
-            return html(StatusCode::UNPROCESSABLE_ENTITY, &page);
+    let (filter, r) = prepare(&staff, &state, query.into_inner(), "/dashboards/customers").await?;
+    let status = code(&r);
+    let rows = match r {
+        Some(r) => {
+            let f = r.filter;
+            db(&state.pool, &staff.actor(), move |conn| {
+                dashboards::top_customers(conn, &f)
+            })
+            .await?
         }
+        None => Vec::new(),
     };
-    let f = r.filter.clone();
-    let rows = db(&state.pool, &staff.actor(), move |conn| {
-        dashboards::top_customers(conn, &f)
-    })
-    .await?;
     let points: Vec<(String, f64)> = rows
         .iter()
         .take(40)
         .map(|t| (t.name.clone(), t.revenue.to_f64().unwrap_or(0.0)))
         .collect();
-    let chart = crate::domain::chart::bars("Revenue of the top customers", &points, 720, 220);
-    query.from = r.from.to_string();
-    query.to = r.to.to_string();
-    query.branch = r.branch;
-    let csv_link = format!(
-        "/dashboards/customers.csv?from={}&to={}&branch={}",
-        query.from, query.to, query.branch
-    );
-    html(
-        StatusCode::OK,
-        &CustomersPage {
-            page: PageCtx::for_request(&req),
-            query,
-            errors: FieldErrors::new(),
-            branches,
-            rows,
-            chart,
-            csv_link,
-        },
-    )
+    let page = CustomersPage {
+        page: PageCtx::for_request(&req),
+        filter,
+        chart: crate::domain::chart::bars("Revenue of the top customers", &points, 720, 220),
+        rows,
+    };
+    html(status, &page)
 }
 
 /// `GET /dashboards/customers.csv`.
@@ -571,18 +575,13 @@ pub async fn preorders_csv(
 #[template(path = "dashboards/inventory.html")]
 pub struct InventoryPage {
     page: PageCtx,
-    query: RangeQuery,
-    errors: FieldErrors,
-    branches: Vec<(i64, String)>,
+    filter: Filter,
     figures: Option<StockFigures>,
     aging: Vec<AgeBucket>,
     chart: String,
 }
 
 impl InventoryPage {
-    fn branch_selected(&self, id: &i64) -> bool {
-        self.query.branch == id.to_string()
-    }
     fn value(f: &StockFigures) -> BigDecimal {
         &f.units_value + &f.bulk_value
     }
@@ -606,54 +605,34 @@ pub async fn inventory(
     state: web::Data<AppState>,
     query: web::Query<RangeQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let mut query = query.into_inner();
-    let branches: Vec<(i64, String)> = staff
-        .branches
-        .iter()
-        .map(|b| (b.id, b.name.clone()))
-        .collect();
-    let r = match range(&staff, &state, &query).await? {
-        Ok(r) => r,
-        Err(errors) => {
-            let page = InventoryPage {
-                page: PageCtx::for_request(&req),
-                query,
-                errors,
-                branches,
-                figures: None,
-                aging: Vec::new(),
-                chart: String::new(),
-            };
-            return html(StatusCode::UNPROCESSABLE_ENTITY, &page);
+    let (filter, r) = prepare(&staff, &state, query.into_inner(), "/dashboards/inventory").await?;
+    let status = code(&r);
+    let (figures, aging) = match r {
+        Some(r) => {
+            let f = r.filter;
+            let (figures, aging) = db(&state.pool, &staff.actor(), move |conn| {
+                Ok((
+                    dashboards::stock_figures(conn, &f)?,
+                    dashboards::aging(conn, &f.branches)?,
+                ))
+            })
+            .await?;
+            (Some(figures), aging)
         }
+        None => (None, Vec::new()),
     };
-    let f = r.filter.clone();
-    let (figures, aging) = db(&state.pool, &staff.actor(), move |conn| {
-        Ok((
-            dashboards::stock_figures(conn, &f)?,
-            dashboards::aging(conn, &f.branches)?,
-        ))
-    })
-    .await?;
     let points: Vec<(String, f64)> = aging
         .iter()
         .map(|a| (a.bucket.clone(), a.units as f64))
         .collect();
-    query.from = r.from.to_string();
-    query.to = r.to.to_string();
-    query.branch = r.branch;
-    html(
-        StatusCode::OK,
-        &InventoryPage {
-            page: PageCtx::for_request(&req),
-            query,
-            errors: FieldErrors::new(),
-            branches,
-            figures: Some(figures),
-            chart: crate::domain::chart::bars("Unsold units by age", &points, 480, 200),
-            aging,
-        },
-    )
+    let page = InventoryPage {
+        page: PageCtx::for_request(&req),
+        filter,
+        figures,
+        chart: crate::domain::chart::bars("Unsold units by age", &points, 480, 200),
+        aging,
+    };
+    html(status, &page)
 }
 
 /// The technician performance dashboard.
@@ -661,17 +640,12 @@ pub async fn inventory(
 #[template(path = "dashboards/technicians.html")]
 pub struct TechniciansPage {
     page: PageCtx,
-    query: RangeQuery,
-    errors: FieldErrors,
-    branches: Vec<(i64, String)>,
+    filter: Filter,
     rows: Vec<TechRow>,
     chart: String,
 }
 
 impl TechniciansPage {
-    fn branch_selected(&self, id: &i64) -> bool {
-        self.query.branch == id.to_string()
-    }
     /// Billed ÷ clocked, in percent.
     fn efficiency(r: &TechRow) -> String {
         if r.clocked == 0 {
@@ -692,47 +666,33 @@ pub async fn technicians(
     state: web::Data<AppState>,
     query: web::Query<RangeQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let mut query = query.into_inner();
-    let branches: Vec<(i64, String)> = staff
-        .branches
-        .iter()
-        .map(|b| (b.id, b.name.clone()))
-        .collect();
-    let r = match range(&staff, &state, &query).await? {
-        Ok(r) => r,
-        Err(errors) => {
-            let page = TechniciansPage {
-                page: PageCtx::for_request(&req),
-                query,
-                errors,
-                branches,
-                rows: Vec::new(),
-                chart: String::new(),
-            };
-            return html(StatusCode::UNPROCESSABLE_ENTITY, &page);
-        }
-    };
-    let f = r.filter.clone();
-    let rows = db(&state.pool, &staff.actor(), move |conn| {
-        dashboards::technicians(conn, &f)
-    })
+    let (filter, r) = prepare(
+        &staff,
+        &state,
+        query.into_inner(),
+        "/dashboards/technicians",
+    )
     .await?;
+    let status = code(&r);
+    let rows = match r {
+        Some(r) => {
+            let f = r.filter;
+            db(&state.pool, &staff.actor(), move |conn| {
+                dashboards::technicians(conn, &f)
+            })
+            .await?
+        }
+        None => Vec::new(),
+    };
     let points: Vec<(String, f64)> = rows
         .iter()
         .map(|t| (t.name.clone(), t.closed as f64))
         .collect();
-    query.from = r.from.to_string();
-    query.to = r.to.to_string();
-    query.branch = r.branch;
-    html(
-        StatusCode::OK,
-        &TechniciansPage {
-            page: PageCtx::for_request(&req),
-            query,
-            errors: FieldErrors::new(),
-            branches,
-            chart: crate::domain::chart::bars("Tickets closed", &points, 720, 200),
-            rows,
-        },
-    )
+    let page = TechniciansPage {
+        page: PageCtx::for_request(&req),
+        filter,
+        chart: crate::domain::chart::bars("Tickets closed", &points, 720, 200),
+        rows,
+    };
+    html(status, &page)
 }
