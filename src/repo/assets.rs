@@ -106,6 +106,29 @@ fn lock(conn: &mut PgConnection, branch_id: i64, id: i64) -> Result<Asset, RepoE
         .first(conn)?)
 }
 
+/// The branch's unit with this serial/IMEI or asset tag, however it was typed (trimmed, any
+/// case). Serials use the `upper(btrim(serial))` index; tags are stored upper-case.
+pub fn find_by_code(
+    conn: &mut PgConnection,
+    branch_id: i64,
+    code: &str,
+) -> Result<Option<Asset>, RepoError> {
+    let code = code.trim().to_uppercase();
+    if code.is_empty() {
+        return Ok(None);
+    }
+    Ok(assets::table
+        .filter(assets::branch_id.eq(branch_id))
+        .filter(
+            diesel::dsl::sql::<diesel::sql_types::Bool>("upper(btrim(serial)) = ")
+                .bind::<diesel::sql_types::Text, _>(code.clone())
+                .or(assets::asset_tag.eq(code)),
+        )
+        .select(Asset::as_select())
+        .first(conn)
+        .optional()?)
+}
+
 /// One asset of the branch.
 pub fn get(conn: &mut PgConnection, branch_id: i64, id: i64) -> Result<Asset, RepoError> {
     Ok(assets::table

@@ -11,8 +11,8 @@ use diesel::prelude::*;
 use super::{By, RepoError, unique_violation};
 use crate::domain::validation::FieldErrors;
 use crate::schema::{
-    assets, customers, invoices, staff_users, stock_items, ticket_counters, ticket_events, tickets,
-    warranties, warranty_claim_events, warranty_claims, warranty_events,
+    assets, customers, invoices, staff_users, stock_items, ticket_events, tickets, warranties,
+    warranty_claim_events, warranty_claims, warranty_events,
 };
 
 /// A warranty as shown.
@@ -290,13 +290,7 @@ pub fn approve(
                 "The sale was to a walk-in: record the customer on a ticket by hand, then deny or complete this claim.".into(),
             ));
         };
-        let number: i32 = diesel::insert_into(ticket_counters::table)
-            .values((ticket_counters::branch_id.eq(branch_id), ticket_counters::last_number.eq(1)))
-            .on_conflict(ticket_counters::branch_id)
-            .do_update()
-            .set(ticket_counters::last_number.eq(ticket_counters::last_number + 1))
-            .returning(ticket_counters::last_number)
-            .get_result(conn)?;
+        let number = super::tickets::next_number(conn, branch_id)?;
         let ticket: i64 = diesel::insert_into(tickets::table)
             .values((
                 tickets::branch_id.eq(branch_id),

@@ -290,23 +290,13 @@ fn find_unit(conn: &mut PgConnection, branch_id: i64, code: &str) -> Result<Asse
     if code.is_empty() {
         return Err(FieldErrors::single("code", "Scan or type the asset tag or serial.").into());
     }
-    assets_t::table
-        .filter(assets_t::branch_id.eq(branch_id))
-        .filter(
-            diesel::dsl::sql::<diesel::sql_types::Bool>("upper(btrim(serial)) = ")
-                .bind::<diesel::sql_types::Text, _>(code.clone())
-                .or(assets_t::asset_tag.eq(&code)),
+    assets::find_by_code(conn, branch_id, &code)?.ok_or_else(|| {
+        FieldErrors::single(
+            "code",
+            format!("No unit at this branch has the tag or serial {code}."),
         )
-        .select(Asset::as_select())
-        .first(conn)
-        .optional()?
-        .ok_or_else(|| {
-            FieldErrors::single(
-                "code",
-                format!("No unit at this branch has the tag or serial {code}."),
-            )
-            .into()
-        })
+        .into()
+    })
 }
 
 fn sellable(a: &Asset) -> Result<(), String> {

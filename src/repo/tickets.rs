@@ -25,7 +25,8 @@ pub struct CheckIn {
     pub damage_notes: String,
 }
 
-fn next_number(conn: &mut PgConnection, branch_id: i64) -> Result<i32, RepoError> {
+/// Takes the branch's next ticket number (the counter row stays locked until the transaction ends).
+pub(super) fn next_number(conn: &mut PgConnection, branch_id: i64) -> Result<i32, RepoError> {
     Ok(diesel::insert_into(ticket_counters::table)
         .values((
             ticket_counters::branch_id.eq(branch_id),

@@ -428,16 +428,7 @@ pub fn resolve_units(
         if code.is_empty() {
             continue;
         }
-        let found: Option<i64> = assets::table
-            .filter(assets::branch_id.eq(branch))
-            .filter(
-                diesel::dsl::sql::<diesel::sql_types::Bool>("upper(btrim(serial)) = ")
-                    .bind::<diesel::sql_types::Text, _>(code.clone())
-                    .or(assets::asset_tag.eq(&code)),
-            )
-            .select(assets::id)
-            .first(conn)
-            .optional()?;
+        let found = super::assets::find_by_code(conn, branch, &code)?.map(|a| a.id);
         match found {
             Some(id) if !ids.contains(&id) => ids.push(id),
             Some(_) => {}

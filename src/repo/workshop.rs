@@ -324,16 +324,8 @@ pub fn add_line(
                 price = price.or(Some(list_price));
                 item = Some(item_id);
             } else {
-                let found: Option<(i64, String, String)> = assets::table
-                    .filter(assets::branch_id.eq(branch_id))
-                    .filter(
-                        diesel::dsl::sql::<diesel::sql_types::Bool>("upper(btrim(serial)) = ")
-                            .bind::<diesel::sql_types::Text, _>(code.clone())
-                            .or(assets::asset_tag.eq(&code)),
-                    )
-                    .select((assets::id, assets::asset_tag, assets::status))
-                    .first(conn)
-                    .optional()?;
+                let found = super::assets::find_by_code(conn, branch_id, &code)?
+                    .map(|a| (a.id, a.asset_tag, a.status));
                 let Some((asset_id, tag, status)) = found else {
                     return Err(FieldErrors::single(
                         "code",

@@ -123,6 +123,25 @@ async fn range(
     }))
 }
 
+/// A CSV download named `filename`.
+fn csv_file(filename: &str, body: String) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            "Content-Disposition",
+            format!("attachment; filename=\"{filename}\""),
+        ))
+        .body(body)
+}
+
+/// A refused export: the messages as plain text, 422.
+fn csv_refused(errors: &FieldErrors) -> HttpResponse {
+    let message: Vec<&str> = errors.iter().map(|(_, m)| m).collect();
+    HttpResponse::UnprocessableEntity()
+        .content_type("text/plain; charset=utf-8")
+        .body(message.join(" "))
+}
+
 /// The filter form every dated dashboard shows, as typed (and, once checked, as applied).
 pub struct Filter {
     query: RangeQuery,
@@ -274,12 +293,7 @@ pub async fn sales_csv(
 ) -> Result<HttpResponse, AppError> {
     let r = match range(&staff, &state, &query).await? {
         Ok(r) => r,
-        Err(errors) => {
-            let message: Vec<&str> = errors.iter().map(|(_, m)| m).collect();
-            return Ok(HttpResponse::UnprocessableEntity()
-                .content_type("text/plain; charset=utf-8")
-                .body(message.join(" ")));
-        }
+        Err(errors) => return Ok(csv_refused(&errors)),
     };
     let f = r.filter.clone();
     let periods = db(&state.pool, &staff.actor(), move |conn| {
@@ -298,13 +312,7 @@ pub async fn sales_csv(
             csv::number(&p.transactions.to_string()),
         ]));
     }
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            "Content-Disposition",
-            format!("attachment; filename=\"sales-{}-{}.csv\"", r.from, r.to),
-        ))
-        .body(body))
+    Ok(csv_file(&format!("sales-{}-{}.csv", r.from, r.to), body))
 }
 
 /// The high-value customers dashboard.
@@ -392,12 +400,7 @@ pub async fn customers_csv(
 ) -> Result<HttpResponse, AppError> {
     let r = match range(&staff, &state, &query).await? {
         Ok(r) => r,
-        Err(errors) => {
-            let message: Vec<&str> = errors.iter().map(|(_, m)| m).collect();
-            return Ok(HttpResponse::UnprocessableEntity()
-                .content_type("text/plain; charset=utf-8")
-                .body(message.join(" ")));
-        }
+        Err(errors) => return Ok(csv_refused(&errors)),
     };
     let f = r.filter.clone();
     let rows = db(&state.pool, &staff.actor(), move |conn| {
@@ -418,16 +421,10 @@ pub async fn customers_csv(
             csv::text(&t.last_visit.format("%Y-%m-%d").to_string()),
         ]));
     }
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            "Content-Disposition",
-            format!(
-                "attachment; filename=\"top-customers-{}-{}.csv\"",
-                r.from, r.to
-            ),
-        ))
-        .body(body))
+    Ok(csv_file(
+        &format!("top-customers-{}-{}.csv", r.from, r.to),
+        body,
+    ))
 }
 
 /// Statuses whose deposit is still held (not yet applied to an invoice).
@@ -561,13 +558,7 @@ pub async fn preorders_csv(
             csv::number(&format!("{:.2}", r.deposit)),
         ]));
     }
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            "Content-Disposition",
-            format!("attachment; filename=\"overdue-preorders-{today}.csv\""),
-        ))
-        .body(body))
+    Ok(csv_file(&format!("overdue-preorders-{today}.csv"), body))
 }
 
 /// The inventory dashboard.

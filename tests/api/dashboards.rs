@@ -153,6 +153,10 @@ async fn sales_figures_match_a_hand_computed_dataset_in_the_page_and_the_csv() {
             .unwrap()
             .starts_with("text/csv")
     );
+    assert_eq!(
+        res.headers()["content-disposition"].to_str().unwrap(),
+        format!("attachment; filename=\"sales-{day_a}-{today}.csv\"")
+    );
     let body = res.text().await.unwrap();
     assert_eq!(
         body,

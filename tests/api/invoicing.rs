@@ -217,10 +217,6 @@ fn sid() -> String {
     uuid::Uuid::new_v4().to_string()
 }
 
-async fn token(app: &TestApp, client: &reqwest::Client) -> String {
-    app.csrf_token_with(client, "/").await
-}
-
 #[tokio::test]
 async fn a_laptop_and_a_charger_are_sold_issued_and_paid_by_split_tender_with_change() {
     let app = spawn_app().await;
@@ -594,18 +590,19 @@ async fn fifty_parallel_issues_of_invoices_holding_one_unit_sell_it_exactly_once
         );
     }
     app.login_as(Role::Receptionist).await;
-    let token = token(&app, &app.client).await;
-    let sends = drafts.iter().map(|id| {
-        app.client
-            .post(format!("{}/invoices/{id}/issue", app.address))
-            .form(&[("csrf_token", token.clone()), ("submission_id", sid())])
-            .send()
-    });
-    let statuses: Vec<u16> = futures_util::future::join_all(sends)
-        .await
-        .into_iter()
-        .map(|r| r.unwrap().status().as_u16())
-        .collect();
+    let statuses = app
+        .post_all(
+            drafts
+                .iter()
+                .map(|id| {
+                    (
+                        format!("/invoices/{id}/issue"),
+                        vec![("submission_id", sid())],
+                    )
+                })
+                .collect(),
+        )
+        .await;
     assert_eq!(
         statuses.iter().filter(|s| **s == 303).count(),
         1,
@@ -659,23 +656,20 @@ async fn thirty_parallel_payments_never_take_an_invoice_above_its_total() {
         .as_u16(),
         303
     );
-    let token = token(&app, &app.client).await;
-    let sends = (0..30).map(|_| {
-        app.client
-            .post(format!("{}/invoices/{id}/pay", app.address))
-            .form(&[
-                ("csrf_token", token.clone()),
-                ("method", "card".into()),
-                ("amount", "10.00".into()),
-                ("submission_id", sid()),
-            ])
-            .send()
-    });
-    let statuses: Vec<u16> = futures_util::future::join_all(sends)
-        .await
-        .into_iter()
-        .map(|r| r.unwrap().status().as_u16())
-        .collect();
+    let statuses = app
+        .post_all(
+            (0..30)
+                .map(|_| {
+                    let fields = vec![
+                        ("method", "card".into()),
+                        ("amount", "10.00".into()),
+                        ("submission_id", sid()),
+                    ];
+                    (format!("/invoices/{id}/pay"), fields)
+                })
+                .collect(),
+        )
+        .await;
     assert_eq!(
         statuses.iter().filter(|s| **s == 303).count(),
         10,
@@ -717,18 +711,19 @@ async fn twenty_parallel_issues_in_one_branch_get_consecutive_numbers_and_a_fail
         );
     }
     app.login_as(Role::Receptionist).await;
-    let token = token(&app, &app.client).await;
-    let sends = drafts.iter().map(|id| {
-        app.client
-            .post(format!("{}/invoices/{id}/issue", app.address))
-            .form(&[("csrf_token", token.clone()), ("submission_id", sid())])
-            .send()
-    });
-    let statuses: Vec<u16> = futures_util::future::join_all(sends)
-        .await
-        .into_iter()
-        .map(|r| r.unwrap().status().as_u16())
-        .collect();
+    let statuses = app
+        .post_all(
+            drafts
+                .iter()
+                .map(|id| {
+                    (
+                        format!("/invoices/{id}/issue"),
+                        vec![("submission_id", sid())],
+                    )
+                })
+                .collect(),
+        )
+        .await;
     assert_eq!(
         statuses.iter().filter(|s| **s == 303).count(),
         21,
@@ -1132,24 +1127,21 @@ async fn a_double_submitted_payment_is_recorded_once_even_when_both_arrive_toget
         1
     );
     // Ten copies of one submission at once: still one payment.
-    let token = token(&app, &app.client).await;
     let twice = sid();
-    let sends = (0..10).map(|_| {
-        app.client
-            .post(format!("{}/invoices/{id}/pay", app.address))
-            .form(&[
-                ("csrf_token", token.clone()),
-                ("method", "card".into()),
-                ("amount", "5.00".into()),
-                ("submission_id", twice.clone()),
-            ])
-            .send()
-    });
-    let statuses: Vec<u16> = futures_util::future::join_all(sends)
-        .await
-        .into_iter()
-        .map(|r| r.unwrap().status().as_u16())
-        .collect();
+    let statuses = app
+        .post_all(
+            (0..10)
+                .map(|_| {
+                    let fields = vec![
+                        ("method", "card".into()),
+                        ("amount", "5.00".into()),
+                        ("submission_id", twice.clone()),
+                    ];
+                    (format!("/invoices/{id}/pay"), fields)
+                })
+                .collect(),
+        )
+        .await;
     assert!(statuses.iter().all(|s| *s == 303), "{statuses:?}");
     assert_eq!(
         app.count(&format!(

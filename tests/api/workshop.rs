@@ -331,16 +331,18 @@ async fn a_technician_has_one_running_clock_and_approved_time_is_billed_at_the_l
     for _ in 0..10 {
         tickets.push(ticket_at(&app, cust, TicketStatus::InRepair).await);
     }
-    let token = app.csrf_token_with(&app.client, "/").await;
-    let sends = tickets.iter().map(|t| {
-        app.client
-            .post(format!("{}/tickets/{t}/clock", app.address))
-            .form(&[("csrf_token", token.as_str())])
-            .send()
-    });
-    for r in futures_util::future::join_all(sends).await {
-        assert!(r.unwrap().status().as_u16() < 500);
-    }
+    let statuses = app
+        .post_all(
+            tickets
+                .iter()
+                .map(|t| (format!("/tickets/{t}/clock"), vec![]))
+                .collect(),
+        )
+        .await;
+    assert!(
+        statuses.iter().all(|s| *s == 303),
+        "every start is taken (each stops the one before): {statuses:?}"
+    );
     assert_eq!(
         app.count(&format!(
             "SELECT count(*) FROM time_entries WHERE technician_id = {} AND ended_at IS NULL",

@@ -320,16 +320,15 @@ pub async fn add_line(
     let line = match line_from(&kind, &form) {
         Ok(line) => line,
         Err(errors) => {
-            return render(
+            let next = format!("/invoices/{id}");
+            return refused_or(
                 &req,
                 &staff,
                 &state,
                 id,
-                None,
-                false,
                 form,
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
+                Err(AppError::Validation(errors)),
+                next,
             )
             .await;
         }
@@ -361,42 +360,14 @@ async fn refused_or(
     result: Result<(), AppError>,
     next: String,
 ) -> Result<HttpResponse, AppError> {
-    match result {
-        Ok(()) => Ok(see_other(&next)),
-        Err(AppError::Validation(errors)) => {
-            if errors.get("code").is_some() {
-                form.code.clear();
-            }
-            render(
-                req,
-                staff,
-                state,
-                id,
-                None,
-                false,
-                form,
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-        Err(AppError::Conflict(message)) => {
-            let errors = FieldErrors::single("invoice", message);
-            render(
-                req,
-                staff,
-                state,
-                id,
-                None,
-                false,
-                form,
-                errors,
-                StatusCode::CONFLICT,
-            )
-            .await
-        }
-        Err(e) => Err(e),
+    let Err(e) = result else {
+        return Ok(see_other(&next));
+    };
+    let (errors, code) = refusal(e, "invoice")?;
+    if errors.get("code").is_some() {
+        form.code.clear();
     }
+    render(req, staff, state, id, None, false, form, errors, code).await
 }
 
 /// `POST /invoices/{id}/remove`: takes a line off the draft.
@@ -440,16 +411,15 @@ pub async fn money(
     let sid = match posted_submission(&form.submission_id) {
         Ok(sid) => sid,
         Err(errors) => {
-            return render(
+            let next = format!("/invoices/{id}");
+            return refused_or(
                 &req,
                 &staff,
                 &state,
                 id,
-                None,
-                false,
                 form,
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
+                Err(AppError::Validation(errors)),
+                next,
             )
             .await;
         }
