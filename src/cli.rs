@@ -83,6 +83,9 @@ struct ServeArgs {
     /// Most database connections.
     #[arg(long, env = "WORKBAY_POOL_SIZE", default_value_t = 10)]
     pool_size: u32,
+    /// Minutes between refreshes of the dashboards' materialized figures (0: only on demand).
+    #[arg(long, env = "WORKBAY_DASHBOARD_REFRESH_MINUTES", default_value_t = 5)]
+    dashboard_refresh_minutes: u64,
 }
 
 impl Default for ServeArgs {
@@ -93,6 +96,7 @@ impl Default for ServeArgs {
             idle_timeout_minutes: 30,
             absolute_timeout_hours: 12,
             pool_size: 10,
+            dashboard_refresh_minutes: 5,
         }
     }
 }
@@ -197,6 +201,8 @@ async fn serve(global: &GlobalArgs, args: ServeArgs) -> Result<()> {
     settings.idle_timeout = chrono::Duration::minutes(args.idle_timeout_minutes.max(1));
     settings.absolute_timeout = chrono::Duration::hours(args.absolute_timeout_hours.max(1));
     settings.pool_size = args.pool_size.max(2);
+    settings.dashboard_refresh = (args.dashboard_refresh_minutes > 0)
+        .then(|| std::time::Duration::from_secs(args.dashboard_refresh_minutes * 60));
     let app = match Application::build(settings).await {
         Ok(app) => app,
         Err(e) => {

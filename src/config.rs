@@ -23,6 +23,8 @@ pub struct Settings {
     pub workers: Option<usize>,
     /// Whether `/metrics` answers requests from localhost without a sign-in.
     pub metrics_from_localhost: bool,
+    /// How often the server refreshes the materialized dashboard figures (`None`: never).
+    pub dashboard_refresh: Option<std::time::Duration>,
 }
 
 impl Settings {
@@ -38,6 +40,7 @@ impl Settings {
             pool_size: 10,
             workers: None,
             metrics_from_localhost: true,
+            dashboard_refresh: Some(std::time::Duration::from_secs(300)),
         }
     }
 }

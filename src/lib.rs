@@ -71,6 +71,9 @@ impl Application {
             link_key: cookie_key.signing().to_vec(),
         });
         spawn_housekeeping(pool.clone());
+        if let Some(every) = settings.dashboard_refresh {
+            spawn_dashboard_refresh(pool.clone(), every);
+        }
 
         let store = PgSessionStore::new(pool.clone(), settings.absolute_timeout);
         let idle = CookieDuration::seconds(settings.idle_timeout.num_seconds());
@@ -151,6 +154,27 @@ fn spawn_housekeeping(pool: Pool) {
                 }
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
+            }
+        }
+    });
+}
+
+/// Every `every` (five minutes by default): refresh the materialized dashboard figures,
+/// concurrently, so readers are never blocked.
+fn spawn_dashboard_refresh(pool: Pool, every: std::time::Duration) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            let started = std::time::Instant::now();
+            match db::db(&pool, &Actor::anonymous(), repo::dashboards::refresh).await {
+                Ok(done) => tracing::info!(
+                    refreshed = done,
+                    ms = started.elapsed().as_millis() as u64,
+                    "dashboard figures"
+                ),
+                Err(e) => tracing::warn!(error = %e, "refreshing the dashboard figures failed"),
             }
         }
     });

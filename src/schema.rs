@@ -151,6 +151,7 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         labour_rate -> Numeric,
+        labour_cost_rate -> Numeric,
     }
 }
 
@@ -210,6 +211,13 @@ diesel::table! {
         version -> Int4,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    dashboard_refreshes (view_name) {
+        view_name -> Text,
+        refreshed_at -> Timestamptz,
     }
 }
 
@@ -943,6 +951,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     credit_notes,
     customer_contacts,
     customers,
+    dashboard_refreshes,
     devices,
     diagnostic_checklists,
     form_submissions,

@@ -3,9 +3,9 @@
 //! days, weeks or months in the branch's timezone.
 
 use bigdecimal::BigDecimal;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::{Array, BigInt, Numeric, Text, Timestamptz};
+use diesel::sql_types::{Array, BigInt, Bool, Date, Numeric, Text, Timestamptz};
 
 use super::RepoError;
 
@@ -53,6 +53,10 @@ pub struct SalesFilter {
     pub bucket: Bucket,
     /// Timezone the periods are cut in.
     pub tz: String,
+    /// First day (inclusive), in each branch's own calendar for the daily figures.
+    pub from_day: NaiveDate,
+    /// Last day (inclusive).
+    pub to_day: NaiveDate,
 }
 
 /// One period.
@@ -69,29 +73,51 @@ pub struct SalesPeriod {
     pub transactions: i64,
 }
 
-/// Revenue and transactions per period.
+/// Revenue and transactions per period, from the daily figures (as of their last refresh).
 pub fn sales_by_period(
     conn: &mut PgConnection,
     f: &SalesFilter,
 ) -> Result<Vec<SalesPeriod>, RepoError> {
     Ok(diesel::sql_query(
-        "WITH moves AS ( \
-           SELECT date_trunc($1, issued_at AT TIME ZONE $2) AS p, subtotal AS amount, 1 AS n \
-           FROM invoices WHERE branch_id = ANY($3) AND issued_at >= $4 AND issued_at < $5 \
-             AND number IS NOT NULL AND status <> 'void' \
-           UNION ALL \
-           SELECT date_trunc($1, at AT TIME ZONE $2), -subtotal, 0 \
-           FROM credit_notes WHERE branch_id = ANY($3) AND at >= $4 AND at < $5) \
-         SELECT to_char(p, 'YYYY-MM-DD') AS period, COALESCE(sum(amount), 0)::numeric(14,2) AS revenue, \
-                sum(n)::bigint AS transactions \
-         FROM moves GROUP BY p ORDER BY p",
+        "SELECT to_char(date_trunc($1, day::timestamp), 'YYYY-MM-DD') AS period, \
+                (sum(invoiced) - sum(credited))::numeric(14,2) AS revenue, sum(transactions)::bigint AS transactions \
+         FROM dashboard_sales_daily WHERE branch_id = ANY($2) AND day >= $3 AND day <= $4 \
+         GROUP BY 1 ORDER BY 1",
     )
     .bind::<Text, _>(f.bucket.as_str())
-    .bind::<Text, _>(&f.tz)
     .bind::<Array<BigInt>, _>(&f.branches)
-    .bind::<Timestamptz, _>(f.from)
-    .bind::<Timestamptz, _>(f.to)
+    .bind::<Date, _>(f.from_day)
+    .bind::<Date, _>(f.to_day)
     .load(conn)?)
+}
+
+#[derive(QueryableByName)]
+struct AsOf {
+    #[diesel(sql_type = Timestamptz)]
+    refreshed_at: DateTime<Utc>,
+}
+
+/// When the daily sales figures were last refreshed.
+pub fn sales_as_of(conn: &mut PgConnection) -> Result<DateTime<Utc>, RepoError> {
+    let row: AsOf = diesel::sql_query(
+        "SELECT refreshed_at FROM dashboard_refreshes WHERE view_name = 'dashboard_sales_daily'",
+    )
+    .get_result(conn)?;
+    Ok(row.refreshed_at)
+}
+
+#[derive(QueryableByName)]
+struct Refreshed {
+    #[diesel(sql_type = Bool)]
+    refreshed: bool,
+}
+
+/// Refreshes the materialized dashboard figures without blocking their readers; false when
+/// another refresh was already running (it will carry the same data).
+pub fn refresh(conn: &mut PgConnection) -> Result<bool, RepoError> {
+    let row: Refreshed =
+        diesel::sql_query("SELECT refresh_dashboards() AS refreshed").get_result(conn)?;
+    Ok(row.refreshed)
 }
 
 /// Money by payment method in the period: taken (payments, and deposits when taken) and
@@ -142,19 +168,16 @@ pub struct SegmentRow {
     pub transactions: i64,
 }
 
-/// Retail against wholesale.
+/// Retail against wholesale, from the daily figures.
 pub fn by_segment(conn: &mut PgConnection, f: &SalesFilter) -> Result<Vec<SegmentRow>, RepoError> {
     Ok(diesel::sql_query(
-        "SELECT COALESCE(c.segment, 'retail') AS segment, sum(i.subtotal)::numeric(14,2) AS revenue, \
-                count(*)::bigint AS transactions \
-         FROM invoices i LEFT JOIN customers c ON c.id = i.customer_id \
-         WHERE i.branch_id = ANY($1) AND i.issued_at >= $2 AND i.issued_at < $3 \
-           AND i.number IS NOT NULL AND i.status <> 'void' \
-         GROUP BY 1 ORDER BY 1",
+        "SELECT segment, sum(invoiced)::numeric(14,2) AS revenue, sum(transactions)::bigint AS transactions \
+         FROM dashboard_sales_daily WHERE branch_id = ANY($1) AND day >= $2 AND day <= $3 \
+         GROUP BY 1 HAVING sum(transactions) > 0 ORDER BY 1",
     )
     .bind::<Array<BigInt>, _>(&f.branches)
-    .bind::<Timestamptz, _>(f.from)
-    .bind::<Timestamptz, _>(f.to)
+    .bind::<Date, _>(f.from_day)
+    .bind::<Date, _>(f.to_day)
     .load(conn)?)
 }
 
@@ -409,5 +432,176 @@ pub fn technicians(conn: &mut PgConnection, f: &SalesFilter) -> Result<Vec<TechR
     .bind::<Array<BigInt>, _>(&f.branches)
     .bind::<Timestamptz, _>(f.from)
     .bind::<Timestamptz, _>(f.to)
+    .load(conn)?)
+}
+
+/// One catalogue service (or billed labour) in the range.
+#[derive(Debug, Clone, QueryableByName, PartialEq)]
+pub struct ServiceRow {
+    /// Service name (`Labour (hourly)` for labour lines).
+    #[diesel(sql_type = Text)]
+    pub name: String,
+    /// Its category.
+    #[diesel(sql_type = Text)]
+    pub category: String,
+    /// Times sold (less refunded).
+    #[diesel(sql_type = Numeric)]
+    pub sold: BigDecimal,
+    /// Net revenue, less refunded quantities.
+    #[diesel(sql_type = Numeric)]
+    pub revenue: BigDecimal,
+    /// Parts on the same invoices at cost, shared among its services by revenue.
+    #[diesel(sql_type = Numeric)]
+    pub parts_cost: BigDecimal,
+    /// Hours: the time clocked on the invoice's ticket, shared likewise; the catalogue's
+    /// standard hours when none was clocked.
+    #[diesel(sql_type = Numeric)]
+    pub hours: BigDecimal,
+    /// Hours at the branch's labour cost rate.
+    #[diesel(sql_type = Numeric)]
+    pub labour_cost: BigDecimal,
+    /// Revenue − parts cost − labour cost.
+    #[diesel(sql_type = Numeric)]
+    pub profit: BigDecimal,
+}
+
+/// Service profitability: revenue − parts cost − labour cost per service, from invoices issued
+/// in the range (void ones left out), worst first.
+pub fn service_profitability(
+    conn: &mut PgConnection,
+    f: &SalesFilter,
+) -> Result<Vec<ServiceRow>, RepoError> {
+    Ok(diesel::sql_query(
+        "WITH inv AS ( \
+           SELECT id, branch_id, ticket_id FROM invoices \
+           WHERE branch_id = ANY($1) AND issued_at >= $2 AND issued_at < $3 AND number IS NOT NULL AND status <> 'void'), \
+         lines AS ( \
+           SELECT l.invoice_id, l.kind, l.service_id, l.quantity - l.refunded_quantity AS qty, \
+                  CASE WHEN l.quantity = 0 THEN 0 ELSE l.net * (l.quantity - l.refunded_quantity) / l.quantity END AS net, \
+                  COALESCE(l.unit_cost, 0) * (l.quantity - l.refunded_quantity) AS cost \
+           FROM invoice_lines l JOIN inv ON inv.id = l.invoice_id WHERE l.live), \
+         svc AS (SELECT * FROM lines WHERE kind IN ('service', 'labour')), \
+         per_inv AS (SELECT invoice_id, sum(net) AS svc_net, count(*) AS n FROM svc GROUP BY 1), \
+         parts AS ( \
+           SELECT invoice_id, sum(cost) AS cost FROM lines WHERE kind IN ('asset', 'stock') \
+             AND invoice_id IN (SELECT invoice_id FROM per_inv) GROUP BY 1), \
+         clocked AS ( \
+           SELECT inv.id AS invoice_id, sum(e.hours) AS hours FROM inv JOIN time_entries e ON e.ticket_id = inv.ticket_id \
+           WHERE inv.id IN (SELECT invoice_id FROM per_inv) AND e.hours IS NOT NULL GROUP BY 1), \
+         shared AS ( \
+           SELECT s.service_id, s.kind, s.qty, s.net, \
+                  CASE WHEN p.svc_net > 0 THEN s.net / p.svc_net ELSE 1.0 / p.n END AS weight, \
+                  COALESCE(pa.cost, 0) AS parts, k.hours AS clocked, b.labour_cost_rate AS rate \
+           FROM svc s JOIN per_inv p USING (invoice_id) JOIN inv ON inv.id = s.invoice_id \
+             JOIN branches b ON b.id = inv.branch_id \
+             LEFT JOIN parts pa USING (invoice_id) LEFT JOIN clocked k USING (invoice_id)), \
+         costed AS ( \
+           SELECT x.service_id, x.kind, x.qty, x.net, x.weight * x.parts AS parts, \
+                  COALESCE(x.weight * x.clocked, CASE WHEN x.kind = 'labour' THEN 0 ELSE COALESCE(v.labour_hours, 0) * x.qty END) AS hours, x.rate \
+           FROM shared x LEFT JOIN services v ON v.id = x.service_id) \
+         SELECT COALESCE(v.name, 'Labour (hourly)') AS name, COALESCE(v.category, 'Labour') AS category, \
+                sum(c.qty)::numeric(14,2) AS sold, sum(c.net)::numeric(14,2) AS revenue, \
+                sum(c.parts)::numeric(14,2) AS parts_cost, sum(c.hours)::numeric(14,2) AS hours, \
+                sum(c.hours * c.rate)::numeric(14,2) AS labour_cost, \
+                (sum(c.net) - sum(c.parts) - sum(c.hours * c.rate))::numeric(14,2) AS profit \
+         FROM costed c LEFT JOIN services v ON v.id = c.service_id \
+         GROUP BY 1, 2 ORDER BY 8, 1",
+    )
+    .bind::<Array<BigInt>, _>(&f.branches)
+    .bind::<Timestamptz, _>(f.from)
+    .bind::<Timestamptz, _>(f.to)
+    .load(conn)?)
+}
+
+/// One branch's figures side by side with the others'.
+#[derive(Debug, Clone, QueryableByName, PartialEq)]
+pub struct BranchRow {
+    /// Branch id.
+    #[diesel(sql_type = BigInt)]
+    pub id: i64,
+    /// Name.
+    #[diesel(sql_type = Text)]
+    pub name: String,
+    /// Net revenue less credit notes (from the daily figures).
+    #[diesel(sql_type = Numeric)]
+    pub revenue: BigDecimal,
+    /// Invoices issued.
+    #[diesel(sql_type = BigInt)]
+    pub transactions: i64,
+    /// Tickets closed.
+    #[diesel(sql_type = BigInt)]
+    pub closed: i64,
+    /// Average hours from opening to closing.
+    #[diesel(sql_type = Numeric)]
+    pub turnaround_hours: BigDecimal,
+    /// Closed tickets followed by another for the same vehicle or device within 30 days.
+    #[diesel(sql_type = BigInt)]
+    pub comebacks: i64,
+    /// Goods sold at cost, less refunded quantities.
+    #[diesel(sql_type = Numeric)]
+    pub goods_cost: BigDecimal,
+    /// Hours clocked at the branch's labour cost rate.
+    #[diesel(sql_type = Numeric)]
+    pub labour_cost: BigDecimal,
+    /// Unsold units and bulk stock at cost now.
+    #[diesel(sql_type = Numeric)]
+    pub stock_value: BigDecimal,
+    /// Open preorders past their SLA date.
+    #[diesel(sql_type = BigInt)]
+    pub overdue_preorders: i64,
+}
+
+/// The same figures for every branch in the filter, by name.
+pub fn branch_benchmarks(
+    conn: &mut PgConnection,
+    f: &SalesFilter,
+    today: NaiveDate,
+) -> Result<Vec<BranchRow>, RepoError> {
+    Ok(diesel::sql_query(
+        "WITH s AS ( \
+           SELECT branch_id, sum(invoiced) - sum(credited) AS revenue, sum(transactions) AS n \
+           FROM dashboard_sales_daily WHERE branch_id = ANY($1) AND day >= $4 AND day <= $5 GROUP BY 1), \
+         t AS ( \
+           SELECT t.branch_id, count(*) AS closed, avg(extract(epoch FROM t.closed_at - t.created_at) / 3600) AS turnaround, \
+                  count(*) FILTER (WHERE EXISTS ( \
+                    SELECT 1 FROM tickets n WHERE n.id <> t.id AND n.created_at > t.closed_at \
+                      AND n.created_at <= t.closed_at + interval '30 days' \
+                      AND ((t.vehicle_id IS NOT NULL AND n.vehicle_id = t.vehicle_id) \
+                        OR (t.device_id IS NOT NULL AND n.device_id = t.device_id)))) AS comebacks \
+           FROM tickets t WHERE t.branch_id = ANY($1) AND t.status = 'closed' AND t.closed_at >= $2 AND t.closed_at < $3 GROUP BY 1), \
+         g AS ( \
+           SELECT v.branch_id, sum(l.unit_cost * (l.quantity - l.refunded_quantity)) AS cost \
+           FROM invoices v JOIN invoice_lines l ON l.invoice_id = v.id \
+           WHERE v.branch_id = ANY($1) AND v.issued_at >= $2 AND v.issued_at < $3 AND v.number IS NOT NULL \
+             AND v.status <> 'void' AND l.unit_cost IS NOT NULL GROUP BY 1), \
+         k AS ( \
+           SELECT t.branch_id, sum(e.hours) AS hours FROM time_entries e JOIN tickets t ON t.id = e.ticket_id \
+           WHERE t.branch_id = ANY($1) AND e.ended_at >= $2 AND e.ended_at < $3 GROUP BY 1), \
+         u AS ( \
+           SELECT branch_id, sum(landed_cost) AS value FROM assets \
+           WHERE branch_id = ANY($1) AND status NOT IN ('sold', 'scrapped') GROUP BY 1), \
+         bulk AS ( \
+           SELECT l.branch_id, sum(l.on_hand * i.unit_cost) AS value FROM stock_levels l JOIN stock_items i ON i.id = l.stock_item_id \
+           WHERE l.branch_id = ANY($1) GROUP BY 1), \
+         p AS ( \
+           SELECT branch_id, count(*) AS overdue FROM preorders \
+           WHERE branch_id = ANY($1) AND status IN ('ordered', 'in_transit') AND sla_due_on < $6 GROUP BY 1) \
+         SELECT b.id, b.name, COALESCE(s.revenue, 0)::numeric(14,2) AS revenue, COALESCE(s.n, 0)::bigint AS transactions, \
+                COALESCE(t.closed, 0)::bigint AS closed, COALESCE(t.turnaround, 0)::numeric(10,1) AS turnaround_hours, \
+                COALESCE(t.comebacks, 0)::bigint AS comebacks, COALESCE(g.cost, 0)::numeric(14,2) AS goods_cost, \
+                (COALESCE(k.hours, 0) * b.labour_cost_rate)::numeric(14,2) AS labour_cost, \
+                (COALESCE(u.value, 0) + COALESCE(bulk.value, 0))::numeric(14,2) AS stock_value, \
+                COALESCE(p.overdue, 0)::bigint AS overdue_preorders \
+         FROM branches b LEFT JOIN s ON s.branch_id = b.id LEFT JOIN t ON t.branch_id = b.id \
+           LEFT JOIN g ON g.branch_id = b.id LEFT JOIN k ON k.branch_id = b.id LEFT JOIN u ON u.branch_id = b.id \
+           LEFT JOIN bulk ON bulk.branch_id = b.id LEFT JOIN p ON p.branch_id = b.id \
+         WHERE b.id = ANY($1) ORDER BY b.name, b.id",
+    )
+    .bind::<Array<BigInt>, _>(&f.branches)
+    .bind::<Timestamptz, _>(f.from)
+    .bind::<Timestamptz, _>(f.to)
+    .bind::<Date, _>(f.from_day)
+    .bind::<Date, _>(f.to_day)
+    .bind::<Date, _>(today)
     .load(conn)?)
 }

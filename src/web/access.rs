@@ -82,6 +82,18 @@ impl Access {
         roles: &[Role::Finance, Role::Manager, Role::Admin],
         branch_scoped: false,
     };
+    /// The dashboards: everyone but technicians (cost and margin figures within them only for
+    /// the roles that see costs), across the user's branches.
+    pub const DASHBOARDS: Access = Access {
+        roles: &[
+            Role::Receptionist,
+            Role::Warehouse,
+            Role::Finance,
+            Role::Manager,
+            Role::Admin,
+        ],
+        branch_scoped: false,
+    };
     /// Purchase orders and transfers: warehouse staff, managers and admins.
     pub const PURCHASING: Access = Access {
         roles: &[Role::Warehouse, Role::Manager, Role::Admin],

@@ -1,7 +1,10 @@
-//! Manager dashboards. Sales (`/dashboards/sales`): headline figures, revenue per day, week or
-//! month drawn on the server as SVG, the same rows as a table and as CSV
-//! (`/dashboards/sales.csv`), money by payment method, retail against wholesale; filtered by a
-//! date range and a branch (or all the branches the user may see).
+//! Manager dashboards: sales, high-value customers, preorders, inventory, technicians, service
+//! profitability and branch benchmarking. Each is a page with headline figures, a chart drawn on
+//! the server as SVG, a table, a date-range and branch filter (or all the branches the user may
+//! see) and a CSV export of the table's rows. Cost and margin figures appear, in the page and
+//! the CSV, only for the roles that see costs (finance, manager, admin). The daily sales
+//! figures come from a materialized view; those pages say when it was refreshed, and offer a
+//! refresh on demand.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -16,8 +19,8 @@ use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 use crate::repo::branches;
 use crate::repo::dashboards::{
-    self, AgeBucket, Bucket, MethodRow, OverduePreorder, PreorderCount, SalesFilter, SalesPeriod,
-    SegmentRow, StockFigures, TechRow, TopCustomer,
+    self, AgeBucket, BranchRow, Bucket, MethodRow, OverduePreorder, PreorderCount, SalesFilter,
+    SalesPeriod, SegmentRow, ServiceRow, StockFigures, TechRow, TopCustomer,
 };
 use crate::web::access::Staff;
 use crate::web::invoices::{branch_today, day_bounds};
@@ -116,6 +119,8 @@ async fn range(
             to: end,
             bucket,
             tz,
+            from_day: from,
+            to_day: to,
         },
         from,
         to,
@@ -219,6 +224,37 @@ pub struct SalesPage {
     revenue: BigDecimal,
     transactions: i64,
     chart: String,
+    as_of: AsOf,
+}
+
+/// When the materialized figures a page shows were refreshed, and the refresh button.
+pub struct AsOf {
+    /// `YYYY-MM-DD HH:MM` in the branch's timezone.
+    at: String,
+    /// Where the refresh returns to.
+    back: String,
+    /// Whether this user may refresh.
+    may_refresh: bool,
+}
+
+impl AsOf {
+    async fn load(
+        req: &HttpRequest,
+        staff: &Staff,
+        state: &AppState,
+        tz: &str,
+    ) -> Result<AsOf, AppError> {
+        let at = db(&state.pool, &staff.actor(), dashboards::sales_as_of).await?;
+        let tz: chrono_tz::Tz = tz.parse().unwrap_or(chrono_tz::UTC);
+        Ok(AsOf {
+            at: at.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string(),
+            back: match req.query_string() {
+                "" => req.path().to_string(),
+                q => format!("{}?{q}", req.path()),
+            },
+            may_refresh: staff.role.sees_costs(),
+        })
+    }
 }
 
 impl SalesPage {
@@ -252,6 +288,7 @@ pub async fn sales(
 ) -> Result<HttpResponse, AppError> {
     let (filter, r) = prepare(&staff, &state, query.into_inner(), "/dashboards/sales").await?;
     let status = code(&r);
+    let tz = r.as_ref().map(|r| r.filter.tz.clone()).unwrap_or_default();
     let (periods, methods, segments) = match r {
         Some(r) => {
             let f = r.filter;
@@ -272,8 +309,10 @@ pub async fn sales(
         .iter()
         .map(|p| (p.period.clone(), p.revenue.to_f64().unwrap_or(0.0)))
         .collect();
+    let as_of = AsOf::load(&req, &staff, &state, &tz).await?;
     let page = SalesPage {
         page: PageCtx::for_request(&req),
+        as_of,
         filter,
         chart: crate::domain::chart::bars("Revenue per period", &points, 720, 220),
         periods,
@@ -569,10 +608,15 @@ pub struct InventoryPage {
     filter: Filter,
     figures: Option<StockFigures>,
     aging: Vec<AgeBucket>,
+    costs: bool,
     chart: String,
 }
 
 impl InventoryPage {
+    fn csv_link(&self) -> String {
+        let q = &self.filter.query;
+        format!("/dashboards/inventory.csv?branch={}", q.branch)
+    }
     fn value(f: &StockFigures) -> BigDecimal {
         &f.units_value + &f.bulk_value
     }
@@ -622,6 +666,7 @@ pub async fn inventory(
         figures,
         chart: crate::domain::chart::bars("Unsold units by age", &points, 480, 200),
         aging,
+        costs: staff.role.sees_costs(),
     };
     html(status, &page)
 }
@@ -637,6 +682,13 @@ pub struct TechniciansPage {
 }
 
 impl TechniciansPage {
+    fn csv_link(&self) -> String {
+        let q = &self.filter.query;
+        format!(
+            "/dashboards/technicians.csv?from={}&to={}&branch={}",
+            q.from, q.to, q.branch
+        )
+    }
     /// Billed ÷ clocked, in percent.
     fn efficiency(r: &TechRow) -> String {
         if r.clocked == 0 {
@@ -686,4 +738,399 @@ pub async fn technicians(
         rows,
     };
     html(status, &page)
+}
+
+/// The service profitability dashboard.
+#[derive(Template)]
+#[template(path = "dashboards/services.html")]
+pub struct ServicesPage {
+    page: PageCtx,
+    filter: Filter,
+    rows: Vec<ServiceRow>,
+    costs: bool,
+    chart: String,
+}
+
+impl ServicesPage {
+    fn revenue(&self) -> BigDecimal {
+        self.rows.iter().map(|r| &r.revenue).sum()
+    }
+    fn profit(&self) -> BigDecimal {
+        self.rows.iter().map(|r| &r.profit).sum()
+    }
+    fn flagged(&self) -> usize {
+        self.rows
+            .iter()
+            .filter(|r| loses_at_volume(r, &self.rows))
+            .count()
+    }
+    fn flag(&self, r: &ServiceRow) -> bool {
+        loses_at_volume(r, &self.rows)
+    }
+    fn margin(r: &ServiceRow) -> String {
+        percent(&r.profit, &r.revenue)
+    }
+    fn csv_link(&self) -> String {
+        let q = &self.filter.query;
+        format!(
+            "/dashboards/services.csv?from={}&to={}&branch={}",
+            q.from, q.to, q.branch
+        )
+    }
+}
+
+/// `part` as a percentage of `whole` to one decimal (— when `whole` is zero).
+fn percent(part: &BigDecimal, whole: &BigDecimal) -> String {
+    if *whole == 0 {
+        return "—".into();
+    }
+    let pct = part * BigDecimal::from(100) / whole;
+    format!(
+        "{:.1}%",
+        pct.with_scale_round(1, bigdecimal::RoundingMode::HalfUp)
+    )
+}
+
+/// A service that loses money and sells at least as often as the median service in the range.
+pub fn loses_at_volume(r: &ServiceRow, all: &[ServiceRow]) -> bool {
+    if r.profit >= 0 {
+        return false;
+    }
+    let mut sold: Vec<&BigDecimal> = all.iter().map(|r| &r.sold).collect();
+    sold.sort();
+    let median = sold[(sold.len() - 1) / 2];
+    r.sold >= *median
+}
+
+async fn service_rows(
+    staff: &Staff,
+    state: &AppState,
+    r: Option<Range>,
+) -> Result<Vec<ServiceRow>, AppError> {
+    match r {
+        Some(r) => {
+            let f = r.filter;
+            db(&state.pool, &staff.actor(), move |conn| {
+                dashboards::service_profitability(conn, &f)
+            })
+            .await
+        }
+        None => Ok(Vec::new()),
+    }
+}
+
+/// `GET /dashboards/services`.
+pub async fn services(
+    req: HttpRequest,
+    staff: Staff,
+    state: web::Data<AppState>,
+    query: web::Query<RangeQuery>,
+) -> Result<HttpResponse, AppError> {
+    let (filter, r) = prepare(&staff, &state, query.into_inner(), "/dashboards/services").await?;
+    let status = code(&r);
+    let rows = service_rows(&staff, &state, r).await?;
+    let costs = staff.role.sees_costs();
+    let points: Vec<(String, f64)> = rows
+        .iter()
+        .map(|s| {
+            let v = if costs { &s.profit } else { &s.revenue };
+            (s.name.clone(), v.to_f64().unwrap_or(0.0))
+        })
+        .collect();
+    let title = if costs {
+        "Profit per service"
+    } else {
+        "Revenue per service"
+    };
+    let page = ServicesPage {
+        page: PageCtx::for_request(&req),
+        filter,
+        chart: crate::domain::chart::bars(title, &points, 720, 220),
+        rows,
+        costs,
+    };
+    html(status, &page)
+}
+
+/// `GET /dashboards/services.csv`: cost columns only for the roles that see costs.
+pub async fn services_csv(
+    staff: Staff,
+    state: web::Data<AppState>,
+    query: web::Query<RangeQuery>,
+) -> Result<HttpResponse, AppError> {
+    let r = match range(&staff, &state, &query).await? {
+        Ok(r) => r,
+        Err(errors) => return Ok(csv_refused(&errors)),
+    };
+    let (from, to) = (r.from, r.to);
+    let rows = service_rows(&staff, &state, Some(r)).await?;
+    let costs = staff.role.sees_costs();
+    let mut head = vec!["service", "category", "sold", "revenue"];
+    if costs {
+        head.extend([
+            "parts_cost",
+            "hours",
+            "labour_cost",
+            "profit",
+            "loses_at_volume",
+        ]);
+    }
+    let mut body = csv::row(&head.iter().map(|h| csv::text(h)).collect::<Vec<_>>());
+    for s in &rows {
+        let mut cells = vec![
+            csv::text(&s.name),
+            csv::text(&s.category),
+            csv::number(&s.sold.normalized().to_string()),
+            csv::number(&format!("{:.2}", s.revenue)),
+        ];
+        if costs {
+            cells.extend([
+                csv::number(&format!("{:.2}", s.parts_cost)),
+                csv::number(&format!("{:.2}", s.hours)),
+                csv::number(&format!("{:.2}", s.labour_cost)),
+                csv::number(&format!("{:.2}", s.profit)),
+                csv::text(if loses_at_volume(s, &rows) {
+                    "yes"
+                } else {
+                    "no"
+                }),
+            ]);
+        }
+        body.push_str(&csv::row(&cells));
+    }
+    Ok(csv_file(
+        &format!("service-profitability-{from}-{to}.csv"),
+        body,
+    ))
+}
+
+/// The branch benchmarking dashboard.
+#[derive(Template)]
+#[template(path = "dashboards/branches.html")]
+pub struct BranchesPage {
+    page: PageCtx,
+    filter: Filter,
+    rows: Vec<BranchRow>,
+    costs: bool,
+    chart: String,
+    as_of: AsOf,
+}
+
+impl BranchesPage {
+    fn average(r: &BranchRow) -> String {
+        if r.transactions == 0 {
+            return "—".into();
+        }
+        format!(
+            "{:.2}",
+            crate::domain::money::cents(&(&r.revenue / BigDecimal::from(r.transactions)))
+        )
+    }
+    fn margin(r: &BranchRow) -> BigDecimal {
+        &r.revenue - &r.goods_cost - &r.labour_cost
+    }
+    fn margin_pct(r: &BranchRow) -> String {
+        percent(&Self::margin(r), &r.revenue)
+    }
+    fn csv_link(&self) -> String {
+        let q = &self.filter.query;
+        format!(
+            "/dashboards/branches.csv?from={}&to={}&branch={}",
+            q.from, q.to, q.branch
+        )
+    }
+}
+
+async fn branch_rows(
+    staff: &Staff,
+    state: &AppState,
+    r: Option<Range>,
+) -> Result<Vec<BranchRow>, AppError> {
+    match r {
+        Some(r) => {
+            let today = branch_today(&r.filter.tz);
+            let f = r.filter;
+            db(&state.pool, &staff.actor(), move |conn| {
+                dashboards::branch_benchmarks(conn, &f, today)
+            })
+            .await
+        }
+        None => Ok(Vec::new()),
+    }
+}
+
+/// `GET /dashboards/branches`.
+pub async fn branches_page(
+    req: HttpRequest,
+    staff: Staff,
+    state: web::Data<AppState>,
+    query: web::Query<RangeQuery>,
+) -> Result<HttpResponse, AppError> {
+    let (filter, r) = prepare(&staff, &state, query.into_inner(), "/dashboards/branches").await?;
+    let status = code(&r);
+    let tz = r.as_ref().map(|r| r.filter.tz.clone()).unwrap_or_default();
+    let rows = branch_rows(&staff, &state, r).await?;
+    let points: Vec<(String, f64)> = rows
+        .iter()
+        .map(|b| (b.name.clone(), b.revenue.to_f64().unwrap_or(0.0)))
+        .collect();
+    let as_of = AsOf::load(&req, &staff, &state, &tz).await?;
+    let page = BranchesPage {
+        page: PageCtx::for_request(&req),
+        filter,
+        chart: crate::domain::chart::bars("Revenue per branch", &points, 720, 220),
+        rows,
+        costs: staff.role.sees_costs(),
+        as_of,
+    };
+    html(status, &page)
+}
+
+/// `GET /dashboards/branches.csv`: cost columns only for the roles that see costs.
+pub async fn branches_csv(
+    staff: Staff,
+    state: web::Data<AppState>,
+    query: web::Query<RangeQuery>,
+) -> Result<HttpResponse, AppError> {
+    let r = match range(&staff, &state, &query).await? {
+        Ok(r) => r,
+        Err(errors) => return Ok(csv_refused(&errors)),
+    };
+    let (from, to) = (r.from, r.to);
+    let rows = branch_rows(&staff, &state, Some(r)).await?;
+    let costs = staff.role.sees_costs();
+    let mut head = vec![
+        "branch",
+        "revenue",
+        "transactions",
+        "tickets_closed",
+        "turnaround_hours",
+        "comebacks",
+        "overdue_preorders",
+    ];
+    if costs {
+        head.extend(["goods_cost", "labour_cost", "margin", "stock_at_cost"]);
+    }
+    let mut body = csv::row(&head.iter().map(|h| csv::text(h)).collect::<Vec<_>>());
+    for b in &rows {
+        let mut cells = vec![
+            csv::text(&b.name),
+            csv::number(&format!("{:.2}", b.revenue)),
+            csv::number(&b.transactions.to_string()),
+            csv::number(&b.closed.to_string()),
+            csv::number(&format!("{:.1}", b.turnaround_hours)),
+            csv::number(&b.comebacks.to_string()),
+            csv::number(&b.overdue_preorders.to_string()),
+        ];
+        if costs {
+            cells.extend([
+                csv::number(&format!("{:.2}", b.goods_cost)),
+                csv::number(&format!("{:.2}", b.labour_cost)),
+                csv::number(&format!("{:.2}", BranchesPage::margin(b))),
+                csv::number(&format!("{:.2}", b.stock_value)),
+            ]);
+        }
+        body.push_str(&csv::row(&cells));
+    }
+    Ok(csv_file(&format!("branches-{from}-{to}.csv"), body))
+}
+
+/// The refresh form.
+#[derive(Debug, Deserialize)]
+pub struct RefreshForm {
+    #[serde(default)]
+    back: String,
+}
+
+/// `POST /dashboards/refresh`: refreshes the materialized figures now, then returns to the page.
+pub async fn refresh(
+    session: actix_session::Session,
+    staff: Staff,
+    state: web::Data<AppState>,
+    form: web::Form<RefreshForm>,
+) -> Result<HttpResponse, AppError> {
+    db(&state.pool, &staff.actor(), dashboards::refresh).await?;
+    crate::web::page::push_flash(
+        &session,
+        crate::web::page::Flash::success("The dashboard figures are up to date."),
+    );
+    let back = if form.back.starts_with("/dashboards/") && !form.back.contains("//") {
+        form.back.as_str()
+    } else {
+        "/dashboards/sales"
+    };
+    Ok(crate::web::see_other(back))
+}
+
+/// `GET /dashboards/inventory.csv`: the aging rows (their value at cost only for the roles that
+/// see costs).
+pub async fn inventory_csv(
+    staff: Staff,
+    state: web::Data<AppState>,
+    query: web::Query<BranchQuery>,
+) -> Result<HttpResponse, AppError> {
+    let chosen = chosen_branches(&staff, &query.branch)?;
+    let aging = db(&state.pool, &staff.actor(), move |conn| {
+        dashboards::aging(conn, &chosen)
+    })
+    .await?;
+    let costs = staff.role.sees_costs();
+    let mut head = vec![csv::text("days_since_received"), csv::text("units")];
+    if costs {
+        head.push(csv::text("at_cost"));
+    }
+    let mut body = csv::row(&head);
+    for a in &aging {
+        let mut cells = vec![csv::text(&a.bucket), csv::number(&a.units.to_string())];
+        if costs {
+            cells.push(csv::number(&format!("{:.2}", a.value)));
+        }
+        body.push_str(&csv::row(&cells));
+    }
+    let today = chrono::Utc::now().date_naive();
+    Ok(csv_file(&format!("stock-aging-{today}.csv"), body))
+}
+
+/// `GET /dashboards/technicians.csv`.
+pub async fn technicians_csv(
+    staff: Staff,
+    state: web::Data<AppState>,
+    query: web::Query<RangeQuery>,
+) -> Result<HttpResponse, AppError> {
+    let r = match range(&staff, &state, &query).await? {
+        Ok(r) => r,
+        Err(errors) => return Ok(csv_refused(&errors)),
+    };
+    let f = r.filter.clone();
+    let rows = db(&state.pool, &staff.actor(), move |conn| {
+        dashboards::technicians(conn, &f)
+    })
+    .await?;
+    let mut body = csv::row(
+        &[
+            "technician",
+            "closed",
+            "turnaround_hours",
+            "comebacks",
+            "clocked_hours",
+            "billed_hours",
+            "efficiency",
+        ]
+        .map(csv::text),
+    );
+    for t in &rows {
+        body.push_str(&csv::row(&[
+            csv::text(&t.name),
+            csv::number(&t.closed.to_string()),
+            csv::number(&format!("{:.1}", t.turnaround_hours)),
+            csv::number(&t.comebacks.to_string()),
+            csv::number(&format!("{:.2}", t.clocked)),
+            csv::number(&format!("{:.2}", t.billed)),
+            csv::text(&TechniciansPage::efficiency(t)),
+        ]));
+    }
+    Ok(csv_file(
+        &format!("technicians-{}-{}.csv", r.from, r.to),
+        body,
+    ))
 }

@@ -233,29 +233,53 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     guarded(cfg, "/claims/{id}/{action}", Access::FRONT_DESK, |r| {
         r.post(warranties::act)
     });
-    guarded(cfg, "/dashboards/sales", Access::FIGURES, |r| {
+    guarded(cfg, "/dashboards/sales", Access::DASHBOARDS, |r| {
         r.get(dashboards::sales)
     });
-    guarded(cfg, "/dashboards/sales.csv", Access::FIGURES, |r| {
+    guarded(cfg, "/dashboards/sales.csv", Access::DASHBOARDS, |r| {
         r.get(dashboards::sales_csv)
     });
-    guarded(cfg, "/dashboards/customers", Access::FIGURES, |r| {
+    guarded(cfg, "/dashboards/customers", Access::DASHBOARDS, |r| {
         r.get(dashboards::customers)
     });
-    guarded(cfg, "/dashboards/customers.csv", Access::FIGURES, |r| {
+    guarded(cfg, "/dashboards/customers.csv", Access::DASHBOARDS, |r| {
         r.get(dashboards::customers_csv)
     });
-    guarded(cfg, "/dashboards/inventory", Access::FIGURES, |r| {
+    guarded(cfg, "/dashboards/inventory", Access::DASHBOARDS, |r| {
         r.get(dashboards::inventory)
     });
-    guarded(cfg, "/dashboards/technicians", Access::FIGURES, |r| {
+    guarded(cfg, "/dashboards/inventory.csv", Access::DASHBOARDS, |r| {
+        r.get(dashboards::inventory_csv)
+    });
+    guarded(cfg, "/dashboards/technicians", Access::DASHBOARDS, |r| {
         r.get(dashboards::technicians)
     });
-    guarded(cfg, "/dashboards/preorders", Access::FIGURES, |r| {
+    guarded(
+        cfg,
+        "/dashboards/technicians.csv",
+        Access::DASHBOARDS,
+        |r| r.get(dashboards::technicians_csv),
+    );
+    guarded(cfg, "/dashboards/preorders", Access::DASHBOARDS, |r| {
         r.get(dashboards::preorders)
     });
-    guarded(cfg, "/dashboards/preorders.csv", Access::FIGURES, |r| {
+    guarded(cfg, "/dashboards/preorders.csv", Access::DASHBOARDS, |r| {
         r.get(dashboards::preorders_csv)
+    });
+    guarded(cfg, "/dashboards/services", Access::DASHBOARDS, |r| {
+        r.get(dashboards::services)
+    });
+    guarded(cfg, "/dashboards/services.csv", Access::DASHBOARDS, |r| {
+        r.get(dashboards::services_csv)
+    });
+    guarded(cfg, "/dashboards/branches", Access::DASHBOARDS, |r| {
+        r.get(dashboards::branches_page)
+    });
+    guarded(cfg, "/dashboards/branches.csv", Access::DASHBOARDS, |r| {
+        r.get(dashboards::branches_csv)
+    });
+    guarded(cfg, "/dashboards/refresh", Access::FIGURES, |r| {
+        r.post(dashboards::refresh)
     });
     guarded(cfg, "/floor", Access::WORKSHOP, |r| r.get(floor::jobs));
     guarded(cfg, "/floor/{id}", Access::WORKSHOP, |r| r.get(floor::job));

@@ -34,8 +34,14 @@ pub const INVOICING: &[Role] = &[
     Role::Manager,
     Role::Admin,
 ];
-/// Roles that see dashboards.
-pub const FIGURES: &[Role] = &[Role::Finance, Role::Manager, Role::Admin];
+/// Roles that see dashboards (cost figures within them only for those that see costs).
+pub const DASHBOARDS: &[Role] = &[
+    Role::Receptionist,
+    Role::Warehouse,
+    Role::Finance,
+    Role::Manager,
+    Role::Admin,
+];
 /// Roles that buy and move stock between branches.
 pub const PURCHASING: &[Role] = &[Role::Warehouse, Role::Manager, Role::Admin];
 /// Roles that manage the catalogue.

@@ -103,6 +103,11 @@ async fn sales_figures_match_a_hand_computed_dataset_in_the_page_and_the_csv() {
     );
 
     app.login_as(Role::Finance).await;
+    let res = app
+        .post_form("/dashboards/refresh", &[("back", "/dashboards/sales")])
+        .await;
+    assert_eq!(res.status().as_u16(), 303);
+    assert_eq!(crate::common::http::location(&res), "/dashboards/sales");
     let html = app.get_html("/dashboards/sales").await;
     assert!(
         html.contains("id=\"revenue\">150.00") && html.contains("id=\"transactions\">3"),
@@ -222,15 +227,33 @@ async fn bad_ranges_unknown_branches_and_roles_without_figures_are_refused() {
             .as_u16(),
         422
     );
+    let floor = spawn_app().await;
+    floor.login_as(Role::Technician).await;
+    for path in [
+        "/dashboards/sales",
+        "/dashboards/sales.csv",
+        "/dashboards/services.csv",
+    ] {
+        assert_eq!(floor.get(path).await.status().as_u16(), 403, "{path}");
+    }
     let counter = spawn_app().await;
     counter.login_as(Role::Receptionist).await;
     assert_eq!(
-        counter.get("/dashboards/sales").await.status().as_u16(),
-        403
+        counter
+            .post_form("/dashboards/refresh", &[("back", "/dashboards/sales")])
+            .await
+            .status()
+            .as_u16(),
+        403,
+        "refreshing on demand is for managers and finance"
     );
     assert_eq!(
-        counter.get("/dashboards/sales.csv").await.status().as_u16(),
-        403
+        counter
+            .get("/dashboards/branches.csv?from=2026-03-10&to=2026-03-01")
+            .await
+            .status()
+            .as_u16(),
+        422
     );
 }
 
@@ -599,4 +622,368 @@ async fn technician_performance_counts_closed_tickets_comebacks_turnaround_and_e
         html.contains("<td>Kip Ruto</td><td class=\"num\">3</td><td class=\"num\">40.0</td><td class=\"num\">1</td><td class=\"num\">4.00</td><td class=\"num\">3.00</td><td class=\"num\">75%</td>"),
         "{html}"
     );
+}
+
+/// Sells what `lines` says to a walk-in at `branch` and issues the invoice.
+fn sell_lines(c: &mut PgConnection, branch: i64, lines: &[NewLine]) -> i64 {
+    let by = By::default();
+    let id = invoices::create_draft(c, branch, &NewInvoice::default(), &by).unwrap();
+    for line in lines {
+        invoices::add_line(c, branch, id, line).unwrap();
+    }
+    invoices::issue(c, branch, id, &by).unwrap();
+    id
+}
+
+#[tokio::test]
+async fn service_profitability_and_branch_benchmarks_match_a_hand_computed_dataset_and_hide_costs_from_the_counter()
+ {
+    use workbay::repo::catalogue;
+    use workbay::repo::stock::{self, Posting};
+    let app = spawn_app().await;
+    let (a, b) = (app.branch_id, app.create_branch("Westlands", "WL").await);
+    let url = app.db.app_url.clone();
+    // Labour costs 20.00 an hour at both branches; brake pads (PAD) cost 35.00 and sell at 50.00.
+    //  1. Brake pads 100 + PAD: parts 35, standard 1.00 h (no ticket)
+    //  2. Oil change 40 + Diagnostics 30 + 2 PAD: parts 70 shared 40 : 30, standard 0.50 h and 2.00 h
+    //  3. Diagnostics 30 for a ticket with 1.50 h clocked: that, not the standard 2.00 h
+    //  4. Oil change 40, refunded in full: counts for nothing
+    //  5. Brake pads 100: standard 1.00 h
+    // Brake pads: sold 2, revenue 200, parts 35, 2.00 h, labour 40, profit 125
+    // Oil change: sold 1, revenue 40, parts 40, 0.50 h, labour 10, profit -10
+    // Diagnostics: sold 2, revenue 60, parts 30, 3.50 h, labour 70, profit -40 — loses money
+    // and sells as often as the median service (2), so it is flagged; oil change sells less.
+    // Westlands sells one PAD (50, cost 35).
+    let ticket_invoice = tokio::task::spawn_blocking(move || {
+        let mut c = PgConnection::establish(&url).unwrap();
+        let by = By::default();
+        let service = |c: &mut PgConnection, name: &str, cat: &str, hours: &str, price: &str| {
+            catalogue::create_service(
+                c,
+                name,
+                cat,
+                hours.parse().unwrap(),
+                price.parse().unwrap(),
+                &by,
+            )
+            .unwrap()
+            .id
+        };
+        let brakes = service(&mut c, "Brake pads", "Brakes", "1.00", "100.00");
+        let oil = service(&mut c, "Oil change", "Maintenance", "0.50", "40.00");
+        let diag = service(&mut c, "Diagnostics", "Electrical", "2.00", "30.00");
+        let pad = stock::create_stock_item(
+            &mut c,
+            "PAD",
+            "Brake pad set",
+            "35.00".parse().unwrap(),
+            "50.00".parse().unwrap(),
+            0,
+            &by,
+        )
+        .unwrap()
+        .id;
+        for (branch, qty) in [(a, 10), (b, 5)] {
+            stock::post(
+                &mut c,
+                &Posting {
+                    stock_item_id: pad,
+                    branch_id: branch,
+                    kind: "intake",
+                    quantity: qty,
+                    unit_cost: None,
+                    reason: "",
+                    reference: "",
+                },
+                &by,
+            )
+            .unwrap();
+        }
+        let svc = |id: i64| NewLine::Service {
+            service_id: id,
+            price: None,
+        };
+        let pads = |n: i32| NewLine::Stock {
+            stock_item_id: pad,
+            quantity: n,
+            price: None,
+            tier: None,
+        };
+        sell_lines(&mut c, a, &[svc(brakes), pads(1)]);
+        sell_lines(&mut c, a, &[svc(oil), svc(diag), pads(2)]);
+        let third = sell_lines(&mut c, a, &[svc(diag)]);
+        let fourth = sell_lines(&mut c, a, &[svc(oil)]);
+        let view = invoices::view(&mut c, a, fourth).unwrap();
+        invoices::pay(
+            &mut c,
+            a,
+            fourth,
+            PaymentMethod::Cash,
+            &view.invoice.total,
+            "",
+            &by,
+        )
+        .unwrap();
+        invoices::refund(
+            &mut c,
+            a,
+            fourth,
+            &RefundRequest {
+                lines: vec![(view.lines[0].id, "1".parse().unwrap())],
+                reason: "not done".into(),
+                method: PaymentMethod::Cash,
+                reference: String::new(),
+            },
+            &by,
+        )
+        .unwrap();
+        sell_lines(&mut c, a, &[svc(brakes)]);
+        sell_lines(&mut c, b, &[pads(1)]);
+        third
+    })
+    .await
+    .unwrap();
+    let customer = app.create_customer("Fleet Co", "", "").await;
+    let tech = app
+        .create_user("kip", "Kip Ruto", Role::Technician)
+        .await
+        .id;
+    app.with_db(move |c| {
+        diesel::sql_query(format!(
+            "WITH t AS (INSERT INTO tickets (branch_id, number, customer_id, status, outcome, assigned_to, closed_at) \
+               VALUES ({a}, 1, {customer}, 'closed', 'repaired', {tech}, now()) RETURNING id), \
+             e AS (INSERT INTO time_entries (ticket_id, technician_id, started_at, ended_at, hours, billable) \
+               SELECT id, {tech}, now() - interval '2 hours', now() - interval '30 minutes', 1.50, true FROM t) \
+             UPDATE invoices SET ticket_id = (SELECT id FROM t) WHERE id = {ticket_invoice}"
+        ))
+        .execute(c)
+        .unwrap();
+    })
+    .await;
+
+    app.login_as(Role::Admin).await;
+    let html = app.get_html("/dashboards/services").await;
+    let rows = [
+        "<td>Diagnostics</td><td>Electrical</td><td class=\"num\">2</td><td class=\"num\">60.00</td><td class=\"num\">30.00</td><td class=\"num\">3.50</td><td class=\"num\">70.00</td><td class=\"num\">-40.00</td><td class=\"num\">-66.7%</td><td><span class=\"flag\">",
+        "<td>Oil change</td><td>Maintenance</td><td class=\"num\">1</td><td class=\"num\">40.00</td><td class=\"num\">40.00</td><td class=\"num\">0.50</td><td class=\"num\">10.00</td><td class=\"num\">-10.00</td><td class=\"num\">-25.0%</td><td></td>",
+        "<td>Brake pads</td><td>Brakes</td><td class=\"num\">2</td><td class=\"num\">200.00</td><td class=\"num\">35.00</td><td class=\"num\">2.00</td><td class=\"num\">40.00</td><td class=\"num\">125.00</td><td class=\"num\">62.5%</td><td></td>",
+    ];
+    let at: Vec<usize> = rows
+        .iter()
+        .map(|r| html.find(r).unwrap_or_else(|| panic!("{r}\n{html}")))
+        .collect();
+    assert!(at[0] < at[1] && at[1] < at[2], "worst first");
+    for expected in [
+        "id=\"revenue\">300.00",
+        "id=\"profit\">75.00",
+        "id=\"flagged\">1",
+    ] {
+        assert!(html.contains(expected), "{expected}: {html}");
+    }
+    let csv = app
+        .get("/dashboards/services.csv")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(
+        csv,
+        "service,category,sold,revenue,parts_cost,hours,labour_cost,profit,loses_at_volume\r\n\
+         Diagnostics,Electrical,2,60.00,30.00,3.50,70.00,-40.00,yes\r\n\
+         Oil change,Maintenance,1,40.00,40.00,0.50,10.00,-10.00,no\r\n\
+         Brake pads,Brakes,2,200.00,35.00,2.00,40.00,125.00,no\r\n"
+    );
+
+    // Branches: Main invoiced 150 + 170 + 30 + 40 + 100 = 490, less the 40 refunded = 450 from
+    // 5 invoices; goods 35 + 70 = 105; 1.50 h clocked = 30.00; margin 315.00 (70.0%); 7 PAD
+    // left = 245.00. Westlands: 50, 35, 0,
+    // 15.00 (30.0%), 4 PAD = 140.00.
+    app.post_form("/dashboards/refresh", &[("back", "/dashboards/branches")])
+        .await;
+    let csv = app
+        .get("/dashboards/branches.csv")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let main = app
+        .text(&format!("SELECT name FROM branches WHERE id = {a}"))
+        .await;
+    let mut lines: Vec<&str> = csv.lines().collect();
+    lines.sort();
+    assert_eq!(lines, {
+        let mut v = vec![
+                "branch,revenue,transactions,tickets_closed,turnaround_hours,comebacks,overdue_preorders,goods_cost,labour_cost,margin,stock_at_cost".to_string(),
+                format!("{main},450.00,5,1,0.0,0,0,105.00,30.00,315.00,245.00"),
+                "Westlands,50.00,1,0,0.0,0,0,35.00,0.00,15.00,140.00".to_string(),
+            ];
+        v.sort();
+        v
+    });
+    let html = app.get_html("/dashboards/branches").await;
+    assert!(
+        html.contains(
+            "<td class=\"num\">315.00</td><td class=\"num\">70.0%</td><td class=\"num\">245.00</td>"
+        ) && html.contains(
+            "<td class=\"num\">15.00</td><td class=\"num\">30.0%</td><td class=\"num\">140.00</td>"
+        ) && html.contains("id=\"as-of-time\""),
+        "{html}"
+    );
+
+    // The counter sees revenue and volumes, never a cost or a margin, in pages or CSV.
+    let counter = app.new_client();
+    let clerk = app
+        .create_user("amina", "Amina Njeri", Role::Receptionist)
+        .await;
+    app.login_with(&counter, &clerk.username, &clerk.password)
+        .await;
+    let html = app
+        .get_with(&counter, "/dashboards/services")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("<td>Brake pads</td><td>Brakes</td><td class=\"num\">2</td><td class=\"num\">200.00</td></tr>"),
+        "{html}"
+    );
+    for hidden in [
+        "Parts at cost",
+        "Labour cost",
+        "Profit",
+        "id=\"profit\"",
+        "-40.00",
+        "125.00",
+        "Loses money",
+    ] {
+        assert!(!html.contains(hidden), "{hidden} shown to a receptionist");
+    }
+    let csv = app
+        .get_with(&counter, "/dashboards/services.csv")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(
+        csv,
+        "service,category,sold,revenue\r\nDiagnostics,Electrical,2,60.00\r\nOil change,Maintenance,1,40.00\r\nBrake pads,Brakes,2,200.00\r\n"
+    );
+    let html = app
+        .get_with(&counter, "/dashboards/branches")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("450.00"), "{html}");
+    for hidden in [
+        "Goods at cost",
+        "Margin",
+        "Stock at cost",
+        "315.00",
+        "245.00",
+    ] {
+        assert!(!html.contains(hidden), "{hidden} shown to a receptionist");
+    }
+    assert!(!html.contains("Westlands"), "only the clerk's own branch");
+    let csv = app
+        .get_with(&counter, "/dashboards/branches.csv")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(
+        csv,
+        format!(
+            "branch,revenue,transactions,tickets_closed,turnaround_hours,comebacks,overdue_preorders\r\n{main},450.00,5,1,0.0,0,0\r\n"
+        )
+    );
+    let html = app
+        .get_with(&counter, "/dashboards/inventory")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("id=\"units\">"), "{html}");
+    for hidden in ["id=\"value\"", "Stock at cost", "At cost", "Sold at cost"] {
+        assert!(!html.contains(hidden), "{hidden} shown to a receptionist");
+    }
+    let csv = app
+        .get_with(&counter, "/dashboards/inventory.csv")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(csv.starts_with("days_since_received,units\r\n"), "{csv}");
+    assert_eq!(
+        app.get_with(&counter, &format!("/dashboards/services.csv?branch={b}"))
+            .await
+            .status()
+            .as_u16(),
+        403,
+        "another branch's figures"
+    );
+}
+
+#[tokio::test]
+async fn refreshing_the_materialized_figures_never_blocks_a_reader() {
+    use diesel::Connection as _;
+    let app = spawn_app().await;
+    let branch = app.branch_id;
+    let url = app.db.admin_url.clone();
+    app.login_as(Role::Manager).await;
+    let before = app.get_html("/dashboards/sales").await;
+    assert!(before.contains("id=\"revenue\">0.00"), "{before}");
+    // A sale, then a refresh left open in its own transaction: it holds the view's refresh lock
+    // until it commits. Readers must still get the old figures straight away.
+    let (hold_tx, hold_rx) = std::sync::mpsc::channel::<()>();
+    let (ready_tx, ready_rx) = tokio::sync::oneshot::channel::<bool>();
+    let app_url = app.db.app_url.clone();
+    let holder = std::thread::spawn(move || {
+        let mut c = PgConnection::establish(&app_url).unwrap();
+        sell_lines(
+            &mut c,
+            branch,
+            &[NewLine::Fee {
+                description: "Work".into(),
+                amount: "80.00".parse().unwrap(),
+            }],
+        );
+        c.transaction::<_, diesel::result::Error, _>(|c| {
+            let done = workbay::repo::dashboards::refresh(c).unwrap();
+            ready_tx.send(done).unwrap();
+            hold_rx.recv().unwrap();
+            Ok(())
+        })
+        .unwrap();
+    });
+    assert!(ready_rx.await.unwrap(), "the first refresh runs");
+    let reading = tokio::time::timeout(std::time::Duration::from_secs(20), async {
+        (
+            app.get_html("/dashboards/sales").await,
+            app.get_html("/dashboards/branches").await,
+        )
+    })
+    .await
+    .expect("a reader waited for the refresh");
+    assert!(
+        reading.0.contains("id=\"revenue\">0.00"),
+        "not yet committed: {}",
+        reading.0
+    );
+    // A second refresh while the first is running skips instead of queueing behind it.
+    let mut other = PgConnection::establish(&url).unwrap();
+    let second = tokio::time::timeout(
+        std::time::Duration::from_secs(20),
+        tokio::task::spawn_blocking(move || {
+            workbay::repo::dashboards::refresh(&mut other).unwrap()
+        }),
+    )
+    .await
+    .expect("a second refresh waited")
+    .unwrap();
+    assert!(!second, "the second refresh stands aside");
+    hold_tx.send(()).unwrap();
+    holder.join().unwrap();
+    let after = app.get_html("/dashboards/sales").await;
+    assert!(after.contains("id=\"revenue\">80.00"), "{after}");
 }
