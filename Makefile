@@ -7,7 +7,7 @@ TARGET_DIR ?= $(or $(CARGO_TARGET_DIR),target)
 RUN_PKGS   := postgresql postgresql-contrib libpq-dev
 TEST_PKGS  := $(RUN_PKGS) chromium chromium-driver
 
-.PHONY: run test deps test-deps build release check lint fmt schema bench
+.PHONY: run test deps test-deps build release check lint fmt schema bench bench-scale
 
 ## Install what is missing, build a release, load the demo shop once, serve on http://$(BIND)
 run: deps release
@@ -38,6 +38,11 @@ release:
 bench: test-deps
 	$(CARGO) bench --bench intake
 	$(CARGO) bench --bench invoicing
+
+# Loads `demo --scale 8` once (kept in target/bench-scale-8), then measures dashboards, list pages
+# and counter writes over HTTP; prints the table and the peak memory.
+bench-scale: test-deps
+	$(CARGO) bench --bench scale
 
 fmt:
 	$(CARGO) fmt

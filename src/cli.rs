@@ -57,7 +57,15 @@ enum Command {
         username: String,
     },
     /// Load the demo shop (two branches, one user per role); loading twice changes nothing.
-    Demo,
+    /// With `--scale N`: instead, five years of history for N generated branches.
+    Demo {
+        /// Generate N branches of five years' history (about 2.3 million rows a branch).
+        #[arg(long)]
+        scale: Option<u32>,
+        /// Seed for the generated history (the same seed gives the same shop).
+        #[arg(long, default_value_t = 42)]
+        seed: u32,
+    },
     /// Run psql against Workbay's database.
     Psql {
         /// Arguments passed to psql.
@@ -154,12 +162,31 @@ pub async fn run() -> Result<()> {
         Command::CreateAdmin { username } => {
             with_database(&global, |db| create_admin(db, &username))
         }
-        Command::Demo => with_database(&global, |db| {
+        Command::Demo {
+            scale: Some(branches),
+            seed,
+        } => with_database(&global, |db| {
+            crate::db::migrate::run_migrations(&db.admin_url)?;
+            let mut owner = PgConnection::establish(&db.admin_url)?;
+            let summary =
+                crate::scale::generate(&mut owner, branches, seed, crate::demo::DEMO_PASSWORD)?;
+            print!("{}", crate::scale::report(&summary));
+            println!(
+                "Sign in as scale-admin, scale-finance or s01-receptionist1 … / {}",
+                crate::demo::DEMO_PASSWORD
+            );
+            Ok(())
+        }),
+        Command::Demo { scale: None, .. } => with_database(&global, |db| {
             crate::db::migrate::run_migrations(&db.admin_url)?;
             let mut conn = PgConnection::establish(&db.app_url)?;
             if crate::demo::load(&mut conn)? {
                 let mut owner = PgConnection::establish(&db.admin_url)?;
                 crate::demo::backdate_invoices(&mut owner)?;
+                diesel::connection::SimpleConnection::batch_execute(
+                    &mut owner,
+                    "SELECT refresh_dashboards()",
+                )?;
                 println!(
                     "Demo shop loaded. Sign in as admin / {}",
                     crate::demo::DEMO_PASSWORD

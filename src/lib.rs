@@ -10,6 +10,7 @@ pub mod error;
 pub mod models;
 pub mod passwords;
 pub mod repo;
+pub mod scale;
 pub mod schema;
 pub mod telemetry;
 pub mod web;

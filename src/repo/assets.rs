@@ -374,7 +374,12 @@ pub fn list(
         }
         query
     };
-    let total: i64 = filtered().count().get_result(conn)?;
+    let total = super::bounded_total(
+        filtered()
+            .select(assets::id)
+            .limit(super::COUNT_CAP)
+            .load::<i64>(conn)?,
+    );
     let rows: Vec<(Asset, String, String, Option<String>)> = filtered()
         .select((
             Asset::as_select(),

@@ -488,7 +488,9 @@ fn cancel_reminders(conn: &mut PgConnection, booking_id: i64) -> Result<(), Repo
     Ok(())
 }
 
-/// A branch's bookings overlapping `[from, to)` with customer name and bay id, by start.
+/// A branch's bookings overlapping `[from, to)` with customer name and bay id, by start. A
+/// booking lies within one day's opening hours, so none starts more than a day before `from`:
+/// that bound keeps the index scan to the range.
 pub fn in_range(
     conn: &mut PgConnection,
     branch_id: i64,
@@ -499,6 +501,7 @@ pub fn in_range(
         .inner_join(customers::table)
         .filter(bookings::branch_id.eq(branch_id))
         .filter(bookings::starts_at.lt(to))
+        .filter(bookings::starts_at.gt(from - chrono::Duration::days(1)))
         .filter(bookings::ends_at.gt(from))
         .select((Booking::as_select(), customers::name))
         .order(bookings::starts_at.asc())

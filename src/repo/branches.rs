@@ -46,7 +46,12 @@ pub fn search(
         }
         query
     };
-    let total: i64 = filtered().count().get_result(conn)?;
+    let total = super::bounded_total(
+        filtered()
+            .select(branches::id)
+            .limit(super::COUNT_CAP)
+            .load::<i64>(conn)?,
+    );
     let rows = filtered()
         .select(Branch::as_select())
         .order((branches::name.asc(), branches::id.asc()))

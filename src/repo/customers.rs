@@ -167,6 +167,30 @@ pub fn search(
     limit: i64,
 ) -> Result<(Vec<Customer>, i64), RepoError> {
     let q = q.trim();
+    // Owners of a vehicle or device matching the search (at most 500), fetched first so the
+    // customer filter is an `= ANY` an index answers beside the trigram indexes.
+    let owners: Vec<i64> = if q.is_empty() {
+        Vec::new()
+    } else {
+        let plate = format!("%{}%", escape_like(&normalise_plate(q)));
+        let mut ids: Vec<i64> = vehicles::table
+            .filter(
+                vehicles::plate
+                    .ilike(&plate)
+                    .or(vehicles::vin.ilike(&plate)),
+            )
+            .select(vehicles::customer_id)
+            .limit(500)
+            .load(conn)?;
+        ids.extend(
+            crate::schema::devices::table
+                .filter(crate::schema::devices::serial.ilike(&plate))
+                .select(crate::schema::devices::customer_id)
+                .limit(500)
+                .load::<i64>(conn)?,
+        );
+        ids
+    };
     let filtered = || {
         let mut query = customers::table
             .filter(customers::archived_at.is_null())
@@ -175,23 +199,11 @@ pub fn search(
         if !q.is_empty() {
             let text = format!("%{}%", escape_like(q));
             let digits: String = q.chars().filter(char::is_ascii_digit).collect();
-            let plate = normalise_plate(q);
-            let by_vehicle = vehicles::table
-                .filter(
-                    vehicles::plate
-                        .ilike(format!("%{}%", escape_like(&plate)))
-                        .or(vehicles::vin.ilike(format!("%{}%", escape_like(&plate)))),
-                )
-                .select(vehicles::customer_id);
-            let by_device = crate::schema::devices::table
-                .filter(crate::schema::devices::serial.ilike(format!("%{}%", escape_like(&plate))))
-                .select(crate::schema::devices::customer_id);
             let mut cond = Box::new(
                 customers::name
                     .ilike(text.clone())
                     .or(customers::email.ilike(text))
-                    .or(customers::id.eq_any(by_vehicle))
-                    .or(customers::id.eq_any(by_device)),
+                    .or(customers::id.eq_any(owners.clone())),
             )
                 as Box<
                     dyn BoxableExpression<
@@ -211,7 +223,12 @@ pub fn search(
         }
         query
     };
-    let total: i64 = filtered().count().get_result(conn)?;
+    let total = super::bounded_total(
+        filtered()
+            .select(customers::id)
+            .limit(super::COUNT_CAP)
+            .load::<i64>(conn)?,
+    );
     let rows = filtered()
         .select(Customer::as_select())
         .order((customers::name.asc(), customers::id.asc()))

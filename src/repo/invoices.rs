@@ -1391,6 +1391,19 @@ pub fn list(
     offset: i64,
     limit: i64,
 ) -> Result<(Vec<ListRow>, i64), RepoError> {
+    let q = f.q.trim();
+    let pattern = format!("%{}%", super::audit::escape_like(q));
+    // Customers whose name matches, fetched first (at most 500) so the invoice filter is an
+    // `= ANY` that an index answers, beside the trigram indexes on number and walk-in name.
+    let named: Vec<i64> = if q.is_empty() {
+        Vec::new()
+    } else {
+        customers::table
+            .filter(customers::name.ilike(&pattern))
+            .select(customers::id)
+            .limit(500)
+            .load(conn)?
+    };
     let filtered = || {
         let mut query = invoices::table
             .left_join(customers::table)
@@ -1405,24 +1418,34 @@ pub fn list(
         if let Some(to) = f.to {
             query = query.filter(invoices::created_at.lt(to));
         }
-        let q = f.q.trim();
         if !q.is_empty() {
-            let pattern = format!("%{}%", super::audit::escape_like(q));
             query = query.filter(
                 invoices::number
                     .ilike(pattern.clone())
-                    .or(customers::name.ilike(pattern.clone()))
-                    .or(invoices::walk_in_name.ilike(pattern)),
+                    .or(invoices::customer_id.eq_any(named.clone()))
+                    .or(invoices::walk_in_name.ilike(pattern.clone())),
             );
         }
         query
     };
-    let total: i64 = filtered().count().get_result(conn)?;
-    let rows = filtered()
-        .select((Invoice::as_select(), customers::name.nullable()))
+    let total = super::bounded_total(
+        filtered()
+            .select(invoices::id)
+            .limit(super::COUNT_CAP)
+            .load::<i64>(conn)?,
+    );
+    // The page's ids first (an index-only walk, however deep the page), then their rows.
+    let ids: Vec<i64> = filtered()
+        .select(invoices::id)
         .order(invoices::id.desc())
         .offset(offset)
         .limit(limit)
+        .load(conn)?;
+    let rows = invoices::table
+        .left_join(customers::table)
+        .filter(invoices::id.eq_any(&ids))
+        .select((Invoice::as_select(), customers::name.nullable()))
+        .order(invoices::id.desc())
         .load::<ListRow>(conn)?
         .into_iter()
         .map(|(i, c)| (i.scaled(), c))

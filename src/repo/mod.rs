@@ -86,3 +86,13 @@ pub struct By {
 
 /// Standard page size for every list.
 pub const PAGE_SIZE: i64 = 25;
+
+/// The most rows a list counts: past it, a list says "more than 10,000" and pages only through
+/// the first ones (refining the search finds the rest), so no list page does work in proportion
+/// to the whole table.
+pub const COUNT_CAP: i64 = 10_000;
+
+/// The number of matching rows, up to [`COUNT_CAP`], from the ids of the first ones.
+pub fn bounded_total(ids: Vec<i64>) -> i64 {
+    ids.len() as i64
+}

@@ -566,7 +566,12 @@ pub fn list(
         }
         query
     };
-    let total: i64 = filtered().count().get_result(conn)?;
+    let total = super::bounded_total(
+        filtered()
+            .select(preorders::id)
+            .limit(super::COUNT_CAP)
+            .load::<i64>(conn)?,
+    );
     let mut query = filtered().select(COLUMNS).offset(offset).limit(limit);
     query = if sla_only {
         query.order((preorders::sla_due_on.asc(), preorders::id.asc()))

@@ -531,7 +531,12 @@ pub fn list(
         }
         query
     };
-    let total: i64 = filtered().count().get_result(conn)?;
+    let total = super::bounded_total(
+        filtered()
+            .select(purchase_orders::id)
+            .limit(super::COUNT_CAP)
+            .load::<i64>(conn)?,
+    );
     let rows = filtered()
         .select(row_columns())
         .order(purchase_orders::id.desc())

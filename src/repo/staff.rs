@@ -62,7 +62,12 @@ pub fn search(
         }
         query
     };
-    let total: i64 = filtered().count().get_result(conn)?;
+    let total = super::bounded_total(
+        filtered()
+            .select(staff_users::id)
+            .limit(super::COUNT_CAP)
+            .load::<i64>(conn)?,
+    );
     let rows = filtered()
         .select((StaffUser::as_select(), branches::name))
         .order((staff_users::full_name.asc(), staff_users::id.asc()))

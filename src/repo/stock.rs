@@ -259,7 +259,12 @@ pub fn list_items(
         }
         query
     };
-    let total: i64 = filtered().count().get_result(conn)?;
+    let total = super::bounded_total(
+        filtered()
+            .select(stock_items::id)
+            .limit(super::COUNT_CAP)
+            .load::<i64>(conn)?,
+    );
     let rows = filtered()
         .select((crate::models::stock::StockItem::as_select(), on_hand))
         .order(stock_items::sku.asc())

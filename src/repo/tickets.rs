@@ -225,10 +225,13 @@ pub fn list(
     offset: i64,
     limit: i64,
 ) -> Result<(Vec<(Ticket, String)>, i64), RepoError> {
-    let total = tickets::table
-        .filter(tickets::branch_id.eq(branch_id))
-        .count()
-        .get_result(conn)?;
+    let total = super::bounded_total(
+        tickets::table
+            .filter(tickets::branch_id.eq(branch_id))
+            .select(tickets::id)
+            .limit(super::COUNT_CAP)
+            .load::<i64>(conn)?,
+    );
     let rows = tickets::table
         .inner_join(customers::table)
         .filter(tickets::branch_id.eq(branch_id))

@@ -325,7 +325,12 @@ pub fn list(
         }
         query
     };
-    let total: i64 = filtered().count().get_result(conn)?;
+    let total = super::bounded_total(
+        filtered()
+            .select(transfers::id)
+            .limit(super::COUNT_CAP)
+            .load::<i64>(conn)?,
+    );
     let raw: Vec<RawTransfer> = filtered()
         .select(TRANSFER_COLUMNS)
         .order(transfers::id.desc())

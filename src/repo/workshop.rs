@@ -878,7 +878,11 @@ pub fn board(
         .inner_join(customers::table)
         .left_join(staff_users::table.on(tickets::assigned_to.eq(staff_users::id.nullable())))
         .filter(tickets::branch_id.eq(branch_id))
-        .filter(tickets::status.ne_all(["closed", "cancelled"]))
+        // Written out (not a bound array) so the planner matches the partial index of open
+        // tickets, whatever plan it caches.
+        .filter(diesel::dsl::sql::<diesel::sql_types::Bool>(
+            "tickets.status NOT IN ('closed', 'cancelled')",
+        ))
         .into_boxed();
     if let Some(t) = f.technician {
         q = q.filter(tickets::assigned_to.eq(t));

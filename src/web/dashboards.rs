@@ -610,6 +610,7 @@ pub struct InventoryPage {
     aging: Vec<AgeBucket>,
     costs: bool,
     chart: String,
+    as_of: AsOf,
 }
 
 impl InventoryPage {
@@ -642,6 +643,8 @@ pub async fn inventory(
 ) -> Result<HttpResponse, AppError> {
     let (filter, r) = prepare(&staff, &state, query.into_inner(), "/dashboards/inventory").await?;
     let status = code(&r);
+    let tz = r.as_ref().map(|r| r.filter.tz.clone()).unwrap_or_default();
+    let as_of = AsOf::load(&req, &staff, &state, &tz).await?;
     let (figures, aging) = match r {
         Some(r) => {
             let f = r.filter;
@@ -667,6 +670,7 @@ pub async fn inventory(
         chart: crate::domain::chart::bars("Unsold units by age", &points, 480, 200),
         aging,
         costs: staff.role.sees_costs(),
+        as_of,
     };
     html(status, &page)
 }
@@ -679,6 +683,7 @@ pub struct TechniciansPage {
     filter: Filter,
     rows: Vec<TechRow>,
     chart: String,
+    as_of: AsOf,
 }
 
 impl TechniciansPage {
@@ -717,6 +722,7 @@ pub async fn technicians(
     )
     .await?;
     let status = code(&r);
+    let tz = r.as_ref().map(|r| r.filter.tz.clone()).unwrap_or_default();
     let rows = match r {
         Some(r) => {
             let f = r.filter;
@@ -727,6 +733,7 @@ pub async fn technicians(
         }
         None => Vec::new(),
     };
+    let as_of = AsOf::load(&req, &staff, &state, &tz).await?;
     let points: Vec<(String, f64)> = rows
         .iter()
         .map(|t| (t.name.clone(), t.closed as f64))
@@ -736,6 +743,7 @@ pub async fn technicians(
         filter,
         chart: crate::domain::chart::bars("Tickets closed", &points, 720, 200),
         rows,
+        as_of,
     };
     html(status, &page)
 }
@@ -749,6 +757,7 @@ pub struct ServicesPage {
     rows: Vec<ServiceRow>,
     costs: bool,
     chart: String,
+    as_of: AsOf,
 }
 
 impl ServicesPage {
@@ -828,7 +837,9 @@ pub async fn services(
 ) -> Result<HttpResponse, AppError> {
     let (filter, r) = prepare(&staff, &state, query.into_inner(), "/dashboards/services").await?;
     let status = code(&r);
+    let tz = r.as_ref().map(|r| r.filter.tz.clone()).unwrap_or_default();
     let rows = service_rows(&staff, &state, r).await?;
+    let as_of = AsOf::load(&req, &staff, &state, &tz).await?;
     let costs = staff.role.sees_costs();
     let points: Vec<(String, f64)> = rows
         .iter()
@@ -848,6 +859,7 @@ pub async fn services(
         chart: crate::domain::chart::bars(title, &points, 720, 220),
         rows,
         costs,
+        as_of,
     };
     html(status, &page)
 }

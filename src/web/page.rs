@@ -204,8 +204,9 @@ pub struct Pager {
 impl Pager {
     /// Page `page` (clamped to at least 1) of `per_page` rows.
     pub fn new(page: Option<i64>, per_page: i64) -> Self {
+        let last = (crate::repo::COUNT_CAP / per_page.max(1)).max(1);
         Self {
-            page: page.unwrap_or(1).clamp(1, 100_000),
+            page: page.unwrap_or(1).clamp(1, last),
             per_page,
             total: 0,
         }
@@ -217,6 +218,17 @@ impl Pager {
     /// Number of pages (at least 1).
     pub fn pages(&self) -> i64 {
         ((self.total + self.per_page - 1) / self.per_page).max(1)
+    }
+    /// "123 in all", or "more than 10,000" when the count stopped at the cap.
+    pub fn total_label(&self) -> String {
+        if self.total >= crate::repo::COUNT_CAP {
+            format!(
+                "more than {} — narrow the search to see the rest",
+                crate::repo::COUNT_CAP
+            )
+        } else {
+            format!("{} in all", self.total)
+        }
     }
     /// Whether there is a previous page.
     pub fn has_prev(&self) -> bool {

@@ -568,6 +568,7 @@ async fn the_inventory_dashboard_values_stock_at_cost_and_ages_unsold_units() {
     })
     .await;
     app.login_as(Role::Manager).await;
+    refresh(&app).await;
     let html = app.get_html("/dashboards/inventory").await;
     for expected in [
         "id=\"units\">2",
@@ -617,11 +618,20 @@ async fn technician_performance_counts_closed_tickets_comebacks_turnaround_and_e
     })
     .await;
     app.login_as(Role::Manager).await;
+    refresh(&app).await;
     let html = app.get_html("/dashboards/technicians").await;
     assert!(
         html.contains("<td>Kip Ruto</td><td class=\"num\">3</td><td class=\"num\">40.0</td><td class=\"num\">1</td><td class=\"num\">4.00</td><td class=\"num\">3.00</td><td class=\"num\">75%</td>"),
         "{html}"
     );
+}
+
+/// Refreshes the materialized daily figures as a manager would, with the button.
+async fn refresh(app: &crate::common::TestApp) {
+    let res = app
+        .post_form("/dashboards/refresh", &[("back", "/dashboards/sales")])
+        .await;
+    assert_eq!(res.status().as_u16(), 303, "refresh");
 }
 
 /// Sells what `lines` says to a walk-in at `branch` and issues the invoice.
@@ -762,6 +772,7 @@ async fn service_profitability_and_branch_benchmarks_match_a_hand_computed_datas
     .await;
 
     app.login_as(Role::Admin).await;
+    refresh(&app).await;
     let html = app.get_html("/dashboards/services").await;
     let rows = [
         "<td>Diagnostics</td><td>Electrical</td><td class=\"num\">2</td><td class=\"num\">60.00</td><td class=\"num\">30.00</td><td class=\"num\">3.50</td><td class=\"num\">70.00</td><td class=\"num\">-40.00</td><td class=\"num\">-66.7%</td><td><span class=\"flag\">",
@@ -798,8 +809,6 @@ async fn service_profitability_and_branch_benchmarks_match_a_hand_computed_datas
     // 5 invoices; goods 35 + 70 = 105; 1.50 h clocked = 30.00; margin 315.00 (70.0%); 7 PAD
     // left = 245.00. Westlands: 50, 35, 0,
     // 15.00 (30.0%), 4 PAD = 140.00.
-    app.post_form("/dashboards/refresh", &[("back", "/dashboards/branches")])
-        .await;
     let csv = app
         .get("/dashboards/branches.csv")
         .await

@@ -19,6 +19,7 @@ mod ops;
 mod permissions;
 mod preorders;
 mod purchasing;
+mod scale;
 mod stock;
 mod throttling;
 mod workshop;

@@ -1,0 +1,560 @@
+//! Scale benchmark (not a test): loads `workbay demo --scale 8` once into its own embedded
+//! PostgreSQL (kept in `target/bench-scale`, reused by later runs), serves the real application
+//! from it (2 HTTP workers, a pool of 16) and measures with real HTTP requests:
+//! - every dashboard, for an administrator who sees all the branches (default range: the last
+//!   30 days; sales and customers also over 12 months);
+//! - the main list pages for one branch's staff (customer search, calendar week, ticket board
+//!   and list, stock list, invoice list and search);
+//! - the counter writes, by 1 client and by 16 at once (each its own receptionist): create a
+//!   booking; a sale = new invoice + 3 lines + issue + 2 payments.
+//!
+//! Prints p50/p95/p99 per row and the process's peak memory (server and client share this
+//! process; PostgreSQL's own processes are not counted). Asserts only that each request did what
+//! it should; nothing about time. `WORKBAY_BENCH_SCALE` (default 8) and `WORKBAY_BENCH_DIR`
+//! change the size and where the data lives. Run with `cargo bench --bench scale`.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Text};
+use reqwest::redirect::Policy;
+use workbay::db::embedded::{ClusterOptions, EmbeddedCluster, SUPERUSER};
+use workbay::db::roles::APP_ROLE;
+
+const REPEAT: usize = 20;
+const CLIENTS: usize = 16;
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+struct Row {
+    label: String,
+    times: Vec<Duration>,
+}
+
+fn print_rows(title: &str, rows: &mut [Row]) {
+    println!("\n{title}");
+    println!(
+        "  {:<58} {:>6} {:>9} {:>9} {:>9}",
+        "", "n", "p50", "p95", "p99"
+    );
+    for r in rows.iter_mut() {
+        r.times.sort();
+        println!(
+            "  {:<58} {:>6} {:>7.1}ms {:>7.1}ms {:>7.1}ms",
+            r.label,
+            r.times.len(),
+            percentile(&r.times, 0.5).as_secs_f64() * 1000.0,
+            percentile(&r.times, 0.95).as_secs_f64() * 1000.0,
+            percentile(&r.times, 0.99).as_secs_f64() * 1000.0,
+        );
+    }
+}
+
+fn extract_csrf(body: &str) -> String {
+    let marker = "name=\"csrf_token\" value=\"";
+    let start = body.find(marker).expect("a csrf token") + marker.len();
+    let end = body[start..].find('"').unwrap() + start;
+    body[start..end].to_string()
+}
+
+/// A signed-in browser.
+struct Browser {
+    base: String,
+    client: reqwest::Client,
+    token: String,
+}
+
+impl Browser {
+    async fn sign_in(base: &str, username: &str) -> Browser {
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(Policy::none())
+            .build()
+            .unwrap();
+        let login = client
+            .get(format!("{base}/login"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let res = client
+            .post(format!("{base}/login"))
+            .form(&[
+                ("username", username),
+                ("password", workbay::demo::DEMO_PASSWORD),
+                ("csrf_token", &extract_csrf(&login)),
+                ("next", ""),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status().as_u16(), 303, "sign in as {username}");
+        let home = client
+            .get(format!("{base}/"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        Browser {
+            base: base.to_string(),
+            client,
+            token: extract_csrf(&home),
+        }
+    }
+
+    async fn get(&self, path: &str) -> Duration {
+        let t = Instant::now();
+        let res = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap();
+        let status = res.status().as_u16();
+        let body = res.bytes().await.unwrap();
+        let took = t.elapsed();
+        assert_eq!(
+            status,
+            200,
+            "GET {path}: {}",
+            String::from_utf8_lossy(&body[..body.len().min(400)])
+        );
+        took
+    }
+
+    async fn post(&self, path: &str, fields: Vec<(&str, String)>) -> (Duration, String) {
+        let mut form = fields;
+        form.push(("csrf_token", self.token.clone()));
+        let t = Instant::now();
+        let res = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        let took = t.elapsed();
+        let status = res.status().as_u16();
+        let location = res
+            .headers()
+            .get("location")
+            .map(|l| l.to_str().unwrap().to_string())
+            .unwrap_or_default();
+        if status != 303 {
+            let body = res.text().await.unwrap_or_default();
+            let errors: Vec<&str> = body
+                .lines()
+                .filter(|l| l.contains("error") || l.contains("alert"))
+                .collect();
+            panic!("POST {path}: {status} {}", errors.join("\n"));
+        }
+        (took, location)
+    }
+}
+
+/// One counter's fixtures at its branch.
+#[derive(Clone)]
+struct Till {
+    username: String,
+    customer: i64,
+    vehicle: i64,
+    bay: i64,
+    item: i64,
+    service: i64,
+    /// The booking form's checkbox for the service, `service_{id}`.
+    service_field: &'static str,
+}
+
+/// A sale: 7 POSTs; their times.
+async fn sale(b: &Browser, t: &Till) -> Vec<Duration> {
+    let sid = || ("submission_id", uuid::Uuid::new_v4().to_string());
+    let mut times = Vec::new();
+    let (d, page) = b
+        .post("/invoices/new", vec![("walk_in_name", "Bench".into())])
+        .await;
+    times.push(d);
+    for (kind, fields) in [
+        (
+            "stock",
+            vec![
+                ("stock_item_id", t.item.to_string()),
+                ("quantity", "1".to_string()),
+            ],
+        ),
+        ("service", vec![("service_id", t.service.to_string())]),
+        (
+            "fee",
+            vec![
+                ("fee_description", "Setup".to_string()),
+                ("fee_amount", "7.50".to_string()),
+            ],
+        ),
+    ] {
+        times.push(b.post(&format!("{page}/lines/{kind}"), fields).await.0);
+    }
+    times.push(b.post(&format!("{page}/issue"), vec![sid()]).await.0);
+    // 15.00 + 25.00 + 7.50 = 47.50 at 16% = 55.10: 30.00 by mobile money, 30.00 cash (4.90 change).
+    times.push(
+        b.post(
+            &format!("{page}/pay"),
+            vec![
+                ("method", "mobile_money".into()),
+                ("amount", "30.00".into()),
+                sid(),
+            ],
+        )
+        .await
+        .0,
+    );
+    times.push(
+        b.post(
+            &format!("{page}/pay"),
+            vec![("method", "cash".into()), ("amount", "30.00".into()), sid()],
+        )
+        .await
+        .0,
+    );
+    times
+}
+
+/// A booking of 30 minutes on `day` at slot `n` (08:00, 08:30 … 17:30) in the till's bay.
+async fn booking(b: &Browser, t: &Till, day: chrono::NaiveDate, n: usize) -> Duration {
+    let start = chrono::NaiveTime::from_hms_opt(8, 0, 0).unwrap()
+        + chrono::Duration::minutes(30 * n as i64);
+    let end = start + chrono::Duration::minutes(30);
+    b.post(
+        "/bookings/new",
+        vec![
+            ("customer_id", t.customer.to_string()),
+            ("vehicle_id", t.vehicle.to_string()),
+            ("bay_id", t.bay.to_string()),
+            ("date", day.to_string()),
+            ("start", start.format("%H:%M").to_string()),
+            ("end", end.format("%H:%M").to_string()),
+            (t.service_field, "on".to_string()),
+        ],
+    )
+    .await
+    .0
+}
+
+#[derive(QueryableByName)]
+struct Fixture {
+    #[diesel(sql_type = Text)]
+    username: String,
+    #[diesel(sql_type = BigInt)]
+    customer: i64,
+    #[diesel(sql_type = BigInt)]
+    vehicle: i64,
+    #[diesel(sql_type = BigInt)]
+    bay: i64,
+    #[diesel(sql_type = BigInt)]
+    branch: i64,
+}
+
+#[derive(QueryableByName)]
+struct One {
+    #[diesel(sql_type = Text)]
+    v: String,
+}
+
+fn peak_rss_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(0.0)
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let scale: u32 = std::env::var("WORKBAY_BENCH_SCALE")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(8);
+    let dir = std::env::var("WORKBAY_BENCH_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("target/bench-scale-{scale}"))
+        });
+    let mut cluster = EmbeddedCluster::new(&dir).expect("locating PostgreSQL");
+    cluster
+        .init_and_start(&ClusterOptions::default())
+        .expect("starting PostgreSQL");
+    cluster.bootstrap("workbay").expect("bootstrapping");
+    let admin_url = cluster.url(SUPERUSER, "workbay");
+    let app_url = cluster.url(APP_ROLE, "workbay");
+    workbay::db::migrate::run_migrations(&admin_url).expect("migrating");
+    let mut owner = PgConnection::establish(&admin_url).unwrap();
+    let loaded: Vec<One> =
+        diesel::sql_query("SELECT value AS v FROM app_settings WHERE key = 'demo.scale'")
+            .load(&mut owner)
+            .unwrap();
+    if let Some(l) = loaded.first() {
+        println!("reusing the scale history in {} ({})", dir.display(), l.v);
+    } else {
+        println!(
+            "loading --scale {scale} into {} (once; later runs reuse it)",
+            dir.display()
+        );
+        let summary = workbay::scale::generate(&mut owner, scale, 42, workbay::demo::DEMO_PASSWORD)
+            .expect("generating the scale history");
+        print!("{}", workbay::scale::report(&summary));
+    }
+    // Bench fixtures (once): an item with stock and a service at fixed prices, 16% tax.
+    owner
+        .batch_execute(
+            "UPDATE branches SET tax_rate = 16 WHERE name LIKE 'Scale %'; \
+             INSERT INTO stock_items (sku, name, unit_cost, unit_price) VALUES ('BENCH-1', 'Bench cable', 5, 15) ON CONFLICT DO NOTHING; \
+             INSERT INTO services (name, category, labour_hours, price) VALUES ('Bench setup', 'Care', 1, 25) ON CONFLICT DO NOTHING; \
+             INSERT INTO stock_ledger (stock_item_id, branch_id, kind, quantity, reference) \
+               SELECT (SELECT id FROM stock_items WHERE sku = 'BENCH-1'), b.id, 'intake', 100000, 'bench' \
+               FROM branches b WHERE b.name LIKE 'Scale %' AND NOT EXISTS ( \
+                 SELECT 1 FROM stock_levels l WHERE l.branch_id = b.id AND l.stock_item_id = (SELECT id FROM stock_items WHERE sku = 'BENCH-1') AND l.on_hand > 10000)",
+        )
+        .unwrap();
+    let fixtures: Vec<Fixture> = diesel::sql_query(
+        "SELECT s.username, c.id AS customer, v.id AS vehicle, y.id AS bay, s.home_branch_id AS branch \
+         FROM staff_users s \
+         JOIN LATERAL (SELECT id FROM customers WHERE created_branch_id = s.home_branch_id \
+                       AND EXISTS (SELECT 1 FROM vehicles WHERE customer_id = customers.id) ORDER BY id LIMIT 1) c ON true \
+         JOIN LATERAL (SELECT id FROM vehicles WHERE customer_id = c.id ORDER BY id LIMIT 1) v ON true \
+         JOIN LATERAL (SELECT id FROM bays WHERE branch_id = s.home_branch_id ORDER BY id \
+                       OFFSET (right(s.username, 1)::int - 1) LIMIT 1) y ON true \
+         WHERE s.username ~ '^s[0-9]{2}-receptionist[12]$' ORDER BY s.username",
+    )
+    .load(&mut owner)
+    .unwrap();
+    assert!(
+        fixtures.len() >= CLIENTS.min(2 * scale as usize),
+        "two receptionists a branch"
+    );
+    let item: One = diesel::sql_query(
+        "SELECT (SELECT id FROM stock_items WHERE sku = 'BENCH-1')::text || ',' || (SELECT id FROM services WHERE name = 'Bench setup')::text AS v",
+    )
+    .get_result(&mut owner)
+    .unwrap();
+    let (item, service) = item.v.split_once(',').unwrap();
+    let (item, service): (i64, i64) = (item.parse().unwrap(), service.parse().unwrap());
+    // Bookings go on weekdays after every booking there is (so reruns never collide).
+    let last: One = diesel::sql_query(
+        "SELECT (max(starts_at) AT TIME ZONE 'Africa/Nairobi')::date::text AS v FROM bookings",
+    )
+    .get_result(&mut owner)
+    .unwrap();
+    let mut day = chrono::NaiveDate::parse_from_str(&last.v, "%Y-%m-%d").unwrap();
+    let mut next_weekday = || {
+        use chrono::Datelike;
+        loop {
+            day = day.succ_opt().unwrap();
+            if day.weekday().number_from_monday() <= 5 {
+                return day;
+            }
+        }
+    };
+    let tills: Vec<Till> = fixtures
+        .iter()
+        .map(|f| Till {
+            username: f.username.clone(),
+            customer: f.customer,
+            vehicle: f.vehicle,
+            bay: f.bay,
+            item,
+            service,
+            service_field: Box::leak(format!("service_{service}").into_boxed_str()),
+        })
+        .collect();
+    let first_branch = fixtures[0].branch;
+    let counts: One = diesel::sql_query(
+        "SELECT format('%s branches, %s customers, %s bookings, %s tickets, %s invoices, %s invoice lines, %s assets, %s stock ledger rows', \
+           (SELECT count(*) FROM branches), (SELECT count(*) FROM customers), (SELECT count(*) FROM bookings), (SELECT count(*) FROM tickets), \
+           (SELECT count(*) FROM invoices), (SELECT count(*) FROM invoice_lines), (SELECT count(*) FROM assets), (SELECT count(*) FROM stock_ledger)) AS v",
+    )
+    .get_result(&mut owner)
+    .unwrap();
+    println!("database: {}", counts.v);
+    owner.batch_execute("SELECT refresh_dashboards()").unwrap();
+    owner.batch_execute("VACUUM ANALYZE").unwrap();
+
+    let mut settings = workbay::config::Settings::new(admin_url.clone(), app_url.clone());
+    settings.bind = "127.0.0.1:0".into();
+    settings.secure_cookies = false;
+    settings.workers = Some(2);
+    settings.pool_size = 16;
+    settings.dashboard_refresh = None;
+    let app = workbay::Application::build(settings).await.expect("app");
+    let base = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+
+    // Dashboards, for an administrator of every branch.
+    let admin = Browser::sign_in(&base, "scale-admin").await;
+    let today = chrono::Utc::now().date_naive();
+    let year_ago = today - chrono::Duration::days(364);
+    let dashboards = [
+        "/dashboards/sales".to_string(),
+        format!("/dashboards/sales?from={year_ago}&bucket=month"),
+        "/dashboards/sales.csv".to_string(),
+        "/dashboards/customers".to_string(),
+        format!("/dashboards/customers?from={year_ago}"),
+        "/dashboards/technicians".to_string(),
+        "/dashboards/services".to_string(),
+        "/dashboards/inventory".to_string(),
+        "/dashboards/preorders".to_string(),
+        "/dashboards/branches".to_string(),
+        format!("/dashboards/branches?branch={first_branch}"),
+    ];
+    let mut rows = Vec::new();
+    for path in &dashboards {
+        admin.get(path).await;
+        let mut times = Vec::new();
+        for _ in 0..REPEAT {
+            times.push(admin.get(path).await);
+        }
+        rows.push(Row {
+            label: path.clone(),
+            times,
+        });
+    }
+    print_rows(
+        "dashboards (scale-admin: all branches; last 30 days unless a range is given)",
+        &mut rows,
+    );
+
+    // Lists, for one branch's staff.
+    let desk = Browser::sign_in(&base, &tills[0].username).await;
+    let store = Browser::sign_in(
+        &base,
+        &tills[0].username.replace("receptionist1", "warehouse1"),
+    )
+    .await;
+    let floor_lead = Browser::sign_in(
+        &base,
+        &tills[0].username.replace("receptionist1", "manager1"),
+    )
+    .await;
+    let week = today + chrono::Duration::days(3);
+    let lists: Vec<(&Browser, String)> = vec![
+        (&desk, "/customers".into()),
+        (&desk, "/customers?q=wanjiru".into()),
+        (&desk, "/customers?q=0700".into()),
+        (&desk, "/customers?q=kamau&page=20".into()),
+        (&desk, format!("/calendar/week?date={week}")),
+        (&desk, "/calendar".into()),
+        (&floor_lead, "/tickets".into()),
+        (&floor_lead, "/tickets/all".into()),
+        (&floor_lead, "/tickets/all?page=200".into()),
+        (&store, "/stock".into()),
+        (&store, "/stock/assets".into()),
+        (&store, "/stock/assets?status=ready_for_sale&page=10".into()),
+        (&desk, "/invoices".into()),
+        (&desk, "/invoices?page=200".into()),
+        (&desk, "/invoices?q=S01-0001".into()),
+        (&desk, "/preorders".into()),
+    ];
+    let mut rows = Vec::new();
+    for (who, path) in &lists {
+        who.get(path).await;
+        let mut times = Vec::new();
+        for _ in 0..REPEAT {
+            times.push(who.get(path).await);
+        }
+        rows.push(Row {
+            label: path.clone(),
+            times,
+        });
+    }
+    print_rows("list pages (one branch's staff)", &mut rows);
+
+    // Counter writes.
+    let mut browsers = Vec::new();
+    for t in tills.iter().take(CLIENTS) {
+        browsers.push((Browser::sign_in(&base, &t.username).await, t.clone()));
+    }
+    let mut rows = Vec::new();
+    let (b, t) = &browsers[0];
+    let d = next_weekday();
+    let mut times = Vec::new();
+    for n in 0..20 {
+        times.push(booking(b, t, d, n).await);
+    }
+    rows.push(Row {
+        label: "create booking, 1 client".into(),
+        times,
+    });
+    let mut times = Vec::new();
+    for _ in 0..30 {
+        times.extend(sale(b, t).await);
+    }
+    rows.push(Row {
+        label: "sale (7 POSTs: new, 3 lines, issue, 2 payments), 1 client".into(),
+        times,
+    });
+    let d = next_weekday();
+    let started = Instant::now();
+    let runs = browsers.iter().map(|(b, t)| async move {
+        let mut times = Vec::new();
+        for n in 0..20 {
+            times.push(booking(b, t, d, n).await);
+        }
+        times
+    });
+    let times: Vec<Duration> = futures_util::future::join_all(runs)
+        .await
+        .into_iter()
+        .flatten()
+        .collect();
+    let booking_wall = started.elapsed();
+    let bookings = times.len();
+    rows.push(Row {
+        label: format!("create booking, {} clients at once", browsers.len()),
+        times,
+    });
+    let started = Instant::now();
+    let runs = browsers.iter().map(|(b, t)| async move {
+        let mut times = Vec::new();
+        for _ in 0..10 {
+            times.extend(sale(b, t).await);
+        }
+        times
+    });
+    let times: Vec<Duration> = futures_util::future::join_all(runs)
+        .await
+        .into_iter()
+        .flatten()
+        .collect();
+    let sale_wall = started.elapsed();
+    let sales = times.len() / 7;
+    rows.push(Row {
+        label: format!("sale requests, {} clients at once", browsers.len()),
+        times,
+    });
+    print_rows("counter writes (per request)", &mut rows);
+    println!(
+        "  throughput at {} clients: {:.0} bookings/s, {:.1} sales/s",
+        browsers.len(),
+        bookings as f64 / booking_wall.as_secs_f64(),
+        sales as f64 / sale_wall.as_secs_f64()
+    );
+    let profile = if cfg!(debug_assertions) {
+        "debug"
+    } else {
+        "optimized"
+    };
+    println!(
+        "\npeak memory of this process (server + benchmark client): {:.0} MiB; {profile} build, 2 HTTP workers, pool of 16",
+        peak_rss_mib()
+    );
+    cluster.stop().expect("stopping PostgreSQL");
+}

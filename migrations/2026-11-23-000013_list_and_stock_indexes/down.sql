@@ -1,0 +1,1 @@
+DROP INDEX invoices_number_trgm, invoices_walk_in_trgm, assets_unsold_idx, customers_name_idx, tickets_open_idx, invoices_branch_id_idx, tickets_branch_id_idx;
