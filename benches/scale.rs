@@ -6,7 +6,8 @@
 //! - the main list pages for one branch's staff (customer search, calendar week, ticket board
 //!   and list, stock list, invoice list and search);
 //! - the counter writes, by 1 client and by 16 at once (each its own receptionist): create a
-//!   booking; a sale = new invoice + 3 lines + issue + 2 payments.
+//!   booking; a sale = new invoice + 3 lines + issue + 2 payments; the 16 both back-to-back
+//!   (saturating the machine) and at a counter's pace (300 ms between a till's requests).
 //!
 //! Prints p50/p95/p99 per row and the process's peak memory (server and client share this
 //! process; PostgreSQL's own processes are not counted). Asserts only that each request did what
@@ -173,10 +174,15 @@ struct Till {
     service_field: &'static str,
 }
 
-/// A sale: 7 POSTs; their times.
-async fn sale(b: &Browser, t: &Till) -> Vec<Duration> {
+/// A sale: 7 POSTs, `pause` apart (a cashier's pace; zero for back-to-back); their times.
+async fn sale(b: &Browser, t: &Till, pause: Duration) -> Vec<Duration> {
     let sid = || ("submission_id", uuid::Uuid::new_v4().to_string());
     let mut times = Vec::new();
+    let wait = || async move {
+        if !pause.is_zero() {
+            tokio::time::sleep(pause).await;
+        }
+    };
     let (d, page) = b
         .post("/invoices/new", vec![("walk_in_name", "Bench".into())])
         .await;
@@ -198,10 +204,13 @@ async fn sale(b: &Browser, t: &Till) -> Vec<Duration> {
             ],
         ),
     ] {
+        wait().await;
         times.push(b.post(&format!("{page}/lines/{kind}"), fields).await.0);
     }
+    wait().await;
     times.push(b.post(&format!("{page}/issue"), vec![sid()]).await.0);
     // 15.00 + 25.00 + 7.50 = 47.50 at 16% = 55.10: 30.00 by mobile money, 30.00 cash (4.90 change).
+    wait().await;
     times.push(
         b.post(
             &format!("{page}/pay"),
@@ -214,6 +223,7 @@ async fn sale(b: &Browser, t: &Till) -> Vec<Duration> {
         .await
         .0,
     );
+    wait().await;
     times.push(
         b.post(
             &format!("{page}/pay"),
@@ -495,7 +505,7 @@ async fn main() {
     });
     let mut times = Vec::new();
     for _ in 0..30 {
-        times.extend(sale(b, t).await);
+        times.extend(sale(b, t, Duration::ZERO).await);
     }
     rows.push(Row {
         label: "sale (7 POSTs: new, 3 lines, issue, 2 payments), 1 client".into(),
@@ -525,7 +535,7 @@ async fn main() {
     let runs = browsers.iter().map(|(b, t)| async move {
         let mut times = Vec::new();
         for _ in 0..10 {
-            times.extend(sale(b, t).await);
+            times.extend(sale(b, t, Duration::ZERO).await);
         }
         times
     });
@@ -539,6 +549,41 @@ async fn main() {
     rows.push(Row {
         label: format!("sale requests, {} clients at once", browsers.len()),
         times,
+    });
+    // The same 16 tills at a counter's pace: a request every 300 ms from each (about 50
+    // requests a second in all), so latency is the work plus what queueing remains.
+    let pause = Duration::from_millis(300);
+    let d = next_weekday();
+    let runs = browsers.iter().map(|(b, t)| async move {
+        let (mut bookings, mut sales) = (Vec::new(), Vec::new());
+        for n in 0..10 {
+            tokio::time::sleep(pause).await;
+            bookings.push(booking(b, t, d, n).await);
+        }
+        for _ in 0..5 {
+            tokio::time::sleep(pause).await;
+            sales.extend(sale(b, t, pause).await);
+        }
+        (bookings, sales)
+    });
+    let (mut paced_bookings, mut paced_sales) = (Vec::new(), Vec::new());
+    for (b, s) in futures_util::future::join_all(runs).await {
+        paced_bookings.extend(b);
+        paced_sales.extend(s);
+    }
+    rows.push(Row {
+        label: format!(
+            "create booking, {} clients, 300 ms between requests",
+            browsers.len()
+        ),
+        times: paced_bookings,
+    });
+    rows.push(Row {
+        label: format!(
+            "sale requests, {} clients, 300 ms between requests",
+            browsers.len()
+        ),
+        times: paced_sales,
     });
     print_rows("counter writes (per request)", &mut rows);
     println!(

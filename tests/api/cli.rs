@@ -157,6 +157,14 @@ async fn demo_loads_once_and_only_then_the_login_page_lists_its_logins() {
         app.login("emeka", "workbay-demo").await.status().as_u16(),
         303
     );
+    // The demo refreshed the dashboards' daily figures: its sales show straight away.
+    assert!(
+        app.count("SELECT count(*) FROM dashboard_sales_daily WHERE transactions > 0")
+            .await
+            > 0
+    );
+    let sales = app.get_html("/dashboards/sales").await;
+    assert!(!sales.contains("id=\"revenue\">0.00<"), "{sales}");
 }
 
 #[tokio::test]
