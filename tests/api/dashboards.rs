@@ -996,3 +996,40 @@ async fn refreshing_the_materialized_figures_never_blocks_a_reader() {
     let after = app.get_html("/dashboards/sales").await;
     assert!(after.contains("id=\"revenue\">80.00"), "{after}");
 }
+
+#[tokio::test]
+async fn the_server_refreshes_the_daily_figures_on_its_own_schedule() {
+    let app = crate::common::spawn_app_with(|s| {
+        s.dashboard_refresh = Some(std::time::Duration::from_millis(500));
+    })
+    .await;
+    let (branch, url) = (app.branch_id, app.db.app_url.clone());
+    tokio::task::spawn_blocking(move || {
+        let mut c = PgConnection::establish(&url).unwrap();
+        sell_lines(
+            &mut c,
+            branch,
+            &[NewLine::Fee {
+                description: "Work".into(),
+                amount: "42.00".parse().unwrap(),
+            }],
+        );
+    })
+    .await
+    .unwrap();
+    // Nobody presses "Refresh now": the server's own refresh brings the sale in.
+    let mut seen = 0;
+    for _ in 0..40 {
+        seen = app
+            .count("SELECT COALESCE(sum(transactions), 0)::bigint FROM dashboard_sales_daily")
+            .await;
+        if seen == 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    assert_eq!(seen, 1, "the scheduled refresh never ran");
+    app.login_as(Role::Manager).await;
+    let html = app.get_html("/dashboards/sales").await;
+    assert!(html.contains("id=\"revenue\">42.00"), "{html}");
+}
