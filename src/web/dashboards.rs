@@ -238,14 +238,19 @@ pub struct AsOf {
 }
 
 impl AsOf {
+    /// Read before the page's query takes the range: shown in the range's timezone (UTC when
+    /// the filter was refused).
     async fn load(
         req: &HttpRequest,
         staff: &Staff,
         state: &AppState,
-        tz: &str,
+        range: &Option<Range>,
     ) -> Result<AsOf, AppError> {
         let at = db(&state.pool, &staff.actor(), dashboards::sales_as_of).await?;
-        let tz: chrono_tz::Tz = tz.parse().unwrap_or(chrono_tz::UTC);
+        let tz: chrono_tz::Tz = range
+            .as_ref()
+            .and_then(|r| r.filter.tz.parse().ok())
+            .unwrap_or(chrono_tz::UTC);
         Ok(AsOf {
             at: at.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string(),
             back: match req.query_string() {
@@ -288,7 +293,7 @@ pub async fn sales(
 ) -> Result<HttpResponse, AppError> {
     let (filter, r) = prepare(&staff, &state, query.into_inner(), "/dashboards/sales").await?;
     let status = code(&r);
-    let tz = r.as_ref().map(|r| r.filter.tz.clone()).unwrap_or_default();
+    let as_of = AsOf::load(&req, &staff, &state, &r).await?;
     let (periods, methods, segments) = match r {
         Some(r) => {
             let f = r.filter;
@@ -309,7 +314,6 @@ pub async fn sales(
         .iter()
         .map(|p| (p.period.clone(), p.revenue.to_f64().unwrap_or(0.0)))
         .collect();
-    let as_of = AsOf::load(&req, &staff, &state, &tz).await?;
     let page = SalesPage {
         page: PageCtx::for_request(&req),
         as_of,
@@ -643,8 +647,7 @@ pub async fn inventory(
 ) -> Result<HttpResponse, AppError> {
     let (filter, r) = prepare(&staff, &state, query.into_inner(), "/dashboards/inventory").await?;
     let status = code(&r);
-    let tz = r.as_ref().map(|r| r.filter.tz.clone()).unwrap_or_default();
-    let as_of = AsOf::load(&req, &staff, &state, &tz).await?;
+    let as_of = AsOf::load(&req, &staff, &state, &r).await?;
     let (figures, aging) = match r {
         Some(r) => {
             let f = r.filter;
@@ -722,7 +725,7 @@ pub async fn technicians(
     )
     .await?;
     let status = code(&r);
-    let tz = r.as_ref().map(|r| r.filter.tz.clone()).unwrap_or_default();
+    let as_of = AsOf::load(&req, &staff, &state, &r).await?;
     let rows = match r {
         Some(r) => {
             let f = r.filter;
@@ -733,7 +736,6 @@ pub async fn technicians(
         }
         None => Vec::new(),
     };
-    let as_of = AsOf::load(&req, &staff, &state, &tz).await?;
     let points: Vec<(String, f64)> = rows
         .iter()
         .map(|t| (t.name.clone(), t.closed as f64))
@@ -837,9 +839,8 @@ pub async fn services(
 ) -> Result<HttpResponse, AppError> {
     let (filter, r) = prepare(&staff, &state, query.into_inner(), "/dashboards/services").await?;
     let status = code(&r);
-    let tz = r.as_ref().map(|r| r.filter.tz.clone()).unwrap_or_default();
+    let as_of = AsOf::load(&req, &staff, &state, &r).await?;
     let rows = service_rows(&staff, &state, r).await?;
-    let as_of = AsOf::load(&req, &staff, &state, &tz).await?;
     let costs = staff.role.sees_costs();
     let points: Vec<(String, f64)> = rows
         .iter()
@@ -980,13 +981,12 @@ pub async fn branches_page(
 ) -> Result<HttpResponse, AppError> {
     let (filter, r) = prepare(&staff, &state, query.into_inner(), "/dashboards/branches").await?;
     let status = code(&r);
-    let tz = r.as_ref().map(|r| r.filter.tz.clone()).unwrap_or_default();
+    let as_of = AsOf::load(&req, &staff, &state, &r).await?;
     let rows = branch_rows(&staff, &state, r).await?;
     let points: Vec<(String, f64)> = rows
         .iter()
         .map(|b| (b.name.clone(), b.revenue.to_f64().unwrap_or(0.0)))
         .collect();
-    let as_of = AsOf::load(&req, &staff, &state, &tz).await?;
     let page = BranchesPage {
         page: PageCtx::for_request(&req),
         filter,
