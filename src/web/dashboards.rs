@@ -147,6 +147,29 @@ fn csv_refused(errors: &FieldErrors) -> HttpResponse {
         .body(message.join(" "))
 }
 
+/// For a CSV export: the checked range and the rows `load` gives for it, or, when the filter is
+/// refused, the answer to send instead.
+async fn csv_rows<T, F>(
+    staff: &Staff,
+    state: &AppState,
+    query: &RangeQuery,
+    load: F,
+) -> Result<Result<(Range, Vec<T>), HttpResponse>, AppError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut diesel::PgConnection, &SalesFilter) -> Result<Vec<T>, crate::repo::RepoError>
+        + Send
+        + 'static,
+{
+    let r = match range(staff, state, query).await? {
+        Ok(r) => r,
+        Err(errors) => return Ok(Err(csv_refused(&errors))),
+    };
+    let f = r.filter.clone();
+    let rows = db(&state.pool, &staff.actor(), move |conn| load(conn, &f)).await?;
+    Ok(Ok((r, rows)))
+}
+
 /// The filter form every dated dashboard shows, as typed (and, once checked, as applied).
 pub struct Filter {
     query: RangeQuery,
@@ -334,15 +357,10 @@ pub async fn sales_csv(
     state: web::Data<AppState>,
     query: web::Query<RangeQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let r = match range(&staff, &state, &query).await? {
-        Ok(r) => r,
-        Err(errors) => return Ok(csv_refused(&errors)),
+    let (r, periods) = match csv_rows(&staff, &state, &query, dashboards::sales_by_period).await? {
+        Ok(found) => found,
+        Err(refused) => return Ok(refused),
     };
-    let f = r.filter.clone();
-    let periods = db(&state.pool, &staff.actor(), move |conn| {
-        dashboards::sales_by_period(conn, &f)
-    })
-    .await?;
     let mut body = csv::row(&[
         csv::text("period"),
         csv::text("revenue"),
@@ -441,15 +459,10 @@ pub async fn customers_csv(
     state: web::Data<AppState>,
     query: web::Query<RangeQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let r = match range(&staff, &state, &query).await? {
-        Ok(r) => r,
-        Err(errors) => return Ok(csv_refused(&errors)),
+    let (r, rows) = match csv_rows(&staff, &state, &query, dashboards::top_customers).await? {
+        Ok(found) => found,
+        Err(refused) => return Ok(refused),
     };
-    let f = r.filter.clone();
-    let rows = db(&state.pool, &staff.actor(), move |conn| {
-        dashboards::top_customers(conn, &f)
-    })
-    .await?;
     let mut body = csv::row(&[
         csv::text("rank"),
         csv::text("customer"),
@@ -1109,15 +1122,10 @@ pub async fn technicians_csv(
     state: web::Data<AppState>,
     query: web::Query<RangeQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let r = match range(&staff, &state, &query).await? {
-        Ok(r) => r,
-        Err(errors) => return Ok(csv_refused(&errors)),
+    let (r, rows) = match csv_rows(&staff, &state, &query, dashboards::technicians).await? {
+        Ok(found) => found,
+        Err(refused) => return Ok(refused),
     };
-    let f = r.filter.clone();
-    let rows = db(&state.pool, &staff.actor(), move |conn| {
-        dashboards::technicians(conn, &f)
-    })
-    .await?;
     let mut body = csv::row(
         &[
             "technician",

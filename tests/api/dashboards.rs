@@ -624,6 +624,17 @@ async fn technician_performance_counts_closed_tickets_comebacks_turnaround_and_e
         html.contains("<td>Kip Ruto</td><td class=\"num\">3</td><td class=\"num\">40.0</td><td class=\"num\">1</td><td class=\"num\">4.00</td><td class=\"num\">3.00</td><td class=\"num\">75%</td>"),
         "{html}"
     );
+    let csv = app
+        .get("/dashboards/technicians.csv")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(
+        csv,
+        "technician,closed,turnaround_hours,comebacks,clocked_hours,billed_hours,efficiency\r\n\
+         Kip Ruto,3,40.0,1,4.00,3.00,75%\r\n"
+    );
 }
 
 /// Refreshes the materialized daily figures as a manager would, with the button.
