@@ -169,9 +169,7 @@ const TABLES: &[&str] = &[
 /// The generated rows of `table` (those of the scale branches, or of their customers).
 fn scope(table: &str) -> &'static str {
     match table {
-        "customers" => {
-            "created_branch_id IN (SELECT id FROM branches WHERE invoice_prefix LIKE 'S__' AND name LIKE 'Scale %')"
-        }
+        "customers" => "created_branch_id IN (SELECT id FROM branches WHERE name LIKE 'Scale %')",
         "vehicles" | "devices" => {
             "customer_id IN (SELECT id FROM customers WHERE created_branch_id IN (SELECT id FROM branches WHERE name LIKE 'Scale %'))"
         }

@@ -147,6 +147,28 @@ fn csv_refused(errors: &FieldErrors) -> HttpResponse {
         .body(message.join(" "))
 }
 
+/// The rows `load` gives for a checked range; none when the filter was refused.
+async fn rows_for<T, F>(
+    staff: &Staff,
+    state: &AppState,
+    r: &Option<Range>,
+    load: F,
+) -> Result<Vec<T>, AppError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut diesel::PgConnection, &SalesFilter) -> Result<Vec<T>, crate::repo::RepoError>
+        + Send
+        + 'static,
+{
+    match r {
+        Some(r) => {
+            let f = r.filter.clone();
+            db(&state.pool, &staff.actor(), move |conn| load(conn, &f)).await
+        }
+        None => Ok(Vec::new()),
+    }
+}
+
 /// For a CSV export: the checked range and the rows `load` gives for it, or, when the filter is
 /// refused, the answer to send instead.
 async fn csv_rows<T, F>(
@@ -168,6 +190,14 @@ where
     let f = r.filter.clone();
     let rows = db(&state.pool, &staff.actor(), move |conn| load(conn, &f)).await?;
     Ok(Ok((r, rows)))
+}
+
+/// Branch benchmarks for the filter, overdue preorders counted on today's date in its timezone.
+fn benchmarks(
+    conn: &mut diesel::PgConnection,
+    f: &SalesFilter,
+) -> Result<Vec<BranchRow>, crate::repo::RepoError> {
+    dashboards::branch_benchmarks(conn, f, branch_today(&f.tz))
 }
 
 /// The filter form every dated dashboard shows, as typed (and, once checked, as applied).
@@ -429,16 +459,7 @@ pub async fn customers(
 ) -> Result<HttpResponse, AppError> {
     let (filter, r) = prepare(&staff, &state, query.into_inner(), "/dashboards/customers").await?;
     let status = code(&r);
-    let rows = match r {
-        Some(r) => {
-            let f = r.filter;
-            db(&state.pool, &staff.actor(), move |conn| {
-                dashboards::top_customers(conn, &f)
-            })
-            .await?
-        }
-        None => Vec::new(),
-    };
+    let rows = rows_for(&staff, &state, &r, dashboards::top_customers).await?;
     let points: Vec<(String, f64)> = rows
         .iter()
         .take(40)
@@ -739,16 +760,7 @@ pub async fn technicians(
     .await?;
     let status = code(&r);
     let as_of = AsOf::load(&req, &staff, &state, &r).await?;
-    let rows = match r {
-        Some(r) => {
-            let f = r.filter;
-            db(&state.pool, &staff.actor(), move |conn| {
-                dashboards::technicians(conn, &f)
-            })
-            .await?
-        }
-        None => Vec::new(),
-    };
+    let rows = rows_for(&staff, &state, &r, dashboards::technicians).await?;
     let points: Vec<(String, f64)> = rows
         .iter()
         .map(|t| (t.name.clone(), t.closed as f64))
@@ -826,23 +838,6 @@ pub fn loses_at_volume(r: &ServiceRow, all: &[ServiceRow]) -> bool {
     r.sold >= *median
 }
 
-async fn service_rows(
-    staff: &Staff,
-    state: &AppState,
-    r: Option<Range>,
-) -> Result<Vec<ServiceRow>, AppError> {
-    match r {
-        Some(r) => {
-            let f = r.filter;
-            db(&state.pool, &staff.actor(), move |conn| {
-                dashboards::service_profitability(conn, &f)
-            })
-            .await
-        }
-        None => Ok(Vec::new()),
-    }
-}
-
 /// `GET /dashboards/services`.
 pub async fn services(
     req: HttpRequest,
@@ -853,7 +848,7 @@ pub async fn services(
     let (filter, r) = prepare(&staff, &state, query.into_inner(), "/dashboards/services").await?;
     let status = code(&r);
     let as_of = AsOf::load(&req, &staff, &state, &r).await?;
-    let rows = service_rows(&staff, &state, r).await?;
+    let rows = rows_for(&staff, &state, &r, dashboards::service_profitability).await?;
     let costs = staff.role.sees_costs();
     let points: Vec<(String, f64)> = rows
         .iter()
@@ -884,12 +879,12 @@ pub async fn services_csv(
     state: web::Data<AppState>,
     query: web::Query<RangeQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let r = match range(&staff, &state, &query).await? {
-        Ok(r) => r,
-        Err(errors) => return Ok(csv_refused(&errors)),
-    };
+    let (r, rows) =
+        match csv_rows(&staff, &state, &query, dashboards::service_profitability).await? {
+            Ok(found) => found,
+            Err(refused) => return Ok(refused),
+        };
     let (from, to) = (r.from, r.to);
-    let rows = service_rows(&staff, &state, Some(r)).await?;
     let costs = staff.role.sees_costs();
     let mut head = vec!["service", "category", "sold", "revenue"];
     if costs {
@@ -967,24 +962,6 @@ impl BranchesPage {
     }
 }
 
-async fn branch_rows(
-    staff: &Staff,
-    state: &AppState,
-    r: Option<Range>,
-) -> Result<Vec<BranchRow>, AppError> {
-    match r {
-        Some(r) => {
-            let today = branch_today(&r.filter.tz);
-            let f = r.filter;
-            db(&state.pool, &staff.actor(), move |conn| {
-                dashboards::branch_benchmarks(conn, &f, today)
-            })
-            .await
-        }
-        None => Ok(Vec::new()),
-    }
-}
-
 /// `GET /dashboards/branches`.
 pub async fn branches_page(
     req: HttpRequest,
@@ -995,7 +972,7 @@ pub async fn branches_page(
     let (filter, r) = prepare(&staff, &state, query.into_inner(), "/dashboards/branches").await?;
     let status = code(&r);
     let as_of = AsOf::load(&req, &staff, &state, &r).await?;
-    let rows = branch_rows(&staff, &state, r).await?;
+    let rows = rows_for(&staff, &state, &r, benchmarks).await?;
     let points: Vec<(String, f64)> = rows
         .iter()
         .map(|b| (b.name.clone(), b.revenue.to_f64().unwrap_or(0.0)))
@@ -1017,12 +994,11 @@ pub async fn branches_csv(
     state: web::Data<AppState>,
     query: web::Query<RangeQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let r = match range(&staff, &state, &query).await? {
-        Ok(r) => r,
-        Err(errors) => return Ok(csv_refused(&errors)),
+    let (r, rows) = match csv_rows(&staff, &state, &query, benchmarks).await? {
+        Ok(found) => found,
+        Err(refused) => return Ok(refused),
     };
     let (from, to) = (r.from, r.to);
-    let rows = branch_rows(&staff, &state, Some(r)).await?;
     let costs = staff.role.sees_costs();
     let mut head = vec![
         "branch",
@@ -1079,7 +1055,12 @@ pub async fn refresh(
         &session,
         crate::web::page::Flash::success("The dashboard figures are up to date."),
     );
-    let back = if form.back.starts_with("/dashboards/") && !form.back.contains("//") {
+    // Back to a dashboard only: a path of ours, nothing that could leave the site or break the
+    // header.
+    let back = if form.back.starts_with("/dashboards/")
+        && !form.back.contains("//")
+        && form.back.bytes().all(|b| b.is_ascii_graphic())
+    {
         form.back.as_str()
     } else {
         "/dashboards/sales"

@@ -227,6 +227,21 @@ async fn bad_ranges_unknown_branches_and_roles_without_figures_are_refused() {
             .as_u16(),
         422
     );
+    for back in [
+        "https://elsewhere.example/",
+        "//elsewhere.example/dashboards/",
+        "/dashboards/sales\r\nSet-Cookie: x=1",
+    ] {
+        let res = app
+            .post_form("/dashboards/refresh", &[("back", back)])
+            .await;
+        assert_eq!(res.status().as_u16(), 303, "{back:?}");
+        assert_eq!(
+            crate::common::http::location(&res),
+            "/dashboards/sales",
+            "{back:?}"
+        );
+    }
     let floor = spawn_app().await;
     floor.login_as(Role::Technician).await;
     for path in [
@@ -471,7 +486,7 @@ async fn the_preorders_dashboard_counts_deposits_held_and_lists_the_overdue() {
 #[tokio::test]
 async fn the_inventory_dashboard_values_stock_at_cost_and_ages_unsold_units() {
     use workbay::repo::assets::{self, Arrival};
-    use workbay::repo::stock::{self, Posting};
+    use workbay::repo::stock;
     let app = spawn_app().await;
     let branch = app.branch_id;
     let url = app.db.app_url.clone();
@@ -527,20 +542,7 @@ async fn the_inventory_dashboard_values_stock_at_cost_and_ages_unsold_units() {
             )
             .unwrap()
             .id;
-            stock::post(
-                &mut c,
-                &Posting {
-                    stock_item_id: item,
-                    branch_id: branch,
-                    kind: "intake",
-                    quantity: qty,
-                    unit_cost: None,
-                    reason: "",
-                    reference: "",
-                },
-                &by,
-            )
-            .unwrap();
+            intake(&mut c, item, branch, qty);
         }
         let inv = invoices::create_draft(&mut c, branch, &NewInvoice::default(), &by).unwrap();
         invoices::add_line(
@@ -637,6 +639,20 @@ async fn technician_performance_counts_closed_tickets_comebacks_turnaround_and_e
     );
 }
 
+/// Takes `qty` of a stock item into a branch.
+fn intake(c: &mut PgConnection, item: i64, branch: i64, qty: i32) {
+    let posting = workbay::repo::stock::Posting {
+        stock_item_id: item,
+        branch_id: branch,
+        kind: "intake",
+        quantity: qty,
+        unit_cost: None,
+        reason: "",
+        reference: "",
+    };
+    workbay::repo::stock::post(c, &posting, &By::default()).unwrap();
+}
+
 /// Refreshes the materialized daily figures as a manager would, with the button.
 async fn refresh(app: &crate::common::TestApp) {
     let res = app
@@ -660,7 +676,7 @@ fn sell_lines(c: &mut PgConnection, branch: i64, lines: &[NewLine]) -> i64 {
 async fn service_profitability_and_branch_benchmarks_match_a_hand_computed_dataset_and_hide_costs_from_the_counter()
  {
     use workbay::repo::catalogue;
-    use workbay::repo::stock::{self, Posting};
+    use workbay::repo::stock;
     let app = spawn_app().await;
     let (a, b) = (app.branch_id, app.create_branch("Westlands", "WL").await);
     let url = app.db.app_url.clone();
@@ -705,20 +721,7 @@ async fn service_profitability_and_branch_benchmarks_match_a_hand_computed_datas
         .unwrap()
         .id;
         for (branch, qty) in [(a, 10), (b, 5)] {
-            stock::post(
-                &mut c,
-                &Posting {
-                    stock_item_id: pad,
-                    branch_id: branch,
-                    kind: "intake",
-                    quantity: qty,
-                    unit_cost: None,
-                    reason: "",
-                    reference: "",
-                },
-                &by,
-            )
-            .unwrap();
+            intake(&mut c, pad, branch, qty);
         }
         let svc = |id: i64| NewLine::Service {
             service_id: id,
