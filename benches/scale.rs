@@ -402,11 +402,22 @@ async fn main() {
     settings.bind = "127.0.0.1:0".into();
     settings.secure_cookies = false;
     settings.workers = Some(2);
-    settings.pool_size = 16;
+    // The server's own default pool unless WORKBAY_BENCH_POOL says otherwise.
+    if let Some(n) = std::env::var("WORKBAY_BENCH_POOL")
+        .ok()
+        .and_then(|s| s.parse().ok())
+    {
+        settings.pool_size = n;
+    }
+    let pool_size = settings.pool_size;
     settings.dashboard_refresh = None;
     let app = workbay::Application::build(settings).await.expect("app");
     let base = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
+
+    // WORKBAY_BENCH_ONLY=dashboards,lists,writes picks sections (all by default).
+    let only = std::env::var("WORKBAY_BENCH_ONLY").unwrap_or_default();
+    let wanted = |section: &str| only.is_empty() || only.split(',').any(|s| s.trim() == section);
 
     // Dashboards, for an administrator of every branch.
     let admin = Browser::sign_in(&base, "scale-admin").await;
@@ -418,6 +429,7 @@ async fn main() {
         "/dashboards/sales.csv".to_string(),
         "/dashboards/customers".to_string(),
         format!("/dashboards/customers?from={year_ago}"),
+        format!("/dashboards/customers?from={year_ago}&page=40"),
         "/dashboards/technicians".to_string(),
         "/dashboards/services".to_string(),
         "/dashboards/inventory".to_string(),
@@ -426,7 +438,7 @@ async fn main() {
         format!("/dashboards/branches?branch={first_branch}"),
     ];
     let mut rows = Vec::new();
-    for path in &dashboards {
+    for path in dashboards.iter().filter(|_| wanted("dashboards")) {
         admin.get(path).await;
         let mut times = Vec::new();
         for _ in 0..REPEAT {
@@ -460,6 +472,7 @@ async fn main() {
         (&desk, "/customers?q=wanjiru".into()),
         (&desk, "/customers?q=0700".into()),
         (&desk, "/customers?q=kamau&page=20".into()),
+        (&desk, "/customers?q=an".into()),
         (&desk, format!("/calendar/week?date={week}")),
         (&desk, "/calendar".into()),
         (&floor_lead, "/tickets".into()),
@@ -474,7 +487,7 @@ async fn main() {
         (&desk, "/preorders".into()),
     ];
     let mut rows = Vec::new();
-    for (who, path) in &lists {
+    for (who, path) in lists.iter().filter(|_| wanted("lists")) {
         who.get(path).await;
         let mut times = Vec::new();
         for _ in 0..REPEAT {
@@ -487,6 +500,14 @@ async fn main() {
     }
     print_rows("list pages (one branch's staff)", &mut rows);
 
+    if !wanted("writes") {
+        println!(
+            "\npeak memory of this process (server + benchmark client): {:.0} MiB",
+            peak_rss_mib()
+        );
+        cluster.stop().expect("stopping PostgreSQL");
+        return;
+    }
     // Counter writes.
     let mut browsers = Vec::new();
     for t in tills.iter().take(CLIENTS) {
@@ -511,14 +532,25 @@ async fn main() {
         label: "sale (7 POSTs: new, 3 lines, issue, 2 payments), 1 client".into(),
         times,
     });
-    let d = next_weekday();
+    // WORKBAY_BENCH_ROUNDS lengthens the back-to-back phases (for profiling).
+    let rounds: usize = std::env::var("WORKBAY_BENCH_ROUNDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1);
+    let days: Vec<chrono::NaiveDate> = (0..rounds).map(|_| next_weekday()).collect();
+    eprintln!("phase: bookings back to back");
     let started = Instant::now();
-    let runs = browsers.iter().map(|(b, t)| async move {
-        let mut times = Vec::new();
-        for n in 0..20 {
-            times.push(booking(b, t, d, n).await);
+    let runs = browsers.iter().map(|(b, t)| {
+        let days = &days;
+        async move {
+            let mut times = Vec::new();
+            for d in days {
+                for n in 0..20 {
+                    times.push(booking(b, t, *d, n).await);
+                }
+            }
+            times
         }
-        times
     });
     let times: Vec<Duration> = futures_util::future::join_all(runs)
         .await
@@ -531,10 +563,11 @@ async fn main() {
         label: format!("create booking, {} clients at once", browsers.len()),
         times,
     });
+    eprintln!("phase: sales back to back");
     let started = Instant::now();
     let runs = browsers.iter().map(|(b, t)| async move {
         let mut times = Vec::new();
-        for _ in 0..10 {
+        for _ in 0..10 * rounds {
             times.extend(sale(b, t, Duration::ZERO).await);
         }
         times
@@ -551,11 +584,16 @@ async fn main() {
         times,
     });
     // The same 16 tills at a counter's pace: a request every 300 ms from each (about 50
-    // requests a second in all), so latency is the work plus what queueing remains.
+    // requests a second in all), so latency is the work plus what queueing remains. The tills
+    // start at staggered offsets across the first 300 ms, as independent counters would, instead
+    // of all firing in the same instant every 300 ms (that case is the back-to-back rows above).
+    eprintln!("phase: paced");
     let pause = Duration::from_millis(300);
     let d = next_weekday();
-    let runs = browsers.iter().map(|(b, t)| async move {
+    let tills = browsers.len() as u32;
+    let runs = browsers.iter().enumerate().map(|(i, (b, t))| async move {
         let (mut bookings, mut sales) = (Vec::new(), Vec::new());
+        tokio::time::sleep(pause * i as u32 / tills).await;
         for n in 0..10 {
             tokio::time::sleep(pause).await;
             bookings.push(booking(b, t, d, n).await);
@@ -573,14 +611,14 @@ async fn main() {
     }
     rows.push(Row {
         label: format!(
-            "create booking, {} clients, 300 ms between requests",
+            "create booking, {} clients, staggered, 300 ms apart",
             browsers.len()
         ),
         times: paced_bookings,
     });
     rows.push(Row {
         label: format!(
-            "sale requests, {} clients, 300 ms between requests",
+            "sale requests, {} clients, staggered, 300 ms apart",
             browsers.len()
         ),
         times: paced_sales,
@@ -598,7 +636,7 @@ async fn main() {
         "optimized"
     };
     println!(
-        "\npeak memory of this process (server + benchmark client): {:.0} MiB; {profile} build, 2 HTTP workers, pool of 16",
+        "\npeak memory of this process (server + benchmark client): {:.0} MiB; {profile} build, 2 HTTP workers, pool of {pool_size}",
         peak_rss_mib()
     );
     cluster.stop().expect("stopping PostgreSQL");

@@ -76,7 +76,11 @@ impl Application {
             spawn_dashboard_refresh(pool.clone(), every);
         }
 
-        let store = PgSessionStore::new(pool.clone(), settings.absolute_timeout);
+        let store = PgSessionStore::new(
+            pool.clone(),
+            settings.idle_timeout,
+            settings.absolute_timeout,
+        );
         let idle = CookieDuration::seconds(settings.idle_timeout.num_seconds());
         let secure = settings.secure_cookies;
         let mut server = HttpServer::new(move || {

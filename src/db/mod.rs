@@ -24,6 +24,9 @@ pub fn build_pool(url: &str, max_size: u32) -> anyhow::Result<Pool> {
     r2d2::Pool::builder()
         .max_size(max_size)
         .connection_timeout(std::time::Duration::from_secs(10))
+        // No `SELECT 1` before every use (a round trip on each of a request's checkouts); a
+        // connection whose server went away is dropped after its failed use (see `plain`).
+        .test_on_check_out(false)
         .build(manager)
         .map_err(|e| anyhow::anyhow!("connecting to {}: {e}", migrate::redact(url)))
 }
@@ -52,20 +55,39 @@ where
     F: FnOnce(&mut PgConnection) -> Result<T, RepoError> + Send + 'static,
     T: Send + 'static,
 {
-    let pool = pool.clone();
     let actor = actor.clone();
-    web::block(move || {
-        let mut conn = pool
-            .get()
-            .map_err(|e| RepoError::Unavailable(e.to_string()))?;
+    plain(pool, move |conn| {
         conn.transaction(|conn| {
             set_actor(conn, &actor)?;
             f(conn)
         })
     })
     .await
-    .map_err(|e| AppError::Internal(anyhow::anyhow!("blocking task failed: {e}")))?
     .map_err(AppError::from)
+}
+
+/// Runs `f` on the blocking thread pool with no transaction around it, so each statement commits
+/// on its own: for single statements and for reads that record no actor (the session store, the
+/// sign-in check before each request), where a `BEGIN` and `COMMIT` would be two more round trips.
+///
+/// The pool does not test connections before lending them. When a connection's server has gone
+/// (a restart, a killed backend), libpq reports its transaction status as unknown, Diesel counts
+/// the connection broken, and the pool closes it instead of lending it again: one use fails and
+/// the next reconnects (tests/api/ops.rs proves it).
+pub async fn plain<T, F>(pool: &Pool, f: F) -> Result<T, RepoError>
+where
+    F: FnOnce(&mut PgConnection) -> Result<T, RepoError> + Send + 'static,
+    T: Send + 'static,
+{
+    let pool = pool.clone();
+    web::block(move || {
+        let mut conn = pool
+            .get()
+            .map_err(|e| RepoError::Unavailable(e.to_string()))?;
+        f(&mut conn)
+    })
+    .await
+    .map_err(|e| RepoError::Internal(anyhow::anyhow!("blocking task failed: {e}")))?
 }
 
 fn set_actor(conn: &mut PgConnection, actor: &Actor) -> Result<(), RepoError> {

@@ -10,7 +10,7 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use super::{By, RepoError};
 use crate::domain::booking::{BookingStatus, check_slot};
 use crate::domain::validation::FieldErrors;
-use crate::models::booking::{Booking, NewBooking};
+use crate::models::booking::{Bay, Booking, NewBooking, Service};
 use crate::schema::{
     bays, booking_events, booking_services, bookings, branches, customers, message_outbox, vehicles,
 };
@@ -92,21 +92,14 @@ pub(crate) fn event(
 fn check_schedule(
     conn: &mut PgConnection,
     branch_id: i64,
-    bay_id: i64,
+    bay: Option<&Bay>,
     starts_at: DateTime<Utc>,
     ends_at: DateTime<Utc>,
     now: DateTime<Utc>,
     errors: &mut FieldErrors,
 ) -> Result<(), RepoError> {
     let branch = super::branches::get(conn, branch_id)?;
-    let bay_ok: bool = diesel::select(diesel::dsl::exists(
-        bays::table
-            .filter(bays::id.eq(bay_id))
-            .filter(bays::branch_id.eq(branch_id))
-            .filter(bays::active.eq(true)),
-    ))
-    .get_result(conn)?;
-    if !bay_ok {
+    if bay.is_none() {
         errors.add("bay_id", "Choose one of this branch's bays.");
     }
     let tz: chrono_tz::Tz = branch.timezone.parse().unwrap_or(chrono_tz::UTC);
@@ -116,45 +109,41 @@ fn check_schedule(
     Ok(())
 }
 
-/// Locks the bay's row for the rest of the transaction. Bookings of one bay are written one at a
-/// time: two transactions inserting overlapping rows at once would otherwise each wait for the
-/// other inside the exclusion constraint's check, and one would die of a deadlock instead of
-/// getting the friendly clash message. The constraint stays the guarantee; the lock only orders.
-fn lock_bay(conn: &mut PgConnection, bay_id: i64) -> Result<(), RepoError> {
-    bays::table
+/// Locks the bay's row for the rest of the transaction and returns it, when it is an active bay
+/// of this branch. Bookings of one bay are written one at a time: two transactions inserting
+/// overlapping rows at once would otherwise each wait for the other inside the exclusion
+/// constraint's check, and one would die of a deadlock instead of getting the friendly clash
+/// message. The constraint stays the guarantee; the lock only orders.
+fn lock_bay(
+    conn: &mut PgConnection,
+    branch_id: i64,
+    bay_id: i64,
+) -> Result<Option<Bay>, RepoError> {
+    Ok(bays::table
         .find(bay_id)
-        .select(bays::id)
+        .filter(bays::branch_id.eq(branch_id))
+        .filter(bays::active.eq(true))
+        .select(Bay::as_select())
         .for_no_key_update()
-        .first::<i64>(conn)
-        .optional()?;
-    Ok(())
+        .first(conn)
+        .optional()?)
 }
 
 /// A bay that lists service categories takes only services of those categories.
-fn check_bay_takes(
-    conn: &mut PgConnection,
-    bay_id: i64,
-    service_ids: &[i64],
-    errors: &mut FieldErrors,
-) -> Result<(), RepoError> {
-    let Some(bay) = bays::table
-        .find(bay_id)
-        .select(crate::models::booking::Bay::as_select())
-        .first(conn)
-        .optional()?
-    else {
-        return Ok(());
+fn check_bay_takes(bay: Option<&Bay>, services: &[Service], errors: &mut FieldErrors) {
+    let Some(bay) = bay else {
+        return;
     };
     let takes: Vec<String> = bay
         .categories
-        .into_iter()
+        .iter()
         .flatten()
         .map(|c| c.to_lowercase())
         .collect();
     if takes.is_empty() {
-        return Ok(());
+        return;
     }
-    for service in super::catalogue::services_by_id(conn, service_ids)? {
+    for service in services {
         if !takes.contains(&service.category.to_lowercase()) {
             errors.add(
                 "bay_id",
@@ -165,7 +154,6 @@ fn check_bay_takes(
             );
         }
     }
-    Ok(())
 }
 
 /// Turns the exclusion constraint's refusal into a message naming the clashing booking.
@@ -257,19 +245,19 @@ pub fn create(
         } else if let Some(s) = services.iter().find(|s| !s.active) {
             errors.add("service_ids", format!("{} is no longer offered.", s.name));
         }
+        let bay = lock_bay(conn, req.branch_id, req.bay_id)?;
         check_schedule(
             conn,
             req.branch_id,
-            req.bay_id,
+            bay.as_ref(),
             req.starts_at,
             req.ends_at,
             now,
             &mut errors,
         )?;
-        check_bay_takes(conn, req.bay_id, &req.service_ids, &mut errors)?;
+        check_bay_takes(bay.as_ref(), &services, &mut errors);
         errors.into_result()?;
 
-        lock_bay(conn, req.bay_id)?;
         let inserted = conn.transaction(|conn| {
             diesel::insert_into(bookings::table)
                 .values(NewBooking {
@@ -403,11 +391,12 @@ pub fn reschedule(
             )));
         }
         let mut errors = FieldErrors::new();
-        check_schedule(conn, branch_id, bay_id, starts_at, ends_at, now, &mut errors)?;
+        let bay = lock_bay(conn, branch_id, bay_id)?;
+        check_schedule(conn, branch_id, bay.as_ref(), starts_at, ends_at, now, &mut errors)?;
         let booked = service_ids(conn, id)?;
-        check_bay_takes(conn, bay_id, &booked, &mut errors)?;
+        let booked = super::catalogue::services_by_id(conn, &booked)?;
+        check_bay_takes(bay.as_ref(), &booked, &mut errors);
         errors.into_result()?;
-        lock_bay(conn, bay_id)?;
         let moved = conn.transaction(|conn| {
             diesel::update(bookings::table.find(id))
                 .set((

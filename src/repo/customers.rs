@@ -168,11 +168,14 @@ pub fn search(
 ) -> Result<(Vec<Customer>, i64), RepoError> {
     let q = q.trim();
     // Owners of a vehicle or device matching the search (at most 500), fetched first so the
-    // customer filter is an `= ANY` an index answers beside the trigram indexes.
-    let owners: Vec<i64> = if q.is_empty() {
+    // customer filter is an `= ANY` an index answers beside the trigram indexes. Plates, VINs
+    // and serials match from three characters: the trigram indexes need three, and shorter
+    // fragments would read every vehicle and device.
+    let plate = normalise_plate(q);
+    let owners: Vec<i64> = if plate.chars().count() < 3 {
         Vec::new()
     } else {
-        let plate = format!("%{}%", escape_like(&normalise_plate(q)));
+        let plate = format!("%{}%", escape_like(&plate));
         let mut ids: Vec<i64> = vehicles::table
             .filter(
                 vehicles::plate
@@ -223,19 +226,28 @@ pub fn search(
         }
         query
     };
-    let total = super::bounded_total(
-        filtered()
-            .select(customers::id)
-            .limit(super::COUNT_CAP)
-            .load::<i64>(conn)?,
-    );
-    let rows = filtered()
+    // One pass over the matches gives both the count and the page: the ids in list order (at
+    // most COUNT_CAP of them), then the page's rows by primary key. A second filtered scan for
+    // the page would test every match's name and email again.
+    if !q.is_empty() {
+        super::plan_for_these_values(conn)?;
+    }
+    let ids: Vec<i64> = filtered()
+        .select(customers::id)
+        .order((customers::name.asc(), customers::id.asc()))
+        .limit(super::COUNT_CAP)
+        .load(conn)?;
+    let start = usize::try_from(offset).unwrap_or(0).min(ids.len());
+    let end = start
+        .saturating_add(usize::try_from(limit).unwrap_or(0))
+        .min(ids.len());
+    let page = ids[start..end].to_vec();
+    let rows = customers::table
+        .filter(customers::id.eq_any(&page))
         .select(Customer::as_select())
         .order((customers::name.asc(), customers::id.asc()))
-        .offset(offset)
-        .limit(limit)
         .load(conn)?;
-    Ok((rows, total))
+    Ok((rows, super::bounded_total(ids)))
 }
 
 /// Archives a customer (hidden from search, nothing removed) or restores them.

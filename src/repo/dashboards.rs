@@ -210,14 +210,25 @@ pub struct TopCustomer {
     /// All customers' revenue in the range.
     #[diesel(sql_type = Numeric)]
     pub total: BigDecimal,
+    /// Customers in the top 20%.
+    #[diesel(sql_type = BigInt)]
+    pub top_count: i64,
+    /// The top 20%'s revenue.
+    #[diesel(sql_type = Numeric)]
+    pub top_revenue: BigDecimal,
 }
 
 /// The top 20% of customers by net revenue in the range (at least one when any bought),
-/// best first; ties go to the older customer record.
+/// best first; ties go to the older customer record. `page` is `(first, count)` in rank order
+/// (a page past the end gives the last one); `None` gives them all. Names and last visits are
+/// looked up for the page's rows only.
 pub fn top_customers(
     conn: &mut PgConnection,
     f: &SalesFilter,
+    page: Option<(i64, i64)>,
 ) -> Result<Vec<TopCustomer>, RepoError> {
+    let (first, count) = page.unwrap_or((0, i64::MAX / 4));
+    let count = count.max(1);
     Ok(diesel::sql_query(
         "WITH rev AS ( \
            SELECT customer_id, sum(subtotal) AS revenue FROM invoices \
@@ -232,15 +243,24 @@ pub fn top_customers(
          ranked AS ( \
            SELECT customer_id, revenue, row_number() OVER (ORDER BY revenue DESC, customer_id) AS rank, \
                   count(*) OVER () AS customers, sum(revenue) OVER () AS total \
-           FROM net WHERE revenue > 0) \
-         SELECT r.customer_id, (SELECT name FROM customers c WHERE c.id = r.customer_id) AS name, r.revenue::numeric(14,2) AS revenue, \
-                (SELECT max(issued_at) FROM invoices WHERE customer_id = r.customer_id AND branch_id = ANY($1) AND number IS NOT NULL) AS last_visit, \
-                r.rank::bigint AS rank, r.customers::bigint AS customers, r.total::numeric(14,2) AS total \
-         FROM ranked r WHERE r.rank <= ceil(r.customers * 0.2) ORDER BY r.rank",
+           FROM net WHERE revenue > 0), \
+         top AS ( \
+           SELECT *, count(*) OVER () AS top_count, sum(revenue) OVER () AS top_revenue \
+           FROM ranked WHERE rank <= ceil(customers * 0.2)), \
+         page AS ( \
+           SELECT * FROM top, LATERAL (SELECT least($4, (top_count - 1) / $5 * $5) AS skip) s \
+           WHERE rank > s.skip AND rank <= s.skip + $5) \
+         SELECT p.customer_id, (SELECT name FROM customers c WHERE c.id = p.customer_id) AS name, p.revenue::numeric(14,2) AS revenue, \
+                (SELECT max(issued_at) FROM invoices WHERE customer_id = p.customer_id AND branch_id = ANY($1) AND number IS NOT NULL) AS last_visit, \
+                p.rank::bigint AS rank, p.customers::bigint AS customers, p.total::numeric(14,2) AS total, \
+                p.top_count::bigint AS top_count, p.top_revenue::numeric(14,2) AS top_revenue \
+         FROM page p ORDER BY p.rank",
     )
     .bind::<Array<BigInt>, _>(&f.branches)
     .bind::<Timestamptz, _>(f.from)
     .bind::<Timestamptz, _>(f.to)
+    .bind::<BigInt, _>(first.max(0))
+    .bind::<BigInt, _>(count)
     .load(conn)?)
 }
 

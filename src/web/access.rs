@@ -212,12 +212,14 @@ pub async fn require(
         .app_data::<web::Data<AppState>>()
         .cloned()
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("no AppState")))?;
-    let loaded = db::db(&state.pool, &Actor::anonymous(), move |conn| {
+    // Two reads with no transaction around them: this runs before every request.
+    let loaded = db::plain(&state.pool, move |conn| {
         let user = repo::staff::get(conn, user_id)?;
         let branches = repo::branches::visible_to(conn, &user)?;
         Ok((user, branches))
     })
-    .await;
+    .await
+    .map_err(AppError::from);
     let (user, branches) = match loaded {
         Ok(found) => found,
         Err(AppError::NotFound) => {

@@ -22,9 +22,9 @@ use crate::repo::dashboards::{
     self, AgeBucket, BranchRow, Bucket, MethodRow, OverduePreorder, PreorderCount, SalesFilter,
     SalesPeriod, SegmentRow, ServiceRow, StockFigures, TechRow, TopCustomer,
 };
-use crate::web::access::Staff;
+use crate::web::access::{Staff, encode_component};
 use crate::web::invoices::{branch_today, day_bounds};
-use crate::web::page::PageCtx;
+use crate::web::page::{PageCtx, Pager};
 use crate::web::{AppState, html};
 
 /// The longest range a dashboard answers (ten years).
@@ -41,6 +41,9 @@ pub struct RangeQuery {
     branch: String,
     #[serde(default)]
     bucket: String,
+    /// Page of a dashboard's long table (top customers).
+    #[serde(default)]
+    page: String,
 }
 
 struct Range {
@@ -414,11 +417,21 @@ pub struct CustomersPage {
     filter: Filter,
     rows: Vec<TopCustomer>,
     chart: String,
+    pager: Pager,
 }
 
+/// Rows of the top-customers table per page.
+const TOP_PER_PAGE: i64 = 50;
+
 impl CustomersPage {
+    fn top_count(&self) -> i64 {
+        self.rows.first().map(|r| r.top_count).unwrap_or(0)
+    }
     fn top_revenue(&self) -> BigDecimal {
-        self.rows.iter().map(|r| &r.revenue).sum()
+        self.rows
+            .first()
+            .map(|r| r.top_revenue.clone())
+            .unwrap_or_default()
     }
     fn total(&self) -> BigDecimal {
         self.rows
@@ -448,6 +461,15 @@ impl CustomersPage {
             q.from, q.to, q.branch
         )
     }
+    fn page_link(&self, page: i64) -> String {
+        let q = &self.filter.query;
+        format!(
+            "/dashboards/customers?from={}&to={}&branch={}&page={page}",
+            encode_component(&q.from),
+            encode_component(&q.to),
+            encode_component(&q.branch)
+        )
+    }
 }
 
 /// `GET /dashboards/customers`.
@@ -459,17 +481,36 @@ pub async fn customers(
 ) -> Result<HttpResponse, AppError> {
     let (filter, r) = prepare(&staff, &state, query.into_inner(), "/dashboards/customers").await?;
     let status = code(&r);
-    let rows = rows_for(&staff, &state, &r, dashboards::top_customers).await?;
+    let mut pager = Pager::new(filter.query.page.trim().parse().ok(), TOP_PER_PAGE);
+    let page = Some((pager.offset(), pager.per_page));
+    let rows = rows_for(&staff, &state, &r, move |conn, f| {
+        dashboards::top_customers(conn, f, page)
+    })
+    .await?;
+    if let Some(first) = rows.first() {
+        // A page past the end shows the last one.
+        pager.page = (first.rank - 1) / pager.per_page + 1;
+        pager.total = first.top_count;
+    }
     let points: Vec<(String, f64)> = rows
         .iter()
         .take(40)
         .map(|t| (t.name.clone(), t.revenue.to_f64().unwrap_or(0.0)))
         .collect();
+    let title = if pager.page == 1 {
+        "Revenue of the top customers".to_string()
+    } else {
+        format!(
+            "Revenue of the customers ranked from {}",
+            pager.offset() + 1
+        )
+    };
     let page = CustomersPage {
         page: PageCtx::for_request(&req),
         filter,
-        chart: crate::domain::chart::bars("Revenue of the top customers", &points, 720, 220),
+        chart: crate::domain::chart::bars(&title, &points, 720, 220),
         rows,
+        pager,
     };
     html(status, &page)
 }
@@ -480,7 +521,11 @@ pub async fn customers_csv(
     state: web::Data<AppState>,
     query: web::Query<RangeQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let (r, rows) = match csv_rows(&staff, &state, &query, dashboards::top_customers).await? {
+    let (r, rows) = match csv_rows(&staff, &state, &query, |conn, f| {
+        dashboards::top_customers(conn, f, None)
+    })
+    .await?
+    {
         Ok(found) => found,
         Err(refused) => return Ok(refused),
     };

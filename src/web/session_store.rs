@@ -6,14 +6,12 @@ use std::collections::HashMap;
 
 use actix_session::storage::{LoadError, SaveError, SessionKey, SessionStore, UpdateError};
 use actix_web::cookie::time::Duration as CookieDuration;
-use actix_web::web;
 use chrono::{Duration, Utc};
-use diesel::Connection;
 use rand::Rng;
 use rand::distr::Alphanumeric;
 use sha2::{Digest, Sha256};
 
-use crate::db::Pool;
+use crate::db::{self, Pool};
 use crate::repo::{RepoError, sessions};
 use crate::web::access::SESSION_USER;
 
@@ -23,30 +21,27 @@ type State = HashMap<String, String>;
 #[derive(Clone)]
 pub struct PgSessionStore {
     pool: Pool,
+    idle_ttl: Duration,
     absolute_ttl: Duration,
 }
 
 impl PgSessionStore {
-    /// A store on `pool`; sessions end `absolute_ttl` after sign-in whatever the activity.
-    pub fn new(pool: Pool, absolute_ttl: Duration) -> Self {
-        Self { pool, absolute_ttl }
+    /// A store on `pool`. A session ends after `idle_ttl` without a request, and `absolute_ttl`
+    /// after sign-in whatever the activity.
+    pub fn new(pool: Pool, idle_ttl: Duration, absolute_ttl: Duration) -> Self {
+        Self {
+            pool,
+            idle_ttl,
+            absolute_ttl,
+        }
     }
 
+    /// Each call is one statement, so it runs without `BEGIN` and `COMMIT` around it.
     async fn run<T: Send + 'static>(
         &self,
         f: impl FnOnce(&mut diesel::PgConnection) -> Result<T, RepoError> + Send + 'static,
     ) -> anyhow::Result<T> {
-        let pool = self.pool.clone();
-        let out = web::block(move || {
-            let mut conn = pool
-                .get()
-                .map_err(|e| RepoError::Unavailable(e.to_string()))?;
-            let conn: &mut diesel::PgConnection = &mut conn;
-            conn.transaction(f)
-        })
-        .await
-        .map_err(|e| anyhow::anyhow!("session store task: {e}"))?;
-        Ok(out?)
+        Ok(db::plain(&self.pool, f).await?)
     }
 }
 
@@ -88,8 +83,10 @@ fn ttl(d: &CookieDuration) -> Duration {
 impl SessionStore for PgSessionStore {
     async fn load(&self, session_key: &SessionKey) -> Result<Option<State>, LoadError> {
         let hash = hash_key(session_key.as_ref());
+        let idle = self.idle_ttl;
+        // Loading also extends the idle expiry (see `update_ttl`).
         let found = self
-            .run(move |conn| sessions::load(conn, &hash, Utc::now()))
+            .run(move |conn| sessions::load_and_touch(conn, &hash, idle, Utc::now()))
             .await
             .map_err(LoadError::Other)?;
         found
@@ -134,15 +131,15 @@ impl SessionStore for PgSessionStore {
         Ok(session_key)
     }
 
+    /// Nothing to do: `load` already pushed the idle expiry forward in the statement that read
+    /// the session, which saves every request that changes no session state a second trip to
+    /// the database.
     async fn update_ttl(
         &self,
-        session_key: &SessionKey,
-        ttl_: &CookieDuration,
+        _session_key: &SessionKey,
+        _ttl: &CookieDuration,
     ) -> anyhow::Result<()> {
-        let hash = hash_key(session_key.as_ref());
-        let idle = ttl(ttl_);
-        self.run(move |conn| sessions::touch(conn, &hash, idle, Utc::now()))
-            .await
+        Ok(())
     }
 
     async fn delete(&self, session_key: &SessionKey) -> anyhow::Result<()> {

@@ -127,6 +127,9 @@ async fn search_finds_by_phone_fragment_plate_vin_and_name() {
         ("KDA-123B", "Wanjiru Kamau", "Otieno Garage"),
         ("20987650", "Otieno Garage", "Wanjiru"),
         ("otieno", "Otieno Garage", "Wanjiru"),
+        // Two letters match names; plates, VINs and serials match from three characters.
+        ("ot", "Otieno Garage", "Wanjiru"),
+        ("23b", "Wanjiru Kamau", "Otieno Garage"),
     ] {
         let page = app
             .get_html(&format!("/customers?q={}", q.replace(' ', "+")))

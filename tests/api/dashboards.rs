@@ -368,6 +368,54 @@ async fn the_top_fifth_of_customers_is_counted_exactly_and_their_names_cannot_ru
             "rank,customer,revenue,last_visit\r\n1,'=SUM(A1:A9),1100.00,{today}\r\n2,Customer 10,1000.00,{today}\r\n3,Customer 09,900.00,{today}\r\n"
         )
     );
+    // The table pages in rank order; the headline figures are the whole top fifth's on every
+    // page, and a page past the end shows the last one.
+    let url = app.db.app_url.clone();
+    let pages = tokio::task::spawn_blocking(move || {
+        let mut c = PgConnection::establish(&url).unwrap();
+        let now = chrono::Utc::now();
+        let f = workbay::repo::dashboards::SalesFilter {
+            branches: vec![branch],
+            from: now - chrono::Duration::days(1),
+            to: now + chrono::Duration::days(1),
+            bucket: workbay::repo::dashboards::Bucket::Day,
+            tz: "UTC".into(),
+            from_day: now.date_naive(),
+            to_day: now.date_naive(),
+        };
+        [Some((1, 2)), Some((40, 2)), None].map(|page| {
+            workbay::repo::dashboards::top_customers(&mut c, &f, page)
+                .unwrap()
+                .iter()
+                .map(|t| {
+                    (
+                        t.rank,
+                        t.revenue.to_string(),
+                        t.top_count,
+                        t.top_revenue.to_string(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        })
+    })
+    .await
+    .unwrap();
+    let row = |rank: i64, revenue: &str| (rank, revenue.to_string(), 3, "3000.00".to_string());
+    assert_eq!(pages[0], vec![row(2, "1000.00"), row(3, "900.00")]);
+    assert_eq!(
+        pages[1],
+        vec![row(3, "900.00")],
+        "past the end: the last page"
+    );
+    assert_eq!(
+        pages[2],
+        vec![row(1, "1100.00"), row(2, "1000.00"), row(3, "900.00")]
+    );
+    let html = app.get_html("/dashboards/customers?page=99").await;
+    assert!(
+        html.contains("id=\"top-count\">3") && html.contains("Page 1 of 1 · 3 in all"),
+        "{html}"
+    );
     // Ten buyers: exactly two.
     let tenth = customers[0];
     app.with_db(move |c| {

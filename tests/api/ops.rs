@@ -108,3 +108,50 @@ async fn every_transaction_knows_the_acting_user() {
     assert_eq!(seen.u, user.id.to_string());
     assert_eq!(seen.b, format!("{},99", app.branch_id));
 }
+
+#[tokio::test]
+async fn a_pooled_connection_whose_server_went_away_is_dropped_and_the_next_use_reconnects() {
+    // The pool lends connections without a `SELECT 1` first; when a connection's backend is gone
+    // the one use that finds out fails, and the pool must not lend that connection again.
+    let app = spawn_app().await;
+    let pool = workbay::db::build_pool(&app.db.app_url, 1).unwrap();
+    let backend = || {
+        let pool = pool.clone();
+        async move {
+            workbay::db::plain(&pool, |conn| {
+                use diesel::RunQueryDsl;
+                #[derive(diesel::QueryableByName)]
+                struct P {
+                    #[diesel(sql_type = diesel::sql_types::Integer)]
+                    pid: i32,
+                }
+                Ok(diesel::sql_query("SELECT pg_backend_pid() AS pid")
+                    .get_result::<P>(conn)?
+                    .pid)
+            })
+            .await
+        }
+    };
+    let first = backend().await.unwrap();
+    assert_eq!(backend().await.unwrap(), first, "one connection, reused");
+    let killed = app.text(&format!("pg_terminate_backend({first})")).await;
+    assert_eq!(killed, "true");
+    // Wait until the backend has really gone.
+    for _ in 0..100 {
+        if app
+            .count(&format!(
+                "SELECT count(*) FROM pg_stat_activity WHERE pid = {first}"
+            ))
+            .await
+            == 0
+        {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let after = backend().await;
+    assert!(after.is_err(), "the use that finds the server gone fails");
+    let fresh = backend().await.expect("the next use reconnects");
+    assert_ne!(fresh, first);
+    assert_eq!(backend().await.unwrap(), fresh);
+}
