@@ -53,6 +53,9 @@ fn branch(name: &str, timezone: &str, prefix: &str, tax: i32, address: &str) -> 
         invoice_prefix: prefix.into(),
         tax_rate: BigDecimal::from(tax).with_scale(2),
         tax_rounding: "per_line".into(),
+        // Shillings an hour: billed to the customer, and what a technician's hour costs.
+        labour_rate: BigDecimal::from(2500).with_scale(2),
+        labour_cost_rate: BigDecimal::from(900).with_scale(2),
         address: address.into(),
         phone: "+254 700 000 000".into(),
         opening_hours: OpeningHours::standard(),

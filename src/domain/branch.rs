@@ -91,6 +91,12 @@ pub struct BranchDraft {
     /// `per_line` or `per_invoice`.
     #[serde(default)]
     pub tax_rounding: String,
+    /// What an hour of clocked labour is billed at.
+    #[serde(default)]
+    pub labour_rate: String,
+    /// What an hour of a technician costs the shop (service profitability).
+    #[serde(default)]
+    pub labour_cost_rate: String,
     /// Postal address.
     #[serde(default)]
     pub address: String,
@@ -130,6 +136,10 @@ pub struct BranchInput {
     pub tax_rate: BigDecimal,
     /// `per_line` or `per_invoice`.
     pub tax_rounding: String,
+    /// Billed per clocked hour.
+    pub labour_rate: BigDecimal,
+    /// Cost per technician hour.
+    pub labour_cost_rate: BigDecimal,
     /// Postal address.
     pub address: String,
     /// Phone number.
@@ -179,6 +189,9 @@ impl BranchInput {
                 BigDecimal::from(0)
             }
         };
+        let labour_rate = hourly_rate(&draft.labour_rate, "labour_rate", &mut errors);
+        let labour_cost_rate =
+            hourly_rate(&draft.labour_cost_rate, "labour_cost_rate", &mut errors);
         let tax_rounding = draft.tax_rounding.trim().to_string();
         if tax_rounding != "per_line" && tax_rounding != "per_invoice" {
             errors.add("tax_rounding", "Choose per line or per invoice.");
@@ -215,11 +228,31 @@ impl BranchInput {
             invoice_prefix,
             tax_rate,
             tax_rounding,
+            labour_rate,
+            labour_cost_rate,
             address: draft.address.trim().to_string(),
             phone: draft.phone.trim().to_string(),
             opening_hours: OpeningHours(hours),
             active: draft.active.is_some(),
         })
+    }
+}
+
+/// An amount per hour as typed: at least zero, cents at most, below a million.
+fn hourly_rate(raw: &str, field: &str, errors: &mut FieldErrors) -> BigDecimal {
+    let raw = raw.trim().replace(',', "");
+    match BigDecimal::from_str(&raw) {
+        Ok(rate)
+            if rate >= BigDecimal::from(0)
+                && rate < BigDecimal::from(1_000_000)
+                && rate.with_scale(2) == rate =>
+        {
+            rate.with_scale(2)
+        }
+        _ => {
+            errors.add(field, "Enter an amount per hour, e.g. 25 or 12.50.");
+            BigDecimal::from(0)
+        }
     }
 }
 
@@ -234,6 +267,8 @@ mod tests {
             invoice_prefix: "wl-".into(),
             tax_rate: "16".into(),
             tax_rounding: "per_line".into(),
+            labour_rate: "2,500".into(),
+            labour_cost_rate: "900.5".into(),
             active: Some("on".into()),
             hours: OpeningHours::standard().to_form_fields(),
             ..Default::default()
@@ -245,6 +280,8 @@ mod tests {
         let b = BranchInput::parse(&draft()).unwrap();
         assert_eq!(b.invoice_prefix, "WL-");
         assert_eq!(b.tax_rate.to_string(), "16.00");
+        assert_eq!(b.labour_rate.to_string(), "2500.00");
+        assert_eq!(b.labour_cost_rate.to_string(), "900.50");
         assert_eq!(b.opening_hours, OpeningHours::standard());
         assert!(b.active);
     }
@@ -256,6 +293,8 @@ mod tests {
         d.timezone = "Mars/Olympus".into();
         d.invoice_prefix = "NO SPACES".into();
         d.tax_rate = "7.125".into();
+        d.labour_rate = "-5".into();
+        d.labour_cost_rate = "12.345".into();
         d.hours.insert("mon_open".into(), "19:00".into());
         let e = BranchInput::parse(&d).unwrap_err();
         for field in [
@@ -263,6 +302,8 @@ mod tests {
             "timezone",
             "invoice_prefix",
             "tax_rate",
+            "labour_rate",
+            "labour_cost_rate",
             "mon_close",
         ] {
             assert!(e.get(field).is_some(), "no message for {field}: {e}");

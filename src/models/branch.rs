@@ -21,6 +21,8 @@ pub struct Branch {
     pub phone: String,
     pub opening_hours: serde_json::Value,
     pub active: bool,
+    pub labour_rate: BigDecimal,
+    pub labour_cost_rate: BigDecimal,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -46,6 +48,8 @@ pub struct BranchChanges {
     pub phone: String,
     pub opening_hours: serde_json::Value,
     pub active: bool,
+    pub labour_rate: BigDecimal,
+    pub labour_cost_rate: BigDecimal,
 }
 
 impl From<&BranchInput> for BranchChanges {
@@ -60,6 +64,8 @@ impl From<&BranchInput> for BranchChanges {
             phone: b.phone.clone(),
             opening_hours: serde_json::to_value(&b.opening_hours).unwrap_or_default(),
             active: b.active,
+            labour_rate: b.labour_rate.clone(),
+            labour_cost_rate: b.labour_cost_rate.clone(),
         }
     }
 }

@@ -139,6 +139,8 @@ pub fn first_or_create_default(conn: &mut PgConnection) -> Result<Branch, RepoEr
         invoice_prefix: "INV-".into(),
         tax_rate: bigdecimal::BigDecimal::from(0),
         tax_rounding: "per_line".into(),
+        labour_rate: bigdecimal::BigDecimal::from(0),
+        labour_cost_rate: bigdecimal::BigDecimal::from(20),
         address: String::new(),
         phone: String::new(),
         opening_hours: OpeningHours::standard(),

@@ -10,6 +10,8 @@ fn branch_form<'a>(name: &'a str, prefix: &'a str, tax: &'a str) -> Vec<(&'a str
         ("invoice_prefix", prefix),
         ("tax_rate", tax),
         ("tax_rounding", "per_line"),
+        ("labour_rate", "2500"),
+        ("labour_cost_rate", "900"),
         ("active", "on"),
     ];
     for day in ["mon", "tue", "wed", "thu", "fri", "sat"] {
@@ -54,8 +56,9 @@ async fn a_bad_branch_form_comes_back_with_messages_and_what_was_typed() {
     let app = spawn_app().await;
     app.login_as(Role::Admin).await;
     let mut form = branch_form("Kisumu Central", "KS-", "150");
-    form.retain(|(k, _)| *k != "timezone" && *k != "mon_close");
+    form.retain(|(k, _)| *k != "timezone" && *k != "mon_close" && *k != "labour_cost_rate");
     form.push(("timezone", "Mars/Olympus"));
+    form.push(("labour_cost_rate", "twelve"));
     form.push(("mon_close", "07:00"));
     let res = app.post_form("/admin/branches/new", &form).await;
     assert_eq!(res.status().as_u16(), 422);
@@ -69,6 +72,8 @@ async fn a_bad_branch_form_comes_back_with_messages_and_what_was_typed() {
         "bad value kept for correction"
     );
     assert!(body.contains("value=\"150\""));
+    assert!(body.contains("Enter an amount per hour"));
+    assert!(body.contains("value=\"twelve\""));
     assert_eq!(
         app.count("SELECT count(*) FROM branches WHERE name = 'Kisumu Central'")
             .await,
@@ -123,13 +128,21 @@ async fn editing_a_branch_records_before_and_after() {
     let app = spawn_app().await;
     app.login_as(Role::Admin).await;
     let id = app.branch_id;
-    let res = app
-        .post_form(
-            &format!("/admin/branches/{id}"),
-            &branch_form("Renamed", "INV-", "8"),
-        )
-        .await;
+    let mut form = branch_form("Renamed", "INV-", "8");
+    form.retain(|(k, _)| *k != "labour_cost_rate");
+    form.push(("labour_cost_rate", "1,150.50"));
+    let res = app.post_form(&format!("/admin/branches/{id}"), &form).await;
     assert_eq!(res.status().as_u16(), 303);
+    // The labour rates the invoices and the service-profitability dashboard use.
+    assert_eq!(
+        app.text(&format!(
+            "SELECT labour_rate || ' ' || labour_cost_rate FROM branches WHERE id = {id}"
+        ))
+        .await,
+        "2500.00 1150.50"
+    );
+    let edit = app.get_html(&format!("/admin/branches/{id}")).await;
+    assert!(edit.contains("value=\"1150.50\""), "{edit}");
     assert_eq!(
         app.count(&format!(
             "SELECT count(*) FROM audit_log WHERE action = 'branch.update' AND entity_id = '{id}' AND before->>'name' = 'Main branch' AND after->>'name' = 'Renamed'"

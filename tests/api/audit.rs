@@ -88,6 +88,8 @@ async fn logins_failures_logouts_and_admin_changes_are_recorded_with_who_and_whe
                 ("invoice_prefix", "KS-"),
                 ("tax_rate", "16"),
                 ("tax_rounding", "per_line"),
+                ("labour_rate", "0"),
+                ("labour_cost_rate", "20"),
                 ("active", "on"),
                 ("sun_closed", "on"),
                 ("mon_open", "08:00"),

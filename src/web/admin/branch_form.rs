@@ -58,6 +58,8 @@ pub fn draft_of(b: &Branch) -> BranchDraft {
         invoice_prefix: b.invoice_prefix.clone(),
         tax_rate: b.tax_rate.to_string(),
         tax_rounding: b.tax_rounding.clone(),
+        labour_rate: b.labour_rate.to_string(),
+        labour_cost_rate: b.labour_cost_rate.to_string(),
         address: b.address.clone(),
         phone: b.phone.clone(),
         active: b.active.then(|| "on".into()),
