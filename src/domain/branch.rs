@@ -243,8 +243,8 @@ fn hourly_rate(raw: &str, field: &str, errors: &mut FieldErrors) -> BigDecimal {
     let raw = raw.trim().replace(',', "");
     match BigDecimal::from_str(&raw) {
         Ok(rate)
-            if rate >= BigDecimal::from(0)
-                && rate < BigDecimal::from(1_000_000)
+            if rate >= 0
+                && rate < 1_000_000
                 && rate.with_scale(2) == rate =>
         {
             rate.with_scale(2)
