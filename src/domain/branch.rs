@@ -243,7 +243,7 @@ fn hourly_rate(raw: &str, field: &str, errors: &mut FieldErrors) -> BigDecimal {
     let raw = raw.trim().replace(',', "");
     match BigDecimal::from_str(&raw) {
         Ok(rate)
-            if rate >= 0
+            if rate.sign() != bigdecimal::num_bigint::Sign::Minus
                 && rate < 1_000_000
                 && rate.with_scale(2) == rate =>
         {
