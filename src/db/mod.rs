@@ -98,11 +98,17 @@ fn set_actor(conn: &mut PgConnection, actor: &Actor) -> Result<(), RepoError> {
         .map(|id| id.to_string())
         .collect::<Vec<_>>()
         .join(",");
-    diesel::sql_query(
-        "SELECT set_config('workbay.user_id', $1, true), set_config('workbay.branch_ids', $2, true)",
-    )
-    .bind::<Text, _>(user)
-    .bind::<Text, _>(branches)
+    // Through the query builder (not `sql_query`) so the statement is prepared once per
+    // connection: it opens every transaction.
+    diesel::select((
+        set_config("workbay.user_id", user, true),
+        set_config("workbay.branch_ids", branches, true),
+    ))
     .execute(conn)?;
     Ok(())
+}
+
+diesel::define_sql_function! {
+    /// PostgreSQL's `set_config(name, value, is_local)`.
+    fn set_config(name: Text, value: Text, is_local: diesel::sql_types::Bool) -> Text;
 }

@@ -160,24 +160,3 @@ fn map_unique(e: diesel::result::Error) -> RepoError {
         _ => e.into(),
     }
 }
-
-/// The branches `user` may see as (id, name): all active ones for managers and admins, else the
-/// home branch.
-pub fn visible_to(
-    conn: &mut PgConnection,
-    user: &crate::models::staff::StaffUser,
-) -> Result<Vec<(i64, String)>, RepoError> {
-    let mut query = branches::table
-        .select((branches::id, branches::name))
-        .into_boxed();
-    if user.role().spans_branches() {
-        query = query.filter(
-            branches::active
-                .eq(true)
-                .or(branches::id.eq(user.home_branch_id)),
-        );
-    } else {
-        query = query.filter(branches::id.eq(user.home_branch_id));
-    }
-    Ok(query.order(branches::name.asc()).load(conn)?)
-}

@@ -6,40 +6,51 @@ use diesel::prelude::*;
 use super::RepoError;
 use crate::schema::sessions;
 
-/// The state of a live session, pushing its idle expiry to `now + idle_ttl` in the same
-/// statement. The expiry is written only once it has fallen behind by a twentieth of the idle
-/// time (at most a minute), so a run of requests reads the row without rewriting it each time.
+/// A live session as read at the start of a request.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The stored state.
+    pub state: serde_json::Value,
+    /// The account named by the state's `user_key` entry, as JSON text: `id`, `username`,
+    /// `full_name`, `role`, `home_branch_id`, `active`, `must_change_password`, and `branches`
+    /// (`[id, name]` of every active branch and the home branch, by name). `None` when the
+    /// state names no account or the account is gone.
+    pub account: Option<String>,
+}
+
+/// The state of a live session and the account it is signed in as, pushing the session's idle
+/// expiry to `now + idle_ttl`, all in one call of the `session_load` function (this runs before
+/// every request). The expiry is written only once it has fallen behind by a twentieth of the
+/// idle time (at most a minute), so a run of requests reads the row without rewriting it.
 pub fn load_and_touch(
     conn: &mut PgConnection,
     key_hash: &str,
+    user_key: &str,
     idle_ttl: Duration,
     now: DateTime<Utc>,
-) -> Result<Option<serde_json::Value>, RepoError> {
+) -> Result<Option<Loaded>, RepoError> {
     #[derive(QueryableByName)]
     struct Live {
         #[diesel(sql_type = diesel::sql_types::Jsonb)]
         state: serde_json::Value,
+        #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+        account: Option<String>,
     }
     let step = (idle_ttl / 20).min(Duration::minutes(1));
     let expires = now + idle_ttl;
-    let found: Option<Live> = diesel::sql_query(
-        "WITH live AS ( \
-           SELECT key_hash, state, expires_at FROM sessions \
-           WHERE key_hash = $1 AND expires_at > $2 AND absolute_expires_at > $2 \
-         ), touched AS ( \
-           UPDATE sessions s SET expires_at = $3 FROM live \
-           WHERE s.key_hash = live.key_hash AND live.expires_at < $4 \
-           RETURNING 1 \
-         ) \
-         SELECT state FROM live",
-    )
-    .bind::<diesel::sql_types::Text, _>(key_hash)
-    .bind::<diesel::sql_types::Timestamptz, _>(now)
-    .bind::<diesel::sql_types::Timestamptz, _>(expires)
-    .bind::<diesel::sql_types::Timestamptz, _>(expires - step)
-    .get_result(conn)
-    .optional()?;
-    Ok(found.map(|l| l.state))
+    let found: Option<Live> =
+        diesel::sql_query("SELECT state, account FROM session_load($1, $2, $3, $4, $5)")
+            .bind::<diesel::sql_types::Text, _>(key_hash)
+            .bind::<diesel::sql_types::Timestamptz, _>(now)
+            .bind::<diesel::sql_types::Timestamptz, _>(expires)
+            .bind::<diesel::sql_types::Timestamptz, _>(expires - step)
+            .bind::<diesel::sql_types::Text, _>(user_key)
+            .get_result(conn)
+            .optional()?;
+    Ok(found.map(|l| Loaded {
+        state: l.state,
+        account: l.account,
+    }))
 }
 
 /// Stores a new session.

@@ -9,14 +9,14 @@ use actix_session::SessionExt;
 use actix_web::body::BoxBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
-use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse};
 
-use crate::db::{self, Actor};
+use crate::db::Actor;
 use crate::domain::role::Role;
 use crate::error::AppError;
-use crate::repo::{self, By};
-use crate::web::AppState;
+use crate::repo::By;
 use crate::web::page::{Flash, push_flash};
+use crate::web::session_store::SESSION_ACCOUNT;
 
 /// Session keys.
 pub const SESSION_USER: &str = "user_id";
@@ -197,6 +197,20 @@ pub fn client_addr(req: &HttpRequest) -> Option<String> {
     req.peer_addr().map(|a| a.ip().to_string())
 }
 
+/// A signed-in account as the session store read it with the session ([`SESSION_ACCOUNT`]).
+#[derive(Debug, serde::Deserialize)]
+struct Account {
+    id: i64,
+    username: String,
+    full_name: String,
+    role: String,
+    home_branch_id: i64,
+    active: bool,
+    must_change_password: bool,
+    /// Every active branch and the home one, by name.
+    branches: Vec<(i64, String)>,
+}
+
 /// The guard itself: signs the user in from the session, checks the role, picks the branch.
 pub async fn require(
     access: Access,
@@ -205,34 +219,20 @@ pub async fn require(
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let session = req.get_session();
     let user_id = session.get::<i64>(SESSION_USER).ok().flatten();
-    let Some(user_id) = user_id else {
+    if user_id.is_none() {
         return Ok(redirect_to_login(req));
-    };
-    let state = req
-        .app_data::<web::Data<AppState>>()
-        .cloned()
-        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("no AppState")))?;
-    // Two reads with no transaction around them: this runs before every request.
-    let loaded = db::plain(&state.pool, move |conn| {
-        let user = repo::staff::get(conn, user_id)?;
-        let branches = repo::branches::visible_to(conn, &user)?;
-        Ok((user, branches))
-    })
-    .await
-    .map_err(AppError::from);
-    let (user, branches) = match loaded {
-        Ok(found) => found,
-        Err(AppError::NotFound) => {
-            session.purge();
-            return Ok(redirect_to_login(req));
-        }
-        Err(e) => return Ok(req.error_response(e)),
+    }
+    // The session store read the account in the same statement as the session.
+    let Some(user) = session.get::<Account>(SESSION_ACCOUNT).ok().flatten() else {
+        // The account is gone.
+        session.purge();
+        return Ok(redirect_to_login(req));
     };
     if !user.active {
         session.purge();
         return Ok(redirect_to_login(req));
     }
-    let role = user.role();
+    let role: Role = user.role.parse().unwrap_or(Role::Technician);
     if !access.allows(role) {
         let reason = format!("{} may not use {}", role, req.path());
         return Ok(req.error_response(AppError::forbidden(reason)));
@@ -244,8 +244,12 @@ pub async fn require(
         );
         return Ok(see_other(req, "/account/password"));
     }
-    let branches: Vec<BranchRef> = branches
+    // Managers and admins see every active branch (and their home one); the rest their home.
+    let home = user.home_branch_id;
+    let branches: Vec<BranchRef> = user
+        .branches
         .into_iter()
+        .filter(|(id, _)| role.spans_branches() || *id == home)
         .map(|(id, name)| BranchRef { id, name })
         .collect();
     let chosen = if role.spans_branches() {

@@ -17,6 +17,11 @@ use crate::web::access::SESSION_USER;
 
 type State = HashMap<String, String>;
 
+/// The state entry where `load` puts the signed-in account it read with the session (see
+/// [`sessions::load_and_touch`]); the guard takes the account from there. It lives for the one
+/// request: saving a session leaves it out.
+pub const SESSION_ACCOUNT: &str = "_account";
+
 /// The PostgreSQL session store.
 #[derive(Clone)]
 pub struct PgSessionStore {
@@ -58,6 +63,7 @@ fn to_json(state: &State) -> serde_json::Value {
     serde_json::Value::Object(
         state
             .iter()
+            .filter(|(k, _)| k.as_str() != SESSION_ACCOUNT)
             .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
             .collect(),
     )
@@ -84,15 +90,20 @@ impl SessionStore for PgSessionStore {
     async fn load(&self, session_key: &SessionKey) -> Result<Option<State>, LoadError> {
         let hash = hash_key(session_key.as_ref());
         let idle = self.idle_ttl;
-        // Loading also extends the idle expiry (see `update_ttl`).
+        // Loading also extends the idle expiry (see `update_ttl`) and reads the account.
         let found = self
-            .run(move |conn| sessions::load_and_touch(conn, &hash, idle, Utc::now()))
+            .run(move |conn| sessions::load_and_touch(conn, &hash, SESSION_USER, idle, Utc::now()))
             .await
             .map_err(LoadError::Other)?;
-        found
-            .map(from_json)
-            .transpose()
-            .map_err(LoadError::Deserialization)
+        let Some(found) = found else {
+            return Ok(None);
+        };
+        let mut state = from_json(found.state).map_err(LoadError::Deserialization)?;
+        state.remove(SESSION_ACCOUNT);
+        if let Some(account) = found.account {
+            state.insert(SESSION_ACCOUNT.to_string(), account);
+        }
+        Ok(Some(state))
     }
 
     async fn save(&self, state: State, ttl_: &CookieDuration) -> Result<SessionKey, SaveError> {

@@ -415,3 +415,83 @@ async fn two_instances_share_sessions_and_logout_on_one_ends_it_on_both() {
         303
     );
 }
+
+#[tokio::test]
+async fn each_request_sees_the_account_as_it_is_now_and_the_session_never_stores_it() {
+    // The session store reads the account with the session on every request: a role or branch
+    // changed by an admin applies to the next request, and the account read is not written back.
+    let app = spawn_app().await;
+    let user = app.login_as(Role::Manager).await;
+    let other = app.create_branch("Eastleigh", "EL-").await;
+    assert_eq!(app.get("/dashboards/sales").await.status().as_u16(), 200);
+    let home = app.get_html("/").await;
+    assert!(
+        home.contains("Eastleigh"),
+        "a manager can switch to every branch"
+    );
+    // A switch changes the session's state (the branch, a message), so the session is saved.
+    let branch = other.to_string();
+    let res = app
+        .post_form("/branch", &[("branch_id", branch.as_str()), ("back", "/")])
+        .await;
+    assert_eq!(res.status().as_u16(), 303);
+    assert!(
+        app.get_html("/")
+            .await
+            .contains("You are now working in Eastleigh.")
+    );
+    let id = user.id;
+    app.with_db(move |conn| {
+        use diesel::RunQueryDsl;
+        diesel::sql_query(format!(
+            "UPDATE staff_users SET role = 'receptionist' WHERE id = {id}"
+        ))
+        .execute(conn)
+        .unwrap();
+    })
+    .await;
+    assert_eq!(
+        app.get("/dashboards/inventory").await.status().as_u16(),
+        200
+    );
+    assert_eq!(
+        app.get("/admin/branches").await.status().as_u16(),
+        403,
+        "no longer a manager or admin"
+    );
+    let home = app.get_html("/").await;
+    assert!(
+        !home.contains("Eastleigh"),
+        "a receptionist sees only the home branch"
+    );
+    let res = app
+        .post_form("/branch", &[("branch_id", branch.as_str()), ("back", "/")])
+        .await;
+    assert_eq!(res.status().as_u16(), 403);
+    assert_eq!(
+        app.count(&format!(
+            "SELECT count(*) FROM sessions WHERE user_id = {id}"
+        ))
+        .await,
+        1
+    );
+    assert_eq!(
+        app.count("SELECT count(*) FROM sessions WHERE state ? '_account'")
+            .await,
+        0,
+        "the account read is never stored"
+    );
+    // Gone altogether: the next request signs the session out.
+    app.with_db(move |conn| {
+        use diesel::RunQueryDsl;
+        diesel::sql_query(format!(
+            "UPDATE staff_users SET active = false WHERE id = {id}"
+        ))
+        .execute(conn)
+        .unwrap();
+    })
+    .await;
+    let res = app.get("/").await;
+    assert_eq!(res.status().as_u16(), 303);
+    assert!(location(&res).starts_with("/login"));
+}

@@ -1,0 +1,1 @@
+DROP FUNCTION session_load(text, timestamptz, timestamptz, timestamptz, text);
