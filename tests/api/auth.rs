@@ -195,15 +195,10 @@ async fn a_session_idle_past_the_timeout_is_over() {
     let user = app.login_as(Role::Receptionist).await;
     assert_eq!(app.get("/").await.status().as_u16(), 200);
     // Thirty-one minutes pass without a request.
-    app.with_db(move |conn| {
-        use diesel::RunQueryDsl;
-        diesel::sql_query(format!(
-            "UPDATE sessions SET expires_at = now() - interval '1 minute' WHERE user_id = {}",
-            user.id
-        ))
-        .execute(conn)
-        .unwrap();
-    })
+    app.exec(&format!(
+        "UPDATE sessions SET expires_at = now() - interval '1 minute' WHERE user_id = {}",
+        user.id
+    ))
     .await;
     let res = app.get("/").await;
     assert_eq!(res.status().as_u16(), 303);
@@ -441,14 +436,9 @@ async fn each_request_sees_the_account_as_it_is_now_and_the_session_never_stores
             .contains("You are now working in Eastleigh.")
     );
     let id = user.id;
-    app.with_db(move |conn| {
-        use diesel::RunQueryDsl;
-        diesel::sql_query(format!(
-            "UPDATE staff_users SET role = 'receptionist' WHERE id = {id}"
-        ))
-        .execute(conn)
-        .unwrap();
-    })
+    app.exec(&format!(
+        "UPDATE staff_users SET role = 'receptionist' WHERE id = {id}"
+    ))
     .await;
     assert_eq!(
         app.get("/dashboards/inventory").await.status().as_u16(),
@@ -482,14 +472,9 @@ async fn each_request_sees_the_account_as_it_is_now_and_the_session_never_stores
         "the account read is never stored"
     );
     // Gone altogether: the next request signs the session out.
-    app.with_db(move |conn| {
-        use diesel::RunQueryDsl;
-        diesel::sql_query(format!(
-            "UPDATE staff_users SET active = false WHERE id = {id}"
-        ))
-        .execute(conn)
-        .unwrap();
-    })
+    app.exec(&format!(
+        "UPDATE staff_users SET active = false WHERE id = {id}"
+    ))
     .await;
     let res = app.get("/").await;
     assert_eq!(res.status().as_u16(), 303);

@@ -303,6 +303,15 @@ impl TestApp {
         .await
     }
 
+    /// Runs one statement as superuser (a change the test makes behind the screens).
+    pub async fn exec(&self, sql: &str) {
+        let sql = sql.to_string();
+        self.with_db(move |conn| {
+            diesel::RunQueryDsl::execute(diesel::sql_query(sql), conn).unwrap();
+        })
+        .await;
+    }
+
     /// The text value of a one-row, one-column query, as superuser.
     pub async fn text(&self, sql: &str) -> String {
         let sql = sql.to_string();
