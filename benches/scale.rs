@@ -276,6 +276,20 @@ struct One {
     v: String,
 }
 
+/// Runs one future per till at once: every request's time, and the wall time of the lot.
+async fn at_once<F>(runs: impl Iterator<Item = F>) -> (Vec<Duration>, Duration)
+where
+    F: std::future::Future<Output = Vec<Duration>>,
+{
+    let started = Instant::now();
+    let times = futures_util::future::join_all(runs)
+        .await
+        .into_iter()
+        .flatten()
+        .collect();
+    (times, started.elapsed())
+}
+
 fn peak_rss_mib() -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
@@ -539,7 +553,6 @@ async fn main() {
         .unwrap_or(1);
     let days: Vec<chrono::NaiveDate> = (0..rounds).map(|_| next_weekday()).collect();
     eprintln!("phase: bookings back to back");
-    let started = Instant::now();
     let runs = browsers.iter().map(|(b, t)| {
         let days = &days;
         async move {
@@ -552,19 +565,13 @@ async fn main() {
             times
         }
     });
-    let times: Vec<Duration> = futures_util::future::join_all(runs)
-        .await
-        .into_iter()
-        .flatten()
-        .collect();
-    let booking_wall = started.elapsed();
+    let (times, booking_wall) = at_once(runs).await;
     let bookings = times.len();
     rows.push(Row {
         label: format!("create booking, {} clients at once", browsers.len()),
         times,
     });
     eprintln!("phase: sales back to back");
-    let started = Instant::now();
     let runs = browsers.iter().map(|(b, t)| async move {
         let mut times = Vec::new();
         for _ in 0..10 * rounds {
@@ -572,12 +579,7 @@ async fn main() {
         }
         times
     });
-    let times: Vec<Duration> = futures_util::future::join_all(runs)
-        .await
-        .into_iter()
-        .flatten()
-        .collect();
-    let sale_wall = started.elapsed();
+    let (times, sale_wall) = at_once(runs).await;
     let sales = times.len() / 7;
     rows.push(Row {
         label: format!("sale requests, {} clients at once", browsers.len()),
