@@ -62,6 +62,11 @@ fn extract_csrf(body: &str) -> String {
     body[start..end].to_string()
 }
 
+/// The body of `GET url`.
+async fn page(client: &reqwest::Client, url: &str) -> String {
+    client.get(url).send().await.unwrap().text().await.unwrap()
+}
+
 /// A signed-in browser.
 struct Browser {
     base: String,
@@ -76,14 +81,7 @@ impl Browser {
             .redirect(Policy::none())
             .build()
             .unwrap();
-        let login = client
-            .get(format!("{base}/login"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let login = page(&client, &format!("{base}/login")).await;
         let res = client
             .post(format!("{base}/login"))
             .form(&[
@@ -96,14 +94,7 @@ impl Browser {
             .await
             .unwrap();
         assert_eq!(res.status().as_u16(), 303, "sign in as {username}");
-        let home = client
-            .get(format!("{base}/"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let home = page(&client, &format!("{base}/")).await;
         Browser {
             base: base.to_string(),
             client,

@@ -42,7 +42,7 @@ pub struct Actor {
 }
 
 impl Actor {
-    /// Nobody signed in yet (login, health checks, the session store).
+    /// Nobody signed in yet (login, health checks).
     pub fn anonymous() -> Self {
         Self::default()
     }
@@ -67,8 +67,8 @@ where
 }
 
 /// Runs `f` on the blocking thread pool with no transaction around it, so each statement commits
-/// on its own: for single statements and for reads that record no actor (the session store, the
-/// sign-in check before each request), where a `BEGIN` and `COMMIT` would be two more round trips.
+/// on its own: for the session store's single statements (one of them, before each request,
+/// also reads the signed-in account), where a `BEGIN` and `COMMIT` would be two more round trips.
 ///
 /// The pool does not test connections before lending them. When a connection's server has gone
 /// (a restart, a killed backend), libpq reports its transaction status as unknown, Diesel counts

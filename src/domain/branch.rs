@@ -238,17 +238,10 @@ impl BranchInput {
     }
 }
 
-/// An amount per hour as typed: at least zero, cents at most, below a million.
+/// An amount per hour as typed (an amount of money, thousands commas allowed), below a million.
 fn hourly_rate(raw: &str, field: &str, errors: &mut FieldErrors) -> BigDecimal {
-    let raw = raw.trim().replace(',', "");
-    match BigDecimal::from_str(&raw) {
-        Ok(rate)
-            if rate.sign() != bigdecimal::num_bigint::Sign::Minus
-                && rate < 1_000_000
-                && rate.with_scale(2) == rate =>
-        {
-            rate.with_scale(2)
-        }
+    match crate::domain::money::parse_amount(&raw.replace(',', "")) {
+        Ok(rate) if rate < 1_000_000 => rate.with_scale(2),
         _ => {
             errors.add(field, "Enter an amount per hour, e.g. 25 or 12.50.");
             BigDecimal::from(0)

@@ -169,11 +169,8 @@ async fn sales_figures_match_a_hand_computed_dataset_in_the_page_and_the_csv() {
     );
     // Only yesterday: the refund takes it to zero.
     let one = app
-        .get(&format!("/dashboards/sales.csv?from={day_b}&to={day_b}"))
-        .await
-        .text()
-        .await
-        .unwrap();
+        .get_html(&format!("/dashboards/sales.csv?from={day_b}&to={day_b}"))
+        .await;
     assert_eq!(
         one,
         format!("period,revenue,transactions\r\n{day_b},0.00,1\r\n")
@@ -355,12 +352,7 @@ async fn the_top_fifth_of_customers_is_counted_exactly_and_their_names_cannot_ru
         !html.contains("Changed Mind") && !html.contains("Customer 08"),
         "only the top three: {html}"
     );
-    let csv = app
-        .get("/dashboards/customers.csv")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let csv = app.get_html("/dashboards/customers.csv").await;
     let today = chrono::Utc::now().date_naive();
     assert_eq!(
         csv,
@@ -509,12 +501,7 @@ async fn the_preorders_dashboard_counts_deposits_held_and_lists_the_overdue() {
         html.contains(&format!("/preorders/{late}\"")) && html.contains("<td class=\"num\">9</td>"),
         "{html}"
     );
-    let csv = app
-        .get("/dashboards/preorders.csv")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let csv = app.get_html("/dashboards/preorders.csv").await;
     let due = chrono::Utc::now().date_naive() - chrono::Duration::days(9);
     assert_eq!(
         csv,
@@ -674,12 +661,7 @@ async fn technician_performance_counts_closed_tickets_comebacks_turnaround_and_e
         html.contains("<td>Kip Ruto</td><td class=\"num\">3</td><td class=\"num\">40.0</td><td class=\"num\">1</td><td class=\"num\">4.00</td><td class=\"num\">3.00</td><td class=\"num\">75%</td>"),
         "{html}"
     );
-    let csv = app
-        .get("/dashboards/technicians.csv")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let csv = app.get_html("/dashboards/technicians.csv").await;
     assert_eq!(
         csv,
         "technician,closed,turnaround_hours,comebacks,clocked_hours,billed_hours,efficiency\r\n\
@@ -853,12 +835,7 @@ async fn service_profitability_and_branch_benchmarks_match_a_hand_computed_datas
     ] {
         assert!(html.contains(expected), "{expected}: {html}");
     }
-    let csv = app
-        .get("/dashboards/services.csv")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let csv = app.get_html("/dashboards/services.csv").await;
     assert_eq!(
         csv,
         "service,category,sold,revenue,parts_cost,hours,labour_cost,profit,loses_at_volume\r\n\
@@ -871,12 +848,7 @@ async fn service_profitability_and_branch_benchmarks_match_a_hand_computed_datas
     // 5 invoices; goods 35 + 70 = 105; 1.50 h clocked = 30.00; margin 315.00 (70.0%); 7 PAD
     // left = 245.00. Westlands: 50, 35, 0,
     // 15.00 (30.0%), 4 PAD = 140.00.
-    let csv = app
-        .get("/dashboards/branches.csv")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let csv = app.get_html("/dashboards/branches.csv").await;
     let main = app
         .text(&format!("SELECT name FROM branches WHERE id = {a}"))
         .await;

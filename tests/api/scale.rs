@@ -144,12 +144,7 @@ async fn the_same_seed_gives_the_same_history_and_it_keeps_the_invariants() {
     ] {
         app.get_html(path).await;
     }
-    let csv = app
-        .get("/dashboards/branches.csv")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let csv = app.get_html("/dashboards/branches.csv").await;
     let revenue: f64 = csv
         .lines()
         .skip(1)
