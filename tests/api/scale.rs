@@ -12,7 +12,8 @@ const FINGERPRINT: &str = "SELECT concat_ws(' ', \
     (SELECT md5(string_agg(number || status || COALESCE(assigned_to::text, '') || created_at::text, ',' ORDER BY id)) FROM tickets), \
     (SELECT md5(string_agg(number || status || total || issued_at::text, ',' ORDER BY id)) FROM invoices), \
     (SELECT sum(total) FROM invoices), (SELECT count(*) FROM invoice_lines), (SELECT count(*) FROM payments), \
-    (SELECT count(*) FROM assets), (SELECT sum(on_hand) FROM stock_levels), (SELECT count(*) FROM stock_ledger)) AS t";
+    (SELECT count(*) FROM assets), (SELECT sum(on_hand) FROM stock_levels), (SELECT count(*) FROM stock_ledger), \
+    (SELECT md5(string_agg(kind || quantity || at::text, ',' ORDER BY id)) FROM stock_ledger)) AS t";
 
 #[derive(diesel::QueryableByName)]
 struct T {
@@ -73,6 +74,48 @@ async fn the_same_seed_gives_the_same_history_and_it_keeps_the_invariants() {
     assert_eq!(
         app.count("SELECT count(*) FROM stock_levels WHERE on_hand < 0")
             .await,
+        0
+    );
+    // …and at no moment on the way: the running balance of every item at every branch, in the
+    // order the rows happened, stays at zero or above.
+    assert_eq!(
+        app.count(
+            "SELECT count(*) FROM (SELECT sum(quantity) OVER (PARTITION BY stock_item_id, branch_id ORDER BY at, id) AS balance \
+             FROM stock_ledger) x WHERE balance < 0"
+        )
+        .await,
+        0
+    );
+    // Every movement a shop makes is there: deliveries, sales, the workshop's consumables,
+    // weekly counts and transfers between the branches.
+    assert_eq!(
+        app.count(
+            "SELECT count(DISTINCT kind) FROM stock_ledger \
+             WHERE kind IN ('intake', 'sale', 'repair_use', 'adjustment', 'transfer_out', 'transfer_in')"
+        )
+        .await,
+        6
+    );
+    assert_eq!(
+        app.count(
+            "SELECT count(*) FROM stock_ledger WHERE kind = 'adjustment' AND btrim(reason) = ''"
+        )
+        .await,
+        0
+    );
+    // A transfer left one branch and arrived at the other with what its lines say.
+    assert!(app.count("SELECT count(*) FROM transfers").await > 0);
+    assert_eq!(
+        app.count(
+            "SELECT count(*) FROM transfers t WHERE t.status <> 'received' OR t.received_at < t.shipped_at \
+             OR (SELECT sum(quantity) FROM transfer_lines l WHERE l.transfer_id = t.id) IS DISTINCT FROM \
+                (SELECT -sum(quantity) FROM stock_ledger g WHERE g.kind = 'transfer_out' AND g.branch_id = t.from_branch_id \
+                   AND g.reference = 'transfer #' || t.id) \
+             OR (SELECT sum(quantity) FROM transfer_lines l WHERE l.transfer_id = t.id) IS DISTINCT FROM \
+                (SELECT sum(quantity) FROM stock_ledger g WHERE g.kind = 'transfer_in' AND g.branch_id = t.to_branch_id \
+                   AND g.reference = 'transfer #' || t.id || ' received')"
+        )
+        .await,
         0
     );
     // Invariant 3: numbers gapless per branch, and the counter at the last one.
