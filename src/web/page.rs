@@ -83,7 +83,12 @@ impl Flash {
     }
 }
 
-/// Queues a flash message for the next rendered page.
+/// The most flash messages kept for the next page. A client that posts without ever showing a
+/// page (a script, a tab that never follows the redirect) would otherwise grow the session, and
+/// every later request that writes it, without bound.
+pub const MAX_FLASH: usize = 5;
+
+/// Queues a flash message for the next rendered page (keeping the newest [`MAX_FLASH`]).
 pub fn push_flash(session: &Session, flash: Flash) {
     let mut all: Vec<Flash> = session
         .get(SESSION_FLASH)
@@ -91,6 +96,9 @@ pub fn push_flash(session: &Session, flash: Flash) {
         .flatten()
         .unwrap_or_default();
     all.push(flash);
+    if all.len() > MAX_FLASH {
+        all.drain(..all.len() - MAX_FLASH);
+    }
     if let Err(e) = session.insert(SESSION_FLASH, all) {
         tracing::warn!(error = %e, "could not store a flash message");
     }

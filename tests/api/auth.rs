@@ -480,3 +480,38 @@ async fn each_request_sees_the_account_as_it_is_now_and_the_session_never_stores
     assert_eq!(res.status().as_u16(), 303);
     assert!(location(&res).starts_with("/login"));
 }
+
+#[tokio::test]
+async fn messages_waiting_for_the_next_page_are_capped_so_the_session_stays_small() {
+    let app = spawn_app().await;
+    app.login_as(Role::Receptionist).await;
+    // Twelve saves whose redirects are never followed (no page is shown in between, so none of
+    // the messages is taken): each queues "Customer … saved.".
+    let token = app.csrf_token_with(&app.client, "/").await;
+    for n in 1..=12 {
+        let (name, phone) = (format!("Flash Customer {n:02}"), format!("0712 000 {n:03}"));
+        let res = app
+            .client
+            .post(format!("{}/customers/new", app.address))
+            .form(&[("name", &name), ("phone", &phone), ("csrf_token", &token)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status().as_u16(), 303);
+    }
+    let longest = app
+        .count("SELECT max(octet_length(state::text))::bigint FROM sessions")
+        .await;
+    assert!(longest < 1500, "the session holds {longest} bytes");
+    let page = app.get_html("/customers").await;
+    let shown: Vec<usize> = (1..=12)
+        .filter(|n| page.contains(&format!("Customer Flash Customer {n:02} saved.")))
+        .collect();
+    assert_eq!(
+        shown,
+        (13 - workbay::web::page::MAX_FLASH..=12).collect::<Vec<_>>()
+    );
+    // Shown once, then gone.
+    let again = app.get_html("/customers").await;
+    assert!(!again.contains("saved."));
+}
