@@ -5,10 +5,9 @@ pub mod migrate;
 pub mod roles;
 
 use actix_web::web;
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
 use diesel::pg::PgConnection;
 use diesel::r2d2::{ConnectionManager, PooledConnection};
-use diesel::sql_types::Text;
-use diesel::{Connection, RunQueryDsl};
 
 use crate::error::AppError;
 use crate::repo::RepoError;
@@ -57,13 +56,51 @@ where
 {
     let actor = actor.clone();
     plain(pool, move |conn| {
-        conn.transaction(|conn| {
-            set_actor(conn, &actor)?;
-            f(conn)
-        })
+        begin_as(conn, &actor)?;
+        match f(conn) {
+            Ok(value) => {
+                AnsiTransactionManager::commit_transaction(conn)?;
+                Ok(value)
+            }
+            Err(error) => match AnsiTransactionManager::rollback_transaction(conn) {
+                Ok(()) | Err(diesel::result::Error::BrokenTransactionManager) => Err(error),
+                Err(rollback) => Err(rollback.into()),
+            },
+        }
     })
     .await
     .map_err(AppError::from)
+}
+
+/// Opens the transaction and records the actor in one round trip: `BEGIN` and the two
+/// `set_config` calls go as one simple-protocol batch. The values are ids formatted from
+/// integers, so nothing typed by a user reaches this text.
+fn begin_as(conn: &mut PgConnection, actor: &Actor) -> Result<(), RepoError> {
+    let (user, branches) = actor_ids(actor);
+    let sql = format!(
+        "BEGIN; SELECT set_config('workbay.user_id', '{}', true), set_config('workbay.branch_ids', '{}', true)",
+        user, branches
+    );
+    if let Err(e) = AnsiTransactionManager::begin_transaction_sql(conn, &sql) {
+        // Should the `BEGIN` have run and the rest not, leave no open transaction behind that
+        // the transaction manager does not know of.
+        let _ = conn.batch_execute("ROLLBACK");
+        return Err(e.into());
+    }
+    Ok(())
+}
+
+/// The actor as the settings hold it: the user id (empty for nobody) and the branch ids joined
+/// by commas.
+fn actor_ids(actor: &Actor) -> (String, String) {
+    let user = actor.user_id.map(|id| id.to_string()).unwrap_or_default();
+    let branches = actor
+        .branch_ids
+        .iter()
+        .map(|id| id.to_string())
+        .collect::<Vec<_>>()
+        .join(",");
+    (user, branches)
 }
 
 /// Runs `f` on the blocking thread pool with no transaction around it, so each statement commits
@@ -88,27 +125,4 @@ where
     })
     .await
     .map_err(|e| RepoError::Internal(anyhow::anyhow!("blocking task failed: {e}")))?
-}
-
-fn set_actor(conn: &mut PgConnection, actor: &Actor) -> Result<(), RepoError> {
-    let user = actor.user_id.map(|id| id.to_string()).unwrap_or_default();
-    let branches = actor
-        .branch_ids
-        .iter()
-        .map(|id| id.to_string())
-        .collect::<Vec<_>>()
-        .join(",");
-    // Through the query builder (not `sql_query`) so the statement is prepared once per
-    // connection: it opens every transaction.
-    diesel::select((
-        set_config("workbay.user_id", user, true),
-        set_config("workbay.branch_ids", branches, true),
-    ))
-    .execute(conn)?;
-    Ok(())
-}
-
-diesel::define_sql_function! {
-    /// PostgreSQL's `set_config(name, value, is_local)`.
-    fn set_config(name: Text, value: Text, is_local: diesel::sql_types::Bool) -> Text;
 }

@@ -21,9 +21,10 @@ pub struct AuditEntry {
     pub client_addr: Option<String>,
 }
 
-/// An action to record.
+/// An action to record. `None` is written as NULL (the optional columns have no defaults), so
+/// the insert is prepared once per connection.
 #[derive(Debug, Clone, Default, Insertable)]
-#[diesel(table_name = audit_log)]
+#[diesel(table_name = audit_log, treat_none_as_default_value = false)]
 pub struct NewAuditEntry {
     pub actor_user_id: Option<i64>,
     pub branch_id: Option<i64>,

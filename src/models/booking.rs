@@ -60,9 +60,10 @@ impl Booking {
     }
 }
 
-/// Insert values for a booking.
+/// Insert values for a booking. Every optional column is nullable without a default, so `None`
+/// is written as NULL, which keeps the statement the same and lets Diesel prepare it once.
 #[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = bookings)]
+#[diesel(table_name = bookings, treat_none_as_default_value = false)]
 pub struct NewBooking {
     pub branch_id: i64,
     pub customer_id: i64,

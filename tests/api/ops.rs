@@ -110,6 +110,75 @@ async fn every_transaction_knows_the_acting_user() {
 }
 
 #[tokio::test]
+async fn a_failed_unit_of_work_leaves_nothing_behind_and_the_next_starts_clean() {
+    // db() opens the transaction and sets the actor in one batch, then commits or rolls back.
+    // On the pool's single connection: a write followed by an error is rolled back, the actor
+    // does not outlive its transaction, and the connection is lent again in a usable state.
+    let app = spawn_app().await;
+    let user = app.create_user("amina", "Amina", Role::Receptionist).await;
+    let pool = workbay::db::build_pool(&app.db.app_url, 1).unwrap();
+    let actor = workbay::db::Actor {
+        user_id: Some(user.id),
+        branch_ids: vec![app.branch_id],
+    };
+    let branch = app.branch_id;
+    let failed: Result<(), _> = workbay::db::db(&pool, &actor, move |conn| {
+        use diesel::RunQueryDsl;
+        diesel::sql_query(format!(
+            "INSERT INTO customers (name, phone, created_branch_id) VALUES ('Rolled Back', '0700 000 001', {branch})"
+        ))
+        .execute(conn)?;
+        Err(workbay::repo::RepoError::Conflict("changed my mind".into()))
+    })
+    .await;
+    assert!(failed.is_err());
+    assert_eq!(
+        app.count("SELECT count(*) FROM customers WHERE name = 'Rolled Back'")
+            .await,
+        0
+    );
+    let committed = workbay::db::db(&pool, &actor, move |conn| {
+        use diesel::RunQueryDsl;
+        Ok(diesel::sql_query(format!(
+            "INSERT INTO customers (name, phone, created_branch_id) VALUES ('Kept', '0700 000 002', {branch})"
+        ))
+        .execute(conn)?)
+    })
+    .await
+    .unwrap();
+    assert_eq!(committed, 1);
+    assert_eq!(
+        app.count("SELECT count(*) FROM customers WHERE name = 'Kept'")
+            .await,
+        1
+    );
+    // Outside any transaction of ours (plain(): no BEGIN), the connection holds no actor and no
+    // open transaction: the server refuses a SAVEPOINT outside a transaction block.
+    let (user_after, savepoint) = workbay::db::plain(&pool, |conn| {
+        use diesel::RunQueryDsl;
+        use diesel::connection::SimpleConnection;
+        #[derive(diesel::QueryableByName)]
+        struct S {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            u: String,
+        }
+        let s =
+            diesel::sql_query("SELECT COALESCE(current_setting('workbay.user_id', true), '') AS u")
+                .get_result::<S>(conn)?;
+        Ok((
+            s.u,
+            conn.batch_execute("SAVEPOINT probe")
+                .map_err(|e| e.to_string()),
+        ))
+    })
+    .await
+    .unwrap();
+    assert_eq!(user_after, "", "the actor ended with its transaction");
+    let refused = savepoint.expect_err("no transaction was left open on the connection");
+    assert!(refused.contains("transaction block"), "{refused}");
+}
+
+#[tokio::test]
 async fn a_pooled_connection_whose_server_went_away_is_dropped_and_the_next_use_reconnects() {
     // The pool lends connections without a `SELECT 1` first; when a connection's backend is gone
     // the one use that finds out fails, and the pool must not lend that connection again.
