@@ -392,6 +392,18 @@ async fn main() {
         })
         .collect();
     let first_branch = fixtures[0].branch;
+    // The busiest stock item at the first till's branch, and a ledger row halfway through its
+    // history there (the item page's keyset paging starts below it).
+    let busiest: One = diesel::sql_query(format!(
+        "SELECT x.item::text || ',' || (SELECT id FROM stock_ledger WHERE stock_item_id = x.item AND branch_id = {first_branch} \
+                ORDER BY id OFFSET x.n / 2 LIMIT 1)::text AS v \
+         FROM (SELECT stock_item_id AS item, count(*) AS n FROM stock_ledger WHERE branch_id = {first_branch} \
+               GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1) x"
+    ))
+    .get_result(&mut owner)
+    .unwrap();
+    let (busiest_item, halfway) = busiest.v.split_once(',').unwrap();
+    let (busiest_item, halfway) = (busiest_item.to_string(), halfway.to_string());
     let counts: One = diesel::sql_query(
         "SELECT format('%s branches, %s customers, %s bookings, %s tickets, %s invoices, %s invoice lines, %s assets, %s stock ledger rows', \
            (SELECT count(*) FROM branches), (SELECT count(*) FROM customers), (SELECT count(*) FROM bookings), (SELECT count(*) FROM tickets), \
@@ -484,6 +496,11 @@ async fn main() {
         (&floor_lead, "/tickets/all".into()),
         (&floor_lead, "/tickets/all?page=200".into()),
         (&store, "/stock".into()),
+        (&store, format!("/stock/items/{busiest_item}")),
+        (
+            &store,
+            format!("/stock/items/{busiest_item}?before={halfway}"),
+        ),
         (&store, "/stock/assets".into()),
         (&store, "/stock/assets?status=ready_for_sale&page=10".into()),
         (&desk, "/invoices".into()),

@@ -285,8 +285,9 @@ pub fn get_item(
         .first(conn)?)
 }
 
-/// A ledger row as shown: (at, kind, quantity, reason, reference, actor name).
+/// A ledger row as shown: (id, at, kind, quantity, reason, reference, actor name).
 pub type LedgerRow = (
+    i64,
     chrono::DateTime<chrono::Utc>,
     String,
     i32,
@@ -295,19 +296,25 @@ pub type LedgerRow = (
     Option<String>,
 );
 
-/// The latest ledger rows of an item at a branch.
+/// One page of an item's ledger at a branch, newest first: up to `limit` rows older than the
+/// row `before` (the newest when `None`), and whether older rows remain. Keyset paging on
+/// `(stock_item_id, branch_id, id)`, so a page deep in years of history costs what the first
+/// one does.
 pub fn ledger(
     conn: &mut PgConnection,
     stock_item_id: i64,
     branch_id: i64,
+    before: Option<i64>,
     limit: i64,
-) -> Result<Vec<LedgerRow>, RepoError> {
+) -> Result<(Vec<LedgerRow>, bool), RepoError> {
     use crate::schema::staff_users;
-    Ok(stock_ledger::table
+    let mut rows: Vec<LedgerRow> = stock_ledger::table
         .left_join(staff_users::table)
         .filter(stock_ledger::stock_item_id.eq(stock_item_id))
         .filter(stock_ledger::branch_id.eq(branch_id))
+        .filter(stock_ledger::id.lt(before.unwrap_or(i64::MAX)))
         .select((
+            stock_ledger::id,
             stock_ledger::at,
             stock_ledger::kind,
             stock_ledger::quantity,
@@ -316,8 +323,11 @@ pub fn ledger(
             staff_users::full_name.nullable(),
         ))
         .order(stock_ledger::id.desc())
-        .limit(limit)
-        .load(conn)?)
+        .limit(limit + 1)
+        .load(conn)?;
+    let more = rows.len() as i64 > limit;
+    rows.truncate(limit.max(0) as usize);
+    Ok((rows, more))
 }
 
 /// Active product models as (id, "Brand Model (Category)").

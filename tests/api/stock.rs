@@ -1056,3 +1056,56 @@ async fn a_transfer_passes_through_in_transit_and_arrives_in_the_same_state_at_t
     .await
     .unwrap();
 }
+
+#[tokio::test]
+async fn an_items_ledger_pages_back_through_its_history_fifty_rows_at_a_time() {
+    let app = spawn_app().await;
+    app.login_as(workbay::domain::role::Role::Warehouse).await;
+    let item = item_with_stock(&app, "RAG-1", 0, 5).await;
+    let other = app.create_branch("Other", "OT").await;
+    app.exec(&format!(
+        "INSERT INTO stock_ledger (stock_item_id, branch_id, kind, quantity, reference) \
+         SELECT {item}, {branch}, 'intake', 1, 'delivery ' || lpad(n::text, 3, '0') FROM generate_series(1, 120) n \
+         UNION ALL SELECT {item}, {other}, 'intake', 1, 'elsewhere ' || n FROM generate_series(1, 5) n \
+         ORDER BY 5",
+        branch = app.branch_id
+    ))
+    .await;
+    let deliveries = |page: &str| -> Vec<u32> {
+        page.match_indices("delivery ")
+            .map(|(i, _)| page[i + 9..i + 12].parse().unwrap())
+            .collect()
+    };
+    let older = |page: &str| -> Option<String> {
+        let at = page.find("rel=\"next\"")?;
+        let start = page[..at].rfind("href=\"")? + 6;
+        Some(page[start..at].trim_end_matches("\" ").to_string())
+    };
+    let mut path = format!("/stock/items/{item}");
+    let mut pages = Vec::new();
+    loop {
+        let page = app.get_html(&path).await;
+        assert!(
+            !page.contains("elsewhere"),
+            "another branch's rows stay out"
+        );
+        pages.push(deliveries(&page));
+        if pages.len() > 1 {
+            assert!(page.contains("Newest movements"));
+        }
+        match older(&page) {
+            Some(next) => path = next.replace("&amp;", "&"),
+            None => break,
+        }
+        assert!(pages.len() < 10, "paging must end");
+    }
+    assert_eq!(pages.len(), 3);
+    assert_eq!(pages[0], (71..=120).rev().collect::<Vec<_>>());
+    assert_eq!(pages[1], (21..=70).rev().collect::<Vec<_>>());
+    assert_eq!(pages[2], (1..=20).rev().collect::<Vec<_>>());
+    // Nonsense in the address shows the newest rows rather than an error.
+    let page = app
+        .get_html(&format!("/stock/items/{item}?before=abc"))
+        .await;
+    assert_eq!(deliveries(&page), pages[0]);
+}

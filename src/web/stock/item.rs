@@ -1,4 +1,4 @@
-//! `GET /stock/items/{id}` (on-hand and ledger at the active branch) and
+//! `GET /stock/items/{id}[?before=ID]` (on-hand and a page of the ledger at the active branch) and
 //! `POST /stock/items/{id}/adjust` (an adjustment with a reason).
 
 use actix_session::Session;
@@ -24,6 +24,10 @@ pub struct ItemPage {
     item: StockItem,
     on_hand: i32,
     ledger: Vec<LedgerRow>,
+    /// The page shows rows older than this ledger row (`None`: the newest).
+    before: Option<i64>,
+    /// The `before` of the next (older) page, when there is one.
+    older: Option<i64>,
     form: AdjustForm,
     errors: FieldErrors,
 }
@@ -32,6 +36,16 @@ impl ItemPage {
     fn when(at: &chrono::DateTime<chrono::Utc>) -> String {
         at.format("%Y-%m-%d %H:%M UTC").to_string()
     }
+}
+
+/// Rows of the ledger on one page.
+const LEDGER_PAGE: i64 = 50;
+
+/// `?before=ID`: the ledger page that starts below that row.
+#[derive(Debug, Default, Deserialize)]
+pub struct LedgerQuery {
+    #[serde(default)]
+    before: String,
 }
 
 /// The adjustment form as typed.
@@ -48,19 +62,24 @@ async fn render(
     staff: &Staff,
     state: &AppState,
     id: i64,
-    form: AdjustForm,
-    errors: FieldErrors,
+    before: Option<i64>,
+    (form, errors): (AdjustForm, FieldErrors),
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
     let branch = staff.branch.id;
-    let (item, on_hand, ledger) = db(&state.pool, &staff.actor(), move |conn| {
+    let (item, on_hand, (ledger, more)) = db(&state.pool, &staff.actor(), move |conn| {
         Ok((
             stock::get_item(conn, id)?,
             stock::on_hand(conn, id, branch)?,
-            stock::ledger(conn, id, branch, 50)?,
+            stock::ledger(conn, id, branch, before, LEDGER_PAGE)?,
         ))
     })
     .await?;
+    let older = if more {
+        ledger.last().map(|row| row.0)
+    } else {
+        None
+    };
     html(
         status,
         &ItemPage {
@@ -68,26 +87,30 @@ async fn render(
             item,
             on_hand,
             ledger,
+            before,
+            older,
             form,
             errors,
         },
     )
 }
 
-/// Shows the item.
+/// Shows the item. A `before` that is not a positive number shows the newest rows.
 pub async fn show(
     req: HttpRequest,
     staff: Staff,
     state: web::Data<AppState>,
     id: web::Path<i64>,
+    query: web::Query<LedgerQuery>,
 ) -> Result<HttpResponse, AppError> {
+    let before = query.before.trim().parse::<i64>().ok().filter(|b| *b > 0);
     render(
         &req,
         &staff,
         &state,
         id.into_inner(),
-        AdjustForm::default(),
-        FieldErrors::new(),
+        before,
+        (AdjustForm::default(), FieldErrors::new()),
         StatusCode::OK,
     )
     .await
@@ -110,8 +133,8 @@ pub async fn adjust(
             &staff,
             &state,
             id,
-            form,
-            errors,
+            None,
+            (form, errors),
             StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;
@@ -144,8 +167,8 @@ pub async fn adjust(
                 &staff,
                 &state,
                 id,
-                form,
-                errors,
+                None,
+                (form, errors),
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await
