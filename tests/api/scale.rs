@@ -184,9 +184,25 @@ async fn the_same_seed_gives_the_same_history_and_it_keeps_the_invariants() {
         "/dashboards/branches",
         "/invoices",
         "/customers?q=wanjiru",
+        "/stock",
     ] {
         app.get_html(path).await;
     }
+    // The generated transfers show as received, and a consumable's ledger shows its use on
+    // tickets and its weekly deliveries.
+    let transfers = app.get_html("/stock/transfers").await;
+    assert!(
+        transfers.contains("Weekly rebalancing") && transfers.contains("status-received"),
+        "{transfers}"
+    );
+    let consumable = app
+        .count("SELECT min(id) FROM stock_items WHERE sku LIKE 'SCW-%'")
+        .await;
+    let ledger = app.get_html(&format!("/stock/items/{consumable}")).await;
+    assert!(
+        ledger.contains("repair_use") && ledger.contains("ticket #"),
+        "{ledger}"
+    );
     let csv = app.get_html("/dashboards/branches.csv").await;
     let revenue: f64 = csv
         .lines()
