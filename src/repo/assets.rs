@@ -344,7 +344,9 @@ pub fn grade(
 pub type AssetRow = (Asset, String, Option<String>);
 
 /// The branch's assets, newest first, filtered by status and by serial or tag; one page and the
-/// total.
+/// total. The filters read only the assets table, so one index walk gives the ordered ids (at
+/// most COUNT_CAP: the total) and the page; only the page's rows are joined to their model and
+/// location.
 pub fn list(
     conn: &mut PgConnection,
     branch_id: i64,
@@ -354,33 +356,31 @@ pub fn list(
     limit: i64,
 ) -> Result<(Vec<AssetRow>, i64), RepoError> {
     use crate::schema::product_models;
-    let filtered = || {
-        let mut query = assets::table
-            .inner_join(product_models::table)
-            .left_join(locations::table)
-            .filter(assets::branch_id.eq(branch_id))
-            .into_boxed();
-        if let Some(s) = status {
-            query = query.filter(assets::status.eq(s.as_str()));
-        }
-        let q = q.trim();
-        if !q.is_empty() {
-            let pattern = format!("%{}%", super::audit::escape_like(&q.to_uppercase()));
-            query = query.filter(
-                assets::serial
-                    .ilike(pattern.clone())
-                    .or(assets::asset_tag.ilike(pattern)),
-            );
-        }
-        query
-    };
-    let total = super::bounded_total(
-        filtered()
-            .select(assets::id)
-            .limit(super::COUNT_CAP)
-            .load::<i64>(conn)?,
-    );
-    let rows: Vec<(Asset, String, String, Option<String>)> = filtered()
+    let mut matching = assets::table
+        .filter(assets::branch_id.eq(branch_id))
+        .into_boxed();
+    if let Some(s) = status {
+        matching = matching.filter(assets::status.eq(s.as_str()));
+    }
+    let q = q.trim();
+    if !q.is_empty() {
+        let pattern = format!("%{}%", super::audit::escape_like(&q.to_uppercase()));
+        matching = matching.filter(
+            assets::serial
+                .ilike(pattern.clone())
+                .or(assets::asset_tag.ilike(pattern)),
+        );
+    }
+    let ids: Vec<i64> = matching
+        .select(assets::id)
+        .order(assets::id.desc())
+        .limit(super::COUNT_CAP)
+        .load(conn)?;
+    let page = super::page_of(&ids, offset, limit);
+    let rows: Vec<(Asset, String, String, Option<String>)> = assets::table
+        .inner_join(product_models::table)
+        .left_join(locations::table)
+        .filter(assets::id.eq_any(&page))
         .select((
             Asset::as_select(),
             product_models::brand,
@@ -388,14 +388,12 @@ pub fn list(
             locations::name.nullable(),
         ))
         .order(assets::id.desc())
-        .offset(offset)
-        .limit(limit)
         .load(conn)?;
     let rows = rows
         .into_iter()
         .map(|(a, brand, model, loc)| (a, format!("{brand} {model}"), loc))
         .collect();
-    Ok((rows, total))
+    Ok((rows, super::bounded_total(ids)))
 }
 
 /// A movement as shown: (at, from status, to status, from location, to location, reason, actor).

@@ -237,11 +237,7 @@ pub fn search(
         .order((customers::name.asc(), customers::id.asc()))
         .limit(super::COUNT_CAP)
         .load(conn)?;
-    let start = usize::try_from(offset).unwrap_or(0).min(ids.len());
-    let end = start
-        .saturating_add(usize::try_from(limit).unwrap_or(0))
-        .min(ids.len());
-    let page = ids[start..end].to_vec();
+    let page = super::page_of(&ids, offset, limit);
     let rows = customers::table
         .filter(customers::id.eq_any(&page))
         .select(Customer::as_select())

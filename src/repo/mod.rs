@@ -109,3 +109,37 @@ pub fn plan_for_these_values(conn: &mut diesel::PgConnection) -> Result<(), Repo
 pub fn bounded_total(ids: Vec<i64>) -> i64 {
     ids.len() as i64
 }
+
+/// The ids of one page (`offset`, `limit`) out of the matches' ids in list order; past the end,
+/// the last page. Lists fetch the ordered ids once (at most [`COUNT_CAP`]: the count) and then
+/// only the page's rows by primary key.
+pub fn page_of(ids: &[i64], offset: i64, limit: i64) -> Vec<i64> {
+    let limit_rows = usize::try_from(limit).unwrap_or(0).max(1);
+    let mut start = usize::try_from(offset).unwrap_or(0);
+    if start >= ids.len() {
+        start = ids.len().saturating_sub(1) / limit_rows * limit_rows;
+    }
+    let start = start.min(ids.len());
+    let end = start
+        .saturating_add(usize::try_from(limit).unwrap_or(0))
+        .min(ids.len());
+    ids[start..end].to_vec()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::page_of;
+
+    #[test]
+    fn a_page_is_cut_from_the_ordered_ids_and_past_the_end_is_the_last_page() {
+        let ids: Vec<i64> = (1..=60).collect();
+        assert_eq!(page_of(&ids, 0, 25), (1..=25).collect::<Vec<_>>());
+        assert_eq!(page_of(&ids, 50, 25), (51..=60).collect::<Vec<_>>());
+        assert_eq!(page_of(&ids, 75, 25), (51..=60).collect::<Vec<_>>());
+        assert_eq!(page_of(&ids, 9_975, 25), (51..=60).collect::<Vec<_>>());
+        let fifty: Vec<i64> = (1..=50).collect();
+        assert_eq!(page_of(&fifty, 50, 25), (26..=50).collect::<Vec<_>>());
+        assert!(page_of(&[], 0, 25).is_empty());
+        assert!(page_of(&[], 100, 25).is_empty());
+    }
+}

@@ -219,6 +219,12 @@ impl Pager {
             total: 0,
         }
     }
+    /// Records the total and, when the page asked for lies past the end, moves to the last page
+    /// (for lists whose repository answers such a request with the last page).
+    pub fn settle(&mut self, total: i64) {
+        self.total = total;
+        self.page = self.page.min(self.pages());
+    }
     /// Rows to skip.
     pub fn offset(&self) -> i64 {
         (self.page - 1) * self.per_page

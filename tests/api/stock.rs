@@ -1109,3 +1109,49 @@ async fn an_items_ledger_pages_back_through_its_history_fifty_rows_at_a_time() {
         .await;
     assert_eq!(deliveries(&page), pages[0]);
 }
+
+#[tokio::test]
+async fn the_unit_list_pages_newest_first_and_filters_by_status_and_serial_within_the_branch() {
+    let app = spawn_app().await;
+    app.login_as(workbay::domain::role::Role::Warehouse).await;
+    let other = app.create_branch("Other", "OT").await;
+    app.exec(&format!(
+        "WITH m AS (INSERT INTO product_models (category, brand, model) VALUES ('Phone', 'Tecno', 'Spark 10') RETURNING id) \
+         INSERT INTO assets (serial, product_model_id, branch_id, purchase_cost, landed_cost, status) \
+         SELECT serial, m.id, branch, 100, 110, status FROM m, ( \
+           SELECT 'LIST' || lpad(n::text, 3, '0') AS serial, {branch} AS branch, \
+                  CASE WHEN n % 2 = 0 THEN 'ready_for_sale' ELSE 'diagnostics_pending' END AS status, n \
+           FROM generate_series(1, 60) n \
+           UNION ALL SELECT 'ELSEWHERE' || n, {other}, 'ready_for_sale', 100 + n FROM generate_series(1, 3) n) x \
+         ORDER BY x.n",
+        branch = app.branch_id
+    ))
+    .await;
+    let serials = |page: &str| -> Vec<u32> {
+        page.match_indices(">LIST")
+            .map(|(i, _)| page[i + 5..i + 8].parse().unwrap())
+            .collect()
+    };
+    let first = app.get_html("/stock/assets").await;
+    assert!(first.contains("60 in all"), "{first}");
+    assert!(
+        !first.contains("ELSEWHERE"),
+        "another branch's units stay out"
+    );
+    assert_eq!(serials(&first), (36..=60).rev().collect::<Vec<_>>());
+    let third = app.get_html("/stock/assets?page=3").await;
+    assert_eq!(serials(&third), (1..=10).rev().collect::<Vec<_>>());
+    // A page past the end shows the last one.
+    let past = app.get_html("/stock/assets?page=99").await;
+    assert_eq!(serials(&past), serials(&third));
+    assert!(past.contains("Page 3 of 3"), "{past}");
+    let ready = app.get_html("/stock/assets?status=ready_for_sale").await;
+    assert!(ready.contains("30 in all"), "{ready}");
+    assert_eq!(
+        serials(&ready),
+        (12..=60).rev().filter(|n| n % 2 == 0).collect::<Vec<_>>()
+    );
+    let found = app.get_html("/stock/assets?q=list05").await;
+    assert!(found.contains("10 in all"), "{found}");
+    assert_eq!(serials(&found), (50..=59).rev().collect::<Vec<_>>());
+}

@@ -51,7 +51,7 @@ pub async fn show(
         customers::search(conn, &search, offset, PAGE_SIZE)
     })
     .await?;
-    pager.total = total;
+    pager.settle(total);
     html(
         StatusCode::OK,
         &CustomerListPage {

@@ -66,7 +66,7 @@ pub async fn show(
         assets::list(conn, branch, wanted, &search, offset, PAGE_SIZE)
     })
     .await?;
-    pager.total = total;
+    pager.settle(total);
     let status = wanted.map(|s| s.as_str().to_string()).unwrap_or_default();
     html(
         StatusCode::OK,
