@@ -1406,7 +1406,6 @@ pub fn list(
     };
     let filtered = || {
         let mut query = invoices::table
-            .left_join(customers::table)
             .filter(invoices::branch_id.eq(branch_id))
             .into_boxed();
         if let Some(s) = f.status {
@@ -1428,19 +1427,15 @@ pub fn list(
         }
         query
     };
-    let total = super::bounded_total(
-        filtered()
-            .select(invoices::id)
-            .limit(super::COUNT_CAP)
-            .load::<i64>(conn)?,
-    );
-    // The page's ids first (an index-only walk, however deep the page), then their rows.
-    let ids: Vec<i64> = filtered()
+    // One walk of the matches in list order gives the bounded count and the page's ids; then
+    // only the page's rows are read, with their customers.
+    let all: Vec<i64> = filtered()
         .select(invoices::id)
         .order(invoices::id.desc())
-        .offset(offset)
-        .limit(limit)
+        .limit(super::COUNT_CAP)
         .load(conn)?;
+    let ids = super::page_of(&all, offset, limit);
+    let total = super::bounded_total(all);
     let rows = invoices::table
         .left_join(customers::table)
         .filter(invoices::id.eq_any(&ids))

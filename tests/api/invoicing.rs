@@ -1235,3 +1235,46 @@ async fn a_ticket_becomes_a_draft_invoice_with_its_lines_and_only_the_counter_in
         );
     }
 }
+
+#[tokio::test]
+async fn the_invoice_list_pages_newest_first_finds_by_customer_name_and_keeps_to_the_branch() {
+    let app = spawn_app().await;
+    app.login_as(Role::Receptionist).await;
+    let zawadi = app
+        .create_customer("Zawadi Otieno", "0711 222 333", "")
+        .await;
+    let other = app.create_branch("Other", "OT").await;
+    app.exec(&format!(
+        "INSERT INTO invoices (branch_id, customer_id, walk_in_name) \
+         SELECT branch, customer, name FROM ( \
+           SELECT {branch} AS branch, NULL::bigint AS customer, 'Counter ' || lpad(n::text, 3, '0') AS name, n FROM generate_series(1, 57) n \
+           UNION ALL SELECT {branch}, {zawadi}, '', 57 + n FROM generate_series(1, 3) n \
+           UNION ALL SELECT {other}, NULL, 'Elsewhere ' || n, 100 + n FROM generate_series(1, 2) n) x ORDER BY n",
+        branch = app.branch_id
+    ))
+    .await;
+    let counters = |page: &str| -> Vec<u32> {
+        page.match_indices(">Counter ")
+            .map(|(i, _)| page[i + 9..i + 12].parse().unwrap())
+            .collect()
+    };
+    let first = app.get_html("/invoices").await;
+    assert!(first.contains("60 in all"), "{first}");
+    assert!(
+        !first.contains("Elsewhere"),
+        "another branch's invoices stay out"
+    );
+    // The customer's three are the newest, under their whole name.
+    assert_eq!(first.matches(">Zawadi Otieno<").count(), 3, "{first}");
+    assert_eq!(counters(&first), (36..=57).rev().collect::<Vec<_>>());
+    let third = app.get_html("/invoices?page=3").await;
+    assert_eq!(counters(&third), (1..=10).rev().collect::<Vec<_>>());
+    let past = app.get_html("/invoices?page=40").await;
+    assert_eq!(counters(&past), counters(&third));
+    assert!(past.contains("Page 3 of 3"), "{past}");
+    let found = app.get_html("/invoices?q=zawadi").await;
+    assert!(found.contains("3 in all"), "{found}");
+    assert!(counters(&found).is_empty());
+    let drafts = app.get_html("/invoices?status=draft&q=counter+05").await;
+    assert_eq!(counters(&drafts), (50..=57).rev().collect::<Vec<_>>());
+}

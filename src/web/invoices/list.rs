@@ -98,7 +98,7 @@ pub async fn show(
         invoices::list(conn, branch, &filter, offset, PAGE_SIZE)
     })
     .await?;
-    pager.total = total;
+    pager.settle(total);
     html(
         StatusCode::OK,
         &InvoiceListPage {
