@@ -225,22 +225,22 @@ pub fn list(
     offset: i64,
     limit: i64,
 ) -> Result<(Vec<(Ticket, String)>, i64), RepoError> {
-    let total = super::bounded_total(
-        tickets::table
-            .filter(tickets::branch_id.eq(branch_id))
-            .select(tickets::id)
-            .limit(super::COUNT_CAP)
-            .load::<i64>(conn)?,
-    );
+    // One index walk in list order gives the bounded count and the page's ids; only the page's
+    // rows are read and joined to their customers.
+    let all: Vec<i64> = tickets::table
+        .filter(tickets::branch_id.eq(branch_id))
+        .select(tickets::id)
+        .order(tickets::id.desc())
+        .limit(super::COUNT_CAP)
+        .load(conn)?;
+    let page = super::page_of(&all, offset, limit);
     let rows = tickets::table
         .inner_join(customers::table)
-        .filter(tickets::branch_id.eq(branch_id))
+        .filter(tickets::id.eq_any(&page))
         .select((Ticket::as_select(), customers::name))
         .order(tickets::id.desc())
-        .offset(offset)
-        .limit(limit)
         .load(conn)?;
-    Ok((rows, total))
+    Ok((rows, super::bounded_total(all)))
 }
 
 /// The id of the ticket a booking's check-in opened, if any.

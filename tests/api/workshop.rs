@@ -711,3 +711,38 @@ async fn parts_come_out_of_stock_by_sku_or_link_a_unit_and_no_stock_is_refused()
     let board = app.get_html("/tickets").await;
     assert!(!board.contains(&format!("/tickets/{t}\"")));
 }
+
+#[tokio::test]
+async fn the_ticket_list_pages_newest_first_within_the_branch() {
+    let app = spawn_app().await;
+    app.login_as(Role::Manager).await;
+    let who = app
+        .create_customer("Baraka Mutua", "0722 111 222", "")
+        .await;
+    let other = app.create_branch("Other", "OT").await;
+    app.exec(&format!(
+        "INSERT INTO tickets (branch_id, number, customer_id, problem) \
+         SELECT branch, number, {who}, problem FROM ( \
+           SELECT {branch} AS branch, n AS number, 'Fault ' || lpad(n::text, 3, '0') AS problem, n FROM generate_series(1, 30) n \
+           UNION ALL SELECT {other}, n, 'Elsewhere ' || n, 100 + n FROM generate_series(1, 2) n) x ORDER BY n",
+        branch = app.branch_id
+    ))
+    .await;
+    let faults = |page: &str| -> Vec<u32> {
+        page.match_indices(">Fault ")
+            .map(|(i, _)| page[i + 7..i + 10].parse().unwrap())
+            .collect()
+    };
+    let first = app.get_html("/tickets/all").await;
+    assert!(
+        first.contains("30 in all") && !first.contains("Elsewhere"),
+        "{first}"
+    );
+    assert_eq!(faults(&first), (6..=30).rev().collect::<Vec<_>>());
+    assert_eq!(first.matches(">Baraka Mutua<").count(), 25);
+    let second = app.get_html("/tickets/all?page=2").await;
+    assert_eq!(faults(&second), (1..=5).rev().collect::<Vec<_>>());
+    let past = app.get_html("/tickets/all?page=9").await;
+    assert_eq!(faults(&past), faults(&second));
+    assert!(past.contains("Page 2 of 2"), "{past}");
+}

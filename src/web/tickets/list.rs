@@ -47,7 +47,7 @@ pub async fn show(
         tickets::list(conn, branch, offset, PAGE_SIZE)
     })
     .await?;
-    pager.total = total;
+    pager.settle(total);
     html(
         StatusCode::OK,
         &TicketListPage {
