@@ -52,6 +52,7 @@ pub fn search(
             .limit(super::COUNT_CAP)
             .load::<i64>(conn)?,
     );
+    let offset = super::offset_within(offset, limit, total);
     let rows = filtered()
         .select(Branch::as_select())
         .order((branches::name.asc(), branches::id.asc()))

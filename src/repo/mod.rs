@@ -110,16 +110,23 @@ pub fn bounded_total(ids: Vec<i64>) -> i64 {
     ids.len() as i64
 }
 
+/// `offset` when it falls within `total` rows; past the end, the offset of the last page (of
+/// `limit` rows). Lists that count first and then read a page use it so that a page past the
+/// end shows the last one.
+pub fn offset_within(offset: i64, limit: i64, total: i64) -> i64 {
+    let offset = offset.max(0);
+    if offset < total || total == 0 {
+        offset.min(total)
+    } else {
+        (total - 1) / limit.max(1) * limit.max(1)
+    }
+}
+
 /// The ids of one page (`offset`, `limit`) out of the matches' ids in list order; past the end,
 /// the last page. Lists fetch the ordered ids once (at most [`COUNT_CAP`]: the count) and then
 /// only the page's rows by primary key.
 pub fn page_of(ids: &[i64], offset: i64, limit: i64) -> Vec<i64> {
-    let limit_rows = usize::try_from(limit).unwrap_or(0).max(1);
-    let mut start = usize::try_from(offset).unwrap_or(0);
-    if start >= ids.len() {
-        start = ids.len().saturating_sub(1) / limit_rows * limit_rows;
-    }
-    let start = start.min(ids.len());
+    let start = usize::try_from(offset_within(offset, limit, ids.len() as i64)).unwrap_or(0);
     let end = start
         .saturating_add(usize::try_from(limit).unwrap_or(0))
         .min(ids.len());
@@ -141,5 +148,16 @@ mod tests {
         assert_eq!(page_of(&fifty, 50, 25), (26..=50).collect::<Vec<_>>());
         assert!(page_of(&[], 0, 25).is_empty());
         assert!(page_of(&[], 100, 25).is_empty());
+    }
+
+    #[test]
+    fn an_offset_past_the_end_becomes_the_last_pages() {
+        use super::offset_within;
+        assert_eq!(offset_within(25, 25, 60), 25);
+        assert_eq!(offset_within(75, 25, 60), 50);
+        assert_eq!(offset_within(50, 25, 50), 25);
+        assert_eq!(offset_within(0, 25, 0), 0);
+        assert_eq!(offset_within(100, 25, 0), 0);
+        assert_eq!(offset_within(-5, 25, 60), 0);
     }
 }

@@ -572,6 +572,7 @@ pub fn list(
             .limit(super::COUNT_CAP)
             .load::<i64>(conn)?,
     );
+    let offset = super::offset_within(offset, limit, total);
     let mut query = filtered().select(COLUMNS).offset(offset).limit(limit);
     query = if sla_only {
         query.order((preorders::sla_due_on.asc(), preorders::id.asc()))

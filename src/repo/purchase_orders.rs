@@ -537,6 +537,7 @@ pub fn list(
             .limit(super::COUNT_CAP)
             .load::<i64>(conn)?,
     );
+    let offset = super::offset_within(offset, limit, total);
     let rows = filtered()
         .select(row_columns())
         .order(purchase_orders::id.desc())

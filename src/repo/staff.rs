@@ -68,6 +68,7 @@ pub fn search(
             .limit(super::COUNT_CAP)
             .load::<i64>(conn)?,
     );
+    let offset = super::offset_within(offset, limit, total);
     let rows = filtered()
         .select((StaffUser::as_select(), branches::name))
         .order((staff_users::full_name.asc(), staff_users::id.asc()))

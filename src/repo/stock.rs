@@ -265,6 +265,7 @@ pub fn list_items(
             .limit(super::COUNT_CAP)
             .load::<i64>(conn)?,
     );
+    let offset = super::offset_within(offset, limit, total);
     let rows = filtered()
         .select((crate::models::stock::StockItem::as_select(), on_hand))
         .order(stock_items::sku.asc())

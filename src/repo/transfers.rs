@@ -331,6 +331,7 @@ pub fn list(
             .limit(super::COUNT_CAP)
             .load::<i64>(conn)?,
     );
+    let offset = super::offset_within(offset, limit, total);
     let raw: Vec<RawTransfer> = filtered()
         .select(TRANSFER_COLUMNS)
         .order(transfers::id.desc())

@@ -96,7 +96,7 @@ pub async fn list(
         repo::list(conn, branch, wanted, &search, sla, offset, PAGE_SIZE)
     })
     .await?;
-    pager.total = total;
+    pager.settle(total);
     html(
         StatusCode::OK,
         &ListPage {

@@ -338,6 +338,12 @@ async fn the_stock_list_shows_on_hand_and_the_low_stock_list_only_what_is_below_
     assert!(all.contains("PAD-1") && all.contains("OIL-1"));
     let low = app.get_html("/stock?low=1").await;
     assert!(low.contains("PAD-1") && !low.contains("OIL-1"), "{low}");
+    // A page past the end shows the last page.
+    let past = app.get_html("/stock?page=9").await;
+    assert!(
+        past.contains("PAD-1") && past.contains("OIL-1") && past.contains("Page 1 of 1"),
+        "{past}"
+    );
 }
 
 #[tokio::test]

@@ -54,7 +54,7 @@ pub async fn show(
         branches::search(conn, Some(&search), offset, PAGE_SIZE)
     })
     .await?;
-    pager.total = total;
+    pager.settle(total);
     html(
         StatusCode::OK,
         &BranchListPage {

@@ -71,7 +71,7 @@ pub async fn show(
         Ok((rows, total, branches::search(conn, None, 0, 500)?.0))
     })
     .await?;
-    pager.total = total;
+    pager.settle(total);
     let page = UserListPage {
         page: PageCtx::for_request(&req),
         q,

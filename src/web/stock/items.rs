@@ -61,7 +61,7 @@ pub async fn show(
         stock::list_items(conn, branch, &search, low, offset, PAGE_SIZE)
     })
     .await?;
-    pager.total = total;
+    pager.settle(total);
     html(
         StatusCode::OK,
         &StockListPage {

@@ -73,7 +73,7 @@ pub async fn list(
         repo::list(conn, branch, wanted, &search, offset, PAGE_SIZE)
     })
     .await?;
-    pager.total = total;
+    pager.settle(total);
     html(
         StatusCode::OK,
         &OrderListPage {

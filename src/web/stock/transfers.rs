@@ -67,7 +67,7 @@ pub async fn list(
         ))
     })
     .await?;
-    pager.total = total;
+    pager.settle(total);
     html(
         StatusCode::OK,
         &TransferListPage {
