@@ -140,22 +140,16 @@ pub struct MethodRow {
     pub refunded: BigDecimal,
 }
 
-/// Taken and refunded per method.
+/// Taken and refunded per method, from the daily figures (as of their last refresh).
 pub fn by_method(conn: &mut PgConnection, f: &SalesFilter) -> Result<Vec<MethodRow>, RepoError> {
     Ok(diesel::sql_query(
-        "WITH m AS ( \
-           SELECT method, amount AS taken, 0::numeric AS refunded FROM payments \
-             WHERE branch_id = ANY($1) AND at >= $2 AND at < $3 AND method <> 'deposit' \
-           UNION ALL SELECT method, amount, 0 FROM preorder_deposits \
-             WHERE branch_id = ANY($1) AND at >= $2 AND at < $3 \
-           UNION ALL SELECT method, 0, amount FROM refund_payments \
-             WHERE branch_id = ANY($1) AND at >= $2 AND at < $3) \
-         SELECT method, sum(taken)::numeric(14,2) AS taken, sum(refunded)::numeric(14,2) AS refunded \
-         FROM m GROUP BY method ORDER BY sum(taken) DESC, method",
+        "SELECT method, sum(taken)::numeric(14,2) AS taken, sum(refunded)::numeric(14,2) AS refunded \
+         FROM dashboard_payments_daily WHERE branch_id = ANY($1) AND day >= $2 AND day <= $3 \
+         GROUP BY method ORDER BY sum(taken) DESC, method",
     )
     .bind::<Array<BigInt>, _>(&f.branches)
-    .bind::<Timestamptz, _>(f.from)
-    .bind::<Timestamptz, _>(f.to)
+    .bind::<Date, _>(f.from_day)
+    .bind::<Date, _>(f.to_day)
     .load(conn)?)
 }
 
