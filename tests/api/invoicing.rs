@@ -1253,11 +1253,7 @@ async fn the_invoice_list_pages_newest_first_finds_by_customer_name_and_keeps_to
         branch = app.branch_id
     ))
     .await;
-    let counters = |page: &str| -> Vec<u32> {
-        page.match_indices(">Counter ")
-            .map(|(i, _)| page[i + 9..i + 12].parse().unwrap())
-            .collect()
-    };
+    let counters = |page: &str| crate::common::http::numbers_after(page, ">Counter ");
     let first = app.get_html("/invoices").await;
     assert!(first.contains("60 in all"), "{first}");
     assert!(

@@ -1077,11 +1077,7 @@ async fn an_items_ledger_pages_back_through_its_history_fifty_rows_at_a_time() {
         branch = app.branch_id
     ))
     .await;
-    let deliveries = |page: &str| -> Vec<u32> {
-        page.match_indices("delivery ")
-            .map(|(i, _)| page[i + 9..i + 12].parse().unwrap())
-            .collect()
-    };
+    let deliveries = |page: &str| crate::common::http::numbers_after(page, "delivery ");
     let older = |page: &str| -> Option<String> {
         let at = page.find("rel=\"next\"")?;
         let start = page[..at].rfind("href=\"")? + 6;
@@ -1133,11 +1129,7 @@ async fn the_unit_list_pages_newest_first_and_filters_by_status_and_serial_withi
         branch = app.branch_id
     ))
     .await;
-    let serials = |page: &str| -> Vec<u32> {
-        page.match_indices(">LIST")
-            .map(|(i, _)| page[i + 5..i + 8].parse().unwrap())
-            .collect()
-    };
+    let serials = |page: &str| crate::common::http::numbers_after(page, ">LIST");
     let first = app.get_html("/stock/assets").await;
     assert!(first.contains("60 in all"), "{first}");
     assert!(

@@ -728,11 +728,7 @@ async fn the_ticket_list_pages_newest_first_within_the_branch() {
         branch = app.branch_id
     ))
     .await;
-    let faults = |page: &str| -> Vec<u32> {
-        page.match_indices(">Fault ")
-            .map(|(i, _)| page[i + 7..i + 10].parse().unwrap())
-            .collect()
-    };
+    let faults = |page: &str| crate::common::http::numbers_after(page, ">Fault ");
     let first = app.get_html("/tickets/all").await;
     assert!(
         first.contains("30 in all") && !first.contains("Elsewhere"),

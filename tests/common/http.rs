@@ -362,3 +362,14 @@ pub fn location(res: &reqwest::Response) -> String {
         .map(|v| v.to_str().unwrap().to_string())
         .unwrap_or_default()
 }
+
+/// The three-digit numbers that follow `marker` in `page`, in page order (list tests name their
+/// rows "… 001", "… 002" and read back which rows a page shows).
+pub fn numbers_after(page: &str, marker: &str) -> Vec<u32> {
+    page.match_indices(marker)
+        .map(|(i, _)| {
+            let at = i + marker.len();
+            page[at..at + 3].parse().unwrap()
+        })
+        .collect()
+}
