@@ -1,6 +1,6 @@
 //! Scale benchmark (not a test): loads `workbay demo --scale 8` once into its own embedded
 //! PostgreSQL (kept in `target/bench-scale`, reused by later runs), serves the real application
-//! from it (2 HTTP workers, a pool of 16) and measures with real HTTP requests:
+//! from it (2 HTTP workers, the server's default pool) and measures with real HTTP requests:
 //! - every dashboard, for an administrator who sees all the branches (default range: the last
 //!   30 days; sales and customers also over 12 months);
 //! - the main list pages for one branch's staff (customer search, calendar week, ticket board
@@ -279,6 +279,41 @@ where
         .flatten()
         .collect();
     (times, started.elapsed())
+}
+
+/// CPU time used so far (user + system, in clock ticks of 10 ms) by this process (server and
+/// client) and by every process of the PostgreSQL cluster whose postmaster is `postmaster`.
+fn cpu_ticks(postmaster: u32) -> (u64, u64) {
+    // `/proc/PID/stat`: after the command in parentheses come state, ppid, … utime (14th
+    // field), stime (15th).
+    let read = |path: &std::path::Path| -> Option<(u32, u64)> {
+        let stat = std::fs::read_to_string(path).ok()?;
+        let rest = &stat[stat.rfind(')')? + 2..];
+        let f: Vec<&str> = rest.split_whitespace().collect();
+        Some((
+            f[1].parse().ok()?,
+            f[11].parse::<u64>().ok()? + f[12].parse::<u64>().ok()?,
+        ))
+    };
+    let own = read(std::path::Path::new("/proc/self/stat")).map_or(0, |(_, t)| t);
+    let mut pg = 0;
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        if let Some((ppid, t)) = read(&entry.path().join("stat"))
+            && (pid == postmaster || ppid == postmaster)
+        {
+            pg += t;
+        }
+    }
+    (own, pg)
+}
+
+/// CPU per request over a phase: (this process, PostgreSQL) in milliseconds.
+fn cpu_per_request(before: (u64, u64), after: (u64, u64), requests: usize) -> (f64, f64) {
+    let ms = |ticks: u64| ticks as f64 * 10.0 / requests.max(1) as f64;
+    (ms(after.0 - before.0), ms(after.1 - before.1))
 }
 
 fn peak_rss_mib() -> f64 {
@@ -560,7 +595,12 @@ async fn main() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(1);
     let days: Vec<chrono::NaiveDate> = (0..rounds).map(|_| next_weekday()).collect();
+    let postmaster: u32 = std::fs::read_to_string(dir.join("postgres/postmaster.pid"))
+        .ok()
+        .and_then(|s| s.lines().next()?.trim().parse().ok())
+        .expect("the cluster's postmaster.pid");
     eprintln!("phase: bookings back to back");
+    let cpu_before = cpu_ticks(postmaster);
     let runs = browsers.iter().map(|(b, t)| {
         let days = &days;
         async move {
@@ -575,11 +615,13 @@ async fn main() {
     });
     let (times, booking_wall) = at_once(runs).await;
     let bookings = times.len();
+    let booking_cpu = cpu_per_request(cpu_before, cpu_ticks(postmaster), bookings);
     rows.push(Row {
         label: format!("create booking, {} clients at once", browsers.len()),
         times,
     });
     eprintln!("phase: sales back to back");
+    let cpu_before = cpu_ticks(postmaster);
     let runs = browsers.iter().map(|(b, t)| async move {
         let mut times = Vec::new();
         for _ in 0..10 * rounds {
@@ -589,6 +631,7 @@ async fn main() {
     });
     let (times, sale_wall) = at_once(runs).await;
     let sales = times.len() / 7;
+    let sale_cpu = cpu_per_request(cpu_before, cpu_ticks(postmaster), times.len());
     rows.push(Row {
         label: format!("sale requests, {} clients at once", browsers.len()),
         times,
@@ -639,6 +682,13 @@ async fn main() {
         browsers.len(),
         bookings as f64 / booking_wall.as_secs_f64(),
         sales as f64 / sale_wall.as_secs_f64()
+    );
+    // CPU is what the two cores run out of when the tills go back to back; it varies far less
+    // from run to run than the latencies on this shared machine.
+    println!(
+        "  CPU per request at 16 clients (this process: server and client / PostgreSQL): \
+         booking {:.2} / {:.2} ms, sale request {:.2} / {:.2} ms",
+        booking_cpu.0, booking_cpu.1, sale_cpu.0, sale_cpu.1
     );
     let profile = if cfg!(debug_assertions) {
         "debug"

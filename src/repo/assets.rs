@@ -63,7 +63,7 @@ pub fn receive(
     reason: &str,
     by: &By,
 ) -> Result<Asset, RepoError> {
-    conn.transaction(|conn| {
+    super::tx(conn, |conn| {
         let serial = a.serial.trim().to_uppercase();
         let asset: Asset = diesel::insert_into(assets::table)
             .values((
@@ -160,7 +160,7 @@ pub fn transition(
     reason: &str,
     by: &By,
 ) -> Result<Asset, RepoError> {
-    conn.transaction(|conn| {
+    super::tx(conn, |conn| {
         let before = lock(conn, branch_id, id)?;
         let facts = facts(conn, &before)?;
         asset::check(before.status(), to, facts, cause).map_err(RepoError::Conflict)?;
@@ -193,7 +193,7 @@ pub fn relocate(
     reason: &str,
     by: &By,
 ) -> Result<Asset, RepoError> {
-    conn.transaction(|conn| {
+    super::tx(conn, |conn| {
         let before = lock(conn, branch_id, id)?;
         let here: bool = diesel::select(diesel::dsl::exists(
             locations::table
@@ -236,7 +236,7 @@ pub fn record_diagnostics(
     overall: DiagnosticsResult,
     by: &By,
 ) -> Result<(), RepoError> {
-    conn.transaction(|conn| {
+    super::tx(conn, |conn| {
         let a = lock(conn, branch_id, id)?;
         if a.status() != AssetStatus::DiagnosticsPending {
             return Err(RepoError::Conflict(format!(
@@ -278,7 +278,7 @@ pub fn record_wipe(
         )
         .into());
     }
-    conn.transaction(|conn| {
+    super::tx(conn, |conn| {
         let a = lock(conn, branch_id, id)?;
         if a.status() != AssetStatus::WipePending {
             return Err(RepoError::Conflict(format!(
@@ -319,7 +319,7 @@ pub fn grade(
         errors.add("battery_cycles", "Cycles cannot be negative.");
     }
     errors.into_result()?;
-    conn.transaction(|conn| {
+    super::tx(conn, |conn| {
         let a = lock(conn, branch_id, id)?;
         if a.status() != AssetStatus::QcPending {
             return Err(RepoError::Conflict(format!(

@@ -170,6 +170,16 @@ fn clash_message(
         return e.into();
     }
     // The failed statement aborted the transaction; the caller's savepoint lets us still read.
+    clash(conn, bay_id, starts_at, ends_at)
+}
+
+/// "That bay is already booked then", naming the booking in the way when there is one.
+fn clash(
+    conn: &mut PgConnection,
+    bay_id: i64,
+    starts_at: DateTime<Utc>,
+    ends_at: DateTime<Utc>,
+) -> RepoError {
     let clash: Option<(i64, String)> = bookings::table
         .inner_join(customers::table)
         .filter(bookings::bay_id.eq(bay_id))
@@ -198,7 +208,7 @@ pub fn create(
     by: &By,
     now: DateTime<Utc>,
 ) -> Result<Booking, RepoError> {
-    conn.transaction(|conn| {
+    super::tx(conn, |conn| {
         let mut errors = FieldErrors::new();
         let customer_ok: bool = diesel::select(diesel::dsl::exists(
             customers::table
@@ -258,34 +268,28 @@ pub fn create(
         check_bay_takes(bay.as_ref(), &services, &mut errors);
         errors.into_result()?;
 
-        let inserted = conn.transaction(|conn| {
-            diesel::insert_into(bookings::table)
-                .values(NewBooking {
-                    branch_id: req.branch_id,
-                    customer_id: req.customer_id,
-                    vehicle_id: req.vehicle_id,
-                    device_id: req.device_id,
-                    bay_id: req.bay_id,
-                    starts_at: req.starts_at,
-                    ends_at: req.ends_at,
-                    status: BookingStatus::Requested.as_str().into(),
-                    notes: req.notes.clone(),
-                    created_by: by.user_id,
-                })
-                .returning(Booking::as_returning())
-                .get_result::<Booking>(conn)
-        });
-        let booking = match inserted {
-            Ok(b) => b,
-            Err(e) => {
-                return Err(clash_message(
-                    conn,
-                    e,
-                    req.bay_id,
-                    req.starts_at,
-                    req.ends_at,
-                ));
-            }
+        // The overlap constraint decides whether the slot is free. `ON CONFLICT DO NOTHING`
+        // turns a clash into "no row" instead of an error, so the transaction stays usable to
+        // say which booking holds the slot without a savepoint (two round trips) around it.
+        let inserted = diesel::insert_into(bookings::table)
+            .values(NewBooking {
+                branch_id: req.branch_id,
+                customer_id: req.customer_id,
+                vehicle_id: req.vehicle_id,
+                device_id: req.device_id,
+                bay_id: req.bay_id,
+                starts_at: req.starts_at,
+                ends_at: req.ends_at,
+                status: BookingStatus::Requested.as_str().into(),
+                notes: req.notes.clone(),
+                created_by: by.user_id,
+            })
+            .on_conflict_do_nothing()
+            .returning(Booking::as_returning())
+            .get_result::<Booking>(conn)
+            .optional()?;
+        let Some(booking) = inserted else {
+            return Err(clash(conn, req.bay_id, req.starts_at, req.ends_at));
         };
         let rows: Vec<_> = req
             .service_ids
@@ -323,7 +327,7 @@ pub fn transition(
     by: &By,
     now: DateTime<Utc>,
 ) -> Result<Booking, RepoError> {
-    conn.transaction(|conn| {
+    super::tx(conn, |conn| {
         let booking = lock(conn, branch_id, id)?;
         let from = booking.status();
         from.check_transition(to).map_err(RepoError::Conflict)?;
@@ -376,7 +380,7 @@ pub fn reschedule(
     by: &By,
     now: DateTime<Utc>,
 ) -> Result<Booking, RepoError> {
-    conn.transaction(|conn| {
+    super::tx(conn, |conn| {
         let booking = lock(conn, branch_id, id)?;
         if booking.version != version {
             return Err(RepoError::Conflict(
@@ -392,7 +396,15 @@ pub fn reschedule(
         }
         let mut errors = FieldErrors::new();
         let bay = lock_bay(conn, branch_id, bay_id)?;
-        check_schedule(conn, branch_id, bay.as_ref(), starts_at, ends_at, now, &mut errors)?;
+        check_schedule(
+            conn,
+            branch_id,
+            bay.as_ref(),
+            starts_at,
+            ends_at,
+            now,
+            &mut errors,
+        )?;
         let booked = service_ids(conn, id)?;
         let booked = super::catalogue::services_by_id(conn, &booked)?;
         check_bay_takes(bay.as_ref(), &booked, &mut errors);
@@ -418,7 +430,15 @@ pub fn reschedule(
             booking.starts_at.format("%Y-%m-%d %H:%M UTC"),
             moved.starts_at.format("%Y-%m-%d %H:%M UTC")
         );
-        event(conn, id, "rescheduled", Some(status), Some(status), &note, by)?;
+        event(
+            conn,
+            id,
+            "rescheduled",
+            Some(status),
+            Some(status),
+            &note,
+            by,
+        )?;
         if status == BookingStatus::Confirmed {
             cancel_reminders(conn, id)?;
             queue_reminder(conn, &moved, now)?;

@@ -73,7 +73,7 @@ pub fn active(conn: &mut PgConnection) -> Result<Vec<Branch>, RepoError> {
 
 /// Creates a branch.
 pub fn create(conn: &mut PgConnection, input: &BranchInput, by: &By) -> Result<Branch, RepoError> {
-    conn.transaction(|conn| {
+    super::tx(conn, |conn| {
         let branch: Branch = diesel::insert_into(branches::table)
             .values(BranchChanges::from(input))
             .returning(Branch::as_returning())
@@ -96,7 +96,7 @@ pub fn update(
     input: &BranchInput,
     by: &By,
 ) -> Result<Branch, RepoError> {
-    conn.transaction(|conn| {
+    super::tx(conn, |conn| {
         let before: Branch = branches::table
             .find(id)
             .select(Branch::as_select())

@@ -34,7 +34,7 @@ pub fn create_service(
     price: BigDecimal,
     by: &By,
 ) -> Result<Service, RepoError> {
-    conn.transaction(|conn| {
+    super::tx(conn, |conn| {
         let service: Service = diesel::insert_into(services::table)
             .values((
                 services::name.eq(name),
@@ -71,7 +71,7 @@ pub fn create_bay(
     categories: &[String],
     by: &By,
 ) -> Result<Bay, RepoError> {
-    conn.transaction(|conn| {
+    super::tx(conn, |conn| {
         let bay: Bay = diesel::insert_into(bays::table)
             .values((
                 bays::branch_id.eq(branch_id),
@@ -108,7 +108,7 @@ pub fn set_service_active(
     active: bool,
     by: &By,
 ) -> Result<Service, RepoError> {
-    conn.transaction(|conn| {
+    super::tx(conn, |conn| {
         services::table
             .find(id)
             .select(services::id)

@@ -171,7 +171,7 @@ pub fn submit(
             "This warranty ended on {ends_on}; no claim can be made on it."
         )));
     }
-    conn.transaction(|conn| {
+    super::tx(conn, |conn| {
         let status: String = warranties::table
             .find(warranty)
             .select(warranties::status)
@@ -281,7 +281,7 @@ pub fn approve(
     id: i64,
     by: &By,
 ) -> Result<i64, RepoError> {
-    conn.transaction(|conn| {
+    super::tx(conn, |conn| {
         let claim = lock_claim(conn, branch_id, id)?;
         expect(&claim, "submitted", "approved")?;
         let w = get(conn, branch_id, claim.warranty_id)?;
@@ -319,7 +319,14 @@ pub fn approve(
                 warranty_claims::updated_at.eq(diesel::dsl::now),
             ))
             .execute(conn)?;
-        claim_event(conn, id, Some("submitted"), "approved", &format!("ticket #{number} opened"), by)?;
+        claim_event(
+            conn,
+            id,
+            Some("submitted"),
+            "approved",
+            &format!("ticket #{number} opened"),
+            by,
+        )?;
         Ok(ticket)
     })
 }
@@ -335,7 +342,7 @@ pub fn deny(
     if reason.trim().is_empty() {
         return Err(FieldErrors::single("deny_reason", "Say why the claim is denied.").into());
     }
-    conn.transaction(|conn| {
+    super::tx(conn, |conn| {
         let claim = lock_claim(conn, branch_id, id)?;
         expect(&claim, "submitted", "denied")?;
         diesel::update(warranty_claims::table.find(id))
@@ -367,7 +374,7 @@ pub fn complete(
         errors.add("cost", "The cost cannot be negative.");
     }
     errors.into_result()?;
-    conn.transaction(|conn| {
+    super::tx(conn, |conn| {
         let claim = lock_claim(conn, branch_id, id)?;
         expect(&claim, "approved", "completed")?;
         diesel::update(warranty_claims::table.find(id))
@@ -466,7 +473,7 @@ pub fn open_claims(conn: &mut PgConnection, branch_id: i64) -> Result<Vec<ClaimR
 /// Marks active warranties whose end date has passed as `expired` (with their events); run by
 /// the housekeeping task. Returns how many.
 pub fn expire_ended(conn: &mut PgConnection, today: NaiveDate) -> Result<usize, RepoError> {
-    conn.transaction(|conn| {
+    super::tx(conn, |conn| {
         let ended: Vec<i64> = warranties::table
             .filter(warranties::status.eq("active"))
             .filter(warranties::ends_on.lt(today))

@@ -65,7 +65,7 @@ pub fn create(
     branch_id: i64,
     by: &By,
 ) -> Result<Customer, RepoError> {
-    conn.transaction(|conn| {
+    super::tx(conn, |conn| {
         let customer: Customer = diesel::insert_into(customers::table)
             .values(NewCustomer {
                 kind: input.kind.clone(),
@@ -106,7 +106,7 @@ pub fn add_vehicle(
     input: &VehicleInput,
     by: &By,
 ) -> Result<Vehicle, RepoError> {
-    conn.transaction(|conn| {
+    super::tx(conn, |conn| {
         get(conn, customer_id)?;
         add_vehicle_in_tx(conn, customer_id, input, by)
     })
@@ -253,7 +253,7 @@ pub fn set_archived(
     archived: bool,
     by: &By,
 ) -> Result<Customer, RepoError> {
-    conn.transaction(|conn| {
+    super::tx(conn, |conn| {
         let before: Customer = customers::table
             .find(id)
             .select(Customer::as_select())
@@ -295,7 +295,7 @@ pub fn erase_personal_data(
     by: &By,
 ) -> Result<Customer, RepoError> {
     use crate::schema::{customer_contacts, devices};
-    conn.transaction(|conn| {
+    super::tx(conn, |conn| {
         let before: Customer = customers::table
             .find(id)
             .select(Customer::as_select())
@@ -373,7 +373,7 @@ pub fn add_device(
         )
         .into());
     }
-    conn.transaction(|conn| {
+    super::tx(conn, |conn| {
         get(conn, customer_id)?;
         let device = diesel::insert_into(devices::table)
             .values((
@@ -428,7 +428,7 @@ pub fn add_contact(
         errors.add("contact_phone", "Enter a phone number or an email address.");
     }
     errors.into_result()?;
-    conn.transaction(|conn| {
+    super::tx(conn, |conn| {
         let customer = get(conn, customer_id)?;
         if customer.kind != "business" {
             return Err(RepoError::Conflict(

@@ -34,7 +34,7 @@ pub type Batch = (i64, BigDecimal, BigDecimal, DateTime<Utc>, Option<i64>);
 
 /// The user's open batch at the branch, started when there is none.
 pub fn open_batch(conn: &mut PgConnection, branch_id: i64, by: &By) -> Result<Batch, RepoError> {
-    conn.transaction(|conn| {
+    super::tx(conn, |conn| {
         let found = intake_batches::table
             .filter(intake_batches::branch_id.eq(branch_id))
             .filter(intake_batches::created_by.is_not_distinct_from(by.user_id))
@@ -91,7 +91,7 @@ pub fn attach_order(
     batch_id: i64,
     po: Option<i64>,
 ) -> Result<(), RepoError> {
-    conn.transaction(|conn| {
+    super::tx(conn, |conn| {
         lock_open(conn, branch_id, batch_id)?;
         let vendor = match po {
             Some(po) => {
@@ -196,7 +196,7 @@ pub fn add_unit(
     if unit_cost.sign() == bigdecimal::num_bigint::Sign::Minus {
         return Err(FieldErrors::single("unit_cost", "The cost cannot be negative.").into());
     }
-    conn.transaction(|conn| {
+    super::tx(conn, |conn| {
         lock_open(conn, branch_id, batch_id)?;
         let model_ok: bool = diesel::select(diesel::dsl::exists(
             product_models::table.find(product_model_id),
@@ -260,7 +260,7 @@ pub fn add_bulk(
         errors.add("bulk_cost", "The cost cannot be negative.");
     }
     errors.into_result()?;
-    conn.transaction(|conn| {
+    super::tx(conn, |conn| {
         lock_open(conn, branch_id, batch_id)?;
         let item_ok: bool =
             diesel::select(diesel::dsl::exists(stock_items::table.find(stock_item_id)))
@@ -294,7 +294,7 @@ pub fn remove_line(
     batch_id: i64,
     line_id: i64,
 ) -> Result<(), RepoError> {
-    conn.transaction(|conn| {
+    super::tx(conn, |conn| {
         lock_open(conn, branch_id, batch_id)?;
         diesel::delete(
             intake_lines::table
@@ -323,7 +323,7 @@ pub fn set_costs(
         errors.add("duty", "Duty cannot be negative.");
     }
     errors.into_result()?;
-    conn.transaction(|conn| {
+    super::tx(conn, |conn| {
         lock_open(conn, branch_id, batch_id)?;
         diesel::update(intake_batches::table.find(batch_id))
             .set((
@@ -384,7 +384,7 @@ pub fn commit(
     location_id: Option<i64>,
     by: &By,
 ) -> Result<Committed, RepoError> {
-    conn.transaction(|conn| {
+    super::tx(conn, |conn| {
         lock_open(conn, branch_id, batch_id)?;
         let (shipping, duty, vendor_id, po): (BigDecimal, BigDecimal, Option<i64>, Option<i64>) =
             intake_batches::table
@@ -408,12 +408,17 @@ pub fn commit(
             .order(intake_lines::id)
             .load(conn)?;
         if lines.is_empty() {
-            return Err(RepoError::Conflict("Nothing has been scanned into this delivery yet.".into()));
+            return Err(RepoError::Conflict(
+                "Nothing has been scanned into this delivery yet.".into(),
+            ));
         }
         let weights: Vec<BigDecimal> = lines.iter().map(|l| &l.4 * BigDecimal::from(l.3)).collect();
         let shares = spread(&(shipping + duty), &weights);
         let reference = format!("intake #{batch_id}");
-        let mut done = Committed { units: 0, pieces: 0 };
+        let mut done = Committed {
+            units: 0,
+            pieces: 0,
+        };
         let mut delivered: Vec<(Goods, i32)> = Vec::new();
         let mut count = |goods: Goods, n: i32| match delivered.iter_mut().find(|d| d.0 == goods) {
             Some(d) => d.1 += n,
@@ -441,7 +446,8 @@ pub fn commit(
                     count(Goods::Model(model), 1);
                 }
                 (None, None, Some(item)) => {
-                    let landed = crate::domain::money::cents(&(&cost + &share / BigDecimal::from(quantity)));
+                    let landed =
+                        crate::domain::money::cents(&(&cost + &share / BigDecimal::from(quantity)));
                     let p = Posting {
                         stock_item_id: item,
                         branch_id,
@@ -455,14 +461,21 @@ pub fn commit(
                     done.pieces += i64::from(quantity);
                     count(Goods::Item(item), quantity);
                 }
-                _ => return Err(RepoError::Internal(anyhow::anyhow!("malformed intake line in batch {batch_id}"))),
+                _ => {
+                    return Err(RepoError::Internal(anyhow::anyhow!(
+                        "malformed intake line in batch {batch_id}"
+                    )));
+                }
             }
         }
         if let Some(po) = po {
             purchase_orders::receive(conn, branch_id, po, &delivered, &reference, by)?;
         }
         diesel::update(intake_batches::table.find(batch_id))
-            .set((intake_batches::status.eq("committed"), intake_batches::committed_at.eq(diesel::dsl::now)))
+            .set((
+                intake_batches::status.eq("committed"),
+                intake_batches::committed_at.eq(diesel::dsl::now),
+            ))
             .execute(conn)?;
         Ok(done)
     })

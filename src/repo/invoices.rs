@@ -121,7 +121,7 @@ pub fn create_draft(
     input: &NewInvoice,
     by: &By,
 ) -> Result<i64, RepoError> {
-    conn.transaction(|conn| {
+    super::tx(conn, |conn| {
         if let Some(c) = input.customer_id {
             let ok: bool = diesel::select(diesel::dsl::exists(
                 customers::table
@@ -166,7 +166,7 @@ pub fn draft_from_ticket(
     ticket_id: i64,
     by: &By,
 ) -> Result<i64, RepoError> {
-    conn.transaction(|conn| {
+    super::tx(conn, |conn| {
         let (customer, number): (i64, i32) = tickets::table
             .find(ticket_id)
             .filter(tickets::branch_id.eq(branch_id))
@@ -336,7 +336,7 @@ pub fn add_line(
     invoice_id: i64,
     line: &NewLine,
 ) -> Result<(), RepoError> {
-    conn.transaction(|conn| {
+    super::tx(conn, |conn| {
         let inv = lock_draft(conn, branch_id, invoice_id)?;
         let priced = match line {
             NewLine::Asset { code, price, tier } => {
@@ -598,7 +598,7 @@ pub fn remove_line(
     invoice_id: i64,
     line_id: i64,
 ) -> Result<(), RepoError> {
-    conn.transaction(|conn| {
+    super::tx(conn, |conn| {
         let inv = lock_draft(conn, branch_id, invoice_id)?;
         diesel::delete(
             invoice_lines::table
@@ -700,7 +700,7 @@ pub fn issue(
     invoice_id: i64,
     by: &By,
 ) -> Result<Issued, RepoError> {
-    conn.transaction(|conn| {
+    super::tx(conn, |conn| {
         let inv = lock(conn, branch_id, invoice_id)?;
         if inv.state() != InvoiceStatus::Draft {
             return Err(RepoError::Conflict(format!(
@@ -715,7 +715,9 @@ pub fn issue(
             .order(invoice_lines::id)
             .load(conn)?;
         if lines.is_empty() {
-            return Err(RepoError::Conflict("Add at least one line before issuing.".into()));
+            return Err(RepoError::Conflict(
+                "Add at least one line before issuing.".into(),
+            ));
         }
         store_totals(conn, &inv)?;
         // The number is taken first so that every reference below can name it; the counter row
@@ -778,7 +780,11 @@ pub fn issue(
                         RepoError::Validation(errors) => RepoError::Conflict(format!(
                             "{}: {} Nothing was issued.",
                             line_ref(i, line),
-                            errors.iter().map(|(_, m)| m.to_string()).collect::<Vec<_>>().join(" ")
+                            errors
+                                .iter()
+                                .map(|(_, m)| m.to_string())
+                                .collect::<Vec<_>>()
+                                .join(" ")
                         )),
                         other => other,
                     })?;
@@ -807,7 +813,11 @@ pub fn issue(
                 _ => e.into(),
             })?;
         for line in &lines {
-            let Some(tier) = line.warranty_tier.as_deref().and_then(|t| t.parse::<WarrantyTier>().ok()) else {
+            let Some(tier) = line
+                .warranty_tier
+                .as_deref()
+                .and_then(|t| t.parse::<WarrantyTier>().ok())
+            else {
                 continue;
             };
             let days = warranty_days(conn, line, tier)?;
@@ -830,7 +840,14 @@ pub fn issue(
                 .get_result(conn)?;
             warranty_event(conn, warranty, None, "active", &reference, by)?;
         }
-        event(conn, invoice_id, Some(InvoiceStatus::Draft), InvoiceStatus::Issued, &number, by)?;
+        event(
+            conn,
+            invoice_id,
+            Some(InvoiceStatus::Draft),
+            InvoiceStatus::Issued,
+            &number,
+            by,
+        )?;
         Ok(Issued { number })
     })
 }
@@ -910,7 +927,7 @@ pub fn pay(
     reference: &str,
     by: &By,
 ) -> Result<Paid, RepoError> {
-    conn.transaction(|conn| {
+    super::tx(conn, |conn| {
         let inv = lock(conn, branch_id, invoice_id)?;
         let state = inv.state();
         if !state.takes_payments() {
@@ -979,7 +996,7 @@ pub fn void(
     if reason.trim().is_empty() {
         return Err(FieldErrors::single("reason", "Say why the invoice is voided.").into());
     }
-    conn.transaction(|conn| {
+    super::tx(conn, |conn| {
         let inv = lock(conn, branch_id, invoice_id)?;
         let state = inv.state();
         if !rules::edge_exists(state, InvoiceStatus::Void) || !inv.paid_total.is_zero() {
@@ -1119,7 +1136,7 @@ pub fn refund(
         );
     }
     errors.into_result()?;
-    conn.transaction(|conn| {
+    super::tx(conn, |conn| {
         let inv = lock(conn, branch_id, invoice_id)?;
         let state = inv.state();
         if !state.refundable() {
@@ -1198,7 +1215,15 @@ pub fn refund(
                     credit_note_lines::tax.eq(line_tax),
                 ))
                 .execute(conn)?;
-            give_back(conn, branch_id, line, quantity, Cause::Refund, &reference, by)?;
+            give_back(
+                conn,
+                branch_id,
+                line,
+                quantity,
+                Cause::Refund,
+                &reference,
+                by,
+            )?;
             let refunded = &line.refunded_quantity + quantity;
             let whole = refunded == line.quantity;
             diesel::update(invoice_lines::table.find(line.id))

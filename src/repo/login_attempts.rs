@@ -18,7 +18,7 @@ pub fn begin(
     client_addr: &str,
     now: DateTime<Utc>,
 ) -> Result<Result<i64, u64>, RepoError> {
-    conn.transaction(|conn| {
+    super::tx(conn, |conn| {
         for key in [
             format!("login-account:{username}"),
             format!("login-addr:{client_addr}"),

@@ -27,6 +27,18 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
 use crate::domain::validation::FieldErrors;
 
+/// One state change as an atomic step: `conn.transaction`, except directly inside `db()`'s
+/// transaction, where it adds no savepoint and a failure rolls the whole unit of work back
+/// (see [`crate::db::in_unit_of_work`]). A step that must read after its own statement failed
+/// (to explain a constraint violation) uses a real `conn.transaction` savepoint instead.
+pub fn tx<T, E, F>(conn: &mut diesel::PgConnection, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut diesel::PgConnection) -> Result<T, E>,
+    E: From<DieselError>,
+{
+    crate::db::in_unit_of_work(conn, f)
+}
+
 /// What a repository function can fail with.
 #[derive(Debug, thiserror::Error)]
 pub enum RepoError {

@@ -172,7 +172,7 @@ pub fn create(
         );
     }
     errors.into_result()?;
-    conn.transaction(|conn| {
+    super::tx(conn, |conn| {
         let model_ok: bool = diesel::select(diesel::dsl::exists(
             product_models::table.find(p.product_model_id),
         ))
@@ -229,7 +229,7 @@ pub fn pay_deposit(
     if method == PaymentMethod::Deposit {
         return Err(FieldErrors::single("method", "Choose how the deposit is paid.").into());
     }
-    conn.transaction(|conn| {
+    super::tx(conn, |conn| {
         let p = lock(conn, branch_id, id)?;
         if !matches!(
             p.state(),
@@ -296,7 +296,7 @@ pub fn transition(
     input: &MoveInput,
     by: &By,
 ) -> Result<(), RepoError> {
-    conn.transaction(|conn| {
+    super::tx(conn, |conn| {
         let p = lock(conn, branch_id, id)?;
         let from = p.state();
         if let Some(seen) = expected

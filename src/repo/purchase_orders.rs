@@ -138,7 +138,7 @@ pub fn create(
     order: &NewOrder,
     by: &By,
 ) -> Result<i64, RepoError> {
-    conn.transaction(|conn| {
+    super::tx(conn, |conn| {
         let active: Option<bool> = vendors::table
             .find(order.vendor_id)
             .select(vendors::active)
@@ -203,7 +203,7 @@ pub fn add_line(
         errors.add("unit_cost", "The cost cannot be negative.");
     }
     errors.into_result()?;
-    conn.transaction(|conn| {
+    super::tx(conn, |conn| {
         let status = lock(conn, branch_id, po)?;
         if status != PoStatus::Draft {
             return Err(RepoError::Conflict(format!(
@@ -287,7 +287,7 @@ pub fn remove_line(
     po: i64,
     line: i64,
 ) -> Result<(), RepoError> {
-    conn.transaction(|conn| {
+    super::tx(conn, |conn| {
         let status = lock(conn, branch_id, po)?;
         if status != PoStatus::Draft {
             return Err(RepoError::Conflict(format!(
@@ -314,7 +314,7 @@ pub fn change_status(
     note: &str,
     by: &By,
 ) -> Result<(), RepoError> {
-    conn.transaction(|conn| {
+    super::tx(conn, |conn| {
         let from = lock(conn, branch_id, po)?;
         let lines: i64 = purchase_order_lines::table
             .filter(purchase_order_lines::purchase_order_id.eq(po))

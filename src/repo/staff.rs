@@ -86,7 +86,7 @@ pub fn create(
     must_change_password: bool,
     by: &By,
 ) -> Result<StaffUser, RepoError> {
-    conn.transaction(|conn| {
+    super::tx(conn, |conn| {
         ensure_branch(conn, input.home_branch_id)?;
         let user: StaffUser = diesel::insert_into(staff_users::table)
             .values(NewStaffUser {
@@ -118,7 +118,7 @@ pub fn update(
     input: &StaffInput,
     by: &By,
 ) -> Result<StaffUser, RepoError> {
-    conn.transaction(|conn| {
+    super::tx(conn, |conn| {
         let before = lock(conn, id)?;
         if by.user_id == Some(id) && input.role != before.role() {
             return Err(RepoError::Conflict(
@@ -157,7 +157,7 @@ pub fn set_active(
     active: bool,
     by: &By,
 ) -> Result<StaffUser, RepoError> {
-    conn.transaction(|conn| {
+    super::tx(conn, |conn| {
         let before = lock(conn, id)?;
         if by.user_id == Some(id) && !active {
             return Err(RepoError::Conflict(
@@ -226,7 +226,7 @@ fn set_password(
     action: &str,
     by: &By,
 ) -> Result<(), RepoError> {
-    conn.transaction(|conn| {
+    super::tx(conn, |conn| {
         lock(conn, id)?;
         diesel::update(staff_users::table.find(id))
             .set((

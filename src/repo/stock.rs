@@ -73,7 +73,7 @@ pub fn post(conn: &mut PgConnection, p: &Posting, by: &By) -> Result<i64, RepoEr
         )
         .into());
     }
-    conn.transaction(|conn| {
+    super::tx(conn, |conn| {
         let inserted = conn.transaction(|conn| {
             diesel::insert_into(stock_ledger::table)
                 .values((
@@ -95,11 +95,16 @@ pub fn post(conn: &mut PgConnection, p: &Posting, by: &By) -> Result<i64, RepoEr
                 if info.constraint_name() == Some("stock_levels_on_hand_not_negative") =>
             {
                 let have = on_hand(conn, p.stock_item_id, p.branch_id)?;
-                let sku: String =
-                    stock_items::table.find(p.stock_item_id).select(stock_items::sku).first(conn)?;
+                let sku: String = stock_items::table
+                    .find(p.stock_item_id)
+                    .select(stock_items::sku)
+                    .first(conn)?;
                 return Err(FieldErrors::single(
                     "quantity",
-                    format!("Only {have} of {sku} in stock here; {} cannot be taken out.", -p.quantity),
+                    format!(
+                        "Only {have} of {sku} in stock here; {} cannot be taken out.",
+                        -p.quantity
+                    ),
                 )
                 .into());
             }
@@ -152,7 +157,7 @@ pub fn create_product_model(
         )
         .into());
     }
-    conn.transaction(|conn| {
+    super::tx(conn, |conn| {
         let created = diesel::insert_into(product_models::table)
             .values((
                 product_models::category.eq(category),
@@ -191,7 +196,7 @@ pub fn create_stock_item(
     reorder_threshold: i32,
     by: &By,
 ) -> Result<crate::models::stock::StockItem, RepoError> {
-    conn.transaction(|conn| {
+    super::tx(conn, |conn| {
         let created = diesel::insert_into(stock_items::table)
             .values((
                 stock_items::sku.eq(sku.trim().to_uppercase()),
@@ -375,7 +380,7 @@ pub fn create_vendor(
     if name.trim().is_empty() {
         return Err(FieldErrors::single("vendor_name", "Enter the vendor's name.").into());
     }
-    conn.transaction(|conn| {
+    super::tx(conn, |conn| {
         let created: i64 = diesel::insert_into(vendors::table)
             .values((
                 vendors::name.eq(name.trim()),

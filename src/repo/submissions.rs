@@ -6,7 +6,7 @@
 use diesel::prelude::*;
 use uuid::Uuid;
 
-use super::{RepoError, unique_violation};
+use super::RepoError;
 use crate::schema::form_submissions;
 
 /// What happened to a submission.
@@ -26,28 +26,33 @@ pub fn once<T>(
     user_id: Option<i64>,
     work: impl FnOnce(&mut PgConnection) -> Result<(T, String), RepoError>,
 ) -> Result<Once<T>, RepoError> {
-    let outcome = conn.transaction(|conn| {
-        diesel::insert_into(form_submissions::table)
+    // `ON CONFLICT DO NOTHING` waits for a first claim still in flight and then takes nothing,
+    // so a repeat is "no row" and the transaction stays usable to read where the first went.
+    let outcome = super::tx::<_, RepoError, _>(conn, |conn| {
+        let claimed = diesel::insert_into(form_submissions::table)
             .values((
                 form_submissions::id.eq(id),
                 form_submissions::user_id.eq(user_id),
             ))
+            .on_conflict_do_nothing()
             .execute(conn)?;
+        if claimed == 0 {
+            return Ok(None);
+        }
         let (value, shown_at) = work(conn)?;
         diesel::update(form_submissions::table.find(id))
             .set(form_submissions::result.eq(&shown_at))
             .execute(conn)?;
-        Ok((value, shown_at))
-    });
+        Ok(Some((value, shown_at)))
+    })?;
     match outcome {
-        Ok((value, shown_at)) => Ok(Once::Done(value, shown_at)),
-        Err(RepoError::Database(e)) if unique_violation(&e) == Some("form_submissions_pkey") => {
+        Some((value, shown_at)) => Ok(Once::Done(value, shown_at)),
+        None => {
             let shown_at: String = form_submissions::table
                 .find(id)
                 .select(form_submissions::result)
                 .first(conn)?;
             Ok(Once::Repeated(shown_at))
         }
-        Err(e) => Err(e),
     }
 }

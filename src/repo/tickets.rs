@@ -73,7 +73,7 @@ pub fn check_in(
     by: &By,
     now: DateTime<Utc>,
 ) -> Result<Ticket, RepoError> {
-    conn.transaction(|conn| {
+    super::tx(conn, |conn| {
         let booking: Booking = bookings::table
             .find(booking_id)
             .filter(bookings::branch_id.eq(branch_id))
@@ -179,7 +179,7 @@ pub fn open_walk_in(
     input: &CheckIn,
     by: &By,
 ) -> Result<Ticket, RepoError> {
-    conn.transaction(|conn| {
+    super::tx(conn, |conn| {
         super::customers::get(conn, customer_id)?;
         let number = next_number(conn, branch_id)?;
         let ticket: Ticket = diesel::insert_into(tickets::table)

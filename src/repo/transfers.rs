@@ -73,7 +73,7 @@ pub fn ship(
     if s.asset_ids.is_empty() && s.bulk.is_empty() {
         return Err(FieldErrors::single("lines", "Add units or bulk items to send.").into());
     }
-    conn.transaction(|conn| {
+    super::tx(conn, |conn| {
         super::branches::get(conn, to)?;
         let id: i64 = diesel::insert_into(transfers::table)
             .values((
@@ -151,7 +151,7 @@ pub fn receive(
     transfer_id: i64,
     by: &By,
 ) -> Result<(), RepoError> {
-    conn.transaction(|conn| {
+    super::tx(conn, |conn| {
         let status: String = transfers::table
             .find(transfer_id)
             .filter(transfers::to_branch_id.eq(at))

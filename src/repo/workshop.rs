@@ -81,7 +81,7 @@ pub fn transition(
     note: &str,
     by: &By,
 ) -> Result<Ticket, RepoError> {
-    conn.transaction(|conn| {
+    super::tx(conn, |conn| {
         let t = lock(conn, branch_id, id)?;
         let from = t.state();
         if let Some(seen) = expected
@@ -199,7 +199,7 @@ pub fn assign(
     technician: Option<i64>,
     by: &By,
 ) -> Result<(), RepoError> {
-    conn.transaction(|conn| {
+    super::tx(conn, |conn| {
         let t = lock(conn, branch_id, id)?;
         live(&t)?;
         let name = match technician {
@@ -283,7 +283,7 @@ pub fn add_line(
         errors.add("description", "Say what the line is for.");
     }
     errors.into_result()?;
-    conn.transaction(|conn| {
+    super::tx(conn, |conn| {
         let t = lock(conn, branch_id, id)?;
         live(&t)?;
         let mut description = line.description.trim().to_string();
@@ -292,15 +292,27 @@ pub fn add_line(
         let code = line.code.trim().to_uppercase();
         if line.kind == "part" && !code.is_empty() {
             let found: Option<(i64, String, String, BigDecimal)> = stock_items::table
-                .filter(diesel::dsl::sql::<diesel::sql_types::Bool>("upper(sku) = ").bind::<diesel::sql_types::Text, _>(code.clone()))
+                .filter(
+                    diesel::dsl::sql::<diesel::sql_types::Bool>("upper(sku) = ")
+                        .bind::<diesel::sql_types::Text, _>(code.clone()),
+                )
                 .filter(stock_items::active.eq(true))
-                .select((stock_items::id, stock_items::sku, stock_items::name, stock_items::unit_price))
+                .select((
+                    stock_items::id,
+                    stock_items::sku,
+                    stock_items::name,
+                    stock_items::unit_price,
+                ))
                 .first(conn)
                 .optional()?;
             if let Some((item_id, sku, name, list_price)) = found {
                 let pieces = line.quantity.to_i32().filter(|q| line.quantity == *q);
                 let Some(pieces) = pieces else {
-                    return Err(FieldErrors::single("quantity", "Parts are counted in whole pieces.").into());
+                    return Err(FieldErrors::single(
+                        "quantity",
+                        "Parts are counted in whole pieces.",
+                    )
+                    .into());
                 };
                 let p = Posting {
                     stock_item_id: item_id,
@@ -314,7 +326,10 @@ pub fn add_line(
                 stock::post(conn, &p, by).map_err(|e| match e {
                     RepoError::Validation(errors) => RepoError::from(FieldErrors::single(
                         "code",
-                        errors.get("quantity").unwrap_or("Not enough in stock.").to_string(),
+                        errors
+                            .get("quantity")
+                            .unwrap_or("Not enough in stock.")
+                            .to_string(),
                     )),
                     other => other,
                 })?;
@@ -333,10 +348,16 @@ pub fn add_line(
                     )
                     .into());
                 };
-                if matches!(status.as_str(), "sold" | "scrapped" | "in_transit" | "reserved") {
+                if matches!(
+                    status.as_str(),
+                    "sold" | "scrapped" | "in_transit" | "reserved"
+                ) {
                     return Err(FieldErrors::single(
                         "code",
-                        format!("Unit {tag} is {}; it cannot be used as a part.", status.replace('_', " ")),
+                        format!(
+                            "Unit {tag} is {}; it cannot be used as a part.",
+                            status.replace('_', " ")
+                        ),
                     )
                     .into());
                 }
@@ -358,7 +379,15 @@ pub fn add_line(
                 ticket_lines::created_by.eq(by.user_id),
             ))
             .execute(conn)?;
-        event(conn, id, "line", None, None, &format!("{} × {}", description, line.quantity.normalized()), by)
+        event(
+            conn,
+            id,
+            "line",
+            None,
+            None,
+            &format!("{} × {}", description, line.quantity.normalized()),
+            by,
+        )
     })
 }
 
@@ -373,7 +402,7 @@ pub fn add_note(
     if note.trim().is_empty() {
         return Err(FieldErrors::single("note", "Write the note first.").into());
     }
-    conn.transaction(|conn| {
+    super::tx(conn, |conn| {
         let t = lock(conn, branch_id, id)?;
         live(&t)?;
         event(conn, id, "note", None, None, note.trim(), by)
@@ -388,7 +417,7 @@ pub fn remove_line(
     line_id: i64,
     by: &By,
 ) -> Result<(), RepoError> {
-    conn.transaction(|conn| {
+    super::tx(conn, |conn| {
         let t = lock(conn, branch_id, id)?;
         live(&t)?;
         let line: TicketLine = ticket_lines::table
@@ -431,7 +460,7 @@ pub fn send_estimate(
     valid_for: Duration,
     by: &By,
 ) -> Result<(i64, DateTime<Utc>), RepoError> {
-    conn.transaction(|conn| {
+    super::tx(conn, |conn| {
         transition(
             conn,
             branch_id,
@@ -469,7 +498,7 @@ pub fn record_approval(
     if who.trim().is_empty() {
         return Err(FieldErrors::single("approval_by", "Say who gave the answer.").into());
     }
-    conn.transaction(|conn| {
+    super::tx(conn, |conn| {
         let t = lock(conn, branch_id, id)?;
         if t.state() != TicketStatus::AwaitingApproval {
             return Err(RepoError::Conflict(format!(
@@ -573,7 +602,7 @@ pub fn answer_link(
     link: i64,
     approved: bool,
 ) -> Result<Ticket, RepoError> {
-    conn.transaction(|conn| {
+    super::tx(conn, |conn| {
         let _locked: i64 = approval_links::table
             .find(link)
             .select(approval_links::id)
@@ -629,7 +658,7 @@ pub fn clock_start(
     let Some(tech) = by.user_id else {
         return Err(RepoError::Conflict("Sign in to use the clock.".into()));
     };
-    conn.transaction(|conn| {
+    super::tx(conn, |conn| {
         diesel::sql_query("SELECT pg_advisory_xact_lock(7701, $1::int)")
             .bind::<diesel::sql_types::BigInt, _>(tech)
             .execute(conn)?;
@@ -657,7 +686,7 @@ pub fn clock_stop(conn: &mut PgConnection, by: &By) -> Result<Option<i64>, RepoE
     let Some(tech) = by.user_id else {
         return Ok(None);
     };
-    conn.transaction(|conn| stop_clock(conn, tech, by))
+    super::tx(conn, |conn| stop_clock(conn, tech, by))
 }
 
 /// Stops the technician's running clock, wherever it runs; returns the ticket it ran on.
@@ -742,7 +771,7 @@ pub fn approve_time(
     {
         return Err(FieldErrors::single("hours", "Hours are between 0 and 24.").into());
     }
-    conn.transaction(|conn| {
+    super::tx(conn, |conn| {
         let (ticket, ended, hours, approved): EntryFacts = time_entries::table
             .inner_join(tickets::table)
             .filter(time_entries::id.eq(entry))

@@ -179,6 +179,95 @@ async fn a_failed_unit_of_work_leaves_nothing_behind_and_the_next_starts_clean()
 }
 
 #[tokio::test]
+async fn a_step_that_fails_inside_a_unit_of_work_is_answered_but_nothing_of_the_unit_is_kept() {
+    // repo::tx inside db() adds no savepoint (one round trip each way saved on every state
+    // change), so a failed step cannot be undone on its own: the whole unit of work rolls back,
+    // even when the handler answers the error (a form shown again) and returns normally.
+    let app = spawn_app().await;
+    let user = app.create_user("amina", "Amina", Role::Receptionist).await;
+    let pool = workbay::db::build_pool(&app.db.app_url, 1).unwrap();
+    let actor = workbay::db::Actor {
+        user_id: Some(user.id),
+        branch_ids: vec![app.branch_id],
+    };
+    let branch = app.branch_id;
+    let insert = move |conn: &mut diesel::PgConnection, name: &str| {
+        use diesel::RunQueryDsl;
+        diesel::sql_query(format!(
+            "INSERT INTO customers (name, phone, created_branch_id) VALUES ('{name}', '0700 000 009', {branch})"
+        ))
+        .execute(conn)
+    };
+    let depth = |conn: &mut diesel::PgConnection| {
+        use diesel::connection::{AnsiTransactionManager, TransactionManager};
+        AnsiTransactionManager::transaction_manager_status_mut(conn)
+            .transaction_depth()
+            .unwrap()
+            .map(|d| d.get())
+    };
+    let answered = workbay::db::db(&pool, &actor, move |conn| {
+        insert(conn, "Before the step")?;
+        let step = workbay::repo::tx(conn, |conn| {
+            // Directly in db()'s transaction: no savepoint was opened for the step.
+            assert_eq!(depth(conn), Some(1));
+            insert(conn, "Inside the step")?;
+            Err::<(), _>(workbay::repo::RepoError::Conflict("no".into()))
+        });
+        Ok(match step {
+            Err(workbay::repo::RepoError::Conflict(m)) => format!("answered: {m}"),
+            other => format!("unexpected: {other:?}"),
+        })
+    })
+    .await
+    .unwrap();
+    assert_eq!(answered, "answered: no");
+    assert_eq!(
+        app.count(
+            "SELECT count(*) FROM customers WHERE name IN ('Before the step', 'Inside the step')"
+        )
+        .await,
+        0,
+        "a failed step rolls back its whole unit of work"
+    );
+    // The mark does not outlive its unit of work: the next one on the same connection commits.
+    let kept = workbay::db::db(&pool, &actor, move |conn| {
+        workbay::repo::tx(conn, |conn| Ok(insert(conn, "Next unit")?))
+    })
+    .await
+    .unwrap();
+    assert_eq!(kept, 1);
+    assert_eq!(
+        app.count("SELECT count(*) FROM customers WHERE name = 'Next unit'")
+            .await,
+        1
+    );
+    // Outside db() (no transaction of ours), tx is a transaction of its own: a failure inside it
+    // is rolled back and what ran before it, in autocommit, stays.
+    let outside = workbay::db::plain(&pool, move |conn| {
+        insert(conn, "Autocommitted")?;
+        let step = workbay::repo::tx(conn, |conn| {
+            assert_eq!(depth(conn), Some(1));
+            insert(conn, "Own transaction")?;
+            Err::<(), _>(workbay::repo::RepoError::Conflict("no".into()))
+        });
+        Ok(step.is_err())
+    })
+    .await
+    .unwrap();
+    assert!(outside);
+    assert_eq!(
+        app.count("SELECT count(*) FROM customers WHERE name = 'Autocommitted'")
+            .await,
+        1
+    );
+    assert_eq!(
+        app.count("SELECT count(*) FROM customers WHERE name = 'Own transaction'")
+            .await,
+        0
+    );
+}
+
+#[tokio::test]
 async fn a_pooled_connection_whose_server_went_away_is_dropped_and_the_next_use_reconnects() {
     // The pool lends connections without a `SELECT 1` first; when a connection's backend is gone
     // the one use that finds out fails, and the pool must not lend that connection again.
