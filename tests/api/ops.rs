@@ -2,6 +2,20 @@ use workbay::domain::role::Role;
 
 use crate::common::{spawn_app, spawn_app_with};
 
+/// A pool of one connection, and a receptionist acting in `branch_ids` (for db() itself).
+async fn one_connection_as_a_receptionist(
+    app: &crate::common::TestApp,
+    branch_ids: Vec<i64>,
+) -> (workbay::db::Pool, workbay::db::Actor) {
+    let user = app.create_user("amina", "Amina", Role::Receptionist).await;
+    let pool = workbay::db::build_pool(&app.db.app_url, 1).unwrap();
+    let actor = workbay::db::Actor {
+        user_id: Some(user.id),
+        branch_ids,
+    };
+    (pool, actor)
+}
+
 #[tokio::test]
 async fn healthz_answers_ok_when_the_database_does() {
     let app = spawn_app().await;
@@ -83,12 +97,7 @@ async fn the_pool_connects_as_the_application_role_which_owns_nothing_and_cannot
 async fn every_transaction_knows_the_acting_user() {
     // The db() helper writes workbay.user_id and workbay.branch_ids into each transaction.
     let app = spawn_app().await;
-    let user = app.create_user("amina", "Amina", Role::Receptionist).await;
-    let pool = workbay::db::build_pool(&app.db.app_url, 1).unwrap();
-    let actor = workbay::db::Actor {
-        user_id: Some(user.id),
-        branch_ids: vec![app.branch_id, 99],
-    };
+    let (pool, actor) = one_connection_as_a_receptionist(&app, vec![app.branch_id, 99]).await;
     let seen = workbay::db::db(&pool, &actor, |conn| {
         use diesel::RunQueryDsl;
         #[derive(diesel::QueryableByName)]
@@ -105,7 +114,7 @@ async fn every_transaction_knows_the_acting_user() {
     })
     .await
     .unwrap();
-    assert_eq!(seen.u, user.id.to_string());
+    assert_eq!(seen.u, actor.user_id.unwrap().to_string());
     assert_eq!(seen.b, format!("{},99", app.branch_id));
 }
 
@@ -115,12 +124,7 @@ async fn a_failed_unit_of_work_leaves_nothing_behind_and_the_next_starts_clean()
     // On the pool's single connection: a write followed by an error is rolled back, the actor
     // does not outlive its transaction, and the connection is lent again in a usable state.
     let app = spawn_app().await;
-    let user = app.create_user("amina", "Amina", Role::Receptionist).await;
-    let pool = workbay::db::build_pool(&app.db.app_url, 1).unwrap();
-    let actor = workbay::db::Actor {
-        user_id: Some(user.id),
-        branch_ids: vec![app.branch_id],
-    };
+    let (pool, actor) = one_connection_as_a_receptionist(&app, vec![app.branch_id]).await;
     let branch = app.branch_id;
     let failed: Result<(), _> = workbay::db::db(&pool, &actor, move |conn| {
         use diesel::RunQueryDsl;
@@ -184,12 +188,7 @@ async fn a_step_that_fails_inside_a_unit_of_work_is_answered_but_nothing_of_the_
     // change), so a failed step cannot be undone on its own: the whole unit of work rolls back,
     // even when the handler answers the error (a form shown again) and returns normally.
     let app = spawn_app().await;
-    let user = app.create_user("amina", "Amina", Role::Receptionist).await;
-    let pool = workbay::db::build_pool(&app.db.app_url, 1).unwrap();
-    let actor = workbay::db::Actor {
-        user_id: Some(user.id),
-        branch_ids: vec![app.branch_id],
-    };
+    let (pool, actor) = one_connection_as_a_receptionist(&app, vec![app.branch_id]).await;
     let branch = app.branch_id;
     let insert = move |conn: &mut diesel::PgConnection, name: &str| {
         use diesel::RunQueryDsl;
