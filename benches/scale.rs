@@ -461,7 +461,11 @@ async fn main() {
     {
         settings.pool_size = n;
     }
-    let pool_size = settings.pool_size;
+    // And its default turns at the database unless WORKBAY_BENCH_TURNS says otherwise.
+    settings.db_concurrency = std::env::var("WORKBAY_BENCH_TURNS")
+        .ok()
+        .and_then(|s| s.parse().ok());
+    let (pool_size, turns) = (settings.pool_size, settings.db_turns());
     settings.dashboard_refresh = None;
     let app = workbay::Application::build(settings).await.expect("app");
     let base = format!("http://127.0.0.1:{}", app.port());
@@ -696,7 +700,7 @@ async fn main() {
         "optimized"
     };
     println!(
-        "\npeak memory of this process (server + benchmark client): {:.0} MiB; {profile} build, 2 HTTP workers, pool of {pool_size}",
+        "\npeak memory of this process (server + benchmark client): {:.0} MiB; {profile} build, 2 HTTP workers, pool of {pool_size}, {turns} requests at once in the database",
         peak_rss_mib()
     );
     cluster.stop().expect("stopping PostgreSQL");

@@ -91,6 +91,10 @@ struct ServeArgs {
     /// Most database connections.
     #[arg(long, env = "WORKBAY_POOL_SIZE", default_value_t = 10)]
     pool_size: u32,
+    /// Most requests working in the database at once, the rest waiting their turn (0: twice
+    /// the cores, at most the pool size).
+    #[arg(long, env = "WORKBAY_DB_CONCURRENCY", default_value_t = 0)]
+    db_concurrency: usize,
     /// Minutes between refreshes of the dashboards' materialized figures (0: only on demand).
     #[arg(long, env = "WORKBAY_DASHBOARD_REFRESH_MINUTES", default_value_t = 5)]
     dashboard_refresh_minutes: u64,
@@ -104,6 +108,7 @@ impl Default for ServeArgs {
             idle_timeout_minutes: 30,
             absolute_timeout_hours: 12,
             pool_size: 10,
+            db_concurrency: 0,
             dashboard_refresh_minutes: 5,
         }
     }
@@ -228,6 +233,7 @@ async fn serve(global: &GlobalArgs, args: ServeArgs) -> Result<()> {
     settings.idle_timeout = chrono::Duration::minutes(args.idle_timeout_minutes.max(1));
     settings.absolute_timeout = chrono::Duration::hours(args.absolute_timeout_hours.max(1));
     settings.pool_size = args.pool_size.max(2);
+    settings.db_concurrency = (args.db_concurrency > 0).then_some(args.db_concurrency);
     settings.dashboard_refresh = (args.dashboard_refresh_minutes > 0)
         .then(|| std::time::Duration::from_secs(args.dashboard_refresh_minutes * 60));
     let app = match Application::build(settings).await {

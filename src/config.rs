@@ -19,6 +19,9 @@ pub struct Settings {
     pub absolute_timeout: Duration,
     /// Most connections the pool opens.
     pub pool_size: u32,
+    /// Most requests working in the database at once; the rest wait their turn in arrival order
+    /// (`None`: twice the cores, at most the pool size).
+    pub db_concurrency: Option<usize>,
     /// HTTP worker threads (`None`: one per core).
     pub workers: Option<usize>,
     /// Whether `/metrics` answers requests from localhost without a sign-in.
@@ -38,9 +41,20 @@ impl Settings {
             idle_timeout: Duration::minutes(30),
             absolute_timeout: Duration::hours(12),
             pool_size: 10,
+            db_concurrency: None,
             workers: None,
             metrics_from_localhost: true,
             dashboard_refresh: Some(std::time::Duration::from_secs(300)),
         }
+    }
+}
+
+impl Settings {
+    /// How many requests work in the database at once (see [`Settings::db_concurrency`]).
+    pub fn db_turns(&self) -> usize {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        self.db_concurrency
+            .unwrap_or(2 * cores)
+            .clamp(1, self.pool_size.max(1) as usize)
     }
 }

@@ -50,7 +50,8 @@ impl Application {
         tokio::task::spawn_blocking(move || db::migrate::run_migrations(&admin_url))
             .await
             .context("migration task")??;
-        let pool = db::build_pool(&settings.app_database_url, settings.pool_size)?;
+        let pool = db::build_pool(&settings.app_database_url, settings.pool_size)?
+            .with_concurrency(settings.db_turns());
         let cookie_key = db::db(&pool, &Actor::anonymous(), |conn| {
             app_settings::get_or_init(conn, app_settings::COOKIE_KEY, || {
                 let bytes: [u8; 64] = rand::rng().random();
@@ -84,6 +85,7 @@ impl Application {
         let idle = CookieDuration::seconds(settings.idle_timeout.num_seconds());
         let secure = settings.secure_cookies;
         let mut server = HttpServer::new(move || {
+            let flash_key = cookie_key.clone();
             let sessions = SessionMiddleware::builder(store.clone(), cookie_key.clone())
                 .cookie_name(SESSION_COOKIE.to_string())
                 .cookie_secure(secure)
@@ -102,6 +104,9 @@ impl Application {
                 .configure(web::routes)
                 .default_service(aweb::to(not_found))
                 .wrap(from_fn(web::csrf::check))
+                .wrap(from_fn(move |req, next| {
+                    web::flash::carry(flash_key.clone(), secure, req, next)
+                }))
                 .wrap(sessions)
                 .wrap(from_fn(web::observe::observe))
                 .wrap(web::security_headers())

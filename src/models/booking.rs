@@ -33,7 +33,7 @@ pub struct Bay {
 }
 
 /// A booking of a bay.
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[derive(Debug, Clone, Queryable, QueryableByName, Selectable, Identifiable)]
 #[diesel(table_name = bookings, check_for_backend(diesel::pg::Pg))]
 pub struct Booking {
     pub id: i64,
@@ -58,21 +58,4 @@ impl Booking {
     pub fn status(&self) -> BookingStatus {
         self.status.parse().unwrap_or(BookingStatus::Cancelled)
     }
-}
-
-/// Insert values for a booking. Every optional column is nullable without a default, so `None`
-/// is written as NULL, which keeps the statement the same and lets Diesel prepare it once.
-#[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = bookings, treat_none_as_default_value = false)]
-pub struct NewBooking {
-    pub branch_id: i64,
-    pub customer_id: i64,
-    pub vehicle_id: Option<i64>,
-    pub device_id: Option<i64>,
-    pub bay_id: i64,
-    pub starts_at: DateTime<Utc>,
-    pub ends_at: DateTime<Utc>,
-    pub status: String,
-    pub notes: String,
-    pub created_by: Option<i64>,
 }

@@ -404,27 +404,42 @@ pub fn add_line(
                         FieldErrors::single("quantity", "Enter how many (1 or more).").into(),
                     );
                 }
-                let (sku, name, cost, default): (String, String, BigDecimal, BigDecimal) =
-                    stock_items::table
-                        .find(stock_item_id)
-                        .filter(stock_items::active.eq(true))
-                        .select((
-                            stock_items::sku,
-                            stock_items::name,
-                            stock_items::unit_cost,
-                            stock_items::unit_price,
-                        ))
-                        .first(conn)
-                        .optional()?
-                        .ok_or_else(|| {
-                            FieldErrors::single("stock_item_id", "Choose the stock item.")
-                        })?;
-                let on_hand = stock::on_hand(conn, *stock_item_id, branch_id)?;
-                let already: Option<BigDecimal> = invoice_lines::table
-                    .filter(invoice_lines::invoice_id.eq(invoice_id))
-                    .filter(invoice_lines::stock_item_id.eq(stock_item_id))
-                    .select(diesel::dsl::sum(invoice_lines::quantity))
-                    .first(conn)?;
+                use crate::schema::stock_levels;
+                // The item, its on-hand here and how many this invoice already holds, in one
+                // round trip.
+                type ItemHere = (
+                    String,
+                    String,
+                    BigDecimal,
+                    BigDecimal,
+                    Option<i32>,
+                    Option<BigDecimal>,
+                );
+                let (sku, name, cost, default, on_hand, already): ItemHere = stock_items::table
+                    .find(stock_item_id)
+                    .filter(stock_items::active.eq(true))
+                    .select((
+                        stock_items::sku,
+                        stock_items::name,
+                        stock_items::unit_cost,
+                        stock_items::unit_price,
+                        stock_levels::table
+                            .filter(stock_levels::stock_item_id.eq(stock_item_id))
+                            .filter(stock_levels::branch_id.eq(branch_id))
+                            .select(stock_levels::on_hand)
+                            .single_value(),
+                        invoice_lines::table
+                            .filter(invoice_lines::invoice_id.eq(invoice_id))
+                            .filter(invoice_lines::stock_item_id.eq(stock_item_id))
+                            .select(diesel::dsl::sum(invoice_lines::quantity))
+                            .single_value(),
+                    ))
+                    .first(conn)
+                    .optional()?
+                    .ok_or_else(|| {
+                        FieldErrors::single("stock_item_id", "Choose the stock item.")
+                    })?;
+                let on_hand = on_hand.unwrap_or(0);
                 let already = already.unwrap_or_default();
                 if BigDecimal::from(*quantity) + &already > on_hand {
                     return Err(FieldErrors::single(
@@ -625,13 +640,35 @@ fn current_totals(
     ))
 }
 
-fn store_totals(conn: &mut PgConnection, inv: &Invoice) -> Result<(), RepoError> {
-    let (subtotal, tax, total) = current_totals(conn, inv)?;
-    if total < BigDecimal::zero() {
+/// The totals of `lines` (all of the invoice's), refused when discounts outweigh the rest.
+fn totals_of(
+    inv: &Invoice,
+    lines: &[InvoiceLine],
+) -> Result<(BigDecimal, BigDecimal, BigDecimal), RepoError> {
+    let amounts: Vec<(BigDecimal, BigDecimal)> = lines
+        .iter()
+        .map(|l| (l.net.clone(), l.tax.clone()))
+        .collect();
+    not_negative(rules::totals(
+        &amounts,
+        &inv.tax_rate,
+        inv.tax_rounding == "per_invoice",
+    ))
+}
+
+fn not_negative(
+    totals: (BigDecimal, BigDecimal, BigDecimal),
+) -> Result<(BigDecimal, BigDecimal, BigDecimal), RepoError> {
+    if totals.2 < BigDecimal::zero() {
         return Err(RepoError::Conflict(
             "The discounts are more than the other lines; remove a discount first.".into(),
         ));
     }
+    Ok(totals)
+}
+
+fn store_totals(conn: &mut PgConnection, inv: &Invoice) -> Result<(), RepoError> {
+    let (subtotal, tax, total) = not_negative(current_totals(conn, inv)?)?;
     diesel::update(invoices::table.find(inv.id))
         .set((
             invoices::subtotal.eq(subtotal),
@@ -719,7 +756,8 @@ pub fn issue(
                 "Add at least one line before issuing.".into(),
             ));
         }
-        store_totals(conn, &inv)?;
+        // The totals as the lines stand, from the lines just read; stored with the status below.
+        let (subtotal, tax_total, total) = totals_of(&inv, &lines)?;
         // The number is taken first so that every reference below can name it; the counter row
         // stays locked until this transaction ends, so numbers are consecutive and, as a failed
         // issue rolls the increment back, gapless.
@@ -800,6 +838,9 @@ pub fn issue(
                 invoices::seq.eq(seq),
                 invoices::issued_by.eq(by.user_id),
                 invoices::issued_at.eq(diesel::dsl::now),
+                invoices::subtotal.eq(subtotal),
+                invoices::tax_total.eq(tax_total),
+                invoices::total.eq(total),
                 invoices::updated_at.eq(diesel::dsl::now),
             ))
             .execute(conn)?;

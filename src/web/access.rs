@@ -239,7 +239,7 @@ pub async fn require(
     }
     if user.must_change_password && req.path() != "/account/password" && req.path() != "/logout" {
         push_flash(
-            &session,
+            req.request(),
             Flash::info("Please choose a new password before you go on."),
         );
         return Ok(see_other(req, "/account/password"));

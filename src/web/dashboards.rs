@@ -1090,14 +1090,14 @@ pub struct RefreshForm {
 
 /// `POST /dashboards/refresh`: refreshes the materialized figures now, then returns to the page.
 pub async fn refresh(
-    session: actix_session::Session,
+    req: HttpRequest,
     staff: Staff,
     state: web::Data<AppState>,
     form: web::Form<RefreshForm>,
 ) -> Result<HttpResponse, AppError> {
     db(&state.pool, &staff.actor(), dashboards::refresh).await?;
     crate::web::page::push_flash(
-        &session,
+        &req,
         crate::web::page::Flash::success("The dashboard figures are up to date."),
     );
     // Back to a dashboard only: a path of ours, nothing that could leave the site or break the

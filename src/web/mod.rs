@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod csrf;
 pub mod customers;
 pub mod dashboards;
+pub mod flash;
 pub mod floor;
 pub mod health;
 pub mod home;

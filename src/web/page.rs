@@ -3,13 +3,15 @@
 
 use std::future::{Ready, ready};
 
-use actix_session::{Session, SessionExt};
+use actix_session::SessionExt;
 use actix_web::{FromRequest, HttpMessage, HttpRequest};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::role::Role;
 use crate::web::access::{BranchRef, Staff};
 use crate::web::csrf;
+pub use crate::web::flash::push_flash;
+use crate::web::flash::take_flash;
 
 /// Roles that see the counter's navigation (customers, calendar).
 pub const FRONT_DESK: &[Role] = &[Role::Receptionist, Role::Manager, Role::Admin];
@@ -46,9 +48,6 @@ pub const DASHBOARDS: &[Role] = &[
 pub const PURCHASING: &[Role] = &[Role::Warehouse, Role::Manager, Role::Admin];
 /// Roles that manage the catalogue.
 pub const MANAGEMENT: &[Role] = &[Role::Manager, Role::Admin];
-
-/// The session key holding pending flash messages.
-const SESSION_FLASH: &str = "flash";
 
 /// A one-time message shown on the next page.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -88,34 +87,6 @@ impl Flash {
 /// every later request that writes it, without bound.
 pub const MAX_FLASH: usize = 5;
 
-/// Queues a flash message for the next rendered page (keeping the newest [`MAX_FLASH`]).
-pub fn push_flash(session: &Session, flash: Flash) {
-    let mut all: Vec<Flash> = session
-        .get(SESSION_FLASH)
-        .ok()
-        .flatten()
-        .unwrap_or_default();
-    all.push(flash);
-    if all.len() > MAX_FLASH {
-        all.drain(..all.len() - MAX_FLASH);
-    }
-    if let Err(e) = session.insert(SESSION_FLASH, all) {
-        tracing::warn!(error = %e, "could not store a flash message");
-    }
-}
-
-fn take_flash(session: &Session) -> Vec<Flash> {
-    let all: Vec<Flash> = session
-        .get(SESSION_FLASH)
-        .ok()
-        .flatten()
-        .unwrap_or_default();
-    if !all.is_empty() {
-        session.remove(SESSION_FLASH);
-    }
-    all
-}
-
 /// The shared page context.
 #[derive(Debug, Clone, Default)]
 pub struct PageCtx {
@@ -135,7 +106,7 @@ impl PageCtx {
         let session = req.get_session();
         Self {
             user: req.extensions().get::<Staff>().cloned(),
-            flash: take_flash(&session),
+            flash: take_flash(req),
             csrf_token: csrf::token(&session),
             path: req.path().to_string(),
         }

@@ -2,7 +2,6 @@
 //! `/preorders/new` (customer, model, price, deposit taken now), `/preorders/{id}` (deposits,
 //! each next step with what it needs, history).
 
-use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -426,7 +425,6 @@ pub async fn show(
 pub async fn act(
     req: HttpRequest,
     staff: Staff,
-    session: Session,
     state: web::Data<AppState>,
     path: web::Path<(i64, String)>,
     form: web::Form<ActForm>,
@@ -466,7 +464,7 @@ pub async fn act(
     .await;
     match result {
         Ok(message) => {
-            push_flash(&session, Flash::success(message));
+            push_flash(&req, Flash::success(message));
             Ok(see_other(&format!("/preorders/{id}")))
         }
         Err(e) => {

@@ -2,7 +2,6 @@
 //! number; open claims), `/warranties/{id}` (claim it), `/claims/{id}` (approve, which opens a
 //! ticket; deny with a reason; complete with outcome and cost).
 
-use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -133,7 +132,6 @@ pub struct ClaimForm {
 pub async fn submit(
     req: HttpRequest,
     staff: Staff,
-    session: Session,
     state: web::Data<AppState>,
     id: web::Path<i64>,
     form: web::Form<ClaimForm>,
@@ -147,10 +145,7 @@ pub async fn submit(
     .await
     {
         Ok(claim) => {
-            push_flash(
-                &session,
-                Flash::success(format!("Claim #{claim} submitted.")),
-            );
+            push_flash(&req, Flash::success(format!("Claim #{claim} submitted.")));
             Ok(see_other(&format!("/claims/{claim}")))
         }
         Err(e) => {
@@ -241,7 +236,6 @@ pub async fn claim(
 pub async fn act(
     req: HttpRequest,
     staff: Staff,
-    session: Session,
     state: web::Data<AppState>,
     path: web::Path<(i64, String)>,
     form: web::Form<ClaimActForm>,
@@ -270,7 +264,7 @@ pub async fn act(
     .await;
     match result {
         Ok(message) => {
-            push_flash(&session, Flash::success(message));
+            push_flash(&req, Flash::success(message));
             Ok(see_other(&format!("/claims/{id}")))
         }
         Err(e) => {

@@ -482,12 +482,13 @@ async fn each_request_sees_the_account_as_it_is_now_and_the_session_never_stores
 }
 
 #[tokio::test]
-async fn messages_waiting_for_the_next_page_are_capped_so_the_session_stays_small() {
+async fn messages_waiting_for_the_next_page_are_capped_so_their_cookie_stays_small() {
     let app = spawn_app().await;
     app.login_as(Role::Receptionist).await;
     // Twelve saves whose redirects are never followed (no page is shown in between, so none of
     // the messages is taken): each queues "Customer … saved.".
     let token = app.csrf_token_with(&app.client, "/").await;
+    let mut longest_cookie = 0;
     for n in 1..=12 {
         let (name, phone) = (format!("Flash Customer {n:02}"), format!("0712 000 {n:03}"));
         let res = app
@@ -498,11 +499,26 @@ async fn messages_waiting_for_the_next_page_are_capped_so_the_session_stays_smal
             .await
             .unwrap();
         assert_eq!(res.status().as_u16(), 303);
+        let cookie = res
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with("workbay_flash="))
+            .expect("each save sets the message cookie")
+            .to_string();
+        longest_cookie = longest_cookie.max(cookie.len());
     }
-    let longest = app
-        .count("SELECT max(octet_length(state::text))::bigint FROM sessions")
-        .await;
-    assert!(longest < 1500, "the session holds {longest} bytes");
+    assert!(
+        longest_cookie < 1500,
+        "the message cookie grew to {longest_cookie} bytes"
+    );
+    // The messages never went through the session row.
+    assert_eq!(
+        app.count("SELECT count(*) FROM sessions WHERE state ? 'flash'")
+            .await,
+        0
+    );
     let page = app.get_html("/customers").await;
     let shown: Vec<usize> = (1..=12)
         .filter(|n| page.contains(&format!("Customer Flash Customer {n:02} saved.")))
@@ -514,4 +530,52 @@ async fn messages_waiting_for_the_next_page_are_capped_so_the_session_stays_smal
     // Shown once, then gone.
     let again = app.get_html("/customers").await;
     assert!(!again.contains("saved."));
+}
+
+#[tokio::test]
+async fn a_message_cookie_made_by_the_client_is_not_shown() {
+    let app = spawn_app().await;
+    let user = app
+        .create_user("forger", "Forger", Role::Receptionist)
+        .await;
+    let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+    let client = reqwest::Client::builder()
+        .cookie_provider(jar.clone())
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let res = app
+        .login_with(&client, &user.username, &user.password)
+        .await;
+    assert_eq!(res.status().as_u16(), 303);
+    // Only the server's encrypted cookie counts: a forged one, in plain text, is ignored.
+    let url: reqwest::Url = app.address.parse().unwrap();
+    jar.add_cookie_str(
+        r#"workbay_flash=[{"kind":"error","text":"Pay deposits to account 999"}]; Path=/"#,
+        &url,
+    );
+    let page = app
+        .get_with(&client, "/customers")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("<h1>Customers"), "{page}");
+    assert!(!page.contains("account 999"));
+    // A message the server queued does show.
+    let res = app
+        .post_form_with(
+            &client,
+            "/customers/new",
+            &[("name", "Flash Real"), ("phone", "0712 555 000")],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 303);
+    let page = app
+        .get_with(&client, "/customers")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Customer Flash Real saved."), "{page}");
 }

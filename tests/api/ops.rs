@@ -312,3 +312,36 @@ async fn a_pooled_connection_whose_server_went_away_is_dropped_and_the_next_use_
     assert_ne!(fresh, first);
     assert_eq!(backend().await.unwrap(), fresh);
 }
+
+#[tokio::test]
+async fn requests_take_turns_at_the_database_no_more_than_the_limit_at_once() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let app = spawn_app().await;
+    let pool = workbay::db::build_pool(&app.db.app_url, 4)
+        .unwrap()
+        .with_concurrency(2);
+    let (inside, most) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    let works = (0..8).map(|_| {
+        let (pool, inside, most) = (pool.clone(), inside.clone(), most.clone());
+        tokio::spawn(async move {
+            workbay::db::plain(&pool, move |conn| {
+                use diesel::RunQueryDsl;
+                let now = inside.fetch_add(1, Ordering::SeqCst) + 1;
+                most.fetch_max(now, Ordering::SeqCst);
+                // Long enough for the others to pile up behind this one.
+                diesel::sql_query("SELECT pg_sleep(0.05)")
+                    .execute(conn)
+                    .map_err(workbay::repo::RepoError::from)?;
+                inside.fetch_sub(1, Ordering::SeqCst);
+                Ok(())
+            })
+            .await
+        })
+    });
+    for work in futures_util::future::join_all(works).await {
+        work.unwrap().unwrap();
+    }
+    // Four connections were free, yet never more than two requests worked at once.
+    assert_eq!(most.load(Ordering::SeqCst), 2);
+}

@@ -1,6 +1,5 @@
 //! `GET/POST /admin/branches/{id}`.
 
-use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 
@@ -39,18 +38,9 @@ pub async fn form(
 pub async fn submit(
     req: HttpRequest,
     staff: Staff,
-    session: Session,
     state: web::Data<AppState>,
     id: web::Path<i64>,
     form: web::Form<BranchDraft>,
 ) -> Result<HttpResponse, AppError> {
-    super::branch_form::save(
-        req,
-        staff,
-        session,
-        state,
-        Some(id.into_inner()),
-        form.into_inner(),
-    )
-    .await
+    super::branch_form::save(req, staff, state, Some(id.into_inner()), form.into_inner()).await
 }

@@ -1,6 +1,5 @@
 //! The branch form page, shared by "new branch" and "edit branch".
 
-use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -72,7 +71,6 @@ pub fn draft_of(b: &Branch) -> BranchDraft {
 pub async fn save(
     req: HttpRequest,
     staff: Staff,
-    session: Session,
     state: web::Data<AppState>,
     id: Option<i64>,
     draft: BranchDraft,
@@ -92,7 +90,7 @@ pub async fn save(
         Ok(branch) => {
             let verb = if id.is_some() { "saved" } else { "created" };
             push_flash(
-                &session,
+                &req,
                 Flash::success(format!("Branch {} {verb}.", branch.name)),
             );
             Ok(see_other("/admin/branches"))

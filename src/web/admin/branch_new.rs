@@ -1,6 +1,5 @@
 //! `GET/POST /admin/branches/new`.
 
-use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 
@@ -37,9 +36,8 @@ pub async fn form(req: HttpRequest, _staff: Staff) -> Result<HttpResponse, AppEr
 pub async fn submit(
     req: HttpRequest,
     staff: Staff,
-    session: Session,
     state: web::Data<AppState>,
     form: web::Form<BranchDraft>,
 ) -> Result<HttpResponse, AppError> {
-    super::branch_form::save(req, staff, session, state, None, form.into_inner()).await
+    super::branch_form::save(req, staff, state, None, form.into_inner()).await
 }

@@ -1,6 +1,5 @@
 //! `/admin/catalogue`: the service catalogue and the active branch's bays (managers, admins).
 
-use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -110,7 +109,6 @@ fn positive(raw: &str, field: &str, message: &str, errors: &mut FieldErrors) -> 
 pub async fn add_service(
     req: HttpRequest,
     staff: Staff,
-    session: Session,
     state: web::Data<AppState>,
     form: web::Form<ServiceForm>,
 ) -> Result<HttpResponse, AppError> {
@@ -149,10 +147,7 @@ pub async fn add_service(
         .await;
         match saved {
             Ok(s) => {
-                push_flash(
-                    &session,
-                    Flash::success(format!("Service {} added.", s.name)),
-                );
+                push_flash(&req, Flash::success(format!("Service {} added.", s.name)));
                 return Ok(see_other("/admin/catalogue"));
             }
             Err(AppError::Internal(e)) if e.to_string().contains("services_name_key") => {
@@ -177,7 +172,6 @@ pub async fn add_service(
 pub async fn add_bay(
     req: HttpRequest,
     staff: Staff,
-    session: Session,
     state: web::Data<AppState>,
     form: web::Form<BayForm>,
 ) -> Result<HttpResponse, AppError> {
@@ -206,7 +200,7 @@ pub async fn add_bay(
         catalogue::create_bay(conn, branch, &name, &categories, &by)
     })
     .await?;
-    push_flash(&session, Flash::success(format!("Bay {} added.", bay.name)));
+    push_flash(&req, Flash::success(format!("Bay {} added.", bay.name)));
     Ok(see_other("/admin/catalogue"))
 }
 
@@ -219,7 +213,7 @@ pub struct ActiveForm {
 /// `POST /admin/catalogue/services/{id}/active`.
 pub async fn set_service_active(
     staff: Staff,
-    session: Session,
+    req: HttpRequest,
     state: web::Data<AppState>,
     id: web::Path<i64>,
     form: web::Form<ActiveForm>,
@@ -234,9 +228,6 @@ pub async fn set_service_active(
     } else {
         "is withdrawn; it can no longer be booked"
     };
-    push_flash(
-        &session,
-        Flash::success(format!("{} {what}.", service.name)),
-    );
+    push_flash(&req, Flash::success(format!("{} {what}.", service.name)));
     Ok(see_other("/admin/catalogue"))
 }

@@ -1,7 +1,6 @@
 //! `/admin/users/{id}`: edit an account, disable or enable it (with a confirmation page), and
 //! reset its password (with a confirmation page).
 
-use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -46,7 +45,6 @@ pub async fn form(
 pub async fn submit(
     req: HttpRequest,
     admin: Staff,
-    session: Session,
     state: web::Data<AppState>,
     id: web::Path<i64>,
     form: web::Form<StaffDraft>,
@@ -66,7 +64,7 @@ pub async fn submit(
     let errors = match result {
         Ok(user) => {
             push_flash(
-                &session,
+                &req,
                 Flash::success(format!("Account {} saved.", user.username)),
             );
             return Ok(see_other("/admin/users"));
@@ -150,7 +148,7 @@ pub struct StatusForm {
 /// `POST /admin/users/{id}/status`.
 pub async fn set_status(
     admin: Staff,
-    session: Session,
+    req: HttpRequest,
     state: web::Data<AppState>,
     id: web::Path<i64>,
     form: web::Form<StatusForm>,
@@ -170,11 +168,11 @@ pub async fn set_status(
                 "disabled; their sessions have ended"
             };
             push_flash(
-                &session,
+                &req,
                 Flash::success(format!("Account {} {what}.", user.username)),
             );
         }
-        Err(AppError::Conflict(message)) => push_flash(&session, Flash::error(message)),
+        Err(AppError::Conflict(message)) => push_flash(&req, Flash::error(message)),
         Err(e) => return Err(e),
     }
     Ok(see_other(&format!("/admin/users/{id}")))
@@ -191,7 +189,6 @@ pub struct ResetForm {
 pub async fn reset_submit(
     req: HttpRequest,
     admin: Staff,
-    session: Session,
     state: web::Data<AppState>,
     id: web::Path<i64>,
     form: web::Form<ResetForm>,
@@ -219,7 +216,7 @@ pub async fn reset_submit(
     })
     .await?;
     push_flash(
-        &session,
+        &req,
         Flash::success(format!(
             "Password of {} reset. They must choose a new one when they next sign in.",
             user.username

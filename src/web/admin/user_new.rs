@@ -1,6 +1,5 @@
 //! `GET/POST /admin/users/new`.
 
-use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 
@@ -43,7 +42,6 @@ pub async fn form(
 pub async fn submit(
     req: HttpRequest,
     admin: Staff,
-    session: Session,
     state: web::Data<AppState>,
     form: web::Form<StaffDraft>,
 ) -> Result<HttpResponse, AppError> {
@@ -62,7 +60,7 @@ pub async fn submit(
     match result {
         Ok(user) => {
             push_flash(
-                &session,
+                &req,
                 Flash::success(format!("Account {} created.", user.username)),
             );
             Ok(see_other("/admin/users"))

@@ -1,7 +1,7 @@
 //! `POST /branch`: managers and admins choose the branch they are working in.
 
 use actix_session::Session;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
 use crate::error::AppError;
@@ -20,6 +20,7 @@ pub struct SwitchForm {
 /// Switches the active branch.
 pub async fn submit(
     staff: Staff,
+    req: HttpRequest,
     session: Session,
     form: web::Form<SwitchForm>,
 ) -> Result<HttpResponse, AppError> {
@@ -37,7 +38,7 @@ pub async fn submit(
         .insert(SESSION_BRANCH, branch.id)
         .map_err(|e| AppError::Internal(anyhow::anyhow!("session insert: {e}")))?;
     push_flash(
-        &session,
+        &req,
         Flash::info(format!("You are now working in {}.", branch.name)),
     );
     let back = if form.back.starts_with('/') && !form.back.starts_with("//") {

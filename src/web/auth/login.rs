@@ -121,7 +121,7 @@ pub async fn submit(
                 .map_err(|e| AppError::Internal(anyhow::anyhow!("session insert: {e}")))?;
             csrf::rotate(&session);
             push_flash(
-                &session,
+                &req,
                 Flash::success(format!("Welcome, {}.", user.full_name)),
             );
             Ok(see_other(safe_next(&next)))

@@ -89,7 +89,7 @@ pub async fn submit(
     .await?;
     session.renew();
     push_flash(
-        &session,
+        &req,
         Flash::success("Your password has been changed. Other sessions were signed out."),
     );
     Ok(see_other("/"))

@@ -1,6 +1,5 @@
 //! `POST /bookings/{id}/check-in`: the customer arrived; open the ticket.
 
-use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use chrono::Utc;
@@ -18,7 +17,6 @@ use crate::web::{AppState, see_other};
 pub async fn submit(
     req: actix_web::HttpRequest,
     staff: Staff,
-    session: Session,
     state: web::Data<AppState>,
     id: web::Path<i64>,
     form: web::Form<super::BookingDraft>,
@@ -48,13 +46,13 @@ pub async fn submit(
     match result {
         Ok(ticket) => {
             push_flash(
-                &session,
+                &req,
                 Flash::success(format!("Checked in: ticket #{} opened.", ticket.number)),
             );
             Ok(see_other(&format!("/tickets/{}", ticket.id)))
         }
         Err(AppError::Conflict(message)) => {
-            push_flash(&session, Flash::error(message));
+            push_flash(&req, Flash::error(message));
             Ok(see_other(&format!("/bookings/{id}")))
         }
         Err(e) => Err(e),

@@ -118,7 +118,6 @@ pub async fn form(
 pub async fn submit(
     req: HttpRequest,
     staff: Staff,
-    session: actix_session::Session,
     state: web::Data<AppState>,
     form: web::Form<BookingDraft>,
 ) -> Result<HttpResponse, AppError> {
@@ -161,7 +160,6 @@ pub async fn submit(
             return Ok(Err(errors));
         };
         let request = BookingRequest {
-            branch_id,
             customer_id,
             vehicle_id,
             device_id,
@@ -171,7 +169,7 @@ pub async fn submit(
             service_ids,
             notes: d.notes.trim().to_string(),
         };
-        match bookings::create(conn, &request, &by, Utc::now()) {
+        match bookings::create(conn, &branch, &request, &by, Utc::now()) {
             Ok(b) => Ok(Ok(b)),
             Err(RepoError::Validation(e)) => Ok(Err(rename_fields(e))),
             Err(e) => Err(e),
@@ -181,7 +179,7 @@ pub async fn submit(
     match outcome {
         Ok(booking) => {
             push_flash(
-                &session,
+                &req,
                 Flash::success(format!(
                     "Booking #{} made. Confirm it with the customer.",
                     booking.id

@@ -1,7 +1,6 @@
 //! `POST /bookings/{id}/reschedule`: another time or bay, protected by the booking's version so
 //! a stale form gets a conflict message instead of silently overwriting someone's change.
 
-use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Utc;
@@ -21,7 +20,6 @@ use crate::web::{AppState, see_other};
 pub async fn submit(
     req: HttpRequest,
     staff: Staff,
-    session: Session,
     state: web::Data<AppState>,
     id: web::Path<i64>,
     form: web::Form<BookingDraft>,
@@ -72,7 +70,7 @@ pub async fn submit(
     .await?;
     match outcome {
         Ok(_) => {
-            push_flash(&session, Flash::success("Booking moved."));
+            push_flash(&req, Flash::success("Booking moved."));
             Ok(see_other(&format!("/bookings/{id}")))
         }
         // A stale form: show the booking as it is now, with the reason.

@@ -1,7 +1,6 @@
 //! `POST /bookings/{id}/status`: confirm, cancel (with a reason), no-show, complete.
 
-use actix_session::Session;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Utc;
 use serde::Deserialize;
 
@@ -24,7 +23,7 @@ pub struct StatusForm {
 /// Moves the booking; a refused transition comes back as a message on the booking page.
 pub async fn submit(
     staff: Staff,
-    session: Session,
+    req: HttpRequest,
     state: web::Data<AppState>,
     id: web::Path<i64>,
     form: web::Form<StatusForm>,
@@ -41,17 +40,17 @@ pub async fn submit(
     .await;
     match result {
         Ok(b) => push_flash(
-            &session,
+            &req,
             Flash::success(format!(
                 "Booking #{} is now {}.",
                 b.id,
                 b.status().label().to_lowercase()
             )),
         ),
-        Err(AppError::Conflict(message)) => push_flash(&session, Flash::error(message)),
+        Err(AppError::Conflict(message)) => push_flash(&req, Flash::error(message)),
         Err(AppError::Validation(errors)) => {
             for (_, message) in errors.iter() {
-                push_flash(&session, Flash::error(message));
+                push_flash(&req, Flash::error(message));
             }
         }
         Err(e) => return Err(e),

@@ -1,6 +1,5 @@
 //! `/customers/{id}/archive` (the counter) and `/customers/{id}/erase` (admins): each asks first.
 
-use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -74,7 +73,7 @@ pub struct ArchiveForm {
 /// `POST /customers/{id}/archive`.
 pub async fn archive(
     staff: Staff,
-    session: Session,
+    req: HttpRequest,
     state: web::Data<AppState>,
     id: web::Path<i64>,
     form: web::Form<ArchiveForm>,
@@ -91,9 +90,9 @@ pub async fn archive(
             } else {
                 "restored"
             };
-            push_flash(&session, Flash::success(format!("{} {what}.", c.name)));
+            push_flash(&req, Flash::success(format!("{} {what}.", c.name)));
         }
-        Err(AppError::Conflict(message)) => push_flash(&session, Flash::error(message)),
+        Err(AppError::Conflict(message)) => push_flash(&req, Flash::error(message)),
         Err(e) => return Err(e),
     }
     Ok(see_other(&format!("/customers/{id}")))
@@ -102,7 +101,7 @@ pub async fn archive(
 /// `POST /customers/{id}/erase`.
 pub async fn erase(
     staff: Staff,
-    session: Session,
+    req: HttpRequest,
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
@@ -112,7 +111,7 @@ pub async fn erase(
     })
     .await?;
     push_flash(
-        &session,
+        &req,
         Flash::success("The customer's personal data was erased."),
     );
     Ok(see_other(&format!("/customers/{id}")))

@@ -1,6 +1,5 @@
 //! `POST /customers/{id}/devices` and `POST /customers/{id}/contacts`.
 
-use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 
@@ -29,7 +28,6 @@ const CONTACT_FIELDS: [&str; 4] = [
 pub async fn add_device(
     req: HttpRequest,
     staff: Staff,
-    session: Session,
     state: web::Data<AppState>,
     id: web::Path<i64>,
     form: web::Form<CustomerDraft>,
@@ -43,7 +41,7 @@ pub async fn add_device(
     match result {
         Ok(device) => {
             push_flash(
-                &session,
+                &req,
                 Flash::success(format!("Device {} added.", device.label())),
             );
             Ok(see_other(&format!("/customers/{id}")))
@@ -60,7 +58,6 @@ pub async fn add_device(
 pub async fn add_contact(
     req: HttpRequest,
     staff: Staff,
-    session: Session,
     state: web::Data<AppState>,
     id: web::Path<i64>,
     form: web::Form<CustomerDraft>,
@@ -74,13 +71,13 @@ pub async fn add_contact(
     match result {
         Ok(()) => {
             let name = draft.typed("contact_name").trim();
-            push_flash(&session, Flash::success(format!("Contact {name} added.")));
+            push_flash(&req, Flash::success(format!("Contact {name} added.")));
         }
         Err(AppError::Validation(errors)) => {
             let status = StatusCode::UNPROCESSABLE_ENTITY;
             return super::show::render(&req, &staff, &state, id, draft, errors, status).await;
         }
-        Err(AppError::Conflict(message)) => push_flash(&session, Flash::error(message)),
+        Err(AppError::Conflict(message)) => push_flash(&req, Flash::error(message)),
         Err(e) => return Err(e),
     }
     Ok(see_other(&format!("/customers/{id}")))

@@ -1,7 +1,6 @@
 //! `GET/POST /customers/new`: a new customer with an optional first vehicle. Likely duplicates
 //! (same phone or email) are shown before saving; the receptionist confirms or picks the match.
 
-use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -59,7 +58,6 @@ pub async fn form(
 pub async fn submit(
     req: HttpRequest,
     staff: Staff,
-    session: Session,
     state: web::Data<AppState>,
     form: web::Form<CustomerDraft>,
 ) -> Result<HttpResponse, AppError> {
@@ -88,7 +86,7 @@ pub async fn submit(
     match outcome {
         Ok(customer) => {
             push_flash(
-                &session,
+                &req,
                 Flash::success(format!("Customer {} saved.", customer.name)),
             );
             Ok(see_other(&format!("/customers/{}", customer.id)))

@@ -1,6 +1,5 @@
 //! `POST /customers/{id}/vehicles`: adds a vehicle (VIN checked).
 
-use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 
@@ -17,7 +16,6 @@ use crate::web::{AppState, see_other};
 pub async fn submit(
     req: HttpRequest,
     staff: Staff,
-    session: Session,
     state: web::Data<AppState>,
     id: web::Path<i64>,
     form: web::Form<CustomerDraft>,
@@ -52,7 +50,7 @@ pub async fn submit(
         match saved {
             Ok(v) => {
                 push_flash(
-                    &session,
+                    &req,
                     Flash::success(format!("Vehicle {} added.", v.label())),
                 );
                 return Ok(see_other(&format!("/customers/{id}")));

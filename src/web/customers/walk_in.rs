@@ -1,6 +1,5 @@
 //! `POST /customers/{id}/walk-in`: a customer without a booking; open their ticket now.
 
-use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 
@@ -19,7 +18,6 @@ use crate::web::{AppState, see_other};
 pub async fn submit(
     req: HttpRequest,
     staff: Staff,
-    session: Session,
     state: web::Data<AppState>,
     id: web::Path<i64>,
     form: web::Form<CustomerDraft>,
@@ -62,7 +60,7 @@ pub async fn submit(
     match result {
         Ok(t) => {
             push_flash(
-                &session,
+                &req,
                 Flash::success(format!("Walk-in ticket #{} opened.", t.number)),
             );
             Ok(see_other(&format!("/tickets/{}", t.id)))

@@ -1,6 +1,5 @@
 //! `/invoices/{id}/refund`: a credit note against chosen lines, with its refund payment.
 
-use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -105,7 +104,6 @@ pub async fn show(
 pub async fn submit(
     req: HttpRequest,
     staff: Staff,
-    session: Session,
     state: web::Data<AppState>,
     id: web::Path<i64>,
     form: web::Form<Vec<(String, String)>>,
@@ -176,7 +174,7 @@ pub async fn submit(
     match result {
         Ok(Once::Done(note, next)) => {
             push_flash(
-                &session,
+                &req,
                 Flash::success(format!(
                     "Credit note CN-{note} raised and the refund recorded."
                 )),
@@ -185,7 +183,7 @@ pub async fn submit(
         }
         Ok(Once::Repeated(next)) => {
             push_flash(
-                &session,
+                &req,
                 Flash::info("That refund was submitted already; nothing was refunded twice."),
             );
             Ok(see_other(if next.is_empty() { "/invoices" } else { &next }))

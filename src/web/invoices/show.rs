@@ -2,7 +2,6 @@
 //! issuing, then the split-tender payment screen with the balance and the change in large type,
 //! and voiding (confirmed, with a reason). Money forms carry a one-time submission id.
 
-use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -401,7 +400,6 @@ pub async fn remove_line(
 pub async fn money(
     req: HttpRequest,
     staff: Staff,
-    session: Session,
     state: web::Data<AppState>,
     path: web::Path<(i64, String)>,
     form: web::Form<InvoiceForm>,
@@ -481,12 +479,12 @@ pub async fn money(
     .await;
     match result {
         Ok(Once::Done(message, next)) => {
-            push_flash(&session, Flash::success(message));
+            push_flash(&req, Flash::success(message));
             Ok(see_other(&next))
         }
         Ok(Once::Repeated(next)) => {
             push_flash(
-                &session,
+                &req,
                 Flash::info(
                     "That form was submitted already; this is its result. Nothing was done twice.",
                 ),

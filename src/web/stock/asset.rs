@@ -3,7 +3,6 @@
 
 use std::collections::BTreeMap;
 
-use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -176,7 +175,6 @@ fn optional_int(raw: &str, field: &str, errors: &mut FieldErrors) -> Option<i32>
 pub async fn act(
     req: HttpRequest,
     staff: Staff,
-    session: Session,
     state: web::Data<AppState>,
     path: web::Path<(i64, String)>,
     form: web::Form<ActionForm>,
@@ -261,7 +259,7 @@ pub async fn act(
     // A refusal comes back on the page with everything as it was chosen or typed.
     match result {
         Ok(message) => {
-            push_flash(&session, Flash::success(message));
+            push_flash(&req, Flash::success(message));
             Ok(see_other(&format!("/stock/assets/{id}")))
         }
         Err(AppError::Conflict(message)) => {

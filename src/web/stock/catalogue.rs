@@ -1,6 +1,5 @@
 //! `/stock/catalogue`: product models, stock items and vendors.
 
-use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -135,7 +134,6 @@ fn whole(raw: &str, field: &str, errors: &mut FieldErrors) -> i32 {
 pub async fn add(
     req: HttpRequest,
     staff: Staff,
-    session: Session,
     state: web::Data<AppState>,
     what: web::Path<String>,
     form: web::Form<CatalogueForm>,
@@ -202,7 +200,7 @@ pub async fn add(
     match result {
         Ok(name) => {
             push_flash(
-                &session,
+                &req,
                 Flash::success(format!("{name} added to the catalogue.")),
             );
             Ok(see_other("/stock/catalogue"))

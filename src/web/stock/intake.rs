@@ -2,7 +2,6 @@
 //! (text + Enter) adds a line and comes back with the field empty and focused. The batch lives in
 //! the database, so a reload loses nothing. Commit creates everything in one transaction.
 
-use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -171,7 +170,6 @@ fn money(raw: &str, field: &str, errors: &mut FieldErrors) -> BigDecimal {
 pub async fn act(
     req: HttpRequest,
     staff: Staff,
-    session: Session,
     state: web::Data<AppState>,
     action: web::Path<String>,
     form: web::Form<IntakeForm>,
@@ -226,7 +224,7 @@ pub async fn act(
     match result {
         Ok(Some(done)) => {
             push_flash(
-                &session,
+                &req,
                 Flash::success(format!(
                     "Delivery committed: {} units and {} bulk pieces are in stock.",
                     done.units, done.pieces

@@ -1,7 +1,6 @@
 //! `GET /stock/items/{id}[?before=ID]` (on-hand and a page of the ledger at the active branch) and
 //! `POST /stock/items/{id}/adjust` (an adjustment with a reason).
 
-use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -120,7 +119,6 @@ pub async fn show(
 pub async fn adjust(
     req: HttpRequest,
     staff: Staff,
-    session: Session,
     state: web::Data<AppState>,
     id: web::Path<i64>,
     form: web::Form<AdjustForm>,
@@ -156,7 +154,7 @@ pub async fn adjust(
     match result {
         Ok(_) => {
             push_flash(
-                &session,
+                &req,
                 Flash::success(format!("Stock adjusted by {quantity}.")),
             );
             Ok(see_other(&format!("/stock/items/{id}")))

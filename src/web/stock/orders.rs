@@ -1,7 +1,6 @@
 //! Purchase orders: `/stock/orders` (list), `/stock/orders/new`, `/stock/orders/{id}` (lines,
 //! history, place or cancel, receive through the intake screen).
 
-use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -344,7 +343,6 @@ fn parse_goods(raw: &str) -> Option<Goods> {
 pub async fn act(
     req: HttpRequest,
     staff: Staff,
-    session: Session,
     state: web::Data<AppState>,
     path: web::Path<(i64, String)>,
     form: web::Form<LineForm>,
@@ -393,7 +391,7 @@ pub async fn act(
     match result {
         Ok(message) => {
             if let Some(message) = message {
-                push_flash(&session, Flash::success(message));
+                push_flash(&req, Flash::success(message));
             }
             Ok(see_other(&format!("/stock/orders/{id}")))
         }

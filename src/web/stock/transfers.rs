@@ -2,7 +2,6 @@
 //! `/stock/transfers/new` (units scanned one per line, bulk items by quantity) and
 //! `/stock/transfers/{id}` (lines; the destination receives it there).
 
-use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -285,7 +284,7 @@ pub async fn show(
 /// `POST /stock/transfers/{id}/receive`: the destination takes it in.
 pub async fn receive(
     staff: Staff,
-    session: Session,
+    req: HttpRequest,
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
@@ -296,10 +295,10 @@ pub async fn receive(
     .await
     {
         Ok(()) => push_flash(
-            &session,
+            &req,
             Flash::success(format!("Transfer #{id} received into this branch's stock.")),
         ),
-        Err(AppError::Conflict(message)) => push_flash(&session, Flash::error(message)),
+        Err(AppError::Conflict(message)) => push_flash(&req, Flash::error(message)),
         Err(e) => return Err(e),
     }
     Ok(see_other(&format!("/stock/transfers/{id}")))

@@ -3,7 +3,6 @@
 //! record the customer's answer, the clock. The technician's tablet page (`/floor/{id}`) posts
 //! to the same actions and comes back to itself.
 
-use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -234,7 +233,6 @@ type Done = (String, Option<String>);
 pub async fn act(
     req: HttpRequest,
     staff: Staff,
-    session: Session,
     state: web::Data<AppState>,
     path: web::Path<(i64, String)>,
     form: web::Form<TicketForm>,
@@ -371,7 +369,7 @@ pub async fn act(
     };
     match result {
         Ok((message, token)) => {
-            push_flash(&session, Flash::success(message));
+            push_flash(&req, Flash::success(message));
             Ok(see_other(&match token {
                 Some(t) if form.back != "floor" => format!("{back}?link={t}"),
                 _ => back,

@@ -1,7 +1,6 @@
 //! `/time`: managers approve (or correct) the technicians' clocked time; approved billable time
 //! becomes labour on the ticket's invoice.
 
-use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -75,7 +74,6 @@ pub struct ApproveForm {
 pub async fn approve(
     req: HttpRequest,
     staff: Staff,
-    session: Session,
     state: web::Data<AppState>,
     id: web::Path<i64>,
     form: web::Form<ApproveForm>,
@@ -106,7 +104,7 @@ pub async fn approve(
     .await
     {
         Ok(()) => {
-            push_flash(&session, Flash::success("Time approved."));
+            push_flash(&req, Flash::success("Time approved."));
             Ok(see_other("/time"))
         }
         Err(e) => {
