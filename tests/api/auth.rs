@@ -554,12 +554,7 @@ async fn a_message_cookie_made_by_the_client_is_not_shown() {
         r#"workbay_flash=[{"kind":"error","text":"Pay deposits to account 999"}]; Path=/"#,
         &url,
     );
-    let page = app
-        .get_with(&client, "/customers")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = app.get_html_with(&client, "/customers").await;
     assert!(page.contains("<h1>Customers"), "{page}");
     assert!(!page.contains("account 999"));
     // A message the server queued does show.
@@ -571,11 +566,6 @@ async fn a_message_cookie_made_by_the_client_is_not_shown() {
         )
         .await;
     assert_eq!(res.status().as_u16(), 303);
-    let page = app
-        .get_with(&client, "/customers")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = app.get_html_with(&client, "/customers").await;
     assert!(page.contains("Customer Flash Real saved."), "{page}");
 }

@@ -106,6 +106,13 @@ impl TestApp {
         res.text().await.unwrap()
     }
 
+    /// `GET path` with another client, expecting a page.
+    pub async fn get_html_with(&self, client: &reqwest::Client, path: &str) -> String {
+        let res = self.get_with(client, path).await;
+        assert_eq!(res.status().as_u16(), 200, "GET {path}");
+        res.text().await.unwrap()
+    }
+
     /// The CSRF token of the client's session (from the page at `path`).
     pub async fn csrf_token_with(&self, client: &reqwest::Client, path: &str) -> String {
         let body = self.get_with(client, path).await.text().await.unwrap();
