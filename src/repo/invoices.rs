@@ -633,29 +633,18 @@ fn current_totals(
         .filter(invoice_lines::invoice_id.eq(inv.id))
         .select((invoice_lines::net, invoice_lines::tax))
         .load(conn)?;
-    Ok(rules::totals(
-        &amounts,
-        &inv.tax_rate,
-        inv.tax_rounding == "per_invoice",
-    ))
+    Ok(totals_of(inv, &amounts))
 }
 
-/// The totals of `lines` (all of the invoice's), refused when discounts outweigh the rest.
+/// Subtotal, tax and total of the invoice's line amounts (net, tax) under its tax rounding.
 fn totals_of(
     inv: &Invoice,
-    lines: &[InvoiceLine],
-) -> Result<(BigDecimal, BigDecimal, BigDecimal), RepoError> {
-    let amounts: Vec<(BigDecimal, BigDecimal)> = lines
-        .iter()
-        .map(|l| (l.net.clone(), l.tax.clone()))
-        .collect();
-    not_negative(rules::totals(
-        &amounts,
-        &inv.tax_rate,
-        inv.tax_rounding == "per_invoice",
-    ))
+    amounts: &[(BigDecimal, BigDecimal)],
+) -> (BigDecimal, BigDecimal, BigDecimal) {
+    rules::totals(amounts, &inv.tax_rate, inv.tax_rounding == "per_invoice")
 }
 
+/// The totals, refused when the discounts outweigh the other lines.
 fn not_negative(
     totals: (BigDecimal, BigDecimal, BigDecimal),
 ) -> Result<(BigDecimal, BigDecimal, BigDecimal), RepoError> {
@@ -757,7 +746,11 @@ pub fn issue(
             ));
         }
         // The totals as the lines stand, from the lines just read; stored with the status below.
-        let (subtotal, tax_total, total) = totals_of(&inv, &lines)?;
+        let amounts: Vec<_> = lines
+            .iter()
+            .map(|l| (l.net.clone(), l.tax.clone()))
+            .collect();
+        let (subtotal, tax_total, total) = not_negative(totals_of(&inv, &amounts))?;
         // The number is taken first so that every reference below can name it; the counter row
         // stays locked until this transaction ends, so numbers are consecutive and, as a failed
         // issue rolls the increment back, gapless.

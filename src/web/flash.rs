@@ -54,11 +54,9 @@ pub async fn carry(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let arrived = req
-        .cookie(FLASH_COOKIE)
-        .map(|c| read(&key, c))
-        .unwrap_or_default();
-    let had_cookie = req.cookie(FLASH_COOKIE).is_some();
+    let cookie = req.cookie(FLASH_COOKIE);
+    let had_cookie = cookie.is_some();
+    let arrived = cookie.map(|c| read(&key, c)).unwrap_or_default();
     let flashes = Flashes::default();
     flashes.0.borrow_mut().arrived = arrived;
     req.extensions_mut().insert(flashes.clone());
