@@ -13,7 +13,7 @@ use crate::domain::validation::FieldErrors;
 use crate::models::booking::{Bay, Booking, Service};
 use crate::models::branch::Branch;
 use crate::schema::{
-    bays, booking_events, booking_services, bookings, branches, customers, message_outbox, vehicles,
+    bays, booking_events, booking_services, bookings, branches, customers, message_outbox,
 };
 
 /// What the booking form asks for, already parsed.
@@ -206,30 +206,10 @@ pub fn create(
     by: &By,
     now: DateTime<Utc>,
 ) -> Result<Booking, RepoError> {
-    use crate::schema::devices;
-    use diesel::dsl::exists;
     super::tx(conn, |conn| {
         let mut errors = FieldErrors::new();
-        // The customer and what is booked for them, in one round trip.
-        let (customer_ok, vehicle_owned, device_owned): (bool, bool, bool) = diesel::select((
-            exists(
-                customers::table
-                    .filter(customers::id.eq(req.customer_id))
-                    .filter(customers::archived_at.is_null())
-                    .filter(customers::erased_at.is_null()),
-            ),
-            exists(
-                vehicles::table
-                    .filter(vehicles::id.nullable().eq(req.vehicle_id))
-                    .filter(vehicles::customer_id.eq(req.customer_id)),
-            ),
-            exists(
-                devices::table
-                    .filter(devices::id.nullable().eq(req.device_id))
-                    .filter(devices::customer_id.eq(req.customer_id)),
-            ),
-        ))
-        .get_result(conn)?;
+        let (customer_ok, vehicle_owned, device_owned, bay, services) =
+            load_for_booking(conn, branch.id, req)?;
         if !customer_ok {
             errors.add("customer_id", "Choose a customer from the search.");
         }
@@ -247,13 +227,11 @@ pub fn create(
         if req.service_ids.is_empty() {
             errors.add("service_ids", "Pick at least one service.");
         }
-        let services = super::catalogue::services_by_id(conn, &req.service_ids)?;
         if services.len() != req.service_ids.len() {
             errors.add("service_ids", "One of the services no longer exists.");
         } else if let Some(s) = services.iter().find(|s| !s.active) {
             errors.add("service_ids", format!("{} is no longer offered.", s.name));
         }
-        let bay = lock_bay(conn, branch.id, req.bay_id)?;
         check_schedule(
             branch,
             bay.as_ref(),
@@ -269,6 +247,101 @@ pub fn create(
         };
         Ok(booking)
     })
+}
+
+/// What a new booking is checked against, in one round trip: whether the customer is live and
+/// owns the vehicle or device, the bay (active, at the branch; locked against a concurrent
+/// change of it) and the chosen services (one row each).
+#[allow(clippy::type_complexity)]
+fn load_for_booking(
+    conn: &mut PgConnection,
+    branch_id: i64,
+    req: &BookingRequest,
+) -> Result<(bool, bool, bool, Option<Bay>, Vec<Service>), RepoError> {
+    use diesel::sql_types::{Array, BigInt, Bool, Nullable, Numeric, Text, Timestamptz};
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = Bool)]
+        customer_ok: bool,
+        #[diesel(sql_type = Bool)]
+        vehicle_owned: bool,
+        #[diesel(sql_type = Bool)]
+        device_owned: bool,
+        #[diesel(sql_type = Nullable<BigInt>)]
+        bay_id: Option<i64>,
+        #[diesel(sql_type = Nullable<Text>)]
+        bay_name: Option<String>,
+        #[diesel(sql_type = Nullable<Array<Nullable<Text>>>)]
+        bay_categories: Option<Vec<Option<String>>>,
+        #[diesel(sql_type = Nullable<BigInt>)]
+        service_id: Option<i64>,
+        #[diesel(sql_type = Nullable<Text>)]
+        service_name: Option<String>,
+        #[diesel(sql_type = Nullable<Text>)]
+        service_category: Option<String>,
+        #[diesel(sql_type = Nullable<Numeric>)]
+        labour_hours: Option<bigdecimal::BigDecimal>,
+        #[diesel(sql_type = Nullable<Numeric>)]
+        price: Option<bigdecimal::BigDecimal>,
+        #[diesel(sql_type = Nullable<Bool>)]
+        service_active: Option<bool>,
+        #[diesel(sql_type = Nullable<Timestamptz>)]
+        created_at: Option<DateTime<Utc>>,
+        #[diesel(sql_type = Nullable<Timestamptz>)]
+        updated_at: Option<DateTime<Utc>>,
+    }
+    let rows: Vec<Row> = super::prepared::prepared(
+        "SELECT f.customer_ok, f.vehicle_owned, f.device_owned, \
+                b.id AS bay_id, b.name AS bay_name, b.categories AS bay_categories, \
+                s.id AS service_id, s.name AS service_name, s.category AS service_category, \
+                s.labour_hours, s.price, s.active AS service_active, s.created_at, s.updated_at \
+         FROM (SELECT \
+                 EXISTS (SELECT 1 FROM customers WHERE id = $1 AND archived_at IS NULL AND erased_at IS NULL) AS customer_ok, \
+                 EXISTS (SELECT 1 FROM vehicles WHERE id = $2 AND customer_id = $1) AS vehicle_owned, \
+                 EXISTS (SELECT 1 FROM devices WHERE id = $3 AND customer_id = $1) AS device_owned) f \
+         LEFT JOIN LATERAL ( \
+           SELECT id, name, categories FROM bays WHERE id = $4 AND branch_id = $5 AND active \
+           FOR NO KEY UPDATE) b ON true \
+         LEFT JOIN services s ON s.id = ANY($6) \
+         ORDER BY s.id",
+    )
+    .bind::<BigInt, _>(req.customer_id)
+    .bind::<Nullable<BigInt>, _>(req.vehicle_id)
+    .bind::<Nullable<BigInt>, _>(req.device_id)
+    .bind::<BigInt, _>(req.bay_id)
+    .bind::<BigInt, _>(branch_id)
+    .bind::<Array<BigInt>, _>(&req.service_ids)
+    .load(conn)?;
+    let Some(first) = rows.first() else {
+        return Ok((false, false, false, None, Vec::new()));
+    };
+    let flags = (first.customer_ok, first.vehicle_owned, first.device_owned);
+    let bay = match (first.bay_id, &first.bay_name, &first.bay_categories) {
+        (Some(id), Some(name), categories) => Some(Bay {
+            id,
+            branch_id,
+            name: name.clone(),
+            categories: categories.clone().unwrap_or_default(),
+            active: true,
+        }),
+        _ => None,
+    };
+    let services = rows
+        .into_iter()
+        .filter_map(|r| {
+            Some(Service {
+                id: r.service_id?,
+                name: r.service_name?,
+                category: r.service_category?,
+                labour_hours: r.labour_hours?,
+                price: r.price?,
+                active: r.service_active?,
+                created_at: r.created_at?,
+                updated_at: r.updated_at?,
+            })
+        })
+        .collect();
+    Ok((flags.0, flags.1, flags.2, bay, services))
 }
 
 /// Inserts the booking, its services and its `created` event in one statement (one round trip
@@ -296,7 +369,7 @@ fn insert_booking(
             INSERT INTO booking_events (booking_id, actor_user_id, kind, from_status, to_status, note)
             SELECT b.id, $10, 'created', NULL, $8, '' FROM b)
         SELECT * FROM b";
-    Ok(diesel::sql_query(SQL)
+    Ok(super::prepared::prepared(SQL)
         .bind::<BigInt, _>(branch_id)
         .bind::<BigInt, _>(req.customer_id)
         .bind::<Nullable<BigInt>, _>(req.vehicle_id)

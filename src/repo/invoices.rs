@@ -18,10 +18,9 @@ use crate::domain::validation::FieldErrors;
 use crate::models::invoice::{Invoice, InvoiceLine, Payment};
 use crate::models::stock::Asset;
 use crate::schema::{
-    assets as assets_t, branches, credit_note_lines, credit_notes, customers, invoice_counters,
-    invoice_events, invoice_lines, invoices, payments, product_models, refund_payments, services,
-    staff_users, stock_items, ticket_lines, tickets, time_entries, warranties, warranty_events,
-    warranty_terms,
+    assets as assets_t, branches, credit_note_lines, credit_notes, customers, invoice_events,
+    invoice_lines, invoices, payments, product_models, refund_payments, services, staff_users,
+    stock_items, ticket_lines, tickets, time_entries, warranties, warranty_events, warranty_terms,
 };
 
 /// A new draft's header.
@@ -121,41 +120,41 @@ pub fn create_draft(
     input: &NewInvoice,
     by: &By,
 ) -> Result<i64, RepoError> {
-    super::tx(conn, |conn| {
-        if let Some(c) = input.customer_id {
-            let ok: bool = diesel::select(diesel::dsl::exists(
-                customers::table
-                    .find(c)
-                    .filter(customers::archived_at.is_null()),
-            ))
-            .get_result(conn)?;
-            if !ok {
-                return Err(
-                    FieldErrors::single("customer_id", "Choose the customer again.").into(),
-                );
-            }
-        }
-        let (rate, rounding): (BigDecimal, String) = branches::table
-            .find(branch_id)
-            .select((branches::tax_rate, branches::tax_rounding))
-            .first(conn)?;
-        let id: i64 = diesel::insert_into(invoices::table)
-            .values((
-                invoices::branch_id.eq(branch_id),
-                invoices::customer_id.eq(input.customer_id),
-                invoices::walk_in_name.eq(input.walk_in_name.trim()),
-                invoices::lead_source.eq(input.lead_source.trim()),
-                invoices::sales_person_id.eq(input.sales_person_id.or(by.user_id)),
-                invoices::note.eq(input.note.trim()),
-                invoices::tax_rate.eq(rate),
-                invoices::tax_rounding.eq(rounding),
-                invoices::created_by.eq(by.user_id),
-            ))
-            .returning(invoices::id)
-            .get_result(conn)?;
-        event(conn, id, None, InvoiceStatus::Draft, "", by)?;
-        Ok(id)
-    })
+    // The branch's tax settings are copied, the customer is checked and the `draft` event
+    // written in the same statement; no row back means the customer is gone.
+    #[derive(QueryableByName)]
+    struct Started {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        id: i64,
+    }
+    use diesel::sql_types::{BigInt, Nullable, Text};
+    let started: Option<Started> = super::prepared::prepared(
+        "WITH i AS ( \
+           INSERT INTO invoices (branch_id, customer_id, walk_in_name, lead_source, sales_person_id, note, \
+                                 tax_rate, tax_rounding, created_by) \
+           SELECT $1, $2, $3, $4, $5, $6, b.tax_rate, b.tax_rounding, $7 FROM branches b \
+           WHERE b.id = $1 AND ($2 IS NULL OR EXISTS ( \
+             SELECT 1 FROM customers c WHERE c.id = $2 AND c.archived_at IS NULL)) \
+           RETURNING id), \
+         e AS ( \
+           INSERT INTO invoice_events (invoice_id, from_status, to_status, note, actor_user_id) \
+           SELECT id, NULL, $8, '', $7 FROM i) \
+         SELECT id FROM i",
+    )
+    .bind::<BigInt, _>(branch_id)
+    .bind::<Nullable<BigInt>, _>(input.customer_id)
+    .bind::<Text, _>(input.walk_in_name.trim())
+    .bind::<Text, _>(input.lead_source.trim())
+    .bind::<Nullable<BigInt>, _>(input.sales_person_id.or(by.user_id))
+    .bind::<Text, _>(input.note.trim())
+    .bind::<Nullable<BigInt>, _>(by.user_id)
+    .bind::<Text, _>(InvoiceStatus::Draft.as_str())
+    .get_result(conn)
+    .optional()?;
+    match started {
+        Some(s) => Ok(s.id),
+        None => Err(FieldErrors::single("customer_id", "Choose the customer again.").into()),
+    }
 }
 
 /// The ticket's draft invoice: the one already started, or a new one for the ticket's customer
@@ -586,23 +585,39 @@ pub fn add_line(
             &priced.unit_price,
             &inv.tax_rate,
         );
-        diesel::insert_into(invoice_lines::table)
-            .values((
-                invoice_lines::invoice_id.eq(invoice_id),
-                invoice_lines::kind.eq(priced.kind.as_str()),
-                invoice_lines::asset_id.eq(priced.asset_id),
-                invoice_lines::stock_item_id.eq(priced.stock_item_id),
-                invoice_lines::service_id.eq(priced.service_id),
-                invoice_lines::description.eq(&priced.description),
-                invoice_lines::quantity.eq(&priced.quantity),
-                invoice_lines::unit_price.eq(cents(&priced.unit_price)),
-                invoice_lines::unit_cost.eq(&priced.unit_cost),
-                invoice_lines::net.eq(net),
-                invoice_lines::tax.eq(tax),
-                invoice_lines::warranty_tier.eq(priced.tier.map(|t| t.as_str())),
-            ))
-            .execute(conn)?;
-        store_totals(conn, &inv)
+        // The line goes in and every line's amounts come back in one statement (the new one
+        // from RETURNING: the table read does not see a row this statement wrote).
+        #[derive(QueryableByName)]
+        struct Amounts {
+            #[diesel(sql_type = diesel::sql_types::Numeric)]
+            net: BigDecimal,
+            #[diesel(sql_type = diesel::sql_types::Numeric)]
+            tax: BigDecimal,
+        }
+        use diesel::sql_types::{BigInt, Nullable, Numeric, Text};
+        let amounts: Vec<Amounts> = super::prepared::prepared(
+            "WITH ins AS ( \
+               INSERT INTO invoice_lines (invoice_id, kind, asset_id, stock_item_id, service_id, description, \
+                                          quantity, unit_price, unit_cost, net, tax, warranty_tier) \
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING net, tax) \
+             SELECT net, tax FROM invoice_lines WHERE invoice_id = $1 \
+             UNION ALL SELECT net, tax FROM ins",
+        )
+        .bind::<BigInt, _>(invoice_id)
+        .bind::<Text, _>(priced.kind.as_str())
+        .bind::<Nullable<BigInt>, _>(priced.asset_id)
+        .bind::<Nullable<BigInt>, _>(priced.stock_item_id)
+        .bind::<Nullable<BigInt>, _>(priced.service_id)
+        .bind::<Text, _>(&priced.description)
+        .bind::<Numeric, _>(&priced.quantity)
+        .bind::<Numeric, _>(cents(&priced.unit_price))
+        .bind::<Nullable<Numeric>, _>(&priced.unit_cost)
+        .bind::<Numeric, _>(net)
+        .bind::<Numeric, _>(tax)
+        .bind::<Nullable<Text>, _>(priced.tier.map(|t| t.as_str()))
+        .load(conn)?;
+        let amounts: Vec<_> = amounts.into_iter().map(|a| (a.net, a.tax)).collect();
+        write_totals(conn, inv.id, not_negative(totals_of(&inv, &amounts))?)
     })
 }
 
@@ -657,15 +672,24 @@ fn not_negative(
 }
 
 fn store_totals(conn: &mut PgConnection, inv: &Invoice) -> Result<(), RepoError> {
-    let (subtotal, tax, total) = not_negative(current_totals(conn, inv)?)?;
-    diesel::update(invoices::table.find(inv.id))
-        .set((
-            invoices::subtotal.eq(subtotal),
-            invoices::tax_total.eq(tax),
-            invoices::total.eq(total),
-            invoices::updated_at.eq(diesel::dsl::now),
-        ))
-        .execute(conn)?;
+    let totals = not_negative(current_totals(conn, inv)?)?;
+    write_totals(conn, inv.id, totals)
+}
+
+fn write_totals(
+    conn: &mut PgConnection,
+    invoice_id: i64,
+    (subtotal, tax, total): (BigDecimal, BigDecimal, BigDecimal),
+) -> Result<(), RepoError> {
+    use diesel::sql_types::{BigInt, Numeric};
+    super::prepared::prepared(
+        "UPDATE invoices SET subtotal = $1, tax_total = $2, total = $3, updated_at = now() WHERE id = $4",
+    )
+    .bind::<Numeric, _>(subtotal)
+    .bind::<Numeric, _>(tax)
+    .bind::<Numeric, _>(total)
+    .bind::<BigInt, _>(invoice_id)
+    .execute(conn)?;
     Ok(())
 }
 
@@ -754,20 +778,20 @@ pub fn issue(
         // The number is taken first so that every reference below can name it; the counter row
         // stays locked until this transaction ends, so numbers are consecutive and, as a failed
         // issue rolls the increment back, gapless.
-        let prefix: String = branches::table
-            .find(branch_id)
-            .select(branches::invoice_prefix)
-            .first(conn)?;
-        let seq: i32 = diesel::insert_into(invoice_counters::table)
-            .values((
-                invoice_counters::branch_id.eq(branch_id),
-                invoice_counters::last_number.eq(1),
-            ))
-            .on_conflict(invoice_counters::branch_id)
-            .do_update()
-            .set(invoice_counters::last_number.eq(invoice_counters::last_number + 1))
-            .returning(invoice_counters::last_number)
-            .get_result(conn)?;
+        #[derive(QueryableByName)]
+        struct Next {
+            #[diesel(sql_type = diesel::sql_types::Integer)]
+            seq: i32,
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            prefix: String,
+        }
+        let Next { seq, prefix } = super::prepared::prepared(
+            "INSERT INTO invoice_counters AS c (branch_id, last_number) VALUES ($1, 1) \
+             ON CONFLICT (branch_id) DO UPDATE SET last_number = c.last_number + 1 \
+             RETURNING c.last_number AS seq, (SELECT invoice_prefix FROM branches WHERE id = $1) AS prefix",
+        )
+        .bind::<diesel::sql_types::BigInt, _>(branch_id)
+        .get_result(conn)?;
         let number = format!("{prefix}{seq:06}");
         let reference = format!("invoice {number}");
         let today = Utc::now().date_naive();
@@ -823,22 +847,28 @@ pub fn issue(
                 _ => {}
             }
         }
-        // The invoice is issued: from here its lines are frozen but for their bookkeeping.
-        diesel::update(invoices::table.find(invoice_id))
-            .set((
-                invoices::status.eq(InvoiceStatus::Issued.as_str()),
-                invoices::number.eq(&number),
-                invoices::seq.eq(seq),
-                invoices::issued_by.eq(by.user_id),
-                invoices::issued_at.eq(diesel::dsl::now),
-                invoices::subtotal.eq(subtotal),
-                invoices::tax_total.eq(tax_total),
-                invoices::total.eq(total),
-                invoices::updated_at.eq(diesel::dsl::now),
-            ))
-            .execute(conn)?;
-        diesel::update(invoice_lines::table.filter(invoice_lines::invoice_id.eq(invoice_id)))
-            .set(invoice_lines::live.eq(true))
+        // The invoice is issued: from here its lines are frozen but for their bookkeeping. Its
+        // new status and totals, its lines going live and the `issued` event are one statement.
+        {
+            use diesel::sql_types::{BigInt, Integer, Nullable, Numeric, Text};
+            super::prepared::prepared(
+                "WITH i AS ( \
+                   UPDATE invoices SET status = $2, number = $3, seq = $4, issued_by = $5, issued_at = now(), \
+                          subtotal = $6, tax_total = $7, total = $8, updated_at = now() \
+                   WHERE id = $1), \
+                 l AS (UPDATE invoice_lines SET live = true WHERE invoice_id = $1) \
+                 INSERT INTO invoice_events (invoice_id, from_status, to_status, note, actor_user_id) \
+                 VALUES ($1, $9, $2, $3, $5)",
+            )
+            .bind::<BigInt, _>(invoice_id)
+            .bind::<Text, _>(InvoiceStatus::Issued.as_str())
+            .bind::<Text, _>(&number)
+            .bind::<Integer, _>(seq)
+            .bind::<Nullable<BigInt>, _>(by.user_id)
+            .bind::<Numeric, _>(&subtotal)
+            .bind::<Numeric, _>(&tax_total)
+            .bind::<Numeric, _>(&total)
+            .bind::<Text, _>(InvoiceStatus::Draft.as_str())
             .execute(conn)
             .map_err(|e| match unique_violation(&e) {
                 Some("invoice_lines_live_asset_key") => RepoError::Conflict(
@@ -846,6 +876,7 @@ pub fn issue(
                 ),
                 _ => e.into(),
             })?;
+        }
         for line in &lines {
             let Some(tier) = line
                 .warranty_tier
@@ -874,14 +905,6 @@ pub fn issue(
                 .get_result(conn)?;
             warranty_event(conn, warranty, None, "active", &reference, by)?;
         }
-        event(
-            conn,
-            invoice_id,
-            Some(InvoiceStatus::Draft),
-            InvoiceStatus::Issued,
-            &number,
-            by,
-        )?;
         Ok(Issued { number })
     })
 }
@@ -977,38 +1000,41 @@ pub fn pay(
         }
         let applied = rules::apply_payment(method, offered, &inv.balance())
             .map_err(|m| FieldErrors::single("amount", m))?;
-        let payment_id: i64 = diesel::insert_into(payments::table)
-            .values((
-                payments::invoice_id.eq(invoice_id),
-                payments::branch_id.eq(branch_id),
-                payments::method.eq(method.as_str()),
-                payments::amount.eq(&applied.amount),
-                payments::tendered.eq(&applied.tendered),
-                payments::change_given.eq(&applied.change),
-                payments::reference.eq(reference.trim()),
-                payments::received_by.eq(by.user_id),
-            ))
-            .returning(payments::id)
-            .get_result(conn)?;
         let paid = &inv.paid_total + &applied.amount;
         let status = rules::after_payment(&inv.total, &paid);
-        diesel::update(invoices::table.find(invoice_id))
-            .set((
-                invoices::paid_total.eq(&paid),
-                invoices::status.eq(status.as_str()),
-                invoices::updated_at.eq(diesel::dsl::now),
-            ))
-            .execute(conn)?;
-        if status != state {
-            event(
-                conn,
-                invoice_id,
-                Some(state),
-                status,
-                &format!("{} {}", method.label(), applied.amount),
-                by,
-            )?;
+        // The payment, the invoice's paid total and status, and the event when the status
+        // changes: one statement under the lock taken above.
+        #[derive(QueryableByName)]
+        struct Taken {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            id: i64,
         }
+        use diesel::sql_types::{BigInt, Bool, Nullable, Numeric, Text};
+        let payment_id = super::prepared::prepared(
+            "WITH p AS ( \
+               INSERT INTO payments (invoice_id, branch_id, method, amount, tendered, change_given, reference, received_by) \
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id), \
+             u AS (UPDATE invoices SET paid_total = $9, status = $10, updated_at = now() WHERE id = $1), \
+             e AS ( \
+               INSERT INTO invoice_events (invoice_id, from_status, to_status, note, actor_user_id) \
+               SELECT $1, $11, $10, $12, $8 WHERE $13) \
+             SELECT id FROM p",
+        )
+        .bind::<BigInt, _>(invoice_id)
+        .bind::<BigInt, _>(branch_id)
+        .bind::<Text, _>(method.as_str())
+        .bind::<Numeric, _>(&applied.amount)
+        .bind::<Nullable<Numeric>, _>(&applied.tendered)
+        .bind::<Numeric, _>(&applied.change)
+        .bind::<Text, _>(reference.trim())
+        .bind::<Nullable<BigInt>, _>(by.user_id)
+        .bind::<Numeric, _>(&paid)
+        .bind::<Text, _>(status.as_str())
+        .bind::<Text, _>(state.as_str())
+        .bind::<Text, _>(format!("{} {}", method.label(), applied.amount))
+        .bind::<Bool, _>(status != state)
+        .get_result::<Taken>(conn)?
+        .id;
         Ok(Paid {
             payment_id,
             amount: applied.amount,

@@ -13,6 +13,7 @@ pub mod intake;
 pub mod invoices;
 pub mod login_attempts;
 pub mod preorders;
+pub mod prepared;
 pub mod purchase_orders;
 pub mod sessions;
 pub mod settings;

@@ -39,7 +39,7 @@ pub fn load_and_touch(
     let step = (idle_ttl / 20).min(Duration::minutes(1));
     let expires = now + idle_ttl;
     let found: Option<Live> =
-        diesel::sql_query("SELECT state, account FROM session_load($1, $2, $3, $4, $5)")
+        super::prepared::prepared("SELECT state, account FROM session_load($1, $2, $3, $4, $5)")
             .bind::<diesel::sql_types::Text, _>(key_hash)
             .bind::<diesel::sql_types::Timestamptz, _>(now)
             .bind::<diesel::sql_types::Timestamptz, _>(expires)

@@ -1,6 +1,8 @@
 //! The bulk stock ledger. On-hand changes only through ledger rows: a trigger applies each row to
-//! `stock_levels`, whose CHECK keeps on-hand at zero or more, so a consumption that would go
-//! below zero fails with the whole transaction and is reported as a message.
+//! `stock_levels`, whose CHECK keeps on-hand at zero or more. A take-out that would go below
+//! zero is not written and is reported as a message naming what is left; when another posting
+//! took the stock in the meantime, the trigger refuses it with the same figures and the whole
+//! transaction fails.
 
 use bigdecimal::BigDecimal;
 use diesel::prelude::*;
@@ -74,39 +76,64 @@ pub fn post(conn: &mut PgConnection, p: &Posting, by: &By) -> Result<i64, RepoEr
         .into());
     }
     super::tx(conn, |conn| {
-        let inserted = conn.transaction(|conn| {
-            diesel::insert_into(stock_ledger::table)
-                .values((
-                    stock_ledger::stock_item_id.eq(p.stock_item_id),
-                    stock_ledger::branch_id.eq(p.branch_id),
-                    stock_ledger::kind.eq(p.kind),
-                    stock_ledger::quantity.eq(p.quantity),
-                    stock_ledger::unit_cost.eq(&p.unit_cost),
-                    stock_ledger::reason.eq(p.reason.trim()),
-                    stock_ledger::reference.eq(p.reference),
-                    stock_ledger::actor_user_id.eq(by.user_id),
-                ))
-                .returning(stock_ledger::id)
-                .get_result::<i64>(conn)
-        });
-        let id = match inserted {
-            Ok(id) => id,
+        // One statement, no savepoint: the row is written only when on-hand (as this statement
+        // sees it) covers a take-out, and on-hand and the SKU come back for the message when it
+        // does not. Should another till take the stock between that look and the trigger's
+        // update, the CHECK still refuses it (the transaction then ends; see below).
+        #[derive(QueryableByName)]
+        struct Posted {
+            #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::BigInt>)]
+            id: Option<i64>,
+            #[diesel(sql_type = diesel::sql_types::Integer)]
+            on_hand: i32,
+            #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+            sku: Option<String>,
+        }
+        use diesel::sql_types::{BigInt, Integer, Nullable, Numeric, Text};
+        let posted = super::prepared::prepared(
+            "WITH have AS ( \
+               SELECT COALESCE((SELECT on_hand FROM stock_levels WHERE stock_item_id = $1 AND branch_id = $2), 0) AS on_hand), \
+             ins AS ( \
+               INSERT INTO stock_ledger (stock_item_id, branch_id, kind, quantity, unit_cost, reason, reference, actor_user_id) \
+               SELECT $1, $2, $3, $4, $5, $6, $7, $8 FROM have WHERE have.on_hand + $4 >= 0 \
+               RETURNING id) \
+             SELECT (SELECT id FROM ins) AS id, have.on_hand, \
+                    CASE WHEN have.on_hand + $4 < 0 THEN (SELECT sku FROM stock_items WHERE id = $1) END AS sku \
+             FROM have",
+        )
+        .bind::<BigInt, _>(p.stock_item_id)
+        .bind::<BigInt, _>(p.branch_id)
+        .bind::<Text, _>(p.kind)
+        .bind::<Integer, _>(p.quantity)
+        .bind::<Nullable<Numeric>, _>(&p.unit_cost)
+        .bind::<Text, _>(p.reason.trim())
+        .bind::<Text, _>(p.reference)
+        .bind::<Nullable<BigInt>, _>(by.user_id)
+        .get_result::<Posted>(conn);
+        let short = |on_hand: &str, sku: &str| -> RepoError {
+            FieldErrors::single(
+                "quantity",
+                format!(
+                    "Only {on_hand} of {sku} in stock here; {} cannot be taken out.",
+                    -p.quantity
+                ),
+            )
+            .into()
+        };
+        let id = match posted {
+            Ok(Posted { id: Some(id), .. }) => id,
+            Ok(Posted { on_hand, sku, .. }) => {
+                return Err(short(&on_hand.to_string(), &sku.unwrap_or_default()));
+            }
+            // The race: the trigger found less than this statement saw, and says how much
+            // (DETAIL) of which SKU (HINT). The transaction cannot go on; the caller's ends.
             Err(DieselError::DatabaseError(DatabaseErrorKind::CheckViolation, info))
                 if info.constraint_name() == Some("stock_levels_on_hand_not_negative") =>
             {
-                let have = on_hand(conn, p.stock_item_id, p.branch_id)?;
-                let sku: String = stock_items::table
-                    .find(p.stock_item_id)
-                    .select(stock_items::sku)
-                    .first(conn)?;
-                return Err(FieldErrors::single(
-                    "quantity",
-                    format!(
-                        "Only {have} of {sku} in stock here; {} cannot be taken out.",
-                        -p.quantity
-                    ),
-                )
-                .into());
+                return Err(short(
+                    info.details().unwrap_or("0"),
+                    info.hint().unwrap_or_default(),
+                ));
             }
             Err(e) => return Err(e.into()),
         };

@@ -29,22 +29,59 @@ pub fn once<T>(
     // `ON CONFLICT DO NOTHING` waits for a first claim still in flight and then takes nothing,
     // so a repeat is "no row" and the transaction stays usable to read where the first went.
     let outcome = super::tx::<_, RepoError, _>(conn, |conn| {
-        let claimed = diesel::insert_into(form_submissions::table)
-            .values((
-                form_submissions::id.eq(id),
-                form_submissions::user_id.eq(user_id),
-            ))
-            .on_conflict_do_nothing()
-            .execute(conn)?;
-        if claimed == 0 {
+        if !claim(conn, id, user_id, "")? {
             return Ok(None);
         }
         let (value, shown_at) = work(conn)?;
-        diesel::update(form_submissions::table.find(id))
-            .set(form_submissions::result.eq(&shown_at))
+        super::prepared::prepared("UPDATE form_submissions SET result = $1 WHERE id = $2")
+            .bind::<diesel::sql_types::Text, _>(&shown_at)
+            .bind::<diesel::sql_types::Uuid, _>(id)
             .execute(conn)?;
         Ok(Some((value, shown_at)))
     })?;
+    answer(conn, id, outcome)
+}
+
+/// [`once`] for work whose result is shown at an address known beforehand: the claim stores it
+/// at once, which saves writing it after the work.
+pub fn once_showing<T>(
+    conn: &mut PgConnection,
+    id: Uuid,
+    user_id: Option<i64>,
+    shown_at: &str,
+    work: impl FnOnce(&mut PgConnection) -> Result<T, RepoError>,
+) -> Result<Once<T>, RepoError> {
+    let outcome = super::tx::<_, RepoError, _>(conn, |conn| {
+        if !claim(conn, id, user_id, shown_at)? {
+            return Ok(None);
+        }
+        Ok(Some((work(conn)?, shown_at.to_string())))
+    })?;
+    answer(conn, id, outcome)
+}
+
+/// Takes the id; `false` when it was taken before.
+fn claim(
+    conn: &mut PgConnection,
+    id: Uuid,
+    user_id: Option<i64>,
+    shown_at: &str,
+) -> Result<bool, RepoError> {
+    let claimed = super::prepared::prepared(
+        "INSERT INTO form_submissions (id, user_id, result) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+    )
+    .bind::<diesel::sql_types::Uuid, _>(id)
+    .bind::<diesel::sql_types::Nullable<diesel::sql_types::BigInt>, _>(user_id)
+    .bind::<diesel::sql_types::Text, _>(shown_at)
+    .execute(conn)?;
+    Ok(claimed == 1)
+}
+
+fn answer<T>(
+    conn: &mut PgConnection,
+    id: Uuid,
+    outcome: Option<(T, String)>,
+) -> Result<Once<T>, RepoError> {
     match outcome {
         Some((value, shown_at)) => Ok(Once::Done(value, shown_at)),
         None => {

@@ -187,6 +187,89 @@ async fn twenty_parallel_consumptions_of_the_last_five_units_leave_exactly_zero(
 }
 
 #[tokio::test]
+async fn a_take_out_that_saw_stock_another_till_was_taking_is_refused_naming_what_is_left() {
+    // Till A takes the last unit and has not committed; till B's posting still sees one unit,
+    // writes its ledger row and waits on the trigger's row lock. When A commits, B is refused
+    // by the trigger with the on-hand it found then, and nothing of B's is kept.
+    let app = spawn_app().await;
+    let (url, branch) = (app.db.app_url.clone(), app.branch_id);
+    let item = item_with_stock(&app, "CBL-USBC", 1, 0).await;
+    let (a_ready_tx, a_ready) = std::sync::mpsc::channel();
+    let (commit_tx, commit) = std::sync::mpsc::channel::<()>();
+    let a = std::thread::spawn({
+        let url = url.clone();
+        move || {
+            let mut c = PgConnection::establish(&url).unwrap();
+            c.transaction::<_, RepoError, _>(|c| {
+                let p = Posting {
+                    stock_item_id: item,
+                    branch_id: branch,
+                    kind: "sale",
+                    quantity: -1,
+                    unit_cost: None,
+                    reason: "",
+                    reference: "till A",
+                };
+                stock::post(c, &p, &By::default())?;
+                a_ready_tx.send(()).unwrap();
+                commit.recv().unwrap();
+                Ok(())
+            })
+        }
+    });
+    a_ready.recv().unwrap();
+    let b = std::thread::spawn(move || {
+        let mut c = PgConnection::establish(&url).unwrap();
+        let p = Posting {
+            stock_item_id: item,
+            branch_id: branch,
+            kind: "sale",
+            quantity: -1,
+            unit_cost: None,
+            reason: "",
+            reference: "till B",
+        };
+        stock::post(&mut c, &p, &By::default())
+    });
+    // B is inside its statement once it waits for A's lock.
+    let mut waited = false;
+    for _ in 0..200 {
+        let waiting = app
+            .count("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()")
+            .await;
+        if waiting > 0 {
+            waited = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    assert!(waited, "till B never waited for till A");
+    commit_tx.send(()).unwrap();
+    a.join().unwrap().unwrap();
+    match b.join().unwrap() {
+        Err(RepoError::Validation(e)) => assert_eq!(
+            e.get("quantity"),
+            Some("Only 0 of CBL-USBC in stock here; 1 cannot be taken out.")
+        ),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    assert_eq!(
+        app.count(&format!(
+            "SELECT on_hand::bigint FROM stock_levels WHERE stock_item_id = {item} AND branch_id = {branch}"
+        ))
+        .await,
+        0
+    );
+    assert_eq!(
+        app.count(&format!(
+            "SELECT count(*) FROM stock_ledger WHERE stock_item_id = {item} AND reference = 'till B'"
+        ))
+        .await,
+        0
+    );
+}
+
+#[tokio::test]
 async fn on_hand_equals_the_ledger_sum_after_a_random_mix_and_never_goes_below_zero() {
     let app = spawn_app().await;
     let (url, branch) = (app.db.app_url.clone(), app.branch_id);

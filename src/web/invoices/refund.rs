@@ -165,9 +165,8 @@ pub async fn submit(
     let (branch, by, user) = (staff.branch.id, staff.by(), Some(staff.id));
     let sid = sid.unwrap_or_default();
     let result = db(&state.pool, &staff.actor(), move |conn| {
-        submissions::once(conn, sid, user, |conn| {
-            let note = invoices::refund(conn, branch, id, &request, &by)?;
-            Ok((note, format!("/invoices/{id}")))
+        submissions::once_showing(conn, sid, user, &format!("/invoices/{id}"), |conn| {
+            invoices::refund(conn, branch, id, &request, &by)
         })
     })
     .await;

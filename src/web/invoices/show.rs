@@ -450,31 +450,27 @@ pub async fn money(
     let (reference, reason) = (form.reference.clone(), form.reason.clone());
     let act = action.clone();
     let result = db(&state.pool, &staff.actor(), move |conn| {
-        submissions::once(conn, sid, user, |conn| match act.as_str() {
-            "issue" => {
+        let shown_at = format!("/invoices/{id}");
+        match act.as_str() {
+            "issue" => submissions::once_showing(conn, sid, user, &shown_at, |conn| {
                 let issued = invoices::issue(conn, branch, id, &by)?;
-                Ok((
-                    format!("Invoice {} issued.", issued.number),
-                    format!("/invoices/{id}"),
-                ))
-            }
-            "pay" => {
+                Ok(format!("Invoice {} issued.", issued.number))
+            }),
+            // The receipt's address names the payment, known only once it is taken.
+            "pay" => submissions::once(conn, sid, user, |conn| {
                 let method = method.unwrap_or(PaymentMethod::Other);
                 let paid = invoices::pay(conn, branch, id, method, &offered, &reference, &by)?;
                 Ok((
                     format!("{} {} received.", method.label(), paid.amount),
-                    format!("/invoices/{id}?paid={}", paid.payment_id),
+                    format!("{shown_at}?paid={}", paid.payment_id),
                 ))
-            }
-            "void" => {
+            }),
+            "void" => submissions::once_showing(conn, sid, user, &shown_at, |conn| {
                 invoices::void(conn, branch, id, &reason, &by)?;
-                Ok((
-                    "Invoice voided; its units and stock are back.".to_string(),
-                    format!("/invoices/{id}"),
-                ))
-            }
+                Ok("Invoice voided; its units and stock are back.".to_string())
+            }),
             _ => Err(crate::repo::RepoError::NotFound),
-        })
+        }
     })
     .await;
     match result {
