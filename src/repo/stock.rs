@@ -130,10 +130,19 @@ pub fn post(conn: &mut PgConnection, p: &Posting, by: &By) -> Result<i64, RepoEr
             Err(DieselError::DatabaseError(DatabaseErrorKind::CheckViolation, info))
                 if info.constraint_name() == Some("stock_levels_on_hand_not_negative") =>
             {
-                return Err(short(
-                    info.details().unwrap_or("0"),
-                    info.hint().unwrap_or_default(),
-                ));
+                let left = info.details().and_then(|d| d.parse::<i32>().ok());
+                return Err(match (left, info.hint()) {
+                    (Some(left), Some(sku)) => short(&left.to_string(), sku),
+                    // The CHECK itself (not the trigger's refusal): no figures to give.
+                    _ => FieldErrors::single(
+                        "quantity",
+                        format!(
+                            "Not enough in stock here; {} cannot be taken out.",
+                            -p.quantity
+                        ),
+                    )
+                    .into(),
+                });
             }
             Err(e) => return Err(e.into()),
         };

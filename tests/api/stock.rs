@@ -186,6 +186,19 @@ async fn twenty_parallel_consumptions_of_the_last_five_units_leave_exactly_zero(
     );
 }
 
+/// A sale of one unit of `item` at `branch`.
+fn last_one(item: i64, branch: i64, reference: &'static str) -> Posting<'static> {
+    Posting {
+        stock_item_id: item,
+        branch_id: branch,
+        kind: "sale",
+        quantity: -1,
+        unit_cost: None,
+        reason: "",
+        reference,
+    }
+}
+
 #[tokio::test]
 async fn a_take_out_that_saw_stock_another_till_was_taking_is_refused_naming_what_is_left() {
     // Till A takes the last unit and has not committed; till B's posting still sees one unit,
@@ -201,16 +214,7 @@ async fn a_take_out_that_saw_stock_another_till_was_taking_is_refused_naming_wha
         move || {
             let mut c = PgConnection::establish(&url).unwrap();
             c.transaction::<_, RepoError, _>(|c| {
-                let p = Posting {
-                    stock_item_id: item,
-                    branch_id: branch,
-                    kind: "sale",
-                    quantity: -1,
-                    unit_cost: None,
-                    reason: "",
-                    reference: "till A",
-                };
-                stock::post(c, &p, &By::default())?;
+                stock::post(c, &last_one(item, branch, "till A"), &By::default())?;
                 a_ready_tx.send(()).unwrap();
                 commit.recv().unwrap();
                 Ok(())
@@ -220,16 +224,7 @@ async fn a_take_out_that_saw_stock_another_till_was_taking_is_refused_naming_wha
     a_ready.recv().unwrap();
     let b = std::thread::spawn(move || {
         let mut c = PgConnection::establish(&url).unwrap();
-        let p = Posting {
-            stock_item_id: item,
-            branch_id: branch,
-            kind: "sale",
-            quantity: -1,
-            unit_cost: None,
-            reason: "",
-            reference: "till B",
-        };
-        stock::post(&mut c, &p, &By::default())
+        stock::post(&mut c, &last_one(item, branch, "till B"), &By::default())
     });
     // B is inside its statement once it waits for A's lock.
     let mut waited = false;
