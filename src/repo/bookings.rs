@@ -208,8 +208,13 @@ pub fn create(
 ) -> Result<Booking, RepoError> {
     super::tx(conn, |conn| {
         let mut errors = FieldErrors::new();
-        let (customer_ok, vehicle_owned, device_owned, bay, services) =
-            load_for_booking(conn, branch.id, req)?;
+        let BookingChecks {
+            customer_ok,
+            vehicle_owned,
+            device_owned,
+            bay,
+            services,
+        } = load_for_booking(conn, branch.id, req)?;
         if !customer_ok {
             errors.add("customer_id", "Choose a customer from the search.");
         }
@@ -249,15 +254,27 @@ pub fn create(
     })
 }
 
-/// What a new booking is checked against, in one round trip: whether the customer is live and
-/// owns the vehicle or device, the bay (active, at the branch; locked against a concurrent
-/// change of it) and the chosen services (one row each).
-#[allow(clippy::type_complexity)]
+/// What a new booking is checked against.
+#[derive(Default)]
+struct BookingChecks {
+    /// The customer exists and is neither archived nor erased.
+    customer_ok: bool,
+    /// The vehicle asked for is the customer's.
+    vehicle_owned: bool,
+    /// The device asked for is the customer's.
+    device_owned: bool,
+    /// The bay, when active and at the branch (locked against a concurrent change of it).
+    bay: Option<Bay>,
+    /// The chosen services that exist.
+    services: Vec<Service>,
+}
+
+/// [`BookingChecks`] in one round trip (one row per chosen service).
 fn load_for_booking(
     conn: &mut PgConnection,
     branch_id: i64,
     req: &BookingRequest,
-) -> Result<(bool, bool, bool, Option<Bay>, Vec<Service>), RepoError> {
+) -> Result<BookingChecks, RepoError> {
     use diesel::sql_types::{Array, BigInt, Bool, Nullable, Numeric, Text, Timestamptz};
     #[derive(QueryableByName)]
     struct Row {
@@ -313,9 +330,10 @@ fn load_for_booking(
     .bind::<Array<BigInt>, _>(&req.service_ids)
     .load(conn)?;
     let Some(first) = rows.first() else {
-        return Ok((false, false, false, None, Vec::new()));
+        return Ok(BookingChecks::default());
     };
-    let flags = (first.customer_ok, first.vehicle_owned, first.device_owned);
+    let (customer_ok, vehicle_owned, device_owned) =
+        (first.customer_ok, first.vehicle_owned, first.device_owned);
     let bay = match (first.bay_id, &first.bay_name, &first.bay_categories) {
         (Some(id), Some(name), categories) => Some(Bay {
             id,
@@ -341,7 +359,13 @@ fn load_for_booking(
             })
         })
         .collect();
-    Ok((flags.0, flags.1, flags.2, bay, services))
+    Ok(BookingChecks {
+        customer_ok,
+        vehicle_owned,
+        device_owned,
+        bay,
+        services,
+    })
 }
 
 /// Inserts the booking, its services and its `created` event in one statement (one round trip
