@@ -122,13 +122,8 @@ pub fn create_draft(
 ) -> Result<i64, RepoError> {
     // The branch's tax settings are copied, the customer is checked and the `draft` event
     // written in the same statement; no row back means the customer is gone.
-    #[derive(QueryableByName)]
-    struct Started {
-        #[diesel(sql_type = diesel::sql_types::BigInt)]
-        id: i64,
-    }
     use diesel::sql_types::{BigInt, Nullable, Text};
-    let started: Option<Started> = super::prepared::prepared(
+    let started: Option<super::prepared::Id> = super::prepared::prepared(
         "WITH i AS ( \
            INSERT INTO invoices (branch_id, customer_id, walk_in_name, lead_source, sales_person_id, note, \
                                  tax_rate, tax_rounding, created_by) \
@@ -1004,11 +999,6 @@ pub fn pay(
         let status = rules::after_payment(&inv.total, &paid);
         // The payment, the invoice's paid total and status, and the event when the status
         // changes: one statement under the lock taken above.
-        #[derive(QueryableByName)]
-        struct Taken {
-            #[diesel(sql_type = diesel::sql_types::BigInt)]
-            id: i64,
-        }
         use diesel::sql_types::{BigInt, Bool, Nullable, Numeric, Text};
         let payment_id = super::prepared::prepared(
             "WITH p AS ( \
@@ -1033,7 +1023,7 @@ pub fn pay(
         .bind::<Text, _>(state.as_str())
         .bind::<Text, _>(format!("{} {}", method.label(), applied.amount))
         .bind::<Bool, _>(status != state)
-        .get_result::<Taken>(conn)?
+        .get_result::<super::prepared::Id>(conn)?
         .id;
         Ok(Paid {
             payment_id,

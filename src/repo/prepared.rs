@@ -18,6 +18,14 @@ use diesel::serialize::ToSql;
 use diesel::sql_types::{HasSqlType, Untyped};
 use diesel::{QueryResult, RunQueryDsl};
 
+/// A statement's only column, `id`.
+#[derive(diesel::QueryableByName)]
+pub struct Id {
+    /// The id.
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    pub id: i64,
+}
+
 /// One bound value with its SQL type.
 trait Param: Send {
     fn push<'b>(&'b self, out: &mut AstPass<'_, 'b, Pg>) -> QueryResult<()>;

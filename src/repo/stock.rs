@@ -79,7 +79,7 @@ pub fn post(conn: &mut PgConnection, p: &Posting, by: &By) -> Result<i64, RepoEr
         // One statement, no savepoint: the row is written only when on-hand (as this statement
         // sees it) covers a take-out, and on-hand and the SKU come back for the message when it
         // does not. Should another till take the stock between that look and the trigger's
-        // update, the CHECK still refuses it (the transaction then ends; see below).
+        // update, the trigger refuses it (migration 000021; the transaction then ends).
         #[derive(QueryableByName)]
         struct Posted {
             #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::BigInt>)]
@@ -110,7 +110,7 @@ pub fn post(conn: &mut PgConnection, p: &Posting, by: &By) -> Result<i64, RepoEr
         .bind::<Text, _>(p.reference)
         .bind::<Nullable<BigInt>, _>(by.user_id)
         .get_result::<Posted>(conn);
-        let short = |on_hand: &str, sku: &str| -> RepoError {
+        let short = |on_hand: i32, sku: &str| -> RepoError {
             FieldErrors::single(
                 "quantity",
                 format!(
@@ -123,7 +123,7 @@ pub fn post(conn: &mut PgConnection, p: &Posting, by: &By) -> Result<i64, RepoEr
         let id = match posted {
             Ok(Posted { id: Some(id), .. }) => id,
             Ok(Posted { on_hand, sku, .. }) => {
-                return Err(short(&on_hand.to_string(), &sku.unwrap_or_default()));
+                return Err(short(on_hand, &sku.unwrap_or_default()));
             }
             // The race: the trigger found less than this statement saw, and says how much
             // (DETAIL) of which SKU (HINT). The transaction cannot go on; the caller's ends.
@@ -132,7 +132,7 @@ pub fn post(conn: &mut PgConnection, p: &Posting, by: &By) -> Result<i64, RepoEr
             {
                 let left = info.details().and_then(|d| d.parse::<i32>().ok());
                 return Err(match (left, info.hint()) {
-                    (Some(left), Some(sku)) => short(&left.to_string(), sku),
+                    (Some(left), Some(sku)) => short(left, sku),
                     // The CHECK itself (not the trigger's refusal): no figures to give.
                     _ => FieldErrors::single(
                         "quantity",

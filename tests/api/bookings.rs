@@ -740,3 +740,39 @@ async fn a_bad_mileage_at_check_in_keeps_what_was_typed_and_opens_nothing() {
     assert_eq!(app.count("SELECT count(*) FROM tickets").await, 0);
     assert_eq!(status_of(&app, id).await, "confirmed");
 }
+
+#[tokio::test]
+async fn another_customers_vehicle_or_a_missing_service_is_explained_and_books_nothing() {
+    let app = spawn_app().await;
+    app.login_as(Role::Receptionist).await;
+    let s = shop(&app).await;
+    let other = app
+        .create_customer("Baraka Otieno", "0722 000 111", "")
+        .await;
+    let mut form = booking_form(&s, s.bay, "09:00", "10:00");
+    form.retain(|(k, _)| k != "customer_id");
+    form.push(("customer_id".into(), other.to_string()));
+    form.push(("service_999999".into(), "on".into()));
+    form.push(("notes".into(), "Rattle at the back".into()));
+    let fields: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let res = app.post_form("/bookings/new", &fields).await;
+    assert_eq!(res.status().as_u16(), 422);
+    let body = res.text().await.unwrap();
+    for expected in [
+        "That vehicle is not this customer",
+        "One of the services no longer exists.",
+        "Rattle at the back",
+    ] {
+        assert!(body.contains(expected), "{expected}: {body}");
+    }
+    assert_eq!(app.count("SELECT count(*) FROM bookings").await, 0);
+    // The same form with the customer's own vehicle and only the real service is booked.
+    let id = book(&app, &s, "09:00", "10:00").await;
+    assert_eq!(
+        app.count(&format!(
+            "SELECT count(*) FROM booking_services WHERE booking_id = {id}"
+        ))
+        .await,
+        1
+    );
+}

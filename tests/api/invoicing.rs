@@ -516,13 +516,15 @@ async fn a_laptop_and_a_charger_are_sold_issued_and_paid_by_split_tender_with_ch
             .await
             .contains("Invoice NRB-000001")
     );
-    // Draft → issued → partially paid → paid: an event for each.
+    // Draft → issued → partially paid → paid: an event for each, naming the number issued and
+    // the payment that moved the status.
     assert_eq!(
-        app.count(&format!(
-            "SELECT count(*) FROM invoice_events WHERE invoice_id = {id}"
+        app.text(&format!(
+            "SELECT string_agg(COALESCE(from_status, '-') || '>' || to_status || ' ' || note, ', ' ORDER BY id) \
+             FROM invoice_events WHERE invoice_id = {id}"
         ))
         .await,
-        4
+        "->draft , draft>issued NRB-000001, issued>partially_paid Mobile money 300.00, partially_paid>paid Cash 164.00"
     );
     // The cash-up sheet has both methods.
     let cash_up = app.get_html("/invoices/cash-up").await;
@@ -1078,11 +1080,37 @@ async fn a_double_submitted_payment_is_recorded_once_even_when_both_arrive_toget
     shop(&app, 0, "0", "per_line").await;
     let id = draft(&app, vec![fee("80.00")]).await;
     app.login_as(Role::Receptionist).await;
-    app.post_form(
-        &format!("/invoices/{id}/issue"),
-        &[("submission_id", &sid())],
-    )
-    .await;
+    // Issuing sent twice: the repeat is sent to the invoice (where the first went) instead of
+    // being refused as "issued already", and nothing is issued twice.
+    let issue_once = sid();
+    let issues = [
+        app.post_form(
+            &format!("/invoices/{id}/issue"),
+            &[("submission_id", &issue_once)],
+        )
+        .await,
+        app.post_form(
+            &format!("/invoices/{id}/issue"),
+            &[("submission_id", &issue_once)],
+        )
+        .await,
+    ];
+    for res in &issues {
+        assert_eq!(res.status().as_u16(), 303);
+        assert_eq!(location(res), format!("/invoices/{id}"));
+    }
+    assert!(
+        app.get_html(&format!("/invoices/{id}"))
+            .await
+            .contains("Nothing was done twice.")
+    );
+    assert_eq!(
+        app.count(&format!(
+            "SELECT count(*) FROM invoice_events WHERE invoice_id = {id} AND to_status = 'issued'"
+        ))
+        .await,
+        1
+    );
     // One after the other: the second is shown the first's result.
     let once = sid();
     let first = app
@@ -1273,4 +1301,63 @@ async fn the_invoice_list_pages_newest_first_finds_by_customer_name_and_keeps_to
     assert!(counters(&found).is_empty());
     let drafts = app.get_html("/invoices?status=draft&q=counter+05").await;
     assert_eq!(counters(&drafts), (50..=57).rev().collect::<Vec<_>>());
+}
+
+#[tokio::test]
+async fn a_draft_for_a_customer_archived_meanwhile_is_refused_and_writes_nothing() {
+    let app = spawn_app().await;
+    let (url, branch) = (app.db.app_url.clone(), app.branch_id);
+    let customer = app.create_customer("Moved Away", "", "").await;
+    let start = move |url: String| {
+        let mut c = PgConnection::establish(&url).unwrap();
+        invoices::create_draft(
+            &mut c,
+            branch,
+            &NewInvoice {
+                customer_id: Some(customer),
+                ..Default::default()
+            },
+            &By::default(),
+        )
+    };
+    // A live customer: the draft has the branch's tax settings and its `draft` event.
+    let live = tokio::task::spawn_blocking({
+        let url = url.clone();
+        move || start(url)
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(
+        app.text(&format!(
+            "SELECT i.status || ' ' || i.tax_rate || ' ' || i.tax_rounding || ' ' || e.to_status \
+             FROM invoices i JOIN invoice_events e ON e.invoice_id = i.id WHERE i.id = {live}"
+        ))
+        .await,
+        app.text(&format!(
+            "SELECT 'draft ' || tax_rate || ' ' || tax_rounding || ' draft' FROM branches WHERE id = {branch}"
+        ))
+        .await
+    );
+    app.exec(&format!(
+        "UPDATE customers SET archived_at = now() WHERE id = {customer}"
+    ))
+    .await;
+    let refused = tokio::task::spawn_blocking(move || start(url))
+        .await
+        .unwrap();
+    match refused {
+        Err(workbay::repo::RepoError::Validation(e)) => {
+            assert_eq!(e.get("customer_id"), Some("Choose the customer again."))
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    assert_eq!(
+        app.count(&format!(
+            "SELECT count(*) FROM invoices WHERE customer_id = {customer}"
+        ))
+        .await,
+        1
+    );
+    assert_eq!(app.count("SELECT count(*) FROM invoice_events").await, 1);
 }
