@@ -7,12 +7,15 @@
 //!   and list, stock list, invoice list and search);
 //! - the counter writes, by 1 client and by 16 at once (each its own receptionist): create a
 //!   booking; a sale = new invoice + 3 lines + issue + 2 payments; the 16 both back-to-back
-//!   (saturating the machine) and at a counter's pace (300 ms between a till's requests).
+//!   (saturating the machine) and at a counter's pace (300 ms between a till's requests). The
+//!   16 tills' first round after start (fresh connections, cold caches) is timed as rows of its
+//!   own before the back-to-back rows, as every page above is requested once before it is timed.
 //!
 //! Prints p50/p95/p99 per row and the process's peak memory (server and client share this
 //! process; PostgreSQL's own processes are not counted). Asserts only that each request did what
 //! it should; nothing about time. `WORKBAY_BENCH_SCALE` (default 8) and `WORKBAY_BENCH_DIR`
-//! change the size and where the data lives. Run with `cargo bench --bench scale`.
+//! change the size and where the data lives; `WORKBAY_BENCH_TRACE` prints when the slowest POSTs
+//! of each phase happened (stderr). Run with `cargo bench --bench scale`.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -65,6 +68,47 @@ fn extract_csrf(body: &str) -> String {
 /// The body of `GET url`.
 async fn page(client: &reqwest::Client, url: &str) -> String {
     client.get(url).send().await.unwrap().text().await.unwrap()
+}
+
+/// With `WORKBAY_BENCH_TRACE` set, every POST's start and time, for [`print_trace`].
+static TRACE: std::sync::Mutex<Vec<(Instant, Duration)>> = std::sync::Mutex::new(Vec::new());
+
+fn trace(start: Instant, took: Duration) {
+    if std::env::var_os("WORKBAY_BENCH_TRACE").is_some() {
+        TRACE.lock().unwrap().push((start, took));
+    }
+}
+
+/// With `WORKBAY_BENCH_TRACE` set, prints (to stderr) the POSTs traced since the last call in
+/// windows of 200 ms: how many started in each, how many of them took the phase's p99 or
+/// longer, and the longest. Slow requests bunched in a few windows point at a stall (cold
+/// caches, a checkpoint, the machine), spread evenly at queueing.
+fn print_trace(phase: &str) {
+    let mut posts = std::mem::take(&mut *TRACE.lock().unwrap());
+    if posts.is_empty() {
+        return;
+    }
+    posts.sort();
+    let mut times: Vec<Duration> = posts.iter().map(|p| p.1).collect();
+    times.sort();
+    let p99 = percentile(&times, 0.99);
+    eprintln!("trace, {phase}: {} POSTs, p99 {p99:.1?}", posts.len());
+    let first = posts[0].0;
+    let mut windows = std::collections::BTreeMap::<u128, (usize, usize, Duration)>::new();
+    for (start, took) in posts {
+        let w = windows
+            .entry(start.duration_since(first).as_millis() / 200)
+            .or_default();
+        w.0 += 1;
+        w.1 += usize::from(took >= p99);
+        w.2 = w.2.max(took);
+    }
+    for (w, (n, slow, longest)) in windows {
+        eprintln!(
+            "  from {:>6} ms: {n:>4} POSTs, {slow:>3} at p99 or over, longest {longest:.1?}",
+            w * 200
+        );
+    }
 }
 
 /// A signed-in browser.
@@ -134,6 +178,7 @@ impl Browser {
             .await
             .unwrap();
         let took = t.elapsed();
+        trace(t, took);
         let status = res.status().as_u16();
         let location = res
             .headers()
@@ -447,7 +492,13 @@ async fn main() {
     .get_result(&mut owner)
     .unwrap();
     println!("database: {}", counts.v);
-    owner.batch_execute("SELECT refresh_dashboards()").unwrap();
+    // WORKBAY_BENCH_ONLY=dashboards,lists,writes picks sections (all by default).
+    let only = std::env::var("WORKBAY_BENCH_ONLY").unwrap_or_default();
+    let wanted = |section: &str| only.is_empty() || only.split(',').any(|s| s.trim() == section);
+    // The dashboards' views as of now (the writes never read them).
+    if wanted("dashboards") {
+        owner.batch_execute("SELECT refresh_dashboards()").unwrap();
+    }
     owner.batch_execute("VACUUM ANALYZE").unwrap();
 
     let mut settings = workbay::config::Settings::new(admin_url.clone(), app_url.clone());
@@ -470,10 +521,6 @@ async fn main() {
     let app = workbay::Application::build(settings).await.expect("app");
     let base = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
-
-    // WORKBAY_BENCH_ONLY=dashboards,lists,writes picks sections (all by default).
-    let only = std::env::var("WORKBAY_BENCH_ONLY").unwrap_or_default();
-    let wanted = |section: &str| only.is_empty() || only.split(',').any(|s| s.trim() == section);
 
     // Dashboards, for an administrator of every branch.
     let admin = Browser::sign_in(&base, "scale-admin").await;
@@ -603,6 +650,44 @@ async fn main() {
         .ok()
         .and_then(|s| s.lines().next()?.trim().parse().ok())
         .expect("the cluster's postmaster.pid");
+    // The first round after start: each till's first back-to-back bookings and sales run on
+    // connections that have not yet prepared their statements and on pages not yet in memory
+    // (the disk reads show in `vmstat`). Timed and printed as rows of their own, not mixed into
+    // the steady-state rows below.
+    print_trace("one client");
+    eprintln!("phase: first round");
+    let d = next_weekday();
+    let runs = browsers.iter().map(|(b, t)| async move {
+        let mut times = Vec::new();
+        for n in 0..20 {
+            times.push(booking(b, t, d, n).await);
+        }
+        times
+    });
+    let (first_bookings, _) = at_once(runs).await;
+    let runs = browsers.iter().map(|(b, t)| async move {
+        let mut times = Vec::new();
+        for _ in 0..2 {
+            times.extend(sale(b, t, Duration::ZERO).await);
+        }
+        times
+    });
+    let (first_sales, _) = at_once(runs).await;
+    print_trace("first round");
+    rows.push(Row {
+        label: format!(
+            "create booking, {} clients, first round after start",
+            browsers.len()
+        ),
+        times: first_bookings,
+    });
+    rows.push(Row {
+        label: format!(
+            "sale requests, {} clients, first round after start",
+            browsers.len()
+        ),
+        times: first_sales,
+    });
     eprintln!("phase: bookings back to back");
     let cpu_before = cpu_ticks(postmaster);
     let runs = browsers.iter().map(|(b, t)| {
@@ -624,6 +709,7 @@ async fn main() {
         label: format!("create booking, {} clients at once", browsers.len()),
         times,
     });
+    print_trace("bookings back to back");
     eprintln!("phase: sales back to back");
     let cpu_before = cpu_ticks(postmaster);
     let runs = browsers.iter().map(|(b, t)| async move {
@@ -644,6 +730,7 @@ async fn main() {
     // requests a second in all), so latency is the work plus what queueing remains. The tills
     // start at staggered offsets across the first 300 ms, as independent counters would, instead
     // of all firing in the same instant every 300 ms (that case is the back-to-back rows above).
+    print_trace("sales back to back");
     eprintln!("phase: paced");
     let pause = Duration::from_millis(300);
     let d = next_weekday();
@@ -680,6 +767,7 @@ async fn main() {
         ),
         times: paced_sales,
     });
+    print_trace("paced");
     print_rows("counter writes (per request)", &mut rows);
     println!(
         "  throughput at {} clients: {:.0} bookings/s, {:.1} sales/s",
