@@ -292,6 +292,26 @@ async fn booking(b: &Browser, t: &Till, day: chrono::NaiveDate, n: usize) -> Dur
     .0
 }
 
+/// Every slot of each of `days` booked back to back: the requests' times.
+async fn bookings(b: &Browser, t: &Till, days: &[chrono::NaiveDate]) -> Vec<Duration> {
+    let mut times = Vec::new();
+    for d in days {
+        for n in 0..20 {
+            times.push(booking(b, t, *d, n).await);
+        }
+    }
+    times
+}
+
+/// `n` sales back to back: every request's time.
+async fn sales(b: &Browser, t: &Till, n: usize) -> Vec<Duration> {
+    let mut times = Vec::new();
+    for _ in 0..n {
+        times.extend(sale(b, t, Duration::ZERO).await);
+    }
+    times
+}
+
 #[derive(QueryableByName)]
 struct Fixture {
     #[diesel(sql_type = Text)]
@@ -623,22 +643,13 @@ async fn main() {
     }
     let mut rows = Vec::new();
     let (b, t) = &browsers[0];
-    let d = next_weekday();
-    let mut times = Vec::new();
-    for n in 0..20 {
-        times.push(booking(b, t, d, n).await);
-    }
     rows.push(Row {
         label: "create booking, 1 client".into(),
-        times,
+        times: bookings(b, t, &[next_weekday()]).await,
     });
-    let mut times = Vec::new();
-    for _ in 0..30 {
-        times.extend(sale(b, t, Duration::ZERO).await);
-    }
     rows.push(Row {
         label: "sale (7 POSTs: new, 3 lines, issue, 2 payments), 1 client".into(),
-        times,
+        times: sales(b, t, 30).await,
     });
     // WORKBAY_BENCH_ROUNDS lengthens the back-to-back phases (for profiling).
     let rounds: usize = std::env::var("WORKBAY_BENCH_ROUNDS")
@@ -656,23 +667,10 @@ async fn main() {
     // the steady-state rows below.
     print_trace("one client");
     eprintln!("phase: first round");
-    let d = next_weekday();
-    let runs = browsers.iter().map(|(b, t)| async move {
-        let mut times = Vec::new();
-        for n in 0..20 {
-            times.push(booking(b, t, d, n).await);
-        }
-        times
-    });
-    let (first_bookings, _) = at_once(runs).await;
-    let runs = browsers.iter().map(|(b, t)| async move {
-        let mut times = Vec::new();
-        for _ in 0..2 {
-            times.extend(sale(b, t, Duration::ZERO).await);
-        }
-        times
-    });
-    let (first_sales, _) = at_once(runs).await;
+    let first_day = [next_weekday()];
+    let (first_bookings, _) =
+        at_once(browsers.iter().map(|(b, t)| bookings(b, t, &first_day))).await;
+    let (first_sales, _) = at_once(browsers.iter().map(|(b, t)| sales(b, t, 2))).await;
     print_trace("first round");
     rows.push(Row {
         label: format!(
@@ -690,21 +688,9 @@ async fn main() {
     });
     eprintln!("phase: bookings back to back");
     let cpu_before = cpu_ticks(postmaster);
-    let runs = browsers.iter().map(|(b, t)| {
-        let days = &days;
-        async move {
-            let mut times = Vec::new();
-            for d in days {
-                for n in 0..20 {
-                    times.push(booking(b, t, *d, n).await);
-                }
-            }
-            times
-        }
-    });
-    let (times, booking_wall) = at_once(runs).await;
-    let bookings = times.len();
-    let booking_cpu = cpu_per_request(cpu_before, cpu_ticks(postmaster), bookings);
+    let (times, booking_wall) = at_once(browsers.iter().map(|(b, t)| bookings(b, t, &days))).await;
+    let booked = times.len();
+    let booking_cpu = cpu_per_request(cpu_before, cpu_ticks(postmaster), booked);
     rows.push(Row {
         label: format!("create booking, {} clients at once", browsers.len()),
         times,
@@ -712,15 +698,8 @@ async fn main() {
     print_trace("bookings back to back");
     eprintln!("phase: sales back to back");
     let cpu_before = cpu_ticks(postmaster);
-    let runs = browsers.iter().map(|(b, t)| async move {
-        let mut times = Vec::new();
-        for _ in 0..10 * rounds {
-            times.extend(sale(b, t, Duration::ZERO).await);
-        }
-        times
-    });
-    let (times, sale_wall) = at_once(runs).await;
-    let sales = times.len() / 7;
+    let (times, sale_wall) = at_once(browsers.iter().map(|(b, t)| sales(b, t, 10 * rounds))).await;
+    let sold = times.len() / 7;
     let sale_cpu = cpu_per_request(cpu_before, cpu_ticks(postmaster), times.len());
     rows.push(Row {
         label: format!("sale requests, {} clients at once", browsers.len()),
@@ -772,8 +751,8 @@ async fn main() {
     println!(
         "  throughput at {} clients: {:.0} bookings/s, {:.1} sales/s",
         browsers.len(),
-        bookings as f64 / booking_wall.as_secs_f64(),
-        sales as f64 / sale_wall.as_secs_f64()
+        booked as f64 / booking_wall.as_secs_f64(),
+        sold as f64 / sale_wall.as_secs_f64()
     );
     // CPU is what the two cores run out of when the tills go back to back; it varies far less
     // from run to run than the latencies on this shared machine.
