@@ -70,11 +70,15 @@ async fn page(client: &reqwest::Client, url: &str) -> String {
     client.get(url).send().await.unwrap().text().await.unwrap()
 }
 
-/// With `WORKBAY_BENCH_TRACE` set, every POST's start and time, for [`print_trace`].
+/// Whether `WORKBAY_BENCH_TRACE` is set (read once, not on every POST).
+static TRACING: std::sync::LazyLock<bool> =
+    std::sync::LazyLock::new(|| std::env::var_os("WORKBAY_BENCH_TRACE").is_some());
+
+/// While tracing, every POST's start and time, for [`print_trace`].
 static TRACE: std::sync::Mutex<Vec<(Instant, Duration)>> = std::sync::Mutex::new(Vec::new());
 
 fn trace(start: Instant, took: Duration) {
-    if std::env::var_os("WORKBAY_BENCH_TRACE").is_some() {
+    if *TRACING {
         TRACE.lock().unwrap().push((start, took));
     }
 }
