@@ -2,7 +2,8 @@
 //! PostgreSQL (kept in `target/bench-scale`, reused by later runs), serves the real application
 //! from it (2 HTTP workers, the server's default pool) and measures with real HTTP requests:
 //! - every dashboard, for an administrator who sees all the branches (default range: the last
-//!   30 days; sales and customers also over 12 months);
+//!   30 days; sales and customers also over a 12-month date range, and customers over the
+//!   "last 12 months" period read from its refreshed view);
 //! - the main list pages for one branch's staff (customer search, calendar week, ticket board
 //!   and list, stock list, invoice list and search);
 //! - the counter writes, by 1 client and by 16 at once (each its own receptionist): create a
@@ -557,6 +558,10 @@ async fn main() {
         "/dashboards/customers".to_string(),
         format!("/dashboards/customers?from={year_ago}"),
         format!("/dashboards/customers?from={year_ago}&page=40"),
+        "/dashboards/customers?period=12m".to_string(),
+        "/dashboards/customers?period=12m&page=40".to_string(),
+        format!("/dashboards/customers?period=12m&branch={first_branch}"),
+        "/dashboards/customers.csv?period=12m".to_string(),
         "/dashboards/technicians".to_string(),
         "/dashboards/services".to_string(),
         "/dashboards/inventory".to_string(),

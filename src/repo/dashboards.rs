@@ -1,8 +1,10 @@
 //! Dashboard figures. Sales, service profitability and technician performance are summed from
 //! materialized daily figures per branch (`dashboard_*_daily`, refreshed concurrently by
-//! [`refresh`]); the rest are live queries that indexes keep to the range asked. Sales: revenue is net of tax, from issued invoices (void ones left out),
-//! less the credit notes raised in the period; transactions are invoices issued; periods are
-//! days, weeks or months in the branch's timezone.
+//! [`refresh`]), and the last twelve months' customer ranking is read from one more view
+//! ([`top_customers_year`]); the rest are live queries that indexes keep to the range asked.
+//! Sales: revenue is net of tax, from issued invoices (void ones left out), less the credit
+//! notes raised in the period; transactions are invoices issued; periods are days, weeks or
+//! months in the branch's timezone.
 
 use bigdecimal::BigDecimal;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -221,6 +223,17 @@ pub fn top_customers(
     f: &SalesFilter,
     page: Option<(i64, i64)>,
 ) -> Result<Vec<TopCustomer>, RepoError> {
+    rank_live(conn, &f.branches, f.from, f.to, page)
+}
+
+/// The ranking of [`top_customers`], computed now over `[from, to)`.
+fn rank_live(
+    conn: &mut PgConnection,
+    branches: &[i64],
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    page: Option<(i64, i64)>,
+) -> Result<Vec<TopCustomer>, RepoError> {
     let (first, count) = page.unwrap_or((0, i64::MAX / 4));
     let count = count.max(1);
     // The ranking sorts every customer who bought in the range (150k over a year at eight
@@ -256,12 +269,130 @@ pub fn top_customers(
                 p.top_count::bigint AS top_count, (p.top_cents / 100.0)::numeric(14,2) AS top_revenue \
          FROM page p ORDER BY p.rank",
     )
-    .bind::<Array<BigInt>, _>(&f.branches)
-    .bind::<Timestamptz, _>(f.from)
-    .bind::<Timestamptz, _>(f.to)
+    .bind::<Array<BigInt>, _>(branches)
+    .bind::<Timestamptz, _>(from)
+    .bind::<Timestamptz, _>(to)
     .bind::<BigInt, _>(first.max(0))
     .bind::<BigInt, _>(count)
     .load(conn)?)
+}
+
+/// The top customers of the last twelve months: the 365 days up to the last refresh of the
+/// figures. The ranking of the year's buyers is too heavy to run per request (0.5 s at eight
+/// branches), so `dashboard_top_customers` holds it per branch and for all branches together,
+/// as of its refresh, with each customer's last visit there as of then; another set of branches
+/// (some of several) is ranked live over the same window. Names are looked up now. Gives the
+/// window's end and the rows, as [`top_customers`] gives them.
+pub fn top_customers_year(
+    conn: &mut PgConnection,
+    branches: &[i64],
+    page: Option<(i64, i64)>,
+) -> Result<(DateTime<Utc>, Vec<TopCustomer>), RepoError> {
+    let year: YearScope = diesel::sql_query(
+        "SELECT r.refreshed_at AS window_end, \
+                CASE WHEN NOT EXISTS (SELECT 1 FROM branches WHERE id <> ALL($1)) THEN 0 \
+                     WHEN cardinality($1) = 1 THEN $1[1] END AS scope \
+         FROM dashboard_refreshes r WHERE r.view_name = 'dashboard_top_customers'",
+    )
+    .bind::<Array<BigInt>, _>(branches)
+    .get_result(conn)?;
+    let Some(scope) = year.scope else {
+        let from = year.window_end - chrono::Duration::days(365);
+        let rows = rank_live(conn, branches, from, year.window_end, page)?;
+        return Ok((year.window_end, rows));
+    };
+    let (first, count) = page.unwrap_or((0, i64::MAX / 4));
+    let count = count.max(1);
+    let mut end = year.window_end;
+    // Twice at most: a refresh landing between the two reads is rare, twice in a row unheard of.
+    for _ in 0..2 {
+        let head: Option<YearHead> = diesel::sql_query(
+            "SELECT h.customers, (h.total_cents / 100.0)::numeric(14,2) AS total, h.top_count, \
+                    (t.running_cents / 100.0)::numeric(14,2) AS top_revenue, h.window_end \
+             FROM dashboard_top_customers h \
+             JOIN dashboard_top_customers t ON t.scope = h.scope AND t.rank = h.top_count \
+             WHERE h.scope = $1 AND h.rank = 1",
+        )
+        .bind::<BigInt, _>(scope)
+        .get_result(conn)
+        .optional()?;
+        let Some(head) = head else {
+            return Ok((end, Vec::new()));
+        };
+        end = head.window_end;
+        // Known bounds let the planner read just the page (or join the whole fifth at once).
+        let skip = first.max(0).min((head.top_count - 1) / count * count);
+        let rows: Vec<YearRow> = diesel::sql_query(
+            "SELECT t.customer_id, c.name, (t.cents / 100.0)::numeric(14,2) AS revenue, \
+                    t.last_visit, t.rank \
+             FROM dashboard_top_customers t JOIN customers c ON c.id = t.customer_id \
+             WHERE t.scope = $1 AND t.rank > $2 AND t.rank <= $3 AND t.window_end = $4 \
+             ORDER BY t.rank",
+        )
+        .bind::<BigInt, _>(scope)
+        .bind::<BigInt, _>(skip)
+        .bind::<BigInt, _>(skip.saturating_add(count))
+        .bind::<Timestamptz, _>(head.window_end)
+        .load(conn)?;
+        // None from the window just read: a refresh landed between the two reads.
+        if rows.is_empty() {
+            continue;
+        }
+        let rows = rows
+            .into_iter()
+            .map(|r| TopCustomer {
+                customer_id: r.customer_id,
+                name: r.name,
+                revenue: r.revenue,
+                last_visit: r.last_visit,
+                rank: r.rank,
+                customers: head.customers,
+                total: head.total.clone(),
+                top_count: head.top_count,
+                top_revenue: head.top_revenue.clone(),
+            })
+            .collect();
+        return Ok((head.window_end, rows));
+    }
+    Ok((end, Vec::new()))
+}
+
+#[derive(QueryableByName)]
+struct YearScope {
+    #[diesel(sql_type = Timestamptz)]
+    window_end: DateTime<Utc>,
+    #[diesel(sql_type = diesel::sql_types::Nullable<BigInt>)]
+    scope: Option<i64>,
+}
+
+/// The headline figures of a scope's ranking.
+#[derive(QueryableByName)]
+struct YearHead {
+    #[diesel(sql_type = BigInt)]
+    customers: i64,
+    #[diesel(sql_type = Numeric)]
+    total: BigDecimal,
+    #[diesel(sql_type = BigInt)]
+    top_count: i64,
+    #[diesel(sql_type = Numeric)]
+    top_revenue: BigDecimal,
+    #[diesel(sql_type = Timestamptz)]
+    window_end: DateTime<Utc>,
+}
+
+/// One ranked customer of a scope.
+#[derive(QueryableByName)]
+struct YearRow {
+    #[diesel(sql_type = BigInt)]
+    customer_id: i64,
+    #[diesel(sql_type = Text)]
+    name: String,
+    #[diesel(sql_type = Numeric)]
+    revenue: BigDecimal,
+    #[diesel(sql_type = Timestamptz)]
+    last_visit: DateTime<Utc>,
+    #[diesel(sql_type = BigInt)]
+    rank: i64,
 }
 
 /// Preorders now: counts by status, deposits held, the overdue ones.

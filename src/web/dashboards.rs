@@ -4,7 +4,8 @@
 //! see) and a CSV export of the table's rows. Cost and margin figures appear, in the page and
 //! the CSV, only for the roles that see costs (finance, manager, admin). The daily sales
 //! figures come from a materialized view; those pages say when it was refreshed, and offer a
-//! refresh on demand.
+//! refresh on demand. So does the high-value customers page for its "last 12 months" ranking
+//! (`?period=12m`); its date ranges are ranked live.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -44,7 +45,14 @@ pub struct RangeQuery {
     /// Page of a dashboard's long table (top customers).
     #[serde(default)]
     page: String,
+    /// A named period instead of the dates: [`YEAR`] (top customers).
+    #[serde(default)]
+    period: String,
 }
+
+/// The `period` of the high-value customers' precomputed ranking: the 365 days up to its
+/// last refresh.
+const YEAR: &str = "12m";
 
 struct Range {
     filter: SalesFilter,
@@ -92,6 +100,9 @@ async fn range(
         "from",
         &mut errors,
     );
+    if !matches!(q.period.trim(), "" | YEAR) {
+        errors.add("period", "Choose the last 12 months or a date range.");
+    }
     if from > to {
         errors.add("from", "The start comes after the end; swap the dates.");
     } else if (to - from).num_days() > MAX_DAYS {
@@ -218,6 +229,10 @@ impl Filter {
     fn bucket_is(&self, b: &str) -> bool {
         self.query.bucket == b || (self.query.bucket.is_empty() && b == "day")
     }
+    /// Whether the filter asks for the last 12 months' ranking rather than dates.
+    fn year(&self) -> bool {
+        self.query.period.trim() == YEAR
+    }
 }
 
 /// Checks the query; the filter to show and, when it is valid, the range to query.
@@ -285,6 +300,10 @@ pub struct SalesPage {
 
 /// When the materialized figures a page shows were refreshed, and the refresh button.
 pub struct AsOf {
+    /// What the time is, before it.
+    lead: &'static str,
+    /// After it.
+    tail: &'static str,
     /// `YYYY-MM-DD HH:MM` in the branch's timezone.
     at: String,
     /// Where the refresh returns to.
@@ -303,19 +322,42 @@ impl AsOf {
         range: &Option<Range>,
     ) -> Result<AsOf, AppError> {
         let at = db(&state.pool, &staff.actor(), dashboards::sales_as_of).await?;
-        let tz: chrono_tz::Tz = range
-            .as_ref()
-            .and_then(|r| r.filter.tz.parse().ok())
-            .unwrap_or(chrono_tz::UTC);
-        Ok(AsOf {
+        Ok(AsOf::at(
+            req,
+            staff,
+            at,
+            range_tz(range),
+            ("Daily figures as of", "they refresh every few minutes."),
+        ))
+    }
+
+    /// `at` shown in `tz`, between the words of `(lead, tail)`.
+    fn at(
+        req: &HttpRequest,
+        staff: &Staff,
+        at: chrono::DateTime<chrono::Utc>,
+        tz: chrono_tz::Tz,
+        (lead, tail): (&'static str, &'static str),
+    ) -> AsOf {
+        AsOf {
+            lead,
+            tail,
             at: at.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string(),
             back: match req.query_string() {
                 "" => req.path().to_string(),
                 q => format!("{}?{q}", req.path()),
             },
             may_refresh: staff.role.sees_costs(),
-        })
+        }
     }
+}
+
+/// The range's timezone (UTC when the filter was refused).
+fn range_tz(range: &Option<Range>) -> chrono_tz::Tz {
+    range
+        .as_ref()
+        .and_then(|r| r.filter.tz.parse().ok())
+        .unwrap_or(chrono_tz::UTC)
 }
 
 impl SalesPage {
@@ -418,6 +460,8 @@ pub struct CustomersPage {
     rows: Vec<TopCustomer>,
     chart: String,
     pager: Pager,
+    /// For the last 12 months: when they end (the ranking's refresh).
+    as_of: Option<AsOf>,
 }
 
 /// Rows of the top-customers table per page.
@@ -454,22 +498,72 @@ impl CustomersPage {
             pct.with_scale_round(1, bigdecimal::RoundingMode::HalfUp)
         )
     }
-    fn csv_link(&self) -> String {
+    /// The query for these rows: the period, or the dates, and the branch.
+    fn range_query(&self) -> String {
         let q = &self.filter.query;
-        format!(
-            "/dashboards/customers.csv?from={}&to={}&branch={}",
-            q.from, q.to, q.branch
-        )
+        let branch = encode_component(&q.branch);
+        if self.filter.year() {
+            format!("period={YEAR}&branch={branch}")
+        } else {
+            format!(
+                "from={}&to={}&branch={branch}",
+                encode_component(&q.from),
+                encode_component(&q.to)
+            )
+        }
+    }
+    fn csv_link(&self) -> String {
+        format!("/dashboards/customers.csv?{}", self.range_query())
     }
     fn page_link(&self, page: i64) -> String {
-        let q = &self.filter.query;
+        format!("/dashboards/customers?{}&page={page}", self.range_query())
+    }
+    /// The last 12 months at the chosen branch.
+    fn year_link(&self) -> String {
         format!(
-            "/dashboards/customers?from={}&to={}&branch={}&page={page}",
-            encode_component(&q.from),
-            encode_component(&q.to),
-            encode_component(&q.branch)
+            "/dashboards/customers?period={YEAR}&branch={}",
+            encode_component(&self.filter.query.branch)
         )
     }
+}
+
+/// The top customers for a checked filter: the last 12 months' ranking (with when its window
+/// ends, shown as the filter's dates) when `year`, else the live ranking of the range.
+async fn top_rows(
+    staff: &Staff,
+    state: &AppState,
+    filter: &mut Filter,
+    r: &Option<Range>,
+    page: Option<(i64, i64)>,
+) -> Result<(Vec<TopCustomer>, Option<chrono::DateTime<chrono::Utc>>), AppError> {
+    let Some(r) = r.as_ref().filter(|_| filter.year()) else {
+        let rows = rows_for(staff, state, r, move |conn, f| {
+            dashboards::top_customers(conn, f, page)
+        })
+        .await?;
+        return Ok((rows, None));
+    };
+    let branches = r.filter.branches.clone();
+    let (end, rows) = db(&state.pool, &staff.actor(), move |conn| {
+        dashboards::top_customers_year(conn, &branches, page)
+    })
+    .await?;
+    let tz: chrono_tz::Tz = r.filter.tz.parse().unwrap_or(chrono_tz::UTC);
+    filter.query.from = (end - chrono::Duration::days(365))
+        .with_timezone(&tz)
+        .date_naive()
+        .to_string();
+    filter.query.to = end.with_timezone(&tz).date_naive().to_string();
+    Ok((rows, Some(end)))
+}
+
+/// The filter as typed, the dates left out for the last 12 months (the window decides them).
+fn customers_query(mut query: RangeQuery) -> RangeQuery {
+    if query.period.trim() == YEAR {
+        query.from.clear();
+        query.to.clear();
+    }
+    query
 }
 
 /// `GET /dashboards/customers`.
@@ -479,14 +573,24 @@ pub async fn customers(
     state: web::Data<AppState>,
     query: web::Query<RangeQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let (filter, r) = prepare(&staff, &state, query.into_inner(), "/dashboards/customers").await?;
+    let query = customers_query(query.into_inner());
+    let (mut filter, r) = prepare(&staff, &state, query, "/dashboards/customers").await?;
     let status = code(&r);
     let mut pager = Pager::new(filter.query.page.trim().parse().ok(), TOP_PER_PAGE);
     let page = Some((pager.offset(), pager.per_page));
-    let rows = rows_for(&staff, &state, &r, move |conn, f| {
-        dashboards::top_customers(conn, f, page)
-    })
-    .await?;
+    let (rows, year_end) = top_rows(&staff, &state, &mut filter, &r, page).await?;
+    let as_of = year_end.map(|end| {
+        AsOf::at(
+            &req,
+            &staff,
+            end,
+            range_tz(&r),
+            (
+                "Ranked over the 365 days to",
+                "the ranking refreshes every few minutes.",
+            ),
+        )
+    });
     if let Some(first) = rows.first() {
         // A page past the end shows the last one.
         pager.page = (first.rank - 1) / pager.per_page + 1;
@@ -511,6 +615,7 @@ pub async fn customers(
         chart: crate::domain::chart::bars(&title, &points, 720, 220),
         rows,
         pager,
+        as_of,
     };
     html(status, &page)
 }
@@ -521,14 +626,13 @@ pub async fn customers_csv(
     state: web::Data<AppState>,
     query: web::Query<RangeQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let (r, rows) = match csv_rows(&staff, &state, &query, |conn, f| {
-        dashboards::top_customers(conn, f, None)
-    })
-    .await?
-    {
-        Ok(found) => found,
-        Err(refused) => return Ok(refused),
-    };
+    let query = customers_query(query.into_inner());
+    let (mut filter, r) = prepare(&staff, &state, query, "/dashboards/customers").await?;
+    if r.is_none() {
+        return Ok(csv_refused(&filter.errors));
+    }
+    let (rows, _) = top_rows(&staff, &state, &mut filter, &r, None).await?;
+    let (from, to) = (&filter.query.from, &filter.query.to);
     let mut body = csv::row(&[
         csv::text("rank"),
         csv::text("customer"),
@@ -543,10 +647,7 @@ pub async fn customers_csv(
             csv::text(&t.last_visit.format("%Y-%m-%d").to_string()),
         ]));
     }
-    Ok(csv_file(
-        &format!("top-customers-{}-{}.csv", r.from, r.to),
-        body,
-    ))
+    Ok(csv_file(&format!("top-customers-{from}-{to}.csv"), body))
 }
 
 /// Statuses whose deposit is still held (not yet applied to an invoice).

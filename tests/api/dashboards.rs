@@ -1067,3 +1067,215 @@ async fn the_server_refreshes_the_daily_figures_on_its_own_schedule() {
     let html = app.get_html("/dashboards/sales").await;
     assert!(html.contains("id=\"revenue\">42.00"), "{html}");
 }
+
+/// Sells `amounts` (one fee line each) to `customer` at `branch` and issues the invoice.
+fn sell_to(c: &mut PgConnection, branch: i64, customer: i64, amounts: &[&str]) -> i64 {
+    let by = By::default();
+    let id = invoices::create_draft(
+        c,
+        branch,
+        &NewInvoice {
+            customer_id: Some(customer),
+            ..Default::default()
+        },
+        &by,
+    )
+    .unwrap();
+    for amount in amounts {
+        let line = NewLine::Fee {
+            description: "Work".into(),
+            amount: amount.parse().unwrap(),
+        };
+        invoices::add_line(c, branch, id, &line).unwrap();
+    }
+    invoices::issue(c, branch, id, &by).unwrap();
+    id
+}
+
+/// The four headline figures of a high-value customers page.
+fn top_figures(html: &str) -> [String; 4] {
+    ["customers", "top-count", "share", "top-revenue"].map(|id| {
+        let start = html
+            .find(&format!("id=\"{id}\">"))
+            .unwrap_or_else(|| panic!("no {id}: {html}"))
+            + id.len()
+            + 6;
+        html[start..start + html[start..].find('<').unwrap()].to_string()
+    })
+}
+
+#[tokio::test]
+async fn the_last_twelve_months_ranking_is_read_from_its_refreshed_view_per_branch_and_for_all() {
+    let app = spawn_app().await;
+    let (a, b, c) = (
+        app.branch_id,
+        app.create_branch("North", "NO-").await,
+        app.create_branch("Coast", "CO-").await,
+    );
+    app.with_db(|c| {
+        diesel::sql_query("UPDATE branches SET timezone = 'UTC'")
+            .execute(c)
+            .unwrap()
+    })
+    .await;
+    let mut people = Vec::new();
+    for n in 1..=6 {
+        people.push(app.create_customer(&format!("Buyer {n}"), "", "").await);
+    }
+    let p = people.clone();
+    let url = app.db.app_url.clone();
+    // In the window (today):
+    //   A: B1 500, B2 300, B3 100, B6 20 (B5's 10000 was 400 days ago: outside)
+    //   North: B1 200, B4 400 less a refunded 100 = 300, B5 50
+    //   Coast: B3 1000
+    // All three: B3 1100, B1 700, B2 300, B4 300 (the tie goes to the older record, B2),
+    //   B5 50, B6 20 → 6 buyers, top ceil(1.2) = 2: 1800 of 2470 = 72.9%.
+    // A: 4 buyers, top 1: B1 500 of 920 = 54.3%. North: 3 buyers, top 1: B4 300 of 550 = 54.5%.
+    // A and North only: B1 700, B2 300, B4 300, B3 100, B5 50, B6 20: top 2 = 1000 of 1470 = 68.0%.
+    let old = tokio::task::spawn_blocking(move || {
+        let mut conn = PgConnection::establish(&url).unwrap();
+        let by = By::default();
+        let cn = &mut conn;
+        sell_to(cn, a, p[0], &["500.00"]);
+        sell_to(cn, a, p[1], &["300.00"]);
+        sell_to(cn, a, p[2], &["100.00"]);
+        sell_to(cn, a, p[5], &["20.00"]);
+        let old = sell_to(cn, a, p[4], &["10000.00"]);
+        sell_to(cn, b, p[0], &["200.00"]);
+        let part = sell_to(cn, b, p[3], &["300.00", "100.00"]);
+        sell_to(cn, b, p[4], &["50.00"]);
+        sell_to(cn, c, p[2], &["1000.00"]);
+        let view = invoices::view(cn, b, part).unwrap();
+        invoices::pay(
+            cn,
+            b,
+            part,
+            PaymentMethod::Cash,
+            &view.invoice.total,
+            "",
+            &by,
+        )
+        .unwrap();
+        let line = view.lines.iter().find(|l| l.net == 100);
+        invoices::refund(
+            cn,
+            b,
+            part,
+            &RefundRequest {
+                lines: vec![(line.unwrap().id, "1".parse().unwrap())],
+                reason: "not needed".into(),
+                method: PaymentMethod::Cash,
+                reference: String::new(),
+            },
+            &by,
+        )
+        .unwrap();
+        old
+    })
+    .await
+    .unwrap();
+    app.with_db(move |c| {
+        diesel::sql_query(format!(
+            "UPDATE invoices SET issued_at = now() - interval '400 days' WHERE id = {old}"
+        ))
+        .execute(c)
+        .unwrap()
+    })
+    .await;
+    app.login_as(Role::Manager).await;
+    // Until the figures are refreshed the ranking is the one taken when the view was built.
+    let year = app.get_html("/dashboards/customers?period=12m").await;
+    assert_eq!(top_figures(&year), ["0", "0", "0.0%", "0.00"], "{year}");
+    refresh(&app).await;
+    let year = app.get_html("/dashboards/customers?period=12m").await;
+    assert_eq!(top_figures(&year), ["6", "2", "72.9%", "1800.00"], "{year}");
+    let today = chrono::Utc::now().date_naive();
+    let start = today - chrono::Duration::days(365);
+    assert!(
+        year.contains(&format!("Last 12 months: {start} to {today}"))
+            && year.contains("Ranked over the 365 days to")
+            && year.contains("name=\"period\" value=\"12m\"")
+            && !year.contains("id=\"year-link\""),
+        "{year}"
+    );
+    assert!(
+        year.contains("href=\"/dashboards/customers.csv?period=12m&#38;branch=\""),
+        "the export keeps the period: {year}"
+    );
+    let north = app
+        .get_html(&format!("/dashboards/customers?period=12m&branch={b}"))
+        .await;
+    assert_eq!(
+        top_figures(&north),
+        ["3", "1", "54.5%", "300.00"],
+        "{north}"
+    );
+    let home = app
+        .get_html(&format!("/dashboards/customers?period=12m&branch={a}"))
+        .await;
+    assert_eq!(top_figures(&home), ["4", "1", "54.3%", "500.00"], "{home}");
+    assert_eq!(
+        app.get_html("/dashboards/customers.csv?period=12m").await,
+        format!(
+            "rank,customer,revenue,last_visit\r\n1,Buyer 3,1100.00,{today}\r\n2,Buyer 1,700.00,{today}\r\n"
+        )
+    );
+    // Pages of the view in rank order; a page past the end gives the last one.
+    let url = app.db.app_url.clone();
+    let pages = tokio::task::spawn_blocking(move || {
+        let mut conn = PgConnection::establish(&url).unwrap();
+        [Some((1, 1)), Some((40, 1)), None].map(|page| {
+            let (_, rows) =
+                workbay::repo::dashboards::top_customers_year(&mut conn, &[a, b, c], page).unwrap();
+            rows.iter()
+                .map(|t| (t.rank, t.name.clone(), t.revenue.to_string(), t.top_count))
+                .collect::<Vec<_>>()
+        })
+    })
+    .await
+    .unwrap();
+    let row =
+        |rank: i64, name: &str, revenue: &str| (rank, name.to_string(), revenue.to_string(), 2);
+    assert_eq!(pages[0], vec![row(2, "Buyer 1", "700.00")]);
+    assert_eq!(pages[1], vec![row(2, "Buyer 1", "700.00")], "past the end");
+    assert_eq!(
+        pages[2],
+        vec![row(1, "Buyer 3", "1100.00"), row(2, "Buyer 1", "700.00")]
+    );
+    // A sale after the refresh waits for the next one; a date range is ranked live and has it.
+    let (url, b6) = (app.db.app_url.clone(), people[5]);
+    tokio::task::spawn_blocking(move || {
+        let mut conn = PgConnection::establish(&url).unwrap();
+        sell_to(&mut conn, a, b6, &["5000.00"]);
+    })
+    .await
+    .unwrap();
+    let year = app.get_html("/dashboards/customers?period=12m").await;
+    assert_eq!(top_figures(&year), ["6", "2", "72.9%", "1800.00"], "{year}");
+    let live = app.get_html("/dashboards/customers").await;
+    assert_eq!(top_figures(&live), ["6", "2", "81.9%", "6120.00"], "{live}");
+    // Closing Coast leaves the manager two of the three branches: no precomputed scope covers
+    // them, so they are ranked live over the same window, which still ends at the refresh.
+    app.with_db(move |conn| {
+        diesel::sql_query(format!("UPDATE branches SET active = false WHERE id = {c}"))
+            .execute(conn)
+            .unwrap()
+    })
+    .await;
+    let two = app.get_html("/dashboards/customers?period=12m").await;
+    assert_eq!(top_figures(&two), ["6", "2", "68.0%", "1000.00"], "{two}");
+    refresh(&app).await;
+    let two = app.get_html("/dashboards/customers?period=12m").await;
+    assert_eq!(top_figures(&two), ["6", "2", "88.4%", "5720.00"], "{two}");
+    // An unknown period is explained, in the page and the export.
+    let res = app.get("/dashboards/customers?period=5y").await;
+    assert_eq!(res.status().as_u16(), 422);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("Choose the last 12 months or a date range.")
+    );
+    let res = app.get("/dashboards/customers.csv?period=5y").await;
+    assert_eq!(res.status().as_u16(), 422);
+}
