@@ -151,6 +151,61 @@ pub fn totals(
     (subtotal, tax, total)
 }
 
+/// How returned goods share an issued invoice's discounts and its stated tax: a portion of a
+/// line gives back its part of the invoice's subtotal and tax in proportion to its own net and
+/// tax among the goods (every line but the discounts). Without discounts, and with the tax
+/// rounded per line, that is the portion's own amounts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefundBasis {
+    /// The invoice's subtotal, as stated.
+    pub subtotal: BigDecimal,
+    /// Its tax, as stated.
+    pub tax: BigDecimal,
+    /// The goods' net, whole lines.
+    pub goods_net: BigDecimal,
+    /// The goods' tax, whole lines.
+    pub goods_tax: BigDecimal,
+}
+
+impl RefundBasis {
+    /// From the invoice's stated (subtotal, tax) and its lines' (kind, net, tax).
+    pub fn new<'a>(
+        subtotal: &BigDecimal,
+        tax: &BigDecimal,
+        lines: impl IntoIterator<Item = (LineKind, &'a BigDecimal, &'a BigDecimal)>,
+    ) -> RefundBasis {
+        let (mut goods_net, mut goods_tax) = (BigDecimal::zero(), BigDecimal::zero());
+        for (kind, net, tax) in lines {
+            if kind != LineKind::Discount {
+                goods_net += net;
+                goods_tax += tax;
+            }
+        }
+        RefundBasis {
+            subtotal: subtotal.clone(),
+            tax: tax.clone(),
+            goods_net,
+            goods_tax,
+        }
+    }
+
+    /// What a portion of a goods line whose own (unrounded) net and tax are `net` and `tax`
+    /// gives back: (net, tax), each rounded half-up to cents.
+    pub fn share(&self, net: &BigDecimal, tax: &BigDecimal) -> (BigDecimal, BigDecimal) {
+        let part = |amount: &BigDecimal, of: &BigDecimal, whole: &BigDecimal| {
+            if of.is_zero() {
+                BigDecimal::zero()
+            } else {
+                cents(&(amount * whole / of))
+            }
+        };
+        (
+            part(net, &self.goods_net, &self.subtotal),
+            part(tax, &self.goods_tax, &self.tax),
+        )
+    }
+}
+
 /// What a payment does: the amount applied to the invoice and the change handed back.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Applied {
@@ -207,6 +262,37 @@ pub fn after_payment(total: &BigDecimal, paid: &BigDecimal) -> InvoiceStatus {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn returned_goods_share_the_discounts_and_the_stated_tax() {
+        // 1000 + 100 less a 110 discount at 16% per line: 990 + 158.40.
+        let basis = RefundBasis::new(
+            &d("990.00"),
+            &d("158.40"),
+            [
+                (LineKind::Asset, &d("1000.00"), &d("160.00")),
+                (LineKind::Fee, &d("100.00"), &d("16.00")),
+                (LineKind::Discount, &d("-110.00"), &d("-17.60")),
+            ],
+        );
+        assert_eq!(
+            basis.share(&d("1000.00"), &d("160.00")),
+            (d("900.00"), d("144.00"))
+        );
+        // No discount and tax per line: a portion's own amounts.
+        let plain = RefundBasis::new(
+            &d("430.00"),
+            &d("0"),
+            [
+                (LineKind::Asset, &d("400.00"), &d("0")),
+                (LineKind::Stock, &d("30.00"), &d("0")),
+            ],
+        );
+        assert_eq!(plain.share(&d("15"), &d("0")), (d("15.00"), d("0.00")));
+        // Nothing to share in: nothing back.
+        let empty = RefundBasis::new(&d("0"), &d("0"), []);
+        assert_eq!(empty.share(&d("5"), &d("1")), (d("0"), d("0")));
+    }
+
     use super::*;
 
     fn d(s: &str) -> BigDecimal {

@@ -11,7 +11,7 @@ use super::stock::{self, Posting};
 use super::{By, RepoError, assets, unique_violation};
 use crate::domain::asset::{AssetStatus, Cause};
 use crate::domain::invoice::{
-    self as rules, InvoiceStatus, LineKind, PaymentMethod, WarrantyTier, line_amounts,
+    self as rules, InvoiceStatus, LineKind, PaymentMethod, RefundBasis, WarrantyTier, line_amounts,
 };
 use crate::domain::money::cents;
 use crate::domain::validation::FieldErrors;
@@ -1164,7 +1164,10 @@ pub struct RefundRequest {
 
 /// Raises a credit note against chosen lines of a (partly) paid invoice, with its refund
 /// payment: refunded units become `returned`, refunded stock goes back into the ledger,
-/// warranties of wholly refunded lines are void. Never more than was paid, less refunds before.
+/// warranties of wholly refunded lines are void. Each portion gives back its share of the
+/// invoice's discounts and stated tax ([`RefundBasis`]); the refund that returns the last of the
+/// goods gives back exactly what the invoice still stands at. Never more than was paid, less
+/// refunds before.
 pub fn refund(
     conn: &mut PgConnection,
     branch_id: i64,
@@ -1197,17 +1200,42 @@ pub fn refund(
             )));
         }
         let reference = format!("refund on {}", inv.label());
+        // Every line (the whole invoice decides each one's share), locked against a refund
+        // running alongside.
+        let lines: Vec<InvoiceLine> = invoice_lines::table
+            .filter(invoice_lines::invoice_id.eq(invoice_id))
+            .select(InvoiceLine::as_select())
+            .order(invoice_lines::id)
+            .for_update()
+            .load(conn)?;
+        let basis = RefundBasis::new(
+            &inv.subtotal,
+            &inv.tax_total,
+            lines.iter().map(|l| (l.line_kind(), &l.net, &l.tax)),
+        );
+        let mut left_after: std::collections::HashMap<i64, BigDecimal> = lines
+            .iter()
+            .filter(|l| l.line_kind() != LineKind::Discount)
+            .map(|l| (l.id, l.refundable_quantity()))
+            .collect();
         let mut chosen = Vec::new();
         let (mut subtotal, mut tax) = (BigDecimal::zero(), BigDecimal::zero());
         for (line_id, quantity) in &req.lines {
-            let line: InvoiceLine = invoice_lines::table
-                .find(line_id)
-                .filter(invoice_lines::invoice_id.eq(invoice_id))
-                .select(InvoiceLine::as_select())
-                .for_update()
-                .first(conn)?;
+            let Some(line) = lines.iter().find(|l| l.id == *line_id) else {
+                return Err(RepoError::NotFound);
+            };
             if line.line_kind() == LineKind::Discount {
                 continue;
+            }
+            if chosen
+                .iter()
+                .any(|(l, ..): &(&InvoiceLine, _, _, _)| l.id == line.id)
+            {
+                return Err(FieldErrors::single(
+                    "lines",
+                    format!("{}: say how many once.", line.description),
+                )
+                .into());
             }
             let left = line.refundable_quantity();
             if *quantity <= BigDecimal::zero() || *quantity > left {
@@ -1221,11 +1249,34 @@ pub fn refund(
                 )
                 .into());
             }
-            let net = cents(&(&line.net * quantity / &line.quantity));
-            let line_tax = cents(&(&line.tax * quantity / &line.quantity));
+            let (net, line_tax) = basis.share(
+                &(&line.net * quantity / &line.quantity),
+                &(&line.tax * quantity / &line.quantity),
+            );
             subtotal += &net;
             tax += &line_tax;
+            left_after.insert(line.id, &left - quantity);
             chosen.push((line, quantity.clone(), net, line_tax));
+        }
+        // The refund that returns the last of the goods gives back exactly what the invoice
+        // still stands at, so the shares' rounding never leaves a cent behind or takes one
+        // too many; the difference goes on its last line.
+        if !chosen.is_empty() && left_after.values().all(|q| q.is_zero()) {
+            let (before_net, before_tax): (Option<BigDecimal>, Option<BigDecimal>) =
+                credit_notes::table
+                    .filter(credit_notes::invoice_id.eq(invoice_id))
+                    .select((
+                        diesel::dsl::sum(credit_notes::subtotal),
+                        diesel::dsl::sum(credit_notes::tax_total),
+                    ))
+                    .first(conn)?;
+            let rest_net = &inv.subtotal - before_net.unwrap_or_default();
+            let rest_tax = &inv.tax_total - before_tax.unwrap_or_default();
+            if let Some(last) = chosen.last_mut() {
+                last.2 += &rest_net - &subtotal;
+                last.3 += &rest_tax - &tax;
+            }
+            (subtotal, tax) = (rest_net, rest_tax);
         }
         let total = &subtotal + &tax;
         if total <= BigDecimal::zero() {

@@ -1361,3 +1361,133 @@ async fn a_draft_for_a_customer_archived_meanwhile_is_refused_and_writes_nothing
     );
     assert_eq!(app.count("SELECT count(*) FROM invoice_events").await, 1);
 }
+
+#[tokio::test]
+async fn returned_goods_give_back_their_share_of_the_discount_and_the_last_refund_squares_the_invoice()
+ {
+    let app = spawn_app().await;
+    shop(&app, 0, "16", "per_line").await;
+    let discount = |amount: &str| NewLine::Discount {
+        description: "loyalty".into(),
+        amount: amount.parse().unwrap(),
+    };
+    // 1000 + 100 less 110 at 16% per line: 990.00 + 158.40 = 1148.40. The 1000 line is
+    // 1000/1100 of the goods: back 900.00 + 144.00 = 1044.00 (not 1160.00, which is more than
+    // was paid); the 100 line, the last of the goods, then gives back the rest, 104.40.
+    // 3 × 10.00 less 10.00: 20.00 + 3.20 = 23.20; each line a third: 6.67 + 1.07 = 7.74, twice;
+    // the last 23.20 − 15.48 = 7.72, so three refunds never exceed what was paid.
+    let big = draft(
+        &app,
+        vec![fee("1000.00"), fee("100.00"), discount("110.00")],
+    )
+    .await;
+    let small = draft(
+        &app,
+        vec![fee("10.00"), fee("10.00"), fee("10.00"), discount("10.00")],
+    )
+    .await;
+    app.login_as(Role::Finance).await;
+    let goods = |id: i64| {
+        app.with_db(move |c| {
+            diesel::sql_query(format!(
+                "SELECT id AS n FROM invoice_lines WHERE invoice_id = {id} AND kind <> 'discount' ORDER BY id"
+            ))
+            .load::<N>(c)
+            .unwrap()
+            .into_iter()
+            .map(|r| r.n)
+            .collect::<Vec<i64>>()
+        })
+    };
+    let refund = |id: i64, line: i64| {
+        let app = &app;
+        async move {
+            let res = app
+                .post_form(
+                    &format!("/invoices/{id}/refund"),
+                    &[
+                        (&*format!("qty_{line}"), "1"),
+                        ("reason", "returned"),
+                        ("method", "cash"),
+                        ("submission_id", &sid()),
+                    ],
+                )
+                .await;
+            assert_eq!(res.status().as_u16(), 303, "refund of line {line}");
+        }
+    };
+    for (id, total) in [(big, "1148.40"), (small, "23.20")] {
+        app.post_form(
+            &format!("/invoices/{id}/issue"),
+            &[("submission_id", &sid())],
+        )
+        .await;
+        let res = app
+            .post_form(
+                &format!("/invoices/{id}/pay"),
+                &[
+                    ("method", "card"),
+                    ("amount", total),
+                    ("submission_id", &sid()),
+                ],
+            )
+            .await;
+        assert_eq!(res.status().as_u16(), 303);
+    }
+    let lines = goods(big).await;
+    let form = app.get_html(&format!("/invoices/{big}/refund")).await;
+    assert!(
+        form.contains(&format!("id=\"back-{}\">1044.00", lines[0]))
+            && form.contains(&format!("id=\"back-{}\">104.40", lines[1])),
+        "{form}"
+    );
+    for line in &lines {
+        refund(big, *line).await;
+    }
+    let notes = |id: i64| {
+        app.with_db(move |c| {
+            diesel::sql_query(format!(
+                "SELECT total::text AS t FROM credit_notes WHERE invoice_id = {id} ORDER BY id"
+            ))
+            .load::<T>(c)
+            .unwrap()
+            .into_iter()
+            .map(|r| r.t)
+            .collect::<Vec<String>>()
+        })
+    };
+    assert_eq!(notes(big).await, ["1044.00", "104.40"]);
+    for line in goods(small).await {
+        refund(small, line).await;
+    }
+    assert_eq!(notes(small).await, ["7.74", "7.74", "7.72"]);
+    // Each credit note's lines add up to it, and every invoice is refunded to the cent.
+    assert_eq!(
+        app.count(
+            "SELECT count(*) FROM credit_notes n WHERE subtotal + tax_total <> total \
+             OR (subtotal, tax_total) <> (SELECT sum(net), sum(tax) FROM credit_note_lines WHERE credit_note_id = n.id)"
+        )
+        .await,
+        0
+    );
+    assert_eq!(
+        app.count(&format!(
+            "SELECT count(*) FROM invoices WHERE id IN ({big}, {small}) AND status = 'refunded' \
+             AND refunded_total = paid_total AND paid_total = total"
+        ))
+        .await,
+        2
+    );
+}
+
+#[derive(diesel::QueryableByName)]
+struct N {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
+
+#[derive(diesel::QueryableByName)]
+struct T {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    t: String,
+}

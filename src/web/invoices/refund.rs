@@ -6,7 +6,7 @@ use askama::Template;
 use bigdecimal::BigDecimal;
 
 use crate::db::db;
-use crate::domain::invoice::{LineKind, PaymentMethod};
+use crate::domain::invoice::{LineKind, PaymentMethod, RefundBasis};
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 use crate::models::invoice::InvoiceLine;
@@ -49,6 +49,16 @@ impl RefundPage {
     }
     fn methods(&self) -> &'static [PaymentMethod] {
         PaymentMethod::COUNTER
+    }
+    /// What one unit of `line` gives back, tax included, with its share of the discounts.
+    fn back_per_unit(&self, line: &InvoiceLine) -> BigDecimal {
+        let basis = RefundBasis::new(
+            &self.v.invoice.subtotal,
+            &self.v.invoice.tax_total,
+            self.v.lines.iter().map(|l| (l.line_kind(), &l.net, &l.tax)),
+        );
+        let (net, tax) = basis.share(&(&line.net / &line.quantity), &(&line.tax / &line.quantity));
+        net + tax
     }
     fn refundable_amount(&self) -> BigDecimal {
         &self.v.invoice.paid_total - &self.v.invoice.refunded_total
