@@ -46,19 +46,21 @@ CREATE UNIQUE INDEX dashboard_top_customers_key ON dashboard_top_customers (scop
 -- For this view `refreshed_at` is the window's end (the refresh transaction's start).
 INSERT INTO dashboard_refreshes VALUES ('dashboard_top_customers', now());
 
+-- Refreshes every view that has a row in dashboard_refreshes, so a view added later needs only
+-- its row, not another copy of this function.
 CREATE OR REPLACE FUNCTION refresh_dashboards() RETURNS boolean
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+    v text;
 BEGIN
     IF NOT pg_try_advisory_xact_lock(7261133) THEN
         RETURN false;
     END IF;
     -- The ranking sorts every buyer of the year: room to do it in memory.
     SET LOCAL work_mem = '64MB';
-    REFRESH MATERIALIZED VIEW CONCURRENTLY dashboard_sales_daily;
-    REFRESH MATERIALIZED VIEW CONCURRENTLY dashboard_services_daily;
-    REFRESH MATERIALIZED VIEW CONCURRENTLY dashboard_technicians_daily;
-    REFRESH MATERIALIZED VIEW CONCURRENTLY dashboard_payments_daily;
-    REFRESH MATERIALIZED VIEW CONCURRENTLY dashboard_top_customers;
+    FOR v IN SELECT view_name FROM dashboard_refreshes ORDER BY view_name LOOP
+        EXECUTE format('REFRESH MATERIALIZED VIEW CONCURRENTLY %I', v);
+    END LOOP;
     UPDATE dashboard_refreshes
     SET refreshed_at = CASE view_name WHEN 'dashboard_top_customers' THEN now() ELSE clock_timestamp() END;
     RETURN true;

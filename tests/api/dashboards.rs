@@ -1112,12 +1112,7 @@ async fn the_last_twelve_months_ranking_is_read_from_its_refreshed_view_per_bran
         app.create_branch("North", "NO-").await,
         app.create_branch("Coast", "CO-").await,
     );
-    app.with_db(|c| {
-        diesel::sql_query("UPDATE branches SET timezone = 'UTC'")
-            .execute(c)
-            .unwrap()
-    })
-    .await;
+    app.exec("UPDATE branches SET timezone = 'UTC'").await;
     let mut people = Vec::new();
     for n in 1..=6 {
         people.push(app.create_customer(&format!("Buyer {n}"), "", "").await);
@@ -1174,13 +1169,9 @@ async fn the_last_twelve_months_ranking_is_read_from_its_refreshed_view_per_bran
     })
     .await
     .unwrap();
-    app.with_db(move |c| {
-        diesel::sql_query(format!(
-            "UPDATE invoices SET issued_at = now() - interval '400 days' WHERE id = {old}"
-        ))
-        .execute(c)
-        .unwrap()
-    })
+    app.exec(&format!(
+        "UPDATE invoices SET issued_at = now() - interval '400 days' WHERE id = {old}"
+    ))
     .await;
     app.login_as(Role::Manager).await;
     // Until the figures are refreshed the ranking is the one taken when the view was built.
@@ -1256,11 +1247,9 @@ async fn the_last_twelve_months_ranking_is_read_from_its_refreshed_view_per_bran
     assert_eq!(top_figures(&live), ["6", "2", "81.9%", "6120.00"], "{live}");
     // Closing Coast leaves the manager two of the three branches: no precomputed scope covers
     // them, so they are ranked live over the same window, which still ends at the refresh.
-    app.with_db(move |conn| {
-        diesel::sql_query(format!("UPDATE branches SET active = false WHERE id = {c}"))
-            .execute(conn)
-            .unwrap()
-    })
+    app.exec(&format!(
+        "UPDATE branches SET active = false WHERE id = {c}"
+    ))
     .await;
     let two = app.get_html("/dashboards/customers?period=12m").await;
     assert_eq!(top_figures(&two), ["6", "2", "68.0%", "1000.00"], "{two}");
