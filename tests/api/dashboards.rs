@@ -292,34 +292,15 @@ async fn the_top_fifth_of_customers_is_counted_exactly_and_their_names_cannot_ru
     tokio::task::spawn_blocking(move || {
         let mut c = PgConnection::establish(&url).unwrap();
         let by = By::default();
-        let mut sell = |customer: i64, amount: String| {
-            let id = invoices::create_draft(
-                &mut c,
-                branch,
-                &NewInvoice {
-                    customer_id: Some(customer),
-                    ..Default::default()
-                },
-                &by,
-            )
-            .unwrap();
-            invoices::add_line(
-                &mut c,
-                branch,
-                id,
-                &NewLine::Fee {
-                    description: "Work".into(),
-                    amount: amount.parse().unwrap(),
-                },
-            )
-            .unwrap();
-            invoices::issue(&mut c, branch, id, &by).unwrap();
-            id
-        };
         for (i, customer) in list.iter().enumerate() {
-            sell(*customer, format!("{}.00", (i + 1) * 100));
+            sell_to(
+                &mut c,
+                branch,
+                *customer,
+                &[&format!("{}.00", (i + 1) * 100)],
+            );
         }
-        let back = sell(refunded, "5000.00".into());
+        let back = sell_to(&mut c, branch, refunded, &["5000.00"]);
         let total = invoices::view(&mut c, branch, back).unwrap().invoice.total;
         invoices::pay(&mut c, branch, back, PaymentMethod::Card, &total, "", &by).unwrap();
         let line = invoices::view(&mut c, branch, back).unwrap().lines[0].id;
