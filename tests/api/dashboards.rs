@@ -1249,3 +1249,54 @@ async fn the_last_twelve_months_ranking_is_read_from_its_refreshed_view_per_bran
     let res = app.get("/dashboards/customers.csv?period=5y").await;
     assert_eq!(res.status().as_u16(), 422);
 }
+
+#[tokio::test]
+async fn a_discount_lowers_its_services_revenue_by_their_share_so_services_agree_with_sales() {
+    use workbay::repo::catalogue;
+    let app = spawn_app().await;
+    let branch = app.branch_id;
+    let url = app.db.app_url.clone();
+    // Alignment 100 + rotation 50 less a 30 discount: 120 kept, 0.8 of each: 80.00 and 40.00.
+    // Another alignment at 100: alignment 180.00 for 2.00 h (40.00 at 20.00/h), profit 140.00;
+    // rotation 40.00 for 0.50 h (10.00), profit 30.00. Sales: 120 + 100 = 220.00, the same.
+    tokio::task::spawn_blocking(move || {
+        let mut c = PgConnection::establish(&url).unwrap();
+        let by = By::default();
+        let mut service = |name: &str, hours: &str, price: &str| {
+            let id = catalogue::create_service(
+                &mut c,
+                name,
+                "Tyres",
+                hours.parse().unwrap(),
+                price.parse().unwrap(),
+                &by,
+            )
+            .unwrap()
+            .id;
+            NewLine::Service {
+                service_id: id,
+                price: None,
+            }
+        };
+        let align = service("Wheel alignment", "1.00", "100.00");
+        let rotate = service("Tyre rotation", "0.50", "50.00");
+        let discount = NewLine::Discount {
+            description: "fleet".into(),
+            amount: "30.00".parse().unwrap(),
+        };
+        sell_lines(&mut c, branch, &[align.clone(), rotate, discount]);
+        sell_lines(&mut c, branch, &[align]);
+    })
+    .await
+    .unwrap();
+    app.login_as(Role::Manager).await;
+    refresh(&app).await;
+    let html = app.get_html("/dashboards/sales").await;
+    assert!(html.contains("id=\"revenue\">220.00"), "{html}");
+    let csv = app.get_html("/dashboards/services.csv").await;
+    assert!(
+        csv.contains("Tyre rotation,Tyres,1,40.00,0.00,0.50,10.00,30.00")
+            && csv.contains("Wheel alignment,Tyres,2,180.00,0.00,2.00,40.00,140.00"),
+        "{csv}"
+    );
+}
