@@ -326,7 +326,7 @@ impl AsOf {
             req,
             staff,
             at,
-            range_tz(range),
+            range_tz(range.as_ref()),
             ("Daily figures as of", "they refresh every few minutes."),
         ))
     }
@@ -353,9 +353,8 @@ impl AsOf {
 }
 
 /// The range's timezone (UTC when the filter was refused).
-fn range_tz(range: &Option<Range>) -> chrono_tz::Tz {
+fn range_tz(range: Option<&Range>) -> chrono_tz::Tz {
     range
-        .as_ref()
         .and_then(|r| r.filter.tz.parse().ok())
         .unwrap_or(chrono_tz::UTC)
 }
@@ -548,7 +547,7 @@ async fn top_rows(
         dashboards::top_customers_year(conn, &branches, page)
     })
     .await?;
-    let tz: chrono_tz::Tz = r.filter.tz.parse().unwrap_or(chrono_tz::UTC);
+    let tz = range_tz(Some(r));
     filter.query.from = (end - chrono::Duration::days(365))
         .with_timezone(&tz)
         .date_naive()
@@ -584,7 +583,7 @@ pub async fn customers(
             &req,
             &staff,
             end,
-            range_tz(&r),
+            range_tz(r.as_ref()),
             (
                 "Ranked over the 365 days to",
                 "the ranking refreshes every few minutes.",
