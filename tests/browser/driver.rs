@@ -166,6 +166,12 @@ impl Browser {
 impl Drop for Browser {
     fn drop(&mut self) {
         let _ = self.driver.kill();
+        // A test that failed never closed its session: chromedriver's kill leaves Chromium
+        // running, so end every process started with this profile (none after `close`).
+        let _ = std::process::Command::new("pkill")
+            .arg("-f")
+            .arg(&self.profile)
+            .status();
         let _ = std::fs::remove_dir_all(&self.profile);
     }
 }
