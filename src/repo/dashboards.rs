@@ -226,6 +226,12 @@ pub fn top_customers(
     rank_live(conn, &f.branches, f.from, f.to, page)
 }
 
+/// `(first, count)` of a requested page of a ranking, or the whole ranking for `None`.
+fn page_window(page: Option<(i64, i64)>) -> (i64, i64) {
+    let (first, count) = page.unwrap_or((0, i64::MAX / 4));
+    (first, count.max(1))
+}
+
 /// The ranking of [`top_customers`], computed now over `[from, to)`.
 fn rank_live(
     conn: &mut PgConnection,
@@ -234,8 +240,7 @@ fn rank_live(
     to: DateTime<Utc>,
     page: Option<(i64, i64)>,
 ) -> Result<Vec<TopCustomer>, RepoError> {
-    let (first, count) = page.unwrap_or((0, i64::MAX / 4));
-    let count = count.max(1);
+    let (first, count) = page_window(page);
     // The ranking sorts every customer who bought in the range (150k over a year at eight
     // branches): give its hash table and sort room to stay in memory for this transaction.
     diesel::sql_query("SET LOCAL work_mem = '32MB'").execute(conn)?;
@@ -301,8 +306,7 @@ pub fn top_customers_year(
         let rows = rank_live(conn, branches, from, year.window_end, page)?;
         return Ok((year.window_end, rows));
     };
-    let (first, count) = page.unwrap_or((0, i64::MAX / 4));
-    let count = count.max(1);
+    let (first, count) = page_window(page);
     let mut end = year.window_end;
     // Twice at most: a refresh landing between the two reads is rare, twice in a row unheard of.
     for _ in 0..2 {

@@ -54,6 +54,11 @@ pub struct RangeQuery {
 /// last refresh.
 const YEAR: &str = "12m";
 
+/// Whether a typed `period` asks for that ranking.
+fn is_year(period: &str) -> bool {
+    period.trim() == YEAR
+}
+
 struct Range {
     filter: SalesFilter,
     from: NaiveDate,
@@ -231,7 +236,7 @@ impl Filter {
     }
     /// Whether the filter asks for the last 12 months' ranking rather than dates.
     fn year(&self) -> bool {
-        self.query.period.trim() == YEAR
+        is_year(&self.query.period)
     }
 }
 
@@ -558,7 +563,7 @@ async fn top_rows(
 
 /// The filter as typed, the dates left out for the last 12 months (the window decides them).
 fn customers_query(mut query: RangeQuery) -> RangeQuery {
-    if query.period.trim() == YEAR {
+    if is_year(&query.period) {
         query.from.clear();
         query.to.clear();
     }

@@ -1441,6 +1441,27 @@ async fn returned_goods_give_back_their_share_of_the_discount_and_the_last_refun
             && form.contains(&format!("id=\"back-{}\">104.40", lines[1])),
         "{form}"
     );
+    // A line named twice in one form (only a crafted request can) is refused, not refunded twice.
+    let twice = format!("qty_{}", lines[0]);
+    let res = app
+        .post_form(
+            &format!("/invoices/{big}/refund"),
+            &[
+                (&*twice, "1"),
+                (&*twice, "1"),
+                ("reason", "returned"),
+                ("method", "cash"),
+                ("submission_id", &sid()),
+            ],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 422);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("Data transfer: say how many once.")
+    );
     for line in &lines {
         refund(big, *line).await;
     }
