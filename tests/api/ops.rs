@@ -94,6 +94,40 @@ async fn the_pool_connects_as_the_application_role_which_owns_nothing_and_cannot
 }
 
 #[tokio::test]
+async fn pooled_connections_plan_without_parallel_workers_or_jit() {
+    let app = spawn_app().await;
+    let url = app.db.app_url.clone();
+    let show = |conn: &mut diesel::PgConnection| {
+        use diesel::RunQueryDsl;
+        #[derive(diesel::QueryableByName)]
+        struct S {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            workers: String,
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            jit: String,
+        }
+        let s: S = diesel::sql_query(
+            "SELECT current_setting('max_parallel_workers_per_gather') AS workers, \
+                    current_setting('jit') AS jit",
+        )
+        .get_result(conn)
+        .unwrap();
+        (s.workers, s.jit)
+    };
+    let (pooled, plain) = tokio::task::spawn_blocking(move || {
+        let pool = workbay::db::build_pool(&url, 2).unwrap();
+        let pooled = show(&mut pool.get().unwrap());
+        let mut conn = <diesel::PgConnection as diesel::Connection>::establish(&url).unwrap();
+        (pooled, show(&mut conn))
+    })
+    .await
+    .unwrap();
+    assert_eq!(pooled, ("0".to_string(), "off".to_string()));
+    // The same role on a connection of its own gets the server's defaults: the pool set them.
+    assert_eq!(plain, ("2".to_string(), "on".to_string()));
+}
+
+#[tokio::test]
 async fn every_transaction_knows_the_acting_user() {
     // The db() helper writes workbay.user_id and workbay.branch_ids into each transaction.
     let app = spawn_app().await;
