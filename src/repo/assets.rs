@@ -468,32 +468,25 @@ pub fn category_of(conn: &mut PgConnection, asset: &Asset) -> Result<String, Rep
 }
 
 /// One aging bucket: its label, how many unsold units, and their landed cost.
-#[derive(Debug, Clone, diesel::QueryableByName)]
+#[derive(Debug, Clone)]
 pub struct AgingBucket {
     /// "0–30 days", "30–60 days", "60–90 days", "90+ days".
-    #[diesel(sql_type = diesel::sql_types::Text)]
     pub bucket: String,
     /// Units in the bucket.
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
     pub units: i64,
     /// Their landed cost.
-    #[diesel(sql_type = diesel::sql_types::Numeric)]
     pub landed: BigDecimal,
 }
 
-/// Unsold units of a branch by age since they were received (every bucket, even empty).
+/// Unsold units of a branch by age since they were received (every bucket, even empty): the
+/// inventory dashboard's buckets for this one branch.
 pub fn aging(conn: &mut PgConnection, branch_id: i64) -> Result<Vec<AgingBucket>, RepoError> {
-    Ok(diesel::sql_query(
-        "WITH b(ord, bucket, lo, hi) AS (VALUES
-             (1, '0–30 days', 0, 30), (2, '30–60 days', 30, 60), (3, '60–90 days', 60, 90), (4, '90+ days', 90, 1000000))
-         SELECT b.bucket, count(a.id) AS units, COALESCE(sum(a.landed_cost), 0)::numeric(14,2) AS landed
-         FROM b LEFT JOIN assets a
-           ON a.branch_id = $1
-          AND a.status NOT IN ('sold', 'scrapped')
-          AND now() - a.received_at >= make_interval(days => b.lo)
-          AND now() - a.received_at < make_interval(days => b.hi)
-         GROUP BY b.ord, b.bucket ORDER BY b.ord",
-    )
-    .bind::<diesel::sql_types::BigInt, _>(branch_id)
-    .load(conn)?)
+    Ok(super::dashboards::aging(conn, &[branch_id])?
+        .into_iter()
+        .map(|b| AgingBucket {
+            bucket: format!("{} days", b.bucket),
+            units: b.units,
+            landed: b.value,
+        })
+        .collect())
 }

@@ -522,14 +522,21 @@ pub struct AgeBucket {
     pub value: BigDecimal,
 }
 
-/// Aging of unsold units at the branches.
+/// Unsold units at the branches by age since they were received: every bucket, in order, even
+/// an empty one. A unit is in `0–30` until 30 whole days (of 24 hours) have passed, and so on;
+/// each bucket is one range read of the index of unsold units by branch and time received.
 pub fn aging(conn: &mut PgConnection, branches: &[i64]) -> Result<Vec<AgeBucket>, RepoError> {
+    // The outer buckets reach a million days (about 2,700 years) into the future and the past.
     Ok(diesel::sql_query(
-        "SELECT CASE WHEN age < 30 THEN '0–30' WHEN age < 60 THEN '30–60' WHEN age < 90 THEN '60–90' ELSE '90+' END AS bucket, \
-                count(*)::bigint AS units, sum(landed_cost)::numeric(14,2) AS value \
-         FROM (SELECT extract(day FROM now() - received_at) AS age, landed_cost \
-               FROM assets WHERE branch_id = ANY($1) AND status NOT IN ('sold', 'scrapped')) a \
-         GROUP BY 1 ORDER BY min(age)",
+        "SELECT b.bucket, x.units, x.value \
+         FROM (VALUES (1, '0–30', -1000000, 30), (2, '30–60', 30, 60), (3, '60–90', 60, 90), \
+                      (4, '90+', 90, 1000000)) b(ord, bucket, newest, oldest) \
+         CROSS JOIN LATERAL ( \
+           SELECT count(*)::bigint AS units, COALESCE(sum(a.landed_cost), 0)::numeric(14,2) AS value \
+           FROM assets a WHERE a.branch_id = ANY($1) AND a.status NOT IN ('sold', 'scrapped') \
+             AND a.received_at <= now() - make_interval(hours => 24 * b.newest) \
+             AND a.received_at > now() - make_interval(hours => 24 * b.oldest)) x \
+         ORDER BY b.ord",
     )
     .bind::<Array<BigInt>, _>(branches)
     .load(conn)?)

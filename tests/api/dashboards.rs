@@ -606,6 +606,90 @@ async fn the_inventory_dashboard_values_stock_at_cost_and_ages_unsold_units() {
 }
 
 #[tokio::test]
+async fn a_unit_moves_to_the_next_aging_bucket_when_its_thirtieth_sixtieth_or_ninetieth_day_is_up()
+{
+    use workbay::repo::assets::{self, Arrival};
+    use workbay::repo::stock;
+    let app = spawn_app().await;
+    let branch = app.branch_id;
+    let url = app.db.app_url.clone();
+    // How long ago each unit was received, and its landed cost. A minute short of 30 days is
+    // still 0–30, 30 days to the second is 30–60; likewise at 60 and 90. A unit dated ahead
+    // (a clock that was wrong) counts as new; a scrapped one not at all. 60–90 stays empty.
+    let units = [
+        ("-24 hours", "10.00", "available"),
+        ("719 hours 59 minutes", "20.00", "available"),
+        ("720 hours", "40.00", "available"),
+        ("1439 hours 59 minutes", "80.00", "available"),
+        ("2160 hours", "160.00", "available"),
+        ("2000 hours", "320.00", "scrapped"),
+    ];
+    let ids = tokio::task::spawn_blocking(move || {
+        let mut c = PgConnection::establish(&url).unwrap();
+        let by = By::default();
+        let model = stock::create_product_model(&mut c, "Phone", "Tecno", "Spark 20", 90, &by)
+            .unwrap()
+            .id;
+        units
+            .iter()
+            .enumerate()
+            .map(|(n, (_, landed, _))| {
+                assets::receive(
+                    &mut c,
+                    &Arrival {
+                        serial: format!("AGE-{n}"),
+                        product_model_id: model,
+                        vendor_id: None,
+                        branch_id: branch,
+                        location_id: None,
+                        purchase_cost: landed.parse().unwrap(),
+                        landed_cost: landed.parse().unwrap(),
+                    },
+                    "",
+                    &by,
+                )
+                .unwrap()
+                .id
+            })
+            .collect::<Vec<i64>>()
+    })
+    .await
+    .unwrap();
+    for (id, (ago, _, status)) in ids.iter().zip(units) {
+        let scrap = if status == "scrapped" {
+            ", status = 'scrapped'"
+        } else {
+            ""
+        };
+        app.exec(&format!(
+            "UPDATE assets SET received_at = now() - interval '{ago}'{scrap} WHERE id = {id}"
+        ))
+        .await;
+    }
+    app.login_as(Role::Manager).await;
+    let csv = app
+        .get("/dashboards/inventory.csv")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(
+        csv,
+        "days_since_received,units,at_cost\r\n0–30,2,30.00\r\n30–60,2,120.00\r\n60–90,0,0.00\r\n90+,1,160.00\r\n"
+    );
+    // The stock screen's aging reads the same buckets for its branch.
+    let page = app.get_html("/stock/aging").await;
+    for row in [
+        "<td>0–30 days</td><td class=\"num\">2</td><td class=\"num\">30.00</td>",
+        "<td>30–60 days</td><td class=\"num\">2</td><td class=\"num\">120.00</td>",
+        "<td>60–90 days</td><td class=\"num\">0</td><td class=\"num\">0.00</td>",
+        "<td>90+ days</td><td class=\"num\">1</td><td class=\"num\">160.00</td>",
+    ] {
+        assert!(page.contains(row), "{row} not in {page}");
+    }
+}
+
+#[tokio::test]
 async fn technician_performance_counts_closed_tickets_comebacks_turnaround_and_efficiency() {
     let app = spawn_app().await;
     let branch = app.branch_id;
