@@ -22,6 +22,7 @@
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
+use chrono::{DateTime, Utc};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
@@ -59,6 +60,10 @@ pub struct Options {
     pub seed: u32,
     /// Volume per branch relative to the typical one (1.0; tests use a hundredth).
     pub size: f64,
+    /// The moment the history leads up to: its last day is this one's date, and nothing in it
+    /// (an invoice, a credit note, a delivery) happens later. The same seed and moment give
+    /// the same shop to the microsecond.
+    pub now: DateTime<Utc>,
 }
 
 /// Generates `branches` full-size branches of history from `seed`, with the staff password
@@ -75,6 +80,7 @@ pub fn generate(
             branches,
             seed,
             size: 1.0,
+            now: Utc::now(),
         },
         password,
     )
@@ -90,6 +96,7 @@ pub fn generate_with(
         branches,
         seed,
         size,
+        now,
     } = *options;
     if !(size > 0.0 && size <= 4.0) {
         bail!("the size is a factor between 0 and 4");
@@ -107,6 +114,7 @@ pub fn generate_with(
         .context("--scale loads with triggers off, which needs a superuser connection")?;
     let hash = crate::passwords::hash_blocking(password)?;
     let hours = serde_json::to_string(&crate::domain::branch::OpeningHours::standard())?;
+    let now_sql = format!("'{}'::timestamptz", now.to_rfc3339());
     let started = Instant::now();
     let mut summary = Summary::default();
     let result = owner.transaction(|conn| -> Result<()> {
@@ -117,7 +125,9 @@ pub fn generate_with(
                 .replace("{D}", &DAYS.to_string())
                 .replace("{F}", &format!("{size:.6}"))
                 .replace("{HASH}", &hash)
-                .replace("{HOURS}", &hours);
+                .replace("{HOURS}", &hours)
+                .replace("{NOW}", &now_sql)
+                .replace("{TODAY}", &format!("({now_sql})::date"));
             let step = Instant::now();
             conn.batch_execute(&sql)
                 .with_context(|| format!("scale step {name}"))?;
@@ -208,9 +218,9 @@ const STEPS: &[(&str, &str)] = &[
         // years, and day-to-day noise; `wn` sums to 1.
         "CREATE TEMP TABLE sdays ON COMMIT DROP AS \
          SELECT i, day, w / sum(w) OVER () AS wn FROM ( \
-           SELECT i, (current_date - {D} + i) AS day, \
-                  (1 + 0.25 * sin(2 * pi() * (extract(doy FROM current_date - {D} + i) / 365.25 - 0.15))) \
-                  * CASE extract(isodow FROM current_date - {D} + i) WHEN 7 THEN 0.25 WHEN 6 THEN 0.7 ELSE 1 END \
+           SELECT i, ({TODAY} - {D} + i) AS day, \
+                  (1 + 0.25 * sin(2 * pi() * (extract(doy FROM {TODAY} - {D} + i) / 365.25 - 0.15))) \
+                  * CASE extract(isodow FROM {TODAY} - {D} + i) WHEN 7 THEN 0.25 WHEN 6 THEN 0.7 ELSE 1 END \
                   * (0.7 + 0.6 * i / {D}) * (0.85 + 0.3 * pg_temp.rnd(i, 1)) AS w \
            FROM generate_series(0, {D} - 1) i) x",
     ),
@@ -335,7 +345,7 @@ const STEPS: &[(&str, &str)] = &[
                          'Mercy', 'Nelson', 'Olive', 'Peter', 'Queen', 'Ruth', 'Samuel', 'Tabitha', 'Umar', 'Violet', 'Wycliffe', 'Zawadi'])[1 + floor(24 * pg_temp.rnd(base.cust + sb.cust_off + k + 1, 11))::int] AS first, \
                   (ARRAY['Otieno', 'Wanjiru', 'Mutua', 'Kiprop', 'Njoroge', 'Akinyi', 'Omondi', 'Wekesa', 'Kamau', 'Chebet', 'Mwangi', 'Nyambura', \
                          'Odhiambo', 'Ruto', 'Kariuki', 'Atieno', 'Barasa', 'Koech', 'Muthoni', 'Ndungu'])[1 + floor(20 * pg_temp.rnd(base.cust + sb.cust_off + k + 1, 12))::int] AS last, \
-                  now() - ({D} * pg_temp.rnd(base.cust + sb.cust_off + k + 1, 15)) * interval '1 day' AS created \
+                  {NOW} - ({D} * pg_temp.rnd(base.cust + sb.cust_off + k + 1, 15)) * interval '1 day' AS created \
            FROM base, sb, generate_series(0, sb.n_cust - 1) k) x",
     ),
     (
@@ -367,12 +377,12 @@ const STEPS: &[(&str, &str)] = &[
            SELECT sb.b, sb.id AS branch_id, j, \
                   base.cust + sb.cust_off + 1 + floor(sb.n_cust * pg_temp.rnd(sb.b * 100000000 + d.i * 10000 + j, 20) ^ 2.2)::bigint AS cust, \
                   ((d.day + time '08:00') + ((j - 1) / 12) * interval '50 minutes') AT TIME ZONE 'Africa/Nairobi' AS starts, \
-                  CASE WHEN d.day >= current_date THEN CASE WHEN pg_temp.rnd(sb.b * 100000000 + d.i * 10000 + j, 21) < 0.7 THEN 'confirmed' ELSE 'requested' END \
+                  CASE WHEN d.day >= {TODAY} THEN CASE WHEN pg_temp.rnd(sb.b * 100000000 + d.i * 10000 + j, 21) < 0.7 THEN 'confirmed' ELSE 'requested' END \
                        WHEN pg_temp.rnd(sb.b * 100000000 + d.i * 10000 + j, 21) < 0.85 THEN 'completed' \
                        WHEN pg_temp.rnd(sb.b * 100000000 + d.i * 10000 + j, 21) < 0.93 THEN 'cancelled' ELSE 'no_show' END AS status \
-           FROM base, sb, (SELECT i, day, wn FROM sdays UNION ALL SELECT {D} + k, current_date + k, 0.0003 FROM generate_series(0, 13) k) d, \
+           FROM base, sb, (SELECT i, day, wn FROM sdays UNION ALL SELECT {D} + k, {TODAY} + k, 0.0003 FROM generate_series(0, 13) k) d, \
                 generate_series(1, least(120, greatest(0, round(d.wn * sb.n_book)))::int) j \
-           WHERE extract(isodow FROM d.day) <> 7 OR d.day < current_date) x \
+           WHERE extract(isodow FROM d.day) <> 7 OR d.day < {TODAY}) x \
          JOIN sbay y ON y.b = x.b AND y.j = (x.j - 1) % 12, base",
     ),
     (
@@ -383,8 +393,8 @@ const STEPS: &[(&str, &str)] = &[
                 1 + floor(2 * pg_temp.rnd(y.id, 39))::int AS part_qty \
          FROM ( \
            SELECT x.*, st.id AS tech, st.speed, ss.id AS service_id, ss.hours AS std_hours, \
-                  CASE WHEN x.created_at < now() - interval '10 days' THEN CASE WHEN pg_temp.rnd(x.id, 32) < 0.93 THEN 'closed' ELSE 'cancelled' END \
-                       WHEN x.created_at + (3 + 45 * pg_temp.rnd(x.id, 33) ^ 1.5) * st.speed * interval '1 hour' < now() AND pg_temp.rnd(x.id, 32) < 0.5 THEN 'closed' \
+                  CASE WHEN x.created_at < {NOW} - interval '10 days' THEN CASE WHEN pg_temp.rnd(x.id, 32) < 0.93 THEN 'closed' ELSE 'cancelled' END \
+                       WHEN x.created_at + (3 + 45 * pg_temp.rnd(x.id, 33) ^ 1.5) * st.speed * interval '1 hour' < {NOW} AND pg_temp.rnd(x.id, 32) < 0.5 THEN 'closed' \
                        ELSE (ARRAY['open', 'diagnosing', 'awaiting_approval', 'in_repair', 'waiting_for_parts', 'quality_check', 'ready'])[1 + floor(7 * pg_temp.rnd(x.id, 34))::int] END AS status, \
                   x.created_at + (3 + 45 * pg_temp.rnd(x.id, 33) ^ 1.5) * st.speed * interval '1 hour' AS done_at \
            FROM ( \
@@ -395,7 +405,7 @@ const STEPS: &[(&str, &str)] = &[
                     1 + floor(6 * pg_temp.rnd(sb.b * 100000000 + d.i * 10000 + j, 29))::int AS tech_k, \
                     floor(30 * pg_temp.rnd(sb.b * 100000000 + d.i * 10000 + j, 28) ^ 1.3)::int AS svc_j \
              FROM base, sb, sdays d, generate_series(1, greatest(0, round(d.wn * sb.n_tick))::int) j \
-             WHERE d.day < current_date OR d.day = current_date) x \
+             WHERE d.day < {TODAY} OR d.day = {TODAY}) x \
            JOIN st ON st.b = x.b AND st.k = x.tech_k JOIN ss ON ss.j = x.svc_j) y",
     ),
     (
@@ -419,7 +429,7 @@ const STEPS: &[(&str, &str)] = &[
         // are counter sales spread over the days, a little over half to walk-ins.
         "CREATE TEMP TABLE sinv0 ON COMMIT DROP AS \
          SELECT b, branch_id, cust, id AS ticket_id, done_at + interval '10 minutes' AS issued_at, 'svc' AS kind, id AS k \
-         FROM stk WHERE status = 'closed' AND pg_temp.rnd(id, 40) < 0.85 AND done_at + interval '10 minutes' < now() \
+         FROM stk WHERE status = 'closed' AND pg_temp.rnd(id, 40) < 0.85 AND done_at + interval '10 minutes' < {NOW} \
          UNION ALL \
          SELECT sb.b, sb.id, CASE WHEN pg_temp.rnd(key, 42) < 0.55 THEN NULL \
                 ELSE base.cust + sb.cust_off + 1 + floor(sb.n_cust * pg_temp.rnd(key, 43) ^ 2.2)::bigint END, \
@@ -427,12 +437,12 @@ const STEPS: &[(&str, &str)] = &[
          FROM base, sb, (SELECT b, count(*) AS n FROM stk WHERE status = 'closed' GROUP BY b) tc, sdays d, \
               generate_series(1, greatest(0, round(d.wn * greatest(0, sb.n_inv - tc.n * 0.85)))::int) j, \
               LATERAL (SELECT 1000000000000 + sb.b * 100000000::bigint + d.i * 10000 + j AS key) kk \
-         WHERE tc.b = sb.b AND (d.day < current_date OR d.day = current_date); \
-         DELETE FROM sinv0 WHERE issued_at > now(); \
+         WHERE tc.b = sb.b AND (d.day < {TODAY} OR d.day = {TODAY}); \
+         DELETE FROM sinv0 WHERE issued_at > {NOW}; \
          CREATE TEMP TABLE sinv ON COMMIT DROP AS \
          SELECT base.inv + row_number() OVER (ORDER BY issued_at, b, k) AS id, s.*, \
                 row_number() OVER (PARTITION BY b ORDER BY issued_at, k)::int AS seq, \
-                CASE WHEN s.issued_at > now() - interval '3 days' AND pg_temp.rnd(k, 41) < 0.15 THEN 'issued' \
+                CASE WHEN s.issued_at > {NOW} - interval '3 days' AND pg_temp.rnd(k, 41) < 0.15 THEN 'issued' \
                      WHEN pg_temp.rnd(k, 41) < 0.01 THEN 'void' WHEN pg_temp.rnd(k, 41) < 0.025 THEN 'refunded' ELSE 'paid' END AS status \
          FROM sinv0 s, base",
     ),
@@ -478,7 +488,7 @@ const STEPS: &[(&str, &str)] = &[
                 CASE WHEN r < 0.7 THEN 'pass' END, received_at, received_at \
          FROM ( \
            SELECT COALESCE((SELECT max(id) FROM sa), (SELECT asset FROM base)) + row_number() OVER (ORDER BY sb.b, k) AS id, sb.id AS branch_id, \
-                  now() - 150 * pg_temp.rnd(sb.b * 1000000 + k, 52) ^ 1.5 * interval '1 day' AS received_at, \
+                  {NOW} - 150 * pg_temp.rnd(sb.b * 1000000 + k, 52) ^ 1.5 * interval '1 day' AS received_at, \
                   pg_temp.rnd(sb.b * 1000000 + k, 53) AS r, floor(40 * pg_temp.rnd(sb.b * 1000000 + k, 54))::int AS mj \
            FROM sb, generate_series(1, greatest(0, sb.n_asset - (SELECT count(*) FROM sa WHERE sa.branch_id = sb.id))::int) k) u \
          JOIN spm ON spm.j = u.mj",
@@ -530,7 +540,7 @@ const STEPS: &[(&str, &str)] = &[
         "refunds",
         "INSERT INTO credit_notes (id, invoice_id, branch_id, reason, subtotal, tax_total, total, at) \
          SELECT base.note + row_number() OVER (ORDER BY i.id), i.id, i.branch_id, 'Returned by the customer', i.subtotal, i.tax_total, i.total, \
-                least(now(), i.issued_at + (1 + 20 * pg_temp.rnd(i.id, 62)) * interval '1 day') \
+                least({NOW}, i.issued_at + (1 + 20 * pg_temp.rnd(i.id, 62)) * interval '1 day') \
          FROM invoices i JOIN sinv v ON v.id = i.id, base WHERE i.status = 'refunded' AND i.total > 0; \
          INSERT INTO credit_note_lines (credit_note_id, invoice_line_id, quantity, net, tax) \
          SELECT n.id, l.id, l.quantity, l.net, l.tax FROM credit_notes n JOIN invoice_lines l ON l.invoice_id = n.invoice_id, base WHERE n.id > base.note; \
@@ -566,13 +576,13 @@ const STEPS: &[(&str, &str)] = &[
          SELECT sw.id, t.branch_id, 'repair_use', -(1 + floor(2 * pg_temp.rnd(t.id * 4 + m, 71) ^ 3))::int, NULL, '', 'ticket #' || t.number, \
                 t.created_at + interval '30 minutes' \
          FROM stk t, generate_series(1, 3) m, sw \
-         WHERE t.status NOT IN ('cancelled', 'open') AND t.created_at + interval '30 minutes' < now() \
+         WHERE t.status NOT IN ('cancelled', 'open') AND t.created_at + interval '30 minutes' < {NOW} \
            AND m <= 1 + floor(2.4 * pg_temp.rnd(t.id, 70)) AND sw.j = floor(24 * pg_temp.rnd(t.id * 4 + m, 72) ^ 1.3)::int; \
          CREATE TEMP TABLE swk ON COMMIT DROP AS \
          SELECT x.*, floor(4 * pg_temp.rnd(key, 64) ^ 3)::int AS spare, \
                 CASE WHEN {N} > 1 AND pg_temp.rnd(key, 65) < 0.02 THEN 1 + floor(3 * pg_temp.rnd(key, 66))::int ELSE 0 END AS ship, \
                 CASE WHEN pg_temp.rnd(key, 67) < 0.04 THEN -1 WHEN pg_temp.rnd(key, 67) < 0.06 THEN 1 ELSE 0 END AS counted, \
-                greatest((wk + interval '6 hours 50 minutes') AT TIME ZONE 'Africa/Nairobi', (current_date - {D})::timestamp AT TIME ZONE 'UTC') AS delivered \
+                greatest((wk + interval '6 hours 50 minutes') AT TIME ZONE 'Africa/Nairobi', ({TODAY} - {D})::timestamp AT TIME ZONE 'UTC') AS delivered \
          FROM (SELECT s.stock_item_id, s.branch_id, s.wk, min(sb.b) AS b, -sum(s.quantity) FILTER (WHERE s.quantity < 0) AS used, min(i.cost) AS cost, \
                       (min(i.j) * 1000 + min(sb.b)) * 100000::bigint + extract(epoch FROM s.wk)::bigint / 86400 AS key \
                FROM (SELECT sled.*, date_trunc('week', (at AT TIME ZONE 'Africa/Nairobi') - interval '7 hours') AS wk FROM sled) s \
@@ -581,7 +591,7 @@ const STEPS: &[(&str, &str)] = &[
          WHERE used > 0; \
          CREATE TEMP TABLE sx ON COMMIT DROP AS \
          SELECT base.xfer + row_number() OVER (ORDER BY x.wk, x.b) AS id, x.b, x.wk, src.id AS src, dst.id AS dst, \
-                x.delivered + interval '5 minutes' AS shipped_at, least(now(), x.delivered + interval '7 hours') AS received_at \
+                x.delivered + interval '5 minutes' AS shipped_at, least({NOW}, x.delivered + interval '7 hours') AS received_at \
          FROM (SELECT b, wk, min(delivered) AS delivered FROM swk WHERE ship > 0 GROUP BY 1, 2) x \
          JOIN sb src ON src.b = x.b JOIN sb dst ON dst.b = x.b % {N} + 1, base; \
          INSERT INTO transfers (id, from_branch_id, to_branch_id, status, note, shipped_by, shipped_at, received_by, received_at) \

@@ -21,13 +21,14 @@ struct T {
     t: String,
 }
 
-fn load(url: &str, seed: u32) -> String {
+fn load(url: &str, seed: u32, now: chrono::DateTime<chrono::Utc>) -> String {
     use diesel::Connection;
     let mut c = PgConnection::establish(url).unwrap();
     let options = Options {
         branches: 2,
         seed,
         size: 0.01,
+        now,
     };
     let summary = generate_with(&mut c, &options, "workbay-demo").unwrap();
     assert!(
@@ -51,10 +52,12 @@ async fn the_same_seed_gives_the_same_history_and_it_keeps_the_invariants() {
     let url = app.db.admin_url.clone();
     let (first, again, other) = tokio::task::spawn_blocking(move || {
         let (second, third) = (test_db(), test_db());
+        // The loads take seconds: each leads up to the same moment.
+        let now = chrono::Utc::now();
         (
-            load(&url, 7),
-            load(&second.admin_url, 7),
-            load(&third.admin_url, 8),
+            load(&url, 7, now),
+            load(&second.admin_url, 7, now),
+            load(&third.admin_url, 8, now),
         )
     })
     .await
