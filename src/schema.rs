@@ -211,6 +211,7 @@ diesel::table! {
         version -> Int4,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        search_text -> Nullable<Text>,
     }
 }
 

@@ -106,6 +106,7 @@ async fn search_finds_by_phone_fragment_plate_vin_and_name() {
         &[
             ("name", "Wanjiru Kamau"),
             ("phone", "+254 712 345 678"),
+            ("email", "wk@Mail.example"),
             ("plate", "KDA 123B"),
         ],
     )
@@ -130,6 +131,9 @@ async fn search_finds_by_phone_fragment_plate_vin_and_name() {
         // Two letters match names; plates, VINs and serials match from three characters.
         ("ot", "Otieno Garage", "Wanjiru"),
         ("23b", "Wanjiru Kamau", "Otieno Garage"),
+        // Names and emails match whatever the case of either.
+        ("GARAGE", "Otieno Garage", "Wanjiru"),
+        ("mail.EX", "Wanjiru Kamau", "Otieno Garage"),
     ] {
         let page = app
             .get_html(&format!("/customers?q={}", q.replace(' ', "+")))
@@ -137,6 +141,9 @@ async fn search_finds_by_phone_fragment_plate_vin_and_name() {
         assert!(page.contains(expect), "{q} should find {expect}");
         assert!(!page.contains(not), "{q} should not find {not}");
     }
+    // A match never runs from the end of the name into the email.
+    let page = app.get_html("/customers?q=kamau+wk").await;
+    assert!(!page.contains("Wanjiru"), "{page}");
 }
 
 #[tokio::test]
