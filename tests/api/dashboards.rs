@@ -499,9 +499,29 @@ async fn the_preorders_dashboard_counts_deposits_held_and_lists_the_overdue() {
     );
 }
 
+/// Receives one unit of `model` at `branch`, bought and landed at `landed`; gives its id.
+fn receive_unit(c: &mut PgConnection, model: i64, branch: i64, serial: &str, landed: &str) -> i64 {
+    use workbay::repo::assets::{self, Arrival};
+    assets::receive(
+        c,
+        &Arrival {
+            serial: serial.into(),
+            product_model_id: model,
+            vendor_id: None,
+            branch_id: branch,
+            location_id: None,
+            purchase_cost: landed.parse().unwrap(),
+            landed_cost: landed.parse().unwrap(),
+        },
+        "",
+        &By::default(),
+    )
+    .unwrap()
+    .id
+}
+
 #[tokio::test]
 async fn the_inventory_dashboard_values_stock_at_cost_and_ages_unsold_units() {
-    use workbay::repo::assets::{self, Arrival};
     use workbay::repo::stock;
     let app = spawn_app().await;
     let branch = app.branch_id;
@@ -514,24 +534,7 @@ async fn the_inventory_dashboard_values_stock_at_cost_and_ages_unsold_units() {
         let model = stock::create_product_model(&mut c, "Laptop", "Dell", "XPS 13", 90, &by)
             .unwrap()
             .id;
-        let unit = |c: &mut PgConnection, serial: &str, landed: &str| {
-            assets::receive(
-                c,
-                &Arrival {
-                    serial: serial.into(),
-                    product_model_id: model,
-                    vendor_id: None,
-                    branch_id: branch,
-                    location_id: None,
-                    purchase_cost: landed.parse().unwrap(),
-                    landed_cost: landed.parse().unwrap(),
-                },
-                "",
-                &by,
-            )
-            .unwrap()
-        };
-        let a = unit(&mut c, "INV-A", "300.00").id;
+        let a = receive_unit(&mut c, model, branch, "INV-A", "300.00");
         let b = crate::invoicing::ready_unit(
             &mut c,
             branch,
@@ -539,7 +542,7 @@ async fn the_inventory_dashboard_values_stock_at_cost_and_ages_unsold_units() {
             "INV-B",
             workbay::domain::asset::Grade::A,
         );
-        unit(&mut c, "INV-C", "150.00");
+        receive_unit(&mut c, model, branch, "INV-C", "150.00");
         diesel::sql_query(format!(
             "UPDATE assets SET landed_cost = 200.00 WHERE id = {}",
             b.0
@@ -608,7 +611,6 @@ async fn the_inventory_dashboard_values_stock_at_cost_and_ages_unsold_units() {
 #[tokio::test]
 async fn a_unit_moves_to_the_next_aging_bucket_when_its_thirtieth_sixtieth_or_ninetieth_day_is_up()
 {
-    use workbay::repo::assets::{self, Arrival};
     use workbay::repo::stock;
     let app = spawn_app().await;
     let branch = app.branch_id;
@@ -634,22 +636,7 @@ async fn a_unit_moves_to_the_next_aging_bucket_when_its_thirtieth_sixtieth_or_ni
             .iter()
             .enumerate()
             .map(|(n, (_, landed, _))| {
-                assets::receive(
-                    &mut c,
-                    &Arrival {
-                        serial: format!("AGE-{n}"),
-                        product_model_id: model,
-                        vendor_id: None,
-                        branch_id: branch,
-                        location_id: None,
-                        purchase_cost: landed.parse().unwrap(),
-                        landed_cost: landed.parse().unwrap(),
-                    },
-                    "",
-                    &by,
-                )
-                .unwrap()
-                .id
+                receive_unit(&mut c, model, branch, &format!("AGE-{n}"), landed)
             })
             .collect::<Vec<i64>>()
     })
