@@ -466,6 +466,8 @@ pub struct CustomersPage {
     pager: Pager,
     /// For the last 12 months: when they end (the ranking's refresh).
     as_of: Option<AsOf>,
+    /// The timezone of the filter's branches, for the days of last visits.
+    tz: chrono_tz::Tz,
 }
 
 /// Rows of the top-customers table per page.
@@ -502,6 +504,10 @@ impl CustomersPage {
             pct.with_scale_round(1, bigdecimal::RoundingMode::HalfUp)
         )
     }
+    /// The local day of a customer's last visit.
+    fn visit_day(&self, t: &TopCustomer) -> String {
+        local_day(t, self.tz)
+    }
     /// The query for these rows: the period, or the dates, and the branch.
     fn range_query(&self) -> String {
         let q = &self.filter.query;
@@ -529,6 +535,15 @@ impl CustomersPage {
             encode_component(&self.filter.query.branch)
         )
     }
+}
+
+/// The day, in `tz`, of `t`'s last visit (a visit late in the evening in UTC is already the
+/// next day at a branch east of it).
+fn local_day(t: &TopCustomer, tz: chrono_tz::Tz) -> String {
+    t.last_visit
+        .with_timezone(&tz)
+        .format("%Y-%m-%d")
+        .to_string()
 }
 
 /// The top customers for a checked filter: the last 12 months' ranking (with when its window
@@ -620,6 +635,7 @@ pub async fn customers(
         rows,
         pager,
         as_of,
+        tz: range_tz(r.as_ref()),
     };
     html(status, &page)
 }
@@ -636,6 +652,7 @@ pub async fn customers_csv(
         return Ok(csv_refused(&filter.errors));
     }
     let (rows, _) = top_rows(&staff, &state, &mut filter, &r, None).await?;
+    let tz = range_tz(r.as_ref());
     let (from, to) = (&filter.query.from, &filter.query.to);
     let mut body = csv::row(&[
         csv::text("rank"),
@@ -648,7 +665,7 @@ pub async fn customers_csv(
             csv::number(&t.rank.to_string()),
             csv::text(&t.name),
             csv::number(&format!("{:.2}", t.revenue)),
-            csv::text(&t.last_visit.format("%Y-%m-%d").to_string()),
+            csv::text(&local_day(t, tz)),
         ]));
     }
     Ok(csv_file(&format!("top-customers-{from}-{to}.csv"), body))

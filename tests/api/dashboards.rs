@@ -1157,6 +1157,52 @@ fn top_figures(html: &str) -> [String; 4] {
 }
 
 #[tokio::test]
+async fn a_last_visit_is_shown_on_the_branch_s_own_day() {
+    let app = spawn_app().await;
+    let branch = app.branch_id;
+    app.exec(&format!(
+        "UPDATE branches SET timezone = 'Africa/Nairobi' WHERE id = {branch}"
+    ))
+    .await;
+    let buyer = app.create_customer("Late Buyer", "", "").await;
+    let url = app.db.app_url.clone();
+    let invoice = tokio::task::spawn_blocking(move || {
+        let mut c = PgConnection::establish(&url).unwrap();
+        sell_to(&mut c, branch, buyer, &["80.00"])
+    })
+    .await
+    .unwrap();
+    // 22:30 UTC is 01:30 the next day in Nairobi (UTC+3).
+    app.exec(&format!(
+        "UPDATE invoices SET issued_at = date_trunc('day', now()) - interval '90 minutes' WHERE id = {invoice}"
+    ))
+    .await;
+    let local = app
+        .text(&format!(
+            "SELECT (issued_at AT TIME ZONE 'Africa/Nairobi')::date FROM invoices WHERE id = {invoice}"
+        ))
+        .await;
+    let utc = app
+        .text(&format!(
+            "SELECT (issued_at AT TIME ZONE 'UTC')::date FROM invoices WHERE id = {invoice}"
+        ))
+        .await;
+    assert_ne!(local, utc);
+    app.login_as(Role::Manager).await;
+    let html = app.get_html("/dashboards/customers").await;
+    assert!(
+        html.contains(&format!(
+            "Late Buyer</a></td><td class=\"num\">80.00</td><td>{local}</td>"
+        )),
+        "{html}"
+    );
+    assert_eq!(
+        app.get_html("/dashboards/customers.csv").await,
+        format!("rank,customer,revenue,last_visit\r\n1,Late Buyer,80.00,{local}\r\n")
+    );
+}
+
+#[tokio::test]
 async fn the_last_twelve_months_ranking_is_read_from_its_refreshed_view_per_branch_and_for_all() {
     let app = spawn_app().await;
     let (a, b, c) = (
