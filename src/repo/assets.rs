@@ -466,27 +466,3 @@ pub fn category_of(conn: &mut PgConnection, asset: &Asset) -> Result<String, Rep
         .select(product_models::category)
         .first(conn)?)
 }
-
-/// One aging bucket: its label, how many unsold units, and their landed cost.
-#[derive(Debug, Clone)]
-pub struct AgingBucket {
-    /// "0–30 days", "30–60 days", "60–90 days", "90+ days".
-    pub bucket: String,
-    /// Units in the bucket.
-    pub units: i64,
-    /// Their landed cost.
-    pub landed: BigDecimal,
-}
-
-/// Unsold units of a branch by age since they were received (every bucket, even empty): the
-/// inventory dashboard's buckets for this one branch.
-pub fn aging(conn: &mut PgConnection, branch_id: i64) -> Result<Vec<AgingBucket>, RepoError> {
-    Ok(super::dashboards::aging(conn, &[branch_id])?
-        .into_iter()
-        .map(|b| AgingBucket {
-            bucket: format!("{} days", b.bucket),
-            units: b.units,
-            landed: b.value,
-        })
-        .collect())
-}

@@ -525,6 +525,7 @@ pub struct AgeBucket {
 /// Unsold units at the branches by age since they were received: every bucket, in order, even
 /// an empty one. A unit is in `0–30` until 30 whole days (of 24 hours) have passed, and so on;
 /// each bucket is one range read of the index of unsold units by branch and time received.
+/// The inventory dashboard reads it for its branches, the stock screen for the active one.
 pub fn aging(conn: &mut PgConnection, branches: &[i64]) -> Result<Vec<AgeBucket>, RepoError> {
     // The outer buckets reach a million days (about 2,700 years) into the future and the past.
     Ok(diesel::sql_query(

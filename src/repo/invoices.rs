@@ -1218,7 +1218,8 @@ pub fn refund(
             .filter(|l| l.line_kind() != LineKind::Discount)
             .map(|l| (l.id, l.refundable_quantity()))
             .collect();
-        let mut chosen = Vec::new();
+        // (line, quantity, net back, tax back) per returned line.
+        let mut chosen: Vec<(&InvoiceLine, BigDecimal, BigDecimal, BigDecimal)> = Vec::new();
         let (mut subtotal, mut tax) = (BigDecimal::zero(), BigDecimal::zero());
         for (line_id, quantity) in &req.lines {
             let Some(line) = lines.iter().find(|l| l.id == *line_id) else {
@@ -1227,10 +1228,7 @@ pub fn refund(
             if line.line_kind() == LineKind::Discount {
                 continue;
             }
-            if chosen
-                .iter()
-                .any(|(l, ..): &(&InvoiceLine, _, _, _)| l.id == line.id)
-            {
+            if chosen.iter().any(|c| c.0.id == line.id) {
                 return Err(FieldErrors::single(
                     "lines",
                     format!("{}: say how many once.", line.description),

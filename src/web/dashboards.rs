@@ -598,12 +598,13 @@ pub async fn customers(
     let mut pager = Pager::new(filter.query.page.trim().parse().ok(), TOP_PER_PAGE);
     let page = Some((pager.offset(), pager.per_page));
     let (rows, year_end) = top_rows(&staff, &state, &mut filter, &r, page).await?;
+    let tz = range_tz(r.as_ref());
     let as_of = year_end.map(|end| {
         AsOf::at(
             &req,
             &staff,
             end,
-            range_tz(r.as_ref()),
+            tz,
             (
                 "Ranked over the 365 days to",
                 "the ranking refreshes every few minutes.",
@@ -635,7 +636,7 @@ pub async fn customers(
         rows,
         pager,
         as_of,
-        tz: range_tz(r.as_ref()),
+        tz,
     };
     html(status, &page)
 }

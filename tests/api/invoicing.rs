@@ -217,6 +217,28 @@ fn sid() -> String {
     uuid::Uuid::new_v4().to_string()
 }
 
+/// Sends the refund form of the invoice at `page` (`/invoices/{id}`): `(line id, how many)`
+/// for each line named, the reason, paid back in cash, with a fresh submission id.
+async fn post_refund(
+    app: &TestApp,
+    page: &str,
+    lines: &[(&str, &str)],
+    reason: &str,
+) -> reqwest::Response {
+    let qtys: Vec<(String, &str)> = lines
+        .iter()
+        .map(|(line, qty)| (format!("qty_{line}"), *qty))
+        .collect();
+    let submission = sid();
+    let mut fields: Vec<(&str, &str)> = qtys.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+    fields.extend([
+        ("reason", reason),
+        ("method", "cash"),
+        ("submission_id", submission.as_str()),
+    ]);
+    app.post_form(&format!("{page}/refund"), &fields).await
+}
+
 #[tokio::test]
 async fn a_laptop_and_a_charger_are_sold_issued_and_paid_by_split_tender_with_change() {
     let app = spawn_app().await;
@@ -973,17 +995,7 @@ async fn a_refund_returns_stock_marks_the_unit_returned_and_never_exceeds_what_w
         .await;
     let (laptop, charger) = (lines[0].0.to_string(), lines[1].0.to_string());
     // Only 100.00 was paid: refunding the laptop (400.00) is refused, with what was typed kept.
-    let res = app
-        .post_form(
-            &format!("{page}/refund"),
-            &[
-                (&*format!("qty_{laptop}"), "1"),
-                ("reason", "screen flicker"),
-                ("method", "cash"),
-                ("submission_id", &sid()),
-            ],
-        )
-        .await;
+    let res = post_refund(&app, &page, &[(&laptop, "1")], "screen flicker").await;
     assert_eq!(res.status().as_u16(), 422);
     let body = res.text().await.unwrap();
     assert!(body.contains("A refund cannot be more than what was paid: 100.00 paid, 0.00 refunded already, this refund is 400.00.") && body.contains("value=\"screen flicker\""), "{body}");
@@ -997,18 +1009,13 @@ async fn a_refund_returns_stock_marks_the_unit_returned_and_never_exceeds_what_w
         ],
     )
     .await;
-    let res = app
-        .post_form(
-            &format!("{page}/refund"),
-            &[
-                (&*format!("qty_{laptop}"), "1"),
-                (&*format!("qty_{charger}"), "1"),
-                ("reason", "screen flicker"),
-                ("method", "cash"),
-                ("submission_id", &sid()),
-            ],
-        )
-        .await;
+    let res = post_refund(
+        &app,
+        &page,
+        &[(&laptop, "1"), (&charger, "1")],
+        "screen flicker",
+    )
+    .await;
     assert_eq!(res.status().as_u16(), 303);
     assert_eq!(
         app.count(&format!(
@@ -1049,17 +1056,7 @@ async fn a_refund_returns_stock_marks_the_unit_returned_and_never_exceeds_what_w
         0
     );
     // The last charger can still come back, but not two of it.
-    let res = app
-        .post_form(
-            &format!("{page}/refund"),
-            &[
-                (&*format!("qty_{charger}"), "2"),
-                ("reason", "unused"),
-                ("method", "cash"),
-                ("submission_id", &sid()),
-            ],
-        )
-        .await;
+    let res = post_refund(&app, &page, &[(&charger, "2")], "unused").await;
     assert_eq!(res.status().as_u16(), 422);
     assert!(
         res.text()
@@ -1402,17 +1399,8 @@ async fn returned_goods_give_back_their_share_of_the_discount_and_the_last_refun
     let refund = |id: i64, line: i64| {
         let app = &app;
         async move {
-            let res = app
-                .post_form(
-                    &format!("/invoices/{id}/refund"),
-                    &[
-                        (&*format!("qty_{line}"), "1"),
-                        ("reason", "returned"),
-                        ("method", "cash"),
-                        ("submission_id", &sid()),
-                    ],
-                )
-                .await;
+            let page = format!("/invoices/{id}");
+            let res = post_refund(app, &page, &[(&line.to_string(), "1")], "returned").await;
             assert_eq!(res.status().as_u16(), 303, "refund of line {line}");
         }
     };
@@ -1442,19 +1430,14 @@ async fn returned_goods_give_back_their_share_of_the_discount_and_the_last_refun
         "{form}"
     );
     // A line named twice in one form (only a crafted request can) is refused, not refunded twice.
-    let twice = format!("qty_{}", lines[0]);
-    let res = app
-        .post_form(
-            &format!("/invoices/{big}/refund"),
-            &[
-                (&*twice, "1"),
-                (&*twice, "1"),
-                ("reason", "returned"),
-                ("method", "cash"),
-                ("submission_id", &sid()),
-            ],
-        )
-        .await;
+    let twice = lines[0].to_string();
+    let res = post_refund(
+        &app,
+        &format!("/invoices/{big}"),
+        &[(&twice, "1"), (&twice, "1")],
+        "returned",
+    )
+    .await;
     assert_eq!(res.status().as_u16(), 422);
     assert!(
         res.text()

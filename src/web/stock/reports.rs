@@ -10,7 +10,8 @@ use crate::db::db;
 use crate::domain::asset::AssetStatus;
 use crate::domain::barcode::code128_svg;
 use crate::error::AppError;
-use crate::repo::assets::{self, AgingBucket};
+use crate::repo::assets;
+use crate::repo::dashboards::{self, AgeBucket};
 use crate::web::access::Staff;
 use crate::web::page::PageCtx;
 use crate::web::{AppState, html};
@@ -20,7 +21,7 @@ use crate::web::{AppState, html};
 #[template(path = "stock/aging.html")]
 pub struct AgingPage {
     page: PageCtx,
-    buckets: Vec<AgingBucket>,
+    buckets: Vec<AgeBucket>,
 }
 
 /// Shows the aging buckets of the active branch.
@@ -31,7 +32,7 @@ pub async fn aging(
 ) -> Result<HttpResponse, AppError> {
     let branch = staff.branch.id;
     let buckets = db(&state.pool, &staff.actor(), move |conn| {
-        assets::aging(conn, branch)
+        dashboards::aging(conn, &[branch])
     })
     .await?;
     html(
