@@ -346,6 +346,7 @@ diesel::table! {
         issued_by -> Nullable<Int8>,
         issued_at -> Nullable<Timestamptz>,
         updated_at -> Timestamptz,
+        issued_cents -> Nullable<Int8>,
     }
 }
 

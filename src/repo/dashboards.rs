@@ -244,25 +244,26 @@ fn rank_live(
     // The ranking sorts every customer who bought in the range (150k over a year at eight
     // branches): give its hash table and sort room to stay in memory for this transaction.
     diesel::sql_query("SET LOCAL work_mem = '32MB'").execute(conn)?;
-    // Whole cents (`bigint`) add and compare much faster than `numeric`; credit notes join the
-    // same sum as negative amounts. The top fifth is a bounded sort (LIMIT) of the customers,
-    // not a window over all of them.
+    // Whole cents (`bigint`) add and compare much faster than `numeric`: invoices give theirs
+    // from `invoices_ranking_idx` (`issued_cents`, stored when the invoice is issued), credit
+    // notes join the same sum as negative amounts, and `sum_cents` keeps the sums `bigint`. The
+    // top fifth is a bounded sort (LIMIT) of the customers, not a window over all of them.
     Ok(diesel::sql_query(
         "WITH moves AS ( \
-           SELECT customer_id, (subtotal * 100)::bigint AS cents FROM invoices \
+           SELECT customer_id, issued_cents AS cents FROM invoices \
            WHERE customer_id IS NOT NULL AND branch_id = ANY($1) AND issued_at >= $2 AND issued_at < $3 \
              AND number IS NOT NULL AND status <> 'void' \
            UNION ALL \
            SELECT i.customer_id, -(n.subtotal * 100)::bigint FROM credit_notes n JOIN invoices i ON i.id = n.invoice_id \
            WHERE i.customer_id IS NOT NULL AND n.branch_id = ANY($1) AND n.at >= $2 AND n.at < $3), \
          net AS MATERIALIZED ( \
-           SELECT customer_id, sum(cents) AS cents FROM moves GROUP BY 1 HAVING sum(cents) > 0), \
-         everyone AS MATERIALIZED (SELECT count(*) AS customers, COALESCE(sum(cents), 0) AS total FROM net), \
+           SELECT customer_id, sum_cents(cents) AS cents FROM moves GROUP BY 1 HAVING sum_cents(cents) > 0), \
+         everyone AS MATERIALIZED (SELECT count(*) AS customers, COALESCE(sum_cents(cents), 0) AS total FROM net), \
          top AS MATERIALIZED ( \
            SELECT customer_id, cents, row_number() OVER (ORDER BY cents DESC, customer_id) AS rank \
            FROM (SELECT customer_id, cents FROM net ORDER BY cents DESC, customer_id \
                  LIMIT (SELECT ceil(customers * 0.2)::bigint FROM everyone)) t), \
-         fifth AS (SELECT count(*) AS top_count, sum(cents) AS top_cents FROM top), \
+         fifth AS (SELECT count(*) AS top_count, sum_cents(cents) AS top_cents FROM top), \
          page AS ( \
            SELECT t.*, e.*, f.* FROM top t, everyone e, fifth f, \
              LATERAL (SELECT least($4, (f.top_count - 1) / $5 * $5) AS skip) s \

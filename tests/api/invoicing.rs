@@ -1480,3 +1480,67 @@ async fn returned_goods_give_back_their_share_of_the_discount_and_the_last_refun
         2
     );
 }
+
+#[tokio::test]
+async fn a_line_added_to_a_draft_rewrites_it_in_place_and_issuing_stores_its_subtotal_in_cents() {
+    // A draft's totals are in no index, so the update a new line makes is a HOT update (no new
+    // entry in any of the table's indexes); issuing, which numbers the invoice, is not. The
+    // ranking of customers reads an issued invoice's subtotal as `issued_cents`.
+    let app = spawn_app().await;
+    let (url, branch) = (app.db.app_url.clone(), app.branch_id);
+    #[derive(diesel::QueryableByName, Debug, PartialEq)]
+    struct Seen {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        updates: i64,
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        in_place: i64,
+        #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::BigInt>)]
+        cents: Option<i64>,
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        subtotal: String,
+    }
+    let (drafted, issued) = tokio::task::spawn_blocking(move || {
+        let mut c = PgConnection::establish(&url).unwrap();
+        // One transaction, so `pg_stat_xact_user_tables` counts exactly its own updates.
+        c.transaction::<_, diesel::result::Error, _>(|c| {
+            let by = By::default();
+            let id = invoices::create_draft(c, branch, &NewInvoice::default(), &by).unwrap();
+            invoices::add_line(c, branch, id, &fee("40.00")).unwrap();
+            invoices::add_line(c, branch, id, &fee("2.55")).unwrap();
+            let seen = |c: &mut PgConnection| -> Seen {
+                diesel::sql_query(format!(
+                    "SELECT s.n_tup_upd AS updates, s.n_tup_hot_upd AS in_place, \
+                            i.issued_cents AS cents, i.subtotal::text AS subtotal \
+                     FROM pg_stat_xact_user_tables s, invoices i \
+                     WHERE s.relname = 'invoices' AND i.id = {id}"
+                ))
+                .get_result(c)
+                .unwrap()
+            };
+            let drafted = seen(c);
+            invoices::issue(c, branch, id, &by).unwrap();
+            Ok((drafted, seen(c)))
+        })
+        .unwrap()
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        drafted,
+        Seen {
+            updates: 2,
+            in_place: 2,
+            cents: None,
+            subtotal: "42.55".into()
+        }
+    );
+    assert_eq!(
+        issued,
+        Seen {
+            updates: 3,
+            in_place: 2,
+            cents: Some(4255),
+            subtotal: "42.55".into()
+        }
+    );
+}
