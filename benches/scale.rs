@@ -558,6 +558,7 @@ async fn main() {
         "/dashboards/customers".to_string(),
         format!("/dashboards/customers?from={year_ago}"),
         format!("/dashboards/customers?from={year_ago}&page=40"),
+        format!("/dashboards/customers?from={year_ago}&branch={first_branch}"),
         "/dashboards/customers?period=12m".to_string(),
         "/dashboards/customers?period=12m&page=40".to_string(),
         format!("/dashboards/customers?period=12m&branch={first_branch}"),

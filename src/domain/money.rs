@@ -15,6 +15,14 @@ pub fn cents(v: &BigDecimal) -> BigDecimal {
     v.with_scale_round(2, RoundingMode::HalfUp)
 }
 
+/// Whole cents as an amount with two decimals ("1234.05", "-0.50"), without going through
+/// `BigDecimal` (a CSV export formats tens of thousands of them).
+pub fn cents_text(cents: i64) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    let abs = cents.unsigned_abs();
+    format!("{sign}{}.{:02}", abs / 100, abs % 100)
+}
+
 /// Spreads `extra` (shipping plus duty) over lines in proportion to their `weights` (their
 /// purchase value), each share rounded to cents; the rounding remainder goes to the heaviest
 /// line so the shares add up to `extra` exactly. Equal shares when every weight is zero.
@@ -46,6 +54,24 @@ mod tests {
 
     fn d(s: &str) -> BigDecimal {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn cents_read_as_the_amount_they_are() {
+        for (c, text) in [
+            (0, "0.00"),
+            (5, "0.05"),
+            (-50, "-0.50"),
+            (123405, "1234.05"),
+            (-123400, "-1234.00"),
+            (i64::MIN, "-92233720368547758.08"),
+        ] {
+            assert_eq!(cents_text(c), text);
+            assert_eq!(
+                cents_text(c),
+                format!("{:.2}", BigDecimal::new(c.into(), 2))
+            );
+        }
     }
 
     #[test]

@@ -191,9 +191,9 @@ pub struct TopCustomer {
     /// Name.
     #[diesel(sql_type = Text)]
     pub name: String,
-    /// Net revenue in the range (less credit notes).
-    #[diesel(sql_type = Numeric)]
-    pub revenue: BigDecimal,
+    /// Net revenue in the range (less credit notes), in whole cents.
+    #[diesel(sql_type = BigInt)]
+    pub cents: i64,
     /// Their last invoice at these branches (any time).
     #[diesel(sql_type = Timestamptz)]
     pub last_visit: DateTime<Utc>,
@@ -212,6 +212,13 @@ pub struct TopCustomer {
     /// The top 20%'s revenue.
     #[diesel(sql_type = Numeric)]
     pub top_revenue: BigDecimal,
+}
+
+impl TopCustomer {
+    /// Net revenue in the range (less credit notes).
+    pub fn revenue(&self) -> BigDecimal {
+        BigDecimal::new(self.cents.into(), 2)
+    }
 }
 
 /// The top 20% of customers by net revenue in the range (at least one when any bought),
@@ -269,7 +276,7 @@ fn rank_live(
              LATERAL (SELECT least($4, (f.top_count - 1) / $5 * $5) AS skip) s \
            WHERE t.rank > s.skip AND t.rank <= s.skip + $5) \
          SELECT p.customer_id, (SELECT name FROM customers c WHERE c.id = p.customer_id) AS name, \
-                (p.cents / 100.0)::numeric(14,2) AS revenue, \
+                p.cents, \
                 (SELECT max(issued_at) FROM invoices WHERE customer_id = p.customer_id AND branch_id = ANY($1) AND number IS NOT NULL) AS last_visit, \
                 p.rank::bigint AS rank, p.customers::bigint AS customers, (p.total / 100.0)::numeric(14,2) AS total, \
                 p.top_count::bigint AS top_count, (p.top_cents / 100.0)::numeric(14,2) AS top_revenue \
@@ -328,8 +335,7 @@ pub fn top_customers_year(
         // Known bounds let the planner read just the page (or join the whole fifth at once).
         let skip = first.max(0).min((head.top_count - 1) / count * count);
         let rows: Vec<YearRow> = diesel::sql_query(
-            "SELECT t.customer_id, c.name, (t.cents / 100.0)::numeric(14,2) AS revenue, \
-                    t.last_visit, t.rank \
+            "SELECT t.customer_id, c.name, t.cents, t.last_visit, t.rank \
              FROM dashboard_top_customers t JOIN customers c ON c.id = t.customer_id \
              WHERE t.scope = $1 AND t.rank > $2 AND t.rank <= $3 AND t.window_end = $4 \
              ORDER BY t.rank",
@@ -348,7 +354,7 @@ pub fn top_customers_year(
             .map(|r| TopCustomer {
                 customer_id: r.customer_id,
                 name: r.name,
-                revenue: r.revenue,
+                cents: r.cents,
                 last_visit: r.last_visit,
                 rank: r.rank,
                 customers: head.customers,
@@ -392,8 +398,8 @@ struct YearRow {
     customer_id: i64,
     #[diesel(sql_type = Text)]
     name: String,
-    #[diesel(sql_type = Numeric)]
-    revenue: BigDecimal,
+    #[diesel(sql_type = BigInt)]
+    cents: i64,
     #[diesel(sql_type = Timestamptz)]
     last_visit: DateTime<Utc>,
     #[diesel(sql_type = BigInt)]

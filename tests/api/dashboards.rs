@@ -363,7 +363,7 @@ async fn the_top_fifth_of_customers_is_counted_exactly_and_their_names_cannot_ru
                 .map(|t| {
                     (
                         t.rank,
-                        t.revenue.to_string(),
+                        t.revenue().to_string(),
                         t.top_count,
                         t.top_revenue.to_string(),
                     )
@@ -1317,7 +1317,7 @@ async fn the_last_twelve_months_ranking_is_read_from_its_refreshed_view_per_bran
             let (_, rows) =
                 workbay::repo::dashboards::top_customers_year(&mut conn, &[a, b, c], page).unwrap();
             rows.iter()
-                .map(|t| (t.rank, t.name.clone(), t.revenue.to_string(), t.top_count))
+                .map(|t| (t.rank, t.name.clone(), t.revenue().to_string(), t.top_count))
                 .collect::<Vec<_>>()
         })
     })
