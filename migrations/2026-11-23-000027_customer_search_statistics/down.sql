@@ -1,0 +1,1 @@
+ALTER TABLE customers ALTER COLUMN search_text SET STATISTICS -1;
