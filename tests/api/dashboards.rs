@@ -501,23 +501,7 @@ async fn the_preorders_dashboard_counts_deposits_held_and_lists_the_overdue() {
 
 /// Receives one unit of `model` at `branch`, bought and landed at `landed`; gives its id.
 fn receive_unit(c: &mut PgConnection, model: i64, branch: i64, serial: &str, landed: &str) -> i64 {
-    use workbay::repo::assets::{self, Arrival};
-    assets::receive(
-        c,
-        &Arrival {
-            serial: serial.into(),
-            product_model_id: model,
-            vendor_id: None,
-            branch_id: branch,
-            location_id: None,
-            purchase_cost: landed.parse().unwrap(),
-            landed_cost: landed.parse().unwrap(),
-        },
-        "",
-        &By::default(),
-    )
-    .unwrap()
-    .id
+    crate::invoicing::receive_unit(c, branch, model, serial, landed, landed).id
 }
 
 #[tokio::test]

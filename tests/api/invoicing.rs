@@ -102,6 +102,32 @@ impl Shop {
 }
 
 /// A unit taken all the way to ready for sale, graded `grade`.
+/// Receives one unit of `model` at `branch`, bought for `purchase` and landed at `landed`.
+pub(crate) fn receive_unit(
+    c: &mut PgConnection,
+    branch: i64,
+    model: i64,
+    serial: &str,
+    purchase: &str,
+    landed: &str,
+) -> workbay::models::stock::Asset {
+    assets::receive(
+        c,
+        &Arrival {
+            serial: serial.into(),
+            product_model_id: model,
+            vendor_id: None,
+            branch_id: branch,
+            location_id: None,
+            purchase_cost: purchase.parse().unwrap(),
+            landed_cost: landed.parse().unwrap(),
+        },
+        "",
+        &By::default(),
+    )
+    .unwrap()
+}
+
 pub(crate) fn ready_unit(
     c: &mut PgConnection,
     branch: i64,
@@ -110,21 +136,7 @@ pub(crate) fn ready_unit(
     grade: Grade,
 ) -> (i64, String) {
     let by = By::default();
-    let a = assets::receive(
-        c,
-        &Arrival {
-            serial: serial.into(),
-            product_model_id: model,
-            vendor_id: None,
-            branch_id: branch,
-            location_id: None,
-            purchase_cost: "250.00".parse().unwrap(),
-            landed_cost: "262.50".parse().unwrap(),
-        },
-        "",
-        &by,
-    )
-    .unwrap();
+    let a = receive_unit(c, branch, model, serial, "250.00", "262.50");
     let id = a.id;
     assets::transition(
         c,
