@@ -66,15 +66,17 @@ impl Application {
             .with_context(|| format!("binding {}", settings.bind))?;
         let port = listener.local_addr()?.port();
         let settings = Arc::new(settings);
+        let ledger = Arc::new(domain::ranking::LedgerShelf::default());
         let state = aweb::Data::new(AppState {
             pool: pool.clone(),
             settings: settings.clone(),
             metrics: web::metrics::Metrics::default(),
             link_key: cookie_key.signing().to_vec(),
+            ledger: ledger.clone(),
         });
         spawn_housekeeping(pool.clone());
         if let Some(every) = settings.dashboard_refresh {
-            spawn_dashboard_refresh(pool.clone(), every);
+            spawn_dashboard_refresh(pool.clone(), ledger, every);
         }
 
         let store = PgSessionStore::new(
@@ -169,10 +171,17 @@ fn spawn_housekeeping(pool: Pool) {
     });
 }
 
-/// Every `every` (five minutes by default): refresh the materialized dashboard figures,
-/// concurrently, so readers are never blocked.
-fn spawn_dashboard_refresh(pool: Pool, every: std::time::Duration) {
+/// At start, take the snapshot of customers' sales that date ranges are ranked from (the
+/// materialized views are kept in the database, the snapshot is not); then every `every` (five
+/// minutes by default) refresh the materialized dashboard figures, concurrently, so readers are
+/// never blocked, and take the snapshot again.
+fn spawn_dashboard_refresh(
+    pool: Pool,
+    ledger: Arc<domain::ranking::LedgerShelf>,
+    every: std::time::Duration,
+) {
     tokio::spawn(async move {
+        web::dashboards::take_ledger(&pool, &ledger).await;
         let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
@@ -186,6 +195,7 @@ fn spawn_dashboard_refresh(pool: Pool, every: std::time::Duration) {
                 ),
                 Err(e) => tracing::warn!(error = %e, "refreshing the dashboard figures failed"),
             }
+            web::dashboards::take_ledger(&pool, &ledger).await;
         }
     });
 }

@@ -11,6 +11,7 @@ pub mod invoice;
 pub mod money;
 pub mod preorder;
 pub mod purchase_order;
+pub mod ranking;
 pub mod role;
 pub mod staff;
 pub mod throttle;

@@ -4,8 +4,9 @@
 //! see) and a CSV export of the table's rows. Cost and margin figures appear, in the page and
 //! the CSV, only for the roles that see costs (finance, manager, admin). The daily sales
 //! figures come from a materialized view; those pages say when it was refreshed, and offer a
-//! refresh on demand. So does the high-value customers page for its "last 12 months" ranking
-//! (`?period=12m`); its date ranges are ranked live.
+//! refresh on demand. So does the high-value customers page: its "last 12 months" ranking
+//! (`?period=12m`) is a view too, and its date ranges are ranked from the snapshot of customers'
+//! sales the server takes with each refresh (live until the first is taken).
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -15,6 +16,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use crate::db::db;
+use crate::domain::ranking::LedgerShelf;
 use crate::domain::validation::FieldErrors;
 use crate::domain::{csv, money};
 use crate::error::AppError;
@@ -545,21 +547,38 @@ fn local_day(t: &TopCustomer, tz: chrono_tz::Tz) -> String {
     t.last_visit.with_timezone(&tz).date_naive().to_string()
 }
 
+/// Where a page of top customers was ranked from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ranked {
+    /// Live, now: no sales snapshot taken yet (or the filter was refused).
+    Now,
+    /// From the sales snapshot taken then.
+    Snapshot(chrono::DateTime<chrono::Utc>),
+    /// The last 12 months' view, over the 365 days to then.
+    Year(chrono::DateTime<chrono::Utc>),
+}
+
 /// The top customers for a checked filter: the last 12 months' ranking (with when its window
-/// ends, shown as the filter's dates) when `year`, else the live ranking of the range.
+/// ends, shown as the filter's dates) when `year`, else the range ranked from the latest sales
+/// snapshot, or live when there is none yet.
 async fn top_rows(
     staff: &Staff,
     state: &AppState,
     filter: &mut Filter,
     r: &Option<Range>,
     page: Option<(i64, i64)>,
-) -> Result<(Vec<TopCustomer>, Option<chrono::DateTime<chrono::Utc>>), AppError> {
+) -> Result<(Vec<TopCustomer>, Ranked), AppError> {
     let Some(r) = r.as_ref().filter(|_| filter.year()) else {
-        let rows = rows_for(staff, state, r, move |conn, f| {
-            dashboards::top_customers(conn, f, page)
+        let ledger = state.ledger.current().filter(|_| r.is_some());
+        let ranked = ledger
+            .as_ref()
+            .map_or(Ranked::Now, |l| Ranked::Snapshot(l.taken_at()));
+        let rows = rows_for(staff, state, r, move |conn, f| match ledger {
+            Some(ledger) => dashboards::top_customers_in(conn, &ledger, f, page),
+            None => dashboards::top_customers(conn, f, page),
         })
         .await?;
-        return Ok((rows, None));
+        return Ok((rows, ranked));
     };
     let branches = r.filter.branches.clone();
     let (end, rows) = db(&state.pool, &staff.actor(), move |conn| {
@@ -572,7 +591,7 @@ async fn top_rows(
         .date_naive()
         .to_string();
     filter.query.to = end.with_timezone(&tz).date_naive().to_string();
-    Ok((rows, Some(end)))
+    Ok((rows, Ranked::Year(end)))
 }
 
 /// The filter as typed, the dates left out for the last 12 months (the window decides them).
@@ -596,18 +615,20 @@ pub async fn customers(
     let status = code(&r);
     let mut pager = Pager::new(filter.query.page.trim().parse().ok(), TOP_PER_PAGE);
     let page = Some((pager.offset(), pager.per_page));
-    let (rows, year_end) = top_rows(&staff, &state, &mut filter, &r, page).await?;
+    let (rows, ranked) = top_rows(&staff, &state, &mut filter, &r, page).await?;
     let tz = range_tz(r.as_ref());
-    let as_of = year_end.map(|end| {
+    let as_of = match ranked {
+        Ranked::Now => None,
+        Ranked::Snapshot(at) => Some((at, "Ranked from the sales as of")),
+        Ranked::Year(end) => Some((end, "Ranked over the 365 days to")),
+    }
+    .map(|(at, lead)| {
         AsOf::at(
             &req,
             &staff,
-            end,
+            at,
             tz,
-            (
-                "Ranked over the 365 days to",
-                "the ranking refreshes every few minutes.",
-            ),
+            (lead, "the ranking refreshes every few minutes."),
         )
     });
     if let Some(first) = rows.first() {
@@ -1203,6 +1224,24 @@ pub async fn branches_csv(
     Ok(csv_file(&format!("branches-{from}-{to}.csv"), body))
 }
 
+/// Takes a new snapshot of customers' sales for ranking date ranges and shelves it. A failure
+/// is logged and leaves the one before in place (or none: date ranges are then ranked live).
+pub async fn take_ledger(pool: &crate::db::Pool, shelf: &LedgerShelf) {
+    let started = std::time::Instant::now();
+    match crate::db::plain(pool, dashboards::revenue_ledger).await {
+        Ok(ledger) => {
+            tracing::info!(
+                moves = ledger.len(),
+                mib = ledger.heap_bytes() / (1 << 20),
+                ms = started.elapsed().as_millis() as u64,
+                "customers' sales snapshot"
+            );
+            shelf.put(ledger);
+        }
+        Err(e) => tracing::warn!(error = %e, "taking the customers' sales snapshot failed"),
+    }
+}
+
 /// The refresh form.
 #[derive(Debug, Deserialize)]
 pub struct RefreshForm {
@@ -1218,6 +1257,7 @@ pub async fn refresh(
     form: web::Form<RefreshForm>,
 ) -> Result<HttpResponse, AppError> {
     db(&state.pool, &staff.actor(), dashboards::refresh).await?;
+    take_ledger(&state.pool, &state.ledger).await;
     crate::web::page::push_flash(
         &req,
         crate::web::page::Flash::success("The dashboard figures are up to date."),

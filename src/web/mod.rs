@@ -43,6 +43,9 @@ pub struct AppState {
     pub metrics: metrics::Metrics,
     /// Signs customers' approval links (derived from the cookie key).
     pub link_key: Vec<u8>,
+    /// The latest snapshot of customers' sales, for ranking date ranges (taken with the
+    /// dashboard figures).
+    pub ledger: Arc<crate::domain::ranking::LedgerShelf>,
 }
 
 /// How a refused action is shown again on its page: field errors as 422, a conflict as one

@@ -46,6 +46,9 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Settings)) -> TestApp {
     settings.secure_cookies = false;
     settings.pool_size = 4;
     settings.workers = Some(1);
+    // Dashboard figures and the sales snapshot are taken when a test says so ("Refresh now"),
+    // never by a timer racing its writes; a test of the schedule turns it back on.
+    settings.dashboard_refresh = None;
     tweak(&mut settings);
     let app = workbay::Application::build(settings)
         .await
