@@ -265,17 +265,30 @@ impl Ledger {
 
 /// Where the server keeps its latest ledger: none until the first is taken.
 #[derive(Debug, Default)]
-pub struct LedgerShelf(RwLock<Option<Arc<Ledger>>>);
+pub struct LedgerShelf {
+    latest: RwLock<Option<Arc<Ledger>>>,
+    taking: tokio::sync::Mutex<()>,
+}
 
 impl LedgerShelf {
     /// The latest ledger.
     pub fn current(&self) -> Option<Arc<Ledger>> {
-        self.0.read().unwrap_or_else(|e| e.into_inner()).clone()
+        self.latest
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// Replaces it with `ledger` (readers of the old one keep theirs until they are done).
     pub fn put(&self, ledger: Ledger) {
-        *self.0.write().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(ledger));
+        *self.latest.write().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(ledger));
+    }
+
+    /// Held while a new ledger is read: one at a time, so "Refresh now" pressed during the
+    /// scheduled refresh waits for it and then reads its own (it must see its own refresh's
+    /// sales) instead of holding a third ledger in memory alongside.
+    pub async fn turn_to_take(&self) -> tokio::sync::MutexGuard<'_, ()> {
+        self.taking.lock().await
     }
 }
 
@@ -461,5 +474,24 @@ mod tests {
         shelf.put(ledger(&[]));
         assert_eq!(held.len(), 1, "a reader keeps the one it took");
         assert!(shelf.current().unwrap().is_empty());
+    }
+
+    #[tokio::test]
+    async fn one_ledger_is_taken_at_a_time() {
+        let shelf = LedgerShelf::default();
+        let first = shelf.turn_to_take().await;
+        let wait = std::time::Duration::from_millis(50);
+        assert!(
+            tokio::time::timeout(wait, shelf.turn_to_take())
+                .await
+                .is_err(),
+            "a second reader waits"
+        );
+        drop(first);
+        assert!(
+            tokio::time::timeout(wait, shelf.turn_to_take())
+                .await
+                .is_ok()
+        );
     }
 }

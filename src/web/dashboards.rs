@@ -1227,6 +1227,7 @@ pub async fn branches_csv(
 /// Takes a new snapshot of customers' sales for ranking date ranges and shelves it. A failure
 /// is logged and leaves the one before in place (or none: date ranges are then ranked live).
 pub async fn take_ledger(pool: &crate::db::Pool, shelf: &LedgerShelf) {
+    let _turn = shelf.turn_to_take().await;
     let started = std::time::Instant::now();
     match crate::db::plain(pool, dashboards::revenue_ledger).await {
         Ok(ledger) => {
