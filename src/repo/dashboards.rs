@@ -385,9 +385,9 @@ type IssuedRow = (
 const LEDGER_CHUNK: i64 = 100_000;
 
 /// Every issued invoice of a customer (a void one as a visit worth nothing) and every credit
-/// note on one, as one snapshot, for ranking date ranges in memory ([`top_customers_in`]). Runs in its own
-/// read-only repeatable-read transaction, so call it outside one. Invoices are read by id
-/// 100,000 at a time, so neither side holds all of them as rows at once.
+/// note on one, as one snapshot, for ranking date ranges in memory ([`top_customers_in`]).
+/// Runs in its own read-only repeatable-read transaction, so call it outside one. Invoices are
+/// read by id 100,000 at a time, so neither side holds all of them as rows at once.
 pub fn revenue_ledger(conn: &mut PgConnection) -> Result<Ledger, RepoError> {
     use crate::schema::{credit_notes, invoices};
     use diesel::dsl::sql;
