@@ -291,7 +291,6 @@ async fn the_top_fifth_of_customers_is_counted_exactly_and_their_names_cannot_ru
     let list = customers.clone();
     tokio::task::spawn_blocking(move || {
         let mut c = PgConnection::establish(&url).unwrap();
-        let by = By::default();
         for (i, customer) in list.iter().enumerate() {
             sell_to(
                 &mut c,
@@ -301,22 +300,7 @@ async fn the_top_fifth_of_customers_is_counted_exactly_and_their_names_cannot_ru
             );
         }
         let back = sell_to(&mut c, branch, refunded, &["5000.00"]);
-        let total = invoices::view(&mut c, branch, back).unwrap().invoice.total;
-        invoices::pay(&mut c, branch, back, PaymentMethod::Card, &total, "", &by).unwrap();
-        let line = invoices::view(&mut c, branch, back).unwrap().lines[0].id;
-        invoices::refund(
-            &mut c,
-            branch,
-            back,
-            &RefundRequest {
-                lines: vec![(line, "1".parse().unwrap())],
-                reason: "returned".into(),
-                method: PaymentMethod::Card,
-                reference: String::new(),
-            },
-            &by,
-        )
-        .unwrap();
+        refund_line(&mut c, branch, back, 5000);
     })
     .await
     .unwrap();
@@ -1150,6 +1134,28 @@ fn sell_to(c: &mut PgConnection, branch: i64, customer: i64, amounts: &[&str]) -
     id
 }
 
+/// Pays `invoice` in full and refunds its line of `net`: a credit note at `branch`.
+fn refund_line(c: &mut PgConnection, branch: i64, invoice: i64, net: i32) {
+    let by = By::default();
+    let view = invoices::view(c, branch, invoice).unwrap();
+    let total = view.invoice.total.clone();
+    invoices::pay(c, branch, invoice, PaymentMethod::Cash, &total, "", &by).unwrap();
+    let line = view.lines.iter().find(|l| l.net == net).unwrap().id;
+    invoices::refund(
+        c,
+        branch,
+        invoice,
+        &RefundRequest {
+            lines: vec![(line, "1".parse().unwrap())],
+            reason: "not needed".into(),
+            method: PaymentMethod::Cash,
+            reference: String::new(),
+        },
+        &by,
+    )
+    .unwrap();
+}
+
 /// The four headline figures of a high-value customers page.
 fn top_figures(html: &str) -> [String; 4] {
     ["customers", "top-count", "share", "top-revenue"].map(|id| {
@@ -1233,7 +1239,6 @@ async fn the_last_twelve_months_ranking_is_read_from_its_refreshed_view_per_bran
     // A and North only: B1 700, B2 300, B4 300, B3 100, B5 50, B6 20: top 2 = 1000 of 1470 = 68.0%.
     let old = tokio::task::spawn_blocking(move || {
         let mut conn = PgConnection::establish(&url).unwrap();
-        let by = By::default();
         let cn = &mut conn;
         sell_to(cn, a, p[0], &["500.00"]);
         sell_to(cn, a, p[1], &["300.00"]);
@@ -1244,31 +1249,7 @@ async fn the_last_twelve_months_ranking_is_read_from_its_refreshed_view_per_bran
         let part = sell_to(cn, b, p[3], &["300.00", "100.00"]);
         sell_to(cn, b, p[4], &["50.00"]);
         sell_to(cn, c, p[2], &["1000.00"]);
-        let view = invoices::view(cn, b, part).unwrap();
-        invoices::pay(
-            cn,
-            b,
-            part,
-            PaymentMethod::Cash,
-            &view.invoice.total,
-            "",
-            &by,
-        )
-        .unwrap();
-        let line = view.lines.iter().find(|l| l.net == 100);
-        invoices::refund(
-            cn,
-            b,
-            part,
-            &RefundRequest {
-                lines: vec![(line.unwrap().id, "1".parse().unwrap())],
-                reason: "not needed".into(),
-                method: PaymentMethod::Cash,
-                reference: String::new(),
-            },
-            &by,
-        )
-        .unwrap();
+        refund_line(cn, b, part, 100);
         old
     })
     .await
@@ -1383,28 +1364,6 @@ async fn the_last_twelve_months_ranking_is_read_from_its_refreshed_view_per_bran
     );
     let res = app.get("/dashboards/customers.csv?period=5y").await;
     assert_eq!(res.status().as_u16(), 422);
-}
-
-/// Pays `invoice` in full and refunds its line of `net`: a credit note at `branch`.
-fn refund_line(c: &mut PgConnection, branch: i64, invoice: i64, net: i32) {
-    let by = By::default();
-    let view = invoices::view(c, branch, invoice).unwrap();
-    let total = view.invoice.total.clone();
-    invoices::pay(c, branch, invoice, PaymentMethod::Cash, &total, "", &by).unwrap();
-    let line = view.lines.iter().find(|l| l.net == net).unwrap().id;
-    invoices::refund(
-        c,
-        branch,
-        invoice,
-        &RefundRequest {
-            lines: vec![(line, "1".parse().unwrap())],
-            reason: "not needed".into(),
-            method: PaymentMethod::Cash,
-            reference: String::new(),
-        },
-        &by,
-    )
-    .unwrap();
 }
 
 #[tokio::test]
