@@ -12,11 +12,12 @@
 //!   16 tills' first round after start (fresh connections, cold caches) is timed as rows of its
 //!   own before the back-to-back rows, as every page above is requested once before it is timed.
 //!
-//! Prints p50/p95/p99 per row and the process's peak memory (server and client share this
-//! process; PostgreSQL's own processes are not counted). Asserts only that each request did what
-//! it should; nothing about time. `WORKBAY_BENCH_SCALE` (default 8) and `WORKBAY_BENCH_DIR`
-//! change the size and where the data lives; `WORKBAY_BENCH_TRACE` prints when the slowest POSTs
-//! of each phase happened (stderr). Run with `cargo bench --bench scale`.
+//! Prints p50/p95/p99 per row (the back-to-back sale requests also by step) and the process's
+//! peak memory (server and client share this process; PostgreSQL's own processes are not
+//! counted). Asserts only that each request did what it should; nothing about time.
+//! `WORKBAY_BENCH_SCALE` (default 8) and `WORKBAY_BENCH_DIR` change the size and where the data
+//! lives; `WORKBAY_BENCH_TRACE` prints when the slowest POSTs of each phase happened (stderr).
+//! Run with `cargo bench --bench scale`.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -743,10 +744,28 @@ async fn main() {
     let (times, sale_wall) = at_once(browsers.iter().map(|(b, t)| sales(b, t, 10 * rounds))).await;
     let sold = times.len() / 7;
     let sale_cpu = cpu_per_request(cpu_before, cpu_ticks(postmaster), times.len());
+    // The same requests by step. Each till's times come in whole sales of 7 in the order
+    // `sale` sends them, and `at_once` puts the tills' lists one after another, so every run of
+    // 7 is one sale: new, 3 lines, issue, 2 payments.
+    assert_eq!(times.len() % 7, 0, "whole sales");
+    let step = |label: &str, at: &[usize]| Row {
+        label: format!("  of which {label}"),
+        times: times
+            .chunks(7)
+            .flat_map(|sale| at.iter().map(|&i| sale[i]))
+            .collect(),
+    };
+    let steps = [
+        step("new invoice", &[0]),
+        step("add a line (3 a sale)", &[1, 2, 3]),
+        step("issue", &[4]),
+        step("payment (2 a sale)", &[5, 6]),
+    ];
     rows.push(Row {
         label: format!("sale requests, {} clients at once", browsers.len()),
         times,
     });
+    rows.extend(steps);
     // The same 16 tills at a counter's pace: a request every 300 ms from each (about 50
     // requests a second in all), so latency is the work plus what queueing remains. The tills
     // start at staggered offsets across the first 300 ms, as independent counters would, instead
