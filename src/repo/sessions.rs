@@ -22,7 +22,7 @@ pub struct Loaded {
 /// expiry to `now + idle_ttl` (this runs before every request). The read is one prepared
 /// statement. The expiry is written, by a second statement, only once it has fallen behind by a
 /// twentieth of the idle time (at most a minute), so a run of requests reads the row without
-/// rewriting it and costs one round trip each.
+/// rewriting it, one round trip each.
 ///
 /// One plain `SELECT` instead of the PL/pgSQL `session_load` function that did the same in one
 /// call: the function ran three statements of its own and returned through a tuple store, and
