@@ -385,20 +385,22 @@ fn cpu_ticks(postmaster: u32) -> Cpu {
         ))
     };
     let mut cpu = Cpu::default();
+    // The server's share is the process's total (which keeps the time of threads that have
+    // ended, such as idle blocking threads) less the client's threads, which live throughout.
     let me = std::process::id().to_string();
     for task in std::fs::read_dir("/proc/self/task")
         .into_iter()
         .flatten()
         .flatten()
     {
-        if let Some((comm, _, t)) = read(&task.path().join("stat")) {
-            if comm == CLIENT_THREADS || task.file_name().to_string_lossy() == me {
-                cpu.client += t;
-            } else {
-                cpu.server += t;
-            }
+        if let Some((comm, _, t)) = read(&task.path().join("stat"))
+            && (comm == CLIENT_THREADS || task.file_name().to_string_lossy() == me)
+        {
+            cpu.client += t;
         }
     }
+    let total = read(std::path::Path::new("/proc/self/stat")).map_or(0, |(_, _, t)| t);
+    cpu.server = total.saturating_sub(cpu.client);
     for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
         let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
             continue;
@@ -416,9 +418,9 @@ fn cpu_ticks(postmaster: u32) -> Cpu {
 fn cpu_per_request(before: Cpu, after: Cpu, requests: usize) -> (f64, f64, f64) {
     let ms = |ticks: u64| ticks as f64 * 10.0 / requests.max(1) as f64;
     (
-        ms(after.server - before.server),
-        ms(after.client - before.client),
-        ms(after.postgres - before.postgres),
+        ms(after.server.saturating_sub(before.server)),
+        ms(after.client.saturating_sub(before.client)),
+        ms(after.postgres.saturating_sub(before.postgres)),
     )
 }
 
