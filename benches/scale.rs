@@ -352,8 +352,8 @@ where
     (times, started.elapsed())
 }
 
-/// The benchmark client's threads: the runtime's workers are named so (see `main`); the main
-/// thread drives the tills' futures. Every other thread of this process is the server's (actix
+/// The benchmark client's threads: the runtime's workers are named so (see `main`), and the main
+/// thread drives the tills' futures. The rest of this process's CPU is the server's (actix
 /// workers, their blocking threads for Diesel).
 const CLIENT_THREADS: &str = "bench-client";
 

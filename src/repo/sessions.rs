@@ -21,8 +21,8 @@ pub struct Loaded {
 /// The state of a live session and the account it is signed in as, pushing the session's idle
 /// expiry to `now + idle_ttl` (this runs before every request). The read is one prepared
 /// statement. The expiry is written, by a second statement, only once it has fallen behind by a
-/// twentieth of the idle time (at most a minute), so a run of requests reads the row without
-/// rewriting it, one round trip each.
+/// twentieth of the idle time (at most a minute), so most requests cost one round trip and no
+/// write.
 ///
 /// One plain `SELECT` instead of the PL/pgSQL `session_load` function that did the same in one
 /// call: the function ran three statements of its own and returned through a tuple store, and

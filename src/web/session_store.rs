@@ -41,8 +41,8 @@ impl PgSessionStore {
         }
     }
 
-    /// Each call is one statement (a load whose idle expiry fell behind, two in a row that need
-    /// not be atomic), so it runs without `BEGIN` and `COMMIT` around it.
+    /// Each call is one statement, or two that need not be atomic (a load whose idle expiry fell
+    /// behind), so it runs without `BEGIN` and `COMMIT` around it.
     async fn run<T: Send + 'static>(
         &self,
         f: impl FnOnce(&mut diesel::PgConnection) -> Result<T, RepoError> + Send + 'static,
