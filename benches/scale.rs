@@ -1,6 +1,6 @@
 //! Scale benchmark (not a test): loads `workbay demo --scale 8` once into its own embedded
 //! PostgreSQL (kept in `target/bench-scale`, reused by later runs), serves the real application
-//! from it (2 HTTP workers, the server's default pool) and measures with real HTTP requests:
+//! from it (the server's default HTTP workers and pool) and measures with real HTTP requests:
 //! - every dashboard, for an administrator who sees all the branches (default range: the last
 //!   30 days; sales and customers also over a 12-month date range, and customers over the
 //!   "last 12 months" period read from its refreshed view);
@@ -580,7 +580,6 @@ async fn bench() {
     let mut settings = workbay::config::Settings::new(admin_url.clone(), app_url.clone());
     settings.bind = "127.0.0.1:0".into();
     settings.secure_cookies = false;
-    settings.workers = Some(2);
     // The server's own default pool unless WORKBAY_BENCH_POOL says otherwise.
     if let Some(n) = std::env::var("WORKBAY_BENCH_POOL")
         .ok()
@@ -592,7 +591,11 @@ async fn bench() {
     settings.db_concurrency = std::env::var("WORKBAY_BENCH_TURNS")
         .ok()
         .and_then(|s| s.parse().ok());
-    let (pool_size, turns) = (settings.pool_size, settings.db_turns());
+    let (pool_size, turns, workers) = (
+        settings.pool_size,
+        settings.db_turns(),
+        settings.http_workers(),
+    );
     // The views were refreshed above; the sales snapshot that date ranges of customers are
     // ranked from is taken when the server starts (waited for below), and the next refresh is
     // a day away.
@@ -879,7 +882,7 @@ async fn bench() {
         "optimized"
     };
     println!(
-        "\npeak memory of this process (server + benchmark client): {:.0} MiB; {profile} build, 2 HTTP workers, pool of {pool_size}, {turns} requests at once in the database",
+        "\npeak memory of this process (server + benchmark client): {:.0} MiB; {profile} build, {workers} HTTP worker(s), pool of {pool_size}, {turns} requests at once in the database",
         peak_rss_mib()
     );
     cluster.stop().expect("stopping PostgreSQL");

@@ -95,6 +95,9 @@ struct ServeArgs {
     /// the cores, at most the pool size).
     #[arg(long, env = "WORKBAY_DB_CONCURRENCY", default_value_t = 0)]
     db_concurrency: usize,
+    /// HTTP worker threads (0: half the cores, at least one).
+    #[arg(long, env = "WORKBAY_HTTP_WORKERS", default_value_t = 0)]
+    http_workers: usize,
     /// Minutes between refreshes of the dashboards' materialized figures (0: only on demand).
     #[arg(long, env = "WORKBAY_DASHBOARD_REFRESH_MINUTES", default_value_t = 5)]
     dashboard_refresh_minutes: u64,
@@ -109,6 +112,7 @@ impl Default for ServeArgs {
             absolute_timeout_hours: 12,
             pool_size: 10,
             db_concurrency: 0,
+            http_workers: 0,
             dashboard_refresh_minutes: 5,
         }
     }
@@ -234,6 +238,7 @@ async fn serve(global: &GlobalArgs, args: ServeArgs) -> Result<()> {
     settings.absolute_timeout = chrono::Duration::hours(args.absolute_timeout_hours.max(1));
     settings.pool_size = args.pool_size.max(2);
     settings.db_concurrency = (args.db_concurrency > 0).then_some(args.db_concurrency);
+    settings.workers = (args.http_workers > 0).then_some(args.http_workers);
     settings.dashboard_refresh = (args.dashboard_refresh_minutes > 0)
         .then(|| std::time::Duration::from_secs(args.dashboard_refresh_minutes * 60));
     let app = match Application::build(settings).await {

@@ -86,7 +86,7 @@ impl Application {
         );
         let idle = CookieDuration::seconds(settings.idle_timeout.num_seconds());
         let secure = settings.secure_cookies;
-        let mut server = HttpServer::new(move || {
+        let server = HttpServer::new(move || {
             let flash_key = cookie_key.clone();
             let sessions = SessionMiddleware::builder(store.clone(), cookie_key.clone())
                 .cookie_name(SESSION_COOKIE.to_string())
@@ -114,10 +114,8 @@ impl Application {
                 .wrap(web::security_headers())
         })
         .shutdown_timeout(10)
+        .workers(settings.http_workers())
         .listen(listener)?;
-        if let Some(workers) = settings.workers {
-            server = server.workers(workers);
-        }
         Ok(Self {
             port,
             server: server.run(),
