@@ -82,7 +82,7 @@ mod tests {
     }
 
     #[test]
-    fn http_workers_are_as_set_and_never_none() {
+    fn http_workers_are_as_set_and_never_zero() {
         assert_eq!(settings(Some(3)).http_workers(), 3);
         assert_eq!(settings(Some(0)).http_workers(), 1);
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
