@@ -294,7 +294,7 @@ fn load_counter(conn: &mut PgConnection) -> Result<bool> {
                         service_ids: vec![services[n % 4]],
                         notes: String::new(),
                     };
-                    let booking = repo::bookings::create(conn, branch, &request, &by, now)?;
+                    let booking = repo::bookings::create(conn, branch.id, &request, &by, now)?;
                     if n % 3 != 2 {
                         repo::bookings::transition(
                             conn,

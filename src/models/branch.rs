@@ -30,9 +30,13 @@ pub struct Branch {
 impl Branch {
     /// The opening hours as a typed value (standard hours if the stored JSON is unreadable).
     pub fn hours(&self) -> OpeningHours {
-        serde_json::from_value(self.opening_hours.clone())
-            .unwrap_or_else(|_| OpeningHours::standard())
+        hours_of(&self.opening_hours)
     }
+}
+
+/// Opening hours as stored (standard hours if the JSON is unreadable).
+pub fn hours_of(stored: &serde_json::Value) -> OpeningHours {
+    serde_json::from_value(stored.clone()).unwrap_or_else(|_| OpeningHours::standard())
 }
 
 /// Insert or update values for a branch.

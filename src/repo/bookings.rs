@@ -9,9 +9,10 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
 use super::{By, RepoError};
 use crate::domain::booking::{BookingStatus, check_slot};
+use crate::domain::branch::OpeningHours;
 use crate::domain::validation::FieldErrors;
 use crate::models::booking::{Bay, Booking, Service};
-use crate::models::branch::Branch;
+use crate::models::branch::hours_of;
 use crate::schema::{
     bays, booking_events, booking_services, bookings, branches, customers, message_outbox,
 };
@@ -89,7 +90,7 @@ pub(crate) fn event(
 
 /// Checks the slot against the branch's hours (in its timezone) and the bay's branch.
 fn check_schedule(
-    branch: &Branch,
+    (timezone, hours): (&str, &OpeningHours),
     bay: Option<&Bay>,
     starts_at: DateTime<Utc>,
     ends_at: DateTime<Utc>,
@@ -99,8 +100,8 @@ fn check_schedule(
     if bay.is_none() {
         errors.add("bay_id", "Choose one of this branch's bays.");
     }
-    let tz: chrono_tz::Tz = branch.timezone.parse().unwrap_or(chrono_tz::UTC);
-    if let Err((field, message)) = check_slot(&branch.hours(), tz, starts_at, ends_at, now) {
+    let tz: chrono_tz::Tz = timezone.parse().unwrap_or(chrono_tz::UTC);
+    if let Err((field, message)) = check_slot(hours, tz, starts_at, ends_at, now) {
         errors.add(field, message);
     }
 }
@@ -196,12 +197,12 @@ fn clash(
     FieldErrors::single("starts_at", message).into()
 }
 
-/// Creates a booking (status `requested`) at `branch` after checking customer, vehicle, bay,
-/// services and the slot. The caller passes the branch row it already read (for the timezone of
-/// the form's times), so it is not read twice.
+/// Creates a booking (status `requested`) at branch `branch_id` after checking customer,
+/// vehicle, bay, services and the slot; the branch's timezone and hours are read with those
+/// checks, in the same statement. Not found when there is no such branch.
 pub fn create(
     conn: &mut PgConnection,
-    branch: &Branch,
+    branch_id: i64,
     req: &BookingRequest,
     by: &By,
     now: DateTime<Utc>,
@@ -209,12 +210,16 @@ pub fn create(
     super::tx(conn, |conn| {
         let mut errors = FieldErrors::new();
         let BookingChecks {
+            branch,
             customer_ok,
             vehicle_owned,
             device_owned,
             bay,
             services,
-        } = load_for_booking(conn, branch.id, req)?;
+        } = load_for_booking(conn, branch_id, req)?;
+        let Some((timezone, hours)) = branch else {
+            return Err(RepoError::NotFound);
+        };
         if !customer_ok {
             errors.add("customer_id", "Choose a customer from the search.");
         }
@@ -238,7 +243,7 @@ pub fn create(
             errors.add("service_ids", format!("{} is no longer offered.", s.name));
         }
         check_schedule(
-            branch,
+            (&timezone, &hours),
             bay.as_ref(),
             req.starts_at,
             req.ends_at,
@@ -247,7 +252,7 @@ pub fn create(
         );
         check_bay_takes(bay.as_ref(), &services, &mut errors);
         errors.into_result()?;
-        let Some(booking) = insert_booking(conn, branch.id, req, by)? else {
+        let Some(booking) = insert_booking(conn, branch_id, req, by)? else {
             return Err(clash(conn, req.bay_id, req.starts_at, req.ends_at));
         };
         Ok(booking)
@@ -257,6 +262,8 @@ pub fn create(
 /// What a new booking is checked against.
 #[derive(Default)]
 struct BookingChecks {
+    /// The branch's timezone and opening hours (none: no such branch).
+    branch: Option<(String, OpeningHours)>,
     /// The customer exists and is neither archived nor erased.
     customer_ok: bool,
     /// The vehicle asked for is the customer's.
@@ -269,15 +276,19 @@ struct BookingChecks {
     services: Vec<Service>,
 }
 
-/// [`BookingChecks`] in one round trip (one row per chosen service).
+/// [`BookingChecks`] in one round trip (one row per chosen service), the branch's row with them.
 fn load_for_booking(
     conn: &mut PgConnection,
     branch_id: i64,
     req: &BookingRequest,
 ) -> Result<BookingChecks, RepoError> {
-    use diesel::sql_types::{Array, BigInt, Bool, Nullable, Numeric, Text, Timestamptz};
+    use diesel::sql_types::{Array, BigInt, Bool, Jsonb, Nullable, Numeric, Text, Timestamptz};
     #[derive(QueryableByName)]
     struct Row {
+        #[diesel(sql_type = Nullable<Text>)]
+        branch_timezone: Option<String>,
+        #[diesel(sql_type = Nullable<Jsonb>)]
+        branch_hours: Option<serde_json::Value>,
         #[diesel(sql_type = Bool)]
         customer_ok: bool,
         #[diesel(sql_type = Bool)]
@@ -308,7 +319,8 @@ fn load_for_booking(
         updated_at: Option<DateTime<Utc>>,
     }
     let rows: Vec<Row> = super::prepared::prepared(
-        "SELECT f.customer_ok, f.vehicle_owned, f.device_owned, \
+        "SELECT br.timezone AS branch_timezone, br.opening_hours AS branch_hours, \
+                f.customer_ok, f.vehicle_owned, f.device_owned, \
                 b.id AS bay_id, b.name AS bay_name, b.categories AS bay_categories, \
                 s.id AS service_id, s.name AS service_name, s.category AS service_category, \
                 s.labour_hours, s.price, s.active AS service_active, s.created_at, s.updated_at \
@@ -319,6 +331,7 @@ fn load_for_booking(
          LEFT JOIN LATERAL ( \
            SELECT id, name, categories FROM bays WHERE id = $4 AND branch_id = $5 AND active \
            FOR NO KEY UPDATE) b ON true \
+         LEFT JOIN branches br ON br.id = $5 \
          LEFT JOIN services s ON s.id = ANY($6) \
          ORDER BY s.id",
     )
@@ -334,6 +347,10 @@ fn load_for_booking(
     };
     let (customer_ok, vehicle_owned, device_owned) =
         (first.customer_ok, first.vehicle_owned, first.device_owned);
+    let branch = match (&first.branch_timezone, &first.branch_hours) {
+        (Some(tz), Some(hours)) => Some((tz.clone(), hours_of(hours))),
+        _ => None,
+    };
     let bay = match (first.bay_id, &first.bay_name, &first.bay_categories) {
         (Some(id), Some(name), categories) => Some(Bay {
             id,
@@ -360,6 +377,7 @@ fn load_for_booking(
         })
         .collect();
     Ok(BookingChecks {
+        branch,
         customer_ok,
         vehicle_owned,
         device_owned,
@@ -489,7 +507,14 @@ pub fn reschedule(
         let mut errors = FieldErrors::new();
         let bay = lock_bay(conn, branch_id, bay_id)?;
         let branch = super::branches::get(conn, branch_id)?;
-        check_schedule(&branch, bay.as_ref(), starts_at, ends_at, now, &mut errors);
+        check_schedule(
+            (&branch.timezone, &branch.hours()),
+            bay.as_ref(),
+            starts_at,
+            ends_at,
+            now,
+            &mut errors,
+        );
         let booked = service_ids(conn, id)?;
         let booked = super::catalogue::services_by_id(conn, &booked)?;
         check_bay_takes(bay.as_ref(), &booked, &mut errors);

@@ -53,7 +53,7 @@ pub fn load_and_touch(
                        'id', u.id, 'username', u.username, 'full_name', u.full_name, 'role', u.role,
                        'home_branch_id', u.home_branch_id, 'active', u.active,
                        'must_change_password', u.must_change_password,
-                       'branches', (SELECT COALESCE(json_agg(json_build_array(b.id, b.name) ORDER BY b.name, b.id), '[]')
+                       'branches', (SELECT COALESCE(json_agg(json_build_array(b.id, b.name, b.timezone) ORDER BY b.name, b.id), '[]')
                                     FROM branches b WHERE b.active OR b.id = u.home_branch_id))::text
             FROM staff_users u
             WHERE u.id = (SELECT CASE WHEN length(v) BETWEEN 1 AND 18 AND v !~ '[^0-9]' THEN v::bigint END

@@ -127,13 +127,15 @@ impl Access {
     }
 }
 
-/// A branch as shown in pickers: id and name.
+/// A branch as shown in pickers: id and name, and its timezone for reading times typed there.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BranchRef {
     /// Branch id.
     pub id: i64,
     /// Branch name.
     pub name: String,
+    /// IANA timezone name, as stored.
+    pub timezone: String,
 }
 
 /// The signed-in staff user, as the guard checked them for this request.
@@ -207,8 +209,8 @@ struct Account {
     home_branch_id: i64,
     active: bool,
     must_change_password: bool,
-    /// Every active branch and the home one, by name.
-    branches: Vec<(i64, String)>,
+    /// Every active branch and the home one, by name: id, name, timezone.
+    branches: Vec<(i64, String, String)>,
 }
 
 /// The guard itself: signs the user in from the session, checks the role, picks the branch.
@@ -249,8 +251,8 @@ pub async fn require(
     let branches: Vec<BranchRef> = user
         .branches
         .into_iter()
-        .filter(|(id, _)| role.spans_branches() || *id == home)
-        .map(|(id, name)| BranchRef { id, name })
+        .filter(|(id, _, _)| role.spans_branches() || *id == home)
+        .map(|(id, name, timezone)| BranchRef { id, name, timezone })
         .collect();
     let chosen = if role.spans_branches() {
         session.get::<i64>(SESSION_BRANCH).ok().flatten()
@@ -265,6 +267,7 @@ pub async fn require(
         .unwrap_or(BranchRef {
             id: user.home_branch_id,
             name: String::new(),
+            timezone: String::new(),
         });
     let staff = Staff {
         id: user.id,

@@ -13,7 +13,7 @@ use crate::error::AppError;
 use crate::models::booking::{Bay, Service};
 use crate::models::customer::{Customer, Device, Vehicle};
 use crate::repo::bookings::BookingRequest;
-use crate::repo::{RepoError, bookings, branches, catalogue, customers};
+use crate::repo::{RepoError, bookings, catalogue, customers};
 use crate::web::access::Staff;
 use crate::web::page::{Flash, PageCtx, push_flash};
 use crate::web::{AppState, html, see_other};
@@ -123,11 +123,12 @@ pub async fn submit(
 ) -> Result<HttpResponse, AppError> {
     let draft = form.into_inner();
     let branch_id = staff.branch.id;
+    // The times are read in the branch's timezone as the session's account gave it; the
+    // repository checks them against the branch's row, read with the other checks.
+    let tz: chrono_tz::Tz = staff.branch.timezone.parse().unwrap_or(chrono_tz::UTC);
     let (by, d) = (staff.by(), draft.clone());
     let outcome = db(&state.pool, &staff.actor(), move |conn| {
         let mut errors = FieldErrors::new();
-        let branch = branches::get(conn, branch_id)?;
-        let tz: chrono_tz::Tz = branch.timezone.parse().unwrap_or(chrono_tz::UTC);
         let customer_id = d.customer_id.parse::<i64>().unwrap_or_else(|_| {
             errors.add("customer_id", "Choose a customer first.");
             0
@@ -169,7 +170,7 @@ pub async fn submit(
             service_ids,
             notes: d.notes.trim().to_string(),
         };
-        match bookings::create(conn, &branch, &request, &by, Utc::now()) {
+        match bookings::create(conn, branch_id, &request, &by, Utc::now()) {
             Ok(b) => Ok(Ok(b)),
             Err(RepoError::Validation(e)) => Ok(Err(rename_fields(e))),
             Err(e) => Err(e),
