@@ -355,7 +355,10 @@ where
 /// The benchmark client's threads: the main thread runs the client's single-threaded runtime
 /// (the tills and their connections, see `main`), and any blocking threads of that runtime are
 /// named so. The rest of this process's CPU is the server's (actix workers, their blocking
-/// threads for Diesel).
+/// threads for Diesel). The server's background tasks are spawned onto the client's runtime by
+/// `Application::build`, so their work would count as the client's; none runs during the timed
+/// write phases (housekeeping runs at start and then every ten minutes, and the dashboard
+/// refresh is set a day away).
 const CLIENT_THREADS: &str = "bench-client";
 
 /// CPU time used so far, in clock ticks of 10 ms.

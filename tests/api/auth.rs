@@ -260,6 +260,16 @@ async fn requests_soon_after_one_another_read_the_session_without_rewriting_it()
         touched, behind,
         "a request renews an expiry that fell behind"
     );
+    assert_eq!(
+        app.count(&format!(
+            "SELECT count(*) FROM sessions WHERE user_id = {} \
+             AND expires_at > now() + interval '29 minutes 50 seconds'",
+            user.id
+        ))
+        .await,
+        1,
+        "to a full idle time from now"
+    );
     assert_eq!(app.get("/").await.status().as_u16(), 200);
     assert_eq!(app.text(&row).await, touched, "and only once");
 }
