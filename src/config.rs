@@ -55,7 +55,7 @@ impl Settings {
     /// needs cores of its own. So the default is half the cores, at least one: on two cores,
     /// 16 tills sending bookings back to back got 966-972 a second from one worker and 919-941
     /// from two, each taking 0.50-0.51 ms of the server's CPU instead of 0.54-0.56 (README,
-    /// "Speed").
+    /// "Benchmarks").
     pub fn http_workers(&self) -> usize {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         self.workers.unwrap_or(cores / 2).max(1)

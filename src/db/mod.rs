@@ -21,7 +21,7 @@ use crate::repo::RepoError;
 /// the others wait in arrival order (a fair semaphore; the pool's own wait is not fair, and
 /// each request checks out up to three times). On two cores, 16 tills sending back to back then
 /// finish each write in about the same time instead of some waiting behind many others, and
-/// fewer backends fighting over the cores spend less CPU per request (README, "Speed").
+/// fewer backends fighting over the cores spend less CPU per request (README, "Benchmarks").
 #[derive(Clone)]
 pub struct Pool {
     conns: r2d2::Pool<ConnectionManager<PgConnection>>,
@@ -74,7 +74,7 @@ pub fn build_pool(url: &str, max_size: u32) -> anyhow::Result<Pool> {
 }
 
 /// Settings every pooled connection starts with, for statements answering a request on a
-/// small server (README, "Speed"):
+/// small server (README, "Benchmarks"):
 /// - no parallel workers: starting them cost more than they saved on two cores (the 30-day
 ///   customer ranking took 106 ms with two workers and 70 ms without; the 12-month one 1.07 s
 ///   and 0.95 s), and under concurrent requests they only compete for the same cores;

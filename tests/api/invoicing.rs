@@ -1556,3 +1556,131 @@ async fn a_line_added_to_a_draft_rewrites_it_in_place_and_issuing_stores_its_sub
         }
     );
 }
+
+#[tokio::test]
+async fn the_database_refuses_an_invoice_or_line_that_breaks_a_rule_and_names_the_rule() {
+    // The repository never writes such rows; this is the backstop under it. Each change below
+    // breaks one rule of migration 000029's row functions and must be refused with SQLSTATE
+    // 23514 naming that rule, as the CHECK constraints they replaced did (this test passes
+    // against those too). A negative total cannot break only its own rule: it also puts the
+    // paid total above it, and either name will do. A change that keeps every rule (with NULLs
+    // where a rule allows them) goes through.
+    let app = spawn_app().await;
+    let branch = app.branch_id;
+    let refusals = app
+        .with_db(move |c| {
+            #[derive(diesel::QueryableByName)]
+            struct Ids {
+                #[diesel(sql_type = diesel::sql_types::BigInt)]
+                invoice: i64,
+                #[diesel(sql_type = diesel::sql_types::BigInt)]
+                line: i64,
+            }
+            let Ids { invoice, line } = diesel::sql_query(format!(
+                "WITH i AS (INSERT INTO invoices (branch_id, walk_in_name, tax_rate) \
+                            VALUES ({branch}, 'Rules', 16) RETURNING id), \
+                      l AS (INSERT INTO invoice_lines (invoice_id, kind, description, quantity, unit_price, net, tax) \
+                            SELECT id, 'fee', 'Setup', 1, 10, 10, 1.60 FROM i RETURNING id) \
+                 SELECT i.id AS invoice, l.id AS line FROM i, l"
+            ))
+            .get_result(c)
+            .unwrap();
+            let on_invoice = |set: &str| format!("UPDATE invoices SET {set} WHERE id = {invoice}");
+            let on_line = |set: &str| format!("UPDATE invoice_lines SET {set} WHERE id = {line}");
+            let cases = [
+                (
+                    on_invoice("status = 'lost', number = 'R-1', seq = 1"),
+                    "invoices_status_check",
+                ),
+                (on_invoice("status = 'issued'"), "invoices_check"),
+                (
+                    on_invoice("status = 'issued', number = 'R-1'"),
+                    "invoices_check1",
+                ),
+                (on_invoice("tax_rate = 100.01"), "invoices_tax_rate_check"),
+                (on_invoice("tax_rate = -1"), "invoices_tax_rate_check"),
+                (
+                    on_invoice("tax_rounding = 'never'"),
+                    "invoices_tax_rounding_check",
+                ),
+                (
+                    on_invoice("total = -1"),
+                    "invoices_total_check|invoices_paid_within_total",
+                ),
+                (on_invoice("paid_total = -1"), "invoices_paid_total_check"),
+                (
+                    on_invoice("total = 10, paid_total = 10.01"),
+                    "invoices_paid_within_total",
+                ),
+                (
+                    on_invoice("refunded_total = -1"),
+                    "invoices_refunded_total_check",
+                ),
+                (
+                    on_invoice("total = 10, paid_total = 5, refunded_total = 5.01"),
+                    "invoices_refund_within_paid",
+                ),
+                (on_line("kind = 'gift'"), "invoice_lines_kind_check"),
+                (on_line("description = '  '"), "invoice_lines_description_check"),
+                (on_line("quantity = 0"), "invoice_lines_quantity_check"),
+                (on_line("unit_price = -0.01"), "invoice_lines_unit_price_check"),
+                (on_line("unit_cost = -0.01"), "invoice_lines_unit_cost_check"),
+                (
+                    on_line("warranty_tier = 'gold'"),
+                    "invoice_lines_warranty_tier_check",
+                ),
+                (on_line("refunded_quantity = 1.01"), "invoice_lines_check"),
+                (on_line("refunded_quantity = -1"), "invoice_lines_check"),
+                (
+                    on_line("kind = 'stock', stock_item_id = 1, service_id = 1"),
+                    "invoice_lines_check1",
+                ),
+                (on_line("kind = 'asset'"), "invoice_lines_check2"),
+                (on_line("asset_id = 1"), "invoice_lines_check2"),
+                (on_line("kind = 'stock'"), "invoice_lines_check3"),
+                (on_line("service_id = 1"), "invoice_lines_check4"),
+                (
+                    on_line("kind = 'asset', asset_id = 1, quantity = 2"),
+                    "invoice_lines_check5",
+                ),
+                (
+                    on_line("kind = 'stock', stock_item_id = 1, quantity = 1.5"),
+                    "invoice_lines_check6",
+                ),
+                (on_line("net = -10"), "invoice_lines_check7"),
+                (
+                    on_line("kind = 'discount', net = 10"),
+                    "invoice_lines_check7",
+                ),
+            ];
+            let refusals: Vec<(String, String)> = cases
+                .iter()
+                .map(|(sql, names)| match diesel::sql_query(sql.as_str()).execute(c) {
+                    Err(diesel::result::Error::DatabaseError(
+                        diesel::result::DatabaseErrorKind::CheckViolation,
+                        info,
+                    )) => {
+                        let name = info.constraint_name().unwrap_or("(no name)");
+                        let named = names.split('|').any(|n| n == name);
+                        (sql.clone(), if named { names.to_string() } else { name.to_string() })
+                    }
+                    other => (sql.clone(), format!("not refused: {other:?}")),
+                })
+                .collect();
+            // Rules that hold (a NULL cost and tier pass, as in a CHECK) change the rows.
+            for sql in [
+                on_invoice("total = 10, paid_total = 10, refunded_total = 10, tax_rate = 100"),
+                on_line("unit_cost = NULL, warranty_tier = NULL, quantity = 2, refunded_quantity = 2, unit_price = 0"),
+                on_line("kind = 'discount', net = -10"),
+            ] {
+                assert_eq!(diesel::sql_query(&sql).execute(c).unwrap(), 1, "{sql}");
+            }
+            let expected: Vec<(String, String)> = cases
+                .iter()
+                .map(|(sql, name)| (sql.clone(), name.to_string()))
+                .collect();
+            (refusals, expected)
+        })
+        .await;
+    assert_eq!(refusals.0, refusals.1);
+}
