@@ -292,7 +292,14 @@ async fn bookings_outside_hours_on_closed_days_or_in_the_past_are_refused() {
         let body = res.text().await.unwrap();
         assert!(body.contains(message), "{message} missing: {body}");
     }
-    assert_eq!(app.count("SELECT count(*) FROM bookings").await, 0);
+    // Nothing of a refused booking is kept: no booking, services or event.
+    for table in ["bookings", "booking_services", "booking_events"] {
+        assert_eq!(
+            app.count(&format!("SELECT count(*) FROM {table}")).await,
+            0,
+            "{table}"
+        );
+    }
 }
 
 #[tokio::test]
