@@ -3,6 +3,7 @@
 pub mod embedded;
 pub mod migrate;
 pub mod roles;
+pub mod turns;
 
 use std::sync::Arc;
 
@@ -10,22 +11,22 @@ use actix_web::web;
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
 use diesel::pg::PgConnection;
 use diesel::r2d2::{ConnectionManager, PooledConnection};
-use tokio::sync::Semaphore;
 
 use crate::error::AppError;
 use crate::repo::RepoError;
+use turns::Turns;
 
 /// The server's pool; it connects as the application role.
 ///
 /// Requests also take turns at the database: at most `concurrency` of them work in it at once,
-/// the others wait in arrival order (a fair semaphore; the pool's own wait is not fair, and
+/// the others wait, the oldest request first ([`turns`]; the pool's own wait is not fair, and
 /// each request checks out up to three times). On two cores, 16 tills sending back to back then
 /// finish each write in about the same time instead of some waiting behind many others, and
 /// fewer backends fighting over the cores spend less CPU per request (README, "Benchmarks").
 #[derive(Clone)]
 pub struct Pool {
     conns: r2d2::Pool<ConnectionManager<PgConnection>>,
-    turns: Arc<Semaphore>,
+    turns: Arc<Turns>,
 }
 
 impl Pool {
@@ -47,7 +48,7 @@ impl Pool {
     /// This pool with at most `n` requests (at least one) working in the database at once.
     pub fn with_concurrency(self, n: usize) -> Self {
         Self {
-            turns: Arc::new(Semaphore::new(n.max(1))),
+            turns: Turns::new(n),
             ..self
         }
     }
@@ -69,7 +70,7 @@ pub fn build_pool(url: &str, max_size: u32) -> anyhow::Result<Pool> {
         .map_err(|e| anyhow::anyhow!("connecting to {}: {e}", migrate::redact(url)))?;
     Ok(Pool {
         conns,
-        turns: Arc::new(Semaphore::new(max_size as usize)),
+        turns: Turns::new(max_size as usize),
     })
 }
 
@@ -245,12 +246,7 @@ where
 {
     let pool = pool.clone();
     // Held until the work is done; a request cancelled while waiting simply leaves the queue.
-    let _turn = pool
-        .turns
-        .clone()
-        .acquire_owned()
-        .await
-        .map_err(|e| RepoError::Unavailable(e.to_string()))?;
+    let _turn = pool.turns.take().await;
     web::block(move || {
         let mut conn = pool
             .get()
