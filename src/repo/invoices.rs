@@ -967,6 +967,20 @@ pub struct Paid {
     pub status: InvoiceStatus,
 }
 
+/// The sequence payments take their ids from (a receipt's address names its payment).
+pub const PAYMENT_IDS: &str = "payments_id_seq";
+
+/// How a payment is offered at the counter.
+#[derive(Debug, Clone, Copy)]
+pub struct Tender<'a> {
+    /// How the customer pays.
+    pub method: PaymentMethod,
+    /// The amount handed over.
+    pub offered: &'a BigDecimal,
+    /// The reference typed (a transaction code), or empty.
+    pub reference: &'a str,
+}
+
 /// Takes a payment. Under the invoice's row lock: the invoice must take payments, the amount is
 /// above zero and never takes the paid total above the total (cash above the balance pays the
 /// balance and records the change).
@@ -979,6 +993,29 @@ pub fn pay(
     reference: &str,
     by: &By,
 ) -> Result<Paid, RepoError> {
+    let tender = Tender {
+        method,
+        offered,
+        reference,
+    };
+    pay_numbered(conn, None, branch_id, invoice_id, tender, by)
+}
+
+/// [`pay`] under a payment id taken beforehand from [`PAYMENT_IDS`] (a submission's claim takes
+/// it, see `submissions::once_numbered`); `None` takes the next.
+pub fn pay_numbered(
+    conn: &mut PgConnection,
+    payment_id: Option<i64>,
+    branch_id: i64,
+    invoice_id: i64,
+    tender: Tender<'_>,
+    by: &By,
+) -> Result<Paid, RepoError> {
+    let Tender {
+        method,
+        offered,
+        reference,
+    } = tender;
     super::tx(conn, |conn| {
         let inv = lock(conn, branch_id, invoice_id)?;
         let state = inv.state();
@@ -1002,8 +1039,8 @@ pub fn pay(
         use diesel::sql_types::{BigInt, Bool, Nullable, Numeric, Text};
         let payment_id = super::prepared::prepared(
             "WITH p AS ( \
-               INSERT INTO payments (invoice_id, branch_id, method, amount, tendered, change_given, reference, received_by) \
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id), \
+               INSERT INTO payments (id, invoice_id, branch_id, method, amount, tendered, change_given, reference, received_by) \
+               VALUES (COALESCE($14, nextval('payments_id_seq')), $1, $2, $3, $4, $5, $6, $7, $8) RETURNING id), \
              u AS (UPDATE invoices SET paid_total = $9, status = $10, updated_at = now() WHERE id = $1), \
              e AS ( \
                INSERT INTO invoice_events (invoice_id, from_status, to_status, note, actor_user_id) \
@@ -1023,6 +1060,7 @@ pub fn pay(
         .bind::<Text, _>(state.as_str())
         .bind::<Text, _>(format!("{} {}", method.label(), applied.amount))
         .bind::<Bool, _>(status != state)
+        .bind::<Nullable<BigInt>, _>(payment_id)
         .get_result::<super::prepared::Id>(conn)?
         .id;
         Ok(Paid {

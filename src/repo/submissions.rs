@@ -18,32 +18,50 @@ pub enum Once<T> {
     Repeated(String),
 }
 
-/// Runs `work` once per submission id, in one transaction with the claim. `work` returns its
-/// result and the address that shows it.
-pub fn once<T>(
+/// Runs `work` once per submission id, in one transaction with the claim, for work that creates
+/// a row whose id its result's address names (a payment and its receipt). The claim takes the
+/// row's id from `sequence` and stores the address at once, `prefix` followed by the id, so
+/// nothing is written after the work; `work` gets the id and must create its row under it.
+pub fn once_numbered<T>(
     conn: &mut PgConnection,
     id: Uuid,
     user_id: Option<i64>,
-    work: impl FnOnce(&mut PgConnection) -> Result<(T, String), RepoError>,
+    sequence: &str,
+    prefix: &str,
+    work: impl FnOnce(&mut PgConnection, i64) -> Result<T, RepoError>,
 ) -> Result<Once<T>, RepoError> {
-    // `ON CONFLICT DO NOTHING` waits for a first claim still in flight and then takes nothing,
-    // so a repeat is "no row" and the transaction stays usable to read where the first went.
+    #[derive(QueryableByName)]
+    struct Claimed {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        result: String,
+    }
+    // As in `claim`: a repeat waits for a first claim still in flight, then takes nothing (and
+    // leaves a gap in the sequence, as a rolled-back insert would).
     let outcome = super::tx::<_, RepoError, _>(conn, |conn| {
-        if !claim(conn, id, user_id, "")? {
+        let claimed: Option<Claimed> = super::prepared::prepared(
+            "INSERT INTO form_submissions (id, user_id, result) \
+             SELECT $1, $2, $3 || nextval($4::regclass) ON CONFLICT DO NOTHING RETURNING result",
+        )
+        .bind::<diesel::sql_types::Uuid, _>(id)
+        .bind::<diesel::sql_types::Nullable<diesel::sql_types::BigInt>, _>(user_id)
+        .bind::<diesel::sql_types::Text, _>(prefix)
+        .bind::<diesel::sql_types::Text, _>(sequence)
+        .get_result(conn)
+        .optional()?;
+        let Some(Claimed { result: shown_at }) = claimed else {
             return Ok(None);
-        }
-        let (value, shown_at) = work(conn)?;
-        super::prepared::prepared("UPDATE form_submissions SET result = $1 WHERE id = $2")
-            .bind::<diesel::sql_types::Text, _>(&shown_at)
-            .bind::<diesel::sql_types::Uuid, _>(id)
-            .execute(conn)?;
-        Ok(Some((value, shown_at)))
+        };
+        let row = shown_at
+            .strip_prefix(prefix)
+            .and_then(|n| n.parse().ok())
+            .ok_or_else(|| RepoError::Internal(anyhow::anyhow!("claimed {shown_at:?}")))?;
+        Ok(Some((work(conn, row)?, shown_at)))
     })?;
     answer(conn, id, outcome)
 }
 
-/// [`once`] for work whose result is shown at an address known beforehand: the claim stores it
-/// at once, which saves writing it after the work.
+/// Runs `work` once per submission id, in one transaction with the claim, for work whose result
+/// is shown at an address known beforehand: the claim stores it.
 pub fn once_showing<T>(
     conn: &mut PgConnection,
     id: Uuid,

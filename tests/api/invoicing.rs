@@ -1151,6 +1151,11 @@ async fn a_double_submitted_payment_is_recorded_once_even_when_both_arrive_toget
         location(&second),
         "the repeat shows the first result"
     );
+    // The receipt it goes to is the payment recorded (its id was taken with the claim).
+    let payment = app
+        .count(&format!("SELECT id FROM payments WHERE invoice_id = {id}"))
+        .await;
+    assert_eq!(location(&first), format!("/invoices/{id}?paid={payment}"));
     assert!(
         app.get_html(&location(&second))
             .await

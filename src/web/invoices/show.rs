@@ -456,15 +456,31 @@ pub async fn money(
                 let issued = invoices::issue(conn, branch, id, &by)?;
                 Ok(format!("Invoice {} issued.", issued.number))
             }),
-            // The receipt's address names the payment, known only once it is taken.
-            "pay" => submissions::once(conn, sid, user, |conn| {
-                let method = method.unwrap_or(PaymentMethod::Other);
-                let paid = invoices::pay(conn, branch, id, method, &offered, &reference, &by)?;
-                Ok((
-                    format!("{} {} received.", method.label(), paid.amount),
-                    format!("{shown_at}?paid={}", paid.payment_id),
-                ))
-            }),
+            // The receipt's address names the payment: the claim takes its id.
+            "pay" => {
+                let receipt = format!("{shown_at}?paid=");
+                submissions::once_numbered(
+                    conn,
+                    sid,
+                    user,
+                    invoices::PAYMENT_IDS,
+                    &receipt,
+                    |conn, payment| {
+                        let tender = invoices::Tender {
+                            method: method.unwrap_or(PaymentMethod::Other),
+                            offered: &offered,
+                            reference: &reference,
+                        };
+                        let paid =
+                            invoices::pay_numbered(conn, Some(payment), branch, id, tender, &by)?;
+                        Ok(format!(
+                            "{} {} received.",
+                            tender.method.label(),
+                            paid.amount
+                        ))
+                    },
+                )
+            }
             "void" => submissions::once_showing(conn, sid, user, &shown_at, |conn| {
                 invoices::void(conn, branch, id, &reason, &by)?;
                 Ok("Invoice voided; its units and stock are back.".to_string())
