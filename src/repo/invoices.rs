@@ -1040,7 +1040,7 @@ pub fn pay_numbered(
         let payment_id = super::prepared::prepared(
             "WITH p AS ( \
                INSERT INTO payments (id, invoice_id, branch_id, method, amount, tendered, change_given, reference, received_by) \
-               VALUES (COALESCE($14, nextval('payments_id_seq')), $1, $2, $3, $4, $5, $6, $7, $8) RETURNING id), \
+               VALUES (COALESCE($14, nextval($15::regclass)), $1, $2, $3, $4, $5, $6, $7, $8) RETURNING id), \
              u AS (UPDATE invoices SET paid_total = $9, status = $10, updated_at = now() WHERE id = $1), \
              e AS ( \
                INSERT INTO invoice_events (invoice_id, from_status, to_status, note, actor_user_id) \
@@ -1061,6 +1061,7 @@ pub fn pay_numbered(
         .bind::<Text, _>(format!("{} {}", method.label(), applied.amount))
         .bind::<Bool, _>(status != state)
         .bind::<Nullable<BigInt>, _>(payment_id)
+        .bind::<Text, _>(PAYMENT_IDS)
         .get_result::<super::prepared::Id>(conn)?
         .id;
         Ok(Paid {
