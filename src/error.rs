@@ -77,12 +77,16 @@ impl ResponseError for AppError {
     }
 }
 
+/// What a request sent on a session that ended or changed meanwhile is told.
+pub const SESSION_CHANGED: &str = "Your sign-in changed while this was being sent (signed out, or changed in another tab or by an administrator). Nothing was saved; please check and send it again.";
+
 impl From<RepoError> for AppError {
     fn from(e: RepoError) -> Self {
         match e {
             RepoError::NotFound => Self::NotFound,
             RepoError::Validation(errors) => Self::Validation(errors),
             RepoError::Conflict(message) => Self::Conflict(message),
+            RepoError::SessionChanged => Self::Conflict(SESSION_CHANGED.into()),
             RepoError::Unavailable(message) => {
                 Self::Internal(anyhow::anyhow!("database unavailable: {message}"))
             }

@@ -106,6 +106,7 @@ impl Application {
                 .configure(web::routes)
                 .default_service(aweb::to(not_found))
                 .wrap(from_fn(web::csrf::check))
+                .wrap(from_fn(web::session_gate::gate))
                 .wrap(from_fn(move |req, next| {
                     web::flash::carry(flash_key.clone(), secure, req, next)
                 }))

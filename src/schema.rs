@@ -156,6 +156,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    branches_rev (one) {
+        one -> Bool,
+        rev -> Int8,
+    }
+}
+
+diesel::table! {
     credit_note_lines (id) {
         id -> Int8,
         credit_note_id -> Int8,
@@ -546,6 +553,7 @@ diesel::table! {
         created_at -> Timestamptz,
         expires_at -> Timestamptz,
         absolute_expires_at -> Timestamptz,
+        rev -> Int8,
     }
 }
 
@@ -561,6 +569,7 @@ diesel::table! {
         active -> Bool,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        rev -> Int8,
     }
 }
 
@@ -949,6 +958,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     booking_services,
     bookings,
     branches,
+    branches_rev,
     credit_note_lines,
     credit_notes,
     customer_contacts,

@@ -2,6 +2,7 @@
 
 pub mod embedded;
 pub mod migrate;
+pub mod proof;
 pub mod roles;
 pub mod turns;
 
@@ -116,9 +117,28 @@ where
     F: FnOnce(&mut PgConnection) -> Result<T, RepoError> + Send + 'static,
     T: Send + 'static,
 {
+    // A session served from memory is proven in the batch that opens the transaction.
+    let owed = match proof::standing() {
+        proof::Standing::Changed => return Err(RepoError::SessionChanged.into()),
+        proof::Standing::Owed(p) => Some(p),
+        proof::Standing::Clear | proof::Standing::Proven => None,
+    };
+    let proving = match &owed {
+        Some(p) => match p.sql_call() {
+            Some(call) => Some(call),
+            None => {
+                proof::changed();
+                return Err(RepoError::SessionChanged.into());
+            }
+        },
+        None => None,
+    };
+    let began = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let began_here = began.clone();
     let actor = actor.clone();
-    plain(pool, move |conn| {
-        begin_as(conn, &actor)?;
+    let result = plain(pool, move |conn| {
+        begin_as(conn, &actor, proving.as_deref())?;
+        began_here.store(true, std::sync::atomic::Ordering::Relaxed);
         let unit = UnitOfWork::open();
         let outcome = f(conn);
         let keep = outcome.is_ok() && !unit.failed();
@@ -134,8 +154,15 @@ where
             Err(rollback) => Err(rollback.into()),
         }
     })
-    .await
-    .map_err(AppError::from)
+    .await;
+    if owed.is_some() {
+        if matches!(result, Err(RepoError::SessionChanged)) {
+            proof::changed();
+        } else if began.load(std::sync::atomic::Ordering::Relaxed) {
+            proof::proven();
+        }
+    }
+    result.map_err(AppError::from)
 }
 
 /// Where this thread is in a `db()` unit of work.
@@ -201,18 +228,29 @@ where
 }
 
 /// Opens the transaction and records the actor in one round trip: `BEGIN` and the two
-/// `set_config` calls go as one simple-protocol batch. The values are ids formatted from
-/// integers, so nothing typed by a user reaches this text.
-fn begin_as(conn: &mut PgConnection, actor: &Actor) -> Result<(), RepoError> {
+/// `set_config` calls go as one simple-protocol batch, with the session's proof when one is
+/// owed ([`proof::SessionProof::sql_call`]). The values are ids formatted from integers and a
+/// key hash of hex digits, so nothing typed by a user reaches this text.
+fn begin_as(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    proving: Option<&str>,
+) -> Result<(), RepoError> {
     let (user, branches) = actor_ids(actor);
+    let proof = proving.map(|call| format!(", {call}")).unwrap_or_default();
     let sql = format!(
-        "BEGIN; SELECT set_config('workbay.user_id', '{}', true), set_config('workbay.branch_ids', '{}', true)",
-        user, branches
+        "BEGIN; SELECT set_config('workbay.user_id', '{}', true), set_config('workbay.branch_ids', '{}', true){}",
+        user, branches, proof
     );
     if let Err(e) = AnsiTransactionManager::begin_transaction_sql(conn, &sql) {
         // Should the `BEGIN` have run and the rest not, leave no open transaction behind that
         // the transaction manager does not know of.
         let _ = conn.batch_execute("ROLLBACK");
+        if let diesel::result::Error::DatabaseError(_, info) = &e
+            && info.message() == proof::CHANGED_MESSAGE
+        {
+            return Err(RepoError::SessionChanged);
+        }
         return Err(e.into());
     }
     Ok(())

@@ -55,6 +55,10 @@ pub enum RepoError {
     /// No connection could be had.
     #[error("database unavailable: {0}")]
     Unavailable(String),
+    /// The session this request was answered on ended or changed (see `db::proof`); nothing
+    /// was done.
+    #[error("the session changed")]
+    SessionChanged,
     /// Any other database error.
     #[error(transparent)]
     Database(DieselError),

@@ -12,10 +12,18 @@ pub struct Loaded {
     /// The stored state.
     pub state: serde_json::Value,
     /// The account named by the state's `user_key` entry, as JSON text: `id`, `username`,
-    /// `full_name`, `role`, `home_branch_id`, `active`, `must_change_password`, and `branches`
-    /// (`[id, name]` of every active branch and the home branch, by name). `None` when the
-    /// state names no account or the account is gone.
+    /// `full_name`, `role`, `home_branch_id`, `active`, `must_change_password`, `rev`, and
+    /// `branches` (`[id, name, timezone]` of every active branch and the home branch, by name).
+    /// `None` when the state names no account or the account is gone.
     pub account: Option<String>,
+    /// The session's revision (moves when its state is replaced).
+    pub rev: i64,
+    /// The branches' revision (moves with any change to them).
+    pub branches_rev: i64,
+    /// The idle expiry as it stands after this read.
+    pub expires_at: DateTime<Utc>,
+    /// The absolute expiry.
+    pub absolute_expires_at: DateTime<Utc>,
 }
 
 /// The state of a live session and the account it is signed in as, pushing the session's idle
@@ -34,13 +42,19 @@ pub fn load_and_touch(
     idle_ttl: Duration,
     now: DateTime<Utc>,
 ) -> Result<Option<Loaded>, RepoError> {
-    use diesel::sql_types::{Jsonb, Nullable, Text, Timestamptz};
+    use diesel::sql_types::{BigInt, Jsonb, Nullable, Text, Timestamptz};
     #[derive(QueryableByName)]
     struct Live {
         #[diesel(sql_type = Jsonb)]
         state: serde_json::Value,
         #[diesel(sql_type = Timestamptz)]
         expires_at: DateTime<Utc>,
+        #[diesel(sql_type = Timestamptz)]
+        absolute_expires_at: DateTime<Utc>,
+        #[diesel(sql_type = BigInt)]
+        rev: i64,
+        #[diesel(sql_type = BigInt)]
+        branches_rev: i64,
         #[diesel(sql_type = Nullable<Text>)]
         account: Option<String>,
     }
@@ -48,11 +62,12 @@ pub fn load_and_touch(
     // fits a bigint); anything else names no account. It is worked out in a scalar subquery of
     // its own, so that PostgreSQL finds the account by that one value instead of testing the
     // expression against every staff row.
-    const SQL: &str = "SELECT x.state, x.expires_at, (
+    const SQL: &str = "SELECT x.state, x.expires_at, x.absolute_expires_at, x.rev,
+               (SELECT r.rev FROM branches_rev r) AS branches_rev, (
             SELECT json_build_object(
                        'id', u.id, 'username', u.username, 'full_name', u.full_name, 'role', u.role,
                        'home_branch_id', u.home_branch_id, 'active', u.active,
-                       'must_change_password', u.must_change_password,
+                       'must_change_password', u.must_change_password, 'rev', u.rev,
                        'branches', (SELECT COALESCE(json_agg(json_build_array(b.id, b.name, b.timezone) ORDER BY b.name, b.id), '[]')
                                     FROM branches b WHERE b.active OR b.id = u.home_branch_id))::text
             FROM staff_users u
@@ -69,9 +84,10 @@ pub fn load_and_touch(
     let Some(found) = found else {
         return Ok(None);
     };
-    let step = (idle_ttl / 20).min(Duration::minutes(1));
+    let step = touch_step(idle_ttl);
     let expires = now + idle_ttl;
-    if found.expires_at < expires - step {
+    let mut expires_at = found.expires_at;
+    if expires_at < expires - step {
         // A session that ended meanwhile (logged out, disabled, timed out) is not brought back.
         super::prepared::prepared(
             "UPDATE sessions SET expires_at = $1 \
@@ -81,11 +97,22 @@ pub fn load_and_touch(
         .bind::<Text, _>(key_hash)
         .bind::<Timestamptz, _>(now)
         .execute(conn)?;
+        expires_at = expires;
     }
     Ok(Some(Loaded {
         state: found.state,
         account: found.account,
+        rev: found.rev,
+        branches_rev: found.branches_rev,
+        expires_at,
+        absolute_expires_at: found.absolute_expires_at,
     }))
+}
+
+/// How far the idle expiry may fall behind `now + idle_ttl` before a read pushes it on: a
+/// twentieth of the idle time, at most a minute.
+pub fn touch_step(idle_ttl: Duration) -> Duration {
+    (idle_ttl / 20).min(Duration::minutes(1))
 }
 
 /// Stores a new session.
@@ -129,6 +156,7 @@ pub fn update(
         sessions::state.eq(state),
         sessions::user_id.eq(user_id),
         sessions::expires_at.eq(now + idle_ttl),
+        sessions::rev.eq(sessions::rev + 1),
     ))
     .execute(conn)?;
     Ok(n == 1)

@@ -18,6 +18,7 @@ pub mod metrics;
 pub mod observe;
 pub mod page;
 pub mod preorders;
+pub mod session_gate;
 pub mod session_store;
 pub mod static_files;
 pub mod stock;

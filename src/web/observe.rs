@@ -47,8 +47,10 @@ pub async fn observe(
     let path = req.path().to_string();
     let state = req.app_data::<web::Data<AppState>>().cloned();
 
-    // Its turns at the database queue by when it arrived (`db::turns`).
-    let mut res = match crate::db::turns::as_request_from(started, next.call(req)).await {
+    // Its turns at the database queue by when it arrived (`db::turns`), and it answers for the
+    // session it is served on (`db::proof`).
+    let answered = crate::db::proof::scope(next.call(req));
+    let mut res = match crate::db::turns::as_request_from(started, answered).await {
         Ok(res) => res.map_into_boxed_body(),
         Err(e) => {
             // Only a failing session store gets here (our own layers answer with responses).

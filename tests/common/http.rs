@@ -57,7 +57,7 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Settings)) -> TestApp {
     tokio::spawn(app.run_until_stopped());
     let client = reqwest::Client::builder()
         .cookie_store(true)
-        .redirect(Policy::none())
+        .redirect(resend_only())
         .build()
         .expect("client");
     let admin_url = db.admin_url.clone();
@@ -81,6 +81,15 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Settings)) -> TestApp {
 impl TestApp {
     /// A fresh client with its own cookie jar (a second browser).
     pub fn new_client(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(resend_only())
+            .build()
+            .unwrap()
+    }
+
+    /// A fresh client that follows no redirect at all, `307` included, to see each answer.
+    pub fn client_seeing_every_answer(&self) -> reqwest::Client {
         reqwest::Client::builder()
             .cookie_store(true)
             .redirect(Policy::none())
@@ -355,6 +364,19 @@ impl TestApp {
         })
         .await
     }
+}
+
+/// The test clients' redirect rule: a `307` (send the same request again, which the server
+/// answers when a session it kept in memory turned out to have changed) is followed as a browser
+/// follows it; every other redirect is left for the test to read.
+pub fn resend_only() -> Policy {
+    Policy::custom(|attempt| {
+        if attempt.status().as_u16() == 307 && attempt.previous().len() < 3 {
+            attempt.follow()
+        } else {
+            attempt.stop()
+        }
+    })
 }
 
 /// The value of the first `csrf_token` hidden field in a page.
