@@ -77,8 +77,9 @@ impl ResponseError for AppError {
     }
 }
 
-/// What a request sent on a session that ended or changed meanwhile is told.
-pub const SESSION_CHANGED: &str = "Your sign-in changed while this was being sent (signed out, or changed in another tab or by an administrator). Nothing was saved; please check and send it again.";
+/// Why a unit of work on a session that ended or changed meanwhile did nothing (the session
+/// gate then answers the request with a redirect to send it again).
+pub const SESSION_CHANGED: &str = "Your sign-in changed while this was being sent (signed out, or changed in another tab or by an administrator). Nothing was saved.";
 
 impl From<RepoError> for AppError {
     fn from(e: RepoError) -> Self {
