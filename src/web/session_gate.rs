@@ -50,7 +50,8 @@ pub async fn gate(
     }
     if let Standing::Changed = proof::standing() {
         let req = res.request().clone();
-        return Ok(ServiceResponse::new(req.clone(), again(&req)));
+        let response = again(&req);
+        return Ok(ServiceResponse::new(req, response));
     }
     Ok(res)
 }

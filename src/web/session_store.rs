@@ -8,8 +8,8 @@
 //! kept session is still current ([`db::proof`]): its first unit of work proves it in the
 //! batch that opens the transaction, so nothing it writes commits on a session that ended or
 //! changed, and a request without a unit of work proves it after its handler
-//! (`web::session_gate`). A failed proof drops the kept session and the request is sent back
-//! to be made again. The idle expiry is still pushed on by a read from the database, once it
+//! (`web::session_gate`). A failed proof drops the kept session, and the request is answered
+//! with a redirect that makes the browser send it again. The idle expiry is still pushed on by a read from the database, once it
 //! has fallen a step behind ([`sessions::touch_step`]): the kept copy is not used past that.
 
 use std::collections::HashMap;
@@ -59,7 +59,7 @@ struct Kept {
 
 /// The sessions this server keeps, by key hash.
 #[derive(Default)]
-pub struct Memory {
+struct Memory {
     kept: Mutex<HashMap<String, Kept>>,
 }
 
@@ -75,16 +75,6 @@ impl Memory {
             }
             map.insert(key_hash, kept);
         }
-    }
-
-    /// How many sessions are kept.
-    pub fn len(&self) -> usize {
-        self.kept.lock().map(|m| m.len()).unwrap_or(0)
-    }
-
-    /// Whether none is kept.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 }
 
@@ -106,11 +96,6 @@ impl PgSessionStore {
             absolute_ttl,
             memory: Arc::default(),
         }
-    }
-
-    /// The sessions kept in memory.
-    pub fn memory(&self) -> &Arc<Memory> {
-        &self.memory
     }
 
     /// The kept copy of a session, if there is one this request may use: it must be able to owe
