@@ -25,9 +25,12 @@ use std::time::{Duration, Instant};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
-use reqwest::redirect::Policy;
 use workbay::db::embedded::{ClusterOptions, EmbeddedCluster, SUPERUSER};
 use workbay::db::roles::APP_ROLE;
+
+#[path = "support/wire.rs"]
+mod wire;
+use wire::Wire;
 
 const REPEAT: usize = 20;
 const CLIENTS: usize = 16;
@@ -65,11 +68,6 @@ fn extract_csrf(body: &str) -> String {
     let start = body.find(marker).expect("a csrf token") + marker.len();
     let end = body[start..].find('"').unwrap() + start;
     body[start..end].to_string()
-}
-
-/// The body of `GET url`.
-async fn page(client: &reqwest::Client, url: &str) -> String {
-    client.get(url).send().await.unwrap().text().await.unwrap()
 }
 
 /// Whether `WORKBAY_BENCH_TRACE` is set (read once, not on every POST).
@@ -117,89 +115,67 @@ fn print_trace(phase: &str) {
     }
 }
 
-/// A signed-in browser.
+/// A signed-in browser (see [`wire`]).
 struct Browser {
-    base: String,
-    client: reqwest::Client,
+    wire: Wire,
     token: String,
 }
 
 impl Browser {
     async fn sign_in(base: &str, username: &str) -> Browser {
-        let client = reqwest::Client::builder()
-            .cookie_store(true)
-            .redirect(Policy::none())
-            .build()
-            .unwrap();
-        let login = page(&client, &format!("{base}/login")).await;
-        let res = client
-            .post(format!("{base}/login"))
-            .form(&[
-                ("username", username),
-                ("password", workbay::demo::DEMO_PASSWORD),
-                ("csrf_token", &extract_csrf(&login)),
-                ("next", ""),
-            ])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status().as_u16(), 303, "sign in as {username}");
-        let home = page(&client, &format!("{base}/")).await;
+        let wire = Wire::new(base.trim_start_matches("http://"));
+        let login = wire.get("/login").await.1.text();
+        let token = extract_csrf(&login);
+        let (_, res) = wire
+            .post(
+                "/login",
+                &[
+                    ("username", username),
+                    ("password", workbay::demo::DEMO_PASSWORD),
+                    ("csrf_token", &token),
+                    ("next", ""),
+                ],
+            )
+            .await;
+        assert_eq!(res.status, 303, "sign in as {username}");
+        let home = wire.get("/").await.1.text();
         Browser {
-            base: base.to_string(),
-            client,
             token: extract_csrf(&home),
+            wire,
         }
     }
 
+    /// The body of `GET path`, whatever its status.
+    async fn page(&self, path: &str) -> String {
+        self.wire.get(path).await.1.text()
+    }
+
     async fn get(&self, path: &str) -> Duration {
-        let t = Instant::now();
-        let res = self
-            .client
-            .get(format!("{}{path}", self.base))
-            .send()
-            .await
-            .unwrap();
-        let status = res.status().as_u16();
-        let body = res.bytes().await.unwrap();
-        let took = t.elapsed();
+        let (took, res) = self.wire.get(path).await;
         assert_eq!(
-            status,
+            res.status,
             200,
             "GET {path}: {}",
-            String::from_utf8_lossy(&body[..body.len().min(400)])
+            String::from_utf8_lossy(&res.body[..res.body.len().min(400)])
         );
         took
     }
 
     async fn post(&self, path: &str, fields: Vec<(&str, String)>) -> (Duration, String) {
-        let mut form = fields;
-        form.push(("csrf_token", self.token.clone()));
-        let t = Instant::now();
-        let res = self
-            .client
-            .post(format!("{}{path}", self.base))
-            .form(&form)
-            .send()
-            .await
-            .unwrap();
-        let took = t.elapsed();
-        trace(t, took);
-        let status = res.status().as_u16();
-        let location = res
-            .headers()
-            .get("location")
-            .map(|l| l.to_str().unwrap().to_string())
-            .unwrap_or_default();
-        if status != 303 {
-            let body = res.text().await.unwrap_or_default();
+        let mut form: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        form.push(("csrf_token", &self.token));
+        let start = Instant::now();
+        let (took, res) = self.wire.post(path, &form).await;
+        trace(start, took);
+        if res.status != 303 {
+            let body = res.text();
             let errors: Vec<&str> = body
                 .lines()
                 .filter(|l| l.contains("error") || l.contains("alert"))
                 .collect();
-            panic!("POST {path}: {status} {}", errors.join("\n"));
+            panic!("POST {path}: {} {}", res.status, errors.join("\n"));
         }
-        (took, location)
+        (took, res.location)
     }
 }
 
@@ -614,16 +590,9 @@ async fn bench() {
     let year_ago = today - chrono::Duration::days(364);
     if wanted("dashboards") {
         loop {
-            let res = admin
-                .client
-                .get(format!("{base}/dashboards/customers"))
-                .send()
+            if admin
+                .page("/dashboards/customers")
                 .await
-                .unwrap();
-            if res
-                .text()
-                .await
-                .unwrap()
                 .contains("Ranked from the sales as of")
             {
                 break;
