@@ -107,7 +107,7 @@ impl Wire {
         // so the server did not take it. The time counts from the first try, connecting included.
         let mut fresh = false;
         let t = Instant::now();
-        let (status, location, length, chunked, close, head_len, set_cookies) = loop {
+        let head = loop {
             if slot.is_none() {
                 let stream = TcpStream::connect(&self.host).await.expect("connect");
                 stream.set_nodelay(true).expect("nodelay");
@@ -130,81 +130,104 @@ impl Wire {
         };
         let conn = slot.as_mut().unwrap();
         let took = t.elapsed();
-        conn.buf.drain(..head_len);
-        let body = if chunked {
+        conn.buf.drain(..head.len);
+        let body = if head.chunked {
             read_chunked(conn).await
         } else {
-            while conn.buf.len() < length {
+            while conn.buf.len() < head.length {
                 read_more(conn).await;
             }
-            conn.buf.drain(..length).collect()
+            conn.buf.drain(..head.length).collect()
         };
-        if close {
+        if head.close {
             *slot = None;
         }
         drop(slot);
-        for c in &set_cookies {
+        for c in &head.set_cookies {
             self.set_cookie(c);
         }
         (
             took,
             Answer {
-                status,
-                location,
+                status: head.status,
+                location: head.location,
                 body,
             },
         )
     }
 }
 
-type Head = (u16, String, usize, bool, bool, usize, Vec<String>);
+/// An answer's head.
+struct Head {
+    status: u16,
+    location: String,
+    /// `Content-Length` (0 when absent).
+    length: usize,
+    /// `Transfer-Encoding: chunked`.
+    chunked: bool,
+    /// `Connection: close`.
+    close: bool,
+    /// The head's own length in the buffer.
+    len: usize,
+    set_cookies: Vec<String>,
+}
 
-/// The answer's head: status, `Location`, `Content-Length`, chunked, `Connection: close`, the
-/// head's length and its `Set-Cookie`s; `None` when the connection closed before any of it.
+/// The answer's head; `None` when the connection closed before any of it.
 async fn read_head(conn: &mut Conn) -> Option<Head> {
     loop {
         let mut headers = [httparse::EMPTY_HEADER; 32];
         let mut res = httparse::Response::new(&mut headers);
-        if let httparse::Status::Complete(n) = res.parse(&conn.buf).expect("an HTTP answer") {
-            let mut location = String::new();
-            let mut length = 0usize;
-            let (mut chunked, mut close) = (false, false);
-            let mut set_cookies = Vec::new();
+        if let httparse::Status::Complete(len) = res.parse(&conn.buf).expect("an HTTP answer") {
+            let mut head = Head {
+                status: res.code.unwrap_or(0),
+                location: String::new(),
+                length: 0,
+                chunked: false,
+                close: false,
+                len,
+                set_cookies: Vec::new(),
+            };
             for h in res.headers.iter() {
                 let value = String::from_utf8_lossy(h.value).into_owned();
                 match h.name.to_ascii_lowercase().as_str() {
-                    "location" => location = value,
-                    "content-length" => length = value.trim().parse().expect("a length"),
-                    "transfer-encoding" => chunked = value.contains("chunked"),
-                    "connection" => close = value.eq_ignore_ascii_case("close"),
-                    "set-cookie" => set_cookies.push(value),
+                    "location" => head.location = value,
+                    "content-length" => head.length = value.trim().parse().expect("a length"),
+                    "transfer-encoding" => head.chunked = value.contains("chunked"),
+                    "connection" => head.close = value.eq_ignore_ascii_case("close"),
+                    "set-cookie" => head.set_cookies.push(value),
                     _ => {}
                 }
             }
-            return Some((
-                res.code.unwrap_or(0),
-                location,
-                length,
-                chunked,
-                close,
-                n,
-                set_cookies,
-            ));
+            return Some(head);
         }
-        let mut chunk = [0u8; 16 * 1024];
-        match conn.stream.read(&mut chunk).await {
-            Ok(n) if n > 0 => conn.buf.extend_from_slice(&chunk[..n]),
-            _ if conn.buf.is_empty() => return None,
-            _ => panic!("the server closed the connection mid-answer"),
+        if !fill(conn).await {
+            assert!(
+                conn.buf.is_empty(),
+                "the server closed the connection mid-answer"
+            );
+            return None;
         }
     }
 }
 
-async fn read_more(conn: &mut Conn) {
+/// Reads what the server sent next into the buffer; `false` when the connection has closed.
+async fn fill(conn: &mut Conn) -> bool {
     let mut chunk = [0u8; 16 * 1024];
-    let n = conn.stream.read(&mut chunk).await.expect("read the answer");
-    assert!(n > 0, "the server closed the connection mid-answer");
-    conn.buf.extend_from_slice(&chunk[..n]);
+    match conn.stream.read(&mut chunk).await {
+        Ok(n) if n > 0 => {
+            conn.buf.extend_from_slice(&chunk[..n]);
+            true
+        }
+        _ => false,
+    }
+}
+
+/// Reads more of an answer that has begun.
+async fn read_more(conn: &mut Conn) {
+    assert!(
+        fill(conn).await,
+        "the server closed the connection mid-answer"
+    );
 }
 
 /// A chunked body (`Transfer-Encoding: chunked`), up to and with its last chunk.
