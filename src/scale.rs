@@ -512,11 +512,11 @@ const STEPS: &[(&str, &str)] = &[
     (
         "invoices",
         "INSERT INTO invoices (id, branch_id, number, seq, status, customer_id, walk_in_name, ticket_id, lead_source, tax_rate, tax_rounding, \
-                               subtotal, tax_total, total, paid_total, refunded_total, created_at, issued_at, updated_at) \
+                               subtotal, tax_total, total, issued_cents, paid_total, refunded_total, created_at, issued_at, updated_at) \
          SELECT v.id, v.branch_id, 'S' || lpad(v.b::text, 2, '0') || '-' || lpad(v.seq::text, 6, '0'), v.seq, v.status, v.cust, \
                 CASE WHEN v.cust IS NULL THEN 'Walk-in' ELSE '' END, v.ticket_id, \
                 (ARRAY['Walk-in', 'Referral', 'Instagram', 'Online Search', 'WhatsApp'])[1 + (v.k % 5)::int], 16, 'per_line', \
-                t.sub, t.tax, t.sub + t.tax, CASE WHEN v.status IN ('paid', 'refunded') THEN t.sub + t.tax ELSE 0 END, \
+                t.sub, t.tax, t.sub + t.tax, (t.sub * 100)::bigint, CASE WHEN v.status IN ('paid', 'refunded') THEN t.sub + t.tax ELSE 0 END, \
                 CASE WHEN v.status = 'refunded' THEN t.sub + t.tax ELSE 0 END, v.issued_at - interval '5 minutes', v.issued_at, v.issued_at \
          FROM sinv v JOIN (SELECT invoice_id, sum(round(qty * price, 2)) AS sub, sum(round(qty * price * 0.16, 2)) AS tax FROM sl GROUP BY 1) t \
            ON t.invoice_id = v.id; \

@@ -8,7 +8,7 @@ use crate::domain::invoice::{InvoiceStatus, LineKind};
 use crate::schema::{invoice_lines, invoices, payments};
 
 /// An invoice header.
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[derive(Debug, Clone, Queryable, QueryableByName, Selectable, Identifiable)]
 #[diesel(table_name = invoices)]
 #[diesel(check_for_backend(diesel::pg::Pg))]
 #[allow(missing_docs)]
@@ -77,7 +77,7 @@ impl Invoice {
 }
 
 /// An invoice line.
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[derive(Debug, Clone, Queryable, QueryableByName, Selectable, Identifiable)]
 #[diesel(table_name = invoice_lines)]
 #[diesel(check_for_backend(diesel::pg::Pg))]
 #[allow(missing_docs)]

@@ -8,6 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 
 use super::stock::{self, Posting};
+use super::submissions::{self, Claimed, Once};
 use super::{By, RepoError, assets, unique_violation};
 use crate::domain::asset::{AssetStatus, Cause};
 use crate::domain::invoice::{
@@ -267,7 +268,11 @@ fn lock(conn: &mut PgConnection, branch_id: i64, id: i64) -> Result<Invoice, Rep
 }
 
 fn lock_draft(conn: &mut PgConnection, branch_id: i64, id: i64) -> Result<Invoice, RepoError> {
-    let inv = lock(conn, branch_id, id)?;
+    draft_only(lock(conn, branch_id, id)?)
+}
+
+/// The invoice, refused unless it is a draft.
+fn draft_only(inv: Invoice) -> Result<Invoice, RepoError> {
     if inv.state() != InvoiceStatus::Draft {
         return Err(RepoError::Conflict(format!(
             "{} is {}; its lines can no longer be changed.",
@@ -323,6 +328,28 @@ struct Priced {
     tier: Option<WarrantyTier>,
 }
 
+/// What a line read in the statement that locked its draft.
+enum Read {
+    /// Nothing.
+    Nothing,
+    /// The service's name and price, if it is active.
+    Service(Option<(String, BigDecimal)>),
+    /// The stock item, if it is active.
+    Stock(Option<ItemHere>),
+}
+
+/// A stock item as a line sells it here.
+struct ItemHere {
+    sku: String,
+    name: String,
+    cost: BigDecimal,
+    price: BigDecimal,
+    /// On hand at this branch.
+    on_hand: i32,
+    /// On this invoice already.
+    already: BigDecimal,
+}
+
 /// Adds a line to a draft, priced on the server, and recomputes the totals.
 pub fn add_line(
     conn: &mut PgConnection,
@@ -331,7 +358,83 @@ pub fn add_line(
     line: &NewLine,
 ) -> Result<(), RepoError> {
     super::tx(conn, |conn| {
-        let inv = lock_draft(conn, branch_id, invoice_id)?;
+        // A service or stock line reads its item in the statement that locks the draft: one
+        // round trip fewer for the lines a counter adds most.
+        let (inv, read) = match line {
+            NewLine::Service { service_id, .. } => {
+                let service = || {
+                    services::table
+                        .find(service_id)
+                        .filter(services::active.eq(true))
+                };
+                let (inv, name, price): (Invoice, Option<String>, Option<BigDecimal>) =
+                    invoices::table
+                        .find(invoice_id)
+                        .filter(invoices::branch_id.eq(branch_id))
+                        .select((
+                            Invoice::as_select(),
+                            service().select(services::name).single_value(),
+                            service().select(services::price).single_value(),
+                        ))
+                        .for_update()
+                        .first(conn)?;
+                (inv, Read::Service(name.zip(price)))
+            }
+            NewLine::Stock { stock_item_id, .. } => {
+                use crate::schema::stock_levels;
+                let item = || {
+                    stock_items::table
+                        .find(stock_item_id)
+                        .filter(stock_items::active.eq(true))
+                };
+                type Locked = (
+                    Invoice,
+                    Option<String>,
+                    Option<String>,
+                    Option<BigDecimal>,
+                    Option<BigDecimal>,
+                    Option<i32>,
+                    Option<BigDecimal>,
+                );
+                // The item, its on-hand here and how many this invoice already holds.
+                let (inv, sku, name, cost, price, on_hand, already): Locked = invoices::table
+                    .find(invoice_id)
+                    .filter(invoices::branch_id.eq(branch_id))
+                    .select((
+                        Invoice::as_select(),
+                        item().select(stock_items::sku).single_value(),
+                        item().select(stock_items::name).single_value(),
+                        item().select(stock_items::unit_cost).single_value(),
+                        item().select(stock_items::unit_price).single_value(),
+                        stock_levels::table
+                            .filter(stock_levels::stock_item_id.eq(stock_item_id))
+                            .filter(stock_levels::branch_id.eq(branch_id))
+                            .select(stock_levels::on_hand)
+                            .single_value(),
+                        invoice_lines::table
+                            .filter(invoice_lines::invoice_id.eq(invoice_id))
+                            .filter(invoice_lines::stock_item_id.eq(stock_item_id))
+                            .select(diesel::dsl::sum(invoice_lines::quantity))
+                            .single_value(),
+                    ))
+                    .for_update()
+                    .first(conn)?;
+                let item = match (sku, name, cost, price) {
+                    (Some(sku), Some(name), Some(cost), Some(price)) => Some(ItemHere {
+                        sku,
+                        name,
+                        cost,
+                        price,
+                        on_hand: on_hand.unwrap_or(0),
+                        already: already.unwrap_or_default(),
+                    }),
+                    _ => None,
+                };
+                (inv, Read::Stock(item))
+            }
+            _ => (lock(conn, branch_id, invoice_id)?, Read::Nothing),
+        };
+        let inv = draft_only(inv.scaled())?;
         let priced = match line {
             NewLine::Asset { code, price, tier } => {
                 let unit = find_unit(conn, branch_id, code)?;
@@ -398,43 +501,19 @@ pub fn add_line(
                         FieldErrors::single("quantity", "Enter how many (1 or more).").into(),
                     );
                 }
-                use crate::schema::stock_levels;
-                // The item, its on-hand here and how many this invoice already holds, in one
-                // round trip.
-                type ItemHere = (
-                    String,
-                    String,
-                    BigDecimal,
-                    BigDecimal,
-                    Option<i32>,
-                    Option<BigDecimal>,
-                );
-                let (sku, name, cost, default, on_hand, already): ItemHere = stock_items::table
-                    .find(stock_item_id)
-                    .filter(stock_items::active.eq(true))
-                    .select((
-                        stock_items::sku,
-                        stock_items::name,
-                        stock_items::unit_cost,
-                        stock_items::unit_price,
-                        stock_levels::table
-                            .filter(stock_levels::stock_item_id.eq(stock_item_id))
-                            .filter(stock_levels::branch_id.eq(branch_id))
-                            .select(stock_levels::on_hand)
-                            .single_value(),
-                        invoice_lines::table
-                            .filter(invoice_lines::invoice_id.eq(invoice_id))
-                            .filter(invoice_lines::stock_item_id.eq(stock_item_id))
-                            .select(diesel::dsl::sum(invoice_lines::quantity))
-                            .single_value(),
-                    ))
-                    .first(conn)
-                    .optional()?
-                    .ok_or_else(|| {
-                        FieldErrors::single("stock_item_id", "Choose the stock item.")
-                    })?;
-                let on_hand = on_hand.unwrap_or(0);
-                let already = already.unwrap_or_default();
+                let Read::Stock(Some(ItemHere {
+                    sku,
+                    name,
+                    cost,
+                    price: default,
+                    on_hand,
+                    already,
+                })) = read
+                else {
+                    return Err(
+                        FieldErrors::single("stock_item_id", "Choose the stock item.").into(),
+                    );
+                };
                 if BigDecimal::from(*quantity) + &already > on_hand {
                     return Err(FieldErrors::single(
                         "quantity",
@@ -464,13 +543,9 @@ pub fn add_line(
                 }
             }
             NewLine::Service { service_id, price } => {
-                let (name, default): (String, BigDecimal) = services::table
-                    .find(service_id)
-                    .filter(services::active.eq(true))
-                    .select((services::name, services::price))
-                    .first(conn)
-                    .optional()?
-                    .ok_or_else(|| FieldErrors::single("service_id", "Choose the service."))?;
+                let Read::Service(Some((name, default))) = read else {
+                    return Err(FieldErrors::single("service_id", "Choose the service.").into());
+                };
                 let price = price.clone().unwrap_or(default);
                 non_negative(&price, "service_price")?;
                 Priced {
@@ -548,8 +623,9 @@ pub fn add_line(
                     )
                     .into());
                 }
-                let (subtotal, _, _) = current_totals(conn, &inv)?;
-                if *amount > subtotal {
+                // The draft's stored subtotal: its lines' nets, stored with every change of them.
+                let subtotal = &inv.subtotal;
+                if amount > subtotal {
                     return Err(FieldErrors::single(
                         "discount_amount",
                         format!(
@@ -580,23 +656,24 @@ pub fn add_line(
             &priced.unit_price,
             &inv.tax_rate,
         );
-        // The line goes in and every line's amounts come back in one statement (the new one
-        // from RETURNING: the table read does not see a row this statement wrote).
-        #[derive(QueryableByName)]
-        struct Amounts {
-            #[diesel(sql_type = diesel::sql_types::Numeric)]
-            net: BigDecimal,
-            #[diesel(sql_type = diesel::sql_types::Numeric)]
-            tax: BigDecimal,
-        }
+        // The draft's stored totals are its lines' (every change of its lines stores them, under
+        // this lock), so the totals with the new line are those and the line's own amounts:
+        // per line, the sums of nets and of rounded taxes; per invoice, the tax of the summed
+        // nets. The line goes in and the totals are stored in one statement.
+        let totals = not_negative(totals_of(
+            &inv,
+            &[
+                (inv.subtotal.clone(), inv.tax_total.clone()),
+                (net.clone(), tax.clone()),
+            ],
+        ))?;
         use diesel::sql_types::{BigInt, Nullable, Numeric, Text};
-        let amounts: Vec<Amounts> = super::prepared::prepared(
+        super::prepared::prepared(
             "WITH ins AS ( \
                INSERT INTO invoice_lines (invoice_id, kind, asset_id, stock_item_id, service_id, description, \
                                           quantity, unit_price, unit_cost, net, tax, warranty_tier) \
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING net, tax) \
-             SELECT net, tax FROM invoice_lines WHERE invoice_id = $1 \
-             UNION ALL SELECT net, tax FROM ins",
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)) \
+             UPDATE invoices SET subtotal = $13, tax_total = $14, total = $15, updated_at = now() WHERE id = $1",
         )
         .bind::<BigInt, _>(invoice_id)
         .bind::<Text, _>(priced.kind.as_str())
@@ -610,9 +687,11 @@ pub fn add_line(
         .bind::<Numeric, _>(net)
         .bind::<Numeric, _>(tax)
         .bind::<Nullable<Text>, _>(priced.tier.map(|t| t.as_str()))
-        .load(conn)?;
-        let amounts: Vec<_> = amounts.into_iter().map(|a| (a.net, a.tax)).collect();
-        write_totals(conn, inv.id, not_negative(totals_of(&inv, &amounts))?)
+        .bind::<Numeric, _>(totals.0)
+        .bind::<Numeric, _>(totals.1)
+        .bind::<Numeric, _>(totals.2)
+        .execute(conn)?;
+        Ok(())
     })
 }
 
@@ -747,6 +826,48 @@ pub fn issue(
 ) -> Result<Issued, RepoError> {
     super::tx(conn, |conn| {
         let inv = lock(conn, branch_id, invoice_id)?;
+        issue_locked(conn, inv, by)
+    })
+}
+
+/// [`issue`] once per submission id (see `submissions`): the statement that locks the invoice
+/// also claims the id, storing `shown_at` as where its result is shown.
+pub fn issue_once(
+    conn: &mut PgConnection,
+    submission: uuid::Uuid,
+    user_id: Option<i64>,
+    shown_at: &str,
+    (branch_id, invoice_id): (i64, i64),
+    by: &By,
+) -> Result<Once<Issued>, RepoError> {
+    use diesel::sql_types::{BigInt, Nullable, Text, Uuid};
+    submissions::once_claiming(conn, submission, |conn| {
+        let row: Option<ClaimedInvoice> = super::prepared::prepared(concat!(
+            "WITH ",
+            crate::claim_showing_cte!(),
+            " SELECT (SELECT result FROM claim) AS claimed, i.* FROM invoices i \
+             WHERE i.id = $4 AND i.branch_id = $5 FOR UPDATE OF i"
+        ))
+        .bind::<Uuid, _>(submission)
+        .bind::<Nullable<BigInt>, _>(user_id)
+        .bind::<Text, _>(shown_at)
+        .bind::<BigInt, _>(invoice_id)
+        .bind::<BigInt, _>(branch_id)
+        .get_result(conn)
+        .optional()?;
+        let row = row.ok_or(RepoError::NotFound)?;
+        let Some(shown_at) = row.claimed else {
+            return Ok(Claimed::Taken);
+        };
+        let issued = issue_locked(conn, row.invoice.scaled(), by)?;
+        Ok(Claimed::Done(issued, shown_at))
+    })
+}
+
+/// Issues the invoice `inv`, whose row this transaction has locked.
+fn issue_locked(conn: &mut PgConnection, inv: Invoice, by: &By) -> Result<Issued, RepoError> {
+    let (branch_id, invoice_id) = (inv.branch_id, inv.id);
+    {
         if inv.state() != InvoiceStatus::Draft {
             return Err(RepoError::Conflict(format!(
                 "{} is {} already.",
@@ -754,39 +875,46 @@ pub fn issue(
                 inv.state().label()
             )));
         }
-        let lines: Vec<InvoiceLine> = invoice_lines::table
-            .filter(invoice_lines::invoice_id.eq(invoice_id))
-            .select(InvoiceLine::as_select())
-            .order(invoice_lines::id)
-            .load(conn)?;
-        if lines.is_empty() {
+        // The branch's next number is taken in the statement that reads the lines, so that every
+        // reference below can name it; the counter row stays locked until this transaction
+        // ends, so numbers are consecutive and, as a failed issue (no lines, say) rolls the
+        // increment back, gapless.
+        #[derive(QueryableByName)]
+        struct Numbered {
+            #[diesel(embed)]
+            line: InvoiceLine,
+            #[diesel(sql_type = diesel::sql_types::Integer)]
+            next_seq: i32,
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            next_prefix: String,
+        }
+        let numbered: Vec<Numbered> = super::prepared::prepared(
+            "WITH n AS ( \
+               INSERT INTO invoice_counters AS c (branch_id, last_number) VALUES ($1, 1) \
+               ON CONFLICT (branch_id) DO UPDATE SET last_number = c.last_number + 1 \
+               RETURNING c.last_number AS next_seq, \
+                         (SELECT invoice_prefix FROM branches WHERE id = $1) AS next_prefix) \
+             SELECT l.*, n.next_seq, n.next_prefix FROM n, invoice_lines l \
+             WHERE l.invoice_id = $2 ORDER BY l.id",
+        )
+        .bind::<diesel::sql_types::BigInt, _>(branch_id)
+        .bind::<diesel::sql_types::BigInt, _>(invoice_id)
+        .load(conn)?;
+        let Some((seq, prefix)) = numbered
+            .first()
+            .map(|n| (n.next_seq, n.next_prefix.clone()))
+        else {
             return Err(RepoError::Conflict(
                 "Add at least one line before issuing.".into(),
             ));
-        }
+        };
+        let lines: Vec<InvoiceLine> = numbered.into_iter().map(|n| n.line).collect();
         // The totals as the lines stand, from the lines just read; stored with the status below.
         let amounts: Vec<_> = lines
             .iter()
             .map(|l| (l.net.clone(), l.tax.clone()))
             .collect();
         let (subtotal, tax_total, total) = not_negative(totals_of(&inv, &amounts))?;
-        // The number is taken first so that every reference below can name it; the counter row
-        // stays locked until this transaction ends, so numbers are consecutive and, as a failed
-        // issue rolls the increment back, gapless.
-        #[derive(QueryableByName)]
-        struct Next {
-            #[diesel(sql_type = diesel::sql_types::Integer)]
-            seq: i32,
-            #[diesel(sql_type = diesel::sql_types::Text)]
-            prefix: String,
-        }
-        let Next { seq, prefix } = super::prepared::prepared(
-            "INSERT INTO invoice_counters AS c (branch_id, last_number) VALUES ($1, 1) \
-             ON CONFLICT (branch_id) DO UPDATE SET last_number = c.last_number + 1 \
-             RETURNING c.last_number AS seq, (SELECT invoice_prefix FROM branches WHERE id = $1) AS prefix",
-        )
-        .bind::<diesel::sql_types::BigInt, _>(branch_id)
-        .get_result(conn)?;
         let number = format!("{prefix}{seq:06}");
         let reference = format!("invoice {number}");
         let today = Utc::now().date_naive();
@@ -849,7 +977,8 @@ pub fn issue(
             super::prepared::prepared(
                 "WITH i AS ( \
                    UPDATE invoices SET status = $2, number = $3, seq = $4, issued_by = $5, issued_at = now(), \
-                          subtotal = $6, tax_total = $7, total = $8, updated_at = now() \
+                          subtotal = $6, tax_total = $7, total = $8, issued_cents = ($6 * 100)::bigint, \
+                          updated_at = now() \
                    WHERE id = $1), \
                  l AS (UPDATE invoice_lines SET live = true WHERE invoice_id = $1) \
                  INSERT INTO invoice_events (invoice_id, from_status, to_status, note, actor_user_id) \
@@ -901,7 +1030,7 @@ pub fn issue(
             warranty_event(conn, warranty, None, "active", &reference, by)?;
         }
         Ok(Issued { number })
-    })
+    }
 }
 
 fn current_status(conn: &mut PgConnection, asset_id: i64) -> Option<String> {
@@ -967,7 +1096,8 @@ pub struct Paid {
     pub status: InvoiceStatus,
 }
 
-/// The sequence payments take their ids from (a receipt's address names its payment).
+/// The sequence payments take their ids from (a receipt's address names its payment, so
+/// [`pay_once`] takes the id with the submission's claim).
 pub const PAYMENT_IDS: &str = "payments_id_seq";
 
 /// How a payment is offered at the counter.
@@ -998,16 +1128,68 @@ pub fn pay(
         offered,
         reference,
     };
-    pay_numbered(conn, None, branch_id, invoice_id, tender, by)
+    super::tx(conn, |conn| {
+        let inv = lock(conn, branch_id, invoice_id)?;
+        pay_locked(conn, None, inv, tender, by)
+    })
 }
 
-/// [`pay`] under a payment id taken beforehand from [`PAYMENT_IDS`] (a submission's claim takes
-/// it, see `submissions::once_numbered`); `None` takes the next.
-pub fn pay_numbered(
+/// An invoice locked by the statement that claimed a submission: the claim's `result` (`None`
+/// when the submission was taken before) and the invoice's row.
+#[derive(QueryableByName)]
+struct ClaimedInvoice {
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+    claimed: Option<String>,
+    #[diesel(embed)]
+    invoice: Invoice,
+}
+
+/// [`pay`] once per submission id (see `submissions`): the statement that locks the invoice also
+/// claims the id and takes the payment's id, so the receipt's address, `receipt` followed by the
+/// payment id, is stored with the claim.
+pub fn pay_once(
+    conn: &mut PgConnection,
+    submission: uuid::Uuid,
+    user_id: Option<i64>,
+    receipt: &str,
+    (branch_id, invoice_id): (i64, i64),
+    tender: Tender<'_>,
+    by: &By,
+) -> Result<Once<Paid>, RepoError> {
+    use diesel::sql_types::{BigInt, Nullable, Text, Uuid};
+    submissions::once_claiming(conn, submission, |conn| {
+        let row: Option<ClaimedInvoice> = super::prepared::prepared(concat!(
+            "WITH ",
+            crate::claim_numbered_cte!(),
+            " SELECT (SELECT result FROM claim) AS claimed, i.* FROM invoices i \
+             WHERE i.id = $5 AND i.branch_id = $6 FOR UPDATE OF i"
+        ))
+        .bind::<Uuid, _>(submission)
+        .bind::<Nullable<BigInt>, _>(user_id)
+        .bind::<Text, _>(receipt)
+        .bind::<Text, _>(PAYMENT_IDS)
+        .bind::<BigInt, _>(invoice_id)
+        .bind::<BigInt, _>(branch_id)
+        .get_result(conn)
+        .optional()?;
+        let row = row.ok_or(RepoError::NotFound)?;
+        let Some(shown_at) = row.claimed else {
+            return Ok(Claimed::Taken);
+        };
+        let payment_id = shown_at
+            .strip_prefix(receipt)
+            .and_then(|n| n.parse().ok())
+            .ok_or_else(|| RepoError::Internal(anyhow::anyhow!("claimed {shown_at:?}")))?;
+        let paid = pay_locked(conn, Some(payment_id), row.invoice.scaled(), tender, by)?;
+        Ok(Claimed::Done(paid, shown_at))
+    })
+}
+
+/// Takes the payment on the invoice `inv`, whose row this transaction has locked.
+fn pay_locked(
     conn: &mut PgConnection,
     payment_id: Option<i64>,
-    branch_id: i64,
-    invoice_id: i64,
+    inv: Invoice,
     tender: Tender<'_>,
     by: &By,
 ) -> Result<Paid, RepoError> {
@@ -1016,8 +1198,8 @@ pub fn pay_numbered(
         offered,
         reference,
     } = tender;
-    super::tx(conn, |conn| {
-        let inv = lock(conn, branch_id, invoice_id)?;
+    let (branch_id, invoice_id) = (inv.branch_id, inv.id);
+    {
         let state = inv.state();
         if !state.takes_payments() {
             return Err(RepoError::Conflict(match state {
@@ -1070,7 +1252,7 @@ pub fn pay_numbered(
             change: applied.change,
             status,
         })
-    })
+    }
 }
 
 /// Voids an issued invoice that has no payments: units back on sale, stock back into the

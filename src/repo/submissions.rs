@@ -18,44 +18,66 @@ pub enum Once<T> {
     Repeated(String),
 }
 
-/// Runs `work` once per submission id, in one transaction with the claim, for work that creates
-/// a row whose id its result's address names (a payment and its receipt). The claim takes the
-/// row's id from `sequence` and stores the address at once, `prefix` followed by the id, so
-/// nothing is written after the work; `work` gets the id and must create its row under it.
-pub fn once_numbered<T>(
+impl<T> Once<T> {
+    /// The result of work that ran, turned by `f`; a repeat stays where it is shown.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Once<U> {
+        match self {
+            Once::Done(value, shown_at) => Once::Done(f(value), shown_at),
+            Once::Repeated(shown_at) => Once::Repeated(shown_at),
+        }
+    }
+}
+
+/// A claim, as the CTE `claim` of the statement that begins the work ([`once_claiming`]), for
+/// work that creates a row whose id its result's address names (a payment and its receipt): the
+/// claim takes the row's id from a sequence and stores the address at once, the prefix followed
+/// by the id, so nothing is written after the work; the work creates its row under that id.
+/// Binds `$1` the submission id, `$2` the user, `$3` the address's prefix and `$4` the sequence;
+/// the statement selects `(SELECT result FROM claim) AS claimed`. A repeat waits for a first claim
+/// still in flight, then takes nothing (and leaves a gap in the sequence, as a rolled-back insert
+/// would).
+#[macro_export]
+macro_rules! claim_numbered_cte {
+    () => {
+        "claim AS (INSERT INTO form_submissions (id, user_id, result) \
+         SELECT $1, $2, $3 || nextval($4::regclass) ON CONFLICT DO NOTHING RETURNING result)"
+    };
+}
+
+/// A claim, as the CTE `claim` of the statement that begins the work ([`once_claiming`]), for work
+/// whose result is shown at an address known beforehand: binds `$1` the submission id, `$2` the
+/// user and `$3` the address; the statement selects `(SELECT result FROM claim) AS claimed`.
+#[macro_export]
+macro_rules! claim_showing_cte {
+    () => {
+        "claim AS (INSERT INTO form_submissions (id, user_id, result) \
+         VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING result)"
+    };
+}
+
+/// What the first statement of [`once_claiming`]'s work found.
+#[derive(Debug)]
+pub enum Claimed<T> {
+    /// It made the claim; the work ran: its result and where it is shown (the claim's `result`).
+    Done(T, String),
+    /// The id was taken before (the claim came back empty): the work did nothing.
+    Taken,
+}
+
+/// Runs `work` once per submission id, for work whose first statement makes the claim itself
+/// (with [`claim_numbered_cte!`] or [`claim_showing_cte!`]): a round trip fewer than
+/// [`once_showing`], for the forms a busy counter sends most (issuing and payments). A repeat
+/// waits in that statement, as in `claim`, for a first claim still in flight.
+pub fn once_claiming<T>(
     conn: &mut PgConnection,
     id: Uuid,
-    user_id: Option<i64>,
-    sequence: &str,
-    prefix: &str,
-    work: impl FnOnce(&mut PgConnection, i64) -> Result<T, RepoError>,
+    work: impl FnOnce(&mut PgConnection) -> Result<Claimed<T>, RepoError>,
 ) -> Result<Once<T>, RepoError> {
-    #[derive(QueryableByName)]
-    struct Claimed {
-        #[diesel(sql_type = diesel::sql_types::Text)]
-        result: String,
-    }
-    // As in `claim`: a repeat waits for a first claim still in flight, then takes nothing (and
-    // leaves a gap in the sequence, as a rolled-back insert would).
     let outcome = super::tx::<_, RepoError, _>(conn, |conn| {
-        let claimed: Option<Claimed> = super::prepared::prepared(
-            "INSERT INTO form_submissions (id, user_id, result) \
-             SELECT $1, $2, $3 || nextval($4::regclass) ON CONFLICT DO NOTHING RETURNING result",
-        )
-        .bind::<diesel::sql_types::Uuid, _>(id)
-        .bind::<diesel::sql_types::Nullable<diesel::sql_types::BigInt>, _>(user_id)
-        .bind::<diesel::sql_types::Text, _>(prefix)
-        .bind::<diesel::sql_types::Text, _>(sequence)
-        .get_result(conn)
-        .optional()?;
-        let Some(Claimed { result: shown_at }) = claimed else {
-            return Ok(None);
-        };
-        let row = shown_at
-            .strip_prefix(prefix)
-            .and_then(|n| n.parse().ok())
-            .ok_or_else(|| RepoError::Internal(anyhow::anyhow!("claimed {shown_at:?}")))?;
-        Ok(Some((work(conn, row)?, shown_at)))
+        Ok(match work(conn)? {
+            Claimed::Done(value, shown_at) => Some((value, shown_at)),
+            Claimed::Taken => None,
+        })
     })?;
     answer(conn, id, outcome)
 }

@@ -665,7 +665,7 @@ async fn technician_performance_counts_closed_tickets_comebacks_turnaround_and_e
         );
         diesel::sql_query(sql).execute(c).unwrap();
         diesel::sql_query(format!(
-            "WITH inv AS (INSERT INTO invoices (branch_id, status, number, seq, issued_at) VALUES ({branch}, 'issued', 'T-1', 1, now()) RETURNING id) \
+            "WITH inv AS (INSERT INTO invoices (branch_id, status, number, seq, issued_at, issued_cents) VALUES ({branch}, 'issued', 'T-1', 1, now(), 0) RETURNING id) \
              INSERT INTO time_entries (ticket_id, technician_id, started_at, ended_at, hours, billable, approved_at, invoice_id) \
              SELECT (SELECT min(id) FROM tickets), {tech}, now() - interval '30 hours', now() - interval '27 hours', h, true, now(), CASE WHEN billed THEN (SELECT id FROM inv) END \
              FROM (VALUES (3.00, true), (1.00, false)) AS x(h, billed)"

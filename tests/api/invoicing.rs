@@ -677,6 +677,66 @@ async fn fifty_parallel_issues_of_invoices_holding_one_unit_sell_it_exactly_once
 }
 
 #[tokio::test]
+async fn thirty_parallel_lines_on_one_draft_leave_its_totals_the_sums_of_its_lines() {
+    // A line's totals are the draft's stored totals and the line's own amounts, under the
+    // draft's lock: lines sent at once must not lose one another's amounts, per line or with
+    // the tax rounded once per invoice.
+    let app = spawn_app().await;
+    shop(&app, 0, "5", "per_line").await;
+    app.login_as(Role::Receptionist).await;
+    let branch = app.branch_id;
+    for rounding in ["per_line", "per_invoice"] {
+        app.with_db(move |c| {
+            diesel::sql_query(format!(
+                "UPDATE branches SET tax_rounding = '{rounding}' WHERE id = {branch}"
+            ))
+            .execute(c)
+            .unwrap();
+        })
+        .await;
+        let id = draft(&app, vec![fee("0.10")]).await;
+        let statuses = app
+            .post_all(
+                (0..30)
+                    .map(|i| {
+                        let fields = if i % 10 == 9 {
+                            vec![
+                                ("discount_description", "bundle".to_string()),
+                                ("discount_amount", "0.05".to_string()),
+                            ]
+                        } else {
+                            vec![
+                                ("fee_description", format!("fee {i}")),
+                                ("fee_amount", format!("0.{:02}", 10 + i)),
+                            ]
+                        };
+                        let kind = if i % 10 == 9 { "discount" } else { "fee" };
+                        (format!("/invoices/{id}/lines/{kind}"), fields)
+                    })
+                    .collect(),
+            )
+            .await;
+        assert!(statuses.iter().all(|s| *s == 303), "{statuses:?}");
+        let tax = if rounding == "per_line" {
+            "(SELECT sum(tax) FROM invoice_lines WHERE invoice_id = i.id)"
+        } else {
+            "round((SELECT sum(net) FROM invoice_lines WHERE invoice_id = i.id) * 0.05, 2)"
+        };
+        assert_eq!(
+            app.count(&format!(
+                "SELECT count(*) FROM invoices i WHERE id = {id} \
+                 AND (SELECT count(*) FROM invoice_lines WHERE invoice_id = i.id) = 31 \
+                 AND subtotal = (SELECT sum(net) FROM invoice_lines WHERE invoice_id = i.id) \
+                 AND tax_total = {tax} AND total = subtotal + tax_total"
+            ))
+            .await,
+            1,
+            "{rounding}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn thirty_parallel_payments_never_take_an_invoice_above_its_total() {
     let app = spawn_app().await;
     shop(&app, 0, "0", "per_line").await;
@@ -1625,6 +1685,17 @@ async fn the_database_refuses_an_invoice_or_line_that_breaks_a_rule_and_names_th
                     on_invoice("total = 10, paid_total = 5, refunded_total = 5.01"),
                     "invoices_refund_within_paid",
                 ),
+                (on_invoice("issued_cents = 0"), "invoices_issued_cents_check"),
+                (
+                    on_invoice("status = 'issued', number = 'R-1', seq = 1"),
+                    "invoices_issued_cents_check",
+                ),
+                (
+                    on_invoice(
+                        "status = 'issued', number = 'R-1', seq = 1, subtotal = 10, total = 10, issued_cents = 999",
+                    ),
+                    "invoices_issued_cents_check",
+                ),
                 (on_line("kind = 'gift'"), "invoice_lines_kind_check"),
                 (on_line("description = '  '"), "invoice_lines_description_check"),
                 (on_line("quantity = 0"), "invoice_lines_quantity_check"),
@@ -1677,6 +1748,8 @@ async fn the_database_refuses_an_invoice_or_line_that_breaks_a_rule_and_names_th
                 on_invoice("total = 10, paid_total = 10, refunded_total = 10, tax_rate = 100"),
                 on_line("unit_cost = NULL, warranty_tier = NULL, quantity = 2, refunded_quantity = 2, unit_price = 0"),
                 on_line("kind = 'discount', net = -10"),
+                // Numbered, with its subtotal in cents.
+                on_invoice("status = 'issued', number = 'R-1', seq = 1, subtotal = 10, issued_cents = 1000"),
             ] {
                 assert_eq!(diesel::sql_query(&sql).execute(c).unwrap(), 1, "{sql}");
             }

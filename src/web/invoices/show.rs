@@ -452,32 +452,22 @@ pub async fn money(
     let result = db(&state.pool, &staff.actor(), move |conn| {
         let shown_at = format!("/invoices/{id}");
         match act.as_str() {
-            "issue" => submissions::once_showing(conn, sid, user, &shown_at, |conn| {
-                let issued = invoices::issue(conn, branch, id, &by)?;
-                Ok(format!("Invoice {} issued.", issued.number))
-            }),
+            // Issuing and payments claim the submission in the statement that locks the invoice.
+            "issue" => invoices::issue_once(conn, sid, user, &shown_at, (branch, id), &by)
+                .map(|once| once.map(|issued| format!("Invoice {} issued.", issued.number))),
             // The receipt's address names the payment: the claim takes its id.
             "pay" => {
                 let receipt = format!("{shown_at}?paid=");
-                submissions::once_numbered(
-                    conn,
-                    sid,
-                    user,
-                    invoices::PAYMENT_IDS,
-                    &receipt,
-                    |conn, payment| {
-                        let tender = invoices::Tender {
-                            method: method.unwrap_or(PaymentMethod::Other),
-                            offered: &offered,
-                            reference: &reference,
-                        };
-                        let paid =
-                            invoices::pay_numbered(conn, Some(payment), branch, id, tender, &by)?;
-                        Ok(format!(
-                            "{} {} received.",
-                            tender.method.label(),
-                            paid.amount
-                        ))
+                let tender = invoices::Tender {
+                    method: method.unwrap_or(PaymentMethod::Other),
+                    offered: &offered,
+                    reference: &reference,
+                };
+                invoices::pay_once(conn, sid, user, &receipt, (branch, id), tender, &by).map(
+                    |once| {
+                        once.map(|paid| {
+                            format!("{} {} received.", tender.method.label(), paid.amount)
+                        })
                     },
                 )
             }
