@@ -855,11 +855,10 @@ pub fn issue_once(
         .bind::<BigInt, _>(branch_id)
         .get_result(conn)
         .optional()?;
-        let row = row.ok_or(RepoError::NotFound)?;
-        let Some(shown_at) = row.claimed else {
+        let Some((shown_at, inv)) = ClaimedInvoice::read(row)? else {
             return Ok(Claimed::Taken);
         };
-        let issued = issue_locked(conn, row.invoice.scaled(), by)?;
+        let issued = issue_locked(conn, inv, by)?;
         Ok(Claimed::Done(issued, shown_at))
     })
 }
@@ -1144,6 +1143,15 @@ struct ClaimedInvoice {
     invoice: Invoice,
 }
 
+impl ClaimedInvoice {
+    /// Where the claim stores the result and the locked invoice; `None` when the submission was
+    /// taken before. No row: the invoice is not at this branch.
+    fn read(row: Option<Self>) -> Result<Option<(String, Invoice)>, RepoError> {
+        let row = row.ok_or(RepoError::NotFound)?;
+        Ok(row.claimed.map(|shown_at| (shown_at, row.invoice.scaled())))
+    }
+}
+
 /// [`pay`] once per submission id (see `submissions`): the statement that locks the invoice also
 /// claims the id and takes the payment's id, so the receipt's address, `receipt` followed by the
 /// payment id, is stored with the claim.
@@ -1172,15 +1180,14 @@ pub fn pay_once(
         .bind::<BigInt, _>(branch_id)
         .get_result(conn)
         .optional()?;
-        let row = row.ok_or(RepoError::NotFound)?;
-        let Some(shown_at) = row.claimed else {
+        let Some((shown_at, inv)) = ClaimedInvoice::read(row)? else {
             return Ok(Claimed::Taken);
         };
         let payment_id = shown_at
             .strip_prefix(receipt)
             .and_then(|n| n.parse().ok())
             .ok_or_else(|| RepoError::Internal(anyhow::anyhow!("claimed {shown_at:?}")))?;
-        let paid = pay_locked(conn, Some(payment_id), row.invoice.scaled(), tender, by)?;
+        let paid = pay_locked(conn, Some(payment_id), inv, tender, by)?;
         Ok(Claimed::Done(paid, shown_at))
     })
 }
