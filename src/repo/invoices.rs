@@ -842,7 +842,7 @@ pub fn issue_once(
 ) -> Result<Once<Issued>, RepoError> {
     use diesel::sql_types::{BigInt, Nullable, Text, Uuid};
     submissions::once_claiming(conn, submission, |conn| {
-        let row: Option<ClaimedInvoice> = super::prepared::prepared(concat!(
+        let query = super::prepared::prepared(concat!(
             "WITH ",
             crate::claim_showing_cte!(),
             " SELECT (SELECT result FROM claim) AS claimed, i.* FROM invoices i \
@@ -852,10 +852,8 @@ pub fn issue_once(
         .bind::<Nullable<BigInt>, _>(user_id)
         .bind::<Text, _>(shown_at)
         .bind::<BigInt, _>(invoice_id)
-        .bind::<BigInt, _>(branch_id)
-        .get_result(conn)
-        .optional()?;
-        let Some((shown_at, inv)) = ClaimedInvoice::read(row)? else {
+        .bind::<BigInt, _>(branch_id);
+        let Some((shown_at, inv)) = ClaimedInvoice::lock(conn, query)? else {
             return Ok(Claimed::Taken);
         };
         let issued = issue_locked(conn, inv, by)?;
@@ -866,170 +864,168 @@ pub fn issue_once(
 /// Issues the invoice `inv`, whose row this transaction has locked.
 fn issue_locked(conn: &mut PgConnection, inv: Invoice, by: &By) -> Result<Issued, RepoError> {
     let (branch_id, invoice_id) = (inv.branch_id, inv.id);
-    {
-        if inv.state() != InvoiceStatus::Draft {
-            return Err(RepoError::Conflict(format!(
-                "{} is {} already.",
-                inv.label(),
-                inv.state().label()
-            )));
-        }
-        // The branch's next number is taken in the statement that reads the lines, so that every
-        // reference below can name it; the counter row stays locked until this transaction
-        // ends, so numbers are consecutive and, as a failed issue (no lines, say) rolls the
-        // increment back, gapless.
-        #[derive(QueryableByName)]
-        struct Numbered {
-            #[diesel(embed)]
-            line: InvoiceLine,
-            #[diesel(sql_type = diesel::sql_types::Integer)]
-            next_seq: i32,
-            #[diesel(sql_type = diesel::sql_types::Text)]
-            next_prefix: String,
-        }
-        let numbered: Vec<Numbered> = super::prepared::prepared(
-            "WITH n AS ( \
-               INSERT INTO invoice_counters AS c (branch_id, last_number) VALUES ($1, 1) \
-               ON CONFLICT (branch_id) DO UPDATE SET last_number = c.last_number + 1 \
-               RETURNING c.last_number AS next_seq, \
-                         (SELECT invoice_prefix FROM branches WHERE id = $1) AS next_prefix) \
-             SELECT l.*, n.next_seq, n.next_prefix FROM n, invoice_lines l \
-             WHERE l.invoice_id = $2 ORDER BY l.id",
-        )
-        .bind::<diesel::sql_types::BigInt, _>(branch_id)
-        .bind::<diesel::sql_types::BigInt, _>(invoice_id)
-        .load(conn)?;
-        let Some((seq, prefix)) = numbered
-            .first()
-            .map(|n| (n.next_seq, n.next_prefix.clone()))
-        else {
-            return Err(RepoError::Conflict(
-                "Add at least one line before issuing.".into(),
-            ));
-        };
-        let lines: Vec<InvoiceLine> = numbered.into_iter().map(|n| n.line).collect();
-        // The totals as the lines stand, from the lines just read; stored with the status below.
-        let amounts: Vec<_> = lines
-            .iter()
-            .map(|l| (l.net.clone(), l.tax.clone()))
-            .collect();
-        let (subtotal, tax_total, total) = not_negative(totals_of(&inv, &amounts))?;
-        let number = format!("{prefix}{seq:06}");
-        let reference = format!("invoice {number}");
-        let today = Utc::now().date_naive();
-        for (i, line) in lines.iter().enumerate() {
-            match line.line_kind() {
-                LineKind::Asset => {
-                    let asset_id = line.asset_id.unwrap_or_default();
-                    let before = assets::get(conn, branch_id, asset_id).map_err(|e| match e {
-                        RepoError::NotFound => RepoError::Conflict(format!(
-                            "{}: the unit is no longer at this branch.",
-                            line_ref(i, line)
-                        )),
-                        other => other,
-                    })?;
-                    assets::transition(conn, branch_id, asset_id, AssetStatus::Sold, Cause::Invoice, &reference, by)
-                        .map_err(|e| match e {
-                            RepoError::Conflict(_) => RepoError::Conflict(format!(
-                                "{}: unit {} is {}; only units ready for sale or reserved can be sold. Nothing was issued.",
-                                line_ref(i, line),
-                                before.asset_tag,
-                                current_status(conn, asset_id).unwrap_or_else(|| before.status().label())
-                            )),
-                            other => other,
-                        })?;
-                    diesel::update(invoice_lines::table.find(line.id))
-                        .set(invoice_lines::asset_status_before.eq(&before.status))
-                        .execute(conn)?;
-                }
-                LineKind::Stock => {
-                    let quantity = line.quantity.to_i32().unwrap_or(0);
-                    let p = Posting {
-                        stock_item_id: line.stock_item_id.unwrap_or_default(),
-                        branch_id,
-                        kind: "sale",
-                        quantity: -quantity,
-                        unit_cost: line.unit_cost.clone(),
-                        reason: "",
-                        reference: &reference,
-                    };
-                    stock::post(conn, &p, by).map_err(|e| match e {
-                        RepoError::Validation(errors) => RepoError::Conflict(format!(
-                            "{}: {} Nothing was issued.",
-                            line_ref(i, line),
-                            errors
-                                .iter()
-                                .map(|(_, m)| m.to_string())
-                                .collect::<Vec<_>>()
-                                .join(" ")
-                        )),
-                        other => other,
-                    })?;
-                }
-                _ => {}
-            }
-        }
-        // The invoice is issued: from here its lines are frozen but for their bookkeeping. Its
-        // new status and totals, its lines going live and the `issued` event are one statement.
-        {
-            use diesel::sql_types::{BigInt, Integer, Nullable, Numeric, Text};
-            super::prepared::prepared(
-                "WITH i AS ( \
-                   UPDATE invoices SET status = $2, number = $3, seq = $4, issued_by = $5, issued_at = now(), \
-                          subtotal = $6, tax_total = $7, total = $8, issued_cents = ($6 * 100)::bigint, \
-                          updated_at = now() \
-                   WHERE id = $1), \
-                 l AS (UPDATE invoice_lines SET live = true WHERE invoice_id = $1) \
-                 INSERT INTO invoice_events (invoice_id, from_status, to_status, note, actor_user_id) \
-                 VALUES ($1, $9, $2, $3, $5)",
-            )
-            .bind::<BigInt, _>(invoice_id)
-            .bind::<Text, _>(InvoiceStatus::Issued.as_str())
-            .bind::<Text, _>(&number)
-            .bind::<Integer, _>(seq)
-            .bind::<Nullable<BigInt>, _>(by.user_id)
-            .bind::<Numeric, _>(&subtotal)
-            .bind::<Numeric, _>(&tax_total)
-            .bind::<Numeric, _>(&total)
-            .bind::<Text, _>(InvoiceStatus::Draft.as_str())
-            .execute(conn)
-            .map_err(|e| match unique_violation(&e) {
-                Some("invoice_lines_live_asset_key") => RepoError::Conflict(
-                    "A unit on this invoice was sold on another invoice a moment ago. Nothing was issued.".into(),
-                ),
-                _ => e.into(),
-            })?;
-        }
-        for line in &lines {
-            let Some(tier) = line
-                .warranty_tier
-                .as_deref()
-                .and_then(|t| t.parse::<WarrantyTier>().ok())
-            else {
-                continue;
-            };
-            let days = warranty_days(conn, line, tier)?;
-            if days <= 0 {
-                continue;
-            }
-            let warranty: i64 = diesel::insert_into(warranties::table)
-                .values((
-                    warranties::invoice_line_id.eq(line.id),
-                    warranties::invoice_id.eq(invoice_id),
-                    warranties::branch_id.eq(branch_id),
-                    warranties::customer_id.eq(inv.customer_id),
-                    warranties::asset_id.eq(line.asset_id),
-                    warranties::stock_item_id.eq(line.stock_item_id),
-                    warranties::tier.eq(tier.as_str()),
-                    warranties::starts_on.eq(today),
-                    warranties::ends_on.eq(today + chrono::Duration::days(i64::from(days))),
-                ))
-                .returning(warranties::id)
-                .get_result(conn)?;
-            warranty_event(conn, warranty, None, "active", &reference, by)?;
-        }
-        Ok(Issued { number })
+    if inv.state() != InvoiceStatus::Draft {
+        return Err(RepoError::Conflict(format!(
+            "{} is {} already.",
+            inv.label(),
+            inv.state().label()
+        )));
     }
+    // The branch's next number is taken in the statement that reads the lines, so that every
+    // reference below can name it; the counter row stays locked until this transaction
+    // ends, so numbers are consecutive and, as a failed issue (no lines, say) rolls the
+    // increment back, gapless.
+    #[derive(QueryableByName)]
+    struct Numbered {
+        #[diesel(embed)]
+        line: InvoiceLine,
+        #[diesel(sql_type = diesel::sql_types::Integer)]
+        next_seq: i32,
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        next_prefix: String,
+    }
+    let numbered: Vec<Numbered> = super::prepared::prepared(
+        "WITH n AS ( \
+           INSERT INTO invoice_counters AS c (branch_id, last_number) VALUES ($1, 1) \
+           ON CONFLICT (branch_id) DO UPDATE SET last_number = c.last_number + 1 \
+           RETURNING c.last_number AS next_seq, \
+                     (SELECT invoice_prefix FROM branches WHERE id = $1) AS next_prefix) \
+         SELECT l.*, n.next_seq, n.next_prefix FROM n, invoice_lines l \
+         WHERE l.invoice_id = $2 ORDER BY l.id",
+    )
+    .bind::<diesel::sql_types::BigInt, _>(branch_id)
+    .bind::<diesel::sql_types::BigInt, _>(invoice_id)
+    .load(conn)?;
+    let Some((seq, prefix)) = numbered
+        .first()
+        .map(|n| (n.next_seq, n.next_prefix.clone()))
+    else {
+        return Err(RepoError::Conflict(
+            "Add at least one line before issuing.".into(),
+        ));
+    };
+    let lines: Vec<InvoiceLine> = numbered.into_iter().map(|n| n.line).collect();
+    // The totals as the lines stand, from the lines just read; stored with the status below.
+    let amounts: Vec<_> = lines
+        .iter()
+        .map(|l| (l.net.clone(), l.tax.clone()))
+        .collect();
+    let (subtotal, tax_total, total) = not_negative(totals_of(&inv, &amounts))?;
+    let number = format!("{prefix}{seq:06}");
+    let reference = format!("invoice {number}");
+    let today = Utc::now().date_naive();
+    for (i, line) in lines.iter().enumerate() {
+        match line.line_kind() {
+            LineKind::Asset => {
+                let asset_id = line.asset_id.unwrap_or_default();
+                let before = assets::get(conn, branch_id, asset_id).map_err(|e| match e {
+                    RepoError::NotFound => RepoError::Conflict(format!(
+                        "{}: the unit is no longer at this branch.",
+                        line_ref(i, line)
+                    )),
+                    other => other,
+                })?;
+                assets::transition(conn, branch_id, asset_id, AssetStatus::Sold, Cause::Invoice, &reference, by)
+                    .map_err(|e| match e {
+                        RepoError::Conflict(_) => RepoError::Conflict(format!(
+                            "{}: unit {} is {}; only units ready for sale or reserved can be sold. Nothing was issued.",
+                            line_ref(i, line),
+                            before.asset_tag,
+                            current_status(conn, asset_id).unwrap_or_else(|| before.status().label())
+                        )),
+                        other => other,
+                    })?;
+                diesel::update(invoice_lines::table.find(line.id))
+                    .set(invoice_lines::asset_status_before.eq(&before.status))
+                    .execute(conn)?;
+            }
+            LineKind::Stock => {
+                let quantity = line.quantity.to_i32().unwrap_or(0);
+                let p = Posting {
+                    stock_item_id: line.stock_item_id.unwrap_or_default(),
+                    branch_id,
+                    kind: "sale",
+                    quantity: -quantity,
+                    unit_cost: line.unit_cost.clone(),
+                    reason: "",
+                    reference: &reference,
+                };
+                stock::post(conn, &p, by).map_err(|e| match e {
+                    RepoError::Validation(errors) => RepoError::Conflict(format!(
+                        "{}: {} Nothing was issued.",
+                        line_ref(i, line),
+                        errors
+                            .iter()
+                            .map(|(_, m)| m.to_string())
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    )),
+                    other => other,
+                })?;
+            }
+            _ => {}
+        }
+    }
+    // The invoice is issued: from here its lines are frozen but for their bookkeeping. Its
+    // new status and totals, its lines going live and the `issued` event are one statement.
+    {
+        use diesel::sql_types::{BigInt, Integer, Nullable, Numeric, Text};
+        super::prepared::prepared(
+            "WITH i AS ( \
+               UPDATE invoices SET status = $2, number = $3, seq = $4, issued_by = $5, issued_at = now(), \
+                      subtotal = $6, tax_total = $7, total = $8, issued_cents = ($6 * 100)::bigint, \
+                      updated_at = now() \
+               WHERE id = $1), \
+             l AS (UPDATE invoice_lines SET live = true WHERE invoice_id = $1) \
+             INSERT INTO invoice_events (invoice_id, from_status, to_status, note, actor_user_id) \
+             VALUES ($1, $9, $2, $3, $5)",
+        )
+        .bind::<BigInt, _>(invoice_id)
+        .bind::<Text, _>(InvoiceStatus::Issued.as_str())
+        .bind::<Text, _>(&number)
+        .bind::<Integer, _>(seq)
+        .bind::<Nullable<BigInt>, _>(by.user_id)
+        .bind::<Numeric, _>(&subtotal)
+        .bind::<Numeric, _>(&tax_total)
+        .bind::<Numeric, _>(&total)
+        .bind::<Text, _>(InvoiceStatus::Draft.as_str())
+        .execute(conn)
+        .map_err(|e| match unique_violation(&e) {
+            Some("invoice_lines_live_asset_key") => RepoError::Conflict(
+                "A unit on this invoice was sold on another invoice a moment ago. Nothing was issued.".into(),
+            ),
+            _ => e.into(),
+        })?;
+    }
+    for line in &lines {
+        let Some(tier) = line
+            .warranty_tier
+            .as_deref()
+            .and_then(|t| t.parse::<WarrantyTier>().ok())
+        else {
+            continue;
+        };
+        let days = warranty_days(conn, line, tier)?;
+        if days <= 0 {
+            continue;
+        }
+        let warranty: i64 = diesel::insert_into(warranties::table)
+            .values((
+                warranties::invoice_line_id.eq(line.id),
+                warranties::invoice_id.eq(invoice_id),
+                warranties::branch_id.eq(branch_id),
+                warranties::customer_id.eq(inv.customer_id),
+                warranties::asset_id.eq(line.asset_id),
+                warranties::stock_item_id.eq(line.stock_item_id),
+                warranties::tier.eq(tier.as_str()),
+                warranties::starts_on.eq(today),
+                warranties::ends_on.eq(today + chrono::Duration::days(i64::from(days))),
+            ))
+            .returning(warranties::id)
+            .get_result(conn)?;
+        warranty_event(conn, warranty, None, "active", &reference, by)?;
+    }
+    Ok(Issued { number })
 }
 
 fn current_status(conn: &mut PgConnection, asset_id: i64) -> Option<String> {
@@ -1144,10 +1140,17 @@ struct ClaimedInvoice {
 }
 
 impl ClaimedInvoice {
-    /// Where the claim stores the result and the locked invoice; `None` when the submission was
-    /// taken before. No row: the invoice is not at this branch.
-    fn read(row: Option<Self>) -> Result<Option<(String, Invoice)>, RepoError> {
-        let row = row.ok_or(RepoError::NotFound)?;
+    /// Runs `query`, a claim and the invoice's lock (selecting `claimed` and `i.*`): where the
+    /// claim stores the result, and the locked invoice; `None` when the submission was taken
+    /// before. No row: the invoice is not at this branch.
+    fn lock(
+        conn: &mut PgConnection,
+        query: super::prepared::Prepared<'_>,
+    ) -> Result<Option<(String, Invoice)>, RepoError> {
+        let row: Self = query
+            .get_result(conn)
+            .optional()?
+            .ok_or(RepoError::NotFound)?;
         Ok(row.claimed.map(|shown_at| (shown_at, row.invoice.scaled())))
     }
 }
@@ -1166,7 +1169,7 @@ pub fn pay_once(
 ) -> Result<Once<Paid>, RepoError> {
     use diesel::sql_types::{BigInt, Nullable, Text, Uuid};
     submissions::once_claiming(conn, submission, |conn| {
-        let row: Option<ClaimedInvoice> = super::prepared::prepared(concat!(
+        let query = super::prepared::prepared(concat!(
             "WITH ",
             crate::claim_numbered_cte!(),
             " SELECT (SELECT result FROM claim) AS claimed, i.* FROM invoices i \
@@ -1177,10 +1180,8 @@ pub fn pay_once(
         .bind::<Text, _>(receipt)
         .bind::<Text, _>(PAYMENT_IDS)
         .bind::<BigInt, _>(invoice_id)
-        .bind::<BigInt, _>(branch_id)
-        .get_result(conn)
-        .optional()?;
-        let Some((shown_at, inv)) = ClaimedInvoice::read(row)? else {
+        .bind::<BigInt, _>(branch_id);
+        let Some((shown_at, inv)) = ClaimedInvoice::lock(conn, query)? else {
             return Ok(Claimed::Taken);
         };
         let payment_id = shown_at
@@ -1206,60 +1207,58 @@ fn pay_locked(
         reference,
     } = tender;
     let (branch_id, invoice_id) = (inv.branch_id, inv.id);
-    {
-        let state = inv.state();
-        if !state.takes_payments() {
-            return Err(RepoError::Conflict(match state {
-                InvoiceStatus::Draft => "A draft takes no payments; issue it first.".to_string(),
-                InvoiceStatus::Paid => format!("{} is paid in full.", inv.label()),
-                other => format!(
-                    "{} is {}; it takes no payments.",
-                    inv.label(),
-                    other.label()
-                ),
-            }));
-        }
-        let applied = rules::apply_payment(method, offered, &inv.balance())
-            .map_err(|m| FieldErrors::single("amount", m))?;
-        let paid = &inv.paid_total + &applied.amount;
-        let status = rules::after_payment(&inv.total, &paid);
-        // The payment, the invoice's paid total and status, and the event when the status
-        // changes: one statement under the lock taken above.
-        use diesel::sql_types::{BigInt, Bool, Nullable, Numeric, Text};
-        let payment_id = super::prepared::prepared(
-            "WITH p AS ( \
-               INSERT INTO payments (id, invoice_id, branch_id, method, amount, tendered, change_given, reference, received_by) \
-               VALUES (COALESCE($14, nextval($15::regclass)), $1, $2, $3, $4, $5, $6, $7, $8) RETURNING id), \
-             u AS (UPDATE invoices SET paid_total = $9, status = $10, updated_at = now() WHERE id = $1), \
-             e AS ( \
-               INSERT INTO invoice_events (invoice_id, from_status, to_status, note, actor_user_id) \
-               SELECT $1, $11, $10, $12, $8 WHERE $13) \
-             SELECT id FROM p",
-        )
-        .bind::<BigInt, _>(invoice_id)
-        .bind::<BigInt, _>(branch_id)
-        .bind::<Text, _>(method.as_str())
-        .bind::<Numeric, _>(&applied.amount)
-        .bind::<Nullable<Numeric>, _>(&applied.tendered)
-        .bind::<Numeric, _>(&applied.change)
-        .bind::<Text, _>(reference.trim())
-        .bind::<Nullable<BigInt>, _>(by.user_id)
-        .bind::<Numeric, _>(&paid)
-        .bind::<Text, _>(status.as_str())
-        .bind::<Text, _>(state.as_str())
-        .bind::<Text, _>(format!("{} {}", method.label(), applied.amount))
-        .bind::<Bool, _>(status != state)
-        .bind::<Nullable<BigInt>, _>(payment_id)
-        .bind::<Text, _>(PAYMENT_IDS)
-        .get_result::<super::prepared::Id>(conn)?
-        .id;
-        Ok(Paid {
-            payment_id,
-            amount: applied.amount,
-            change: applied.change,
-            status,
-        })
+    let state = inv.state();
+    if !state.takes_payments() {
+        return Err(RepoError::Conflict(match state {
+            InvoiceStatus::Draft => "A draft takes no payments; issue it first.".to_string(),
+            InvoiceStatus::Paid => format!("{} is paid in full.", inv.label()),
+            other => format!(
+                "{} is {}; it takes no payments.",
+                inv.label(),
+                other.label()
+            ),
+        }));
     }
+    let applied = rules::apply_payment(method, offered, &inv.balance())
+        .map_err(|m| FieldErrors::single("amount", m))?;
+    let paid = &inv.paid_total + &applied.amount;
+    let status = rules::after_payment(&inv.total, &paid);
+    // The payment, the invoice's paid total and status, and the event when the status
+    // changes: one statement under the lock taken above.
+    use diesel::sql_types::{BigInt, Bool, Nullable, Numeric, Text};
+    let payment_id = super::prepared::prepared(
+        "WITH p AS ( \
+           INSERT INTO payments (id, invoice_id, branch_id, method, amount, tendered, change_given, reference, received_by) \
+           VALUES (COALESCE($14, nextval($15::regclass)), $1, $2, $3, $4, $5, $6, $7, $8) RETURNING id), \
+         u AS (UPDATE invoices SET paid_total = $9, status = $10, updated_at = now() WHERE id = $1), \
+         e AS ( \
+           INSERT INTO invoice_events (invoice_id, from_status, to_status, note, actor_user_id) \
+           SELECT $1, $11, $10, $12, $8 WHERE $13) \
+         SELECT id FROM p",
+    )
+    .bind::<BigInt, _>(invoice_id)
+    .bind::<BigInt, _>(branch_id)
+    .bind::<Text, _>(method.as_str())
+    .bind::<Numeric, _>(&applied.amount)
+    .bind::<Nullable<Numeric>, _>(&applied.tendered)
+    .bind::<Numeric, _>(&applied.change)
+    .bind::<Text, _>(reference.trim())
+    .bind::<Nullable<BigInt>, _>(by.user_id)
+    .bind::<Numeric, _>(&paid)
+    .bind::<Text, _>(status.as_str())
+    .bind::<Text, _>(state.as_str())
+    .bind::<Text, _>(format!("{} {}", method.label(), applied.amount))
+    .bind::<Bool, _>(status != state)
+    .bind::<Nullable<BigInt>, _>(payment_id)
+    .bind::<Text, _>(PAYMENT_IDS)
+    .get_result::<super::prepared::Id>(conn)?
+    .id;
+    Ok(Paid {
+        payment_id,
+        amount: applied.amount,
+        change: applied.change,
+        status,
+    })
 }
 
 /// Voids an issued invoice that has no payments: units back on sale, stock back into the

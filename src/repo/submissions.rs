@@ -50,8 +50,17 @@ macro_rules! claim_numbered_cte {
 #[macro_export]
 macro_rules! claim_showing_cte {
     () => {
-        "claim AS (INSERT INTO form_submissions (id, user_id, result) \
-         VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING result)"
+        concat!("claim AS (", $crate::claim_showing!(), " RETURNING result)")
+    };
+}
+
+/// The claim of [`once_showing`] (and of [`claim_showing_cte!`]): binds `$1` the submission id,
+/// `$2` the user and `$3` the address.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! claim_showing {
+    () => {
+        "INSERT INTO form_submissions (id, user_id, result) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING"
     };
 }
 
@@ -107,13 +116,11 @@ fn claim(
     user_id: Option<i64>,
     shown_at: &str,
 ) -> Result<bool, RepoError> {
-    let claimed = super::prepared::prepared(
-        "INSERT INTO form_submissions (id, user_id, result) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-    )
-    .bind::<diesel::sql_types::Uuid, _>(id)
-    .bind::<diesel::sql_types::Nullable<diesel::sql_types::BigInt>, _>(user_id)
-    .bind::<diesel::sql_types::Text, _>(shown_at)
-    .execute(conn)?;
+    let claimed = super::prepared::prepared(crate::claim_showing!())
+        .bind::<diesel::sql_types::Uuid, _>(id)
+        .bind::<diesel::sql_types::Nullable<diesel::sql_types::BigInt>, _>(user_id)
+        .bind::<diesel::sql_types::Text, _>(shown_at)
+        .execute(conn)?;
     Ok(claimed == 1)
 }
 

@@ -9,8 +9,9 @@
 //! batch that opens the transaction, so nothing it writes commits on a session that ended or
 //! changed, and a request without a unit of work proves it after its handler
 //! (`web::session_gate`). A failed proof drops the kept session, and the request is answered
-//! with a redirect that makes the browser send it again. The idle expiry is still pushed on by a read from the database, once it
-//! has fallen a step behind ([`sessions::touch_step`]): the kept copy is not used past that.
+//! with a redirect that makes the browser send it again. The idle expiry is still pushed on by
+//! a read from the database, once it has fallen a step behind ([`sessions::touch_step`]): the
+//! kept copy is not used past that.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};

@@ -791,6 +791,9 @@ async fn twenty_parallel_issues_in_one_branch_get_consecutive_numbers_and_a_fail
     for _ in 0..20 {
         drafts.push(draft(&app, vec![fee("10.00")]).await);
     }
+    // A draft without lines is refused at issue, after its number was taken with the lines
+    // read: the refusal gives it back.
+    drafts.push(draft(&app, vec![]).await);
     // Two drafts each want the only charger: one of them fails at issue.
     for _ in 0..2 {
         drafts.push(
