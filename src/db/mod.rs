@@ -75,8 +75,19 @@ pub fn build_pool(url: &str, max_size: u32) -> anyhow::Result<Pool> {
     })
 }
 
+/// The statements that open a unit of work after its `BEGIN` ([`begin_as`]), prepared once per
+/// connection so that each opening only executes them: the actor's settings, and with them the
+/// proof of a session served from memory ([`proof::SessionProof::sql_args`]).
+const BEGIN_STATEMENTS: &str = "\
+    PREPARE workbay_begin (text, text) AS \
+      SELECT set_config('workbay.user_id', $1, true), set_config('workbay.branch_ids', $2, true); \
+    PREPARE workbay_begin_proving (text, text, text, bigint, bigint, bigint, bigint) AS \
+      SELECT set_config('workbay.user_id', $1, true), set_config('workbay.branch_ids', $2, true), \
+             session_unchanged($3, $4, $5, $6, $7)";
+
 /// Settings every pooled connection starts with, for statements answering a request on a
-/// small server (README, "Benchmarks"):
+/// small server (README, "Benchmarks"), then the prepared statements of [`BEGIN_STATEMENTS`].
+/// The settings:
 /// - no parallel workers: starting them cost more than they saved on two cores (the 30-day
 ///   customer ranking took 106 ms with two workers and 70 ms without; the 12-month one 1.07 s
 ///   and 0.95 s), and under concurrent requests they only compete for the same cores;
@@ -88,8 +99,10 @@ struct SessionSettings;
 
 impl diesel::r2d2::CustomizeConnection<PgConnection, diesel::r2d2::Error> for SessionSettings {
     fn on_acquire(&self, conn: &mut PgConnection) -> Result<(), diesel::r2d2::Error> {
-        conn.batch_execute("SET max_parallel_workers_per_gather = 0; SET jit = off")
-            .map_err(diesel::r2d2::Error::QueryError)
+        conn.batch_execute(&format!(
+            "SET max_parallel_workers_per_gather = 0; SET jit = off; {BEGIN_STATEMENTS}"
+        ))
+        .map_err(diesel::r2d2::Error::QueryError)
     }
 }
 
@@ -124,8 +137,8 @@ where
         proof::Standing::Clear | proof::Standing::Proven => None,
     };
     let proving = match &owed {
-        Some(p) => match p.sql_call() {
-            Some(call) => Some(call),
+        Some(p) => match p.sql_args() {
+            Some(args) => Some(args),
             None => {
                 proof::changed();
                 return Err(RepoError::SessionChanged.into());
@@ -227,21 +240,24 @@ where
     outcome
 }
 
-/// Opens the transaction and records the actor in one round trip: `BEGIN` and the two
-/// `set_config` calls go as one simple-protocol batch, with the session's proof when one is
-/// owed ([`proof::SessionProof::sql_call`]). The values are ids formatted from integers and a
-/// key hash of hex digits, so nothing typed by a user reaches this text.
+/// Opens the transaction and records the actor in one round trip: `BEGIN` and the execution of
+/// a statement prepared with the connection ([`BEGIN_STATEMENTS`]) that makes the two
+/// `set_config` calls, and proves the session when a proof is owed
+/// ([`proof::SessionProof::sql_args`]), go as one simple-protocol batch. The values are ids
+/// formatted from integers and a key hash of hex digits, so nothing typed by a user reaches this
+/// text.
 fn begin_as(
     conn: &mut PgConnection,
     actor: &Actor,
     proving: Option<&str>,
 ) -> Result<(), RepoError> {
     let (user, branches) = actor_ids(actor);
-    let proof = proving.map(|call| format!(", {call}")).unwrap_or_default();
-    let sql = format!(
-        "BEGIN; SELECT set_config('workbay.user_id', '{}', true), set_config('workbay.branch_ids', '{}', true){}",
-        user, branches, proof
-    );
+    let sql = match proving {
+        Some(args) => {
+            format!("BEGIN; EXECUTE workbay_begin_proving('{user}', '{branches}', {args})")
+        }
+        None => format!("BEGIN; EXECUTE workbay_begin('{user}', '{branches}')"),
+    };
     if let Err(e) = AnsiTransactionManager::begin_transaction_sql(conn, &sql) {
         // Should the `BEGIN` have run and the rest not, leave no open transaction behind that
         // the transaction manager does not know of.

@@ -30,9 +30,10 @@ pub struct SessionProof {
 }
 
 impl SessionProof {
-    /// The call that proves it, for the batch that opens a transaction. Only integers and the
-    /// key hash's hex digits reach this text; a hash with anything else proves nothing.
-    pub fn sql_call(&self) -> Option<String> {
+    /// The arguments of the proof (`session_unchanged`), written as SQL literals for the batch
+    /// that opens a transaction. Only integers and the key hash's hex digits reach this text; a
+    /// hash with anything else proves nothing.
+    pub fn sql_args(&self) -> Option<String> {
         if self.key_hash.is_empty() || !self.key_hash.bytes().all(|b| b.is_ascii_hexdigit()) {
             return None;
         }
@@ -41,7 +42,7 @@ impl SessionProof {
             None => ("NULL".into(), "NULL".into()),
         };
         Some(format!(
-            "session_unchanged('{}', {}, {}, {}, {})",
+            "'{}', {}, {}, {}, {}",
             self.key_hash, self.rev, user, user_rev, self.branches_rev
         ))
     }
@@ -131,16 +132,16 @@ mod tests {
     }
 
     #[test]
-    fn the_call_names_only_digits_and_refuses_a_hash_that_is_not_hex() {
+    fn the_arguments_name_only_digits_and_refuses_a_hash_that_is_not_hex() {
         assert_eq!(
-            proof("ab12", Some((5, 2))).sql_call().as_deref(),
-            Some("session_unchanged('ab12', 3, 5, 2, 7)")
+            proof("ab12", Some((5, 2))).sql_args().as_deref(),
+            Some("'ab12', 3, 5, 2, 7")
         );
         assert_eq!(
-            proof("ab12", None).sql_call().as_deref(),
-            Some("session_unchanged('ab12', 3, NULL, NULL, 7)")
+            proof("ab12", None).sql_args().as_deref(),
+            Some("'ab12', 3, NULL, NULL, 7")
         );
-        assert_eq!(proof("ab'); DROP TABLE x; --", None).sql_call(), None);
-        assert_eq!(proof("", None).sql_call(), None);
+        assert_eq!(proof("ab'); DROP TABLE x; --", None).sql_args(), None);
+        assert_eq!(proof("", None).sql_args(), None);
     }
 }
