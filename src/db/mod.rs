@@ -137,13 +137,13 @@ where
         proof::Standing::Clear | proof::Standing::Proven => None,
     };
     let proving = match &owed {
-        Some(p) => match p.sql_args() {
-            Some(args) => Some(args),
-            None => {
+        Some(p) => {
+            let Some(args) = p.sql_args() else {
                 proof::changed();
                 return Err(RepoError::SessionChanged.into());
-            }
-        },
+            };
+            Some(args)
+        }
         None => None,
     };
     let began = Arc::new(std::sync::atomic::AtomicBool::new(false));
