@@ -75,7 +75,7 @@ async fn sale(base: &str, c: &Counter, item: i64, service: i64) -> (Duration, Ve
     // 15.00 + 25.00 + 7.50 = 47.50 at 16% = 55.10: 30.00 by mobile money, 30.00 cash (4.90 change).
     let t = Instant::now();
     let res = post(
-        format!("{page}/pay"),
+        format!("{page}/payments"),
         vec![
             ("method", "mobile_money".into()),
             ("amount", "30.00".into()),
@@ -88,7 +88,7 @@ async fn sale(base: &str, c: &Counter, item: i64, service: i64) -> (Duration, Ve
     assert_eq!(res.status().as_u16(), 303, "first payment");
     let t = Instant::now();
     let res = post(
-        format!("{page}/pay"),
+        format!("{page}/payments"),
         vec![("method", "cash".into()), ("amount", "30.00".into()), sid()],
     )
     .await

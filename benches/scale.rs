@@ -231,7 +231,7 @@ async fn sale(b: &Browser, t: &Till, pause: Duration) -> Vec<Duration> {
     wait().await;
     times.push(
         b.post(
-            &format!("{page}/pay"),
+            &format!("{page}/payments"),
             vec![
                 ("method", "mobile_money".into()),
                 ("amount", "30.00".into()),
@@ -244,7 +244,7 @@ async fn sale(b: &Browser, t: &Till, pause: Duration) -> Vec<Duration> {
     wait().await;
     times.push(
         b.post(
-            &format!("{page}/pay"),
+            &format!("{page}/payments"),
             vec![("method", "cash".into()), ("amount", "30.00".into()), sid()],
         )
         .await

@@ -28,6 +28,9 @@ pub struct Settings {
     pub metrics_from_localhost: bool,
     /// How often the server refreshes the materialized dashboard figures (`None`: never).
     pub dashboard_refresh: Option<std::time::Duration>,
+    /// What "now" is for the requests (a test pins it; always the system clock from the command
+    /// line).
+    pub clock: crate::domain::time::Clock,
 }
 
 impl Settings {
@@ -45,6 +48,7 @@ impl Settings {
             workers: None,
             metrics_from_localhost: true,
             dashboard_refresh: Some(std::time::Duration::from_secs(300)),
+            clock: crate::domain::time::Clock::System,
         }
     }
 }
@@ -52,10 +56,9 @@ impl Settings {
 impl Settings {
     /// How many HTTP worker threads serve requests. They parse requests, render pages and write
     /// answers; the database work runs on blocking threads, and PostgreSQL beside the server
-    /// needs cores of its own. So the default is half the cores, at least one: on two cores,
-    /// 16 tills sending bookings back to back got 966-972 a second from one worker and 919-941
-    /// from two, each taking 0.50-0.51 ms of the server's CPU instead of 0.54-0.56 (README,
-    /// "Benchmarks").
+    /// needs cores of its own. So the default is half the cores, at least one: on two cores one
+    /// worker served more bookings a second than two, with less of the server's CPU each
+    /// (docs/benchmarks.md).
     pub fn http_workers(&self) -> usize {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         self.workers.unwrap_or(cores / 2).max(1)

@@ -152,7 +152,7 @@ fn spawn_housekeeping(pool: Pool) {
             tick.tick().await;
             let result = db::db(&pool, &Actor::anonymous(), |conn| {
                 let now = chrono::Utc::now();
-                repo::claims::expire_ended(conn, now.date_naive())?;
+                repo::claims::expire_ended(conn, now)?;
                 Ok((
                     repo::sessions::purge_expired(conn, now)?,
                     repo::login_attempts::purge_old(conn, now)?,

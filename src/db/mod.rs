@@ -86,11 +86,11 @@ const BEGIN_STATEMENTS: &str = "\
              session_unchanged($3, $4, $5, $6, $7)";
 
 /// Settings every pooled connection starts with, for statements answering a request on a
-/// small server (README, "Benchmarks"), then the prepared statements of [`BEGIN_STATEMENTS`].
+/// small server (docs/benchmarks.md), then the prepared statements of [`BEGIN_STATEMENTS`].
 /// The settings:
-/// - no parallel workers: starting them cost more than they saved on two cores (the 30-day
-///   customer ranking took 106 ms with two workers and 70 ms without; the 12-month one 1.07 s
-///   and 0.95 s), and under concurrent requests they only compete for the same cores;
+/// - no parallel workers: starting them cost more than they saved on two cores (the customer
+///   rankings were slower with two workers than without), and under concurrent requests they
+///   only compete for the same cores;
 /// - no JIT compilation: it is tried for any statement whose estimated cost passes 100,000,
 ///   costs tens of milliseconds to compile, and none of these statements runs long enough to
 ///   win that back.

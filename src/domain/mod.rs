@@ -16,5 +16,6 @@ pub mod role;
 pub mod staff;
 pub mod throttle;
 pub mod ticket;
+pub mod time;
 pub mod validation;
 pub mod vehicle;

@@ -2,10 +2,10 @@
 //! credit note of a known customer, held in memory.
 //!
 //! Summed in PostgreSQL, a year of eight branches is 384,000 invoices into 145,000 customers:
-//! a hash table that size and a sort of it, 0.4–0.5 s on two cores whatever the index, and a
+//! a hash table that size and a sort of it, too slow for a page whatever the index, and a
 //! rollup by customer and month is hardly smaller (customers buy about once a month at most).
 //! Here each sale is 24 bytes in time order, a range is a slice of them, and the sums are one
-//! counter per customer in an array: a year takes a few milliseconds. The snapshot is taken with
+//! counter per customer in an array (docs/benchmarks.md has the figures). The snapshot is taken with
 //! the other dashboard figures (every few minutes, and by "Refresh now"), so a range's ranking
 //! is as of then, as the daily sales figures are.
 

@@ -166,7 +166,7 @@ pub fn submit(
         .filter(warranties::branch_id.eq(branch_id))
         .select(warranties::ends_on)
         .first(conn)?;
-    if ends_on < Utc::now().date_naive() {
+    if ends_on < by.today {
         return Err(RepoError::Conflict(format!(
             "This warranty ended on {ends_on}; no claim can be made on it."
         )));
@@ -402,7 +402,7 @@ fn release(conn: &mut PgConnection, warranty: i64, claim: i64, by: &By) -> Resul
         .find(warranty)
         .select(warranties::ends_on)
         .first(conn)?;
-    let to = if ends_on < Utc::now().date_naive() {
+    let to = if ends_on < by.today {
         "expired"
     } else {
         "active"
@@ -470,19 +470,27 @@ pub fn open_claims(conn: &mut PgConnection, branch_id: i64) -> Result<Vec<ClaimR
         .load(conn)?)
 }
 
-/// Marks active warranties whose end date has passed as `expired` (with their events); run by
-/// the housekeeping task. Returns how many.
-pub fn expire_ended(conn: &mut PgConnection, today: NaiveDate) -> Result<usize, RepoError> {
+/// Marks active warranties whose end date has passed at `now`, on each warranty's branch's own
+/// date, as `expired` (with their events); run by the housekeeping task. Returns how many.
+pub fn expire_ended(
+    conn: &mut PgConnection,
+    now: chrono::DateTime<Utc>,
+) -> Result<usize, RepoError> {
+    #[derive(QueryableByName)]
+    struct Ended {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        id: i64,
+    }
     super::tx(conn, |conn| {
-        let ended: Vec<i64> = warranties::table
-            .filter(warranties::status.eq("active"))
-            .filter(warranties::ends_on.lt(today))
-            .select(warranties::id)
-            .for_update()
-            .skip_locked()
-            .load(conn)?;
-        for id in &ended {
-            set_warranty(conn, *id, "active", "expired", "ended", &By::default())?;
+        let ended: Vec<Ended> = diesel::sql_query(
+            "SELECT w.id FROM warranties w JOIN branches b ON b.id = w.branch_id \
+             WHERE w.status = 'active' AND w.ends_on < ($1 AT TIME ZONE b.timezone)::date \
+             FOR UPDATE OF w SKIP LOCKED",
+        )
+        .bind::<diesel::sql_types::Timestamptz, _>(now)
+        .load(conn)?;
+        for e in &ended {
+            set_warranty(conn, e.id, "active", "expired", "ended", &By::system())?;
         }
         Ok(ended.len())
     })

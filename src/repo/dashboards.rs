@@ -64,6 +64,8 @@ pub struct SalesFilter {
     pub from_day: NaiveDate,
     /// Last day (inclusive).
     pub to_day: NaiveDate,
+    /// The moment the figures are for: what is overdue is counted then, on each branch's date.
+    pub now: DateTime<Utc>,
 }
 
 /// One period.
@@ -294,8 +296,8 @@ fn rank_live(
 }
 
 /// The top customers of the last twelve months: the 365 days up to the last refresh of the
-/// figures. The ranking of the year's buyers is too heavy to run per request (0.5 s at eight
-/// branches), so `dashboard_top_customers` holds it per branch and for all branches together,
+/// figures. The ranking of the year's buyers is too heavy to run per request at eight branches,
+/// so `dashboard_top_customers` holds it per branch and for all branches together,
 /// as of its refresh, with each customer's last visit there as of then; another set of branches
 /// (some of several) is ranked live over the same window. Names are looked up now. Gives the
 /// window's end and the rows, as [`top_customers`] gives them.
@@ -461,8 +463,8 @@ pub fn revenue_ledger(conn: &mut PgConnection) -> Result<Ledger, RepoError> {
 }
 
 /// [`top_customers`] from a ledger read earlier, so as of [`Ledger::taken_at`] (last visits
-/// too): the ranking is summed in memory (a year of eight branches in milliseconds, where
-/// PostgreSQL takes half a second), and only the page's names are read, now (a renamed or
+/// too): the ranking is summed in memory (far quicker than PostgreSQL sums a year of eight
+/// branches), and only the page's names are read, now (a renamed or
 /// erased customer never shows by an old name). Ranked live instead in the unheard-of case of
 /// a sum past 64 bits.
 pub fn top_customers_in(
@@ -611,21 +613,24 @@ pub struct OverduePreorder {
     pub deposit: BigDecimal,
 }
 
-/// Open preorders past their SLA date on `today`, most overdue first (at most 200).
+/// Open preorders past their SLA date at `now`, on each branch's own date, most overdue first (at
+/// most 200).
 pub fn overdue_preorders(
     conn: &mut PgConnection,
     branches: &[i64],
-    today: chrono::NaiveDate,
+    now: DateTime<Utc>,
 ) -> Result<Vec<OverduePreorder>, RepoError> {
     Ok(diesel::sql_query(
         "SELECT p.id, c.name AS customer, m.brand || ' ' || m.model AS item, p.sla_due_on AS due, \
-                ($2 - p.sla_due_on)::bigint AS days_over, p.deposit_paid AS deposit \
-         FROM preorders p JOIN customers c ON c.id = p.customer_id JOIN product_models m ON m.id = p.product_model_id \
-         WHERE p.branch_id = ANY($1) AND p.status IN ('ordered', 'in_transit') AND p.sla_due_on < $2 \
+                (($2 AT TIME ZONE b.timezone)::date - p.sla_due_on)::bigint AS days_over, p.deposit_paid AS deposit \
+         FROM preorders p JOIN branches b ON b.id = p.branch_id \
+           JOIN customers c ON c.id = p.customer_id JOIN product_models m ON m.id = p.product_model_id \
+         WHERE p.branch_id = ANY($1) AND p.status IN ('ordered', 'in_transit') \
+           AND p.sla_due_on < ($2 AT TIME ZONE b.timezone)::date \
          ORDER BY p.sla_due_on, p.id LIMIT 200",
     )
     .bind::<Array<BigInt>, _>(branches)
-    .bind::<diesel::sql_types::Date, _>(today)
+    .bind::<diesel::sql_types::Timestamptz, _>(now)
     .load(conn)?)
 }
 
@@ -841,11 +846,12 @@ pub struct BranchRow {
 }
 
 /// The same figures for every branch in the filter, by name: sales, tickets and labour from the
-/// daily figures (as of their last refresh), stock and preorders as they are now.
+/// daily figures (as of their last refresh), stock and preorders as they are at `now` (overdue on
+/// each branch's own date).
 pub fn branch_benchmarks(
     conn: &mut PgConnection,
     f: &SalesFilter,
-    today: NaiveDate,
+    now: DateTime<Utc>,
 ) -> Result<Vec<BranchRow>, RepoError> {
     Ok(diesel::sql_query(
         "WITH s AS ( \
@@ -862,8 +868,9 @@ pub fn branch_benchmarks(
            SELECT l.branch_id, sum(l.on_hand * i.unit_cost) AS value FROM stock_levels l JOIN stock_items i ON i.id = l.stock_item_id \
            WHERE l.branch_id = ANY($1) GROUP BY 1), \
          p AS ( \
-           SELECT branch_id, count(*) AS overdue FROM preorders \
-           WHERE branch_id = ANY($1) AND status IN ('ordered', 'in_transit') AND sla_due_on < $4 GROUP BY 1) \
+           SELECT p.branch_id, count(*) AS overdue FROM preorders p JOIN branches pb ON pb.id = p.branch_id \
+           WHERE p.branch_id = ANY($1) AND p.status IN ('ordered', 'in_transit') \
+             AND p.sla_due_on < ($4 AT TIME ZONE pb.timezone)::date GROUP BY 1) \
          SELECT b.id, b.name, COALESCE(s.revenue, 0)::numeric(14,2) AS revenue, COALESCE(s.n, 0)::bigint AS transactions, \
                 COALESCE(t.closed, 0)::bigint AS closed, COALESCE(t.turnaround, 0)::numeric(10,1) AS turnaround_hours, \
                 COALESCE(t.comebacks, 0)::bigint AS comebacks, COALESCE(s.goods, 0)::numeric(14,2) AS goods_cost, \
@@ -877,6 +884,6 @@ pub fn branch_benchmarks(
     .bind::<Array<BigInt>, _>(&f.branches)
     .bind::<Date, _>(f.from_day)
     .bind::<Date, _>(f.to_day)
-    .bind::<Date, _>(today)
+    .bind::<diesel::sql_types::Timestamptz, _>(now)
     .load(conn)?)
 }

@@ -913,7 +913,7 @@ fn issue_locked(conn: &mut PgConnection, inv: Invoice, by: &By) -> Result<Issued
     let (subtotal, tax_total, total) = not_negative(totals_of(&inv, &amounts))?;
     let number = format!("{prefix}{seq:06}");
     let reference = format!("invoice {number}");
-    let today = Utc::now().date_naive();
+    let today = by.today;
     for (i, line) in lines.iter().enumerate() {
         match line.line_kind() {
             LineKind::Asset => {

@@ -92,13 +92,37 @@ pub fn unique_violation(e: &DieselError) -> Option<&str> {
     }
 }
 
-/// Who is acting, for audit rows.
-#[derive(Debug, Clone, Default)]
+/// Who is acting, and when, for audit rows and for the dates a change records.
+#[derive(Debug, Clone)]
 pub struct By {
     /// The acting staff user.
     pub user_id: Option<i64>,
     /// Their client address.
     pub client_addr: Option<String>,
+    /// When, by the shop's clock.
+    pub at: chrono::DateTime<chrono::Utc>,
+    /// The date then at the branch the work is for (a warranty starts, a preorder is ordered,
+    /// on this date): see `domain::time`.
+    pub today: chrono::NaiveDate,
+}
+
+impl By {
+    /// Nobody in particular (start-up, the demo, housekeeping), now, on the UTC date.
+    pub fn system() -> Self {
+        let at = chrono::Utc::now();
+        Self {
+            user_id: None,
+            client_addr: None,
+            at,
+            today: at.date_naive(),
+        }
+    }
+}
+
+impl Default for By {
+    fn default() -> Self {
+        Self::system()
+    }
 }
 
 /// Standard page size for every list.
@@ -112,8 +136,8 @@ pub const COUNT_CAP: i64 = 10_000;
 /// Plans the rest of this transaction's statements for their actual parameters. A search's
 /// best plan depends on what was typed (a rare name wants the trigram index, a common one walks
 /// the name order), and the cached generic plan PostgreSQL switches to after five runs of a
-/// prepared statement picks one plan for every search: a name index walk took 300 ms here where
-/// the trigram index takes 25.
+/// prepared statement picks one plan for every search, and a name index walk for a rare name
+/// is many times slower than the trigram index.
 pub fn plan_for_these_values(conn: &mut diesel::PgConnection) -> Result<(), RepoError> {
     diesel::RunQueryDsl::execute(
         diesel::sql_query("SET LOCAL plan_cache_mode = force_custom_plan"),

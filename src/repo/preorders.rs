@@ -311,7 +311,7 @@ pub fn transition(
         let mut note = input.note.trim().to_string();
         match to {
             PreorderStatus::Ordered => {
-                let today = Utc::now().date_naive();
+                let today = by.today;
                 diesel::update(preorders::table.find(id))
                     .set((
                         preorders::ordered_on.eq(today),

@@ -2,8 +2,8 @@
 //!
 //! `diesel::sql_query` (and Diesel's own `UPDATE` and `ON CONFLICT` builders) mark themselves
 //! unsafe to cache, so PostgreSQL parses and plans them on every call. For the statements a
-//! counter write runs each time, that planning costs more than the statement: a booking's
-//! checks take 0.40 ms unprepared and 0.12 ms prepared (pgbench on the scale-8 data). A
+//! counter write runs each time, that planning costs more than the statement (a booking's checks
+//! take about three times as long unprepared; docs/benchmarks.md). A
 //! [`Prepared`] query holds a fixed `&'static str`, so Diesel's statement cache can key it by its
 //! text and reuse the server's prepared statement.
 //!

@@ -34,7 +34,7 @@ pub struct Loaded {
 ///
 /// One plain `SELECT` instead of the PL/pgSQL `session_load` function that did the same in one
 /// call: the function ran three statements of its own and returned through a tuple store, and
-/// cost 0.18 ms a call against 0.13 ms for this statement (pgbench, one client, prepared).
+/// cost more a call than this statement (docs/benchmarks.md).
 pub fn load_and_touch(
     conn: &mut PgConnection,
     key_hash: &str,

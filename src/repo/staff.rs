@@ -213,6 +213,7 @@ pub fn change_own_password(
     let by = By {
         user_id: Some(id),
         client_addr: client_addr.map(str::to_string),
+        ..By::system()
     };
     set_password(conn, id, password_hash, false, "user.password_change", &by)
 }

@@ -13,6 +13,7 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse};
 
 use crate::db::Actor;
 use crate::domain::role::Role;
+use crate::domain::time;
 use crate::error::AppError;
 use crate::repo::By;
 use crate::web::page::{Flash, push_flash};
@@ -159,6 +160,8 @@ pub struct Staff {
     pub branch_scoped: bool,
     /// The client's address, for audit rows.
     pub client_addr: Option<String>,
+    /// When the request came, by the shop's clock.
+    pub now: chrono::DateTime<chrono::Utc>,
 }
 
 impl Staff {
@@ -170,12 +173,19 @@ impl Staff {
         }
     }
 
-    /// Who did it, for audit rows.
+    /// Who did it and when, for audit rows and the dates a change records.
     pub fn by(&self) -> By {
         By {
             user_id: Some(self.id),
             client_addr: self.client_addr.clone(),
+            at: self.now,
+            today: self.today(),
         }
+    }
+
+    /// Today at the active branch.
+    pub fn today(&self) -> chrono::NaiveDate {
+        time::local_date(&self.branch.timezone, self.now)
     }
 }
 
@@ -279,6 +289,9 @@ pub async fn require(
         branches,
         branch_scoped: access.branch_scoped,
         client_addr: client_addr(req.request()),
+        now: req
+            .app_data::<actix_web::web::Data<crate::web::AppState>>()
+            .map_or_else(chrono::Utc::now, |state| state.settings.clock.now()),
     };
     req.extensions_mut().insert(staff);
     next.call(req).await

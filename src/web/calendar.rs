@@ -79,7 +79,7 @@ async fn branch_and_date(
     })
     .await?;
     let tz: chrono_tz::Tz = branch.timezone.parse().unwrap_or(chrono_tz::UTC);
-    let today = Utc::now().with_timezone(&tz).date_naive();
+    let today = staff.today();
     let date = date
         .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
         .unwrap_or(today);

@@ -17,6 +17,7 @@ use serde::Deserialize;
 
 use crate::db::db;
 use crate::domain::ranking::LedgerShelf;
+use crate::domain::time;
 use crate::domain::validation::FieldErrors;
 use crate::domain::{csv, money};
 use crate::error::AppError;
@@ -26,7 +27,6 @@ use crate::repo::dashboards::{
     SalesPeriod, SegmentRow, ServiceRow, StockFigures, TechRow, TopCustomer,
 };
 use crate::web::access::{Staff, encode_component};
-use crate::web::invoices::{branch_today, day_bounds};
 use crate::web::page::{PageCtx, Pager};
 use crate::web::{AppState, html};
 
@@ -90,7 +90,7 @@ async fn range(
         Ok(branches::get(conn, branch.unwrap_or(active))?.timezone)
     })
     .await?;
-    let today = branch_today(&tz);
+    let today = time::local_date(&tz, staff.now);
     let mut errors = FieldErrors::new();
     let date =
         |raw: &str, default: NaiveDate, field: &str, errors: &mut FieldErrors| match raw.trim() {
@@ -125,7 +125,9 @@ async fn range(
     if !errors.is_empty() {
         return Ok(Err(errors));
     }
-    let (Some((start, _)), Some((_, end))) = (day_bounds(&tz, from), day_bounds(&tz, to)) else {
+    let (Some((start, _)), Some((_, end))) =
+        (time::day_bounds(&tz, from), time::day_bounds(&tz, to))
+    else {
         return Ok(Err(FieldErrors::single(
             "from",
             "Those dates do not exist in the branch's timezone.",
@@ -142,6 +144,7 @@ async fn range(
             tz,
             from_day: from,
             to_day: to,
+            now: staff.now,
         },
         from,
         to,
@@ -213,12 +216,12 @@ where
     Ok(Ok((r, rows)))
 }
 
-/// Branch benchmarks for the filter, overdue preorders counted on today's date in its timezone.
+/// Branch benchmarks for the filter, overdue preorders counted at the filter's moment.
 fn benchmarks(
     conn: &mut diesel::PgConnection,
     f: &SalesFilter,
 ) -> Result<Vec<BranchRow>, crate::repo::RepoError> {
-    dashboards::branch_benchmarks(conn, f, branch_today(&f.tz))
+    dashboards::branch_benchmarks(conn, f, f.now)
 }
 
 /// The filter form every dated dashboard shows, as typed (and, once checked, as applied).
@@ -770,12 +773,11 @@ pub async fn preorders(
     state: web::Data<AppState>,
     query: web::Query<BranchQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let chosen = chosen_branches(&staff, &query.branch)?;
-    let today = chrono::Utc::now().date_naive();
+    let (chosen, now) = (chosen_branches(&staff, &query.branch)?, staff.now);
     let (counts, overdue) = db(&state.pool, &staff.actor(), move |conn| {
         Ok((
             dashboards::preorder_counts(conn, &chosen)?,
-            dashboards::overdue_preorders(conn, &chosen, today)?,
+            dashboards::overdue_preorders(conn, &chosen, now)?,
         ))
     })
     .await?;
@@ -806,10 +808,13 @@ pub async fn preorders_csv(
     state: web::Data<AppState>,
     query: web::Query<BranchQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let chosen = chosen_branches(&staff, &query.branch)?;
-    let today = chrono::Utc::now().date_naive();
+    let (chosen, now, today) = (
+        chosen_branches(&staff, &query.branch)?,
+        staff.now,
+        staff.today(),
+    );
     let rows = db(&state.pool, &staff.actor(), move |conn| {
-        dashboards::overdue_preorders(conn, &chosen, today)
+        dashboards::overdue_preorders(conn, &chosen, now)
     })
     .await?;
     let mut body = csv::row(&[
@@ -1308,8 +1313,10 @@ pub async fn inventory_csv(
         }
         body.push_str(&csv::row(&cells));
     }
-    let today = chrono::Utc::now().date_naive();
-    Ok(csv_file(&format!("stock-aging-{today}.csv"), body))
+    Ok(csv_file(
+        &format!("stock-aging-{}.csv", staff.today()),
+        body,
+    ))
 }
 
 /// `GET /dashboards/technicians.csv`.

@@ -3,7 +3,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use chrono::{Datelike, Utc};
+use chrono::Datelike;
 
 use crate::db::db;
 use crate::domain::branch::DAYS;
@@ -36,7 +36,7 @@ pub async fn show(
     })
     .await?;
     let tz: chrono_tz::Tz = branch.timezone.parse().unwrap_or(chrono_tz::UTC);
-    let now = Utc::now().with_timezone(&tz);
+    let now = staff.now.with_timezone(&tz);
     let day = DAYS[now.weekday().num_days_from_monday() as usize].0;
     let today_hours = match branch.hours().day(day) {
         Some((open, close)) => format!(

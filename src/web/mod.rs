@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod admin;
+pub mod answer;
 pub mod approve;
 pub mod auth;
 pub mod bookings;
@@ -49,29 +50,7 @@ pub struct AppState {
     pub ledger: Arc<crate::domain::ranking::LedgerShelf>,
 }
 
-/// How a refused action is shown again on its page: field errors as 422, a conflict as one
-/// message under `key` as 409; anything else is not a refusal and goes on as an error.
-pub fn refusal(
-    e: crate::error::AppError,
-    key: &str,
-) -> Result<
-    (
-        crate::domain::validation::FieldErrors,
-        actix_web::http::StatusCode,
-    ),
-    crate::error::AppError,
-> {
-    use crate::domain::validation::FieldErrors;
-    use crate::error::AppError;
-    use actix_web::http::StatusCode;
-    match e {
-        AppError::Validation(errors) => Ok((errors, StatusCode::UNPROCESSABLE_ENTITY)),
-        AppError::Conflict(message) => {
-            Ok((FieldErrors::single(key, message), StatusCode::CONFLICT))
-        }
-        other => Err(other),
-    }
-}
+pub use answer::refusal;
 
 /// Registers a route that anybody may reach (sign-in, health, static files).
 fn public(cfg: &mut web::ServiceConfig, path: &str, build: impl FnOnce(Resource) -> Resource) {
@@ -208,8 +187,32 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     guarded(cfg, "/tickets/{id}/invoice", Access::INVOICING, |r| {
         r.post(invoices::new::from_ticket)
     });
-    guarded(cfg, "/tickets/{id}/{action}", Access::WORKSHOP, |r| {
-        r.post(tickets::show::act)
+    guarded(cfg, "/tickets/{id}/status", Access::WORKSHOP, |r| {
+        r.post(tickets::move_on::move_ticket)
+    });
+    guarded(cfg, "/tickets/{id}/assign", Access::WORKSHOP, |r| {
+        r.post(tickets::assign::assign_ticket)
+    });
+    guarded(cfg, "/tickets/{id}/line", Access::WORKSHOP, |r| {
+        r.post(tickets::add_line::add_ticket_line)
+    });
+    guarded(cfg, "/tickets/{id}/remove", Access::WORKSHOP, |r| {
+        r.post(tickets::remove_line::remove_ticket_line)
+    });
+    guarded(cfg, "/tickets/{id}/note", Access::WORKSHOP, |r| {
+        r.post(tickets::note::add_note)
+    });
+    guarded(cfg, "/tickets/{id}/estimate", Access::WORKSHOP, |r| {
+        r.post(tickets::estimate::send_estimate)
+    });
+    guarded(cfg, "/tickets/{id}/approval", Access::WORKSHOP, |r| {
+        r.post(tickets::approval::record_approval)
+    });
+    guarded(cfg, "/tickets/{id}/clock", Access::WORKSHOP, |r| {
+        r.post(tickets::clock::start_clock)
+    });
+    guarded(cfg, "/tickets/{id}/clock/stop", Access::WORKSHOP, |r| {
+        r.post(tickets::clock::stop_clock)
     });
     guarded(cfg, "/preorders", Access::FRONT_DESK, |r| {
         r.get(preorders::list)
@@ -220,8 +223,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     guarded(cfg, "/preorders/{id}", Access::FRONT_DESK, |r| {
         r.get(preorders::show)
     });
-    guarded(cfg, "/preorders/{id}/{action}", Access::FRONT_DESK, |r| {
-        r.post(preorders::act)
+    guarded(cfg, "/preorders/{id}/deposit", Access::FRONT_DESK, |r| {
+        r.post(preorders::take_deposit)
+    });
+    guarded(cfg, "/preorders/{id}/status", Access::FRONT_DESK, |r| {
+        r.post(preorders::move_preorder)
     });
     guarded(cfg, "/warranties", Access::FRONT_DESK, |r| {
         r.get(warranties::find)
@@ -235,8 +241,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     guarded(cfg, "/claims/{id}", Access::FRONT_DESK, |r| {
         r.get(warranties::claim)
     });
-    guarded(cfg, "/claims/{id}/{action}", Access::FRONT_DESK, |r| {
-        r.post(warranties::act)
+    guarded(cfg, "/claims/{id}/approve", Access::FRONT_DESK, |r| {
+        r.post(warranties::approve_claim)
+    });
+    guarded(cfg, "/claims/{id}/deny", Access::FRONT_DESK, |r| {
+        r.post(warranties::deny_claim)
+    });
+    guarded(cfg, "/claims/{id}/complete", Access::FRONT_DESK, |r| {
+        r.post(warranties::complete_claim)
     });
     guarded(cfg, "/dashboards/sales", Access::DASHBOARDS, |r| {
         r.get(dashboards::sales)
@@ -286,8 +298,27 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     guarded(cfg, "/dashboards/refresh", Access::FIGURES, |r| {
         r.post(dashboards::refresh)
     });
-    guarded(cfg, "/floor", Access::WORKSHOP, |r| r.get(floor::jobs));
-    guarded(cfg, "/floor/{id}", Access::WORKSHOP, |r| r.get(floor::job));
+    guarded(cfg, "/floor", Access::WORKSHOP, |r| {
+        r.get(floor::jobs::show)
+    });
+    guarded(cfg, "/floor/{id}", Access::WORKSHOP, |r| {
+        r.get(floor::job::show)
+    });
+    guarded(cfg, "/floor/{id}/status", Access::WORKSHOP, |r| {
+        r.post(floor::move_on::move_job)
+    });
+    guarded(cfg, "/floor/{id}/part", Access::WORKSHOP, |r| {
+        r.post(floor::part::add_part)
+    });
+    guarded(cfg, "/floor/{id}/note", Access::WORKSHOP, |r| {
+        r.post(floor::note::add_note)
+    });
+    guarded(cfg, "/floor/{id}/clock", Access::WORKSHOP, |r| {
+        r.post(floor::clock::start_clock)
+    });
+    guarded(cfg, "/floor/{id}/clock/stop", Access::WORKSHOP, |r| {
+        r.post(floor::clock::stop_clock)
+    });
     guarded(cfg, "/time", Access::MANAGEMENT, |r| {
         r.get(tickets::time::show)
     });
@@ -306,9 +337,30 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     guarded(cfg, "/invoices/{id}", Access::INVOICING, |r| {
         r.get(invoices::show::show)
     });
-    guarded(cfg, "/invoices/{id}/lines/{kind}", Access::INVOICING, |r| {
-        r.post(invoices::show::add_line)
+    guarded(cfg, "/invoices/{id}/lines/asset", Access::INVOICING, |r| {
+        r.post(invoices::show::add_unit_line)
     });
+    guarded(cfg, "/invoices/{id}/lines/stock", Access::INVOICING, |r| {
+        r.post(invoices::show::add_stock_line)
+    });
+    guarded(
+        cfg,
+        "/invoices/{id}/lines/service",
+        Access::INVOICING,
+        |r| r.post(invoices::show::add_service_line),
+    );
+    guarded(cfg, "/invoices/{id}/lines/labour", Access::INVOICING, |r| {
+        r.post(invoices::show::add_labour_line)
+    });
+    guarded(cfg, "/invoices/{id}/lines/fee", Access::INVOICING, |r| {
+        r.post(invoices::show::add_fee_line)
+    });
+    guarded(
+        cfg,
+        "/invoices/{id}/lines/discount",
+        Access::INVOICING,
+        |r| r.post(invoices::show::add_discount_line),
+    );
     guarded(cfg, "/invoices/{id}/remove", Access::INVOICING, |r| {
         r.post(invoices::show::remove_line)
     });
@@ -321,8 +373,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     guarded(cfg, "/invoices/{id}/receipt", Access::INVOICING, |r| {
         r.get(invoices::print::receipt)
     });
-    guarded(cfg, "/invoices/{id}/{action}", Access::INVOICING, |r| {
-        r.post(invoices::show::money)
+    guarded(cfg, "/invoices/{id}/issue", Access::INVOICING, |r| {
+        r.post(invoices::show::issue_invoice)
+    });
+    guarded(cfg, "/invoices/{id}/payments", Access::INVOICING, |r| {
+        r.post(invoices::show::record_payment)
+    });
+    guarded(cfg, "/invoices/{id}/void", Access::INVOICING, |r| {
+        r.post(invoices::show::void_invoice)
     });
     guarded(cfg, "/stock", Access::STOCK, |r| r.get(stock::items::show));
     guarded(cfg, "/stock/assets", Access::STOCK, |r| {
@@ -331,14 +389,35 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     guarded(cfg, "/stock/catalogue", Access::STOCK, |r| {
         r.get(stock::catalogue::show)
     });
-    guarded(cfg, "/stock/catalogue/{what}", Access::STOCK, |r| {
-        r.post(stock::catalogue::add)
+    guarded(cfg, "/stock/catalogue/model", Access::STOCK, |r| {
+        r.post(stock::catalogue::add_model)
+    });
+    guarded(cfg, "/stock/catalogue/item", Access::STOCK, |r| {
+        r.post(stock::catalogue::add_item)
+    });
+    guarded(cfg, "/stock/catalogue/vendor", Access::STOCK, |r| {
+        r.post(stock::catalogue::add_vendor)
     });
     guarded(cfg, "/stock/intake", Access::STOCK, |r| {
         r.get(stock::intake::show)
     });
-    guarded(cfg, "/stock/intake/{action}", Access::STOCK, |r| {
-        r.post(stock::intake::act)
+    guarded(cfg, "/stock/intake/scan", Access::STOCK, |r| {
+        r.post(stock::intake::scan_unit)
+    });
+    guarded(cfg, "/stock/intake/bulk", Access::STOCK, |r| {
+        r.post(stock::intake::add_bulk)
+    });
+    guarded(cfg, "/stock/intake/costs", Access::STOCK, |r| {
+        r.post(stock::intake::set_costs)
+    });
+    guarded(cfg, "/stock/intake/remove", Access::STOCK, |r| {
+        r.post(stock::intake::remove_intake_line)
+    });
+    guarded(cfg, "/stock/intake/attach", Access::STOCK, |r| {
+        r.post(stock::intake::attach_order)
+    });
+    guarded(cfg, "/stock/intake/commit", Access::STOCK, |r| {
+        r.post(stock::intake::commit_delivery)
     });
     guarded(cfg, "/stock/orders", Access::PURCHASING, |r| {
         r.get(stock::orders::list)
@@ -349,12 +428,18 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     guarded(cfg, "/stock/orders/{id}", Access::PURCHASING, |r| {
         r.get(stock::orders::show)
     });
-    guarded(
-        cfg,
-        "/stock/orders/{id}/{action}",
-        Access::PURCHASING,
-        |r| r.post(stock::orders::act),
-    );
+    guarded(cfg, "/stock/orders/{id}/line", Access::PURCHASING, |r| {
+        r.post(stock::orders::add_order_line)
+    });
+    guarded(cfg, "/stock/orders/{id}/remove", Access::PURCHASING, |r| {
+        r.post(stock::orders::remove_order_line)
+    });
+    guarded(cfg, "/stock/orders/{id}/place", Access::PURCHASING, |r| {
+        r.post(stock::orders::place_order)
+    });
+    guarded(cfg, "/stock/orders/{id}/cancel", Access::PURCHASING, |r| {
+        r.post(stock::orders::cancel_order)
+    });
     guarded(cfg, "/stock/transfers", Access::PURCHASING, |r| {
         r.get(stock::transfers::list)
     });
@@ -380,8 +465,20 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     guarded(cfg, "/stock/assets/{id}", Access::STOCK, |r| {
         r.get(stock::asset::show)
     });
-    guarded(cfg, "/stock/assets/{id}/{action}", Access::STOCK, |r| {
-        r.post(stock::asset::act)
+    guarded(cfg, "/stock/assets/{id}/status", Access::STOCK, |r| {
+        r.post(stock::asset::move_asset)
+    });
+    guarded(cfg, "/stock/assets/{id}/diagnostics", Access::STOCK, |r| {
+        r.post(stock::asset::record_diagnostics)
+    });
+    guarded(cfg, "/stock/assets/{id}/wipe", Access::STOCK, |r| {
+        r.post(stock::asset::record_wipe)
+    });
+    guarded(cfg, "/stock/assets/{id}/grade", Access::STOCK, |r| {
+        r.post(stock::asset::grade_asset)
+    });
+    guarded(cfg, "/stock/assets/{id}/location", Access::STOCK, |r| {
+        r.post(stock::asset::relocate_asset)
     });
     guarded(cfg, "/stock/items/{id}", Access::STOCK, |r| {
         r.get(stock::item::show)

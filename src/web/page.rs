@@ -7,47 +7,10 @@ use actix_session::SessionExt;
 use actix_web::{FromRequest, HttpMessage, HttpRequest};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::role::Role;
-use crate::web::access::{BranchRef, Staff};
+use crate::web::access::{Access, BranchRef, Staff};
 use crate::web::csrf;
 pub use crate::web::flash::push_flash;
 use crate::web::flash::take_flash;
-
-/// Roles that see the counter's navigation (customers, calendar).
-pub const FRONT_DESK: &[Role] = &[Role::Receptionist, Role::Manager, Role::Admin];
-/// Roles that see tickets.
-pub const WORKSHOP: &[Role] = &[
-    Role::Receptionist,
-    Role::Technician,
-    Role::Manager,
-    Role::Admin,
-];
-/// Roles that work with stock.
-pub const STOCK: &[Role] = &[
-    Role::Warehouse,
-    Role::Technician,
-    Role::Manager,
-    Role::Admin,
-];
-/// Roles that invoice and take payments.
-pub const INVOICING: &[Role] = &[
-    Role::Receptionist,
-    Role::Finance,
-    Role::Manager,
-    Role::Admin,
-];
-/// Roles that see dashboards (cost figures within them only for those that see costs).
-pub const DASHBOARDS: &[Role] = &[
-    Role::Receptionist,
-    Role::Warehouse,
-    Role::Finance,
-    Role::Manager,
-    Role::Admin,
-];
-/// Roles that buy and move stock between branches.
-pub const PURCHASING: &[Role] = &[Role::Warehouse, Role::Manager, Role::Admin];
-/// Roles that manage the catalogue.
-pub const MANAGEMENT: &[Role] = &[Role::Manager, Role::Admin];
 
 /// A one-time message shown on the next page.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -120,9 +83,19 @@ impl PageCtx {
         }
     }
 
-    /// Whether the signed-in user has one of `roles`.
-    pub fn has_role(&self, roles: &[Role]) -> bool {
-        self.user.as_ref().is_some_and(|u| roles.contains(&u.role))
+    /// Whether the signed-in user may use the routes `access` guards: the navigation and the
+    /// buttons that lead to those routes read the same table as the guard.
+    pub fn may(&self, access: Access) -> bool {
+        self.user.as_ref().is_some_and(|u| access.allows(u.role))
+    }
+
+    /// A moment as read at the active branch: `2026-03-11 01:00` in its timezone.
+    pub fn when(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
+        let tz = self
+            .user
+            .as_ref()
+            .map_or("UTC", |u| u.branch.timezone.as_str());
+        crate::domain::time::show(at, tz)
     }
 
     /// Whether the signed-in user may see cost prices and margins.
@@ -132,7 +105,7 @@ impl PageCtx {
 
     /// Whether the signed-in user is an admin.
     pub fn is_admin(&self) -> bool {
-        self.has_role(&[Role::Admin])
+        self.may(Access::ADMIN)
     }
 
     /// Whether the user may switch between branches (and there is more than one).

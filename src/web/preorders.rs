@@ -15,11 +15,13 @@ use crate::domain::preorder::{self, PreorderStatus};
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 use crate::models::customer::Customer;
+use crate::repo::RepoError;
 use crate::repo::preorders::{self as repo, EventRow, MoveInput, NewPreorder, PreorderRow};
 use crate::repo::{PAGE_SIZE, customers, stock};
 use crate::web::access::{Staff, encode_component};
-use crate::web::page::{Flash, PageCtx, Pager, push_flash};
-use crate::web::{AppState, html, refusal, see_other};
+use crate::web::answer::{self, Acting, Next};
+use crate::web::page::{PageCtx, Pager};
+use crate::web::{AppState, html, see_other};
 
 /// The list (and SLA view).
 #[derive(Template)]
@@ -105,7 +107,7 @@ pub async fn list(
             sla,
             rows,
             pager,
-            today: chrono::Utc::now().date_naive(),
+            today: staff.today(),
         },
     )
 }
@@ -328,9 +330,6 @@ impl ShowPage {
     fn label(s: &PreorderStatus) -> String {
         s.label()
     }
-    fn when(at: &chrono::DateTime<chrono::Utc>) -> String {
-        at.format("%Y-%m-%d %H:%M UTC").to_string()
-    }
     fn methods(&self) -> &'static [PaymentMethod] {
         PaymentMethod::COUNTER
     }
@@ -397,7 +396,7 @@ async fn render_show(
             deposits,
             form,
             errors,
-            today: chrono::Utc::now().date_naive(),
+            today: staff.today(),
         },
     )
 }
@@ -421,55 +420,87 @@ pub async fn show(
     .await
 }
 
-/// `POST /preorders/{id}/{action}`: `deposit` or `status`.
-pub async fn act(
+/// Runs one of the preorder page's actions and answers: its message and back to the preorder,
+/// or the page again with what was typed and why it was refused.
+async fn answer<W>(
     req: HttpRequest,
     staff: Staff,
     state: web::Data<AppState>,
-    path: web::Path<(i64, String)>,
+    id: i64,
+    form: ActForm,
+    work: W,
+) -> Result<HttpResponse, AppError>
+where
+    W: FnOnce(&mut diesel::PgConnection, &Acting, &ActForm) -> Result<String, RepoError>
+        + Send
+        + 'static,
+{
+    let result = answer::run(&staff, &state, &form, work).await;
+    let next = |message| Next::saying(message, format!("/preorders/{id}"));
+    answer::then(&req, result, "preorder", next, |errors, code| {
+        render_show(&req, &staff, &state, id, form, errors, code)
+    })
+    .await
+}
+
+/// `POST /preorders/{id}/deposit`: a deposit paid towards the preorder.
+pub async fn take_deposit(
+    req: HttpRequest,
+    staff: Staff,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
     form: web::Form<ActForm>,
 ) -> Result<HttpResponse, AppError> {
-    let (id, action) = path.into_inner();
-    let form = form.into_inner();
-    let f = form.clone();
-    let (branch, by) = (staff.branch.id, staff.by());
-    let result = db(&state.pool, &staff.actor(), move |conn| {
-        match action.as_str() {
-            "deposit" => {
-                let mut errors = FieldErrors::new();
-                let amount = money(&f.amount, "amount", &mut errors);
-                let method = f.method.parse::<PaymentMethod>().unwrap_or_else(|_| {
-                    errors.add("method", "Choose how the deposit is paid.");
-                    PaymentMethod::Other
-                });
-                errors.into_result()?;
-                repo::pay_deposit(conn, branch, id, method, &amount, &f.reference, &by)?;
-                Ok(format!("Deposit of {amount:.2} received."))
-            }
-            "status" => {
-                let to: PreorderStatus =
-                    f.to.parse()
-                        .map_err(|_| FieldErrors::single("to", "Choose the next step."))?;
-                let input = MoveInput {
-                    asset_code: f.asset_code.clone(),
-                    resale_invoice: f.resale_invoice.clone(),
-                    note: f.note.clone(),
-                };
-                repo::transition(conn, branch, id, f.from.parse().ok(), to, &input, &by)?;
-                Ok(format!("Preorder is now {}.", to.label()))
-            }
-            _ => Err(crate::repo::RepoError::NotFound),
-        }
-    })
-    .await;
-    match result {
-        Ok(message) => {
-            push_flash(&req, Flash::success(message));
-            Ok(see_other(&format!("/preorders/{id}")))
-        }
-        Err(e) => {
-            let (errors, code) = refusal(e, "preorder")?;
-            render_show(&req, &staff, &state, id, form, errors, code).await
-        }
-    }
+    let id = id.into_inner();
+    answer(
+        req,
+        staff,
+        state,
+        id,
+        form.into_inner(),
+        move |conn, a, f| {
+            let mut errors = FieldErrors::new();
+            let amount = money(&f.amount, "amount", &mut errors);
+            let method = f.method.parse::<PaymentMethod>().unwrap_or_else(|_| {
+                errors.add("method", "Choose how the deposit is paid.");
+                PaymentMethod::Other
+            });
+            errors.into_result()?;
+            repo::pay_deposit(conn, a.branch, id, method, &amount, &f.reference, &a.by)?;
+            Ok(format!("Deposit of {amount:.2} received."))
+        },
+    )
+    .await
+}
+
+/// `POST /preorders/{id}/status`: the next step, with what it needs (a unit on arrival, the
+/// resale invoice when resold).
+pub async fn move_preorder(
+    req: HttpRequest,
+    staff: Staff,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<ActForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    answer(
+        req,
+        staff,
+        state,
+        id,
+        form.into_inner(),
+        move |conn, a, f| {
+            let to: PreorderStatus =
+                f.to.parse()
+                    .map_err(|_| FieldErrors::single("to", "Choose the next step."))?;
+            let input = MoveInput {
+                asset_code: f.asset_code.clone(),
+                resale_invoice: f.resale_invoice.clone(),
+                note: f.note.clone(),
+            };
+            repo::transition(conn, a.branch, id, f.from.parse().ok(), to, &input, &a.by)?;
+            Ok(format!("Preorder is now {}.", to.label()))
+        },
+    )
+    .await
 }

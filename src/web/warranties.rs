@@ -12,8 +12,10 @@ use crate::db::db;
 use crate::domain::money::parse_amount;
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
+use crate::repo::RepoError;
 use crate::repo::claims::{self, ClaimRow, EventRow, WarrantyRow};
 use crate::web::access::Staff;
+use crate::web::answer::{self, Acting, Next};
 use crate::web::page::{Flash, PageCtx, push_flash};
 use crate::web::{AppState, html, refusal, see_other};
 
@@ -58,7 +60,7 @@ pub async fn find(
             q,
             found,
             open,
-            today: chrono::Utc::now().date_naive(),
+            today: staff.today(),
         },
     )
 }
@@ -97,7 +99,7 @@ async fn render_warranty(
             claims: list,
             problem,
             errors,
-            today: chrono::Utc::now().date_naive(),
+            today: staff.today(),
         },
     )
 }
@@ -167,12 +169,6 @@ pub struct ClaimPage {
     errors: FieldErrors,
 }
 
-impl ClaimPage {
-    fn when(at: &chrono::DateTime<chrono::Utc>) -> String {
-        at.format("%Y-%m-%d %H:%M UTC").to_string()
-    }
-}
-
 /// The claim page's forms, as typed.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct ClaimActForm {
@@ -232,44 +228,98 @@ pub async fn claim(
     .await
 }
 
-/// `POST /claims/{id}/{action}`: approve, deny or complete.
-pub async fn act(
+/// Runs one of the claim page's actions and answers: its message and back to the claim, or the
+/// page again with what was typed and why it was refused.
+async fn answer<W>(
     req: HttpRequest,
     staff: Staff,
     state: web::Data<AppState>,
-    path: web::Path<(i64, String)>,
+    id: i64,
+    form: ClaimActForm,
+    work: W,
+) -> Result<HttpResponse, AppError>
+where
+    W: FnOnce(&mut diesel::PgConnection, &Acting, &ClaimActForm) -> Result<String, RepoError>
+        + Send
+        + 'static,
+{
+    let result = answer::run(&staff, &state, &form, work).await;
+    let next = |message| Next::saying(message, format!("/claims/{id}"));
+    answer::then(&req, result, "claim", next, |errors, code| {
+        render_claim(&req, &staff, &state, id, form, errors, code)
+    })
+    .await
+}
+
+/// `POST /claims/{id}/approve`: approving opens a high-priority ticket on the unit.
+pub async fn approve_claim(
+    req: HttpRequest,
+    staff: Staff,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
     form: web::Form<ClaimActForm>,
 ) -> Result<HttpResponse, AppError> {
-    let (id, action) = path.into_inner();
-    let form = form.into_inner();
-    let f = form.clone();
-    let (branch, by) = (staff.branch.id, staff.by());
-    let result = db(&state.pool, &staff.actor(), move |conn| {
-        match action.as_str() {
-            "approve" => claims::approve(conn, branch, id, &by)
-                .map(|t| format!("Claim approved; ticket opened (#{t} in the system).")),
-            "deny" => claims::deny(conn, branch, id, &f.deny_reason, &by)
-                .map(|_| "Claim denied.".to_string()),
-            "complete" => {
-                let cost = match f.cost.trim() {
-                    "" => BigDecimal::from(0),
-                    raw => parse_amount(raw).map_err(|m| FieldErrors::single("cost", m))?,
-                };
-                claims::complete(conn, branch, id, &f.outcome, &cost, &by)
-                    .map(|_| "Claim completed.".to_string())
-            }
-            _ => Err(crate::repo::RepoError::NotFound),
-        }
-    })
-    .await;
-    match result {
-        Ok(message) => {
-            push_flash(&req, Flash::success(message));
-            Ok(see_other(&format!("/claims/{id}")))
-        }
-        Err(e) => {
-            let (errors, code) = refusal(e, "claim")?;
-            render_claim(&req, &staff, &state, id, form, errors, code).await
-        }
-    }
+    let id = id.into_inner();
+    answer(
+        req,
+        staff,
+        state,
+        id,
+        form.into_inner(),
+        move |conn, a, _| {
+            claims::approve(conn, a.branch, id, &a.by)
+                .map(|t| format!("Claim approved; ticket opened (#{t} in the system)."))
+        },
+    )
+    .await
+}
+
+/// `POST /claims/{id}/deny`: with a reason.
+pub async fn deny_claim(
+    req: HttpRequest,
+    staff: Staff,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<ClaimActForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    answer(
+        req,
+        staff,
+        state,
+        id,
+        form.into_inner(),
+        move |conn, a, f| {
+            claims::deny(conn, a.branch, id, &f.deny_reason, &a.by)
+                .map(|_| "Claim denied.".to_string())
+        },
+    )
+    .await
+}
+
+/// `POST /claims/{id}/complete`: with the outcome and what the repair cost.
+pub async fn complete_claim(
+    req: HttpRequest,
+    staff: Staff,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<ClaimActForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    answer(
+        req,
+        staff,
+        state,
+        id,
+        form.into_inner(),
+        move |conn, a, f| {
+            let cost = match f.cost.trim() {
+                "" => BigDecimal::from(0),
+                raw => parse_amount(raw).map_err(|m| FieldErrors::single("cost", m))?,
+            };
+            claims::complete(conn, a.branch, id, &f.outcome, &cost, &a.by)
+                .map(|_| "Claim completed.".to_string())
+        },
+    )
+    .await
 }

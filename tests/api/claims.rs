@@ -238,7 +238,7 @@ async fn a_denied_claim_needs_a_reason_and_an_expired_warranty_takes_no_claim() 
     let url = app.db.app_url.clone();
     let expired = tokio::task::spawn_blocking(move || {
         let mut c = PgConnection::establish(&url).unwrap();
-        workbay::repo::claims::expire_ended(&mut c, chrono::Utc::now().date_naive()).unwrap()
+        workbay::repo::claims::expire_ended(&mut c, chrono::Utc::now()).unwrap()
     })
     .await
     .unwrap();

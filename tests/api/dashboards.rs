@@ -339,6 +339,7 @@ async fn the_top_fifth_of_customers_is_counted_exactly_and_their_names_cannot_ru
             tz: "UTC".into(),
             from_day: now.date_naive(),
             to_day: now.date_naive(),
+            now,
         };
         [Some((1, 2)), Some((40, 2)), None].map(|page| {
             workbay::repo::dashboards::top_customers(&mut c, &f, page)
@@ -1427,6 +1428,7 @@ async fn a_date_range_ranked_from_the_sales_snapshot_agrees_with_the_live_rankin
             tz: "UTC".into(),
             from_day: now.date_naive(),
             to_day: now.date_naive(),
+            now,
         };
         let filters = [
             filter(vec![a, b], 30),

@@ -203,7 +203,7 @@ async fn ready(app: &TestApp, model: i64, serial: &str) -> (i64, String) {
 }
 
 /// A draft (walk-in) with the given lines, made through the repository.
-async fn draft(app: &TestApp, lines: Vec<NewLine>) -> i64 {
+pub(crate) async fn draft(app: &TestApp, lines: Vec<NewLine>) -> i64 {
     let (url, branch) = (app.db.app_url.clone(), app.branch_id);
     tokio::task::spawn_blocking(move || {
         let mut c = PgConnection::establish(&url).unwrap();
@@ -467,7 +467,7 @@ async fn a_laptop_and_a_charger_are_sold_issued_and_paid_by_split_tender_with_ch
     // rest pays it and the change shows in large type.
     let res = app
         .post_form(
-            &format!("{page}/pay"),
+            &format!("{page}/payments"),
             &[
                 ("method", "card"),
                 ("amount", "500.00"),
@@ -484,7 +484,7 @@ async fn a_laptop_and_a_charger_are_sold_issued_and_paid_by_split_tender_with_ch
     );
     let res = app
         .post_form(
-            &format!("{page}/pay"),
+            &format!("{page}/payments"),
             &[
                 ("method", "mobile_money"),
                 ("amount", "300.00"),
@@ -503,7 +503,7 @@ async fn a_laptop_and_a_charger_are_sold_issued_and_paid_by_split_tender_with_ch
     );
     let res = app
         .post_form(
-            &format!("{page}/pay"),
+            &format!("{page}/payments"),
             &[
                 ("method", "cash"),
                 ("amount", "200.00"),
@@ -522,7 +522,7 @@ async fn a_laptop_and_a_charger_are_sold_issued_and_paid_by_split_tender_with_ch
     // Paid in full: no more payments.
     let res = app
         .post_form(
-            &format!("{page}/pay"),
+            &format!("{page}/payments"),
             &[
                 ("method", "cash"),
                 ("amount", "1.00"),
@@ -761,7 +761,7 @@ async fn thirty_parallel_payments_never_take_an_invoice_above_its_total() {
                         ("amount", "10.00".into()),
                         ("submission_id", sid()),
                     ];
-                    (format!("/invoices/{id}/pay"), fields)
+                    (format!("/invoices/{id}/payments"), fields)
                 })
                 .collect(),
         )
@@ -878,7 +878,7 @@ async fn voiding_needs_a_reason_and_no_payments_and_gives_back_units_and_stock()
     // A draft takes no payment and cannot be voided.
     let res = app
         .post_form(
-            &format!("{page}/pay"),
+            &format!("{page}/payments"),
             &[
                 ("method", "cash"),
                 ("amount", "5"),
@@ -987,7 +987,7 @@ async fn voiding_needs_a_reason_and_no_payments_and_gives_back_units_and_stock()
     )
     .await;
     app.post_form(
-        &format!("/invoices/{paid}/pay"),
+        &format!("/invoices/{paid}/payments"),
         &[
             ("method", "cash"),
             ("amount", "10"),
@@ -1041,7 +1041,7 @@ async fn a_refund_returns_stock_marks_the_unit_returned_and_never_exceeds_what_w
         "finance sees unit costs"
     );
     app.post_form(
-        &format!("{page}/pay"),
+        &format!("{page}/payments"),
         &[
             ("method", "card"),
             ("amount", "100.00"),
@@ -1076,7 +1076,7 @@ async fn a_refund_returns_stock_marks_the_unit_returned_and_never_exceeds_what_w
     assert!(body.contains("A refund cannot be more than what was paid: 100.00 paid, 0.00 refunded already, this refund is 400.00.") && body.contains("value=\"screen flicker\""), "{body}");
     // The rest is paid; the laptop and one charger come back.
     app.post_form(
-        &format!("{page}/pay"),
+        &format!("{page}/payments"),
         &[
             ("method", "bank_transfer"),
             ("amount", "330.00"),
@@ -1187,7 +1187,7 @@ async fn a_double_submitted_payment_is_recorded_once_even_when_both_arrive_toget
     let once = sid();
     let first = app
         .post_form(
-            &format!("/invoices/{id}/pay"),
+            &format!("/invoices/{id}/payments"),
             &[
                 ("method", "cash"),
                 ("amount", "20.00"),
@@ -1197,7 +1197,7 @@ async fn a_double_submitted_payment_is_recorded_once_even_when_both_arrive_toget
         .await;
     let second = app
         .post_form(
-            &format!("/invoices/{id}/pay"),
+            &format!("/invoices/{id}/payments"),
             &[
                 ("method", "cash"),
                 ("amount", "20.00"),
@@ -1242,7 +1242,7 @@ async fn a_double_submitted_payment_is_recorded_once_even_when_both_arrive_toget
                         ("amount", "5.00".into()),
                         ("submission_id", twice.clone()),
                     ];
-                    (format!("/invoices/{id}/pay"), fields)
+                    (format!("/invoices/{id}/payments"), fields)
                 })
                 .collect(),
         )
@@ -1265,7 +1265,7 @@ async fn a_double_submitted_payment_is_recorded_once_even_when_both_arrive_toget
     // A form without its id is refused, nothing charged.
     let res = app
         .post_form(
-            &format!("/invoices/{id}/pay"),
+            &format!("/invoices/{id}/payments"),
             &[("method", "cash"), ("amount", "1.00")],
         )
         .await;
@@ -1492,7 +1492,7 @@ async fn returned_goods_give_back_their_share_of_the_discount_and_the_last_refun
         .await;
         let res = app
             .post_form(
-                &format!("/invoices/{id}/pay"),
+                &format!("/invoices/{id}/payments"),
                 &[
                     ("method", "card"),
                     ("amount", total),

@@ -22,4 +22,5 @@ mod purchasing;
 mod scale;
 mod stock;
 mod throttling;
+mod time;
 mod workshop;

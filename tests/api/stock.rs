@@ -847,7 +847,7 @@ async fn a_500_unit_intake_with_one_serial_already_in_stock_commits_nothing_and_
         let mut c = PgConnection::establish(&url).unwrap();
         let by = By {
             user_id: Some(uid),
-            client_addr: None,
+            ..By::system()
         };
         let model = stock::create_product_model(
             &mut c,

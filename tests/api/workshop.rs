@@ -311,7 +311,7 @@ async fn a_technician_has_one_running_clock_and_approved_time_is_billed_at_the_l
         303
     );
     assert_eq!(
-        app.post_form(&format!("/tickets/{b}/clock"), &[("back", "floor")])
+        app.post_form(&format!("/floor/{b}/clock"), &[])
             .await
             .status()
             .as_u16(),
@@ -363,7 +363,7 @@ async fn a_technician_has_one_running_clock_and_approved_time_is_billed_at_the_l
         .await;
     assert!(second.is_err());
     // Stop; a manager approves a's entry corrected to 1.5 h; the ticket's invoice bills it.
-    app.post_form(&format!("/tickets/{a}/clock"), &[("to", "stop")])
+    app.post_form(&format!("/tickets/{a}/clock/stop"), &[])
         .await;
     let branch = app.branch_id;
     app.with_db(move |c| {
@@ -608,13 +608,8 @@ async fn parts_come_out_of_stock_by_sku_or_link_a_unit_and_no_stock_is_refused()
     app.login_as(Role::Technician).await;
     let res = app
         .post_form(
-            &format!("/tickets/{t}/line"),
-            &[
-                ("kind", "part"),
-                ("code", "jack-dc"),
-                ("quantity", "2"),
-                ("back", "floor"),
-            ],
+            &format!("/floor/{t}/part"),
+            &[("kind", "part"), ("code", "jack-dc"), ("quantity", "2")],
         )
         .await;
     assert_eq!(res.status().as_u16(), 422);
@@ -625,13 +620,8 @@ async fn parts_come_out_of_stock_by_sku_or_link_a_unit_and_no_stock_is_refused()
     );
     assert_eq!(
         app.post_form(
-            &format!("/tickets/{t}/line"),
-            &[
-                ("kind", "part"),
-                ("code", "jack-dc"),
-                ("quantity", "1"),
-                ("back", "floor")
-            ]
+            &format!("/floor/{t}/part"),
+            &[("kind", "part"), ("code", "jack-dc"), ("quantity", "1")]
         )
         .await
         .status()

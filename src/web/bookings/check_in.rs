@@ -2,7 +2,6 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
-use chrono::Utc;
 
 use crate::db::db;
 use crate::domain::validation::FieldErrors;
@@ -40,7 +39,7 @@ pub async fn submit(
     };
     let (branch, by) = (staff.branch.id, staff.by());
     let result = db(&state.pool, &staff.actor(), move |conn| {
-        tickets::check_in(conn, branch, id, &input, &by, Utc::now())
+        tickets::check_in(conn, branch, id, &input, &by, by.at)
     })
     .await;
     match result {

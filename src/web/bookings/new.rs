@@ -3,7 +3,6 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use chrono::Utc;
 
 use super::BookingDraft;
 use crate::db::db;
@@ -101,7 +100,7 @@ pub async fn form(
 ) -> Result<HttpResponse, AppError> {
     let mut draft = query.into_inner();
     if draft.date.is_empty() {
-        draft.date = Utc::now().format("%Y-%m-%d").to_string();
+        draft.date = staff.today().format("%Y-%m-%d").to_string();
     }
     render(
         &req,
@@ -170,7 +169,7 @@ pub async fn submit(
             service_ids,
             notes: d.notes.trim().to_string(),
         };
-        match bookings::create(conn, branch_id, &request, &by, Utc::now()) {
+        match bookings::create(conn, branch_id, &request, &by, by.at) {
             Ok(b) => Ok(Ok(b)),
             Err(RepoError::Validation(e)) => Ok(Err(rename_fields(e))),
             Err(e) => Err(e),

@@ -3,7 +3,6 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
-use chrono::Utc;
 
 use super::BookingDraft;
 use super::new::rename_fields;
@@ -50,17 +49,7 @@ pub async fn submit(
         let (Some(start), Some(end), Some(bay), true) = (start, end, bay, errors.is_empty()) else {
             return Ok(Err((errors, None)));
         };
-        match bookings::reschedule(
-            conn,
-            branch_id,
-            id,
-            version,
-            bay,
-            start,
-            end,
-            &by,
-            Utc::now(),
-        ) {
+        match bookings::reschedule(conn, branch_id, id, version, bay, start, end, &by, by.at) {
             Ok(b) => Ok(Ok(b)),
             Err(RepoError::Validation(e)) => Ok(Err((rename_fields(e), None))),
             Err(RepoError::Conflict(message)) => Ok(Err((FieldErrors::new(), Some(message)))),

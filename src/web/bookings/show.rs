@@ -45,9 +45,6 @@ impl BookingPage {
     fn bay_selected(&self, id: &i64) -> bool {
         self.draft.bay_id == id.to_string()
     }
-    fn when(at: &chrono::DateTime<chrono::Utc>) -> String {
-        at.format("%Y-%m-%d %H:%M UTC").to_string()
-    }
 }
 
 /// Renders the booking page; `draft` overrides the reschedule form's values.

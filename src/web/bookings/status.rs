@@ -1,7 +1,6 @@
 //! `POST /bookings/{id}/status`: confirm, cancel (with a reason), no-show, complete.
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use chrono::Utc;
 use serde::Deserialize;
 
 use crate::db::db;
@@ -35,7 +34,7 @@ pub async fn submit(
         .map_err(|_| AppError::Conflict("Unknown booking status.".into()))?;
     let (branch, by) = (staff.branch.id, staff.by());
     let result = db(&state.pool, &staff.actor(), move |conn| {
-        bookings::transition(conn, branch, id, to, Some(&reason), &by, Utc::now())
+        bookings::transition(conn, branch, id, to, Some(&reason), &by, by.at)
     })
     .await;
     match result {

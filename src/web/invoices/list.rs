@@ -18,7 +18,7 @@ use crate::web::access::{Staff, encode_component};
 use crate::web::page::{PageCtx, Pager};
 use crate::web::{AppState, html};
 
-use super::{branch_today, day_bounds};
+use crate::domain::time::{self, day_bounds};
 
 /// The list.
 #[derive(Template)]
@@ -155,9 +155,10 @@ pub async fn cash_up(
 ) -> Result<HttpResponse, AppError> {
     let branch = staff.branch.id;
     let wanted = date(&query.date);
+    let now = staff.now;
     let (name, day, rows) = db(&state.pool, &staff.actor(), move |conn| {
         let b = branches::get(conn, branch)?;
-        let day = wanted.unwrap_or_else(|| branch_today(&b.timezone));
+        let day = wanted.unwrap_or_else(|| time::local_date(&b.timezone, now));
         let rows = match day_bounds(&b.timezone, day) {
             Some((from, to)) => invoices::takings(conn, branch, from, to)?,
             None => Vec::new(),

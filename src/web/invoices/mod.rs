@@ -25,28 +25,3 @@ pub fn posted_submission(raw: &str) -> Result<Uuid, FieldErrors> {
         )
     })
 }
-
-/// The branch-local day `date` (YYYY-MM-DD) as UTC bounds `[start, end)`.
-pub fn day_bounds(
-    tz: &str,
-    date: chrono::NaiveDate,
-) -> Option<(chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>)> {
-    let tz: chrono_tz::Tz = tz.parse().ok()?;
-    let day = date.format("%Y-%m-%d").to_string();
-    let next = (date + chrono::Duration::days(1))
-        .format("%Y-%m-%d")
-        .to_string();
-    Some((
-        crate::domain::booking::local_to_utc(tz, &day, "00:00")?,
-        crate::domain::booking::local_to_utc(tz, &next, "00:00")?,
-    ))
-}
-
-/// Today at the branch.
-pub fn branch_today(tz: &str) -> chrono::NaiveDate {
-    let now = chrono::Utc::now();
-    match tz.parse::<chrono_tz::Tz>() {
-        Ok(tz) => now.with_timezone(&tz).date_naive(),
-        Err(_) => now.date_naive(),
-    }
-}

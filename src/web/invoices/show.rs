@@ -16,10 +16,12 @@ use crate::error::AppError;
 use crate::models::invoice::InvoiceLine;
 use crate::repo::invoices::{self, InvoiceView, NewLine};
 use crate::repo::submissions::{self, Once};
+use crate::repo::{By, RepoError};
 use crate::repo::{catalogue, stock};
 use crate::web::access::Staff;
 use crate::web::page::{Flash, PageCtx, push_flash};
 use crate::web::{AppState, html, refusal, see_other};
+use uuid::Uuid;
 
 use super::{posted_submission, submission_id};
 
@@ -87,9 +89,6 @@ impl InvoicePage {
                     }
                 )
             })
-    }
-    fn when(at: &chrono::DateTime<chrono::Utc>) -> String {
-        at.format("%Y-%m-%d %H:%M UTC").to_string()
     }
     fn positive(v: &BigDecimal) -> bool {
         *v > 0
@@ -255,88 +254,28 @@ fn tier(raw: &str) -> Option<WarrantyTier> {
     raw.parse().ok()
 }
 
-/// Builds the line a form describes, or says what is wrong with it.
-fn line_from(kind: &str, f: &InvoiceForm) -> Result<NewLine, FieldErrors> {
-    let mut errors = FieldErrors::new();
-    let line = match kind {
-        "asset" => NewLine::Asset {
-            code: f.code.clone(),
-            price: optional_amount(&f.price, "price", &mut errors),
-            tier: tier(&f.tier),
-        },
-        "stock" => NewLine::Stock {
-            stock_item_id: f.stock_item_id.parse().unwrap_or(0),
-            quantity: f.quantity.trim().parse().unwrap_or_else(|_| {
-                errors.add("quantity", "Enter how many (1 or more).");
-                0
-            }),
-            price: optional_amount(&f.stock_price, "stock_price", &mut errors),
-            tier: tier(&f.stock_tier),
-        },
-        "service" => NewLine::Service {
-            service_id: f.service_id.parse().unwrap_or(0),
-            price: optional_amount(&f.service_price, "service_price", &mut errors),
-        },
-        "labour" => NewLine::Labour {
-            description: f.labour_description.clone(),
-            hours: f.hours.trim().parse().unwrap_or_else(|_| {
-                errors.add("hours", "Enter the hours, more than 0 (up to 999).");
-                BigDecimal::from(0)
-            }),
-            rate: amount(&f.rate, "rate", &mut errors),
-        },
-        "fee" => NewLine::Fee {
-            description: f.fee_description.clone(),
-            amount: amount(&f.fee_amount, "fee_amount", &mut errors),
-        },
-        "discount" => NewLine::Discount {
-            description: f.discount_description.clone(),
-            amount: amount(&f.discount_amount, "discount_amount", &mut errors),
-        },
-        _ => {
-            errors.add("form", "Unknown kind of line.");
-            NewLine::Fee {
-                description: String::new(),
-                amount: BigDecimal::from(0),
-            }
-        }
-    };
-    errors.into_result()?;
-    Ok(line)
-}
-
-/// `POST /invoices/{id}/lines/{kind}`: adds a line to the draft. A scan comes back with the code
-/// field empty and focused.
-pub async fn add_line(
+/// Adds the line `build` makes of the form to the draft, or shows the page again with what is
+/// wrong. A scan comes back with the code field empty and focused.
+async fn add_line(
     req: HttpRequest,
     staff: Staff,
     state: web::Data<AppState>,
-    path: web::Path<(i64, String)>,
-    form: web::Form<InvoiceForm>,
+    id: i64,
+    form: InvoiceForm,
+    build: fn(&InvoiceForm, &mut FieldErrors) -> NewLine,
 ) -> Result<HttpResponse, AppError> {
-    let (id, kind) = path.into_inner();
-    let form = form.into_inner();
-    let line = match line_from(&kind, &form) {
-        Ok(line) => line,
-        Err(errors) => {
-            let next = format!("/invoices/{id}");
-            return refused_or(
-                &req,
-                &staff,
-                &state,
-                id,
-                form,
-                Err(AppError::Validation(errors)),
-                next,
-            )
-            .await;
+    let mut errors = FieldErrors::new();
+    let line = build(&form, &mut errors);
+    let result = match errors.into_result() {
+        Err(errors) => Err(AppError::Validation(errors)),
+        Ok(()) => {
+            let branch = staff.branch.id;
+            db(&state.pool, &staff.actor(), move |conn| {
+                invoices::add_line(conn, branch, id, &line)
+            })
+            .await
         }
     };
-    let branch = staff.branch.id;
-    let result = db(&state.pool, &staff.actor(), move |conn| {
-        invoices::add_line(conn, branch, id, &line)
-    })
-    .await;
     refused_or(
         &req,
         &staff,
@@ -345,6 +284,148 @@ pub async fn add_line(
         form,
         result,
         format!("/invoices/{id}"),
+    )
+    .await
+}
+
+/// `POST /invoices/{id}/lines/asset`: a unit by its tag or serial (the price from its grade unless typed).
+pub async fn add_unit_line(
+    req: HttpRequest,
+    staff: Staff,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<InvoiceForm>,
+) -> Result<HttpResponse, AppError> {
+    add_line(
+        req,
+        staff,
+        state,
+        id.into_inner(),
+        form.into_inner(),
+        |f, errors| NewLine::Asset {
+            code: f.code.clone(),
+            price: optional_amount(&f.price, "price", errors),
+            tier: tier(&f.tier),
+        },
+    )
+    .await
+}
+
+/// `POST /invoices/{id}/lines/stock`: a stock item by quantity.
+pub async fn add_stock_line(
+    req: HttpRequest,
+    staff: Staff,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<InvoiceForm>,
+) -> Result<HttpResponse, AppError> {
+    add_line(
+        req,
+        staff,
+        state,
+        id.into_inner(),
+        form.into_inner(),
+        |f, errors| NewLine::Stock {
+            stock_item_id: f.stock_item_id.parse().unwrap_or(0),
+            quantity: f.quantity.trim().parse().unwrap_or_else(|_| {
+                errors.add("quantity", "Enter how many (1 or more).");
+                0
+            }),
+            price: optional_amount(&f.stock_price, "stock_price", errors),
+            tier: tier(&f.stock_tier),
+        },
+    )
+    .await
+}
+
+/// `POST /invoices/{id}/lines/service`: a service from the catalogue.
+pub async fn add_service_line(
+    req: HttpRequest,
+    staff: Staff,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<InvoiceForm>,
+) -> Result<HttpResponse, AppError> {
+    add_line(
+        req,
+        staff,
+        state,
+        id.into_inner(),
+        form.into_inner(),
+        |f, errors| NewLine::Service {
+            service_id: f.service_id.parse().unwrap_or(0),
+            price: optional_amount(&f.service_price, "service_price", errors),
+        },
+    )
+    .await
+}
+
+/// `POST /invoices/{id}/lines/labour`: labour hours at a rate.
+pub async fn add_labour_line(
+    req: HttpRequest,
+    staff: Staff,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<InvoiceForm>,
+) -> Result<HttpResponse, AppError> {
+    add_line(
+        req,
+        staff,
+        state,
+        id.into_inner(),
+        form.into_inner(),
+        |f, errors| NewLine::Labour {
+            description: f.labour_description.clone(),
+            hours: f.hours.trim().parse().unwrap_or_else(|_| {
+                errors.add("hours", "Enter the hours, more than 0 (up to 999).");
+                BigDecimal::from(0)
+            }),
+            rate: amount(&f.rate, "rate", errors),
+        },
+    )
+    .await
+}
+
+/// `POST /invoices/{id}/lines/fee`: a fee.
+pub async fn add_fee_line(
+    req: HttpRequest,
+    staff: Staff,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<InvoiceForm>,
+) -> Result<HttpResponse, AppError> {
+    add_line(
+        req,
+        staff,
+        state,
+        id.into_inner(),
+        form.into_inner(),
+        |f, errors| NewLine::Fee {
+            description: f.fee_description.clone(),
+            amount: amount(&f.fee_amount, "fee_amount", errors),
+        },
+    )
+    .await
+}
+
+/// `POST /invoices/{id}/lines/discount`: a discount off the invoice.
+pub async fn add_discount_line(
+    req: HttpRequest,
+    staff: Staff,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<InvoiceForm>,
+) -> Result<HttpResponse, AppError> {
+    add_line(
+        req,
+        staff,
+        state,
+        id.into_inner(),
+        form.into_inner(),
+        |f, errors| NewLine::Discount {
+            description: f.discount_description.clone(),
+            amount: amount(&f.discount_amount, "discount_amount", errors),
+        },
     )
     .await
 }
@@ -396,87 +477,49 @@ pub async fn remove_line(
     .await
 }
 
-/// `POST /invoices/{id}/{action}`: issue, pay or void: each once per submission id.
-pub async fn money(
+/// What a money form's work returns: its message and the page to show, once per submission.
+type MoneyDone = Once<String>;
+
+/// Runs a money form (issue, payment, void) once per submission id and answers: its message and
+/// the page it names, the first result again for a repeated submission, or the page with what
+/// was typed and why it was refused (`confirm`: the void confirmation stays open).
+async fn once_per_submission<W>(
     req: HttpRequest,
     staff: Staff,
     state: web::Data<AppState>,
-    path: web::Path<(i64, String)>,
-    form: web::Form<InvoiceForm>,
-) -> Result<HttpResponse, AppError> {
-    let (id, action) = path.into_inner();
-    let form = form.into_inner();
+    id: i64,
+    form: InvoiceForm,
+    checked: FieldErrors,
+    confirm_on_refusal: bool,
+    work: W,
+) -> Result<HttpResponse, AppError>
+where
+    W: FnOnce(
+            &mut diesel::PgConnection,
+            Uuid,
+            Option<i64>,
+            &By,
+            &InvoiceForm,
+        ) -> Result<MoneyDone, RepoError>
+        + Send
+        + 'static,
+{
     let sid = match posted_submission(&form.submission_id) {
         Ok(sid) => sid,
         Err(errors) => {
             let next = format!("/invoices/{id}");
-            return refused_or(
-                &req,
-                &staff,
-                &state,
-                id,
-                form,
-                Err(AppError::Validation(errors)),
-                next,
-            )
-            .await;
+            let refused = Err(AppError::Validation(errors));
+            return refused_or(&req, &staff, &state, id, form, refused, next).await;
         }
     };
-    let mut errors = FieldErrors::new();
-    let method = form.method.parse::<PaymentMethod>();
-    let offered = if action == "pay" {
-        if method.is_err() {
-            errors.add("method", "Choose how the customer pays.");
-        }
-        amount(&form.amount, "amount", &mut errors)
-    } else {
-        BigDecimal::from(0)
-    };
-    if !errors.is_empty() {
-        return render(
-            &req,
-            &staff,
-            &state,
-            id,
-            None,
-            false,
-            form,
-            errors,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+    if !checked.is_empty() {
+        let code = StatusCode::UNPROCESSABLE_ENTITY;
+        return render(&req, &staff, &state, id, None, false, form, checked, code).await;
     }
-    let (branch, by, user) = (staff.branch.id, staff.by(), Some(staff.id));
-    let (reference, reason) = (form.reference.clone(), form.reason.clone());
-    let act = action.clone();
+    let (by, user) = (staff.by(), Some(staff.id));
+    let f = form.clone();
     let result = db(&state.pool, &staff.actor(), move |conn| {
-        let shown_at = format!("/invoices/{id}");
-        match act.as_str() {
-            // Issuing and payments claim the submission in the statement that locks the invoice.
-            "issue" => invoices::issue_once(conn, sid, user, &shown_at, (branch, id), &by)
-                .map(|once| once.map(|issued| format!("Invoice {} issued.", issued.number))),
-            // The receipt's address names the payment: the claim takes its id.
-            "pay" => {
-                let receipt = format!("{shown_at}?paid=");
-                let tender = invoices::Tender {
-                    method: method.unwrap_or(PaymentMethod::Other),
-                    offered: &offered,
-                    reference: &reference,
-                };
-                invoices::pay_once(conn, sid, user, &receipt, (branch, id), tender, &by).map(
-                    |once| {
-                        once.map(|paid| {
-                            format!("{} {} received.", tender.method.label(), paid.amount)
-                        })
-                    },
-                )
-            }
-            "void" => submissions::once_showing(conn, sid, user, &shown_at, |conn| {
-                invoices::void(conn, branch, id, &reason, &by)?;
-                Ok("Invoice voided; its units and stock are back.".to_string())
-            }),
-            _ => Err(crate::repo::RepoError::NotFound),
-        }
+        work(conn, sid, user, &by, &f)
     })
     .await;
     match result {
@@ -494,9 +537,79 @@ pub async fn money(
             Ok(see_other(if next.is_empty() { "/invoices" } else { &next }))
         }
         Err(e) => {
-            let confirm = action == "void" && matches!(e, AppError::Validation(_));
+            let confirm = confirm_on_refusal && matches!(e, AppError::Validation(_));
             let (errors, code) = refusal(e, "invoice")?;
             render(&req, &staff, &state, id, None, confirm, form, errors, code).await
         }
     }
+}
+
+/// `POST /invoices/{id}/issue`: the branch's next number, lines frozen, units sold, stock out,
+/// warranties started. Issuing claims the submission in the statement that locks the invoice.
+pub async fn issue_invoice(
+    req: HttpRequest,
+    staff: Staff,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<InvoiceForm>,
+) -> Result<HttpResponse, AppError> {
+    let (id, branch) = (id.into_inner(), staff.branch.id);
+    let work = move |conn: &mut diesel::PgConnection, sid, user, by: &By, _: &InvoiceForm| {
+        let shown_at = format!("/invoices/{id}");
+        invoices::issue_once(conn, sid, user, &shown_at, (branch, id), by)
+            .map(|once| once.map(|issued| format!("Invoice {} issued.", issued.number)))
+    };
+    let none = FieldErrors::new();
+    once_per_submission(req, staff, state, id, form.into_inner(), none, false, work).await
+}
+
+/// `POST /invoices/{id}/payments`: one tender of a split payment. The claim takes the payment's
+/// id, so the receipt's address names the payment.
+pub async fn record_payment(
+    req: HttpRequest,
+    staff: Staff,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<InvoiceForm>,
+) -> Result<HttpResponse, AppError> {
+    let (id, branch, form) = (id.into_inner(), staff.branch.id, form.into_inner());
+    let mut errors = FieldErrors::new();
+    let method = form.method.parse::<PaymentMethod>().unwrap_or_else(|_| {
+        errors.add("method", "Choose how the customer pays.");
+        PaymentMethod::Other
+    });
+    let offered = amount(&form.amount, "amount", &mut errors);
+    let work = move |conn: &mut diesel::PgConnection, sid, user, by: &By, f: &InvoiceForm| {
+        let receipt = format!("/invoices/{id}?paid=");
+        let tender = invoices::Tender {
+            method,
+            offered: &offered,
+            reference: &f.reference,
+        };
+        invoices::pay_once(conn, sid, user, &receipt, (branch, id), tender, by).map(|once| {
+            once.map(|paid| format!("{} {} received.", tender.method.label(), paid.amount))
+        })
+    };
+    once_per_submission(req, staff, state, id, form, errors, false, work).await
+}
+
+/// `POST /invoices/{id}/void`: an issued invoice without payments, with a reason; its units and
+/// stock come back.
+pub async fn void_invoice(
+    req: HttpRequest,
+    staff: Staff,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<InvoiceForm>,
+) -> Result<HttpResponse, AppError> {
+    let (id, branch) = (id.into_inner(), staff.branch.id);
+    let work = move |conn: &mut diesel::PgConnection, sid, user, by: &By, f: &InvoiceForm| {
+        let shown_at = format!("/invoices/{id}");
+        submissions::once_showing(conn, sid, user, &shown_at, |conn| {
+            invoices::void(conn, branch, id, &f.reason, by)?;
+            Ok("Invoice voided; its units and stock are back.".to_string())
+        })
+    };
+    let none = FieldErrors::new();
+    once_per_submission(req, staff, state, id, form.into_inner(), none, true, work).await
 }

@@ -13,10 +13,12 @@ use crate::domain::asset::{self, AssetStatus, Cause, DiagnosticsResult, Grade, W
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 use crate::models::stock::Asset;
+use crate::repo::RepoError;
 use crate::repo::assets::{self as repo, MovementRow};
 use crate::web::access::Staff;
-use crate::web::page::{Flash, PageCtx, push_flash};
-use crate::web::{AppState, html, see_other};
+use crate::web::answer::{self, Acting, Next};
+use crate::web::page::PageCtx;
+use crate::web::{AppState, html};
 
 /// The asset page.
 #[derive(Template)]
@@ -47,9 +49,6 @@ impl AssetPage {
     }
     fn label(s: &AssetStatus) -> String {
         s.label()
-    }
-    fn when(at: &chrono::DateTime<chrono::Utc>) -> String {
-        at.format("%Y-%m-%d %H:%M UTC").to_string()
     }
     fn methods(&self) -> &'static [WipeMethod] {
         WipeMethod::ALL
@@ -171,113 +170,186 @@ fn optional_int(raw: &str, field: &str, errors: &mut FieldErrors) -> Option<i32>
     }
 }
 
-/// `POST /stock/assets/{id}/{action}`: status, diagnostics, wipe, grade or location.
-pub async fn act(
+/// Runs one of the unit page's actions and answers: its message and back to the unit, or the
+/// page again with everything as it was chosen or typed.
+async fn answer<W>(
     req: HttpRequest,
     staff: Staff,
     state: web::Data<AppState>,
-    path: web::Path<(i64, String)>,
+    id: i64,
+    form: ActionForm,
+    work: W,
+) -> Result<HttpResponse, AppError>
+where
+    W: FnOnce(&mut diesel::PgConnection, &Acting, &ActionForm) -> Result<String, RepoError>
+        + Send
+        + 'static,
+{
+    let result = answer::run(&staff, &state, &form, work).await;
+    let next = |message| Next::saying(message, format!("/stock/assets/{id}"));
+    answer::then(&req, result, "asset", next, |errors, code| {
+        render(&req, &staff, &state, id, form, errors, code)
+    })
+    .await
+}
+
+/// `POST /stock/assets/{id}/status`: the next status by hand (with a reason where it needs one).
+pub async fn move_asset(
+    req: HttpRequest,
+    staff: Staff,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
     form: web::Form<ActionForm>,
 ) -> Result<HttpResponse, AppError> {
-    let (id, action) = path.into_inner();
-    let form = form.into_inner();
-    let f = form.clone();
-    let (branch, by) = (staff.branch.id, staff.by());
-    let result =
-        db(&state.pool, &staff.actor(), move |conn| {
+    let id = id.into_inner();
+    answer(
+        req,
+        staff,
+        state,
+        id,
+        form.into_inner(),
+        move |conn, a, f| {
+            let to: AssetStatus =
+                f.to.parse()
+                    .map_err(|_| FieldErrors::single("to", "Choose the next step."))?;
+            repo::transition(conn, a.branch, id, to, Cause::Manual, &f.reason, &a.by)?;
+            Ok(format!("Unit is now {}.", to.label()))
+        },
+    )
+    .await
+}
+
+/// `POST /stock/assets/{id}/diagnostics`: the checklist's results and the overall result.
+pub async fn record_diagnostics(
+    req: HttpRequest,
+    staff: Staff,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<ActionForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    answer(
+        req,
+        staff,
+        state,
+        id,
+        form.into_inner(),
+        move |conn, a, f| {
+            let overall: DiagnosticsResult = f
+                .overall
+                .parse()
+                .map_err(|_| FieldErrors::single("overall", "Choose the overall result."))?;
+            let results = checklist(f);
+            repo::record_diagnostics(conn, a.branch, id, &results, overall, &a.by)?;
+            Ok(format!(
+                "Diagnostics recorded: {}.",
+                overall.as_str().replace('_', " ")
+            ))
+        },
+    )
+    .await
+}
+
+/// `POST /stock/assets/{id}/wipe`: the data wipe's certificate.
+pub async fn record_wipe(
+    req: HttpRequest,
+    staff: Staff,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<ActionForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    answer(
+        req,
+        staff,
+        state,
+        id,
+        form.into_inner(),
+        move |conn, a, f| {
+            let method: WipeMethod = f
+                .method
+                .parse()
+                .map_err(|_| FieldErrors::single("method", "Choose the wipe method."))?;
+            repo::record_wipe(conn, a.branch, id, method, &f.reference, &a.by)?;
+            Ok("Wipe certificate recorded.".to_string())
+        },
+    )
+    .await
+}
+
+/// `POST /stock/assets/{id}/grade`: the condition grade and battery figures.
+pub async fn grade_asset(
+    req: HttpRequest,
+    staff: Staff,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<ActionForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    answer(
+        req,
+        staff,
+        state,
+        id,
+        form.into_inner(),
+        move |conn, a, f| {
             let mut errors = FieldErrors::new();
-            let done =
-                match action.as_str() {
-                    "status" => {
-                        let to: AssetStatus =
-                            f.to.parse()
-                                .map_err(|_| FieldErrors::single("to", "Choose the next step."))?;
-                        repo::transition(conn, branch, id, to, Cause::Manual, &f.reason, &by)?;
-                        format!("Unit is now {}.", to.label())
-                    }
-                    "diagnostics" => {
-                        let overall: DiagnosticsResult = f.overall.parse().map_err(|_| {
-                            FieldErrors::single("overall", "Choose the overall result.")
-                        })?;
-                        let mut results = serde_json::Map::new();
-                        for (key, value) in &f.extra {
-                            if let Some(check) = key.strip_prefix("check_") {
-                                let note = f
-                                    .extra
-                                    .get(&format!("note_{check}"))
-                                    .cloned()
-                                    .unwrap_or_default();
-                                results.insert(
-                                    check.to_string(),
-                                    serde_json::json!({ "result": value, "note": note }),
-                                );
-                            }
-                        }
-                        repo::record_diagnostics(
-                            conn,
-                            branch,
-                            id,
-                            &serde_json::Value::Object(results),
-                            overall,
-                            &by,
-                        )?;
-                        format!(
-                            "Diagnostics recorded: {}.",
-                            overall.as_str().replace('_', " ")
-                        )
-                    }
-                    "wipe" => {
-                        let method: WipeMethod = f.method.parse().map_err(|_| {
-                            FieldErrors::single("method", "Choose the wipe method.")
-                        })?;
-                        repo::record_wipe(conn, branch, id, method, &f.reference, &by)?;
-                        "Wipe certificate recorded.".to_string()
-                    }
-                    "grade" => {
-                        let grade: Grade = f
-                            .grade
-                            .parse()
-                            .map_err(|_| FieldErrors::single("grade", "Grade is A, B or C."))?;
-                        let health = optional_int(&f.battery_health, "battery_health", &mut errors);
-                        let cycles = optional_int(&f.battery_cycles, "battery_cycles", &mut errors);
-                        errors.into_result()?;
-                        repo::grade(conn, branch, id, grade, health, cycles, &f.cosmetic_notes)?;
-                        format!("Graded {}.", grade.as_str())
-                    }
-                    "location" => {
-                        let location = f.location_id.parse::<i64>().map_err(|_| {
-                            FieldErrors::single("location_id", "Choose a location.")
-                        })?;
-                        repo::relocate(conn, branch, id, location, &f.reason, &by)?;
-                        "Unit moved.".to_string()
-                    }
-                    _ => return Err(crate::repo::RepoError::NotFound),
-                };
-            Ok(done)
-        })
-        .await;
-    // A refusal comes back on the page with everything as it was chosen or typed.
-    match result {
-        Ok(message) => {
-            push_flash(&req, Flash::success(message));
-            Ok(see_other(&format!("/stock/assets/{id}")))
+            let grade: Grade = f
+                .grade
+                .parse()
+                .map_err(|_| FieldErrors::single("grade", "Grade is A, B or C."))?;
+            let health = optional_int(&f.battery_health, "battery_health", &mut errors);
+            let cycles = optional_int(&f.battery_cycles, "battery_cycles", &mut errors);
+            errors.into_result()?;
+            repo::grade(conn, a.branch, id, grade, health, cycles, &f.cosmetic_notes)?;
+            Ok(format!("Graded {}.", grade.as_str()))
+        },
+    )
+    .await
+}
+
+/// `POST /stock/assets/{id}/location`: a shelf or bin at the branch.
+pub async fn relocate_asset(
+    req: HttpRequest,
+    staff: Staff,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<ActionForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    answer(
+        req,
+        staff,
+        state,
+        id,
+        form.into_inner(),
+        move |conn, a, f| {
+            let location = f
+                .location_id
+                .parse::<i64>()
+                .map_err(|_| FieldErrors::single("location_id", "Choose a location."))?;
+            repo::relocate(conn, a.branch, id, location, &f.reason, &a.by)?;
+            Ok("Unit moved.".to_string())
+        },
+    )
+    .await
+}
+
+/// The diagnostics checklist as posted: `check_<name>` results with their `note_<name>` notes.
+fn checklist(f: &ActionForm) -> serde_json::Value {
+    let mut results = serde_json::Map::new();
+    for (key, value) in &f.extra {
+        if let Some(check) = key.strip_prefix("check_") {
+            let note = f
+                .extra
+                .get(&format!("note_{check}"))
+                .cloned()
+                .unwrap_or_default();
+            results.insert(
+                check.to_string(),
+                serde_json::json!({ "result": value, "note": note }),
+            );
         }
-        Err(AppError::Conflict(message)) => {
-            let errors = FieldErrors::single("asset", message);
-            render(&req, &staff, &state, id, form, errors, StatusCode::CONFLICT).await
-        }
-        Err(AppError::Validation(errors)) => {
-            render(
-                &req,
-                &staff,
-                &state,
-                id,
-                form,
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-        Err(e) => Err(e),
     }
+    serde_json::Value::Object(results)
 }

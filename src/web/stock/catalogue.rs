@@ -10,10 +10,12 @@ use crate::db::db;
 use crate::domain::money::parse_amount;
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
+use crate::repo::RepoError;
 use crate::repo::stock;
 use crate::web::access::Staff;
-use crate::web::page::{Flash, PageCtx, push_flash};
-use crate::web::{AppState, html, see_other};
+use crate::web::answer::{self, Acting, Next};
+use crate::web::page::PageCtx;
+use crate::web::{AppState, html};
 
 /// The catalogue page.
 #[derive(Template)]
@@ -130,92 +132,96 @@ fn whole(raw: &str, field: &str, errors: &mut FieldErrors) -> i32 {
     }
 }
 
-/// `POST /stock/catalogue/{what}`: a model, an item or a vendor.
-pub async fn add(
+/// Adds what `work` checked and wrote (it returns the name to say), or shows the page again with
+/// what was typed.
+async fn add<W>(
     req: HttpRequest,
     staff: Staff,
     state: web::Data<AppState>,
-    what: web::Path<String>,
+    form: CatalogueForm,
+    checked: FieldErrors,
+    work: W,
+) -> Result<HttpResponse, AppError>
+where
+    W: FnOnce(&mut diesel::PgConnection, &Acting, &CatalogueForm) -> Result<String, RepoError>
+        + Send
+        + 'static,
+{
+    let result = match checked.into_result() {
+        Ok(()) => answer::run(&staff, &state, &form, work).await,
+        Err(errors) => Err(AppError::Validation(errors)),
+    };
+    let next = |name| {
+        Next::saying(
+            format!("{name} added to the catalogue."),
+            "/stock/catalogue",
+        )
+    };
+    answer::then(&req, result, "catalogue", next, |errors, code| {
+        render(&req, &staff, &state, form, errors, code)
+    })
+    .await
+}
+
+/// `POST /stock/catalogue/model`: a product model (serialized units are of a model).
+pub async fn add_model(
+    req: HttpRequest,
+    staff: Staff,
+    state: web::Data<AppState>,
     form: web::Form<CatalogueForm>,
 ) -> Result<HttpResponse, AppError> {
     let f = form.into_inner();
-    let what = what.into_inner();
     let mut errors = FieldErrors::new();
-    let by = staff.by();
-    let result = match what.as_str() {
-        "model" => {
-            let days = whole(&f.warranty_days, "warranty_days", &mut errors);
-            if f.brand.trim().is_empty() {
-                errors.add("brand", "Enter the brand.");
-            }
-            if f.model.trim().is_empty() {
-                errors.add("model", "Enter the model.");
-            }
-            let (category, brand, model) = (f.category.clone(), f.brand.clone(), f.model.clone());
-            if errors.is_empty() {
-                db(&state.pool, &staff.actor(), move |conn| {
-                    stock::create_product_model(conn, &category, &brand, &model, days, &by)
-                        .map(|m| format!("{} {}", m.brand, m.model))
-                })
-                .await
-            } else {
-                Err(AppError::Validation(errors))
-            }
-        }
-        "item" => {
-            let cost = amount(&f.unit_cost, "unit_cost", &mut errors);
-            let price = amount(&f.unit_price, "unit_price", &mut errors);
-            let threshold = whole(&f.reorder_threshold, "reorder_threshold", &mut errors);
-            if f.sku.trim().is_empty() {
-                errors.add("sku", "Enter the SKU.");
-            }
-            if f.name.trim().is_empty() {
-                errors.add("name", "Enter the item's name.");
-            }
-            let (sku, name) = (f.sku.clone(), f.name.clone());
-            if errors.is_empty() {
-                db(&state.pool, &staff.actor(), move |conn| {
-                    stock::create_stock_item(conn, &sku, &name, cost, price, threshold, &by)
-                        .map(|i| i.sku)
-                })
-                .await
-            } else {
-                Err(AppError::Validation(errors))
-            }
-        }
-        "vendor" => {
-            let (name, phone, email) = (
-                f.vendor_name.clone(),
-                f.vendor_phone.clone(),
-                f.vendor_email.clone(),
-            );
-            db(&state.pool, &staff.actor(), move |conn| {
-                stock::create_vendor(conn, &name, &phone, &email, &by)
-                    .map(|_| name.trim().to_string())
-            })
-            .await
-        }
-        _ => Err(AppError::NotFound),
-    };
-    match result {
-        Ok(name) => {
-            push_flash(
-                &req,
-                Flash::success(format!("{name} added to the catalogue.")),
-            );
-            Ok(see_other("/stock/catalogue"))
-        }
-        Err(AppError::Validation(errors)) => {
-            render(
-                &req,
-                &staff,
-                &state,
-                f,
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-        Err(e) => Err(e),
+    let days = whole(&f.warranty_days, "warranty_days", &mut errors);
+    if f.brand.trim().is_empty() {
+        errors.add("brand", "Enter the brand.");
     }
+    if f.model.trim().is_empty() {
+        errors.add("model", "Enter the model.");
+    }
+    add(req, staff, state, f, errors, move |conn, a, f| {
+        stock::create_product_model(conn, &f.category, &f.brand, &f.model, days, &a.by)
+            .map(|m| format!("{} {}", m.brand, m.model))
+    })
+    .await
+}
+
+/// `POST /stock/catalogue/item`: a bulk stock item with its cost, price and reorder threshold.
+pub async fn add_item(
+    req: HttpRequest,
+    staff: Staff,
+    state: web::Data<AppState>,
+    form: web::Form<CatalogueForm>,
+) -> Result<HttpResponse, AppError> {
+    let f = form.into_inner();
+    let mut errors = FieldErrors::new();
+    let cost = amount(&f.unit_cost, "unit_cost", &mut errors);
+    let price = amount(&f.unit_price, "unit_price", &mut errors);
+    let threshold = whole(&f.reorder_threshold, "reorder_threshold", &mut errors);
+    if f.sku.trim().is_empty() {
+        errors.add("sku", "Enter the SKU.");
+    }
+    if f.name.trim().is_empty() {
+        errors.add("name", "Enter the item's name.");
+    }
+    add(req, staff, state, f, errors, move |conn, a, f| {
+        stock::create_stock_item(conn, &f.sku, &f.name, cost, price, threshold, &a.by)
+            .map(|i| i.sku)
+    })
+    .await
+}
+
+/// `POST /stock/catalogue/vendor`: a vendor we buy from.
+pub async fn add_vendor(
+    req: HttpRequest,
+    staff: Staff,
+    state: web::Data<AppState>,
+    form: web::Form<CatalogueForm>,
+) -> Result<HttpResponse, AppError> {
+    let none = FieldErrors::new();
+    add(req, staff, state, form.into_inner(), none, |conn, a, f| {
+        let (name, phone, email) = (&f.vendor_name, &f.vendor_phone, &f.vendor_email);
+        stock::create_vendor(conn, name, phone, email, &a.by).map(|_| name.trim().to_string())
+    })
+    .await
 }

@@ -12,12 +12,15 @@ use crate::db::db;
 use crate::domain::money::parse_amount;
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
+use crate::repo::RepoError;
 use crate::repo::intake::{self, LineRow};
 use crate::repo::purchase_orders::{self, LineView};
 use crate::repo::stock;
 use crate::web::access::Staff;
-use crate::web::page::{Flash, PageCtx, push_flash};
-use crate::web::{AppState, html, see_other};
+use crate::web::access::encode_component;
+use crate::web::answer::{self, Acting, Next};
+use crate::web::page::PageCtx;
+use crate::web::{AppState, html};
 
 /// The intake screen.
 #[derive(Template)]
@@ -166,95 +169,196 @@ fn money(raw: &str, field: &str, errors: &mut FieldErrors) -> BigDecimal {
     })
 }
 
-/// `POST /stock/intake/{action}`: scan, bulk, costs, remove or commit.
-pub async fn act(
+/// The amounts of the screen's forms, checked before any action runs.
+struct Costs {
+    unit: BigDecimal,
+    bulk: BigDecimal,
+    shipping: BigDecimal,
+    duty: BigDecimal,
+}
+
+/// Runs one of the screen's actions on the branch's open batch and answers: a commit says what
+/// came into stock; anything else comes back to the screen with the model and unit cost still
+/// chosen. A refused scan comes back with the serial field empty for the next scan and a warning
+/// that says what was refused.
+async fn answer<W>(
     req: HttpRequest,
     staff: Staff,
     state: web::Data<AppState>,
-    action: web::Path<String>,
-    form: web::Form<IntakeForm>,
-) -> Result<HttpResponse, AppError> {
-    let form = form.into_inner();
-    let action = action.into_inner();
-    let (branch, by) = (staff.branch.id, staff.by());
+    form: IntakeForm,
+    work: W,
+) -> Result<HttpResponse, AppError>
+where
+    W: FnOnce(
+            &mut diesel::PgConnection,
+            &Acting,
+            i64,
+            &IntakeForm,
+            Costs,
+        ) -> Result<Option<intake::Committed>, RepoError>
+        + Send
+        + 'static,
+{
     let mut errors = FieldErrors::new();
-    let unit_cost = money(&form.unit_cost, "unit_cost", &mut errors);
-    let bulk_cost = money(&form.bulk_cost, "bulk_cost", &mut errors);
-    let shipping = money(&form.shipping, "shipping", &mut errors);
-    let duty = money(&form.duty, "duty", &mut errors);
+    let costs = Costs {
+        unit: money(&form.unit_cost, "unit_cost", &mut errors),
+        bulk: money(&form.bulk_cost, "bulk_cost", &mut errors),
+        shipping: money(&form.shipping, "shipping", &mut errors),
+        duty: money(&form.duty, "duty", &mut errors),
+    };
     if !errors.is_empty() {
-        return render(
-            &req,
-            &staff,
-            &state,
-            form,
-            errors,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+        let code = StatusCode::UNPROCESSABLE_ENTITY;
+        return render(&req, &staff, &state, form, errors, code).await;
     }
-    let f = form.clone();
-    let result = db(&state.pool, &staff.actor(), move |conn| {
-        let batch = intake::open_batch(conn, branch, &by)?.0;
-        let model = f.product_model_id.parse::<i64>().unwrap_or(0);
-        match action.as_str() {
-            "scan" => {
-                intake::add_unit(conn, branch, batch, &f.serial, model, &unit_cost).map(|_| None)
-            }
-            "bulk" => {
-                let item = f.stock_item_id.parse::<i64>().unwrap_or(0);
-                let quantity = f.quantity.trim().parse::<i32>().unwrap_or(0);
-                intake::add_bulk(conn, branch, batch, item, quantity, &bulk_cost).map(|_| None)
-            }
-            "costs" => intake::set_costs(conn, branch, batch, &shipping, &duty).map(|_| None),
-            "remove" => intake::remove_line(conn, branch, batch, f.line_id.parse().unwrap_or(0))
-                .map(|_| None),
-            "attach" => {
-                let po = match f.purchase_order_id.trim() {
-                    "" => None,
-                    raw => Some(raw.parse::<i64>().unwrap_or(0)),
-                };
-                intake::attach_order(conn, branch, batch, po).map(|_| None)
-            }
-            "commit" => intake::commit(conn, branch, batch, None, &by).map(Some),
-            _ => Err(crate::repo::RepoError::NotFound),
-        }
+    let result = answer::run(&staff, &state, &form, move |conn, a, f| {
+        let batch = intake::open_batch(conn, a.branch, &a.by)?.0;
+        work(conn, a, batch, f, costs)
     })
     .await;
-    match result {
-        Ok(Some(done)) => {
-            push_flash(
-                &req,
-                Flash::success(format!(
-                    "Delivery committed: {} units and {} bulk pieces are in stock.",
-                    done.units, done.pieces
-                )),
-            );
-            Ok(see_other("/stock/intake"))
-        }
-        Ok(None) => Ok(see_other(&format!(
+    let next = |done: Option<intake::Committed>| match done {
+        Some(done) => Next::saying(
+            format!(
+                "Delivery committed: {} units and {} bulk pieces are in stock.",
+                done.units, done.pieces
+            ),
+            "/stock/intake",
+        ),
+        None => Next::quietly(format!(
             "/stock/intake?model={}&cost={}",
-            crate::web::access::encode_component(&form.product_model_id),
-            crate::web::access::encode_component(&form.unit_cost)
-        ))),
-        Err(AppError::Validation(errors)) => {
-            // The serial field comes back empty for the next scan; the warning says what was refused.
-            let mut kept = form;
+            encode_component(&form.product_model_id),
+            encode_component(&form.unit_cost)
+        )),
+    };
+    let mut kept = form.clone();
+    answer::then(&req, result, "batch", next, |errors, code| {
+        if code == StatusCode::UNPROCESSABLE_ENTITY {
             kept.serial.clear();
-            render(
-                &req,
-                &staff,
-                &state,
-                kept,
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
         }
-        Err(AppError::Conflict(message)) => {
-            let errors = FieldErrors::single("batch", message);
-            render(&req, &staff, &state, form, errors, StatusCode::CONFLICT).await
-        }
-        Err(e) => Err(e),
-    }
+        render(&req, &staff, &state, kept, errors, code)
+    })
+    .await
+}
+
+/// `POST /stock/intake/scan`: one serialized unit of the chosen model at the unit cost.
+pub async fn scan_unit(
+    req: HttpRequest,
+    staff: Staff,
+    state: web::Data<AppState>,
+    form: web::Form<IntakeForm>,
+) -> Result<HttpResponse, AppError> {
+    answer(
+        req,
+        staff,
+        state,
+        form.into_inner(),
+        move |conn, a, batch, f, costs| {
+            let model = f.product_model_id.parse::<i64>().unwrap_or(0);
+            intake::add_unit(conn, a.branch, batch, &f.serial, model, &costs.unit)?;
+            Ok(None)
+        },
+    )
+    .await
+}
+
+/// `POST /stock/intake/bulk`: a bulk quantity of a stock item.
+pub async fn add_bulk(
+    req: HttpRequest,
+    staff: Staff,
+    state: web::Data<AppState>,
+    form: web::Form<IntakeForm>,
+) -> Result<HttpResponse, AppError> {
+    answer(
+        req,
+        staff,
+        state,
+        form.into_inner(),
+        move |conn, a, batch, f, costs| {
+            let item = f.stock_item_id.parse::<i64>().unwrap_or(0);
+            let quantity = f.quantity.trim().parse::<i32>().unwrap_or(0);
+            intake::add_bulk(conn, a.branch, batch, item, quantity, &costs.bulk)?;
+            Ok(None)
+        },
+    )
+    .await
+}
+
+/// `POST /stock/intake/costs`: shipping and duty, spread over the lines as landed cost.
+pub async fn set_costs(
+    req: HttpRequest,
+    staff: Staff,
+    state: web::Data<AppState>,
+    form: web::Form<IntakeForm>,
+) -> Result<HttpResponse, AppError> {
+    answer(
+        req,
+        staff,
+        state,
+        form.into_inner(),
+        move |conn, a, batch, _, costs| {
+            intake::set_costs(conn, a.branch, batch, &costs.shipping, &costs.duty)?;
+            Ok(None)
+        },
+    )
+    .await
+}
+
+/// `POST /stock/intake/remove`: a line off the batch.
+pub async fn remove_intake_line(
+    req: HttpRequest,
+    staff: Staff,
+    state: web::Data<AppState>,
+    form: web::Form<IntakeForm>,
+) -> Result<HttpResponse, AppError> {
+    answer(
+        req,
+        staff,
+        state,
+        form.into_inner(),
+        move |conn, a, batch, f, _| {
+            intake::remove_line(conn, a.branch, batch, f.line_id.parse().unwrap_or(0))?;
+            Ok(None)
+        },
+    )
+    .await
+}
+
+/// `POST /stock/intake/attach`: receive the batch against a purchase order (or none).
+pub async fn attach_order(
+    req: HttpRequest,
+    staff: Staff,
+    state: web::Data<AppState>,
+    form: web::Form<IntakeForm>,
+) -> Result<HttpResponse, AppError> {
+    answer(
+        req,
+        staff,
+        state,
+        form.into_inner(),
+        move |conn, a, batch, f, _| {
+            let po = match f.purchase_order_id.trim() {
+                "" => None,
+                raw => Some(raw.parse::<i64>().unwrap_or(0)),
+            };
+            intake::attach_order(conn, a.branch, batch, po)?;
+            Ok(None)
+        },
+    )
+    .await
+}
+
+/// `POST /stock/intake/commit`: everything on the batch comes into stock, all or nothing.
+pub async fn commit_delivery(
+    req: HttpRequest,
+    staff: Staff,
+    state: web::Data<AppState>,
+    form: web::Form<IntakeForm>,
+) -> Result<HttpResponse, AppError> {
+    answer(
+        req,
+        staff,
+        state,
+        form.into_inner(),
+        move |conn, a, batch, _, _| intake::commit(conn, a.branch, batch, None, &a.by).map(Some),
+    )
+    .await
 }

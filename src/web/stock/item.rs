@@ -31,12 +31,6 @@ pub struct ItemPage {
     errors: FieldErrors,
 }
 
-impl ItemPage {
-    fn when(at: &chrono::DateTime<chrono::Utc>) -> String {
-        at.format("%Y-%m-%d %H:%M UTC").to_string()
-    }
-}
-
 /// Rows of the ledger on one page.
 const LEDGER_PAGE: i64 = 50;
 

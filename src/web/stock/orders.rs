@@ -14,11 +14,13 @@ use crate::domain::purchase_order::PoStatus;
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 use crate::repo::PAGE_SIZE;
+use crate::repo::RepoError;
 use crate::repo::purchase_orders::{self as repo, EventRow, Goods, LineView, NewOrder, OrderRow};
 use crate::repo::stock;
 use crate::web::access::{Staff, encode_component};
-use crate::web::page::{Flash, PageCtx, Pager, push_flash};
-use crate::web::{AppState, html, refusal, see_other};
+use crate::web::answer::{self, Acting, Next};
+use crate::web::page::{PageCtx, Pager};
+use crate::web::{AppState, html, see_other};
 
 /// The list of orders.
 #[derive(Template)]
@@ -230,9 +232,6 @@ impl OrderPage {
     fn goods_selected(&self, value: &str) -> bool {
         self.form.goods == value
     }
-    fn when(at: &chrono::DateTime<chrono::Utc>) -> String {
-        at.format("%Y-%m-%d %H:%M UTC").to_string()
-    }
     fn status_label(s: &Option<String>) -> String {
         s.as_deref()
             .map(|s| s.replace('_', " "))
@@ -339,65 +338,138 @@ fn parse_goods(raw: &str) -> Option<Goods> {
     }
 }
 
-/// `POST /stock/orders/{id}/{action}`: line, remove, place or cancel.
-pub async fn act(
+/// Runs one of the order page's actions and answers: back to the order (saying what changed,
+/// when the page alone does not show it), or the page again with what was typed.
+async fn answer<W>(
     req: HttpRequest,
     staff: Staff,
     state: web::Data<AppState>,
-    path: web::Path<(i64, String)>,
+    id: i64,
+    form: LineForm,
+    work: W,
+) -> Result<HttpResponse, AppError>
+where
+    W: FnOnce(&mut diesel::PgConnection, &Acting, &LineForm) -> Result<Option<String>, RepoError>
+        + Send
+        + 'static,
+{
+    let result = answer::run(&staff, &state, &form, work).await;
+    let next = |message: Option<String>| Next {
+        flash: message,
+        to: format!("/stock/orders/{id}"),
+    };
+    answer::then(&req, result, "order", next, |errors, code| {
+        render_order(&req, &staff, &state, id, form, errors, code)
+    })
+    .await
+}
+
+/// `POST /stock/orders/{id}/line`: a model or stock item, how many and at what cost.
+pub async fn add_order_line(
+    req: HttpRequest,
+    staff: Staff,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
     form: web::Form<LineForm>,
 ) -> Result<HttpResponse, AppError> {
-    let (id, action) = path.into_inner();
-    let form = form.into_inner();
-    let (branch, by) = (staff.branch.id, staff.by());
-    let f = form.clone();
-    let result = db(&state.pool, &staff.actor(), move |conn| {
-        Ok(match action.as_str() {
-            "line" => {
-                let mut errors = FieldErrors::new();
-                let goods = parse_goods(&f.goods);
-                if goods.is_none() {
-                    errors.add("goods", "Choose a model or a stock item.");
-                }
-                let quantity = f.quantity.trim().parse::<i32>().unwrap_or_else(|_| {
-                    errors.add("quantity", "Enter how many to order (1 or more).");
-                    0
-                });
-                let cost = parse_amount(&f.unit_cost).unwrap_or_else(|m| {
-                    errors.add("unit_cost", m);
-                    BigDecimal::from(0)
-                });
-                errors.into_result()?;
-                let goods = goods.unwrap_or(Goods::Model(0));
-                repo::add_line(conn, branch, id, goods, quantity, &cost)?;
-                None
+    let id = id.into_inner();
+    answer(
+        req,
+        staff,
+        state,
+        id,
+        form.into_inner(),
+        move |conn, a, f| {
+            let mut errors = FieldErrors::new();
+            let goods = parse_goods(&f.goods);
+            if goods.is_none() {
+                errors.add("goods", "Choose a model or a stock item.");
             }
-            "remove" => {
-                repo::remove_line(conn, branch, id, f.line_id.parse().unwrap_or(0))?;
-                None
-            }
-            "place" => {
-                repo::change_status(conn, branch, id, PoStatus::Ordered, &f.note, &by)?;
-                Some(format!("{} is placed with the vendor.", repo::number(id)))
-            }
-            "cancel" => {
-                repo::change_status(conn, branch, id, PoStatus::Cancelled, &f.note, &by)?;
-                Some(format!("{} is cancelled.", repo::number(id)))
-            }
-            _ => return Err(crate::repo::RepoError::NotFound),
-        })
-    })
-    .await;
-    match result {
-        Ok(message) => {
-            if let Some(message) = message {
-                push_flash(&req, Flash::success(message));
-            }
-            Ok(see_other(&format!("/stock/orders/{id}")))
-        }
-        Err(e) => {
-            let (errors, code) = refusal(e, "order")?;
-            render_order(&req, &staff, &state, id, form, errors, code).await
-        }
-    }
+            let quantity = f.quantity.trim().parse::<i32>().unwrap_or_else(|_| {
+                errors.add("quantity", "Enter how many to order (1 or more).");
+                0
+            });
+            let cost = parse_amount(&f.unit_cost).unwrap_or_else(|m| {
+                errors.add("unit_cost", m);
+                BigDecimal::from(0)
+            });
+            errors.into_result()?;
+            let goods = goods.unwrap_or(Goods::Model(0));
+            repo::add_line(conn, a.branch, id, goods, quantity, &cost)?;
+            Ok(None)
+        },
+    )
+    .await
+}
+
+/// `POST /stock/orders/{id}/remove`: a line off a draft.
+pub async fn remove_order_line(
+    req: HttpRequest,
+    staff: Staff,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<LineForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    answer(
+        req,
+        staff,
+        state,
+        id,
+        form.into_inner(),
+        move |conn, a, f| {
+            repo::remove_line(conn, a.branch, id, f.line_id.parse().unwrap_or(0))?;
+            Ok(None)
+        },
+    )
+    .await
+}
+
+/// `POST /stock/orders/{id}/place`: the draft is sent to the vendor.
+pub async fn place_order(
+    req: HttpRequest,
+    staff: Staff,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<LineForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    answer(
+        req,
+        staff,
+        state,
+        id,
+        form.into_inner(),
+        move |conn, a, f| {
+            repo::change_status(conn, a.branch, id, PoStatus::Ordered, &f.note, &a.by)?;
+            Ok(Some(format!(
+                "{} is placed with the vendor.",
+                repo::number(id)
+            )))
+        },
+    )
+    .await
+}
+
+/// `POST /stock/orders/{id}/cancel`: a draft or placed order is called off (after confirmation).
+pub async fn cancel_order(
+    req: HttpRequest,
+    staff: Staff,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<LineForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    answer(
+        req,
+        staff,
+        state,
+        id,
+        form.into_inner(),
+        move |conn, a, f| {
+            repo::change_status(conn, a.branch, id, PoStatus::Cancelled, &f.note, &a.by)?;
+            Ok(Some(format!("{} is cancelled.", repo::number(id))))
+        },
+    )
+    .await
 }

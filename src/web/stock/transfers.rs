@@ -252,12 +252,6 @@ pub struct TransferPage {
     lines: Vec<LineView>,
 }
 
-impl TransferPage {
-    fn when(at: &chrono::DateTime<chrono::Utc>) -> String {
-        at.format("%Y-%m-%d %H:%M UTC").to_string()
-    }
-}
-
 /// `GET /stock/transfers/{id}`.
 pub async fn show(
     req: HttpRequest,

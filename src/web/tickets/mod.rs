@@ -1,6 +1,16 @@
-//! Tickets: the board, the full list, the ticket page with its workflow, and time approval.
+//! Tickets: the board, the full list, the ticket page, one file per thing done to a ticket, and
+//! time approval.
 
+pub mod add_line;
+pub(crate) mod answer;
+pub mod approval;
+pub mod assign;
 pub mod board;
+pub mod clock;
+pub mod estimate;
 pub mod list;
+pub mod move_on;
+pub mod note;
+pub mod remove_line;
 pub mod show;
 pub mod time;

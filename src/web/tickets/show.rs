@@ -1,7 +1,6 @@
-//! `/tickets/{id}`: the whole ticket (customer, what is worked on, estimate lines, time, events)
-//! and everything done to it: move it along, assign it, add lines or parts, send the estimate,
-//! record the customer's answer, the clock. The technician's tablet page (`/floor/{id}`) posts
-//! to the same actions and comes back to itself.
+//! `GET /tickets/{id}`: the whole ticket (customer, what is worked on, estimate lines, time,
+//! events) with a form for everything done to it; each of those posts to its own route in this
+//! folder. The tablet's job page (`/floor/{id}`) reads the same data through `load`.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -15,11 +14,11 @@ use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 use crate::models::customer::Customer;
 use crate::models::ticket::{Ticket, TicketLine};
-use crate::repo::workshop::{self, EventRow, NewTicketLine, TimeRow};
+use crate::repo::workshop::{self, EventRow, TimeRow};
 use crate::repo::{customers, tickets};
 use crate::web::access::Staff;
-use crate::web::page::{Flash, PageCtx, push_flash};
-use crate::web::{AppState, html, refusal, see_other};
+use crate::web::page::PageCtx;
+use crate::web::{AppState, html};
 
 /// Everything a ticket page shows.
 pub struct TicketData {
@@ -112,9 +111,6 @@ impl TicketPage {
     fn outcomes(&self) -> &'static [Outcome] {
         Outcome::ALL
     }
-    fn when(at: &chrono::DateTime<chrono::Utc>) -> String {
-        at.format("%Y-%m-%d %H:%M UTC").to_string()
-    }
     fn tech_selected(&self, id: &i64) -> bool {
         self.d.ticket.assigned_to == Some(*id)
     }
@@ -154,9 +150,13 @@ pub struct TicketForm {
     pub(crate) approval_by: String,
     #[serde(default)]
     pub(crate) approval_method: String,
-    /// `floor` when the tablet page posted.
-    #[serde(default)]
-    pub(crate) back: String,
+}
+
+impl TicketForm {
+    /// The status the page showed when the form was sent (a stale form is refused).
+    pub(crate) fn shown_status(&self) -> Option<TicketStatus> {
+        self.from.parse().ok()
+    }
 }
 
 /// Query string of the ticket page.
@@ -167,7 +167,7 @@ pub struct ShowQuery {
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn render(
+pub(crate) async fn render(
     req: &HttpRequest,
     staff: &Staff,
     state: &AppState,
@@ -178,9 +178,6 @@ async fn render(
     errors: FieldErrors,
     code: StatusCode,
 ) -> Result<HttpResponse, AppError> {
-    if form.back == "floor" {
-        return crate::web::floor::render_job(req, staff, state, id, form, errors, code).await;
-    }
     let d = load(state, staff, id).await?;
     html(
         code,
@@ -224,164 +221,4 @@ pub async fn show(
 fn base_url(req: &HttpRequest) -> String {
     let info = req.connection_info();
     format!("{}://{}", info.scheme(), info.host())
-}
-
-/// What an action did: a message and where to go.
-type Done = (String, Option<String>);
-
-/// `POST /tickets/{id}/{action}`: status, assign, line, remove, estimate, approval, clock.
-pub async fn act(
-    req: HttpRequest,
-    staff: Staff,
-    state: web::Data<AppState>,
-    path: web::Path<(i64, String)>,
-    form: web::Form<TicketForm>,
-) -> Result<HttpResponse, AppError> {
-    let (id, action) = path.into_inner();
-    let form = form.into_inner();
-    let f = form.clone();
-    let (branch, by) = (staff.branch.id, staff.by());
-    let key = state.link_key.clone();
-    let result: Result<Done, AppError> = db(&state.pool, &staff.actor(), move |conn| {
-        let expected = f.from.parse::<TicketStatus>().ok();
-        Ok(match action.as_str() {
-            "status" => {
-                let to: TicketStatus =
-                    f.to.parse()
-                        .map_err(|_| FieldErrors::single("to", "Choose the next step."))?;
-                let outcome = f.outcome.parse::<Outcome>().ok();
-                workshop::transition(conn, branch, id, expected, to, outcome, &f.note, &by)?;
-                (format!("Ticket is now {}.", to.label()), None)
-            }
-            "assign" => {
-                let tech = f.assigned_to.parse::<i64>().ok();
-                workshop::assign(conn, branch, id, tech, &by)?;
-                ("Assignment saved.".to_string(), None)
-            }
-            "line" => {
-                let mut errors = FieldErrors::new();
-                let quantity = match f.quantity.trim() {
-                    "" => BigDecimal::from(1),
-                    q => q.parse::<BigDecimal>().unwrap_or_else(|_| {
-                        errors.add("quantity", "Enter a quantity above zero.");
-                        BigDecimal::from(0)
-                    }),
-                };
-                let unit_price = match f.unit_price.trim() {
-                    "" => None,
-                    p => match crate::domain::money::parse_amount(p) {
-                        Ok(v) => Some(v),
-                        Err(m) => {
-                            errors.add("unit_price", m);
-                            None
-                        }
-                    },
-                };
-                errors.into_result()?;
-                let kind = if f.kind.is_empty() {
-                    "part".to_string()
-                } else {
-                    f.kind.clone()
-                };
-                let line = NewTicketLine {
-                    kind,
-                    description: f.description.clone(),
-                    quantity,
-                    unit_price,
-                    code: f.code.clone(),
-                };
-                workshop::add_line(conn, branch, id, &line, &by)?;
-                ("Line added.".to_string(), None)
-            }
-            "note" => {
-                workshop::add_note(conn, branch, id, &f.note, &by)?;
-                ("Note added.".to_string(), None)
-            }
-            "remove" => {
-                workshop::remove_line(conn, branch, id, f.line_id.parse().unwrap_or(0), &by)?;
-                ("Line removed.".to_string(), None)
-            }
-            "estimate" => {
-                let (link, expires) = workshop::send_estimate(
-                    conn,
-                    branch,
-                    id,
-                    expected,
-                    chrono::Duration::days(7),
-                    &by,
-                )?;
-                let token = crate::web::approve::sign(&key, link, expires);
-                (
-                    format!(
-                        "Estimate sent for approval; the link works until {}.",
-                        expires.format("%Y-%m-%d")
-                    ),
-                    Some(token),
-                )
-            }
-            "approval" => {
-                let approved = match f.decision.as_str() {
-                    "approved" => true,
-                    "declined" => false,
-                    _ => {
-                        return Err(FieldErrors::single(
-                            "decision",
-                            "Choose approved or declined.",
-                        )
-                        .into());
-                    }
-                };
-                workshop::record_approval(
-                    conn,
-                    branch,
-                    id,
-                    approved,
-                    &f.approval_by,
-                    &f.approval_method,
-                    &by,
-                )?;
-                (
-                    if approved {
-                        "Approved: the ticket is in repair.".to_string()
-                    } else {
-                        "Declined: the ticket is ready to return unrepaired.".to_string()
-                    },
-                    None,
-                )
-            }
-            "clock" => {
-                if f.to == "stop" {
-                    workshop::clock_stop(conn, &by)?;
-                    ("Clock stopped.".to_string(), None)
-                } else {
-                    workshop::clock_start(conn, branch, id, &by)?;
-                    ("Clock started.".to_string(), None)
-                }
-            }
-            _ => return Err(crate::repo::RepoError::NotFound),
-        })
-    })
-    .await;
-    let back = if form.back == "floor" {
-        format!("/floor/{id}")
-    } else {
-        format!("/tickets/{id}")
-    };
-    match result {
-        Ok((message, token)) => {
-            push_flash(&req, Flash::success(message));
-            Ok(see_other(&match token {
-                Some(t) if form.back != "floor" => format!("{back}?link={t}"),
-                _ => back,
-            }))
-        }
-        Err(e) => {
-            let (errors, code) = refusal(e, "ticket")?;
-            let mut form = form;
-            if errors.get("code").is_some() {
-                form.code.clear();
-            }
-            render(&req, &staff, &state, id, None, false, form, errors, code).await
-        }
-    }
 }

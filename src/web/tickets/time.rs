@@ -24,12 +24,6 @@ pub struct TimePage {
     errors: FieldErrors,
 }
 
-impl TimePage {
-    fn when(at: &chrono::DateTime<chrono::Utc>) -> String {
-        at.format("%Y-%m-%d %H:%M").to_string()
-    }
-}
-
 async fn render(
     req: &HttpRequest,
     staff: &Staff,

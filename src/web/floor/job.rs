@@ -1,60 +1,22 @@
-//! `/floor`: the technician's tablet. "My jobs" in big touch targets, most urgent first; a job
-//! page with one big clock button, a note, a part by scanning its SKU or serial, and the next
-//! status. Laid out for 1024×768 and touch.
+//! `GET /floor/{id}`: a job on the tablet, with one big clock button, a note, a part by scanning
+//! its SKU or serial, and the next status; and how the tablet's actions answer.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use crate::db::db;
 use crate::domain::ticket::TicketStatus;
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
-use crate::models::ticket::Ticket;
-use crate::repo::workshop;
+use crate::repo::RepoError;
 use crate::web::access::Staff;
+use crate::web::answer::{self as post, Acting};
 use crate::web::page::PageCtx;
+use crate::web::page::{Flash, push_flash};
+use crate::web::tickets::answer::{self, Done};
 use crate::web::tickets::show::{TicketData, TicketForm, load};
-use crate::web::{AppState, html};
-
-/// "My jobs".
-#[derive(Template)]
-#[template(path = "floor/jobs.html")]
-pub struct JobsPage {
-    page: PageCtx,
-    jobs: Vec<(Ticket, String)>,
-    clock: Option<(i64, chrono::DateTime<chrono::Utc>)>,
-}
-
-impl JobsPage {
-    fn running_on(&self, id: &i64) -> bool {
-        self.clock.is_some_and(|(t, _)| t == *id)
-    }
-}
-
-/// `GET /floor`.
-pub async fn jobs(
-    req: HttpRequest,
-    staff: Staff,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, AppError> {
-    let (branch, me) = (staff.branch.id, staff.id);
-    let (jobs, clock) = db(&state.pool, &staff.actor(), move |conn| {
-        Ok((
-            workshop::my_jobs(conn, branch, me)?,
-            workshop::running_clock(conn, me)?,
-        ))
-    })
-    .await?;
-    html(
-        StatusCode::OK,
-        &JobsPage {
-            page: PageCtx::for_request(&req),
-            jobs,
-            clock,
-        },
-    )
-}
+use crate::web::{AppState, html, see_other};
+use diesel::PgConnection;
 
 /// A job on the tablet.
 #[derive(Template)]
@@ -103,7 +65,7 @@ pub async fn render_job(
 }
 
 /// `GET /floor/{id}`.
-pub async fn job(
+pub async fn show(
     req: HttpRequest,
     staff: Staff,
     state: web::Data<AppState>,
@@ -119,4 +81,29 @@ pub async fn job(
         StatusCode::OK,
     )
     .await
+}
+
+/// A tablet action: `work`, then back to `/floor/{id}`, or the job page again with what was
+/// typed and why it was refused.
+pub(crate) async fn answer<F>(
+    req: &HttpRequest,
+    staff: &Staff,
+    state: &AppState,
+    id: i64,
+    mut form: TicketForm,
+    work: F,
+) -> Result<HttpResponse, AppError>
+where
+    F: FnOnce(&mut PgConnection, &Acting, &TicketForm) -> Result<Done, RepoError> + Send + 'static,
+{
+    match post::run(staff, state, &form, work).await {
+        Ok(done) => {
+            push_flash(req, Flash::success(done.message));
+            Ok(see_other(&format!("/floor/{id}")))
+        }
+        Err(e) => {
+            let (errors, code) = answer::refused(e, &mut form)?;
+            render_job(req, staff, state, id, form, errors, code).await
+        }
+    }
 }

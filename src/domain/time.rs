@@ -1,0 +1,98 @@
+//! Time in a branch: the one place that says what "now" and "today" are, where a day begins and
+//! ends, and how a moment is shown. Instants are UTC everywhere; a branch's dates and the times
+//! staff read are in its IANA timezone, so a branch at UTC+3 is on its new day at 00:00 local
+//! time, not at 03:00.
+
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono_tz::Tz;
+
+/// The shop's clock: the real time, or a moment fixed for a test or a demonstration.
+#[derive(Debug, Clone, Copy, Default)]
+pub enum Clock {
+    #[default]
+    System,
+    Fixed(DateTime<Utc>),
+}
+
+impl Clock {
+    pub fn now(&self) -> DateTime<Utc> {
+        match self {
+            Self::System => Utc::now(),
+            Self::Fixed(at) => *at,
+        }
+    }
+}
+
+/// A branch's timezone from its stored name (UTC for a name that does not parse, which the
+/// branch form never stores).
+pub fn zone(name: &str) -> Tz {
+    name.parse().unwrap_or(chrono_tz::UTC)
+}
+
+/// The date at the branch at `now`.
+pub fn local_date(tz: &str, now: DateTime<Utc>) -> NaiveDate {
+    now.with_timezone(&zone(tz)).date_naive()
+}
+
+/// Where a branch-local day begins and the next one begins, as UTC instants; `None` when local
+/// midnight does not exist there on that day.
+pub fn day_bounds(tz: &str, date: NaiveDate) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+    let start_of = |d: NaiveDate| {
+        zone(tz)
+            .from_local_datetime(&d.and_hms_opt(0, 0, 0)?)
+            .earliest()
+            .map(|t| t.with_timezone(&Utc))
+    };
+    Some((start_of(date)?, start_of(date.succ_opt()?)?))
+}
+
+/// A moment as staff read it at the branch: `2026-03-11 01:00`.
+pub fn show(at: &DateTime<Utc>, tz: &str) -> String {
+    at.with_timezone(&zone(tz))
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: &str) -> DateTime<Utc> {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn one_in_the_morning_in_nairobi_is_already_the_new_day() {
+        let now = at("2026-03-10T22:00:00Z");
+        assert_eq!(
+            local_date("Africa/Nairobi", now),
+            NaiveDate::from_ymd_opt(2026, 3, 11).unwrap()
+        );
+        assert_eq!(
+            local_date("UTC", now),
+            NaiveDate::from_ymd_opt(2026, 3, 10).unwrap()
+        );
+        assert_eq!(show(&now, "Africa/Nairobi"), "2026-03-11 01:00");
+    }
+
+    #[test]
+    fn a_days_bounds_are_local_midnights() {
+        let day = NaiveDate::from_ymd_opt(2026, 3, 11).unwrap();
+        let (from, to) = day_bounds("Africa/Nairobi", day).unwrap();
+        assert_eq!(from, at("2026-03-10T21:00:00Z"));
+        assert_eq!(to, at("2026-03-11T21:00:00Z"));
+    }
+
+    #[test]
+    fn a_day_across_a_clock_change_is_23_hours_long() {
+        let day = NaiveDate::from_ymd_opt(2026, 3, 29).unwrap();
+        let (from, to) = day_bounds("Europe/London", day).unwrap();
+        assert_eq!(to - from, chrono::Duration::hours(23));
+    }
+
+    #[test]
+    fn a_fixed_clock_stays_put() {
+        let now = at("2026-03-10T22:00:00Z");
+        assert_eq!(Clock::Fixed(now).now(), now);
+    }
+}

@@ -1,0 +1,46 @@
+//! `POST /tickets/{id}/estimate`: send the estimate for the customer's approval. The ticket page
+//! then shows the signed link once, valid for seven days.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+
+use super::answer::{self, Done};
+use super::show::TicketForm;
+use crate::error::AppError;
+use crate::repo::workshop;
+use crate::web::AppState;
+use crate::web::access::Staff;
+
+/// How long the customer's approval link works.
+const LINK_DAYS: i64 = 7;
+
+/// `POST /tickets/{id}/estimate`.
+pub async fn send_estimate(
+    req: HttpRequest,
+    staff: Staff,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<TicketForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let key = state.link_key.clone();
+    answer::desk(
+        &req,
+        &staff,
+        &state,
+        id,
+        form.into_inner(),
+        move |c, w, f| {
+            let days = chrono::Duration::days(LINK_DAYS);
+            let (link, expires) =
+                workshop::send_estimate(c, w.branch, id, f.shown_status(), days, &w.by)?;
+            Ok(Done {
+                message: format!(
+                    "Estimate sent for approval; the link works until {}.",
+                    expires.format("%Y-%m-%d")
+                ),
+                link: Some(crate::web::approve::sign(&key, link, expires)),
+            })
+        },
+    )
+    .await
+}

@@ -1,0 +1,33 @@
+//! `POST /tickets/{id}/remove`: take a line off an estimate that is not yet answered.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+
+use super::answer::{self, Done};
+use super::show::TicketForm;
+use crate::error::AppError;
+use crate::repo::workshop;
+use crate::web::AppState;
+use crate::web::access::Staff;
+
+/// `POST /tickets/{id}/remove`.
+pub async fn remove_ticket_line(
+    req: HttpRequest,
+    staff: Staff,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<TicketForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    answer::desk(
+        &req,
+        &staff,
+        &state,
+        id,
+        form.into_inner(),
+        move |c, w, f| {
+            workshop::remove_line(c, w.branch, id, f.line_id.parse().unwrap_or(0), &w.by)?;
+            Ok(Done::said("Line removed."))
+        },
+    )
+    .await
+}
