@@ -850,7 +850,7 @@ fn load_workshop(conn: &mut PgConnection) -> Result<bool> {
     use crate::domain::ticket::{Outcome, TicketStatus};
     use crate::repo::preorders::{self, MoveInput, NewPreorder};
     use crate::repo::tickets::CheckIn;
-    use crate::repo::workshop::{self, NewTicketLine};
+    use crate::repo::tickets::{self, NewTicketLine};
 
     if repo::settings::get(conn, DEMO_WORKSHOP_LOADED)?.is_some() {
         return Ok(false);
@@ -903,7 +903,7 @@ fn load_workshop(conn: &mut PgConnection) -> Result<bool> {
             };
             let t = repo::tickets::open_walk_in(conn, branch.id, customer, None, &input, &by)?.id;
             if n % 4 != 0 {
-                workshop::assign(conn, branch.id, t, brian, &by)?;
+                tickets::assign(conn, branch.id, t, brian, &by)?;
             }
             let line = NewTicketLine {
                 kind: "labour".into(),
@@ -912,9 +912,9 @@ fn load_workshop(conn: &mut PgConnection) -> Result<bool> {
                 unit_price: Some("1500.00".parse()?),
                 code: String::new(),
             };
-            workshop::add_line(conn, branch.id, t, &line, &by)?;
+            tickets::add_line(conn, branch.id, t, &line, &by)?;
             for to in road.iter() {
-                workshop::transition(
+                tickets::transition(
                     conn,
                     branch.id,
                     t,

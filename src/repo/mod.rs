@@ -21,8 +21,8 @@ pub mod staff;
 pub mod stock;
 pub mod submissions;
 pub mod tickets;
+pub mod time_clock;
 pub mod transfers;
-pub mod workshop;
 
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 

@@ -14,8 +14,8 @@ use sha2::Sha256;
 use crate::db::{Actor, db};
 use crate::error::AppError;
 use crate::models::ticket::TicketLine;
-use crate::repo::workshop::{self, LinkState};
-use crate::repo::{branches, customers, tickets};
+use crate::repo::tickets::{self, LinkState};
+use crate::repo::{branches, customers};
 use crate::web::page::PageCtx;
 use crate::web::{AppState, html, see_other};
 
@@ -95,7 +95,7 @@ pub async fn show(
     let found = db(
         &state.pool,
         &Actor::anonymous(),
-        move |conn| match workshop::link_state(conn, link)? {
+        move |conn| match tickets::link_state(conn, link)? {
             LinkState::Open {
                 branch_id,
                 ticket_id,
@@ -177,7 +177,7 @@ pub async fn answer(
         }
     };
     match db(&state.pool, &Actor::anonymous(), move |conn| {
-        workshop::answer_link(conn, link, approved)
+        tickets::answer_link(conn, link, approved)
     })
     .await
     {

@@ -6,8 +6,7 @@ use diesel::{Connection, PgConnection, RunQueryDsl};
 use workbay::domain::role::Role;
 use workbay::domain::ticket::{Outcome, TicketStatus};
 use workbay::repo::By;
-use workbay::repo::tickets::{self, CheckIn};
-use workbay::repo::workshop::{self, NewTicketLine};
+use workbay::repo::tickets::{self, CheckIn, NewTicketLine};
 
 use crate::common::http::location;
 use crate::common::{TestApp, spawn_app};
@@ -45,7 +44,7 @@ async fn ticket_at(app: &TestApp, customer: i64, at: TicketStatus) -> i64 {
             unit_price: Some("1200.00".parse().unwrap()),
             code: String::new(),
         };
-        workshop::add_line(&mut c, branch, t, &line, &by).unwrap();
+        tickets::add_line(&mut c, branch, t, &line, &by).unwrap();
         let path: &[TicketStatus] = match at {
             Open => &[],
             Diagnosing => &[Diagnosing],
@@ -58,7 +57,7 @@ async fn ticket_at(app: &TestApp, customer: i64, at: TicketStatus) -> i64 {
             Cancelled => &[Cancelled],
         };
         for to in path {
-            workshop::transition(
+            tickets::transition(
                 &mut c,
                 branch,
                 t,
@@ -675,7 +674,7 @@ async fn parts_come_out_of_stock_by_sku_or_link_a_unit_and_no_stock_is_refused()
             TicketStatus::Ready,
             TicketStatus::Closed,
         ] {
-            workshop::transition(
+            tickets::transition(
                 &mut c,
                 branch,
                 t,

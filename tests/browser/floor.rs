@@ -4,7 +4,6 @@ use workbay::domain::role::Role;
 use workbay::domain::ticket::{Outcome, TicketStatus};
 use workbay::repo::By;
 use workbay::repo::tickets::{self, CheckIn};
-use workbay::repo::workshop;
 
 use crate::common::http::PASSWORD;
 use crate::common::spawn_app;
@@ -38,9 +37,9 @@ async fn on_a_1024_by_768_tablet_a_technician_clocks_on_scans_a_part_and_sends_t
         let p = workbay::repo::stock::Posting { stock_item_id: item, branch_id: branch, kind: "intake", quantity: 4, unit_cost: None, reason: "", reference: "" };
         workbay::repo::stock::post(&mut c, &p, &by).unwrap();
         let t = tickets::open_walk_in(&mut c, branch, customer, None, &CheckIn { problem: "Oil change and noise".into(), ..Default::default() }, &by).unwrap().id;
-        workshop::assign(&mut c, branch, t, Some(tech_id), &by).unwrap();
+        tickets::assign(&mut c, branch, t, Some(tech_id), &by).unwrap();
         for to in [TicketStatus::Diagnosing, TicketStatus::InRepair] {
-            workshop::transition(&mut c, branch, t, None, to, None::<Outcome>, "", &by).unwrap();
+            tickets::transition(&mut c, branch, t, None, to, None::<Outcome>, "", &by).unwrap();
         }
         t
     })

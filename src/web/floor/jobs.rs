@@ -7,7 +7,8 @@ use askama::Template;
 use crate::db::db;
 use crate::error::AppError;
 use crate::models::ticket::Ticket;
-use crate::repo::workshop;
+use crate::repo::tickets;
+use crate::repo::time_clock;
 use crate::web::access::Staff;
 use crate::web::page::PageCtx;
 use crate::web::{AppState, html};
@@ -36,8 +37,8 @@ pub async fn show(
     let (branch, me) = (staff.branch.id, staff.id);
     let (jobs, clock) = db(&state.pool, &staff.actor(), move |conn| {
         Ok((
-            workshop::my_jobs(conn, branch, me)?,
-            workshop::running_clock(conn, me)?,
+            tickets::my_jobs(conn, branch, me)?,
+            time_clock::running_clock(conn, me)?,
         ))
     })
     .await?;

@@ -10,7 +10,7 @@ use super::show::TicketForm;
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 use crate::repo::RepoError;
-use crate::repo::workshop::{self, NewTicketLine};
+use crate::repo::tickets::{self, NewTicketLine};
 use crate::web::AppState;
 use crate::web::access::Staff;
 use crate::web::answer::Acting;
@@ -49,7 +49,7 @@ pub(crate) fn add_line(
         unit_price,
         code: f.code.clone(),
     };
-    workshop::add_line(conn, w.branch, id, &line, &w.by)?;
+    tickets::add_line(conn, w.branch, id, &line, &w.by)?;
     Ok(Done::said("Line added."))
 }
 

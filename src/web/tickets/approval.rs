@@ -7,7 +7,7 @@ use super::answer::{self, Done};
 use super::show::TicketForm;
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
-use crate::repo::workshop;
+use crate::repo::tickets;
 use crate::web::AppState;
 use crate::web::access::Staff;
 
@@ -37,7 +37,7 @@ pub async fn record_approval(
                 }
             };
             let (who, how) = (&f.approval_by, &f.approval_method);
-            workshop::record_approval(c, w.branch, id, approved, who, how, &w.by)?;
+            tickets::record_approval(c, w.branch, id, approved, who, how, &w.by)?;
             Ok(Done::said(if approved {
                 "Approved: the ticket is in repair."
             } else {

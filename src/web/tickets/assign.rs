@@ -5,7 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use super::answer::{self, Done};
 use super::show::TicketForm;
 use crate::error::AppError;
-use crate::repo::workshop;
+use crate::repo::tickets;
 use crate::web::AppState;
 use crate::web::access::Staff;
 
@@ -26,7 +26,7 @@ pub async fn assign_ticket(
         form.into_inner(),
         move |c, w, f| {
             let tech = f.assigned_to.parse::<i64>().ok();
-            workshop::assign(c, w.branch, id, tech, &w.by)?;
+            tickets::assign(c, w.branch, id, tech, &w.by)?;
             Ok(Done::said("Assignment saved."))
         },
     )

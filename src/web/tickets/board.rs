@@ -9,7 +9,7 @@ use serde::Deserialize;
 use crate::db::db;
 use crate::domain::ticket::{Priority, TicketStatus};
 use crate::error::AppError;
-use crate::repo::workshop::{self, BoardFilter, BoardRow};
+use crate::repo::tickets::{self, BoardFilter, BoardRow};
 use crate::web::access::Staff;
 use crate::web::page::PageCtx;
 use crate::web::{AppState, html};
@@ -75,8 +75,8 @@ pub async fn show(
     let branch = staff.branch.id;
     let (rows, technicians) = db(&state.pool, &staff.actor(), move |conn| {
         Ok((
-            workshop::board(conn, branch, &filter)?,
-            workshop::technicians(conn, branch)?,
+            tickets::board(conn, branch, &filter)?,
+            tickets::technicians(conn, branch)?,
         ))
     })
     .await?;

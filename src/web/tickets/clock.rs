@@ -7,20 +7,21 @@ use diesel::PgConnection;
 use super::answer::{self, Done};
 use super::show::TicketForm;
 use crate::error::AppError;
-use crate::repo::{RepoError, workshop};
+use crate::repo::RepoError;
+use crate::repo::time_clock;
 use crate::web::AppState;
 use crate::web::access::Staff;
 use crate::web::answer::Acting;
 
 /// Starts the clock on ticket `id`; the tablet uses it too.
 pub(crate) fn start(conn: &mut PgConnection, w: &Acting, id: i64) -> Result<Done, RepoError> {
-    workshop::clock_start(conn, w.branch, id, &w.by)?;
+    time_clock::clock_start(conn, w.branch, id, &w.by)?;
     Ok(Done::said("Clock started."))
 }
 
 /// Stops the running clock; the tablet uses it too.
 pub(crate) fn stop(conn: &mut PgConnection, w: &Acting) -> Result<Done, RepoError> {
-    workshop::clock_stop(conn, &w.by)?;
+    time_clock::clock_stop(conn, &w.by)?;
     Ok(Done::said("Clock stopped."))
 }
 

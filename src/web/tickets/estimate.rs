@@ -6,7 +6,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use super::answer::{self, Done};
 use super::show::TicketForm;
 use crate::error::AppError;
-use crate::repo::workshop;
+use crate::repo::tickets;
 use crate::web::AppState;
 use crate::web::access::Staff;
 
@@ -32,7 +32,7 @@ pub async fn send_estimate(
         move |c, w, f| {
             let days = chrono::Duration::days(LINK_DAYS);
             let (link, expires) =
-                workshop::send_estimate(c, w.branch, id, f.shown_status(), days, &w.by)?;
+                tickets::send_estimate(c, w.branch, id, f.shown_status(), days, &w.by)?;
             Ok(Done {
                 message: format!(
                     "Estimate sent for approval; the link works until {}.",

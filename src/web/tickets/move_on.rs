@@ -8,7 +8,7 @@ use super::show::TicketForm;
 use crate::domain::ticket::{Outcome, TicketStatus};
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
-use crate::repo::{RepoError, workshop};
+use crate::repo::{RepoError, tickets};
 use crate::web::AppState;
 use crate::web::access::Staff;
 use crate::web::answer::Acting;
@@ -24,7 +24,7 @@ pub(crate) fn move_on(
         f.to.parse()
             .map_err(|_| FieldErrors::single("to", "Choose the next step."))?;
     let outcome = f.outcome.parse::<Outcome>().ok();
-    workshop::transition(
+    tickets::transition(
         conn,
         w.branch,
         id,

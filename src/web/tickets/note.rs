@@ -6,7 +6,7 @@ use diesel::PgConnection;
 use super::answer::{self, Done};
 use super::show::TicketForm;
 use crate::error::AppError;
-use crate::repo::{RepoError, workshop};
+use crate::repo::{RepoError, tickets};
 use crate::web::AppState;
 use crate::web::access::Staff;
 use crate::web::answer::Acting;
@@ -18,7 +18,7 @@ pub(crate) fn write_note(
     id: i64,
     f: &TicketForm,
 ) -> Result<Done, RepoError> {
-    workshop::add_note(conn, w.branch, id, &f.note, &w.by)?;
+    tickets::add_note(conn, w.branch, id, &f.note, &w.by)?;
     Ok(Done::said("Note added."))
 }
 

@@ -5,7 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use super::answer::{self, Done};
 use super::show::TicketForm;
 use crate::error::AppError;
-use crate::repo::workshop;
+use crate::repo::tickets;
 use crate::web::AppState;
 use crate::web::access::Staff;
 
@@ -25,7 +25,7 @@ pub async fn remove_ticket_line(
         id,
         form.into_inner(),
         move |c, w, f| {
-            workshop::remove_line(c, w.branch, id, f.line_id.parse().unwrap_or(0), &w.by)?;
+            tickets::remove_line(c, w.branch, id, f.line_id.parse().unwrap_or(0), &w.by)?;
             Ok(Done::said("Line removed."))
         },
     )

@@ -14,8 +14,9 @@ use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 use crate::models::customer::Customer;
 use crate::models::ticket::{Ticket, TicketLine};
-use crate::repo::workshop::{self, EventRow, TimeRow};
-use crate::repo::{customers, tickets};
+use crate::repo::customers;
+use crate::repo::tickets::{self, EventRow};
+use crate::repo::time_clock::{self, TimeRow};
 use crate::web::access::Staff;
 use crate::web::page::PageCtx;
 use crate::web::{AppState, html};
@@ -80,12 +81,12 @@ pub async fn load(state: &AppState, staff: &Staff, id: i64) -> Result<TicketData
         let ticket = tickets::get(conn, branch, id)?;
         Ok(TicketData {
             customer: customers::get(conn, ticket.customer_id)?,
-            subject: workshop::subject(conn, &ticket)?,
+            subject: tickets::subject(conn, &ticket)?,
             lines: tickets::lines(conn, id)?,
-            time: workshop::time_of(conn, id)?,
-            events: workshop::events(conn, id)?,
-            technicians: workshop::technicians(conn, branch)?,
-            clock: workshop::running_clock(conn, me)?,
+            time: time_clock::time_of(conn, id)?,
+            events: tickets::events(conn, id)?,
+            technicians: tickets::technicians(conn, branch)?,
+            clock: time_clock::running_clock(conn, me)?,
             ticket,
         })
     })

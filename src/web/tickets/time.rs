@@ -10,7 +10,7 @@ use serde::Deserialize;
 use crate::db::db;
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
-use crate::repo::workshop::{self, TimeRow};
+use crate::repo::time_clock::{self, TimeRow};
 use crate::web::access::Staff;
 use crate::web::page::{Flash, PageCtx, push_flash};
 use crate::web::{AppState, html, refusal, see_other};
@@ -33,7 +33,7 @@ async fn render(
 ) -> Result<HttpResponse, AppError> {
     let branch = staff.branch.id;
     let rows = db(&state.pool, &staff.actor(), move |conn| {
-        workshop::pending_time(conn, branch)
+        time_clock::pending_time(conn, branch)
     })
     .await?;
     html(
@@ -93,7 +93,7 @@ pub async fn approve(
     let billable = form.billable.is_some();
     let (branch, by) = (staff.branch.id, staff.by());
     match db(&state.pool, &staff.actor(), move |conn| {
-        workshop::approve_time(conn, branch, id, corrected, billable, &by)
+        time_clock::approve_time(conn, branch, id, corrected, billable, &by)
     })
     .await
     {

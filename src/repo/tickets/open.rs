@@ -1,17 +1,16 @@
-//! Tickets: opened by checking a booking in (or for a walk-in). Numbers are per branch and
-//! gapless: the branch's counter row is locked while one is taken, in the same transaction.
+//! Opening a ticket: by checking a booking in, or for a walk-in; numbers per branch, gapless.
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::upsert::excluded;
 
-use super::{By, RepoError};
+use super::ticket_event;
 use crate::domain::booking::BookingStatus;
 use crate::models::booking::Booking;
-use crate::models::ticket::{Ticket, TicketLine};
+use crate::models::ticket::Ticket;
+use crate::repo::{By, RepoError};
 use crate::schema::{
-    booking_services, bookings, customers, services, ticket_counters, ticket_events, ticket_lines,
-    tickets, vehicles,
+    booking_services, bookings, services, ticket_counters, ticket_lines, tickets, vehicles,
 };
 
 /// What the receptionist records at check-in.
@@ -26,7 +25,7 @@ pub struct CheckIn {
 }
 
 /// Takes the branch's next ticket number (the counter row stays locked until the transaction ends).
-pub(super) fn next_number(conn: &mut PgConnection, branch_id: i64) -> Result<i32, RepoError> {
+pub(crate) fn next_number(conn: &mut PgConnection, branch_id: i64) -> Result<i32, RepoError> {
     Ok(diesel::insert_into(ticket_counters::table)
         .values((
             ticket_counters::branch_id.eq(branch_id),
@@ -42,26 +41,6 @@ pub(super) fn next_number(conn: &mut PgConnection, branch_id: i64) -> Result<i32
         .get_result(conn)?)
 }
 
-fn ticket_event(
-    conn: &mut PgConnection,
-    ticket_id: i64,
-    kind: &str,
-    to: Option<&str>,
-    note: &str,
-    by: &By,
-) -> Result<(), RepoError> {
-    diesel::insert_into(ticket_events::table)
-        .values((
-            ticket_events::ticket_id.eq(ticket_id),
-            ticket_events::actor_user_id.eq(by.user_id),
-            ticket_events::kind.eq(kind),
-            ticket_events::to_status.eq(to),
-            ticket_events::note.eq(note),
-        ))
-        .execute(conn)?;
-    Ok(())
-}
-
 /// Checks a confirmed booking in: opens its ticket (status `open`, the next number, the booked
 /// services as labour lines, mileage, problem and damage) and marks the booking `checked_in`.
 /// Submitting twice returns the ticket the first submit opened.
@@ -73,7 +52,7 @@ pub fn check_in(
     by: &By,
     now: DateTime<Utc>,
 ) -> Result<Ticket, RepoError> {
-    super::tx(conn, |conn| {
+    crate::repo::tx(conn, |conn| {
         let booking: Booking = bookings::table
             .find(booking_id)
             .filter(bookings::branch_id.eq(branch_id))
@@ -149,7 +128,7 @@ pub fn check_in(
                 bookings::updated_at.eq(now),
             ))
             .execute(conn)?;
-        super::bookings::event(
+        crate::repo::bookings::event(
             conn,
             booking_id,
             "status",
@@ -179,8 +158,8 @@ pub fn open_walk_in(
     input: &CheckIn,
     by: &By,
 ) -> Result<Ticket, RepoError> {
-    super::tx(conn, |conn| {
-        super::customers::get(conn, customer_id)?;
+    crate::repo::tx(conn, |conn| {
+        crate::repo::customers::get(conn, customer_id)?;
         let number = next_number(conn, branch_id)?;
         let ticket: Ticket = diesel::insert_into(tickets::table)
             .values((
@@ -198,72 +177,4 @@ pub fn open_walk_in(
         ticket_event(conn, ticket.id, "opened", Some("open"), "walk-in", by)?;
         Ok(ticket)
     })
-}
-
-/// One ticket of the branch (404 for another branch's).
-pub fn get(conn: &mut PgConnection, branch_id: i64, id: i64) -> Result<Ticket, RepoError> {
-    Ok(tickets::table
-        .find(id)
-        .filter(tickets::branch_id.eq(branch_id))
-        .select(Ticket::as_select())
-        .first(conn)?)
-}
-
-/// A ticket's lines.
-pub fn lines(conn: &mut PgConnection, ticket_id: i64) -> Result<Vec<TicketLine>, RepoError> {
-    Ok(ticket_lines::table
-        .filter(ticket_lines::ticket_id.eq(ticket_id))
-        .select(TicketLine::as_select())
-        .order(ticket_lines::id)
-        .load(conn)?)
-}
-
-/// The branch's tickets, newest first, with customer names; one page and the total.
-pub fn list(
-    conn: &mut PgConnection,
-    branch_id: i64,
-    offset: i64,
-    limit: i64,
-) -> Result<(Vec<(Ticket, String)>, i64), RepoError> {
-    // One index walk in list order gives the bounded count and the page's ids; only the page's
-    // rows are read and joined to their customers.
-    let all: Vec<i64> = tickets::table
-        .filter(tickets::branch_id.eq(branch_id))
-        .select(tickets::id)
-        .order(tickets::id.desc())
-        .limit(super::COUNT_CAP)
-        .load(conn)?;
-    let page = super::page_of(&all, offset, limit);
-    let rows = tickets::table
-        .inner_join(customers::table)
-        .filter(tickets::id.eq_any(&page))
-        .select((Ticket::as_select(), customers::name))
-        .order(tickets::id.desc())
-        .load(conn)?;
-    Ok((rows, super::bounded_total(all)))
-}
-
-/// The id of the ticket a booking's check-in opened, if any.
-pub fn for_booking(conn: &mut PgConnection, booking_id: i64) -> Result<Option<i64>, RepoError> {
-    Ok(tickets::table
-        .filter(tickets::booking_id.eq(booking_id))
-        .select(tickets::id)
-        .first(conn)
-        .optional()?)
-}
-
-/// A customer's tickets at one branch, newest first.
-pub fn for_customer(
-    conn: &mut PgConnection,
-    branch_id: i64,
-    customer_id: i64,
-    limit: i64,
-) -> Result<Vec<Ticket>, RepoError> {
-    Ok(tickets::table
-        .filter(tickets::branch_id.eq(branch_id))
-        .filter(tickets::customer_id.eq(customer_id))
-        .select(Ticket::as_select())
-        .order(tickets::id.desc())
-        .limit(limit)
-        .load(conn)?)
 }

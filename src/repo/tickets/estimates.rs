@@ -1,0 +1,209 @@
+//! The estimate sent for approval, answered at the counter or through the customer's signed link.
+
+use chrono::{DateTime, Duration, Utc};
+use diesel::prelude::*;
+
+use super::transitions::{moved, transition};
+use super::{event, lock};
+use crate::domain::ticket::TicketStatus;
+use crate::domain::validation::FieldErrors;
+use crate::models::ticket::Ticket;
+use crate::repo::{By, RepoError};
+use crate::schema::{approval_links, tickets};
+
+/// Sends the estimate: `diagnosing → awaiting_approval` and a fresh approval link (id and expiry,
+/// signed by the caller).
+pub fn send_estimate(
+    conn: &mut PgConnection,
+    branch_id: i64,
+    id: i64,
+    expected: Option<TicketStatus>,
+    valid_for: Duration,
+    by: &By,
+) -> Result<(i64, DateTime<Utc>), RepoError> {
+    crate::repo::tx(conn, |conn| {
+        transition(
+            conn,
+            branch_id,
+            id,
+            expected,
+            TicketStatus::AwaitingApproval,
+            None,
+            "estimate sent",
+            by,
+        )?;
+        let expires = Utc::now() + valid_for;
+        let link: i64 = diesel::insert_into(approval_links::table)
+            .values((
+                approval_links::ticket_id.eq(id),
+                approval_links::expires_at.eq(expires),
+                approval_links::created_by.eq(by.user_id),
+            ))
+            .returning(approval_links::id)
+            .get_result(conn)?;
+        Ok((link, expires))
+    })
+}
+
+/// Records the customer's answer: approved goes on to `in_repair`, declined to `ready`
+/// (returned unrepaired). Each answer is an event.
+pub fn record_approval(
+    conn: &mut PgConnection,
+    branch_id: i64,
+    id: i64,
+    approved: bool,
+    who: &str,
+    how: &str,
+    by: &By,
+) -> Result<Ticket, RepoError> {
+    if who.trim().is_empty() {
+        return Err(FieldErrors::single("approval_by", "Say who gave the answer.").into());
+    }
+    crate::repo::tx(conn, |conn| {
+        let t = lock(conn, branch_id, id)?;
+        if t.state() != TicketStatus::AwaitingApproval {
+            return Err(RepoError::Conflict(format!(
+                "Ticket #{} is not waiting for approval (it is {}).",
+                t.number,
+                t.state().label()
+            )));
+        }
+        let decision = if approved { "approved" } else { "declined" };
+        diesel::update(tickets::table.find(id))
+            .set((
+                tickets::approval.eq(decision),
+                tickets::approval_by.eq(who.trim()),
+                tickets::approval_method.eq(how.trim()),
+                tickets::approved_at.eq(diesel::dsl::now),
+            ))
+            .execute(conn)?;
+        event(
+            conn,
+            id,
+            "approval",
+            None,
+            None,
+            &format!("{decision} by {} ({})", who.trim(), how.trim()),
+            by,
+        )?;
+        let t = lock(conn, branch_id, id)?;
+        let to = if approved {
+            TicketStatus::InRepair
+        } else {
+            TicketStatus::Ready
+        };
+        moved(
+            conn,
+            &t,
+            TicketStatus::AwaitingApproval,
+            to,
+            None,
+            &format!("estimate {decision}"),
+            by,
+        )
+    })
+}
+
+/// Why a link cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkState {
+    /// Usable: the ticket's branch and id.
+    Open {
+        /// Branch.
+        branch_id: i64,
+        /// Ticket.
+        ticket_id: i64,
+    },
+    /// Past its expiry.
+    Expired,
+    /// Answered already.
+    Used(String, DateTime<Utc>),
+    /// The ticket is no longer waiting for this answer.
+    Stale,
+}
+
+/// What a (signature-checked) link may do now.
+pub fn link_state(conn: &mut PgConnection, link: i64) -> Result<LinkState, RepoError> {
+    let (ticket_id, expires, used, decision): (
+        i64,
+        DateTime<Utc>,
+        Option<DateTime<Utc>>,
+        Option<String>,
+    ) = approval_links::table
+        .find(link)
+        .select((
+            approval_links::ticket_id,
+            approval_links::expires_at,
+            approval_links::used_at,
+            approval_links::decision,
+        ))
+        .first(conn)?;
+    if let (Some(at), Some(d)) = (used, decision) {
+        return Ok(LinkState::Used(d, at));
+    }
+    if expires <= Utc::now() {
+        return Ok(LinkState::Expired);
+    }
+    let (branch_id, status): (i64, String) = tickets::table
+        .find(ticket_id)
+        .select((tickets::branch_id, tickets::status))
+        .first(conn)?;
+    if status != TicketStatus::AwaitingApproval.as_str() {
+        return Ok(LinkState::Stale);
+    }
+    Ok(LinkState::Open {
+        branch_id,
+        ticket_id,
+    })
+}
+
+/// The customer answers through the link (once).
+pub fn answer_link(
+    conn: &mut PgConnection,
+    link: i64,
+    approved: bool,
+) -> Result<Ticket, RepoError> {
+    crate::repo::tx(conn, |conn| {
+        let _locked: i64 = approval_links::table
+            .find(link)
+            .select(approval_links::id)
+            .for_update()
+            .first(conn)?;
+        let (branch_id, ticket_id) = match link_state(conn, link)? {
+            LinkState::Open {
+                branch_id,
+                ticket_id,
+            } => (branch_id, ticket_id),
+            LinkState::Expired => {
+                return Err(RepoError::Conflict(
+                    "This link has expired. Please ask the shop for a new one.".into(),
+                ));
+            }
+            LinkState::Used(d, _) => {
+                return Err(RepoError::Conflict(format!(
+                    "This estimate was {d} already; thank you."
+                )));
+            }
+            LinkState::Stale => {
+                return Err(RepoError::Conflict(
+                    "The shop has already recorded your answer; thank you.".into(),
+                ));
+            }
+        };
+        diesel::update(approval_links::table.find(link))
+            .set((
+                approval_links::used_at.eq(diesel::dsl::now),
+                approval_links::decision.eq(if approved { "approved" } else { "declined" }),
+            ))
+            .execute(conn)?;
+        record_approval(
+            conn,
+            branch_id,
+            ticket_id,
+            approved,
+            "the customer",
+            "approval link",
+            &By::default(),
+        )
+    })
+}

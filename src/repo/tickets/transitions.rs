@@ -1,0 +1,198 @@
+//! Moving a ticket through its table, assigning it, and notes on its timeline.
+
+use chrono::Utc;
+use diesel::prelude::*;
+
+use super::{event, line_count, live, lock};
+use crate::domain::ticket::{Facts, Outcome, TicketStatus, check};
+use crate::domain::validation::FieldErrors;
+use crate::models::ticket::Ticket;
+use crate::repo::time_clock::stop_clocks_on;
+use crate::repo::{By, RepoError};
+use crate::schema::{customers, message_outbox, staff_users, tickets};
+
+/// Moves a ticket. `expected` is the status the person saw: if someone else moved the ticket in
+/// the meantime, nothing changes and the message says so. Closing takes an outcome; moving from
+/// quality check to ready records who checked; ready writes the "ready for pickup" message.
+#[allow(clippy::too_many_arguments)]
+pub fn transition(
+    conn: &mut PgConnection,
+    branch_id: i64,
+    id: i64,
+    expected: Option<TicketStatus>,
+    to: TicketStatus,
+    outcome: Option<Outcome>,
+    note: &str,
+    by: &By,
+) -> Result<Ticket, RepoError> {
+    crate::repo::tx(conn, |conn| {
+        let t = lock(conn, branch_id, id)?;
+        let from = t.state();
+        if let Some(seen) = expected
+            && seen != from
+        {
+            return Err(RepoError::Conflict(format!(
+                "Someone else moved ticket #{} to {} a moment ago; nothing was changed.",
+                t.number,
+                from.label()
+            )));
+        }
+        let facts = Facts {
+            lines: line_count(conn, id)?,
+            approval: t.approval.as_deref().map(|a| a == "approved"),
+            outcome,
+        };
+        check(from, to, facts).map_err(RepoError::Conflict)?;
+        moved(conn, &t, from, to, outcome, note, by)
+    })
+}
+
+/// Writes an allowed move (already checked) and what goes with it.
+pub(super) fn moved(
+    conn: &mut PgConnection,
+    t: &Ticket,
+    from: TicketStatus,
+    to: TicketStatus,
+    outcome: Option<Outcome>,
+    note: &str,
+    by: &By,
+) -> Result<Ticket, RepoError> {
+    let now = Utc::now();
+    let after: Ticket = diesel::update(tickets::table.find(t.id))
+        .set((
+            tickets::status.eq(to.as_str()),
+            tickets::updated_at.eq(now),
+            tickets::outcome.eq(if to == TicketStatus::Closed {
+                outcome.map(|o| o.as_str().to_string())
+            } else {
+                t.outcome.clone()
+            }),
+            tickets::closed_at.eq(if to == TicketStatus::Closed {
+                Some(now)
+            } else {
+                t.closed_at
+            }),
+            tickets::qc_by.eq(
+                if from == TicketStatus::QualityCheck && to == TicketStatus::Ready {
+                    by.user_id
+                } else {
+                    t.qc_by
+                },
+            ),
+            tickets::qc_at.eq(
+                if from == TicketStatus::QualityCheck && to == TicketStatus::Ready {
+                    Some(now)
+                } else {
+                    t.qc_at
+                },
+            ),
+        ))
+        .returning(Ticket::as_returning())
+        .get_result(conn)?;
+    if !to.is_live() {
+        stop_clocks_on(conn, t.id)?;
+    }
+    if to == TicketStatus::Ready {
+        ready_message(conn, &after)?;
+    }
+    let mut text = note.trim().to_string();
+    if let Some(o) = outcome.filter(|_| to == TicketStatus::Closed) {
+        text = if text.is_empty() {
+            format!("outcome: {o}")
+        } else {
+            format!("outcome: {o}; {text}")
+        };
+    }
+    event(conn, t.id, "status", Some(from), Some(to), &text, by)?;
+    Ok(after)
+}
+
+/// "Ready for pickup" into the outbox, to the customer's email or phone.
+fn ready_message(conn: &mut PgConnection, t: &Ticket) -> Result<(), RepoError> {
+    let (name, email, phone): (String, String, String) = customers::table
+        .find(t.customer_id)
+        .select((customers::name, customers::email, customers::phone))
+        .first(conn)?;
+    let recipient = if email.is_empty() { phone } else { email };
+    if recipient.is_empty() {
+        return Ok(());
+    }
+    diesel::insert_into(message_outbox::table)
+        .values((
+            message_outbox::branch_id.eq(t.branch_id),
+            message_outbox::template.eq("ticket_ready"),
+            message_outbox::customer_id.eq(t.customer_id),
+            message_outbox::recipient.eq(recipient),
+            message_outbox::ticket_id.eq(t.id),
+            message_outbox::due_at.eq(Utc::now()),
+            message_outbox::payload.eq(serde_json::json!({
+                "customer": name,
+                "ticket": t.number,
+                "outcome": t.approval.as_deref().map(|a| if a == "declined" { "returned unrepaired" } else { "repaired" }).unwrap_or("ready"),
+            })),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Assigns the ticket to a technician of the branch (or unassigns it).
+pub fn assign(
+    conn: &mut PgConnection,
+    branch_id: i64,
+    id: i64,
+    technician: Option<i64>,
+    by: &By,
+) -> Result<(), RepoError> {
+    crate::repo::tx(conn, |conn| {
+        let t = lock(conn, branch_id, id)?;
+        live(&t)?;
+        let name = match technician {
+            Some(tech) => Some(
+                staff_users::table
+                    .find(tech)
+                    .filter(staff_users::home_branch_id.eq(branch_id))
+                    .filter(staff_users::active.eq(true))
+                    .select(staff_users::full_name)
+                    .first::<String>(conn)
+                    .optional()?
+                    .ok_or_else(|| {
+                        FieldErrors::single("assigned_to", "Choose someone of this branch.")
+                    })?,
+            ),
+            None => None,
+        };
+        if t.assigned_to == technician {
+            return Ok(());
+        }
+        diesel::update(tickets::table.find(id))
+            .set((
+                tickets::assigned_to.eq(technician),
+                tickets::updated_at.eq(diesel::dsl::now),
+            ))
+            .execute(conn)?;
+        let note = match (&name, t.assigned_to) {
+            (Some(n), None) => format!("assigned to {n}"),
+            (Some(n), Some(_)) => format!("reassigned to {n}"),
+            (None, _) => "unassigned".to_string(),
+        };
+        event(conn, id, "assignment", None, None, &note, by)
+    })
+}
+
+/// Adds a note to the ticket's history.
+pub fn add_note(
+    conn: &mut PgConnection,
+    branch_id: i64,
+    id: i64,
+    note: &str,
+    by: &By,
+) -> Result<(), RepoError> {
+    if note.trim().is_empty() {
+        return Err(FieldErrors::single("note", "Write the note first.").into());
+    }
+    crate::repo::tx(conn, |conn| {
+        let t = lock(conn, branch_id, id)?;
+        live(&t)?;
+        event(conn, id, "note", None, None, note.trim(), by)
+    })
+}
