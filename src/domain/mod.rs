@@ -7,6 +7,7 @@ pub mod branch;
 pub mod chart;
 pub mod csv;
 pub mod customer;
+pub mod figures;
 pub mod invoice;
 pub mod money;
 pub mod preorder;

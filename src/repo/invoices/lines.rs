@@ -1,12 +1,13 @@
 //! A draft's lines: added priced on the server (units by tag or serial, stock, services,
 //! labour, fees, discounts) and taken off, with the draft's totals written under its lock.
 
-use bigdecimal::{BigDecimal, Zero};
+use bigdecimal::BigDecimal;
 use diesel::prelude::*;
 
 use super::{draft_only, lock, lock_draft, not_negative, store_totals, totals_of};
-use crate::domain::asset::AssetStatus;
-use crate::domain::invoice::{LineKind, WarrantyTier, line_amounts};
+use crate::domain::invoice::{
+    LineFacts, StockFacts, UnitFacts, WarrantyTier, line_amounts, price_line,
+};
 use crate::domain::money::cents;
 use crate::domain::validation::FieldErrors;
 use crate::models::invoice::Invoice;
@@ -84,34 +85,43 @@ fn find_unit(conn: &mut PgConnection, branch_id: i64, code: &str) -> Result<Asse
     })
 }
 
-fn sellable(a: &Asset) -> Result<(), String> {
-    match a.status() {
-        AssetStatus::ReadyForSale | AssetStatus::Reserved => Ok(()),
-        s => Err(format!(
-            "Unit {} is {}; only units ready for sale or reserved can be sold.",
-            a.asset_tag,
-            s.label()
-        )),
-    }
-}
-
-fn non_negative(price: &BigDecimal, field: &str) -> Result<(), RepoError> {
-    if price.sign() == bigdecimal::num_bigint::Sign::Minus {
-        return Err(FieldErrors::single(field, "A price cannot be negative.").into());
-    }
-    Ok(())
-}
-
-struct Priced {
-    kind: LineKind,
-    asset_id: Option<i64>,
-    stock_item_id: Option<i64>,
-    service_id: Option<i64>,
-    description: String,
-    quantity: BigDecimal,
-    unit_price: BigDecimal,
-    unit_cost: Option<BigDecimal>,
-    tier: Option<WarrantyTier>,
+/// The unit scanned onto the draft `invoice_id`, with its model's grade prices.
+fn unit_facts(
+    conn: &mut PgConnection,
+    branch_id: i64,
+    invoice_id: i64,
+    code: &str,
+) -> Result<UnitFacts, RepoError> {
+    let unit = find_unit(conn, branch_id, code)?;
+    let on_this_invoice: bool = diesel::select(diesel::dsl::exists(
+        invoice_lines::table
+            .filter(invoice_lines::invoice_id.eq(invoice_id))
+            .filter(invoice_lines::asset_id.eq(unit.id)),
+    ))
+    .get_result(conn)?;
+    let (brand, model, a, b, c): (String, String, BigDecimal, BigDecimal, BigDecimal) =
+        product_models::table
+            .find(unit.product_model_id)
+            .select((
+                product_models::brand,
+                product_models::model,
+                product_models::price_grade_a,
+                product_models::price_grade_b,
+                product_models::price_grade_c,
+            ))
+            .first(conn)?;
+    Ok(UnitFacts {
+        id: unit.id,
+        status: unit.status(),
+        asset_tag: unit.asset_tag,
+        serial: unit.serial,
+        grade: unit.grade,
+        brand,
+        model,
+        grade_prices: [a, b, c],
+        landed_cost: unit.landed_cost,
+        on_this_invoice,
+    })
 }
 
 /// What a line read in the statement that locked its draft.
@@ -121,19 +131,7 @@ enum Read {
     /// The service's name and price, if it is active.
     Service(Option<(String, BigDecimal)>),
     /// The stock item, if it is active.
-    Stock(Option<ItemHere>),
-}
-
-/// A stock item as a line sells it here.
-struct ItemHere {
-    sku: String,
-    name: String,
-    cost: BigDecimal,
-    price: BigDecimal,
-    /// On hand at this branch.
-    on_hand: i32,
-    /// On this invoice already.
-    already: BigDecimal,
+    Stock(Option<StockFacts>),
 }
 
 /// Adds a line to a draft, priced on the server, and recomputes the totals.
@@ -206,7 +204,7 @@ pub fn add_line(
                     .for_update()
                     .first(conn)?;
                 let item = match (sku, name, cost, price) {
-                    (Some(sku), Some(name), Some(cost), Some(price)) => Some(ItemHere {
+                    (Some(sku), Some(name), Some(cost), Some(price)) => Some(StockFacts {
                         sku,
                         name,
                         cost,
@@ -221,221 +219,74 @@ pub fn add_line(
             _ => (lock(conn, branch_id, invoice_id)?, Read::Nothing),
         };
         let inv = draft_only(inv.scaled())?;
-        let priced = match line {
-            NewLine::Asset { code, price, tier } => {
-                let unit = find_unit(conn, branch_id, code)?;
-                sellable(&unit).map_err(|m| FieldErrors::single("code", m))?;
-                let on_this: bool = diesel::select(diesel::dsl::exists(
-                    invoice_lines::table
-                        .filter(invoice_lines::invoice_id.eq(invoice_id))
-                        .filter(invoice_lines::asset_id.eq(unit.id)),
-                ))
-                .get_result(conn)?;
-                if on_this {
-                    return Err(FieldErrors::single(
-                        "code",
-                        format!("Unit {} is on this invoice already.", unit.asset_tag),
-                    )
-                    .into());
-                }
-                let (brand, model, a, b, c): (String, String, BigDecimal, BigDecimal, BigDecimal) =
-                    product_models::table
-                        .find(unit.product_model_id)
-                        .select((
-                            product_models::brand,
-                            product_models::model,
-                            product_models::price_grade_a,
-                            product_models::price_grade_b,
-                            product_models::price_grade_c,
-                        ))
-                        .first(conn)?;
-                let default = match unit.grade.as_deref() {
-                    Some("A") => a,
-                    Some("C") => c,
-                    _ => b,
-                };
-                let price = price.clone().unwrap_or(default);
-                non_negative(&price, "price")?;
-                Priced {
-                    kind: LineKind::Asset,
-                    asset_id: Some(unit.id),
-                    stock_item_id: None,
-                    service_id: None,
-                    description: format!(
-                        "{brand} {model}{} · {} · {}",
-                        unit.grade
-                            .as_deref()
-                            .map(|g| format!(" (grade {g})"))
-                            .unwrap_or_default(),
-                        unit.serial,
-                        unit.asset_tag
-                    ),
-                    quantity: BigDecimal::from(1),
-                    unit_price: price,
-                    unit_cost: Some(unit.landed_cost.clone()),
-                    tier: Some(tier.unwrap_or(WarrantyTier::Standard)),
-                }
-            }
-            NewLine::Stock {
-                stock_item_id,
-                quantity,
-                price,
-                tier,
-            } => {
-                if *quantity <= 0 {
-                    return Err(
-                        FieldErrors::single("quantity", "Enter how many (1 or more).").into(),
-                    );
-                }
-                let Read::Stock(Some(ItemHere {
-                    sku,
-                    name,
-                    cost,
-                    price: default,
-                    on_hand,
-                    already,
-                })) = read
-                else {
-                    return Err(
-                        FieldErrors::single("stock_item_id", "Choose the stock item.").into(),
-                    );
-                };
-                if BigDecimal::from(*quantity) + &already > on_hand {
-                    return Err(FieldErrors::single(
-                        "quantity",
-                        format!(
-                            "Only {on_hand} of {sku} in stock here{}.",
-                            if already.is_zero() {
-                                String::new()
-                            } else {
-                                format!(" and {} are on this invoice already", already.normalized())
-                            }
-                        ),
-                    )
-                    .into());
-                }
-                let price = price.clone().unwrap_or(default);
-                non_negative(&price, "stock_price")?;
-                Priced {
-                    kind: LineKind::Stock,
-                    asset_id: None,
-                    stock_item_id: Some(*stock_item_id),
-                    service_id: None,
-                    description: format!("{name} ({sku})"),
-                    quantity: BigDecimal::from(*quantity),
-                    unit_price: price,
-                    unit_cost: Some(cost),
-                    tier: *tier,
-                }
-            }
-            NewLine::Service { service_id, price } => {
-                let Read::Service(Some((name, default))) = read else {
-                    return Err(FieldErrors::single("service_id", "Choose the service.").into());
-                };
-                let price = price.clone().unwrap_or(default);
-                non_negative(&price, "service_price")?;
-                Priced {
-                    kind: LineKind::Service,
-                    asset_id: None,
-                    stock_item_id: None,
-                    service_id: Some(*service_id),
-                    description: name,
-                    quantity: BigDecimal::from(1),
-                    unit_price: price,
-                    unit_cost: None,
-                    tier: None,
-                }
-            }
-            NewLine::Labour {
-                description,
-                hours,
-                rate,
-            } => {
-                let mut errors = FieldErrors::new();
-                if description.trim().is_empty() {
-                    errors.add("labour_description", "Say what the labour was for.");
-                }
-                if *hours <= BigDecimal::zero() || *hours > 999 {
-                    errors.add("hours", "Enter the hours, more than 0 (up to 999).");
-                }
-                if rate.sign() == bigdecimal::num_bigint::Sign::Minus {
-                    errors.add("rate", "A rate cannot be negative.");
-                }
-                errors.into_result()?;
-                Priced {
-                    kind: LineKind::Labour,
-                    asset_id: None,
-                    stock_item_id: None,
-                    service_id: None,
-                    description: format!("Labour: {}", description.trim()),
-                    quantity: hours.clone(),
-                    unit_price: rate.clone(),
-                    unit_cost: None,
-                    tier: None,
-                }
-            }
-            NewLine::Fee {
-                description,
-                amount,
-            } => {
-                let mut errors = FieldErrors::new();
-                if description.trim().is_empty() {
-                    errors.add("fee_description", "Say what the fee is for.");
-                }
-                if amount.sign() == bigdecimal::num_bigint::Sign::Minus {
-                    errors.add("fee_amount", "A fee cannot be negative.");
-                }
-                errors.into_result()?;
-                Priced {
-                    kind: LineKind::Fee,
-                    asset_id: None,
-                    stock_item_id: None,
-                    service_id: None,
-                    description: description.trim().to_string(),
-                    quantity: BigDecimal::from(1),
-                    unit_price: amount.clone(),
-                    unit_cost: None,
-                    tier: None,
-                }
-            }
-            NewLine::Discount {
-                description,
-                amount,
-            } => {
-                if *amount <= BigDecimal::zero() {
-                    return Err(FieldErrors::single(
-                        "discount_amount",
-                        "Enter the discount, above zero.",
-                    )
-                    .into());
-                }
-                // The draft's stored subtotal: its lines' nets, stored with every change of them.
-                let subtotal = &inv.subtotal;
-                if amount > subtotal {
-                    return Err(FieldErrors::single(
-                        "discount_amount",
-                        format!(
-                            "A discount cannot be more than the total of the lines, {subtotal}."
-                        ),
-                    )
-                    .into());
-                }
-                Priced {
-                    kind: LineKind::Discount,
-                    asset_id: None,
-                    stock_item_id: None,
-                    service_id: None,
-                    description: match description.trim() {
-                        "" => "Discount".to_string(),
-                        d => format!("Discount: {d}"),
-                    },
-                    quantity: BigDecimal::from(1),
-                    unit_price: amount.clone(),
-                    unit_cost: None,
-                    tier: None,
-                }
-            }
+        let facts = match (line, read) {
+            (NewLine::Asset { code, price, tier }, _) => LineFacts::Unit {
+                unit: unit_facts(conn, branch_id, invoice_id, code)?,
+                price: price.clone(),
+                tier: *tier,
+            },
+            (
+                NewLine::Stock {
+                    stock_item_id,
+                    quantity,
+                    price,
+                    tier,
+                },
+                read,
+            ) => LineFacts::Stock {
+                stock_item_id: *stock_item_id,
+                item: match read {
+                    Read::Stock(item) => item,
+                    _ => None,
+                },
+                quantity: *quantity,
+                price: price.clone(),
+                tier: *tier,
+            },
+            (NewLine::Service { service_id, price }, read) => LineFacts::Service {
+                service_id: *service_id,
+                service: match read {
+                    Read::Service(service) => service,
+                    _ => None,
+                },
+                price: price.clone(),
+            },
+            (
+                NewLine::Labour {
+                    description,
+                    hours,
+                    rate,
+                },
+                _,
+            ) => LineFacts::Labour {
+                description: description.clone(),
+                hours: hours.clone(),
+                rate: rate.clone(),
+            },
+            (
+                NewLine::Fee {
+                    description,
+                    amount,
+                },
+                _,
+            ) => LineFacts::Fee {
+                description: description.clone(),
+                amount: amount.clone(),
+            },
+            // The draft's stored subtotal: its lines' nets, stored with every change of them.
+            (
+                NewLine::Discount {
+                    description,
+                    amount,
+                },
+                _,
+            ) => LineFacts::Discount {
+                description: description.clone(),
+                amount: amount.clone(),
+                subtotal: inv.subtotal.clone(),
+            },
         };
+        let priced = price_line(facts)?;
         let (net, tax) = line_amounts(
             priced.kind,
             &priced.quantity,

@@ -4,8 +4,9 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use bigdecimal::{BigDecimal, ToPrimitive};
 
-use super::{AsOf, Filter, RangeQuery, code, csv_file, csv_rows, percent, prepare, rows_for};
+use super::{AsOf, Filter, RangeQuery, code, csv_file, csv_rows, prepare, rows_for};
 use crate::domain::csv;
+use crate::domain::figures;
 use crate::error::AppError;
 use crate::repo::dashboards::{self, BranchRow, SalesFilter};
 use crate::web::access::Staff;
@@ -34,19 +35,13 @@ pub struct BranchesPage {
 
 impl BranchesPage {
     fn average(r: &BranchRow) -> String {
-        if r.transactions == 0 {
-            return "—".into();
-        }
-        format!(
-            "{:.2}",
-            crate::domain::money::cents(&(&r.revenue / BigDecimal::from(r.transactions)))
-        )
+        figures::shown(figures::average_sale(&r.revenue, r.transactions), "")
     }
     fn margin(r: &BranchRow) -> BigDecimal {
-        &r.revenue - &r.goods_cost - &r.labour_cost
+        figures::margin(&r.revenue, &r.goods_cost, &r.labour_cost)
     }
     fn margin_pct(r: &BranchRow) -> String {
-        percent(&Self::margin(r), &r.revenue)
+        figures::shown(figures::share(&Self::margin(r), &r.revenue, 1), "%")
     }
     fn csv_link(&self) -> String {
         let q = &self.filter.query;

@@ -56,15 +56,8 @@ impl CustomersPage {
     }
     /// The top fifth's share of revenue, in percent.
     fn share(&self) -> String {
-        let total = self.total();
-        if total == 0 {
-            return "0.0".into();
-        }
-        let pct = self.top_revenue() * BigDecimal::from(100) / total;
-        format!(
-            "{:.1}",
-            pct.with_scale_round(1, bigdecimal::RoundingMode::HalfUp)
-        )
+        crate::domain::figures::share(&self.top_revenue(), &self.total(), 1)
+            .map_or_else(|| "0.0".to_string(), |s| s.to_string())
     }
     /// The local day of a customer's last visit.
     fn visit_day(&self, t: &TopCustomer) -> String {

@@ -7,6 +7,7 @@ use bigdecimal::BigDecimal;
 use super::{AsOf, BranchQuery, Filter, RangeQuery, chosen_branches, code, csv_file, prepare};
 use crate::db::db;
 use crate::domain::csv;
+use crate::domain::figures;
 use crate::error::AppError;
 use crate::repo::dashboards::{self, AgeBucket, StockFigures};
 use crate::web::access::Staff;
@@ -36,14 +37,7 @@ impl InventoryPage {
     }
     /// What the range sold at cost, as a multiple of the stock held now.
     fn turnover(f: &StockFigures) -> String {
-        let held = Self::value(f);
-        if held == 0 {
-            return "—".into();
-        }
-        format!(
-            "{:.2}",
-            (&f.sold_at_cost / held).with_scale_round(2, bigdecimal::RoundingMode::HalfUp)
-        )
+        figures::shown(figures::turnover(&f.sold_at_cost, &Self::value(f)), "")
     }
 }
 

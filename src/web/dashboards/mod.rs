@@ -28,7 +28,6 @@ pub use technicians::*;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse};
-use bigdecimal::BigDecimal;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
@@ -374,16 +373,4 @@ fn chosen_branches(staff: &Staff, raw: &str) -> Result<Vec<i64>, AppError> {
             )),
         },
     }
-}
-
-/// `part` as a percentage of `whole` to one decimal (— when `whole` is zero).
-fn percent(part: &BigDecimal, whole: &BigDecimal) -> String {
-    if *whole == 0 {
-        return "—".into();
-    }
-    let pct = part * BigDecimal::from(100) / whole;
-    format!(
-        "{:.1}%",
-        pct.with_scale_round(1, bigdecimal::RoundingMode::HalfUp)
-    )
 }

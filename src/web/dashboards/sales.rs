@@ -30,11 +30,7 @@ pub struct SalesPage {
 
 impl SalesPage {
     fn average(&self) -> BigDecimal {
-        if self.transactions == 0 {
-            BigDecimal::from(0)
-        } else {
-            crate::domain::money::cents(&(&self.revenue / BigDecimal::from(self.transactions)))
-        }
+        crate::domain::figures::average_sale(&self.revenue, self.transactions).unwrap_or_default()
     }
     fn method_label(m: &str) -> &'static str {
         m.parse::<crate::domain::invoice::PaymentMethod>()

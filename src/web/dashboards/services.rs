@@ -5,8 +5,9 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use bigdecimal::{BigDecimal, ToPrimitive};
 
-use super::{AsOf, Filter, RangeQuery, code, csv_file, csv_rows, percent, prepare, rows_for};
+use super::{AsOf, Filter, RangeQuery, code, csv_file, csv_rows, prepare, rows_for};
 use crate::domain::csv;
+use crate::domain::figures;
 use crate::error::AppError;
 use crate::repo::dashboards::{self, ServiceRow};
 use crate::web::access::Staff;
@@ -42,7 +43,7 @@ impl ServicesPage {
         loses_at_volume(r, &self.rows)
     }
     fn margin(r: &ServiceRow) -> String {
-        percent(&r.profit, &r.revenue)
+        figures::shown(figures::share(&r.profit, &r.revenue, 1), "%")
     }
     fn csv_link(&self) -> String {
         let q = &self.filter.query;
@@ -53,15 +54,10 @@ impl ServicesPage {
     }
 }
 
-/// A service that loses money and sells at least as often as the median service in the range.
-pub fn loses_at_volume(r: &ServiceRow, all: &[ServiceRow]) -> bool {
-    if r.profit >= 0 {
-        return false;
-    }
-    let mut sold: Vec<&BigDecimal> = all.iter().map(|r| &r.sold).collect();
-    sold.sort();
-    let median = sold[(sold.len() - 1) / 2];
-    r.sold >= *median
+/// Whether `r` loses money at volume among `all` (`domain::figures`).
+fn loses_at_volume(r: &ServiceRow, all: &[ServiceRow]) -> bool {
+    let sold: Vec<&BigDecimal> = all.iter().map(|s| &s.sold).collect();
+    figures::loses_at_volume(&r.profit, &r.sold, &sold)
 }
 
 /// `GET /dashboards/services`.

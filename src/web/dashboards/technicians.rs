@@ -3,10 +3,10 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use bigdecimal::BigDecimal;
 
 use super::{AsOf, Filter, RangeQuery, code, csv_file, csv_rows, prepare, rows_for};
 use crate::domain::csv;
+use crate::domain::figures;
 use crate::error::AppError;
 use crate::repo::dashboards::{self, TechRow};
 use crate::web::access::Staff;
@@ -34,14 +34,7 @@ impl TechniciansPage {
     }
     /// Billed ÷ clocked, in percent.
     fn efficiency(r: &TechRow) -> String {
-        if r.clocked == 0 {
-            return "—".into();
-        }
-        let pct = &r.billed * BigDecimal::from(100) / &r.clocked;
-        format!(
-            "{:.0}%",
-            pct.with_scale_round(0, bigdecimal::RoundingMode::HalfUp)
-        )
+        figures::shown(figures::efficiency(&r.billed, &r.clocked), "%")
     }
 }
 

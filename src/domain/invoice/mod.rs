@@ -2,6 +2,10 @@
 //! yet); `paid|partially_paid → refunded` through a credit note. Line and tax arithmetic, and the
 //! rules of a payment, as pure functions.
 
+mod pricing;
+
+pub use pricing::{LineFacts, PricedLine, StockFacts, UnitFacts, price_line};
+
 use bigdecimal::{BigDecimal, Zero};
 
 use super::asset::named_enum;
