@@ -7,6 +7,7 @@ pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod jobs;
 pub mod models;
 pub mod passwords;
 pub mod repo;
@@ -74,9 +75,9 @@ impl Application {
             link_key: cookie_key.signing().to_vec(),
             ledger: ledger.clone(),
         });
-        spawn_housekeeping(pool.clone());
+        jobs::housekeeping::spawn(pool.clone());
         if let Some(every) = settings.dashboard_refresh {
-            spawn_dashboard_refresh(pool.clone(), ledger, every);
+            jobs::dashboard_refresh::spawn(pool.clone(), ledger, every);
         }
 
         let store = PgSessionStore::new(
@@ -142,59 +143,4 @@ impl Application {
 
 async fn not_found() -> Result<actix_web::HttpResponse, error::AppError> {
     Err(error::AppError::NotFound)
-}
-
-/// Every ten minutes: forget expired sessions and old login attempts.
-fn spawn_housekeeping(pool: Pool) {
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
-        loop {
-            tick.tick().await;
-            let result = db::db(&pool, &Actor::anonymous(), |conn| {
-                let now = chrono::Utc::now();
-                repo::claims::expire_ended(conn, now)?;
-                Ok((
-                    repo::sessions::purge_expired(conn, now)?,
-                    repo::login_attempts::purge_old(conn, now)?,
-                ))
-            })
-            .await;
-            match result {
-                Ok((s, a)) if s + a > 0 => {
-                    tracing::info!(sessions = s, attempts = a, "housekeeping")
-                }
-                Ok(_) => {}
-                Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
-            }
-        }
-    });
-}
-
-/// At start, take the snapshot of customers' sales that date ranges are ranked from (the
-/// materialized views are kept in the database, the snapshot is not); then every `every` (five
-/// minutes by default) refresh the materialized dashboard figures, concurrently, so readers are
-/// never blocked, and take the snapshot again.
-fn spawn_dashboard_refresh(
-    pool: Pool,
-    ledger: Arc<domain::ranking::LedgerShelf>,
-    every: std::time::Duration,
-) {
-    tokio::spawn(async move {
-        web::dashboards::take_ledger(&pool, &ledger).await;
-        let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tick.tick().await;
-            let started = std::time::Instant::now();
-            match db::db(&pool, &Actor::anonymous(), repo::dashboards::refresh).await {
-                Ok(done) => tracing::info!(
-                    refreshed = done,
-                    ms = started.elapsed().as_millis() as u64,
-                    "dashboard figures"
-                ),
-                Err(e) => tracing::warn!(error = %e, "refreshing the dashboard figures failed"),
-            }
-            web::dashboards::take_ledger(&pool, &ledger).await;
-        }
-    });
 }

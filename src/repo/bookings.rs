@@ -7,15 +7,13 @@ use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
-use super::{By, RepoError};
+use super::{By, RepoError, outbox};
 use crate::domain::booking::{BookingStatus, check_slot};
 use crate::domain::branch::OpeningHours;
 use crate::domain::validation::FieldErrors;
 use crate::models::booking::{Bay, Booking, Service};
 use crate::models::branch::hours_of;
-use crate::schema::{
-    bays, booking_events, booking_services, bookings, branches, customers, message_outbox,
-};
+use crate::schema::{bays, booking_events, booking_services, bookings, branches, customers};
 
 /// What the booking form asks for, already parsed.
 #[derive(Debug, Clone)]
@@ -564,47 +562,30 @@ fn queue_reminder(
     b: &Booking,
     now: DateTime<Utc>,
 ) -> Result<(), RepoError> {
-    let (phone, email): (String, String) = customers::table
-        .find(b.customer_id)
-        .select((customers::phone, customers::email))
-        .first(conn)?;
-    let recipient = if email.is_empty() { phone } else { email };
-    if recipient.is_empty() {
+    let Some(to) = outbox::recipient_of(conn, b.customer_id)? else {
         return Ok(());
-    }
-    let due = (b.starts_at - Duration::hours(24)).max(now);
+    };
     let branch: String = branches::table
         .find(b.branch_id)
         .select(branches::name)
         .first(conn)?;
-    diesel::insert_into(message_outbox::table)
-        .values((
-            message_outbox::branch_id.eq(b.branch_id),
-            message_outbox::template.eq("booking_reminder"),
-            message_outbox::customer_id.eq(b.customer_id),
-            message_outbox::recipient.eq(recipient),
-            message_outbox::booking_id.eq(b.id),
-            message_outbox::due_at.eq(due),
-            message_outbox::payload.eq(serde_json::json!({
-                "booking_id": b.id,
-                "starts_at": b.starts_at,
-                "branch": branch,
-            })),
-        ))
-        .on_conflict_do_nothing()
-        .execute(conn)?;
-    Ok(())
+    let message = outbox::Message {
+        branch_id: b.branch_id,
+        template: "booking_reminder",
+        customer_id: b.customer_id,
+        about: outbox::About::Booking(b.id),
+        due_at: (b.starts_at - Duration::hours(24)).max(now),
+        payload: serde_json::json!({
+            "booking_id": b.id,
+            "starts_at": b.starts_at,
+            "branch": branch,
+        }),
+    };
+    outbox::queue(conn, &message, &to)
 }
 
 fn cancel_reminders(conn: &mut PgConnection, booking_id: i64) -> Result<(), RepoError> {
-    diesel::update(
-        message_outbox::table
-            .filter(message_outbox::booking_id.eq(booking_id))
-            .filter(message_outbox::status.eq("pending")),
-    )
-    .set(message_outbox::status.eq("cancelled"))
-    .execute(conn)?;
-    Ok(())
+    outbox::withdraw_for_booking(conn, booking_id)
 }
 
 /// A branch's bookings overlapping `[from, to)` with customer name and bay id, by start. A

@@ -12,6 +12,7 @@ pub mod dashboards;
 pub mod intake;
 pub mod invoices;
 pub mod login_attempts;
+pub mod outbox;
 pub mod preorders;
 pub mod prepared;
 pub mod purchase_orders;

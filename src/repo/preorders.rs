@@ -7,15 +7,15 @@ use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 
 use super::invoices::{self, NewInvoice, NewLine};
-use super::{By, RepoError, assets};
+use super::{By, RepoError, assets, outbox};
 use crate::domain::asset::{AssetStatus, Cause};
 use crate::domain::invoice::PaymentMethod;
 use crate::domain::preorder::{PreorderStatus, check, sla_due};
 use crate::domain::validation::FieldErrors;
 use crate::models::stock::Asset;
 use crate::schema::{
-    assets as assets_t, customers, invoice_lines, invoices as invoices_t, message_outbox,
-    preorder_deposits, preorder_events, preorders, product_models, staff_users,
+    assets as assets_t, customers, invoice_lines, invoices as invoices_t, preorder_deposits,
+    preorder_events, preorders, product_models, staff_users,
 };
 
 /// A preorder as shown.
@@ -351,26 +351,22 @@ pub fn transition(
                 note = join(&note, &format!("unit {} reserved", unit.asset_tag));
             }
             PreorderStatus::CustomerNotified => {
-                let (email, phone): (String, String) = customers::table
-                    .find(p.customer_id)
-                    .select((customers::email, customers::phone))
-                    .first(conn)?;
-                let recipient = if email.is_empty() { phone } else { email };
-                diesel::insert_into(message_outbox::table)
-                    .values((
-                        message_outbox::branch_id.eq(branch_id),
-                        message_outbox::template.eq("preorder_arrived"),
-                        message_outbox::customer_id.eq(p.customer_id),
-                        message_outbox::recipient.eq(recipient),
-                        message_outbox::due_at.eq(Utc::now()),
-                        message_outbox::payload.eq(serde_json::json!({
+                if let Some(to) = outbox::recipient_of(conn, p.customer_id)? {
+                    let message = outbox::Message {
+                        branch_id,
+                        template: "preorder_arrived",
+                        customer_id: p.customer_id,
+                        about: outbox::About::Customer,
+                        due_at: by.at,
+                        payload: serde_json::json!({
                             "customer": p.customer,
                             "item": format!("{} {}", p.brand, p.model),
                             "preorder": id,
                             "balance": format!("{:.2}", &p.agreed_price - &p.deposit_paid),
-                        })),
-                    ))
-                    .execute(conn)?;
+                        }),
+                    };
+                    outbox::queue(conn, &message, &to)?;
+                }
             }
             PreorderStatus::PickedUp => {
                 let Some(asset) = p.asset_id else {

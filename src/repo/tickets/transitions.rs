@@ -8,8 +8,8 @@ use crate::domain::ticket::{Facts, Outcome, TicketStatus, check};
 use crate::domain::validation::FieldErrors;
 use crate::models::ticket::Ticket;
 use crate::repo::time_clock::stop_clocks_on;
-use crate::repo::{By, RepoError};
-use crate::schema::{customers, message_outbox, staff_users, tickets};
+use crate::repo::{By, RepoError, outbox};
+use crate::schema::{customers, staff_users, tickets};
 
 /// Moves a ticket. `expected` is the status the person saw: if someone else moved the ticket in
 /// the meantime, nothing changes and the message says so. Closing takes an outcome; moving from
@@ -93,7 +93,7 @@ pub(super) fn moved(
         stop_clocks_on(conn, t.id)?;
     }
     if to == TicketStatus::Ready {
-        ready_message(conn, &after)?;
+        ready_message(conn, &after, by)?;
     }
     let mut text = note.trim().to_string();
     if let Some(o) = outcome.filter(|_| to == TicketStatus::Closed) {
@@ -108,31 +108,28 @@ pub(super) fn moved(
 }
 
 /// "Ready for pickup" into the outbox, to the customer's email or phone.
-fn ready_message(conn: &mut PgConnection, t: &Ticket) -> Result<(), RepoError> {
-    let (name, email, phone): (String, String, String) = customers::table
-        .find(t.customer_id)
-        .select((customers::name, customers::email, customers::phone))
-        .first(conn)?;
-    let recipient = if email.is_empty() { phone } else { email };
-    if recipient.is_empty() {
+fn ready_message(conn: &mut PgConnection, t: &Ticket, by: &By) -> Result<(), RepoError> {
+    let Some(to) = outbox::recipient_of(conn, t.customer_id)? else {
         return Ok(());
-    }
-    diesel::insert_into(message_outbox::table)
-        .values((
-            message_outbox::branch_id.eq(t.branch_id),
-            message_outbox::template.eq("ticket_ready"),
-            message_outbox::customer_id.eq(t.customer_id),
-            message_outbox::recipient.eq(recipient),
-            message_outbox::ticket_id.eq(t.id),
-            message_outbox::due_at.eq(Utc::now()),
-            message_outbox::payload.eq(serde_json::json!({
-                "customer": name,
-                "ticket": t.number,
-                "outcome": t.approval.as_deref().map(|a| if a == "declined" { "returned unrepaired" } else { "repaired" }).unwrap_or("ready"),
-            })),
-        ))
-        .execute(conn)?;
-    Ok(())
+    };
+    let name: String = customers::table
+        .find(t.customer_id)
+        .select(customers::name)
+        .first(conn)?;
+    let outcome = match t.approval.as_deref() {
+        Some("declined") => "returned unrepaired",
+        Some(_) => "repaired",
+        None => "ready",
+    };
+    let message = outbox::Message {
+        branch_id: t.branch_id,
+        template: "ticket_ready",
+        customer_id: t.customer_id,
+        about: outbox::About::Ticket(t.id),
+        due_at: by.at,
+        payload: serde_json::json!({ "customer": name, "ticket": t.number, "outcome": outcome }),
+    };
+    outbox::queue(conn, &message, &to)
 }
 
 /// Assigns the ticket to a technician of the branch (or unassigns it).
