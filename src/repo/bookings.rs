@@ -13,7 +13,8 @@ use crate::domain::branch::OpeningHours;
 use crate::domain::validation::FieldErrors;
 use crate::models::booking::{Bay, Booking, Service};
 use crate::models::branch::hours_of;
-use crate::schema::{bays, booking_events, booking_services, bookings, branches, customers};
+use crate::repo::events::{self, Event, Trail};
+use crate::schema::{bays, booking_services, bookings, branches, customers};
 
 /// What the booking form asks for, already parsed.
 #[derive(Debug, Clone)]
@@ -73,16 +74,18 @@ pub(crate) fn event(
     note: &str,
     by: &By,
 ) -> Result<(), RepoError> {
-    diesel::insert_into(booking_events::table)
-        .values((
-            booking_events::booking_id.eq(booking_id),
-            booking_events::actor_user_id.eq(by.user_id),
-            booking_events::kind.eq(kind),
-            booking_events::from_status.eq(from.map(|s| s.as_str())),
-            booking_events::to_status.eq(to.map(|s| s.as_str())),
-            booking_events::note.eq(note),
-        ))
-        .execute(conn)?;
+    let (from, to) = (from.map(|s| s.as_str()), to.map(|s| s.as_str()));
+    events::write(
+        conn,
+        Trail::Booking(booking_id),
+        &Event {
+            kind,
+            from,
+            to,
+            note,
+        },
+        by,
+    )?;
     Ok(())
 }
 
@@ -605,34 +608,6 @@ pub fn in_range(
         .filter(bookings::ends_at.gt(from))
         .select((Booking::as_select(), customers::name))
         .order(bookings::starts_at.asc())
-        .load(conn)?)
-}
-
-/// The event history of a booking: (at, kind, from, to, note, actor name).
-pub type BookingEventRow = (
-    DateTime<Utc>,
-    String,
-    Option<String>,
-    Option<String>,
-    String,
-    Option<String>,
-);
-
-/// A booking's events, oldest first.
-pub fn events(conn: &mut PgConnection, booking_id: i64) -> Result<Vec<BookingEventRow>, RepoError> {
-    use crate::schema::staff_users;
-    Ok(booking_events::table
-        .left_join(staff_users::table)
-        .filter(booking_events::booking_id.eq(booking_id))
-        .select((
-            booking_events::at,
-            booking_events::kind,
-            booking_events::from_status,
-            booking_events::to_status,
-            booking_events::note,
-            staff_users::full_name.nullable(),
-        ))
-        .order(booking_events::id.asc())
         .load(conn)?)
 }
 

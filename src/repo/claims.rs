@@ -10,9 +10,9 @@ use diesel::prelude::*;
 
 use super::{By, RepoError, unique_violation};
 use crate::domain::validation::FieldErrors;
+use crate::repo::events::{self, Event, Trail};
 use crate::schema::{
-    assets, customers, invoices, staff_users, stock_items, ticket_events, tickets, warranties,
-    warranty_claim_events, warranty_claims, warranty_events,
+    assets, customers, invoices, stock_items, tickets, warranties, warranty_claims,
 };
 
 /// A warranty as shown.
@@ -113,15 +113,7 @@ fn claim_event(
     note: &str,
     by: &By,
 ) -> Result<(), RepoError> {
-    diesel::insert_into(warranty_claim_events::table)
-        .values((
-            warranty_claim_events::claim_id.eq(claim),
-            warranty_claim_events::from_status.eq(from),
-            warranty_claim_events::to_status.eq(to),
-            warranty_claim_events::note.eq(note),
-            warranty_claim_events::actor_user_id.eq(by.user_id),
-        ))
-        .execute(conn)?;
+    events::write(conn, Trail::Claim(claim), &Event::moved(from, to, note), by)?;
     Ok(())
 }
 
@@ -136,15 +128,12 @@ fn set_warranty(
     diesel::update(warranties::table.find(warranty))
         .set(warranties::status.eq(to))
         .execute(conn)?;
-    diesel::insert_into(warranty_events::table)
-        .values((
-            warranty_events::warranty_id.eq(warranty),
-            warranty_events::from_status.eq(from),
-            warranty_events::to_status.eq(to),
-            warranty_events::note.eq(note),
-            warranty_events::actor_user_id.eq(by.user_id),
-        ))
-        .execute(conn)?;
+    events::write(
+        conn,
+        Trail::Warranty(warranty),
+        &Event::moved(Some(from), to, note),
+        by,
+    )?;
     Ok(())
 }
 
@@ -303,15 +292,14 @@ pub fn approve(
             ))
             .returning(tickets::id)
             .get_result(conn)?;
-        diesel::insert_into(ticket_events::table)
-            .values((
-                ticket_events::ticket_id.eq(ticket),
-                ticket_events::actor_user_id.eq(by.user_id),
-                ticket_events::kind.eq("opened"),
-                ticket_events::to_status.eq("open"),
-                ticket_events::note.eq(format!("warranty claim #{id}")),
-            ))
-            .execute(conn)?;
+        let opened = format!("warranty claim #{id}");
+        let event = Event {
+            kind: "opened",
+            from: None,
+            to: Some("open"),
+            note: &opened,
+        };
+        events::write(conn, Trail::Ticket(ticket), &event, by)?;
         diesel::update(warranty_claims::table.find(id))
             .set((
                 warranty_claims::status.eq("approved"),
@@ -432,31 +420,6 @@ pub fn claims_of(conn: &mut PgConnection, warranty: i64) -> Result<Vec<ClaimRow>
         .filter(warranty_claims::warranty_id.eq(warranty))
         .select(CLAIM_COLUMNS)
         .order(warranty_claims::id.desc())
-        .load(conn)?)
-}
-
-/// A claim's history: (at, from, to, note, who).
-pub type EventRow = (
-    DateTime<Utc>,
-    Option<String>,
-    String,
-    String,
-    Option<String>,
-);
-
-/// The claim's events, oldest first.
-pub fn events(conn: &mut PgConnection, id: i64) -> Result<Vec<EventRow>, RepoError> {
-    Ok(warranty_claim_events::table
-        .left_join(staff_users::table)
-        .filter(warranty_claim_events::claim_id.eq(id))
-        .select((
-            warranty_claim_events::at,
-            warranty_claim_events::from_status,
-            warranty_claim_events::to_status,
-            warranty_claim_events::note,
-            staff_users::full_name.nullable(),
-        ))
-        .order(warranty_claim_events::id)
         .load(conn)?)
 }
 

@@ -9,6 +9,7 @@ pub mod catalogue;
 pub mod claims;
 pub mod customers;
 pub mod dashboards;
+pub mod events;
 pub mod intake;
 pub mod invoices;
 pub mod login_attempts;

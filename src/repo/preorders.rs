@@ -13,9 +13,10 @@ use crate::domain::invoice::PaymentMethod;
 use crate::domain::preorder::{PreorderStatus, check, sla_due};
 use crate::domain::validation::FieldErrors;
 use crate::models::stock::Asset;
+use crate::repo::events::{self, Event, Trail};
 use crate::schema::{
     assets as assets_t, customers, invoice_lines, invoices as invoices_t, preorder_deposits,
-    preorder_events, preorders, product_models, staff_users,
+    preorders, product_models,
 };
 
 /// A preorder as shown.
@@ -139,15 +140,12 @@ fn event(
     note: &str,
     by: &By,
 ) -> Result<(), RepoError> {
-    diesel::insert_into(preorder_events::table)
-        .values((
-            preorder_events::preorder_id.eq(id),
-            preorder_events::from_status.eq(from.map(|s| s.as_str())),
-            preorder_events::to_status.eq(to.as_str()),
-            preorder_events::note.eq(note),
-            preorder_events::actor_user_id.eq(by.user_id),
-        ))
-        .execute(conn)?;
+    events::write(
+        conn,
+        Trail::Preorder(id),
+        &Event::moved(from.map(|s| s.as_str()), to.as_str(), note),
+        by,
+    )?;
     Ok(())
 }
 
@@ -576,31 +574,6 @@ pub fn list(
         query.order(preorders::id.desc())
     };
     Ok((query.load(conn)?, total))
-}
-
-/// A preorder's history: (at, from, to, note, who).
-pub type EventRow = (
-    DateTime<Utc>,
-    Option<String>,
-    String,
-    String,
-    Option<String>,
-);
-
-/// The preorder's events, oldest first.
-pub fn events(conn: &mut PgConnection, id: i64) -> Result<Vec<EventRow>, RepoError> {
-    Ok(preorder_events::table
-        .left_join(staff_users::table)
-        .filter(preorder_events::preorder_id.eq(id))
-        .select((
-            preorder_events::at,
-            preorder_events::from_status,
-            preorder_events::to_status,
-            preorder_events::note,
-            staff_users::full_name.nullable(),
-        ))
-        .order(preorder_events::id)
-        .load(conn)?)
 }
 
 /// A deposit as shown: (at, method, amount, reference).

@@ -10,10 +10,8 @@ use diesel::prelude::*;
 use super::{By, RepoError};
 use crate::domain::purchase_order::{PoStatus, after_receipt, check_manual};
 use crate::domain::validation::FieldErrors;
-use crate::schema::{
-    product_models, purchase_order_events, purchase_order_lines, purchase_orders, staff_users,
-    stock_items, vendors,
-};
+use crate::repo::events::{self, Event, Trail};
+use crate::schema::{product_models, purchase_order_lines, purchase_orders, stock_items, vendors};
 
 /// What a line (or a delivery line) is: a product model (counted units) or a stock item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -102,15 +100,6 @@ impl LineView {
     }
 }
 
-/// An event as shown: (at, from, to, note, actor name).
-pub type EventRow = (
-    DateTime<Utc>,
-    Option<String>,
-    String,
-    String,
-    Option<String>,
-);
-
 fn event(
     conn: &mut PgConnection,
     po: i64,
@@ -119,15 +108,12 @@ fn event(
     note: &str,
     by: &By,
 ) -> Result<(), RepoError> {
-    diesel::insert_into(purchase_order_events::table)
-        .values((
-            purchase_order_events::purchase_order_id.eq(po),
-            purchase_order_events::from_status.eq(from.map(|s| s.as_str())),
-            purchase_order_events::to_status.eq(to.as_str()),
-            purchase_order_events::note.eq(note),
-            purchase_order_events::actor_user_id.eq(by.user_id),
-        ))
-        .execute(conn)?;
+    events::write(
+        conn,
+        Trail::PurchaseOrder(po),
+        &Event::moved(from.map(|s| s.as_str()), to.as_str(), note),
+        by,
+    )?;
     Ok(())
 }
 
@@ -479,22 +465,6 @@ pub fn lines(conn: &mut PgConnection, po: i64) -> Result<Vec<LineView>, RepoErro
             },
         )
         .collect()
-}
-
-/// The order's history, oldest first.
-pub fn events(conn: &mut PgConnection, po: i64) -> Result<Vec<EventRow>, RepoError> {
-    Ok(purchase_order_events::table
-        .left_join(staff_users::table)
-        .filter(purchase_order_events::purchase_order_id.eq(po))
-        .select((
-            purchase_order_events::at,
-            purchase_order_events::from_status,
-            purchase_order_events::to_status,
-            purchase_order_events::note,
-            staff_users::full_name.nullable(),
-        ))
-        .order(purchase_order_events::id)
-        .load(conn)?)
 }
 
 /// The branch's orders, newest first, by status and by number, vendor or vendor reference; one

@@ -98,6 +98,17 @@ impl PageCtx {
         crate::domain::time::show(at, tz)
     }
 
+    /// The time of day of a moment at the active branch: `01:00`.
+    pub fn time_of_day(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
+        let tz = self
+            .user
+            .as_ref()
+            .map_or("UTC", |u| u.branch.timezone.as_str());
+        at.with_timezone(&crate::domain::time::zone(tz))
+            .format("%H:%M")
+            .to_string()
+    }
+
     /// Whether the signed-in user may see cost prices and margins.
     pub fn sees_costs(&self) -> bool {
         self.user.as_ref().is_some_and(|u| u.role.sees_costs())

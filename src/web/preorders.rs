@@ -16,7 +16,8 @@ use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 use crate::models::customer::Customer;
 use crate::repo::RepoError;
-use crate::repo::preorders::{self as repo, EventRow, MoveInput, NewPreorder, PreorderRow};
+use crate::repo::events::{self, EventRow, Trail};
+use crate::repo::preorders::{self as repo, MoveInput, NewPreorder, PreorderRow};
 use crate::repo::{PAGE_SIZE, customers, stock};
 use crate::web::access::{Staff, encode_component};
 use crate::web::answer::{self, Acting, Next};
@@ -381,7 +382,7 @@ async fn render_show(
     let (p, events, deposits) = db(&state.pool, &staff.actor(), move |conn| {
         Ok((
             repo::get(conn, branch, id)?,
-            repo::events(conn, id)?,
+            events::read(conn, Trail::Preorder(id))?,
             repo::deposits(conn, id)?,
         ))
     })

@@ -13,7 +13,8 @@ use crate::domain::money::parse_amount;
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 use crate::repo::RepoError;
-use crate::repo::claims::{self, ClaimRow, EventRow, WarrantyRow};
+use crate::repo::claims::{self, ClaimRow, WarrantyRow};
+use crate::repo::events::{self, EventRow, Trail};
 use crate::web::access::Staff;
 use crate::web::answer::{self, Acting, Next};
 use crate::web::page::{Flash, PageCtx, push_flash};
@@ -193,7 +194,7 @@ async fn render_claim(
     let (c, w, events) = db(&state.pool, &staff.actor(), move |conn| {
         let c = claims::claim(conn, branch, id)?;
         let w = claims::get(conn, branch, c.warranty_id)?;
-        Ok((c, w, claims::events(conn, id)?))
+        Ok((c, w, events::read(conn, Trail::Claim(id))?))
     })
     .await?;
     html(

@@ -27,9 +27,8 @@ use super::{By, RepoError, assets};
 use crate::domain::asset::{AssetStatus, Cause};
 use crate::domain::invoice::{self as rules, InvoiceStatus, LineKind};
 use crate::models::invoice::{Invoice, InvoiceLine};
-use crate::schema::{
-    assets as assets_t, invoice_events, invoice_lines, invoices, warranties, warranty_events,
-};
+use crate::repo::events::{self, Event, Trail};
+use crate::schema::{assets as assets_t, invoice_lines, invoices, warranties};
 
 fn event(
     conn: &mut PgConnection,
@@ -39,15 +38,12 @@ fn event(
     note: &str,
     by: &By,
 ) -> Result<(), RepoError> {
-    diesel::insert_into(invoice_events::table)
-        .values((
-            invoice_events::invoice_id.eq(invoice),
-            invoice_events::from_status.eq(from.map(|s| s.as_str())),
-            invoice_events::to_status.eq(to.as_str()),
-            invoice_events::note.eq(note),
-            invoice_events::actor_user_id.eq(by.user_id),
-        ))
-        .execute(conn)?;
+    events::write(
+        conn,
+        Trail::Invoice(invoice),
+        &Event::moved(from.map(|s| s.as_str()), to.as_str(), note),
+        by,
+    )?;
     Ok(())
 }
 
@@ -147,15 +143,12 @@ fn warranty_event(
     note: &str,
     by: &By,
 ) -> Result<(), RepoError> {
-    diesel::insert_into(warranty_events::table)
-        .values((
-            warranty_events::warranty_id.eq(warranty),
-            warranty_events::from_status.eq(from),
-            warranty_events::to_status.eq(to),
-            warranty_events::note.eq(note),
-            warranty_events::actor_user_id.eq(by.user_id),
-        ))
-        .execute(conn)?;
+    events::write(
+        conn,
+        Trail::Warranty(warranty),
+        &Event::moved(from, to, note),
+        by,
+    )?;
     Ok(())
 }
 

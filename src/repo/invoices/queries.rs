@@ -1,5 +1,6 @@
 //! Reading invoices: the invoice page, the list, the day's takings, warranty terms.
 
+use crate::repo::events::{self, EventRow, Trail};
 use bigdecimal::BigDecimal;
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
@@ -8,20 +9,12 @@ use crate::domain::invoice::{InvoiceStatus, PaymentMethod};
 use crate::models::invoice::{Invoice, InvoiceLine, Payment};
 use crate::repo::RepoError;
 use crate::schema::{
-    credit_notes, customers, invoice_events, invoice_lines, invoices, payments, refund_payments,
-    staff_users, warranties,
+    credit_notes, customers, invoice_lines, invoices, payments, refund_payments, staff_users,
+    warranties,
 };
 
 /// A credit note as shown: (id, at, reason, total, refund method).
 pub type CreditNoteRow = (i64, DateTime<Utc>, String, BigDecimal, Option<String>);
-/// An event as shown: (at, from, to, note, who).
-pub type EventRow = (
-    DateTime<Utc>,
-    Option<String>,
-    String,
-    String,
-    Option<String>,
-);
 
 /// An invoice with everything its page shows.
 #[derive(Debug, Clone)]
@@ -113,18 +106,7 @@ pub fn view(conn: &mut PgConnection, branch_id: i64, id: i64) -> Result<InvoiceV
             warranties::status,
         ))
         .load(conn)?;
-    let events = invoice_events::table
-        .left_join(staff_users::table)
-        .filter(invoice_events::invoice_id.eq(id))
-        .select((
-            invoice_events::at,
-            invoice_events::from_status,
-            invoice_events::to_status,
-            invoice_events::note,
-            staff_users::full_name.nullable(),
-        ))
-        .order(invoice_events::id)
-        .load(conn)?;
+    let events = events::read(conn, Trail::Invoice(id))?;
     Ok(InvoiceView {
         invoice,
         customer,

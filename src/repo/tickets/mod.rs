@@ -18,13 +18,13 @@ pub use open::*;
 pub use queries::*;
 pub use transitions::*;
 
-use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
 use super::{By, RepoError};
 use crate::domain::ticket::TicketStatus;
 use crate::models::ticket::Ticket;
-use crate::schema::{staff_users, ticket_events, ticket_lines, tickets};
+use crate::repo::events::{self, Event, Trail};
+use crate::schema::{ticket_lines, tickets};
 
 pub(crate) fn event(
     conn: &mut PgConnection,
@@ -35,16 +35,18 @@ pub(crate) fn event(
     note: &str,
     by: &By,
 ) -> Result<(), RepoError> {
-    diesel::insert_into(ticket_events::table)
-        .values((
-            ticket_events::ticket_id.eq(ticket_id),
-            ticket_events::actor_user_id.eq(by.user_id),
-            ticket_events::kind.eq(kind),
-            ticket_events::from_status.eq(from.map(|s| s.as_str())),
-            ticket_events::to_status.eq(to.map(|s| s.as_str())),
-            ticket_events::note.eq(note),
-        ))
-        .execute(conn)?;
+    let (from, to) = (from.map(|s| s.as_str()), to.map(|s| s.as_str()));
+    events::write(
+        conn,
+        Trail::Ticket(ticket_id),
+        &Event {
+            kind,
+            from,
+            to,
+            note,
+        },
+        by,
+    )?;
     Ok(())
 }
 
@@ -77,33 +79,6 @@ fn line_count(conn: &mut PgConnection, id: i64) -> Result<usize, RepoError> {
     Ok(n as usize)
 }
 
-/// A ticket's history: (at, kind, from, to, note, who).
-pub type EventRow = (
-    DateTime<Utc>,
-    String,
-    Option<String>,
-    Option<String>,
-    String,
-    Option<String>,
-);
-
-/// The ticket's events, oldest first.
-pub fn events(conn: &mut PgConnection, ticket: i64) -> Result<Vec<EventRow>, RepoError> {
-    Ok(ticket_events::table
-        .left_join(staff_users::table)
-        .filter(ticket_events::ticket_id.eq(ticket))
-        .select((
-            ticket_events::at,
-            ticket_events::kind,
-            ticket_events::from_status,
-            ticket_events::to_status,
-            ticket_events::note,
-            staff_users::full_name.nullable(),
-        ))
-        .order(ticket_events::id)
-        .load(conn)?)
-}
-
 fn ticket_event(
     conn: &mut PgConnection,
     ticket_id: i64,
@@ -112,14 +87,16 @@ fn ticket_event(
     note: &str,
     by: &By,
 ) -> Result<(), RepoError> {
-    diesel::insert_into(ticket_events::table)
-        .values((
-            ticket_events::ticket_id.eq(ticket_id),
-            ticket_events::actor_user_id.eq(by.user_id),
-            ticket_events::kind.eq(kind),
-            ticket_events::to_status.eq(to),
-            ticket_events::note.eq(note),
-        ))
-        .execute(conn)?;
+    events::write(
+        conn,
+        Trail::Ticket(ticket_id),
+        &Event {
+            kind,
+            from: None,
+            to,
+            note,
+        },
+        by,
+    )?;
     Ok(())
 }

@@ -11,7 +11,7 @@ use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 use crate::models::booking::{Bay, Booking};
 use crate::models::customer::Customer;
-use crate::repo::bookings::BookingEventRow;
+use crate::repo::events::{self, EventRow, Trail};
 use crate::repo::{bookings, branches, catalogue, customers};
 use crate::web::access::Staff;
 use crate::web::page::PageCtx;
@@ -29,7 +29,7 @@ pub struct BookingPage {
     bays: Vec<Bay>,
     local_start: String,
     local_end: String,
-    events: Vec<BookingEventRow>,
+    events: Vec<EventRow>,
     ticket_id: Option<i64>,
     /// The reschedule form as typed (or as stored).
     draft: BookingDraft,
@@ -65,7 +65,7 @@ pub async fn render(
             let booking = bookings::get(conn, branch_id, id)?;
             let customer = customers::get(conn, booking.customer_id)?;
             let bays = catalogue::bays_of(conn, branch_id)?;
-            let events = bookings::events(conn, id)?;
+            let events = events::read(conn, Trail::Booking(id))?;
             let tz = branches::get(conn, branch_id)?.timezone;
             let ticket = crate::repo::tickets::for_booking(conn, id)?;
             Ok((booking, customer, bays, events, tz, ticket))

@@ -15,7 +15,8 @@ use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 use crate::repo::PAGE_SIZE;
 use crate::repo::RepoError;
-use crate::repo::purchase_orders::{self as repo, EventRow, Goods, LineView, NewOrder, OrderRow};
+use crate::repo::events::{self, EventRow, Trail};
+use crate::repo::purchase_orders::{self as repo, Goods, LineView, NewOrder, OrderRow};
 use crate::repo::stock;
 use crate::web::access::{Staff, encode_component};
 use crate::web::answer::{self, Acting, Next};
@@ -279,7 +280,7 @@ async fn render_order(
         Ok((
             repo::get(conn, branch, id)?,
             repo::lines(conn, id)?,
-            repo::events(conn, id)?,
+            events::read(conn, Trail::PurchaseOrder(id))?,
             stock::model_choices(conn)?,
             stock::item_choices(conn)?,
         ))

@@ -15,7 +15,8 @@ use crate::error::AppError;
 use crate::models::customer::Customer;
 use crate::models::ticket::{Ticket, TicketLine};
 use crate::repo::customers;
-use crate::repo::tickets::{self, EventRow};
+use crate::repo::events::{self, EventRow, Trail};
+use crate::repo::tickets;
 use crate::repo::time_clock::{self, TimeRow};
 use crate::web::access::Staff;
 use crate::web::page::PageCtx;
@@ -84,7 +85,7 @@ pub async fn load(state: &AppState, staff: &Staff, id: i64) -> Result<TicketData
             subject: tickets::subject(conn, &ticket)?,
             lines: tickets::lines(conn, id)?,
             time: time_clock::time_of(conn, id)?,
-            events: tickets::events(conn, id)?,
+            events: events::read(conn, Trail::Ticket(id))?,
             technicians: tickets::technicians(conn, branch)?,
             clock: time_clock::running_clock(conn, me)?,
             ticket,
