@@ -257,7 +257,7 @@ fn load_counter(conn: &mut PgConnection) -> Result<bool> {
                 .into_iter()
                 .map(|b| repo::catalogue::create_bay(conn, branch.id, b, &[], &by).map(|b| b.id))
                 .collect::<Result<_, _>>()?;
-            let tz: chrono_tz::Tz = branch.timezone.parse().unwrap_or(chrono_tz::UTC);
+            let tz = crate::domain::time::zone(&branch.timezone);
             let today = now.with_timezone(&tz).date_naive();
             let mut n = 0usize;
             for day in 1..=7 {

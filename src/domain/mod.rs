@@ -8,6 +8,7 @@ pub mod chart;
 pub mod csv;
 pub mod customer;
 pub mod figures;
+pub mod form;
 pub mod invoice;
 pub mod money;
 pub mod preorder;

@@ -101,7 +101,7 @@ fn check_schedule(
     if bay.is_none() {
         errors.add("bay_id", "Choose one of this branch's bays.");
     }
-    let tz: chrono_tz::Tz = timezone.parse().unwrap_or(chrono_tz::UTC);
+    let tz = crate::domain::time::zone(timezone);
     if let Err((field, message)) = check_slot(hours, tz, starts_at, ends_at, now) {
         errors.add(field, message);
     }

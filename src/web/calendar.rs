@@ -78,7 +78,7 @@ async fn branch_and_date(
         ))
     })
     .await?;
-    let tz: chrono_tz::Tz = branch.timezone.parse().unwrap_or(chrono_tz::UTC);
+    let tz = crate::domain::time::zone(&branch.timezone);
     let today = staff.today();
     let date = date
         .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())

@@ -35,7 +35,7 @@ pub async fn show(
         branches::get(conn, branch_id)
     })
     .await?;
-    let tz: chrono_tz::Tz = branch.timezone.parse().unwrap_or(chrono_tz::UTC);
+    let tz = crate::domain::time::zone(&branch.timezone);
     let now = staff.now.with_timezone(&tz);
     let day = DAYS[now.weekday().num_days_from_monday() as usize].0;
     let today_hours = match branch.hours().day(day) {

@@ -5,12 +5,11 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use bigdecimal::BigDecimal;
 use serde::Deserialize;
 
 use crate::db::db;
+use crate::domain::form;
 use crate::domain::invoice::PaymentMethod;
-use crate::domain::money::parse_amount;
 use crate::domain::preorder::{self, PreorderStatus};
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
@@ -226,13 +225,6 @@ pub async fn new_form(
     .await
 }
 
-fn money(raw: &str, field: &str, errors: &mut FieldErrors) -> BigDecimal {
-    parse_amount(raw).unwrap_or_else(|m| {
-        errors.add(field, m);
-        BigDecimal::from(0)
-    })
-}
-
 /// `POST /preorders/new`.
 pub async fn create(
     req: HttpRequest,
@@ -250,12 +242,12 @@ pub async fn create(
         errors.add("product_model_id", "Choose the model.");
         0
     });
-    let agreed_price = money(&form.agreed_price, "agreed_price", &mut errors);
-    let deposit_required = money(&form.deposit_required, "deposit_required", &mut errors);
+    let agreed_price = form::amount(&form.agreed_price, "agreed_price", &mut errors);
+    let deposit_required = form::amount(&form.deposit_required, "deposit_required", &mut errors);
     let deposit = match form.amount.trim() {
         "" | "0" | "0.00" => None,
         raw => {
-            let amount = money(raw, "amount", &mut errors);
+            let amount = form::amount(raw, "amount", &mut errors);
             let method = form.method.parse::<PaymentMethod>().unwrap_or_else(|_| {
                 errors.add("method", "Choose how the deposit is paid.");
                 PaymentMethod::Other
@@ -461,7 +453,7 @@ pub async fn take_deposit(
         form.into_inner(),
         move |conn, a, f| {
             let mut errors = FieldErrors::new();
-            let amount = money(&f.amount, "amount", &mut errors);
+            let amount = form::amount(&f.amount, "amount", &mut errors);
             let method = f.method.parse::<PaymentMethod>().unwrap_or_else(|_| {
                 errors.add("method", "Choose how the deposit is paid.");
                 PaymentMethod::Other

@@ -5,11 +5,10 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use bigdecimal::BigDecimal;
 use serde::Deserialize;
 
 use crate::db::db;
-use crate::domain::money::parse_amount;
+use crate::domain::form;
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 use crate::repo::RepoError;
@@ -314,10 +313,9 @@ pub async fn complete_claim(
         id,
         form.into_inner(),
         move |conn, a, f| {
-            let cost = match f.cost.trim() {
-                "" => BigDecimal::from(0),
-                raw => parse_amount(raw).map_err(|m| FieldErrors::single("cost", m))?,
-            };
+            let mut errors = FieldErrors::new();
+            let cost = form::amount_or_zero(&f.cost, "cost", &mut errors);
+            errors.into_result()?;
             claims::complete(conn, a.branch, id, &f.outcome, &cost, &a.by)
                 .map(|_| "Claim completed.".to_string())
         },

@@ -3,11 +3,10 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use bigdecimal::BigDecimal;
 use serde::Deserialize;
 
 use crate::db::db;
-use crate::domain::money::parse_amount;
+use crate::domain::form;
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 use crate::models::booking::{Bay, Service};
@@ -98,13 +97,6 @@ pub async fn show(
     .await
 }
 
-fn positive(raw: &str, field: &str, message: &str, errors: &mut FieldErrors) -> BigDecimal {
-    parse_amount(raw).unwrap_or_else(|_| {
-        errors.add(field, message);
-        BigDecimal::from(0)
-    })
-}
-
 /// `POST /admin/catalogue/services`.
 pub async fn add_service(
     req: HttpRequest,
@@ -120,7 +112,7 @@ pub async fn add_service(
     if f.category.trim().is_empty() {
         errors.add("category", "Enter a category, e.g. Brakes.");
     }
-    let hours = positive(
+    let hours = form::amount_or_say(
         &f.labour_hours,
         "labour_hours",
         "Enter the standard hours, e.g. 1.5.",
@@ -129,7 +121,7 @@ pub async fn add_service(
     if hours == 0 {
         errors.add("labour_hours", "Enter the standard hours, e.g. 1.5.");
     }
-    let price = positive(
+    let price = form::amount_or_say(
         &f.price,
         "price",
         "Enter a price of 0 or more, e.g. 2500.00.",

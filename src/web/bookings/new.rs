@@ -124,7 +124,7 @@ pub async fn submit(
     let branch_id = staff.branch.id;
     // The times are read in the branch's timezone as the session's account gave it; the
     // repository checks them against the branch's row, read with the other checks.
-    let tz: chrono_tz::Tz = staff.branch.timezone.parse().unwrap_or(chrono_tz::UTC);
+    let tz = crate::domain::time::zone(&staff.branch.timezone);
     let (by, d) = (staff.by(), draft.clone());
     let outcome = db(&state.pool, &staff.actor(), move |conn| {
         let mut errors = FieldErrors::new();

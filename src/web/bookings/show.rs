@@ -71,7 +71,7 @@ pub async fn render(
             Ok((booking, customer, bays, events, tz, ticket))
         })
         .await?;
-    let tz: chrono_tz::Tz = tz.parse().unwrap_or(chrono_tz::UTC);
+    let tz = crate::domain::time::zone(&tz);
     let (start, end) = (
         booking.starts_at.with_timezone(&tz),
         booking.ends_at.with_timezone(&tz),

@@ -144,8 +144,8 @@ pub async fn submit(
         };
         match v.trim() {
             "" | "0" => {}
-            raw => match raw.parse::<BigDecimal>() {
-                Ok(q) if q > 0 => lines.push((line, q)),
+            raw => match crate::domain::form::decimal(raw) {
+                Some(q) if q > 0 => lines.push((line, q)),
                 _ => errors.add("lines", "Quantities are numbers above zero."),
             },
         }

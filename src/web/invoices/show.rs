@@ -9,8 +9,8 @@ use bigdecimal::BigDecimal;
 use serde::Deserialize;
 
 use crate::db::db;
+use crate::domain::form;
 use crate::domain::invoice::{InvoiceStatus, PaymentMethod, WarrantyTier};
-use crate::domain::money::parse_amount;
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 use crate::models::invoice::InvoiceLine;
@@ -230,26 +230,6 @@ pub async fn show(
     .await
 }
 
-fn optional_amount(raw: &str, field: &str, errors: &mut FieldErrors) -> Option<BigDecimal> {
-    if raw.trim().is_empty() {
-        return None;
-    }
-    match parse_amount(raw) {
-        Ok(v) => Some(v),
-        Err(m) => {
-            errors.add(field, m);
-            None
-        }
-    }
-}
-
-fn amount(raw: &str, field: &str, errors: &mut FieldErrors) -> BigDecimal {
-    parse_amount(raw).unwrap_or_else(|m| {
-        errors.add(field, m);
-        BigDecimal::from(0)
-    })
-}
-
 fn tier(raw: &str) -> Option<WarrantyTier> {
     raw.parse().ok()
 }
@@ -304,7 +284,7 @@ pub async fn add_unit_line(
         form.into_inner(),
         |f, errors| NewLine::Asset {
             code: f.code.clone(),
-            price: optional_amount(&f.price, "price", errors),
+            price: form::optional_amount(&f.price, "price", errors),
             tier: tier(&f.tier),
         },
     )
@@ -331,7 +311,7 @@ pub async fn add_stock_line(
                 errors.add("quantity", "Enter how many (1 or more).");
                 0
             }),
-            price: optional_amount(&f.stock_price, "stock_price", errors),
+            price: form::optional_amount(&f.stock_price, "stock_price", errors),
             tier: tier(&f.stock_tier),
         },
     )
@@ -354,7 +334,7 @@ pub async fn add_service_line(
         form.into_inner(),
         |f, errors| NewLine::Service {
             service_id: f.service_id.parse().unwrap_or(0),
-            price: optional_amount(&f.service_price, "service_price", errors),
+            price: form::optional_amount(&f.service_price, "service_price", errors),
         },
     )
     .await
@@ -376,11 +356,11 @@ pub async fn add_labour_line(
         form.into_inner(),
         |f, errors| NewLine::Labour {
             description: f.labour_description.clone(),
-            hours: f.hours.trim().parse().unwrap_or_else(|_| {
+            hours: form::decimal(&f.hours).unwrap_or_else(|| {
                 errors.add("hours", "Enter the hours, more than 0 (up to 999).");
                 BigDecimal::from(0)
             }),
-            rate: amount(&f.rate, "rate", errors),
+            rate: form::amount(&f.rate, "rate", errors),
         },
     )
     .await
@@ -402,7 +382,7 @@ pub async fn add_fee_line(
         form.into_inner(),
         |f, errors| NewLine::Fee {
             description: f.fee_description.clone(),
-            amount: amount(&f.fee_amount, "fee_amount", errors),
+            amount: form::amount(&f.fee_amount, "fee_amount", errors),
         },
     )
     .await
@@ -424,7 +404,7 @@ pub async fn add_discount_line(
         form.into_inner(),
         |f, errors| NewLine::Discount {
             description: f.discount_description.clone(),
-            amount: amount(&f.discount_amount, "discount_amount", errors),
+            amount: form::amount(&f.discount_amount, "discount_amount", errors),
         },
     )
     .await
@@ -578,7 +558,7 @@ pub async fn record_payment(
         errors.add("method", "Choose how the customer pays.");
         PaymentMethod::Other
     });
-    let offered = amount(&form.amount, "amount", &mut errors);
+    let offered = form::amount(&form.amount, "amount", &mut errors);
     let work = move |conn: &mut diesel::PgConnection, sid, user, by: &By, f: &InvoiceForm| {
         let receipt = format!("/invoices/{id}?paid=");
         let tender = invoices::Tender {

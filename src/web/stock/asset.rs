@@ -10,10 +10,13 @@ use serde::Deserialize;
 
 use crate::db::db;
 use crate::domain::asset::{self, AssetStatus, Cause, DiagnosticsResult, Grade, WipeMethod};
+use crate::domain::form;
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 use crate::models::stock::Asset;
 use crate::repo::RepoError;
+
+const WHOLE: &str = "Enter a whole number.";
 use crate::repo::assets::{self as repo, MovementRow};
 use crate::web::access::Staff;
 use crate::web::answer::{self, Acting, Next};
@@ -160,16 +163,6 @@ pub struct ActionForm {
     extra: BTreeMap<String, String>,
 }
 
-fn optional_int(raw: &str, field: &str, errors: &mut FieldErrors) -> Option<i32> {
-    match raw.trim() {
-        "" => None,
-        v => v
-            .parse()
-            .map_err(|_| errors.add(field, "Enter a whole number."))
-            .ok(),
-    }
-}
-
 /// Runs one of the unit page's actions and answers: its message and back to the unit, or the
 /// page again with everything as it was chosen or typed.
 async fn answer<W>(
@@ -298,8 +291,10 @@ pub async fn grade_asset(
                 .grade
                 .parse()
                 .map_err(|_| FieldErrors::single("grade", "Grade is A, B or C."))?;
-            let health = optional_int(&f.battery_health, "battery_health", &mut errors);
-            let cycles = optional_int(&f.battery_cycles, "battery_cycles", &mut errors);
+            let health =
+                form::optional_whole(&f.battery_health, "battery_health", WHOLE, &mut errors);
+            let cycles =
+                form::optional_whole(&f.battery_cycles, "battery_cycles", WHOLE, &mut errors);
             errors.into_result()?;
             repo::grade(conn, a.branch, id, grade, health, cycles, &f.cosmetic_notes)?;
             Ok(format!("Graded {}.", grade.as_str()))

@@ -3,11 +3,12 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use bigdecimal::BigDecimal;
 use serde::Deserialize;
 
 use crate::db::db;
-use crate::domain::money::parse_amount;
+use crate::domain::form;
+
+const WHOLE: &str = "Enter a whole number of 0 or more.";
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 use crate::repo::RepoError;
@@ -115,23 +116,6 @@ pub async fn show(
     .await
 }
 
-fn amount(raw: &str, field: &str, errors: &mut FieldErrors) -> BigDecimal {
-    parse_amount(raw).unwrap_or_else(|message| {
-        errors.add(field, message);
-        BigDecimal::from(0)
-    })
-}
-
-fn whole(raw: &str, field: &str, errors: &mut FieldErrors) -> i32 {
-    match raw.trim().parse::<i32>() {
-        Ok(v) if v >= 0 => v,
-        _ => {
-            errors.add(field, "Enter a whole number of 0 or more.");
-            0
-        }
-    }
-}
-
 /// Adds what `work` checked and wrote (it returns the name to say), or shows the page again with
 /// what was typed.
 async fn add<W>(
@@ -172,7 +156,13 @@ pub async fn add_model(
 ) -> Result<HttpResponse, AppError> {
     let f = form.into_inner();
     let mut errors = FieldErrors::new();
-    let days = whole(&f.warranty_days, "warranty_days", &mut errors);
+    let days = form::whole(
+        &f.warranty_days,
+        (0, i32::MAX),
+        "warranty_days",
+        WHOLE,
+        &mut errors,
+    );
     if f.brand.trim().is_empty() {
         errors.add("brand", "Enter the brand.");
     }
@@ -195,9 +185,15 @@ pub async fn add_item(
 ) -> Result<HttpResponse, AppError> {
     let f = form.into_inner();
     let mut errors = FieldErrors::new();
-    let cost = amount(&f.unit_cost, "unit_cost", &mut errors);
-    let price = amount(&f.unit_price, "unit_price", &mut errors);
-    let threshold = whole(&f.reorder_threshold, "reorder_threshold", &mut errors);
+    let cost = form::amount(&f.unit_cost, "unit_cost", &mut errors);
+    let price = form::amount(&f.unit_price, "unit_price", &mut errors);
+    let threshold = form::whole(
+        &f.reorder_threshold,
+        (0, i32::MAX),
+        "reorder_threshold",
+        WHOLE,
+        &mut errors,
+    );
     if f.sku.trim().is_empty() {
         errors.add("sku", "Enter the SKU.");
     }

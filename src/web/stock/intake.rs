@@ -9,7 +9,7 @@ use bigdecimal::BigDecimal;
 use serde::Deserialize;
 
 use crate::db::db;
-use crate::domain::money::parse_amount;
+use crate::domain::form;
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 use crate::repo::RepoError;
@@ -159,16 +159,6 @@ pub async fn show(
     .await
 }
 
-fn money(raw: &str, field: &str, errors: &mut FieldErrors) -> BigDecimal {
-    if raw.trim().is_empty() {
-        return BigDecimal::from(0);
-    }
-    parse_amount(raw).unwrap_or_else(|message| {
-        errors.add(field, message);
-        BigDecimal::from(0)
-    })
-}
-
 /// The amounts of the screen's forms, checked before any action runs.
 struct Costs {
     unit: BigDecimal,
@@ -201,10 +191,10 @@ where
 {
     let mut errors = FieldErrors::new();
     let costs = Costs {
-        unit: money(&form.unit_cost, "unit_cost", &mut errors),
-        bulk: money(&form.bulk_cost, "bulk_cost", &mut errors),
-        shipping: money(&form.shipping, "shipping", &mut errors),
-        duty: money(&form.duty, "duty", &mut errors),
+        unit: form::amount_or_zero(&form.unit_cost, "unit_cost", &mut errors),
+        bulk: form::amount_or_zero(&form.bulk_cost, "bulk_cost", &mut errors),
+        shipping: form::amount_or_zero(&form.shipping, "shipping", &mut errors),
+        duty: form::amount_or_zero(&form.duty, "duty", &mut errors),
     };
     if !errors.is_empty() {
         let code = StatusCode::UNPROCESSABLE_ENTITY;

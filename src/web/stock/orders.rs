@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use crate::db::db;
-use crate::domain::money::parse_amount;
+use crate::domain::form;
 use crate::domain::purchase_order::PoStatus;
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
@@ -390,10 +390,7 @@ pub async fn add_order_line(
                 errors.add("quantity", "Enter how many to order (1 or more).");
                 0
             });
-            let cost = parse_amount(&f.unit_cost).unwrap_or_else(|m| {
-                errors.add("unit_cost", m);
-                BigDecimal::from(0)
-            });
+            let cost = form::amount(&f.unit_cost, "unit_cost", &mut errors);
             errors.into_result()?;
             let goods = goods.unwrap_or(Goods::Model(0));
             repo::add_line(conn, a.branch, id, goods, quantity, &cost)?;

@@ -7,6 +7,7 @@ use diesel::PgConnection;
 
 use super::answer::{self, Done};
 use super::show::TicketForm;
+use crate::domain::form;
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 use crate::repo::RepoError;
@@ -25,20 +26,14 @@ pub(crate) fn add_line(
     let mut errors = FieldErrors::new();
     let quantity = match f.quantity.trim() {
         "" => BigDecimal::from(1),
-        q => q.parse::<BigDecimal>().unwrap_or_else(|_| {
+        q => form::decimal(q).unwrap_or_else(|| {
             errors.add("quantity", "Enter a quantity above zero.");
             BigDecimal::from(0)
         }),
     };
     let unit_price = match f.unit_price.trim() {
         "" => None,
-        p => match crate::domain::money::parse_amount(p) {
-            Ok(v) => Some(v),
-            Err(m) => {
-                errors.add("unit_price", m);
-                None
-            }
-        },
+        p => form::optional_amount(p, "unit_price", &mut errors),
     };
     errors.into_result()?;
     let kind = if f.kind.is_empty() { "part" } else { &f.kind };

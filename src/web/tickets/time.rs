@@ -4,7 +4,6 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use bigdecimal::BigDecimal;
 use serde::Deserialize;
 
 use crate::db::db;
@@ -75,9 +74,9 @@ pub async fn approve(
     let id = id.into_inner();
     let corrected = match form.hours.trim() {
         "" => None,
-        h => match h.parse::<BigDecimal>() {
-            Ok(v) => Some(v),
-            Err(_) => {
+        h => match crate::domain::form::decimal(h) {
+            Some(v) => Some(v),
+            None => {
                 let errors = FieldErrors::single("hours", "Hours are a number between 0 and 24.");
                 return render(
                     &req,

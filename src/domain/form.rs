@@ -1,0 +1,191 @@
+//! The one parser of numbers typed into forms. Each function reads one field as typed, records a
+//! message under the field's name when it does not parse, and returns a placeholder so the rest
+//! of the form is still checked; the handler then shows every message at once. A decimal longer
+//! than [`MAX_DECIMAL_CHARS`] or written with an exponent is refused before it is parsed, so no
+//! input makes the server work hard.
+
+use bigdecimal::BigDecimal;
+
+use super::money::parse_amount;
+use super::validation::FieldErrors;
+
+/// The longest decimal a form may hold ("9999999999.99" and a sign fit easily).
+pub const MAX_DECIMAL_CHARS: usize = 20;
+
+/// A plain decimal as typed: digits, at most one point, an optional leading minus.
+pub fn decimal(raw: &str) -> Option<BigDecimal> {
+    let raw = raw.trim();
+    let digits = raw.strip_prefix('-').unwrap_or(raw);
+    let plain = !digits.is_empty()
+        && digits.chars().all(|c| c.is_ascii_digit() || c == '.')
+        && digits.matches('.').count() <= 1
+        && digits != ".";
+    if !plain || raw.len() > MAX_DECIMAL_CHARS {
+        return None;
+    }
+    raw.parse().ok()
+}
+
+/// What a field that is not an amount is told.
+pub const NOT_AN_AMOUNT: &str = "Enter an amount of 0 or more, e.g. 1250.00.";
+
+/// An amount of money (0 or more, at most two decimals); 0 with a message when it is not one.
+pub fn amount(raw: &str, field: &str, errors: &mut FieldErrors) -> BigDecimal {
+    amount_or_say(raw, field, NOT_AN_AMOUNT, errors)
+}
+
+/// An amount, with the field's own `message` when it is not one.
+pub fn amount_or_say(
+    raw: &str,
+    field: &str,
+    message: &str,
+    errors: &mut FieldErrors,
+) -> BigDecimal {
+    match decimal(raw).map(|_| parse_amount(raw)) {
+        Some(Ok(v)) => v,
+        _ => {
+            errors.add(field, message);
+            BigDecimal::from(0)
+        }
+    }
+}
+
+/// An amount that may be left empty (then 0).
+pub fn amount_or_zero(raw: &str, field: &str, errors: &mut FieldErrors) -> BigDecimal {
+    optional_amount(raw, field, errors).unwrap_or_default()
+}
+
+/// An amount that may be left empty (then `None`).
+pub fn optional_amount(raw: &str, field: &str, errors: &mut FieldErrors) -> Option<BigDecimal> {
+    if raw.trim().is_empty() {
+        return None;
+    }
+    let typed = decimal(raw).ok_or(NOT_AN_AMOUNT);
+    match typed.and_then(|_| parse_amount(raw)) {
+        Ok(v) => Some(v),
+        Err(message) => {
+            errors.add(field, message);
+            None
+        }
+    }
+}
+
+/// A quantity or a number of hours: a decimal above zero and at most `max`; `message` when not.
+pub fn positive(
+    raw: &str,
+    max: i64,
+    field: &str,
+    message: &str,
+    errors: &mut FieldErrors,
+) -> BigDecimal {
+    match decimal(raw) {
+        Some(v) if v > BigDecimal::from(0) && v <= BigDecimal::from(max) => v,
+        _ => {
+            errors.add(field, message);
+            BigDecimal::from(0)
+        }
+    }
+}
+
+/// A whole number from `min` to `max`; `min` with `message` when not.
+pub fn whole(
+    raw: &str,
+    (min, max): (i32, i32),
+    field: &str,
+    message: &str,
+    errors: &mut FieldErrors,
+) -> i32 {
+    match raw.trim().trim_start_matches('+').parse::<i32>() {
+        Ok(v) if (min..=max).contains(&v) => v,
+        _ => {
+            errors.add(field, message);
+            min
+        }
+    }
+}
+
+/// A whole number that may be left empty.
+pub fn optional_whole(
+    raw: &str,
+    field: &str,
+    message: &str,
+    errors: &mut FieldErrors,
+) -> Option<i32> {
+    match raw.trim() {
+        "" => None,
+        v => v.parse().map_err(|_| errors.add(field, message)).ok(),
+    }
+}
+
+/// A record's id from a hidden field or a picker (`None` when it is not one).
+pub fn id(raw: &str) -> Option<i64> {
+    raw.trim().parse().ok().filter(|id| *id > 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> BigDecimal {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn only_plain_short_decimals_are_read() {
+        assert_eq!(decimal(" 12.50 "), Some(d("12.50")));
+        assert_eq!(decimal("-3"), Some(d("-3")));
+        for bad in [
+            "",
+            ".",
+            "1e9",
+            "1E-999999999",
+            "1.2.3",
+            "12,5",
+            "abc",
+            "1 000",
+        ] {
+            assert_eq!(decimal(bad), None, "{bad}");
+        }
+        assert_eq!(decimal(&"9".repeat(MAX_DECIMAL_CHARS + 1)), None);
+    }
+
+    #[test]
+    fn amounts_are_zero_or_more_with_two_decimals_and_say_what_is_wrong() {
+        let mut errors = FieldErrors::new();
+        assert_eq!(amount("1250.00", "price", &mut errors), d("1250.00"));
+        assert_eq!(amount("1.005", "fee", &mut errors), d("0"));
+        assert_eq!(amount("-1", "rate", &mut errors), d("0"));
+        assert_eq!(amount("9e9", "big", &mut errors), d("0"));
+        assert_eq!(optional_amount(" ", "tip", &mut errors), None);
+        assert_eq!(amount_or_zero("", "duty", &mut errors), d("0"));
+        assert!(errors.get("price").is_none() && errors.get("tip").is_none());
+        for field in ["fee", "rate", "big"] {
+            assert_eq!(
+                errors.get(field),
+                Some("Enter an amount of 0 or more, e.g. 1250.00.")
+            );
+        }
+    }
+
+    #[test]
+    fn quantities_and_whole_numbers_keep_to_their_bounds() {
+        let mut errors = FieldErrors::new();
+        assert_eq!(
+            positive("1.5", 999, "hours", "Hours?", &mut errors),
+            d("1.5")
+        );
+        assert_eq!(
+            positive("1000", 999, "too_many", "Hours?", &mut errors),
+            d("0")
+        );
+        assert_eq!(positive("0", 999, "none", "Hours?", &mut errors), d("0"));
+        assert_eq!(whole("+5", (0, 100), "days", "Days?", &mut errors), 5);
+        assert_eq!(whole("-1", (0, 100), "negative", "Days?", &mut errors), 0);
+        assert_eq!(optional_whole("", "cycles", "Whole?", &mut errors), None);
+        assert_eq!(optional_whole("x", "health", "Whole?", &mut errors), None);
+        assert_eq!(id("42"), Some(42));
+        assert_eq!(id("0"), None);
+        let failed: Vec<&str> = errors.iter().map(|(f, _)| f).collect();
+        assert_eq!(failed, ["health", "negative", "none", "too_many"]);
+    }
+}
