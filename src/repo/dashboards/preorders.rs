@@ -1,0 +1,79 @@
+//! Preorders by status and the overdue ones.
+
+use bigdecimal::BigDecimal;
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel::sql_types::{Array, BigInt, Numeric, Text};
+
+use crate::repo::RepoError;
+
+/// Preorders now: counts by status, deposits held, the overdue ones.
+#[derive(Debug, Clone, QueryableByName, PartialEq)]
+pub struct PreorderCount {
+    /// Status.
+    #[diesel(sql_type = Text)]
+    pub status: String,
+    /// How many.
+    #[diesel(sql_type = BigInt)]
+    pub count: i64,
+    /// Deposits on them.
+    #[diesel(sql_type = Numeric)]
+    pub deposits: BigDecimal,
+}
+
+/// Counts and deposits per status at the branches.
+pub fn preorder_counts(
+    conn: &mut PgConnection,
+    branches: &[i64],
+) -> Result<Vec<PreorderCount>, RepoError> {
+    Ok(diesel::sql_query(
+        "SELECT status, count(*)::bigint AS count, sum(deposit_paid)::numeric(14,2) AS deposits \
+         FROM preorders WHERE branch_id = ANY($1) GROUP BY status ORDER BY status",
+    )
+    .bind::<Array<BigInt>, _>(branches)
+    .load(conn)?)
+}
+
+/// An overdue preorder.
+#[derive(Debug, Clone, QueryableByName, PartialEq)]
+pub struct OverduePreorder {
+    /// Preorder id.
+    #[diesel(sql_type = BigInt)]
+    pub id: i64,
+    /// Customer.
+    #[diesel(sql_type = Text)]
+    pub customer: String,
+    /// Brand and model.
+    #[diesel(sql_type = Text)]
+    pub item: String,
+    /// SLA date.
+    #[diesel(sql_type = diesel::sql_types::Date)]
+    pub due: chrono::NaiveDate,
+    /// Days past it.
+    #[diesel(sql_type = BigInt)]
+    pub days_over: i64,
+    /// Deposit held.
+    #[diesel(sql_type = Numeric)]
+    pub deposit: BigDecimal,
+}
+
+/// Open preorders past their SLA date at `now`, on each branch's own date, most overdue first (at
+/// most 200).
+pub fn overdue_preorders(
+    conn: &mut PgConnection,
+    branches: &[i64],
+    now: DateTime<Utc>,
+) -> Result<Vec<OverduePreorder>, RepoError> {
+    Ok(diesel::sql_query(
+        "SELECT p.id, c.name AS customer, m.brand || ' ' || m.model AS item, p.sla_due_on AS due, \
+                (($2 AT TIME ZONE b.timezone)::date - p.sla_due_on)::bigint AS days_over, p.deposit_paid AS deposit \
+         FROM preorders p JOIN branches b ON b.id = p.branch_id \
+           JOIN customers c ON c.id = p.customer_id JOIN product_models m ON m.id = p.product_model_id \
+         WHERE p.branch_id = ANY($1) AND p.status IN ('ordered', 'in_transit') \
+           AND p.sla_due_on < ($2 AT TIME ZONE b.timezone)::date \
+         ORDER BY p.sla_due_on, p.id LIMIT 200",
+    )
+    .bind::<Array<BigInt>, _>(branches)
+    .bind::<diesel::sql_types::Timestamptz, _>(now)
+    .load(conn)?)
+}

@@ -1,0 +1,61 @@
+//! Service profitability.
+
+use bigdecimal::BigDecimal;
+use diesel::prelude::*;
+use diesel::sql_types::{Array, BigInt, Date, Numeric, Text};
+
+use super::SalesFilter;
+use crate::repo::RepoError;
+
+/// One catalogue service (or billed labour) in the range.
+#[derive(Debug, Clone, QueryableByName, PartialEq)]
+pub struct ServiceRow {
+    /// Service name (`Labour (hourly)` for labour lines).
+    #[diesel(sql_type = Text)]
+    pub name: String,
+    /// Its category.
+    #[diesel(sql_type = Text)]
+    pub category: String,
+    /// Times sold (less refunded).
+    #[diesel(sql_type = Numeric)]
+    pub sold: BigDecimal,
+    /// Net revenue, less refunded quantities.
+    #[diesel(sql_type = Numeric)]
+    pub revenue: BigDecimal,
+    /// Parts on the same invoices at cost, shared among its services by revenue.
+    #[diesel(sql_type = Numeric)]
+    pub parts_cost: BigDecimal,
+    /// Hours: the time clocked on the invoice's ticket, shared likewise; the catalogue's
+    /// standard hours when none was clocked.
+    #[diesel(sql_type = Numeric)]
+    pub hours: BigDecimal,
+    /// Hours at the branch's labour cost rate.
+    #[diesel(sql_type = Numeric)]
+    pub labour_cost: BigDecimal,
+    /// Revenue − parts cost − labour cost.
+    #[diesel(sql_type = Numeric)]
+    pub profit: BigDecimal,
+}
+
+/// Service profitability from the daily figures (as of their last refresh): revenue − parts
+/// cost − labour cost per service, from invoices issued
+/// in the range (void ones left out), worst first.
+pub fn service_profitability(
+    conn: &mut PgConnection,
+    f: &SalesFilter,
+) -> Result<Vec<ServiceRow>, RepoError> {
+    Ok(diesel::sql_query(
+        "SELECT COALESCE(v.name, 'Labour (hourly)') AS name, COALESCE(v.category, 'Labour') AS category, \
+                sum(d.sold)::numeric(14,2) AS sold, sum(d.revenue)::numeric(14,2) AS revenue, \
+                sum(d.parts_cost)::numeric(14,2) AS parts_cost, sum(d.hours)::numeric(14,2) AS hours, \
+                sum(d.labour_cost)::numeric(14,2) AS labour_cost, \
+                (sum(d.revenue) - sum(d.parts_cost) - sum(d.labour_cost))::numeric(14,2) AS profit \
+         FROM dashboard_services_daily d LEFT JOIN services v ON v.id = NULLIF(d.service_key, 0) \
+         WHERE d.branch_id = ANY($1) AND d.day >= $2 AND d.day <= $3 \
+         GROUP BY 1, 2 ORDER BY 8, 1",
+    )
+    .bind::<Array<BigInt>, _>(&f.branches)
+    .bind::<Date, _>(f.from_day)
+    .bind::<Date, _>(f.to_day)
+    .load(conn)?)
+}
