@@ -338,31 +338,31 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         r.get(invoices::show::show)
     });
     guarded(cfg, "/invoices/{id}/lines/asset", Access::INVOICING, |r| {
-        r.post(invoices::show::add_unit_line)
+        r.post(invoices::lines::add_unit_line)
     });
     guarded(cfg, "/invoices/{id}/lines/stock", Access::INVOICING, |r| {
-        r.post(invoices::show::add_stock_line)
+        r.post(invoices::lines::add_stock_line)
     });
     guarded(
         cfg,
         "/invoices/{id}/lines/service",
         Access::INVOICING,
-        |r| r.post(invoices::show::add_service_line),
+        |r| r.post(invoices::lines::add_service_line),
     );
     guarded(cfg, "/invoices/{id}/lines/labour", Access::INVOICING, |r| {
-        r.post(invoices::show::add_labour_line)
+        r.post(invoices::lines::add_labour_line)
     });
     guarded(cfg, "/invoices/{id}/lines/fee", Access::INVOICING, |r| {
-        r.post(invoices::show::add_fee_line)
+        r.post(invoices::lines::add_fee_line)
     });
     guarded(
         cfg,
         "/invoices/{id}/lines/discount",
         Access::INVOICING,
-        |r| r.post(invoices::show::add_discount_line),
+        |r| r.post(invoices::lines::add_discount_line),
     );
     guarded(cfg, "/invoices/{id}/remove", Access::INVOICING, |r| {
-        r.post(invoices::show::remove_line)
+        r.post(invoices::lines::remove_line)
     });
     guarded(cfg, "/invoices/{id}/refund", Access::INVOICING, |r| {
         r.get(invoices::refund::show).post(invoices::refund::submit)
@@ -374,13 +374,13 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         r.get(invoices::print::receipt)
     });
     guarded(cfg, "/invoices/{id}/issue", Access::INVOICING, |r| {
-        r.post(invoices::show::issue_invoice)
+        r.post(invoices::money::issue_invoice)
     });
     guarded(cfg, "/invoices/{id}/payments", Access::INVOICING, |r| {
-        r.post(invoices::show::record_payment)
+        r.post(invoices::money::record_payment)
     });
     guarded(cfg, "/invoices/{id}/void", Access::INVOICING, |r| {
-        r.post(invoices::show::void_invoice)
+        r.post(invoices::money::void_invoice)
     });
     guarded(cfg, "/stock", Access::STOCK, |r| r.get(stock::items::show));
     guarded(cfg, "/stock/assets", Access::STOCK, |r| {

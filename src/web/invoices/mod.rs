@@ -1,7 +1,9 @@
 //! Invoicing at the counter: the list and cash-up sheet, new drafts, the invoice page (lines,
 //! issuing, split-tender payments, void), refunds and the printable invoice and receipt.
 
+pub mod lines;
 pub mod list;
+pub mod money;
 pub mod new;
 pub mod print;
 pub mod refund;
