@@ -1,0 +1,128 @@
+//! Committing a batch: every unit, every ledger row and the order's receipt, or nothing.
+
+use bigdecimal::BigDecimal;
+use diesel::prelude::*;
+
+use super::{CommitLine, lock_open};
+use crate::domain::money::spread;
+use crate::repo::assets::{self, Arrival};
+use crate::repo::purchase_orders::{self, Goods};
+use crate::repo::stock::{self, Posting};
+use crate::repo::{By, RepoError};
+use crate::schema::{intake_batches, intake_lines};
+
+/// What a commit did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Committed {
+    /// Units created.
+    pub units: usize,
+    /// Bulk pieces taken into stock.
+    pub pieces: i64,
+}
+
+/// Commits the batch: every unit becomes an asset (status `received`) and every bulk line a
+/// ledger row, with shipping and duty spread as landed cost. All or nothing: the first problem
+/// (a serial already in stock, say) rolls everything back and is named in the message.
+pub fn commit(
+    conn: &mut PgConnection,
+    branch_id: i64,
+    batch_id: i64,
+    location_id: Option<i64>,
+    by: &By,
+) -> Result<Committed, RepoError> {
+    crate::repo::tx(conn, |conn| {
+        lock_open(conn, branch_id, batch_id)?;
+        let (shipping, duty, vendor_id, po): (BigDecimal, BigDecimal, Option<i64>, Option<i64>) =
+            intake_batches::table
+                .find(batch_id)
+                .select((
+                    intake_batches::shipping,
+                    intake_batches::duty,
+                    intake_batches::vendor_id,
+                    intake_batches::purchase_order_id,
+                ))
+                .first(conn)?;
+        let lines: Vec<CommitLine> = intake_lines::table
+            .filter(intake_lines::batch_id.eq(batch_id))
+            .select((
+                intake_lines::serial,
+                intake_lines::product_model_id,
+                intake_lines::stock_item_id,
+                intake_lines::quantity,
+                intake_lines::unit_cost,
+            ))
+            .order(intake_lines::id)
+            .load(conn)?;
+        if lines.is_empty() {
+            return Err(RepoError::Conflict(
+                "Nothing has been scanned into this delivery yet.".into(),
+            ));
+        }
+        let weights: Vec<BigDecimal> = lines.iter().map(|l| &l.4 * BigDecimal::from(l.3)).collect();
+        let shares = spread(&(shipping + duty), &weights);
+        let reference = format!("intake #{batch_id}");
+        let mut done = Committed {
+            units: 0,
+            pieces: 0,
+        };
+        let mut delivered: Vec<(Goods, i32)> = Vec::new();
+        let mut count = |goods: Goods, n: i32| match delivered.iter_mut().find(|d| d.0 == goods) {
+            Some(d) => d.1 += n,
+            None => delivered.push((goods, n)),
+        };
+        for ((serial, model, item, quantity, cost), share) in lines.into_iter().zip(shares) {
+            match (serial, model, item) {
+                (Some(serial), Some(model), _) => {
+                    let arrival = Arrival {
+                        serial: serial.clone(),
+                        product_model_id: model,
+                        vendor_id,
+                        branch_id,
+                        location_id,
+                        landed_cost: &cost + &share,
+                        purchase_cost: cost,
+                    };
+                    assets::receive(conn, &arrival, &reference, by).map_err(|e| match e {
+                        RepoError::Validation(_) => RepoError::Conflict(format!(
+                            "Serial {serial} is already in stock. Nothing was committed; remove that line and commit again."
+                        )),
+                        other => other,
+                    })?;
+                    done.units += 1;
+                    count(Goods::Model(model), 1);
+                }
+                (None, None, Some(item)) => {
+                    let landed =
+                        crate::domain::money::cents(&(&cost + &share / BigDecimal::from(quantity)));
+                    let p = Posting {
+                        stock_item_id: item,
+                        branch_id,
+                        kind: "intake",
+                        quantity,
+                        unit_cost: Some(landed),
+                        reason: "",
+                        reference: &reference,
+                    };
+                    stock::post(conn, &p, by)?;
+                    done.pieces += i64::from(quantity);
+                    count(Goods::Item(item), quantity);
+                }
+                _ => {
+                    return Err(RepoError::Internal(anyhow::anyhow!(
+                        "malformed intake line in batch {batch_id}"
+                    )));
+                }
+            }
+        }
+        if let Some(po) = po {
+            purchase_orders::receive(conn, branch_id, po, &delivered, &reference, by)?;
+        }
+        diesel::update(intake_batches::table.find(batch_id))
+            .set((
+                intake_batches::status.eq("committed"),
+                intake_batches::committed_at.eq(diesel::dsl::now),
+            ))
+            .execute(conn)?;
+        Ok(done)
+    })
+}
