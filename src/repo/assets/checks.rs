@@ -1,0 +1,122 @@
+//! What the table's preconditions need: the diagnostics result, the wipe certificate, the grade.
+
+use diesel::prelude::*;
+
+use super::lock;
+use crate::domain::asset::{AssetStatus, DiagnosticsResult, Grade, WipeMethod};
+use crate::domain::validation::FieldErrors;
+use crate::repo::{By, RepoError};
+use crate::schema::{asset_diagnostics, assets, wipe_certificates};
+
+/// Records a diagnostics checklist and its verdict (while the unit waits for diagnostics).
+pub fn record_diagnostics(
+    conn: &mut PgConnection,
+    branch_id: i64,
+    id: i64,
+    results: &serde_json::Value,
+    overall: DiagnosticsResult,
+    by: &By,
+) -> Result<(), RepoError> {
+    crate::repo::tx(conn, |conn| {
+        let a = lock(conn, branch_id, id)?;
+        if a.status() != AssetStatus::DiagnosticsPending {
+            return Err(RepoError::Conflict(format!(
+                "Diagnostics are recorded while a unit is diagnostics pending; this one is {}.",
+                a.status().label()
+            )));
+        }
+        diesel::insert_into(asset_diagnostics::table)
+            .values((
+                asset_diagnostics::asset_id.eq(id),
+                asset_diagnostics::results.eq(results),
+                asset_diagnostics::overall.eq(overall.as_str()),
+                asset_diagnostics::technician_id.eq(by.user_id),
+            ))
+            .execute(conn)?;
+        diesel::update(assets::table.find(id))
+            .set((
+                assets::diagnostics_result.eq(overall.as_str()),
+                assets::version.eq(assets::version + 1),
+            ))
+            .execute(conn)?;
+        Ok(())
+    })
+}
+
+/// Records a wipe certificate (while the unit waits for its wipe).
+pub fn record_wipe(
+    conn: &mut PgConnection,
+    branch_id: i64,
+    id: i64,
+    method: WipeMethod,
+    reference: &str,
+    by: &By,
+) -> Result<(), RepoError> {
+    if reference.trim().is_empty() {
+        return Err(FieldErrors::single(
+            "reference",
+            "Enter the wipe tool's report or certificate number.",
+        )
+        .into());
+    }
+    crate::repo::tx(conn, |conn| {
+        let a = lock(conn, branch_id, id)?;
+        if a.status() != AssetStatus::WipePending {
+            return Err(RepoError::Conflict(format!(
+                "A wipe is recorded while a unit is wipe pending; this one is {}.",
+                a.status().label()
+            )));
+        }
+        diesel::insert_into(wipe_certificates::table)
+            .values((
+                wipe_certificates::asset_id.eq(id),
+                wipe_certificates::method.eq(method.as_str()),
+                wipe_certificates::reference.eq(reference.trim()),
+                wipe_certificates::technician_id.eq(by.user_id),
+            ))
+            .execute(conn)?;
+        Ok(())
+    })
+}
+
+/// Grades a unit at quality control (grade, battery health 0–100, cycles, cosmetic notes).
+pub fn grade(
+    conn: &mut PgConnection,
+    branch_id: i64,
+    id: i64,
+    grade: Grade,
+    battery_health: Option<i32>,
+    battery_cycles: Option<i32>,
+    cosmetic_notes: &str,
+) -> Result<(), RepoError> {
+    let mut errors = FieldErrors::new();
+    if battery_health.is_some_and(|h| !(0..=100).contains(&h)) {
+        errors.add(
+            "battery_health",
+            "Battery health is a percentage from 0 to 100.",
+        );
+    }
+    if battery_cycles.is_some_and(|c| c < 0) {
+        errors.add("battery_cycles", "Cycles cannot be negative.");
+    }
+    errors.into_result()?;
+    crate::repo::tx(conn, |conn| {
+        let a = lock(conn, branch_id, id)?;
+        if a.status() != AssetStatus::QcPending {
+            return Err(RepoError::Conflict(format!(
+                "A unit is graded at quality control; this one is {}.",
+                a.status().label()
+            )));
+        }
+        diesel::update(assets::table.find(id))
+            .set((
+                assets::grade.eq(grade.as_str()),
+                assets::battery_health.eq(battery_health),
+                assets::battery_cycles.eq(battery_cycles),
+                assets::cosmetic_notes.eq(cosmetic_notes.trim()),
+                assets::version.eq(assets::version + 1),
+            ))
+            .execute(conn)?;
+        Ok(())
+    })
+}
