@@ -1,0 +1,17 @@
+//! Customers and their vehicles: create (pointing out likely duplicates first), search,
+//! archive. Each change is audited in the same transaction.
+
+mod archive;
+mod create;
+mod extras;
+mod queries;
+
+pub use archive::*;
+pub use create::*;
+pub use extras::*;
+pub use queries::*;
+
+diesel::define_sql_function! {
+    /// PostgreSQL's `lower`, as the customers' `search_text` was folded.
+    fn lower(text: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
