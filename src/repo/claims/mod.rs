@@ -1,0 +1,131 @@
+//! Warranties and warranty claims. A claim: `submitted → approved → completed`, or `submitted →
+//! denied` (with a reason). Submitting puts the warranty in `claimed` (refused for an expired or
+//! void warranty); approving opens a ticket linked to the claim; completing or denying puts the
+//! warranty back to `active` (or `expired`, if it ended meanwhile). Each change writes its claim
+//! and warranty events in the same transaction.
+
+mod decisions;
+mod queries;
+mod submit;
+mod warranty;
+
+pub use decisions::*;
+pub use queries::*;
+pub use submit::*;
+pub use warranty::*;
+
+use bigdecimal::BigDecimal;
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::prelude::*;
+
+use super::{By, RepoError};
+use crate::repo::events::{self, Event, Trail};
+use crate::schema::{warranties, warranty_claims};
+
+fn claim_event(
+    conn: &mut PgConnection,
+    claim: i64,
+    from: Option<&str>,
+    to: &str,
+    note: &str,
+    by: &By,
+) -> Result<(), RepoError> {
+    events::write(conn, Trail::Claim(claim), &Event::moved(from, to, note), by)?;
+    Ok(())
+}
+
+fn set_warranty(
+    conn: &mut PgConnection,
+    warranty: i64,
+    from: &str,
+    to: &str,
+    note: &str,
+    by: &By,
+) -> Result<(), RepoError> {
+    diesel::update(warranties::table.find(warranty))
+        .set(warranties::status.eq(to))
+        .execute(conn)?;
+    events::write(
+        conn,
+        Trail::Warranty(warranty),
+        &Event::moved(Some(from), to, note),
+        by,
+    )?;
+    Ok(())
+}
+
+/// A claim as shown.
+#[derive(Debug, Clone, Queryable)]
+#[allow(missing_docs)]
+pub struct ClaimRow {
+    pub id: i64,
+    pub warranty_id: i64,
+    pub status: String,
+    pub problem: String,
+    pub deny_reason: String,
+    pub ticket_id: Option<i64>,
+    pub outcome: String,
+    pub cost: Option<BigDecimal>,
+    pub created_at: DateTime<Utc>,
+}
+
+const CLAIM_COLUMNS: (
+    warranty_claims::id,
+    warranty_claims::warranty_id,
+    warranty_claims::status,
+    warranty_claims::problem,
+    warranty_claims::deny_reason,
+    warranty_claims::ticket_id,
+    warranty_claims::outcome,
+    warranty_claims::cost,
+    warranty_claims::created_at,
+) = (
+    warranty_claims::id,
+    warranty_claims::warranty_id,
+    warranty_claims::status,
+    warranty_claims::problem,
+    warranty_claims::deny_reason,
+    warranty_claims::ticket_id,
+    warranty_claims::outcome,
+    warranty_claims::cost,
+    warranty_claims::created_at,
+);
+
+fn lock_claim(conn: &mut PgConnection, branch_id: i64, id: i64) -> Result<ClaimRow, RepoError> {
+    Ok(warranty_claims::table
+        .filter(warranty_claims::id.eq(id))
+        .filter(warranty_claims::branch_id.eq(branch_id))
+        .select(CLAIM_COLUMNS)
+        .for_update()
+        .first(conn)?)
+}
+
+fn expect(claim: &ClaimRow, wanted: &str, to: &str) -> Result<(), RepoError> {
+    if claim.status != wanted {
+        return Err(RepoError::Conflict(format!(
+            "A claim that is {} cannot become {to}.",
+            claim.status
+        )));
+    }
+    Ok(())
+}
+
+fn release(conn: &mut PgConnection, warranty: i64, claim: i64, by: &By) -> Result<(), RepoError> {
+    let ends_on: NaiveDate = warranties::table
+        .find(warranty)
+        .select(warranties::ends_on)
+        .first(conn)?;
+    let to = if ends_on < by.today {
+        "expired"
+    } else {
+        "active"
+    };
+    set_warranty(
+        conn,
+        warranty,
+        "claimed",
+        to,
+        &format!("claim #{claim} closed"),
+        by,
+    )
+}
