@@ -13,6 +13,7 @@ pub mod passwords;
 pub mod repo;
 pub mod scale;
 pub mod schema;
+pub mod session;
 pub mod telemetry;
 pub mod web;
 
@@ -31,8 +32,8 @@ use rand::Rng;
 use crate::config::Settings;
 use crate::db::{Actor, Pool};
 use crate::repo::settings as app_settings;
+use crate::session::store::PgSessionStore;
 use crate::web::AppState;
-use crate::web::session_store::PgSessionStore;
 
 /// The cookie that carries the session key.
 pub const SESSION_COOKIE: &str = "workbay_session";
@@ -107,7 +108,7 @@ impl Application {
                 .configure(web::routes)
                 .default_service(aweb::to(not_found))
                 .wrap(from_fn(web::csrf::check))
-                .wrap(from_fn(web::session_gate::gate))
+                .wrap(from_fn(session::gate::gate))
                 .wrap(from_fn(move |req, next| {
                     web::flash::carry(flash_key.clone(), secure, req, next)
                 }))

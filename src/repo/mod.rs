@@ -25,6 +25,7 @@ pub mod submissions;
 pub mod tickets;
 pub mod time_clock;
 pub mod transfers;
+pub mod unit_of_work;
 
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
@@ -32,14 +33,14 @@ use crate::domain::validation::FieldErrors;
 
 /// One state change as an atomic step: `conn.transaction`, except directly inside `db()`'s
 /// transaction, where it adds no savepoint and a failure rolls the whole unit of work back
-/// (see [`crate::db::in_unit_of_work`]). A step that must read after its own statement failed
+/// (see [`unit_of_work`]). A step that must read after its own statement failed
 /// (to explain a constraint violation) uses a real `conn.transaction` savepoint instead.
 pub fn tx<T, E, F>(conn: &mut diesel::PgConnection, f: F) -> Result<T, E>
 where
     F: FnOnce(&mut diesel::PgConnection) -> Result<T, E>,
     E: From<DieselError>,
 {
-    crate::db::in_unit_of_work(conn, f)
+    unit_of_work::in_unit_of_work(conn, f)
 }
 
 /// What a repository function can fail with.
@@ -57,7 +58,7 @@ pub enum RepoError {
     /// No connection could be had.
     #[error("database unavailable: {0}")]
     Unavailable(String),
-    /// The session this request was answered on ended or changed (see `db::proof`); nothing
+    /// The session this request was answered on ended or changed (see `session::proof`); nothing
     /// was done.
     #[error("the session changed")]
     SessionChanged,

@@ -16,8 +16,8 @@ use crate::domain::role::Role;
 use crate::domain::time;
 use crate::error::AppError;
 use crate::repo::By;
+use crate::session::store::SESSION_ACCOUNT;
 use crate::web::page::{Flash, push_flash};
-use crate::web::session_store::SESSION_ACCOUNT;
 
 /// Session keys.
 pub const SESSION_USER: &str = "user_id";

@@ -20,8 +20,6 @@ pub mod observe;
 pub mod page;
 pub mod preorders;
 pub mod routes;
-pub mod session_gate;
-pub mod session_store;
 pub mod static_files;
 pub mod stock;
 pub mod tickets;

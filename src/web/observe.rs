@@ -48,8 +48,8 @@ pub async fn observe(
     let state = req.app_data::<web::Data<AppState>>().cloned();
 
     // Its turns at the database queue by when it arrived (`db::turns`), and it answers for the
-    // session it is served on (`db::proof`).
-    let answered = crate::db::proof::scope(next.call(req));
+    // session it is served on (`session::proof`).
+    let answered = crate::session::proof::scope(next.call(req));
     let mut res = match crate::db::turns::as_request_from(started, answered).await {
         Ok(res) => res.map_into_boxed_body(),
         Err(e) => {

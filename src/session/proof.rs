@@ -1,9 +1,9 @@
 //! What a request owes when its session came from the server's memory instead of the database
-//! (`web::session_store`): proof that the session, its account and the branches are still what
+//! (`session::store`): proof that the session, its account and the branches are still what
 //! was kept. The proof rides in the batch that opens the request's first unit of work
-//! ([`super::db`]), so what the unit writes commits only if the session was current when it
+//! ([`crate::db::db`]), so what the unit writes commits only if the session was current when it
 //! began, as if it had been read there. A request that runs no unit of work proves it after its
-//! handler (`web::session_gate`). Until it is proven, nothing of the response leaves.
+//! handler (`session::gate`). Until it is proven, nothing of the response leaves.
 
 use std::cell::RefCell;
 use std::sync::Arc;

@@ -5,10 +5,10 @@
 //! The server also keeps each session it read in memory, with the revisions it was read at
 //! (the session's, its account's, the branches'), and answers the next requests from there
 //! instead of reading the database before each one. Every such request owes a proof that the
-//! kept session is still current ([`db::proof`]): its first unit of work proves it in the
+//! kept session is still current ([`session::proof`]): its first unit of work proves it in the
 //! batch that opens the transaction, so nothing it writes commits on a session that ended or
 //! changed, and a request without a unit of work proves it after its handler
-//! (`web::session_gate`). A failed proof drops the kept session, and the request is answered
+//! (`session::gate`). A failed proof drops the kept session, and the request is answered
 //! with a redirect that makes the browser send it again. The idle expiry is still pushed on by
 //! a read from the database, once it has fallen a step behind ([`sessions::touch_step`]): the
 //! kept copy is not used past that.
@@ -23,9 +23,9 @@ use rand::Rng;
 use rand::distr::Alphanumeric;
 use sha2::{Digest, Sha256};
 
-use crate::db::proof::{self, Forget, SessionProof};
 use crate::db::{self, Pool};
 use crate::repo::{RepoError, sessions};
+use crate::session::proof::{self, Forget, SessionProof};
 use crate::web::access::SESSION_USER;
 
 type State = HashMap<String, String>;

@@ -1,5 +1,5 @@
 //! The last check before a response leaves: a request answered on a session kept in memory must
-//! have proven it current ([`crate::db::proof`]). Its first unit of work proves it; when the
+//! have proven it current ([`crate::session::proof`]). Its first unit of work proves it; when the
 //! handler ran none, this layer proves it now. When the session turned out to have ended or
 //! changed, whatever the handler answered is replaced by `307 Temporary Redirect` to the same
 //! address: the browser sends the same request again, form and all, and it is answered on the
@@ -13,9 +13,9 @@ use actix_web::http::header;
 use actix_web::middleware::Next;
 use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 
-use crate::db::proof::{self, Standing};
 use crate::db::{Actor, db};
 use crate::error::AppError;
+use crate::session::proof::{self, Standing};
 use crate::web::AppState;
 
 /// Routes whose answer never depends on the session.
