@@ -28,19 +28,22 @@ impl<T> Once<T> {
     }
 }
 
-/// A claim, as the CTE `claim` of the statement that begins the work ([`once_claiming`]), for
-/// work that creates a row whose id its result's address names (a payment and its receipt): the
-/// claim takes the row's id from a sequence and stores the address at once, the prefix followed
-/// by the id, so nothing is written after the work; the work creates its row under that id.
-/// Binds `$1` the submission id, `$2` the user, `$3` the address's prefix and `$4` the sequence;
-/// the statement selects `(SELECT result FROM claim) AS claimed`. A repeat waits for a first claim
-/// still in flight, then takes nothing (and leaves a gap in the sequence, as a rolled-back insert
-/// would).
+/// A claim, as the CTEs `numbered` and `claim` of the statement that begins the work
+/// ([`once_claiming`]), for work that creates a row whose id its result's address names (a
+/// payment and its receipt): `numbered` takes the row's id from a sequence once, and the claim
+/// stores the address at once, the prefix followed by that id, so nothing is written after the
+/// work; the work creates its row under that id. Binds `$1` the submission id, `$2` the user,
+/// `$3` the address's prefix and `$4` the sequence; the statement selects
+/// `(SELECT result FROM claim) AS claimed` and `(SELECT numbered.id FROM numbered, claim) AS
+/// claimed_id` (the id, NULL when the submission was taken before).
+/// A repeat waits for a first claim still in flight, then takes nothing (and leaves a gap in the
+/// sequence, as a rolled-back insert would).
 #[macro_export]
 macro_rules! claim_numbered_cte {
     () => {
-        "claim AS (INSERT INTO form_submissions (id, user_id, result) \
-         SELECT $1, $2, $3 || nextval($4::regclass) ON CONFLICT DO NOTHING RETURNING result)"
+        "numbered AS MATERIALIZED (SELECT nextval($4::regclass) AS id), \
+         claim AS (INSERT INTO form_submissions (id, user_id, result) \
+         SELECT $1, $2, $3 || numbered.id FROM numbered ON CONFLICT DO NOTHING RETURNING result)"
     };
 }
 

@@ -171,12 +171,12 @@ fn load_for_booking(
          LEFT JOIN services s ON s.id = ANY($6) \
          ORDER BY s.id",
     )
-    .bind::<BigInt, _>(req.customer_id)
-    .bind::<Nullable<BigInt>, _>(req.vehicle_id)
-    .bind::<Nullable<BigInt>, _>(req.device_id)
-    .bind::<BigInt, _>(req.bay_id)
-    .bind::<BigInt, _>(branch_id)
-    .bind::<Array<BigInt>, _>(&req.service_ids)
+    .bind::<BigInt, _>(req.customer_id) // $1
+    .bind::<Nullable<BigInt>, _>(req.vehicle_id) // $2
+    .bind::<Nullable<BigInt>, _>(req.device_id) // $3
+    .bind::<BigInt, _>(req.bay_id) // $4
+    .bind::<BigInt, _>(branch_id) // $5
+    .bind::<Array<BigInt>, _>(&req.service_ids) // $6
     .load(conn)?;
     let Some(first) = rows.first() else {
         return Ok(BookingChecks::default());
@@ -248,17 +248,17 @@ fn insert_booking(
             SELECT b.id, $10, 'created', NULL, $8, '' FROM b)
         SELECT * FROM b";
     Ok(crate::repo::prepared::prepared(SQL)
-        .bind::<BigInt, _>(branch_id)
-        .bind::<BigInt, _>(req.customer_id)
-        .bind::<Nullable<BigInt>, _>(req.vehicle_id)
-        .bind::<Nullable<BigInt>, _>(req.device_id)
-        .bind::<BigInt, _>(req.bay_id)
-        .bind::<Timestamptz, _>(req.starts_at)
-        .bind::<Timestamptz, _>(req.ends_at)
-        .bind::<Text, _>(BookingStatus::Requested.as_str())
-        .bind::<Text, _>(&req.notes)
-        .bind::<Nullable<BigInt>, _>(by.user_id)
-        .bind::<Array<BigInt>, _>(&req.service_ids)
+        .bind::<BigInt, _>(branch_id) // $1
+        .bind::<BigInt, _>(req.customer_id) // $2
+        .bind::<Nullable<BigInt>, _>(req.vehicle_id) // $3
+        .bind::<Nullable<BigInt>, _>(req.device_id) // $4
+        .bind::<BigInt, _>(req.bay_id) // $5
+        .bind::<Timestamptz, _>(req.starts_at) // $6
+        .bind::<Timestamptz, _>(req.ends_at) // $7
+        .bind::<Text, _>(BookingStatus::Requested.as_str()) // $8
+        .bind::<Text, _>(&req.notes) // $9
+        .bind::<Nullable<BigInt>, _>(by.user_id) // $10
+        .bind::<Array<BigInt>, _>(&req.service_ids) // $11
         .get_result::<Booking>(conn)
         .optional()?)
 }

@@ -48,14 +48,14 @@ pub fn create_draft(
            SELECT id, NULL, $8, '', $7 FROM i) \
          SELECT id FROM i",
     )
-    .bind::<BigInt, _>(branch_id)
-    .bind::<Nullable<BigInt>, _>(input.customer_id)
-    .bind::<Text, _>(input.walk_in_name.trim())
-    .bind::<Text, _>(input.lead_source.trim())
-    .bind::<Nullable<BigInt>, _>(input.sales_person_id.or(by.user_id))
-    .bind::<Text, _>(input.note.trim())
-    .bind::<Nullable<BigInt>, _>(by.user_id)
-    .bind::<Text, _>(InvoiceStatus::Draft.as_str())
+    .bind::<BigInt, _>(branch_id) // $1
+    .bind::<Nullable<BigInt>, _>(input.customer_id) // $2
+    .bind::<Text, _>(input.walk_in_name.trim()) // $3
+    .bind::<Text, _>(input.lead_source.trim()) // $4
+    .bind::<Nullable<BigInt>, _>(input.sales_person_id.or(by.user_id)) // $5
+    .bind::<Text, _>(input.note.trim()) // $6
+    .bind::<Nullable<BigInt>, _>(by.user_id) // $7
+    .bind::<Text, _>(InvoiceStatus::Draft.as_str()) // $8
     .get_result(conn)
     .optional()?;
     match started {

@@ -93,18 +93,23 @@ pub fn issue_once(
         let query = crate::repo::prepared::prepared(concat!(
             "WITH ",
             crate::claim_showing_cte!(),
-            " SELECT (SELECT result FROM claim) AS claimed, i.* FROM invoices i \
+            " SELECT (SELECT result FROM claim) AS claimed, NULL::bigint AS claimed_id, i.* FROM invoices i \
              WHERE i.id = $4 AND i.branch_id = $5 FOR UPDATE OF i"
         ))
-        .bind::<Uuid, _>(submission)
-        .bind::<Nullable<BigInt>, _>(user_id)
-        .bind::<Text, _>(shown_at)
-        .bind::<BigInt, _>(invoice_id)
-        .bind::<BigInt, _>(branch_id);
-        let Some((shown_at, inv)) = ClaimedInvoice::lock(conn, query)? else {
+        .bind::<Uuid, _>(submission) // $1
+        .bind::<Nullable<BigInt>, _>(user_id) // $2
+        .bind::<Text, _>(shown_at) // $3
+        .bind::<BigInt, _>(invoice_id) // $4
+        .bind::<BigInt, _>(branch_id); // $5
+        let Some(ClaimedInvoice {
+            claimed: Some(shown_at),
+            invoice,
+            ..
+        }) = ClaimedInvoice::lock(conn, query)?
+        else {
             return Ok(Claimed::Taken);
         };
-        let issued = issue_locked(conn, inv, by)?;
+        let issued = issue_locked(conn, invoice.scaled(), by)?;
         Ok(Claimed::Done(issued, shown_at))
     })
 }
@@ -141,8 +146,8 @@ fn issue_locked(conn: &mut PgConnection, inv: Invoice, by: &By) -> Result<Issued
          SELECT l.*, n.next_seq, n.next_prefix FROM n, invoice_lines l \
          WHERE l.invoice_id = $2 ORDER BY l.id",
     )
-    .bind::<diesel::sql_types::BigInt, _>(branch_id)
-    .bind::<diesel::sql_types::BigInt, _>(invoice_id)
+    .bind::<diesel::sql_types::BigInt, _>(branch_id) // $1
+    .bind::<diesel::sql_types::BigInt, _>(invoice_id) // $2
     .load(conn)?;
     let Some((seq, prefix)) = numbered
         .first()
@@ -228,15 +233,15 @@ fn issue_locked(conn: &mut PgConnection, inv: Invoice, by: &By) -> Result<Issued
              INSERT INTO invoice_events (invoice_id, from_status, to_status, note, actor_user_id) \
              VALUES ($1, $9, $2, $3, $5)",
         )
-        .bind::<BigInt, _>(invoice_id)
-        .bind::<Text, _>(InvoiceStatus::Issued.as_str())
-        .bind::<Text, _>(&number)
-        .bind::<Integer, _>(seq)
-        .bind::<Nullable<BigInt>, _>(by.user_id)
-        .bind::<Numeric, _>(&subtotal)
-        .bind::<Numeric, _>(&tax_total)
-        .bind::<Numeric, _>(&total)
-        .bind::<Text, _>(InvoiceStatus::Draft.as_str())
+        .bind::<BigInt, _>(invoice_id) // $1
+        .bind::<Text, _>(InvoiceStatus::Issued.as_str()) // $2
+        .bind::<Text, _>(&number) // $3
+        .bind::<Integer, _>(seq) // $4
+        .bind::<Nullable<BigInt>, _>(by.user_id) // $5
+        .bind::<Numeric, _>(&subtotal) // $6
+        .bind::<Numeric, _>(&tax_total) // $7
+        .bind::<Numeric, _>(&total) // $8
+        .bind::<Text, _>(InvoiceStatus::Draft.as_str()) // $9
         .execute(conn)
         .map_err(|e| match unique_violation(&e) {
             Some("invoice_lines_live_asset_key") => RepoError::Conflict(

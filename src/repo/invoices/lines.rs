@@ -312,21 +312,21 @@ pub fn add_line(
                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)) \
              UPDATE invoices SET subtotal = $13, tax_total = $14, total = $15, updated_at = now() WHERE id = $1",
         )
-        .bind::<BigInt, _>(invoice_id)
-        .bind::<Text, _>(priced.kind.as_str())
-        .bind::<Nullable<BigInt>, _>(priced.asset_id)
-        .bind::<Nullable<BigInt>, _>(priced.stock_item_id)
-        .bind::<Nullable<BigInt>, _>(priced.service_id)
-        .bind::<Text, _>(&priced.description)
-        .bind::<Numeric, _>(&priced.quantity)
-        .bind::<Numeric, _>(cents(&priced.unit_price))
-        .bind::<Nullable<Numeric>, _>(&priced.unit_cost)
-        .bind::<Numeric, _>(net)
-        .bind::<Numeric, _>(tax)
-        .bind::<Nullable<Text>, _>(priced.tier.map(|t| t.as_str()))
-        .bind::<Numeric, _>(totals.0)
-        .bind::<Numeric, _>(totals.1)
-        .bind::<Numeric, _>(totals.2)
+        .bind::<BigInt, _>(invoice_id) // $1
+        .bind::<Text, _>(priced.kind.as_str()) // $2
+        .bind::<Nullable<BigInt>, _>(priced.asset_id) // $3
+        .bind::<Nullable<BigInt>, _>(priced.stock_item_id) // $4
+        .bind::<Nullable<BigInt>, _>(priced.service_id) // $5
+        .bind::<Text, _>(&priced.description) // $6
+        .bind::<Numeric, _>(&priced.quantity) // $7
+        .bind::<Numeric, _>(cents(&priced.unit_price)) // $8
+        .bind::<Nullable<Numeric>, _>(&priced.unit_cost) // $9
+        .bind::<Numeric, _>(net) // $10
+        .bind::<Numeric, _>(tax) // $11
+        .bind::<Nullable<Text>, _>(priced.tier.map(|t| t.as_str())) // $12
+        .bind::<Numeric, _>(totals.0) // $13
+        .bind::<Numeric, _>(totals.1) // $14
+        .bind::<Numeric, _>(totals.2) // $15
         .execute(conn)?;
         Ok(())
     })

@@ -221,28 +221,31 @@ fn give_back(
     Ok(())
 }
 
-/// An invoice locked by the statement that claimed a submission: the claim's `result` (`None`
-/// when the submission was taken before) and the invoice's row.
+/// An invoice locked by the statement that claimed a submission: where the claim stores the
+/// result (`None` when the submission was taken before), the id a numbered claim took, and the
+/// invoice's row.
 #[derive(QueryableByName)]
 struct ClaimedInvoice {
     #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
     claimed: Option<String>,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::BigInt>)]
+    claimed_id: Option<i64>,
     #[diesel(embed)]
     invoice: Invoice,
 }
 
 impl ClaimedInvoice {
-    /// Runs `query`, a claim and the invoice's lock (selecting `claimed` and `i.*`): where the
-    /// claim stores the result, and the locked invoice; `None` when the submission was taken
-    /// before. No row: the invoice is not at this branch.
+    /// Runs `query`, a claim and the invoice's lock (selecting `claimed`, `claimed_id` and
+    /// `i.*`); `None` when the submission was taken before. No row: the invoice is not at this
+    /// branch.
     pub(super) fn lock(
         conn: &mut PgConnection,
         query: crate::repo::prepared::Prepared<'_>,
-    ) -> Result<Option<(String, Invoice)>, RepoError> {
+    ) -> Result<Option<Self>, RepoError> {
         let row: Self = query
             .get_result(conn)
             .optional()?
             .ok_or(RepoError::NotFound)?;
-        Ok(row.claimed.map(|shown_at| (shown_at, row.invoice.scaled())))
+        Ok(row.claimed.is_some().then_some(row))
     }
 }

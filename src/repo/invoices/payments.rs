@@ -78,22 +78,25 @@ pub fn pay_once(
         let query = crate::repo::prepared::prepared(concat!(
             "WITH ",
             crate::claim_numbered_cte!(),
-            " SELECT (SELECT result FROM claim) AS claimed, i.* FROM invoices i \
+            " SELECT (SELECT result FROM claim) AS claimed, \
+                     (SELECT numbered.id FROM numbered, claim) AS claimed_id, i.* FROM invoices i \
              WHERE i.id = $5 AND i.branch_id = $6 FOR UPDATE OF i"
         ))
-        .bind::<Uuid, _>(submission)
-        .bind::<Nullable<BigInt>, _>(user_id)
-        .bind::<Text, _>(receipt)
-        .bind::<Text, _>(PAYMENT_IDS)
-        .bind::<BigInt, _>(invoice_id)
-        .bind::<BigInt, _>(branch_id);
-        let Some((shown_at, inv)) = ClaimedInvoice::lock(conn, query)? else {
+        .bind::<Uuid, _>(submission) // $1
+        .bind::<Nullable<BigInt>, _>(user_id) // $2
+        .bind::<Text, _>(receipt) // $3
+        .bind::<Text, _>(PAYMENT_IDS) // $4
+        .bind::<BigInt, _>(invoice_id) // $5
+        .bind::<BigInt, _>(branch_id); // $6
+        let Some(ClaimedInvoice {
+            claimed: Some(shown_at),
+            claimed_id: Some(payment_id),
+            invoice,
+        }) = ClaimedInvoice::lock(conn, query)?
+        else {
             return Ok(Claimed::Taken);
         };
-        let payment_id = shown_at
-            .strip_prefix(receipt)
-            .and_then(|n| n.parse().ok())
-            .ok_or_else(|| RepoError::Internal(anyhow::anyhow!("claimed {shown_at:?}")))?;
+        let inv = invoice.scaled();
         let paid = pay_locked(conn, Some(payment_id), inv, tender, by)?;
         Ok(Claimed::Done(paid, shown_at))
     })
@@ -142,21 +145,21 @@ fn pay_locked(
            SELECT $1, $11, $10, $12, $8 WHERE $13) \
          SELECT id FROM p",
     )
-    .bind::<BigInt, _>(invoice_id)
-    .bind::<BigInt, _>(branch_id)
-    .bind::<Text, _>(method.as_str())
-    .bind::<Numeric, _>(&applied.amount)
-    .bind::<Nullable<Numeric>, _>(&applied.tendered)
-    .bind::<Numeric, _>(&applied.change)
-    .bind::<Text, _>(reference.trim())
-    .bind::<Nullable<BigInt>, _>(by.user_id)
-    .bind::<Numeric, _>(&paid)
-    .bind::<Text, _>(status.as_str())
-    .bind::<Text, _>(state.as_str())
-    .bind::<Text, _>(format!("{} {}", method.label(), applied.amount))
-    .bind::<Bool, _>(status != state)
-    .bind::<Nullable<BigInt>, _>(payment_id)
-    .bind::<Text, _>(PAYMENT_IDS)
+    .bind::<BigInt, _>(invoice_id) // $1
+    .bind::<BigInt, _>(branch_id) // $2
+    .bind::<Text, _>(method.as_str()) // $3
+    .bind::<Numeric, _>(&applied.amount) // $4
+    .bind::<Nullable<Numeric>, _>(&applied.tendered) // $5
+    .bind::<Numeric, _>(&applied.change) // $6
+    .bind::<Text, _>(reference.trim()) // $7
+    .bind::<Nullable<BigInt>, _>(by.user_id) // $8
+    .bind::<Numeric, _>(&paid) // $9
+    .bind::<Text, _>(status.as_str()) // $10
+    .bind::<Text, _>(state.as_str()) // $11
+    .bind::<Text, _>(format!("{} {}", method.label(), applied.amount)) // $12
+    .bind::<Bool, _>(status != state) // $13
+    .bind::<Nullable<BigInt>, _>(payment_id) // $14
+    .bind::<Text, _>(PAYMENT_IDS) // $15
     .get_result::<crate::repo::prepared::Id>(conn)?
     .id;
     Ok(Paid {
