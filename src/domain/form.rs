@@ -79,7 +79,7 @@ pub fn positive(
     errors: &mut FieldErrors,
 ) -> BigDecimal {
     match decimal(raw) {
-        Some(v) if v > BigDecimal::from(0) && v <= BigDecimal::from(max) => v,
+        Some(v) if v > 0 && v <= max => v,
         _ => {
             errors.add(field, message);
             BigDecimal::from(0)

@@ -26,6 +26,7 @@ type MoneyDone = Once<String>;
 /// Runs a money form (issue, payment, void) once per submission id and answers: its message and
 /// the page it names, the first result again for a repeated submission, or the page with what
 /// was typed and why it was refused (`confirm`: the void confirmation stays open).
+#[allow(clippy::too_many_arguments)]
 async fn once_per_submission<W>(
     req: HttpRequest,
     staff: Staff,
