@@ -266,3 +266,63 @@ pub fn duration_of(hours: &[bigdecimal::BigDecimal]) -> chrono::Duration {
     let quarters = ((minutes + 14) / 15).max(1);
     chrono::Duration::minutes(quarters * 15)
 }
+
+/// When a booking starts and ends as the form gave them, read in the branch's timezone `tz`. An
+/// end left empty is the start plus the booked services' hours, rounded up to a quarter hour
+/// (`service_hours`: the caller reads them only when the end is empty). A time that does not
+/// read is a message under its field.
+pub fn slot_from_form(
+    tz: chrono_tz::Tz,
+    (date, start, end): (&str, &str, &str),
+    service_hours: Option<&[bigdecimal::BigDecimal]>,
+    errors: &mut crate::domain::validation::FieldErrors,
+) -> Option<(chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>)> {
+    let starts_at = local_to_utc(tz, date, start);
+    if starts_at.is_none() {
+        errors.add("start", "Enter the date and a start time such as 09:30.");
+    }
+    let ends_at = match (end.trim(), starts_at) {
+        ("", Some(start)) => Some(start + duration_of(service_hours.unwrap_or_default())),
+        (end, _) => local_to_utc(tz, date, end).or_else(|| {
+            errors.add("end", "Enter an end time such as 11:00, or leave it empty.");
+            None
+        }),
+    };
+    starts_at.zip(ends_at)
+}
+
+#[cfg(test)]
+mod form_tests {
+    use super::*;
+    use crate::domain::validation::FieldErrors;
+
+    fn at(s: &str) -> chrono::DateTime<chrono::Utc> {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn an_empty_end_is_the_services_hours_after_the_start_in_quarter_hours() {
+        let mut errors = FieldErrors::new();
+        let hours = ["1.1".parse().unwrap(), "0.5".parse().unwrap()];
+        let tz = chrono_tz::Africa::Nairobi;
+        let slot = slot_from_form(tz, ("2030-01-07", "09:00", " "), Some(&hours), &mut errors);
+        assert_eq!(
+            slot,
+            Some((at("2030-01-07T06:00:00Z"), at("2030-01-07T07:45:00Z")))
+        );
+        let typed = slot_from_form(tz, ("2030-01-07", "09:00", "10:00"), None, &mut errors);
+        assert_eq!(typed.map(|s| s.1), Some(at("2030-01-07T07:00:00Z")));
+        assert!(errors.is_empty());
+    }
+
+    #[test]
+    fn times_that_do_not_read_are_told_beside_their_fields() {
+        let mut errors = FieldErrors::new();
+        let tz = chrono_tz::UTC;
+        assert_eq!(
+            slot_from_form(tz, ("2030-01-07", "9h", "25:00"), None, &mut errors),
+            None
+        );
+        assert!(errors.get("start").is_some() && errors.get("end").is_some());
+    }
+}

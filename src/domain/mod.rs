@@ -1,5 +1,6 @@
 //! Pure domain types: no I/O, unit-tested.
 
+pub mod approval_link;
 pub mod asset;
 pub mod barcode;
 pub mod booking;

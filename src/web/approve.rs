@@ -6,44 +6,16 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use bigdecimal::BigDecimal;
-use chrono::{DateTime, Utc};
-use hmac::{Hmac, Mac};
 use serde::Deserialize;
-use sha2::Sha256;
 
 use crate::db::{Actor, db};
+use crate::domain::approval_link::verify;
 use crate::error::AppError;
 use crate::models::ticket::TicketLine;
 use crate::repo::tickets::{self, LinkState};
 use crate::repo::{branches, customers};
 use crate::web::page::PageCtx;
 use crate::web::{AppState, html, see_other};
-
-fn mac(key: &[u8], link: i64, expires: i64) -> Hmac<Sha256> {
-    let mut m = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes any key length");
-    m.update(format!("approval:{link}:{expires}").as_bytes());
-    m
-}
-
-/// The token for a link.
-pub fn sign(key: &[u8], link: i64, expires: DateTime<Utc>) -> String {
-    let expires = expires.timestamp();
-    let tag = hex::encode(mac(key, link, expires).finalize().into_bytes());
-    format!("{link}.{expires}.{tag}")
-}
-
-/// The link id of a genuine token; `None` when it was altered or forged.
-pub fn verify(key: &[u8], token: &str) -> Option<i64> {
-    let mut parts = token.split('.');
-    let link: i64 = parts.next()?.parse().ok()?;
-    let expires: i64 = parts.next()?.parse().ok()?;
-    let tag = hex::decode(parts.next()?).ok()?;
-    if parts.next().is_some() {
-        return None;
-    }
-    mac(key, link, expires).verify_slice(&tag).ok()?;
-    Some(link)
-}
 
 /// The page.
 #[derive(Template)]
@@ -185,33 +157,5 @@ pub async fn answer(
         Err(AppError::Conflict(message)) => refused(&req, &message, StatusCode::GONE),
         Err(AppError::NotFound) => refused(&req, "This link is not valid.", StatusCode::NOT_FOUND),
         Err(e) => Err(e),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_token_verifies_only_as_signed() {
-        let key = b"0123456789abcdef0123456789abcdef";
-        let expires = Utc::now();
-        let token = sign(key, 42, expires);
-        assert_eq!(verify(key, &token), Some(42));
-        assert_eq!(verify(b"another key of the same length!!", &token), None);
-        let other_id = token.replacen("42.", "43.", 1);
-        assert_eq!(verify(key, &other_id), None);
-        let later = format!(
-            "42.{}.{}",
-            expires.timestamp() + 86400,
-            token.rsplit('.').next().unwrap()
-        );
-        assert_eq!(
-            verify(key, &later),
-            None,
-            "extending the expiry breaks the signature"
-        );
-        assert_eq!(verify(key, "42"), None);
-        assert_eq!(verify(key, &format!("{token}.x")), None);
     }
 }

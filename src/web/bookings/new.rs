@@ -6,7 +6,7 @@ use askama::Template;
 
 use super::BookingDraft;
 use crate::db::db;
-use crate::domain::booking::{duration_of, local_to_utc};
+use crate::domain::booking::slot_from_form;
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 use crate::models::booking::{Bay, Service};
@@ -139,24 +139,19 @@ pub async fn submit(
             0
         });
         let service_ids = d.service_ids();
-        let starts_at = local_to_utc(tz, &d.date, &d.start);
-        if starts_at.is_none() {
-            errors.add("start", "Enter the date and a start time such as 09:30.");
-        }
-        let ends_at = match (d.end.trim(), starts_at) {
-            ("", Some(start)) => {
-                let hours: Vec<_> = catalogue::services_by_id(conn, &service_ids)?
+        // The services' hours are read only when they make the end.
+        let hours: Option<Vec<_>> = match d.end.trim() {
+            "" => Some(
+                catalogue::services_by_id(conn, &service_ids)?
                     .into_iter()
                     .map(|s| s.labour_hours)
-                    .collect();
-                Some(start + duration_of(&hours))
-            }
-            (end, _) => local_to_utc(tz, &d.date, end).or_else(|| {
-                errors.add("end", "Enter an end time such as 11:00, or leave it empty.");
-                None
-            }),
+                    .collect(),
+            ),
+            _ => None,
         };
-        let (Some(starts_at), Some(ends_at), true) = (starts_at, ends_at, errors.is_empty()) else {
+        let times = (d.date.as_str(), d.start.as_str(), d.end.as_str());
+        let slot = slot_from_form(tz, times, hours.as_deref(), &mut errors);
+        let (Some((starts_at, ends_at)), true) = (slot, errors.is_empty()) else {
             return Ok(Err(errors));
         };
         let request = BookingRequest {

@@ -38,7 +38,7 @@ pub async fn send_estimate(
                     "Estimate sent for approval; the link works until {}.",
                     expires.format("%Y-%m-%d")
                 ),
-                link: Some(crate::web::approve::sign(&key, link, expires)),
+                link: Some(crate::domain::approval_link::sign(&key, link, expires)),
             })
         },
     )
