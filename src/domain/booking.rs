@@ -22,6 +22,13 @@ pub enum BookingStatus {
 }
 
 impl BookingStatus {
+    /// The statuses that hold a bay (no two of them overlap on one).
+    pub const LIVE: [BookingStatus; 3] = [
+        BookingStatus::Requested,
+        BookingStatus::Confirmed,
+        BookingStatus::CheckedIn,
+    ];
+
     /// Every status.
     pub const ALL: [BookingStatus; 6] = [
         BookingStatus::Requested,
@@ -58,7 +65,7 @@ impl BookingStatus {
 
     /// Whether the booking still holds its bay (only live bookings may not overlap).
     pub fn is_live(self) -> bool {
-        matches!(self, Self::Requested | Self::Confirmed | Self::CheckedIn)
+        Self::LIVE.contains(&self)
     }
 
     /// Whether the table allows moving from `self` to `to`.

@@ -10,7 +10,9 @@ pub mod csv;
 pub mod customer;
 pub mod figures;
 pub mod form;
+pub mod intake;
 pub mod invoice;
+pub mod message;
 pub mod money;
 pub mod preorder;
 pub mod purchase_order;
@@ -20,5 +22,12 @@ pub mod staff;
 pub mod throttle;
 pub mod ticket;
 pub mod time;
+pub mod transfer;
 pub mod validation;
 pub mod vehicle;
+pub mod warranty;
+
+/// The stored names of `statuses`, for a query's `IN` list.
+pub fn names<T: Copy>(statuses: &[T], name: fn(T) -> &'static str) -> Vec<&'static str> {
+    statuses.iter().map(|s| name(*s)).collect()
+}

@@ -24,6 +24,10 @@ named_enum!(
 );
 
 impl PreorderStatus {
+    /// On order from the supplier: the SLA date is running.
+    pub const ON_ORDER: &'static [PreorderStatus] =
+        &[PreorderStatus::Ordered, PreorderStatus::InTransit];
+
     /// The words people read.
     pub fn label(self) -> String {
         self.as_str().replace('_', " ")

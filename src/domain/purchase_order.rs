@@ -16,6 +16,9 @@ named_enum!(
 );
 
 impl PoStatus {
+    /// Placed and not yet fully received: a delivery may be received against it.
+    pub const RECEIVABLE: &'static [PoStatus] = &[PoStatus::Ordered, PoStatus::PartiallyReceived];
+
     /// The words people read.
     pub fn label(self) -> String {
         self.as_str().replace('_', " ")

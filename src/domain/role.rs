@@ -21,6 +21,9 @@ pub enum Role {
 }
 
 impl Role {
+    /// Roles a ticket can be assigned to.
+    pub const TAKE_TICKETS: [Role; 2] = [Role::Technician, Role::Manager];
+
     /// Every role, in the order screens list them.
     pub const ALL: [Role; 6] = [
         Role::Receptionist,

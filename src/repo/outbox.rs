@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
 use super::RepoError;
+use crate::domain::message::OutboxStatus;
 use crate::schema::{customers, message_outbox};
 
 /// What a message is about, beyond its customer.
@@ -72,9 +73,9 @@ pub fn withdraw_for_booking(conn: &mut PgConnection, booking_id: i64) -> Result<
     diesel::update(
         message_outbox::table
             .filter(message_outbox::booking_id.eq(booking_id))
-            .filter(message_outbox::status.eq("pending")),
+            .filter(message_outbox::status.eq(OutboxStatus::Pending.as_str())),
     )
-    .set(message_outbox::status.eq("cancelled"))
+    .set(message_outbox::status.eq(OutboxStatus::Cancelled.as_str()))
     .execute(conn)?;
     Ok(())
 }

@@ -20,6 +20,7 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use super::{By, RepoError, outbox};
 use crate::domain::booking::{BookingStatus, check_slot};
 use crate::domain::branch::OpeningHours;
+use crate::domain::names;
 use crate::domain::validation::FieldErrors;
 use crate::models::booking::{Bay, Booking, Service};
 use crate::repo::events::{self, Event, Trail};
@@ -152,7 +153,7 @@ fn clash(
     let clash: Option<(i64, String)> = bookings::table
         .inner_join(customers::table)
         .filter(bookings::bay_id.eq(bay_id))
-        .filter(bookings::status.eq_any(["requested", "confirmed", "checked_in"]))
+        .filter(bookings::status.eq_any(names(&BookingStatus::LIVE, BookingStatus::as_str)))
         .filter(bookings::starts_at.lt(ends_at))
         .filter(bookings::ends_at.gt(starts_at))
         .select((bookings::id, customers::name))

@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use super::warranty::get;
 use super::{claim_event, expect, lock_claim, release};
 use crate::domain::validation::FieldErrors;
+use crate::domain::warranty::ClaimStatus;
 use crate::repo::events::{self, Event, Trail};
 use crate::repo::{By, RepoError};
 use crate::schema::{tickets, warranty_claims};
@@ -19,7 +20,7 @@ pub fn approve(
 ) -> Result<i64, RepoError> {
     crate::repo::tx(conn, |conn| {
         let claim = lock_claim(conn, branch_id, id)?;
-        expect(&claim, "submitted", "approved")?;
+        expect(&claim, ClaimStatus::Approved)?;
         let w = get(conn, branch_id, claim.warranty_id)?;
         let Some(customer) = w.customer_id else {
             return Err(RepoError::Conflict(
@@ -49,7 +50,7 @@ pub fn approve(
         events::write(conn, Trail::Ticket(ticket), &event, by)?;
         diesel::update(warranty_claims::table.find(id))
             .set((
-                warranty_claims::status.eq("approved"),
+                warranty_claims::status.eq(ClaimStatus::Approved.as_str()),
                 warranty_claims::ticket_id.eq(ticket),
                 warranty_claims::updated_at.eq(diesel::dsl::now),
             ))
@@ -57,8 +58,8 @@ pub fn approve(
         claim_event(
             conn,
             id,
-            Some("submitted"),
-            "approved",
+            Some(ClaimStatus::Submitted),
+            ClaimStatus::Approved,
             &format!("ticket #{number} opened"),
             by,
         )?;
@@ -79,15 +80,22 @@ pub fn deny(
     }
     crate::repo::tx(conn, |conn| {
         let claim = lock_claim(conn, branch_id, id)?;
-        expect(&claim, "submitted", "denied")?;
+        expect(&claim, ClaimStatus::Denied)?;
         diesel::update(warranty_claims::table.find(id))
             .set((
-                warranty_claims::status.eq("denied"),
+                warranty_claims::status.eq(ClaimStatus::Denied.as_str()),
                 warranty_claims::deny_reason.eq(reason.trim()),
                 warranty_claims::updated_at.eq(diesel::dsl::now),
             ))
             .execute(conn)?;
-        claim_event(conn, id, Some("submitted"), "denied", reason.trim(), by)?;
+        claim_event(
+            conn,
+            id,
+            Some(ClaimStatus::Submitted),
+            ClaimStatus::Denied,
+            reason.trim(),
+            by,
+        )?;
         release(conn, claim.warranty_id, id, by)
     })
 }
@@ -111,10 +119,10 @@ pub fn complete(
     errors.into_result()?;
     crate::repo::tx(conn, |conn| {
         let claim = lock_claim(conn, branch_id, id)?;
-        expect(&claim, "approved", "completed")?;
+        expect(&claim, ClaimStatus::Completed)?;
         diesel::update(warranty_claims::table.find(id))
             .set((
-                warranty_claims::status.eq("completed"),
+                warranty_claims::status.eq(ClaimStatus::Completed.as_str()),
                 warranty_claims::outcome.eq(outcome.trim()),
                 warranty_claims::cost.eq(cost),
                 warranty_claims::updated_at.eq(diesel::dsl::now),
@@ -123,8 +131,8 @@ pub fn complete(
         claim_event(
             conn,
             id,
-            Some("approved"),
-            "completed",
+            Some(ClaimStatus::Approved),
+            ClaimStatus::Completed,
             &format!("{} (cost {cost:.2})", outcome.trim()),
             by,
         )?;

@@ -19,38 +19,36 @@ use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 
 use super::{By, RepoError};
+use crate::domain::warranty::{ClaimStatus, WarrantyStatus, after_claim};
 use crate::repo::events::{self, Event, Trail};
 use crate::schema::{warranties, warranty_claims};
 
 fn claim_event(
     conn: &mut PgConnection,
     claim: i64,
-    from: Option<&str>,
-    to: &str,
+    from: Option<ClaimStatus>,
+    to: ClaimStatus,
     note: &str,
     by: &By,
 ) -> Result<(), RepoError> {
-    events::write(conn, Trail::Claim(claim), &Event::moved(from, to, note), by)?;
+    let event = Event::moved(from.map(ClaimStatus::as_str), to.as_str(), note);
+    events::write(conn, Trail::Claim(claim), &event, by)?;
     Ok(())
 }
 
 fn set_warranty(
     conn: &mut PgConnection,
     warranty: i64,
-    from: &str,
-    to: &str,
+    from: WarrantyStatus,
+    to: WarrantyStatus,
     note: &str,
     by: &By,
 ) -> Result<(), RepoError> {
     diesel::update(warranties::table.find(warranty))
-        .set(warranties::status.eq(to))
+        .set(warranties::status.eq(to.as_str()))
         .execute(conn)?;
-    events::write(
-        conn,
-        Trail::Warranty(warranty),
-        &Event::moved(Some(from), to, note),
-        by,
-    )?;
+    let event = Event::moved(Some(from.as_str()), to.as_str(), note);
+    events::write(conn, Trail::Warranty(warranty), &event, by)?;
     Ok(())
 }
 
@@ -100,8 +98,9 @@ fn lock_claim(conn: &mut PgConnection, branch_id: i64, id: i64) -> Result<ClaimR
         .first(conn)?)
 }
 
-fn expect(claim: &ClaimRow, wanted: &str, to: &str) -> Result<(), RepoError> {
-    if claim.status != wanted {
+/// Refuses the move to `to` unless the claim is in the one status it comes from.
+fn expect(claim: &ClaimRow, to: ClaimStatus) -> Result<(), RepoError> {
+    if to.comes_from().map(ClaimStatus::as_str) != Some(claim.status.as_str()) {
         return Err(RepoError::Conflict(format!(
             "A claim that is {} cannot become {to}.",
             claim.status
@@ -115,15 +114,11 @@ fn release(conn: &mut PgConnection, warranty: i64, claim: i64, by: &By) -> Resul
         .find(warranty)
         .select(warranties::ends_on)
         .first(conn)?;
-    let to = if ends_on < by.today {
-        "expired"
-    } else {
-        "active"
-    };
+    let to = after_claim(ends_on, by.today);
     set_warranty(
         conn,
         warranty,
-        "claimed",
+        WarrantyStatus::Claimed,
         to,
         &format!("claim #{claim} closed"),
         by,

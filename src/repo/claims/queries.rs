@@ -3,6 +3,8 @@
 use diesel::prelude::*;
 
 use super::{CLAIM_COLUMNS, ClaimRow};
+use crate::domain::names;
+use crate::domain::warranty::ClaimStatus;
 use crate::repo::RepoError;
 use crate::schema::warranty_claims;
 
@@ -28,7 +30,7 @@ pub fn claims_of(conn: &mut PgConnection, warranty: i64) -> Result<Vec<ClaimRow>
 pub fn open_claims(conn: &mut PgConnection, branch_id: i64) -> Result<Vec<ClaimRow>, RepoError> {
     Ok(warranty_claims::table
         .filter(warranty_claims::branch_id.eq(branch_id))
-        .filter(warranty_claims::status.eq_any(["submitted", "approved"]))
+        .filter(warranty_claims::status.eq_any(names(ClaimStatus::OPEN, ClaimStatus::as_str)))
         .select(CLAIM_COLUMNS)
         .order(warranty_claims::id)
         .load(conn)?)

@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use super::{claim_event, set_warranty};
 use crate::domain::validation::FieldErrors;
+use crate::domain::warranty::{ClaimStatus, WarrantyStatus};
 use crate::repo::{By, RepoError, unique_violation};
 use crate::schema::{warranties, warranty_claims};
 
@@ -37,16 +38,16 @@ pub fn submit(
             .select(warranties::status)
             .for_update()
             .first(conn)?;
-        match status.as_str() {
-            "active" => {}
-            "claimed" => {
+        match status.parse() {
+            Ok(WarrantyStatus::Active) => {}
+            Ok(WarrantyStatus::Claimed) => {
                 return Err(RepoError::Conflict(
                     "A claim on this warranty is already open.".into(),
                 ));
             }
-            other => {
+            _ => {
                 return Err(RepoError::Conflict(format!(
-                    "This warranty is {other}; no claim can be made on it."
+                    "This warranty is {status}; no claim can be made on it."
                 )));
             }
         }
@@ -65,12 +66,19 @@ pub fn submit(
                 }
                 _ => e.into(),
             })?;
-        claim_event(conn, claim, None, "submitted", problem.trim(), by)?;
+        claim_event(
+            conn,
+            claim,
+            None,
+            ClaimStatus::Submitted,
+            problem.trim(),
+            by,
+        )?;
         set_warranty(
             conn,
             warranty,
-            "active",
-            "claimed",
+            WarrantyStatus::Active,
+            WarrantyStatus::Claimed,
             &format!("claim #{claim}"),
             by,
         )?;

@@ -4,6 +4,7 @@ use chrono::{NaiveDate, Utc};
 use diesel::prelude::*;
 
 use super::set_warranty;
+use crate::domain::warranty::WarrantyStatus;
 use crate::repo::{By, RepoError};
 use crate::schema::{assets, customers, invoices, stock_items, warranties};
 
@@ -111,13 +112,15 @@ pub fn expire_ended(
     crate::repo::tx(conn, |conn| {
         let ended: Vec<Ended> = diesel::sql_query(
             "SELECT w.id FROM warranties w JOIN branches b ON b.id = w.branch_id \
-             WHERE w.status = 'active' AND w.ends_on < ($1 AT TIME ZONE b.timezone)::date \
+             WHERE w.status = $2 AND w.ends_on < ($1 AT TIME ZONE b.timezone)::date \
              FOR UPDATE OF w SKIP LOCKED",
         )
         .bind::<diesel::sql_types::Timestamptz, _>(now)
+        .bind::<diesel::sql_types::Text, _>(WarrantyStatus::Active.as_str())
         .load(conn)?;
         for e in &ended {
-            set_warranty(conn, e.id, "active", "expired", "ended", &By::system())?;
+            let (from, to) = (WarrantyStatus::Active, WarrantyStatus::Expired);
+            set_warranty(conn, e.id, from, to, "ended", &By::system())?;
         }
         Ok(ended.len())
     })

@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt, Date, Numeric, Text};
 
 use super::SalesFilter;
+use crate::domain::preorder::PreorderStatus;
 use crate::repo::RepoError;
 
 /// One branch's figures side by side with the others'.
@@ -70,7 +71,7 @@ pub fn branch_benchmarks(
            WHERE l.branch_id = ANY($1) GROUP BY 1), \
          p AS ( \
            SELECT p.branch_id, count(*) AS overdue FROM preorders p JOIN branches pb ON pb.id = p.branch_id \
-           WHERE p.branch_id = ANY($1) AND p.status IN ('ordered', 'in_transit') \
+           WHERE p.branch_id = ANY($1) AND p.status = ANY($5) \
              AND p.sla_due_on < ($4 AT TIME ZONE pb.timezone)::date GROUP BY 1) \
          SELECT b.id, b.name, COALESCE(s.revenue, 0)::numeric(14,2) AS revenue, COALESCE(s.n, 0)::bigint AS transactions, \
                 COALESCE(t.closed, 0)::bigint AS closed, COALESCE(t.turnaround, 0)::numeric(10,1) AS turnaround_hours, \
@@ -86,5 +87,6 @@ pub fn branch_benchmarks(
     .bind::<Date, _>(f.from_day)
     .bind::<Date, _>(f.to_day)
     .bind::<diesel::sql_types::Timestamptz, _>(now)
+    .bind::<Array<Text>, _>(crate::domain::names(PreorderStatus::ON_ORDER, PreorderStatus::as_str))
     .load(conn)?)
 }

@@ -238,7 +238,7 @@ pub fn revenue_ledger(conn: &mut PgConnection) -> Result<Ledger, RepoError> {
                         invoices::branch_id,
                         invoices::customer_id,
                         invoices::issued_cents,
-                        invoices::status.eq("void"),
+                        invoices::status.eq(crate::domain::invoice::InvoiceStatus::Void.as_str()),
                     ))
                     .load(conn)?;
                 ledger.reserve(chunk.len());

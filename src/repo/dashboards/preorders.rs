@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt, Numeric, Text};
 
+use crate::domain::preorder::PreorderStatus;
 use crate::repo::RepoError;
 
 /// Preorders now: counts by status, deposits held, the overdue ones.
@@ -69,11 +70,12 @@ pub fn overdue_preorders(
                 (($2 AT TIME ZONE b.timezone)::date - p.sla_due_on)::bigint AS days_over, p.deposit_paid AS deposit \
          FROM preorders p JOIN branches b ON b.id = p.branch_id \
            JOIN customers c ON c.id = p.customer_id JOIN product_models m ON m.id = p.product_model_id \
-         WHERE p.branch_id = ANY($1) AND p.status IN ('ordered', 'in_transit') \
+         WHERE p.branch_id = ANY($1) AND p.status = ANY($3) \
            AND p.sla_due_on < ($2 AT TIME ZONE b.timezone)::date \
          ORDER BY p.sla_due_on, p.id LIMIT 200",
     )
     .bind::<Array<BigInt>, _>(branches)
     .bind::<diesel::sql_types::Timestamptz, _>(now)
+    .bind::<Array<Text>, _>(crate::domain::names(PreorderStatus::ON_ORDER, PreorderStatus::as_str))
     .load(conn)?)
 }

@@ -4,6 +4,7 @@ use bigdecimal::BigDecimal;
 use diesel::prelude::*;
 
 use super::{CommitLine, lock_open};
+use crate::domain::intake::BatchStatus;
 use crate::domain::money::spread;
 use crate::repo::assets::{self, Arrival};
 use crate::repo::purchase_orders::{self, Goods};
@@ -119,7 +120,7 @@ pub fn commit(
         }
         diesel::update(intake_batches::table.find(batch_id))
             .set((
-                intake_batches::status.eq("committed"),
+                intake_batches::status.eq(BatchStatus::Committed.as_str()),
                 intake_batches::committed_at.eq(diesel::dsl::now),
             ))
             .execute(conn)?;

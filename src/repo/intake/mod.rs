@@ -14,6 +14,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
 use super::{By, RepoError};
+use crate::domain::intake::BatchStatus;
 use crate::schema::intake_batches;
 
 /// A line as shown: id, serial or SKU, what it is, quantity, unit cost.
@@ -39,7 +40,7 @@ pub fn open_batch(conn: &mut PgConnection, branch_id: i64, by: &By) -> Result<Ba
         let found = intake_batches::table
             .filter(intake_batches::branch_id.eq(branch_id))
             .filter(intake_batches::created_by.is_not_distinct_from(by.user_id))
-            .filter(intake_batches::status.eq("open"))
+            .filter(intake_batches::status.eq(BatchStatus::Open.as_str()))
             .select((
                 intake_batches::id,
                 intake_batches::shipping,

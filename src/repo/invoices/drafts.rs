@@ -81,7 +81,7 @@ pub fn draft_from_ticket(
             .first(conn)?;
         let existing: Option<i64> = invoices::table
             .filter(invoices::ticket_id.eq(ticket_id))
-            .filter(invoices::status.eq("draft"))
+            .filter(invoices::status.eq(InvoiceStatus::Draft.as_str()))
             .select(invoices::id)
             .first(conn)
             .optional()?;

@@ -7,6 +7,7 @@ use diesel::prelude::*;
 use super::{ClaimedInvoice, current_status, lock, not_negative, totals_of, warranty_event};
 use crate::domain::asset::{AssetStatus, Cause};
 use crate::domain::invoice::{InvoiceStatus, LineKind, WarrantyTier};
+use crate::domain::warranty::WarrantyStatus;
 use crate::models::invoice::{Invoice, InvoiceLine};
 use crate::repo::stock::{self, Posting};
 use crate::repo::submissions::{self, Claimed, Once};
@@ -276,7 +277,14 @@ fn issue_locked(conn: &mut PgConnection, inv: Invoice, by: &By) -> Result<Issued
             ))
             .returning(warranties::id)
             .get_result(conn)?;
-        warranty_event(conn, warranty, None, "active", &reference, by)?;
+        warranty_event(
+            conn,
+            warranty,
+            None,
+            WarrantyStatus::Active.as_str(),
+            &reference,
+            by,
+        )?;
     }
     Ok(Issued { number })
 }

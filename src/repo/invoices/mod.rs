@@ -26,6 +26,7 @@ use super::stock::{self, Posting};
 use super::{By, RepoError, assets};
 use crate::domain::asset::{AssetStatus, Cause};
 use crate::domain::invoice::{self as rules, InvoiceStatus, LineKind};
+use crate::domain::warranty::WarrantyStatus;
 use crate::models::invoice::{Invoice, InvoiceLine};
 use crate::repo::events::{self, Event, Trail};
 use crate::schema::{assets as assets_t, invoice_lines, invoices, warranties};
@@ -160,15 +161,22 @@ fn void_warranties(
 ) -> Result<(), RepoError> {
     let live: Vec<(i64, String)> = warranties::table
         .filter(warranties::invoice_line_id.eq_any(line_ids))
-        .filter(warranties::status.ne("void"))
+        .filter(warranties::status.ne(WarrantyStatus::Void.as_str()))
         .select((warranties::id, warranties::status))
         .for_update()
         .load(conn)?;
     for (id, status) in live {
         diesel::update(warranties::table.find(id))
-            .set(warranties::status.eq("void"))
+            .set(warranties::status.eq(WarrantyStatus::Void.as_str()))
             .execute(conn)?;
-        warranty_event(conn, id, Some(&status), "void", note, by)?;
+        warranty_event(
+            conn,
+            id,
+            Some(&status),
+            WarrantyStatus::Void.as_str(),
+            note,
+            by,
+        )?;
     }
     Ok(())
 }

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
 use super::{COLUMNS, PreorderRow};
+use crate::domain::names;
 use crate::domain::preorder::PreorderStatus;
 use crate::repo::RepoError;
 use crate::schema::{customers, preorder_deposits, preorders, product_models};
@@ -42,7 +43,8 @@ pub fn list(
             query = query.filter(preorders::status.eq(s.as_str()));
         }
         if sla_only {
-            query = query.filter(preorders::status.eq_any(["ordered", "in_transit"]));
+            let on_order = names(PreorderStatus::ON_ORDER, PreorderStatus::as_str);
+            query = query.filter(preorders::status.eq_any(on_order));
         }
         if !q.is_empty() {
             let pattern = format!("%{}%", crate::repo::audit::escape_like(q));

@@ -5,6 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 
 use super::{Goods, number};
+use crate::domain::names;
 use crate::domain::purchase_order::PoStatus;
 use crate::repo::RepoError;
 use crate::schema::{product_models, purchase_order_lines, purchase_orders, stock_items, vendors};
@@ -233,7 +234,7 @@ pub fn receivable(
     let rows: Vec<(i64, String)> = purchase_orders::table
         .inner_join(vendors::table)
         .filter(purchase_orders::branch_id.eq(branch_id))
-        .filter(purchase_orders::status.eq_any(["ordered", "partially_received"]))
+        .filter(purchase_orders::status.eq_any(names(PoStatus::RECEIVABLE, PoStatus::as_str)))
         .select((purchase_orders::id, vendors::name))
         .order(purchase_orders::id.desc())
         .load(conn)?;

@@ -3,6 +3,8 @@
 
 use diesel::prelude::*;
 
+use crate::domain::names;
+use crate::domain::role::Role;
 use crate::models::ticket::{Ticket, TicketLine};
 use crate::repo::RepoError;
 use crate::schema::{assets, customers, devices, staff_users, ticket_lines, tickets, vehicles};
@@ -55,7 +57,7 @@ pub fn technicians(
     Ok(staff_users::table
         .filter(staff_users::home_branch_id.eq(branch_id))
         .filter(staff_users::active.eq(true))
-        .filter(staff_users::role.eq_any(["technician", "manager"]))
+        .filter(staff_users::role.eq_any(names(&Role::TAKE_TICKETS, Role::as_str)))
         .select((staff_users::id, staff_users::full_name))
         .order(staff_users::full_name)
         .load(conn)?)

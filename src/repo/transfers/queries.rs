@@ -2,6 +2,7 @@
 
 use diesel::prelude::*;
 
+use crate::domain::transfer::TransferStatus;
 use crate::domain::validation::FieldErrors;
 use crate::repo::RepoError;
 use crate::schema::{assets, transfer_lines, transfers};
@@ -130,7 +131,7 @@ pub fn list(
 pub fn incoming(conn: &mut PgConnection, branch: i64) -> Result<Vec<TransferRow>, RepoError> {
     let raw: Vec<RawTransfer> = transfers::table
         .filter(transfers::to_branch_id.eq(branch))
-        .filter(transfers::status.eq("in_transit"))
+        .filter(transfers::status.eq(TransferStatus::InTransit.as_str()))
         .select(TRANSFER_COLUMNS)
         .order(transfers::id)
         .load(conn)?;

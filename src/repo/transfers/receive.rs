@@ -4,6 +4,7 @@
 use diesel::prelude::*;
 
 use super::{TransferLine, move_row};
+use crate::domain::transfer::TransferStatus;
 use crate::models::stock::Asset;
 use crate::repo::stock::{self, Posting};
 use crate::repo::{By, RepoError};
@@ -77,7 +78,7 @@ pub fn receive(
         }
         diesel::update(transfers::table.find(transfer_id))
             .set((
-                transfers::status.eq("received"),
+                transfers::status.eq(TransferStatus::Received.as_str()),
                 transfers::received_by.eq(by.user_id),
                 transfers::received_at.eq(diesel::dsl::now),
             ))
