@@ -29,13 +29,9 @@ pub const DEMO_PASSWORD: &str = "workbay-demo";
 /// A demo login, shown on the login page.
 #[derive(Debug, Clone)]
 pub struct DemoLogin {
-    /// Username.
     pub username: &'static str,
-    /// Full name.
     pub full_name: &'static str,
-    /// Role.
     pub role: Role,
-    /// Password.
     pub password: &'static str,
 }
 

@@ -75,19 +75,14 @@ pub struct CustomerInput {
     pub kind: String,
     /// `retail` or `wholesale`.
     pub segment: String,
-    /// Name.
     pub name: String,
     /// Phone as typed (trimmed).
     pub phone: String,
     /// Email, lower-cased.
     pub email: String,
-    /// Address.
     pub address: String,
-    /// Lead source.
     pub lead_source_id: Option<i64>,
-    /// Marketing consent.
     pub marketing_consent: bool,
-    /// Notes.
     pub notes: String,
     /// A first vehicle, when one was entered.
     pub vehicle: Option<VehicleInput>,
@@ -100,9 +95,7 @@ pub struct VehicleInput {
     pub vin: Option<String>,
     /// Normalised plate.
     pub plate: String,
-    /// Make.
     pub make: String,
-    /// Model.
     pub model: String,
     /// Model year.
     pub year: Option<i32>,

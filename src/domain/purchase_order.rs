@@ -15,6 +15,11 @@ named_enum!(
     }
 );
 
+/// An order's number as printed: `PO-12`.
+pub fn number(id: i64) -> String {
+    format!("PO-{id}")
+}
+
 impl PoStatus {
     /// Placed and not yet fully received: a delivery may be received against it.
     pub const RECEIVABLE: &'static [PoStatus] = &[PoStatus::Ordered, PoStatus::PartiallyReceived];

@@ -22,7 +22,6 @@ pub struct Move {
     pub at: DateTime<Utc>,
     /// The branch it was issued or credited at.
     pub branch_id: i64,
-    /// The customer.
     pub customer_id: i64,
     /// Whole cents before tax: positive for an invoice, 0 for a void one, negative for a credit
     /// note.
@@ -154,7 +153,6 @@ pub struct Ranking {
 /// A customer in a ranking's top fifth.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Ranked {
-    /// The customer.
     pub customer_id: i64,
     /// Net revenue in the range, in cents.
     pub cents: i64,

@@ -59,9 +59,7 @@ pub struct StaffInput {
     pub username: String,
     /// Name shown on screens.
     pub full_name: String,
-    /// Role.
     pub role: Role,
-    /// Home branch.
     pub home_branch_id: i64,
     /// Whether the account may sign in.
     pub active: bool,

@@ -11,7 +11,6 @@ use crate::schema::{invoice_lines, invoices, payments};
 #[derive(Debug, Clone, Queryable, QueryableByName, Selectable, Identifiable)]
 #[diesel(table_name = invoices)]
 #[diesel(check_for_backend(diesel::pg::Pg))]
-#[allow(missing_docs)]
 pub struct Invoice {
     pub id: i64,
     pub branch_id: i64,
@@ -80,7 +79,6 @@ impl Invoice {
 #[derive(Debug, Clone, Queryable, QueryableByName, Selectable, Identifiable)]
 #[diesel(table_name = invoice_lines)]
 #[diesel(check_for_backend(diesel::pg::Pg))]
-#[allow(missing_docs)]
 pub struct InvoiceLine {
     pub id: i64,
     pub invoice_id: i64,
@@ -139,7 +137,6 @@ impl InvoiceLine {
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = payments)]
 #[diesel(check_for_backend(diesel::pg::Pg))]
-#[allow(missing_docs)]
 pub struct Payment {
     pub id: i64,
     pub invoice_id: i64,

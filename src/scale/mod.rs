@@ -59,7 +59,6 @@ const DAYS: i64 = 5 * 365;
 /// What to generate.
 #[derive(Debug, Clone, Copy)]
 pub struct Options {
-    /// Branches.
     pub branches: u32,
     /// Seed of every random choice.
     pub seed: u32,

@@ -131,7 +131,6 @@ impl Access {
 /// A branch as shown in pickers: id and name, and its timezone for reading times typed there.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BranchRef {
-    /// Branch id.
     pub id: i64,
     /// Branch name.
     pub name: String,
@@ -142,15 +141,12 @@ pub struct BranchRef {
 /// The signed-in staff user, as the guard checked them for this request.
 #[derive(Debug, Clone)]
 pub struct Staff {
-    /// User id.
     pub id: i64,
     /// Login name.
     pub username: String,
     /// Name shown on screens.
     pub full_name: String,
-    /// Role.
     pub role: Role,
-    /// Home branch id.
     pub home_branch_id: i64,
     /// The branch this request works in.
     pub branch: BranchRef,

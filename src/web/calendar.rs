@@ -18,7 +18,6 @@ use crate::web::{AppState, html};
 
 /// One cell of the grid.
 pub struct Cell {
-    /// The bay.
     pub bay_id: i64,
     /// The booking starting in this slot: (id, label, status) and how many rows it spans.
     pub booking: Option<(i64, String, String)>,

@@ -17,7 +17,6 @@ use crate::web::flash::take_flash;
 pub struct Flash {
     /// `success`, `info` or `error` (the CSS class).
     pub kind: String,
-    /// The text.
     pub text: String,
 }
 

@@ -15,7 +15,6 @@ use crate::repo::{By, RepoError};
 /// What the booking form asks for, already parsed.
 #[derive(Debug, Clone)]
 pub struct BookingRequest {
-    /// The customer.
     pub customer_id: i64,
     /// Their vehicle, if any.
     pub vehicle_id: Option<i64>,
@@ -29,7 +28,6 @@ pub struct BookingRequest {
     pub ends_at: DateTime<Utc>,
     /// Services booked.
     pub service_ids: Vec<i64>,
-    /// Notes.
     pub notes: String,
 }
 

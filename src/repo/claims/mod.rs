@@ -14,8 +14,9 @@ pub use queries::*;
 pub use submit::*;
 pub use warranty::*;
 
-use bigdecimal::BigDecimal;
-use chrono::{DateTime, NaiveDate, Utc};
+pub use crate::models::warranty::{ClaimRow, WarrantyRow};
+
+use chrono::NaiveDate;
 use diesel::prelude::*;
 
 use super::{By, RepoError};
@@ -50,21 +51,6 @@ fn set_warranty(
     let event = Event::moved(Some(from.as_str()), to.as_str(), note);
     events::write(conn, Trail::Warranty(warranty), &event, by)?;
     Ok(())
-}
-
-/// A claim as shown.
-#[derive(Debug, Clone, Queryable)]
-#[allow(missing_docs)]
-pub struct ClaimRow {
-    pub id: i64,
-    pub warranty_id: i64,
-    pub status: String,
-    pub problem: String,
-    pub deny_reason: String,
-    pub ticket_id: Option<i64>,
-    pub outcome: String,
-    pub cost: Option<BigDecimal>,
-    pub created_at: DateTime<Utc>,
 }
 
 const CLAIM_COLUMNS: (

@@ -1,46 +1,13 @@
 //! Warranties: found by serial, tag or invoice number; expired by housekeeping.
 
-use chrono::{NaiveDate, Utc};
+use super::WarrantyRow;
+use chrono::Utc;
 use diesel::prelude::*;
 
 use super::set_warranty;
 use crate::domain::warranty::WarrantyStatus;
 use crate::repo::{By, RepoError};
 use crate::schema::{assets, customers, invoices, stock_items, warranties};
-
-/// A warranty as shown.
-#[derive(Debug, Clone, Queryable)]
-#[allow(missing_docs)]
-pub struct WarrantyRow {
-    pub id: i64,
-    pub tier: String,
-    pub starts_on: NaiveDate,
-    pub ends_on: NaiveDate,
-    pub status: String,
-    pub customer_id: Option<i64>,
-    pub customer: Option<String>,
-    pub invoice_id: i64,
-    pub invoice_number: Option<String>,
-    pub asset_id: Option<i64>,
-    pub asset_tag: Option<String>,
-    pub serial: Option<String>,
-    pub item: Option<String>,
-}
-
-impl WarrantyRow {
-    /// What it covers.
-    pub fn covers(&self) -> String {
-        match (&self.asset_tag, &self.serial, &self.item) {
-            (Some(t), Some(s), _) => format!("unit {t} ({s})"),
-            (_, _, Some(i)) => i.clone(),
-            _ => String::new(),
-        }
-    }
-    /// Whether it has ended by `today`.
-    pub fn ended(&self, today: &NaiveDate) -> bool {
-        self.ends_on < *today
-    }
-}
 
 macro_rules! warranty_query {
     () => {

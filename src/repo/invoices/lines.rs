@@ -40,7 +40,6 @@ pub enum NewLine {
     },
     /// A catalogue service; price defaults to the catalogue's.
     Service {
-        /// The service.
         service_id: i64,
         /// Price override.
         price: Option<BigDecimal>,
@@ -58,7 +57,6 @@ pub enum NewLine {
     Fee {
         /// What for.
         description: String,
-        /// Amount.
         amount: BigDecimal,
     },
     /// A discount off the other lines.

@@ -23,7 +23,6 @@ pub struct InvoiceView {
     pub invoice: Invoice,
     /// Customer name (or the walk-in's).
     pub customer: String,
-    /// Customer phone.
     pub customer_phone: String,
     /// The sales person's name.
     pub sales_person: Option<String>,

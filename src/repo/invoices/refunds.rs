@@ -20,7 +20,6 @@ pub struct RefundRequest {
     pub reason: String,
     /// How the money goes back.
     pub method: PaymentMethod,
-    /// Its reference.
     pub reference: String,
 }
 

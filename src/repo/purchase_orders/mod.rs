@@ -11,6 +11,9 @@ pub use drafts::*;
 pub use queries::*;
 pub use transitions::*;
 
+pub use crate::domain::purchase_order::number;
+pub use crate::models::purchase_order::OrderRow;
+
 use diesel::prelude::*;
 
 use super::{By, RepoError};
@@ -25,11 +28,6 @@ pub enum Goods {
     Model(i64),
     /// A bulk quantity of a stock item.
     Item(i64),
-}
-
-/// The order's number as printed.
-pub fn number(id: i64) -> String {
-    format!("PO-{id}")
 }
 
 fn event(

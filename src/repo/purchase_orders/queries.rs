@@ -1,7 +1,7 @@
 //! Reading orders: one with its lines, the list, what may still be received.
 
+use super::OrderRow;
 use bigdecimal::BigDecimal;
-use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 
 use super::{Goods, number};
@@ -10,42 +10,9 @@ use crate::domain::purchase_order::PoStatus;
 use crate::repo::RepoError;
 use crate::schema::{product_models, purchase_order_lines, purchase_orders, stock_items, vendors};
 
-/// An order as shown in lists and on its page.
-#[derive(Debug, Clone, Queryable)]
-pub struct OrderRow {
-    /// Id (the number people say: PO-12).
-    pub id: i64,
-    /// Status (stored name).
-    pub status: String,
-    /// Vendor name.
-    pub vendor: String,
-    /// Vendor id.
-    pub vendor_id: i64,
-    /// The vendor's reference.
-    pub vendor_reference: String,
-    /// Expected delivery date.
-    pub expected_on: Option<NaiveDate>,
-    /// Free text.
-    pub note: String,
-    /// Created.
-    pub created_at: DateTime<Utc>,
-}
-
-impl OrderRow {
-    /// The order's number as printed.
-    pub fn number(&self) -> String {
-        number(self.id)
-    }
-    /// The status as a value.
-    pub fn state(&self) -> PoStatus {
-        self.status.parse().unwrap_or(PoStatus::Draft)
-    }
-}
-
 /// A line as shown.
 #[derive(Debug, Clone)]
 pub struct LineView {
-    /// Line id.
     pub id: i64,
     /// What is ordered.
     pub goods: Goods,

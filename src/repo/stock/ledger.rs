@@ -23,7 +23,6 @@ pub const KINDS: [&str; 7] = [
 /// One change of on-hand.
 #[derive(Debug, Clone)]
 pub struct Posting<'a> {
-    /// The stock item.
     pub stock_item_id: i64,
     /// The branch whose stock changes.
     pub branch_id: i64,

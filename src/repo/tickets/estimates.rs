@@ -108,12 +108,7 @@ pub fn record_approval(
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LinkState {
     /// Usable: the ticket's branch and id.
-    Open {
-        /// Branch.
-        branch_id: i64,
-        /// Ticket.
-        ticket_id: i64,
-    },
+    Open { branch_id: i64, ticket_id: i64 },
     /// Past its expiry.
     Expired,
     /// Answered already.

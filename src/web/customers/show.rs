@@ -22,11 +22,8 @@ use crate::web::{AppState, html};
 pub struct CustomerPage {
     /// Shared context.
     pub page: PageCtx,
-    /// The customer.
     pub customer: Customer,
-    /// Their vehicles.
     pub vehicles: Vec<Vehicle>,
-    /// Their devices.
     pub devices: Vec<Device>,
     /// Contact people (business customers).
     pub contacts: Vec<Contact>,

@@ -24,9 +24,7 @@ use crate::web::{AppState, html};
 
 /// Everything a ticket page shows.
 pub struct TicketData {
-    /// The ticket.
     pub ticket: Ticket,
-    /// Its customer.
     pub customer: Customer,
     /// Vehicle, device or unit.
     pub subject: Option<String>,

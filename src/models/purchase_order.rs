@@ -1,0 +1,37 @@
+//! A purchase order as its pages show it: the row with its vendor's name.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::prelude::*;
+
+use crate::domain::purchase_order::{PoStatus, number};
+
+/// An order as shown in lists and on its page.
+#[derive(Debug, Clone, Queryable)]
+pub struct OrderRow {
+    /// Id (the number people say: PO-12).
+    pub id: i64,
+    /// Status (stored name).
+    pub status: String,
+    /// Vendor name.
+    pub vendor: String,
+    pub vendor_id: i64,
+    /// The vendor's reference.
+    pub vendor_reference: String,
+    /// Expected delivery date.
+    pub expected_on: Option<NaiveDate>,
+    /// Free text.
+    pub note: String,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+}
+
+impl OrderRow {
+    /// The order's number as printed.
+    pub fn number(&self) -> String {
+        number(self.id)
+    }
+    /// The status as a value.
+    pub fn state(&self) -> PoStatus {
+        self.status.parse().unwrap_or(PoStatus::Draft)
+    }
+}
