@@ -8,9 +8,9 @@ use workbay::domain::role::Role;
 use workbay::repo::By;
 use workbay::repo::invoices::{self, NewInvoice, NewLine};
 
+use crate::common::fixtures::ready_unit;
 use crate::common::http::location;
 use crate::common::{TestApp, spawn_app};
-use crate::invoicing::ready_unit;
 
 /// Sells a unit with a standard warranty to a customer; returns (warranty id, serial, invoice number).
 async fn sold_with_warranty(app: &TestApp, serial: &str) -> (i64, String, String) {

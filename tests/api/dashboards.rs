@@ -6,6 +6,7 @@ use workbay::domain::role::Role;
 use workbay::repo::By;
 use workbay::repo::invoices::{self, NewInvoice, NewLine, RefundRequest};
 
+use crate::common::fixtures::product_model;
 use crate::common::spawn_app;
 
 #[tokio::test]
@@ -402,16 +403,7 @@ async fn the_preorders_dashboard_counts_deposits_held_and_lists_the_overdue() {
     let late = tokio::task::spawn_blocking(move || {
         let mut c = PgConnection::establish(&url).unwrap();
         let by = By::default();
-        let model = workbay::repo::stock::create_product_model(
-            &mut c,
-            "Phone",
-            "Apple",
-            "iPhone 15",
-            90,
-            &by,
-        )
-        .unwrap()
-        .id;
+        let model = product_model(&mut c, "Phone", "Apple", "iPhone 15", 90);
         let mut take = |deposit: &str| {
             let p = NewPreorder {
                 customer_id: customer,
@@ -486,7 +478,7 @@ async fn the_preorders_dashboard_counts_deposits_held_and_lists_the_overdue() {
 
 /// Receives one unit of `model` at `branch`, bought and landed at `landed`; gives its id.
 fn receive_unit(c: &mut PgConnection, model: i64, branch: i64, serial: &str, landed: &str) -> i64 {
-    crate::invoicing::receive_unit(c, branch, model, serial, landed, landed).id
+    crate::common::fixtures::receive_unit(c, branch, model, serial, landed, landed).id
 }
 
 #[tokio::test]
@@ -500,11 +492,9 @@ async fn the_inventory_dashboard_values_stock_at_cost_and_ages_unsold_units() {
     let a = tokio::task::spawn_blocking(move || {
         let mut c = PgConnection::establish(&url).unwrap();
         let by = By::default();
-        let model = stock::create_product_model(&mut c, "Laptop", "Dell", "XPS 13", 90, &by)
-            .unwrap()
-            .id;
+        let model = product_model(&mut c, "Laptop", "Dell", "XPS 13", 90);
         let a = receive_unit(&mut c, model, branch, "INV-A", "300.00");
-        let b = crate::invoicing::ready_unit(
+        let b = crate::common::fixtures::ready_unit(
             &mut c,
             branch,
             model,
@@ -580,7 +570,6 @@ async fn the_inventory_dashboard_values_stock_at_cost_and_ages_unsold_units() {
 #[tokio::test]
 async fn a_unit_moves_to_the_next_aging_bucket_when_its_thirtieth_sixtieth_or_ninetieth_day_is_up()
 {
-    use workbay::repo::stock;
     let app = spawn_app().await;
     let branch = app.branch_id;
     let url = app.db.app_url.clone();
@@ -597,10 +586,7 @@ async fn a_unit_moves_to_the_next_aging_bucket_when_its_thirtieth_sixtieth_or_ni
     ];
     let ids = tokio::task::spawn_blocking(move || {
         let mut c = PgConnection::establish(&url).unwrap();
-        let by = By::default();
-        let model = stock::create_product_model(&mut c, "Phone", "Tecno", "Spark 20", 90, &by)
-            .unwrap()
-            .id;
+        let model = product_model(&mut c, "Phone", "Tecno", "Spark 20", 90);
         units
             .iter()
             .enumerate()

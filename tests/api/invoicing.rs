@@ -3,13 +3,14 @@
 //! invariants under parallel requests.
 
 use diesel::{Connection, PgConnection, RunQueryDsl};
-use workbay::domain::asset::{AssetStatus, Cause, DiagnosticsResult, Grade, WipeMethod};
+use workbay::domain::asset::Grade;
 use workbay::domain::role::Role;
 use workbay::repo::By;
 use workbay::repo::assets::{self, Arrival};
 use workbay::repo::invoices::{self, NewInvoice, NewLine};
 use workbay::repo::stock::{self, Posting};
 
+use crate::common::fixtures::{product_model, ready_unit};
 use crate::common::http::location;
 use crate::common::{TestApp, spawn_app};
 
@@ -37,10 +38,7 @@ async fn shop(app: &TestApp, on_hand: i32, rate: &str, rounding: &str) -> Shop {
     tokio::task::spawn_blocking(move || {
         let mut c = PgConnection::establish(&url).unwrap();
         let by = By::default();
-        let model =
-            stock::create_product_model(&mut c, "Laptop", "Lenovo", "ThinkPad T480", 90, &by)
-                .unwrap()
-                .id;
+        let model = product_model(&mut c, "Laptop", "Lenovo", "ThinkPad T480", 90);
         let item = stock::create_stock_item(
             &mut c,
             "CHG-65W",
@@ -99,97 +97,6 @@ impl Shop {
         .await;
         self
     }
-}
-
-/// A unit taken all the way to ready for sale, graded `grade`.
-/// Receives one unit of `model` at `branch`, bought for `purchase` and landed at `landed`.
-pub(crate) fn receive_unit(
-    c: &mut PgConnection,
-    branch: i64,
-    model: i64,
-    serial: &str,
-    purchase: &str,
-    landed: &str,
-) -> workbay::models::stock::Asset {
-    assets::receive(
-        c,
-        &Arrival {
-            serial: serial.into(),
-            product_model_id: model,
-            vendor_id: None,
-            branch_id: branch,
-            location_id: None,
-            purchase_cost: purchase.parse().unwrap(),
-            landed_cost: landed.parse().unwrap(),
-        },
-        "",
-        &By::default(),
-    )
-    .unwrap()
-}
-
-pub(crate) fn ready_unit(
-    c: &mut PgConnection,
-    branch: i64,
-    model: i64,
-    serial: &str,
-    grade: Grade,
-) -> (i64, String) {
-    let by = By::default();
-    let a = receive_unit(c, branch, model, serial, "250.00", "262.50");
-    let id = a.id;
-    assets::transition(
-        c,
-        branch,
-        id,
-        AssetStatus::DiagnosticsPending,
-        Cause::Manual,
-        "",
-        &by,
-    )
-    .unwrap();
-    assets::record_diagnostics(
-        c,
-        branch,
-        id,
-        &serde_json::json!({}),
-        DiagnosticsResult::Pass,
-        &by,
-    )
-    .unwrap();
-    assets::transition(
-        c,
-        branch,
-        id,
-        AssetStatus::WipePending,
-        Cause::Manual,
-        "",
-        &by,
-    )
-    .unwrap();
-    assets::record_wipe(c, branch, id, WipeMethod::NistPurge, "W-1", &by).unwrap();
-    assets::transition(
-        c,
-        branch,
-        id,
-        AssetStatus::QcPending,
-        Cause::Manual,
-        "",
-        &by,
-    )
-    .unwrap();
-    assets::grade(c, branch, id, grade, Some(90), Some(100), "").unwrap();
-    assets::transition(
-        c,
-        branch,
-        id,
-        AssetStatus::ReadyForSale,
-        Cause::Manual,
-        "",
-        &by,
-    )
-    .unwrap();
-    (id, a.asset_tag)
 }
 
 async fn ready(app: &TestApp, model: i64, serial: &str) -> (i64, String) {

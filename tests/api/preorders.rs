@@ -7,9 +7,9 @@ use workbay::domain::preorder::{PreorderStatus, edge_exists};
 use workbay::domain::role::Role;
 use workbay::repo::By;
 
+use crate::common::fixtures::{product_model, ready_unit};
 use crate::common::http::location;
 use crate::common::{TestApp, spawn_app};
-use crate::invoicing::ready_unit;
 
 /// A customer, the ordered model and another model: (customer, model, other).
 async fn setup(app: &TestApp) -> (i64, i64, i64) {
@@ -19,21 +19,9 @@ async fn setup(app: &TestApp) -> (i64, i64, i64) {
     let url = app.db.app_url.clone();
     let (model, other) = tokio::task::spawn_blocking(move || {
         let mut c = PgConnection::establish(&url).unwrap();
-        let by = By::default();
         (
-            workbay::repo::stock::create_product_model(
-                &mut c,
-                "Phone",
-                "Apple",
-                "iPhone 13",
-                90,
-                &by,
-            )
-            .unwrap()
-            .id,
-            workbay::repo::stock::create_product_model(&mut c, "Phone", "Samsung", "A54", 90, &by)
-                .unwrap()
-                .id,
+            product_model(&mut c, "Phone", "Apple", "iPhone 13", 90),
+            product_model(&mut c, "Phone", "Samsung", "A54", 90),
         )
     })
     .await

@@ -8,6 +8,7 @@ use workbay::repo::purchase_orders::{self as po, Goods, NewOrder};
 use workbay::repo::stock::{self, Posting};
 use workbay::repo::{By, RepoError};
 
+use crate::common::fixtures::product_model;
 use crate::common::http::location;
 use crate::common::{TestApp, spawn_app};
 
@@ -18,12 +19,8 @@ async fn catalogue(app: &TestApp) -> (i64, i64, i64, i64) {
         let mut c = PgConnection::establish(&url).unwrap();
         let by = By::default();
         let vendor = stock::create_vendor(&mut c, "Refurb Supply Ltd", "", "", &by).unwrap();
-        let model = stock::create_product_model(&mut c, "Laptop", "Lenovo", "T14", 90, &by)
-            .unwrap()
-            .id;
-        let other = stock::create_product_model(&mut c, "Phone", "Samsung", "A52", 90, &by)
-            .unwrap()
-            .id;
+        let model = product_model(&mut c, "Laptop", "Lenovo", "T14", 90);
+        let other = product_model(&mut c, "Phone", "Samsung", "A52", 90);
         let item = stock::create_stock_item(
             &mut c,
             "CHG-65W",

@@ -8,6 +8,7 @@ use workbay::repo::assets::{self, Arrival};
 use workbay::repo::stock::{self, Posting};
 use workbay::repo::{By, RepoError};
 
+use crate::common::fixtures::product_model;
 use crate::common::spawn_app;
 
 fn arrival(branch: i64, model: i64, serial: &str) -> Arrival {
@@ -50,7 +51,7 @@ async fn an_asset_goes_the_whole_way_only_with_its_preconditions_and_every_chang
     tokio::task::spawn_blocking(move || {
         let mut c = PgConnection::establish(&url).unwrap();
         let by = By::default();
-        let model = stock::create_product_model(&mut c, "Laptop", "Lenovo", "T480", 90, &By::default()).unwrap().id;
+        let model = product_model(&mut c, "Laptop", "Lenovo", "T480", 90);
         let a = assets::receive(&mut c, &arrival(branch, model, "pf1abc23"), "delivery 1", &by).unwrap();
         assert_eq!(a.serial, "PF1ABC23");
         assert!(a.asset_tag.starts_with("WB"));
@@ -516,10 +517,7 @@ async fn a_technician_takes_a_unit_through_the_asset_page_and_sees_its_history()
     let (url, branch) = (app.db.app_url.clone(), app.branch_id);
     let id = tokio::task::spawn_blocking(move || {
         let mut c = PgConnection::establish(&url).unwrap();
-        let model =
-            stock::create_product_model(&mut c, "Phone", "Samsung", "A52", 180, &By::default())
-                .unwrap()
-                .id;
+        let model = product_model(&mut c, "Phone", "Samsung", "A52", 180);
         assets::receive(
             &mut c,
             &arrival(branch, model, "R58N123ABC"),
@@ -656,10 +654,7 @@ async fn aging_puts_unsold_units_in_their_buckets_and_labels_carry_a_barcode() {
     let (url, branch) = (app.db.app_url.clone(), app.branch_id);
     let ids = tokio::task::spawn_blocking(move || {
         let mut c = PgConnection::establish(&url).unwrap();
-        let model =
-            stock::create_product_model(&mut c, "Tablet", "Apple", "iPad 9", 90, &By::default())
-                .unwrap()
-                .id;
+        let model = product_model(&mut c, "Tablet", "Apple", "iPad 9", 90);
         (0..5)
             .map(|n| {
                 assets::receive(
@@ -726,10 +721,7 @@ async fn scanning_a_delivery_refuses_duplicates_survives_a_reload_and_commits_wi
     let url = app.db.app_url.clone();
     let (model, item) = tokio::task::spawn_blocking(move || {
         let mut c = PgConnection::establish(&url).unwrap();
-        let model =
-            stock::create_product_model(&mut c, "Phone", "Apple", "iPhone 11", 90, &By::default())
-                .unwrap()
-                .id;
+        let model = product_model(&mut c, "Phone", "Apple", "iPhone 11", 90);
         let item = stock::create_stock_item(
             &mut c,
             "CASE-11",
@@ -849,16 +841,7 @@ async fn a_500_unit_intake_with_one_serial_already_in_stock_commits_nothing_and_
             user_id: Some(uid),
             ..By::system()
         };
-        let model = stock::create_product_model(
-            &mut c,
-            "Laptop",
-            "HP",
-            "EliteBook 840",
-            90,
-            &By::default(),
-        )
-        .unwrap()
-        .id;
+        let model = product_model(&mut c, "Laptop", "HP", "EliteBook 840", 90);
         let batch = workbay::repo::intake::open_batch(&mut c, branch, &by)
             .unwrap()
             .0;
@@ -1004,16 +987,7 @@ async fn a_transfer_passes_through_in_transit_and_arrives_in_the_same_state_at_t
         use workbay::repo::transfers::{self, Shipment};
         let mut c = PgConnection::establish(&url).unwrap();
         let by = By::default();
-        let model = stock::create_product_model(
-            &mut c,
-            "Laptop",
-            "Dell",
-            "Latitude 7490",
-            90,
-            &By::default(),
-        )
-        .unwrap()
-        .id;
+        let model = product_model(&mut c, "Laptop", "Dell", "Latitude 7490", 90);
         let a = assets::receive(&mut c, &arrival(from, model, "TR-1"), "", &by)
             .unwrap()
             .id;

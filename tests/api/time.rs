@@ -8,9 +8,9 @@ use workbay::domain::time::Clock;
 use workbay::repo::By;
 use workbay::repo::invoices::{self, NewInvoice, NewLine};
 
+use crate::common::fixtures::{product_model, ready_unit};
 use crate::common::http::location;
 use crate::common::{TestApp, spawn_app_with};
-use crate::invoicing::ready_unit;
 
 /// 01:00 on 11 March 2026 in Nairobi (UTC+3), still 10 March in UTC.
 const ONE_AM_IN_NAIROBI: &str = "2026-03-10T22:00:00Z";
@@ -32,10 +32,7 @@ async fn draft_with_a_unit(app: &TestApp) -> i64 {
     tokio::task::spawn_blocking(move || {
         let mut c = PgConnection::establish(&url).unwrap();
         let by = By::default();
-        let model =
-            workbay::repo::stock::create_product_model(&mut c, "Phone", "Apple", "SE", 90, &by)
-                .unwrap()
-                .id;
+        let model = product_model(&mut c, "Phone", "Apple", "SE", 90);
         let (_, tag) = ready_unit(&mut c, branch, model, "NBO0001", Grade::A);
         let id = invoices::create_draft(&mut c, branch, &NewInvoice::default(), &by).unwrap();
         let line = NewLine::Asset {

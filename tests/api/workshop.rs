@@ -8,6 +8,7 @@ use workbay::domain::ticket::{Outcome, TicketStatus};
 use workbay::repo::By;
 use workbay::repo::tickets::{self, CheckIn, NewTicketLine};
 
+use crate::common::fixtures::product_model;
 use crate::common::http::location;
 use crate::common::{TestApp, spawn_app};
 
@@ -575,16 +576,7 @@ async fn parts_come_out_of_stock_by_sku_or_link_a_unit_and_no_stock_is_refused()
             reference: "",
         };
         workbay::repo::stock::post(&mut c, &p, &by).unwrap();
-        let model = workbay::repo::stock::create_product_model(
-            &mut c,
-            "Part",
-            "Generic",
-            "Screen 14in",
-            30,
-            &by,
-        )
-        .unwrap()
-        .id;
+        let model = product_model(&mut c, "Part", "Generic", "Screen 14in", 30);
         workbay::repo::assets::receive(
             &mut c,
             &workbay::repo::assets::Arrival {

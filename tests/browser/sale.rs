@@ -7,6 +7,7 @@ use workbay::repo::By;
 use workbay::repo::assets::{self, Arrival};
 use workbay::repo::stock::{self, Posting};
 
+use crate::common::fixtures::product_model;
 use crate::common::http::PASSWORD;
 use crate::common::spawn_app;
 use crate::driver::Browser;
@@ -30,9 +31,7 @@ async fn the_counter_sells_a_laptop_and_a_charger_takes_cash_and_mobile_money_an
     let tag = tokio::task::spawn_blocking(move || {
         let mut c = <diesel::PgConnection as diesel::Connection>::establish(&url).unwrap();
         let by = By::default();
-        let model = stock::create_product_model(&mut c, "Laptop", "Dell", "Latitude 7490", 90, &by)
-            .unwrap()
-            .id;
+        let model = product_model(&mut c, "Laptop", "Dell", "Latitude 7490", 90);
         diesel::sql_query(format!(
             "UPDATE product_models SET price_grade_b = 400.00 WHERE id = {model}"
         ))

@@ -4,6 +4,7 @@
 #![allow(dead_code, unused_imports)]
 
 pub mod cluster;
+pub mod fixtures;
 pub mod http;
 
 pub use cluster::{TestDb, test_db};

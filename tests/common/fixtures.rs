@@ -1,0 +1,112 @@
+//! Builders for the records tests start from, shared by every test file: a test says what it
+//! needs ("a unit ready for sale, grade A") instead of repeating the steps that make it.
+
+use diesel::PgConnection;
+use workbay::domain::asset::{AssetStatus, Cause, DiagnosticsResult, Grade, WipeMethod};
+use workbay::repo::By;
+use workbay::repo::assets::{self, Arrival};
+use workbay::repo::stock;
+
+/// A product model of `brand` and `model` in `category`, warrantied for `warranty_days`.
+pub fn product_model(
+    c: &mut PgConnection,
+    category: &str,
+    brand: &str,
+    model: &str,
+    warranty_days: i32,
+) -> i64 {
+    stock::create_product_model(c, category, brand, model, warranty_days, &By::default())
+        .unwrap()
+        .id
+}
+
+/// Receives one unit of `model` at `branch`, bought for `purchase` and landed at `landed`.
+pub fn receive_unit(
+    c: &mut PgConnection,
+    branch: i64,
+    model: i64,
+    serial: &str,
+    purchase: &str,
+    landed: &str,
+) -> workbay::models::stock::Asset {
+    assets::receive(
+        c,
+        &Arrival {
+            serial: serial.into(),
+            product_model_id: model,
+            vendor_id: None,
+            branch_id: branch,
+            location_id: None,
+            purchase_cost: purchase.parse().unwrap(),
+            landed_cost: landed.parse().unwrap(),
+        },
+        "",
+        &By::default(),
+    )
+    .unwrap()
+}
+
+/// A unit received and taken all the way to ready for sale, graded `grade`: (id, asset tag).
+pub fn ready_unit(
+    c: &mut PgConnection,
+    branch: i64,
+    model: i64,
+    serial: &str,
+    grade: Grade,
+) -> (i64, String) {
+    let by = By::default();
+    let a = receive_unit(c, branch, model, serial, "250.00", "262.50");
+    let id = a.id;
+    assets::transition(
+        c,
+        branch,
+        id,
+        AssetStatus::DiagnosticsPending,
+        Cause::Manual,
+        "",
+        &by,
+    )
+    .unwrap();
+    assets::record_diagnostics(
+        c,
+        branch,
+        id,
+        &serde_json::json!({}),
+        DiagnosticsResult::Pass,
+        &by,
+    )
+    .unwrap();
+    assets::transition(
+        c,
+        branch,
+        id,
+        AssetStatus::WipePending,
+        Cause::Manual,
+        "",
+        &by,
+    )
+    .unwrap();
+    assets::record_wipe(c, branch, id, WipeMethod::NistPurge, "W-1", &by).unwrap();
+    assets::transition(
+        c,
+        branch,
+        id,
+        AssetStatus::QcPending,
+        Cause::Manual,
+        "",
+        &by,
+    )
+    .unwrap();
+    assets::grade(c, branch, id, grade, Some(90), Some(100), "").unwrap();
+    assets::transition(
+        c,
+        branch,
+        id,
+        AssetStatus::ReadyForSale,
+        Cause::Manual,
+        "",
+        &by,
+    )
+    .unwrap();
+    (id, a.asset_tag)
+}
