@@ -1,4 +1,6 @@
 //! The command line: `serve` (default), `migrate`, `create-admin`, `demo`, `psql`.
+//!
+//! Over 300 lines: each command is a few lines, but they share the cluster start-up and settings.
 
 use std::io::BufRead;
 use std::path::{Path, PathBuf};

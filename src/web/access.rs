@@ -1,7 +1,10 @@
-//! The one permission guard. Every route is registered through [`super::guarded`] with an
-//! [`Access`] naming the roles that may use it (deny by default: a role not named gets 403), or
-//! through [`super::public`]. Handlers get the signed-in user only as a [`Staff`] the guard put
-//! on the request, so a route without a guard cannot act as anybody.
+//! The one permission guard. Every route is registered in `web/routes.rs` with an [`Access`]
+//! naming the roles that may use it (deny by default: a role not named gets 403), or as public.
+//! Handlers get the signed-in user only as a [`Staff`] the guard put on the request, so a route
+//! without a guard cannot act as anybody.
+//!
+//! Over 300 lines: the guard, the table of who may do what, and the `Staff` it hands to handlers
+//! belong together.
 
 use std::future::{Ready, ready};
 

@@ -1,6 +1,8 @@
 //! What a draft's line sells for, and whether it may be sold: the rules of a line, without the
 //! database. The repository reads what the line is about (the unit, the stock item, the service,
 //! the draft's subtotal) and asks [`price_line`]; the messages name the form field they belong to.
+//!
+//! Over 300 lines: one rule per kind of line, with its messages; apart they would repeat them.
 
 use bigdecimal::num_bigint::Sign;
 use bigdecimal::{BigDecimal, Zero};

@@ -1,5 +1,8 @@
 //! A draft's lines: added priced on the server (units by tag or serial, stock, services,
 //! labour, fees, discounts) and taken off, with the draft's totals written under its lock.
+//!
+//! Over 300 lines: a line reads what it sells in the statement that locks the draft (one round
+//! trip fewer for the lines a counter adds most), a read per kind of line.
 
 use bigdecimal::BigDecimal;
 use diesel::prelude::*;

@@ -1,4 +1,7 @@
 //! Reading invoices: the invoice page, the list, the day's takings, warranty terms.
+//!
+//! Over 300 lines: the invoice page is read in one unit of work with its lines, payments, credit
+//! notes and history, and the list and the takings share its filters.
 
 use crate::repo::events::{self, EventRow, Trail};
 use bigdecimal::BigDecimal;

@@ -1,6 +1,5 @@
-//! `/stock/intake`: the scanner-first delivery screen. The serial field keeps the focus; a scan
-//! (text + Enter) adds a line and comes back with the field empty and focused. The batch lives in
-//! the database, so a reload loses nothing. Commit creates everything in one transaction.
+//! `GET /stock/intake`: the screen with the branch's open batch; and how its posts answer (a
+//! refused scan comes back with the serial field empty and a warning).
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -54,25 +53,25 @@ impl IntakePage {
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct IntakeForm {
     #[serde(default)]
-    serial: String,
+    pub(super) serial: String,
     #[serde(default)]
-    product_model_id: String,
+    pub(super) product_model_id: String,
     #[serde(default)]
-    unit_cost: String,
+    pub(super) unit_cost: String,
     #[serde(default)]
-    stock_item_id: String,
+    pub(super) stock_item_id: String,
     #[serde(default)]
-    quantity: String,
+    pub(super) quantity: String,
     #[serde(default)]
-    bulk_cost: String,
+    pub(super) bulk_cost: String,
     #[serde(default)]
-    shipping: String,
+    pub(super) shipping: String,
     #[serde(default)]
-    duty: String,
+    pub(super) duty: String,
     #[serde(default)]
-    line_id: String,
+    pub(super) line_id: String,
     #[serde(default)]
-    purchase_order_id: String,
+    pub(super) purchase_order_id: String,
 }
 
 async fn render(
@@ -160,18 +159,18 @@ pub async fn show(
 }
 
 /// The amounts of the screen's forms, checked before any action runs.
-struct Costs {
-    unit: BigDecimal,
-    bulk: BigDecimal,
-    shipping: BigDecimal,
-    duty: BigDecimal,
+pub(super) struct Costs {
+    pub(super) unit: BigDecimal,
+    pub(super) bulk: BigDecimal,
+    pub(super) shipping: BigDecimal,
+    pub(super) duty: BigDecimal,
 }
 
 /// Runs one of the screen's actions on the branch's open batch and answers: a commit says what
 /// came into stock; anything else comes back to the screen with the model and unit cost still
 /// chosen. A refused scan comes back with the serial field empty for the next scan and a warning
 /// that says what was refused.
-async fn answer<W>(
+pub(super) async fn answer<W>(
     req: HttpRequest,
     staff: Staff,
     state: web::Data<AppState>,
@@ -226,129 +225,5 @@ where
         }
         render(&req, &staff, &state, kept, errors, code)
     })
-    .await
-}
-
-/// `POST /stock/intake/scan`: one serialized unit of the chosen model at the unit cost.
-pub async fn scan_unit(
-    req: HttpRequest,
-    staff: Staff,
-    state: web::Data<AppState>,
-    form: web::Form<IntakeForm>,
-) -> Result<HttpResponse, AppError> {
-    answer(
-        req,
-        staff,
-        state,
-        form.into_inner(),
-        move |conn, a, batch, f, costs| {
-            let model = f.product_model_id.parse::<i64>().unwrap_or(0);
-            intake::add_unit(conn, a.branch, batch, &f.serial, model, &costs.unit)?;
-            Ok(None)
-        },
-    )
-    .await
-}
-
-/// `POST /stock/intake/bulk`: a bulk quantity of a stock item.
-pub async fn add_bulk(
-    req: HttpRequest,
-    staff: Staff,
-    state: web::Data<AppState>,
-    form: web::Form<IntakeForm>,
-) -> Result<HttpResponse, AppError> {
-    answer(
-        req,
-        staff,
-        state,
-        form.into_inner(),
-        move |conn, a, batch, f, costs| {
-            let item = f.stock_item_id.parse::<i64>().unwrap_or(0);
-            let quantity = f.quantity.trim().parse::<i32>().unwrap_or(0);
-            intake::add_bulk(conn, a.branch, batch, item, quantity, &costs.bulk)?;
-            Ok(None)
-        },
-    )
-    .await
-}
-
-/// `POST /stock/intake/costs`: shipping and duty, spread over the lines as landed cost.
-pub async fn set_costs(
-    req: HttpRequest,
-    staff: Staff,
-    state: web::Data<AppState>,
-    form: web::Form<IntakeForm>,
-) -> Result<HttpResponse, AppError> {
-    answer(
-        req,
-        staff,
-        state,
-        form.into_inner(),
-        move |conn, a, batch, _, costs| {
-            intake::set_costs(conn, a.branch, batch, &costs.shipping, &costs.duty)?;
-            Ok(None)
-        },
-    )
-    .await
-}
-
-/// `POST /stock/intake/remove`: a line off the batch.
-pub async fn remove_intake_line(
-    req: HttpRequest,
-    staff: Staff,
-    state: web::Data<AppState>,
-    form: web::Form<IntakeForm>,
-) -> Result<HttpResponse, AppError> {
-    answer(
-        req,
-        staff,
-        state,
-        form.into_inner(),
-        move |conn, a, batch, f, _| {
-            intake::remove_line(conn, a.branch, batch, f.line_id.parse().unwrap_or(0))?;
-            Ok(None)
-        },
-    )
-    .await
-}
-
-/// `POST /stock/intake/attach`: receive the batch against a purchase order (or none).
-pub async fn attach_order(
-    req: HttpRequest,
-    staff: Staff,
-    state: web::Data<AppState>,
-    form: web::Form<IntakeForm>,
-) -> Result<HttpResponse, AppError> {
-    answer(
-        req,
-        staff,
-        state,
-        form.into_inner(),
-        move |conn, a, batch, f, _| {
-            let po = match f.purchase_order_id.trim() {
-                "" => None,
-                raw => Some(raw.parse::<i64>().unwrap_or(0)),
-            };
-            intake::attach_order(conn, a.branch, batch, po)?;
-            Ok(None)
-        },
-    )
-    .await
-}
-
-/// `POST /stock/intake/commit`: everything on the batch comes into stock, all or nothing.
-pub async fn commit_delivery(
-    req: HttpRequest,
-    staff: Staff,
-    state: web::Data<AppState>,
-    form: web::Form<IntakeForm>,
-) -> Result<HttpResponse, AppError> {
-    answer(
-        req,
-        staff,
-        state,
-        form.into_inner(),
-        move |conn, a, batch, _, _| intake::commit(conn, a.branch, batch, None, &a.by).map(Some),
-    )
     .await
 }

@@ -1,0 +1,65 @@
+//! A branch as typed into its form, field by field.
+
+use super::*;
+
+fn draft() -> BranchDraft {
+    BranchDraft {
+        name: "Westlands".into(),
+        timezone: "Africa/Nairobi".into(),
+        invoice_prefix: "wl-".into(),
+        tax_rate: "16".into(),
+        tax_rounding: "per_line".into(),
+        labour_rate: "2,500".into(),
+        labour_cost_rate: "900.5".into(),
+        active: Some("on".into()),
+        hours: OpeningHours::standard().to_form_fields(),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn a_good_branch_parses_and_normalises() {
+    let b = BranchInput::parse(&draft()).unwrap();
+    assert_eq!(b.invoice_prefix, "WL-");
+    assert_eq!(b.tax_rate.to_string(), "16.00");
+    assert_eq!(b.labour_rate.to_string(), "2500.00");
+    assert_eq!(b.labour_cost_rate.to_string(), "900.50");
+    assert_eq!(b.opening_hours, OpeningHours::standard());
+    assert!(b.active);
+}
+
+#[test]
+fn each_bad_field_gets_its_own_message() {
+    let mut d = draft();
+    d.name = " ".into();
+    d.timezone = "Mars/Olympus".into();
+    d.invoice_prefix = "NO SPACES".into();
+    d.tax_rate = "7.125".into();
+    d.labour_rate = "-5".into();
+    d.labour_cost_rate = "12.345".into();
+    d.hours.insert("mon_open".into(), "19:00".into());
+    let e = BranchInput::parse(&d).unwrap_err();
+    for field in [
+        "name",
+        "timezone",
+        "invoice_prefix",
+        "tax_rate",
+        "labour_rate",
+        "labour_cost_rate",
+        "mon_close",
+    ] {
+        assert!(e.get(field).is_some(), "no message for {field}: {e}");
+    }
+}
+
+#[test]
+fn tax_rate_above_100_is_refused() {
+    let mut d = draft();
+    d.tax_rate = "100.01".into();
+    assert!(
+        BranchInput::parse(&d)
+            .unwrap_err()
+            .get("tax_rate")
+            .is_some()
+    );
+}

@@ -1,0 +1,10 @@
+//! `/stock/assets/{id}`: one unit, its whole history, and the next steps (status, diagnostics,
+//! wipe certificate, grade, location). Refusals come back as messages on the page.
+
+mod checks;
+mod show;
+mod status;
+
+pub use checks::*;
+pub use show::*;
+pub use status::*;
