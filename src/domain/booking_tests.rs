@@ -1,6 +1,6 @@
 //! The booking rules: the status table, a slot against the branch's hours, and the form's times.
 
-mod tests {
+mod status_table {
     use super::super::BookingStatus::{self, *};
 
     #[test]
