@@ -54,146 +54,103 @@ async fn add_line(
     .await
 }
 
-/// `POST /invoices/{id}/lines/asset`: a unit by its tag or serial (the price from its grade unless typed).
-pub async fn add_unit_line(
-    req: HttpRequest,
-    staff: Staff,
-    state: web::Data<AppState>,
-    id: web::Path<i64>,
-    form: web::Form<InvoiceForm>,
-) -> Result<HttpResponse, AppError> {
-    add_line(
-        req,
-        staff,
-        state,
-        id.into_inner(),
-        form.into_inner(),
-        |f, errors| NewLine::Asset {
-            code: f.code.clone(),
-            price: form::optional_amount(&f.price, "price", errors),
-            tier: tier(&f.tier),
-        },
-    )
-    .await
+/// One handler per kind of line: `POST /invoices/{id}/lines/<kind>` adds the line its builder
+/// makes of the form.
+macro_rules! line_handler {
+    ($(#[$doc:meta])* $name:ident => $build:ident) => {
+        $(#[$doc])*
+        pub async fn $name(
+            req: HttpRequest,
+            staff: Staff,
+            state: web::Data<AppState>,
+            id: web::Path<i64>,
+            form: web::Form<InvoiceForm>,
+        ) -> Result<HttpResponse, AppError> {
+            add_line(req, staff, state, id.into_inner(), form.into_inner(), $build).await
+        }
+    };
 }
 
-/// `POST /invoices/{id}/lines/stock`: a stock item by quantity.
-pub async fn add_stock_line(
-    req: HttpRequest,
-    staff: Staff,
-    state: web::Data<AppState>,
-    id: web::Path<i64>,
-    form: web::Form<InvoiceForm>,
-) -> Result<HttpResponse, AppError> {
-    add_line(
-        req,
-        staff,
-        state,
-        id.into_inner(),
-        form.into_inner(),
-        |f, errors| NewLine::Stock {
-            stock_item_id: f.stock_item_id.parse().unwrap_or(0),
-            quantity: f.quantity.trim().parse().unwrap_or_else(|_| {
-                errors.add("quantity", "Enter how many (1 or more).");
-                0
-            }),
-            price: form::optional_amount(&f.stock_price, "stock_price", errors),
-            tier: tier(&f.stock_tier),
-        },
-    )
-    .await
+line_handler!(
+    /// `POST /invoices/{id}/lines/asset`: a unit by its tag or serial (the price from its grade unless typed).
+    add_unit_line => unit_line
+);
+
+line_handler!(
+    /// `POST /invoices/{id}/lines/stock`: a stock item by quantity.
+    add_stock_line => stock_line
+);
+
+line_handler!(
+    /// `POST /invoices/{id}/lines/service`: a service from the catalogue.
+    add_service_line => service_line
+);
+
+line_handler!(
+    /// `POST /invoices/{id}/lines/labour`: labour hours at a rate.
+    add_labour_line => labour_line
+);
+
+line_handler!(
+    /// `POST /invoices/{id}/lines/fee`: a fee.
+    add_fee_line => fee_line
+);
+
+line_handler!(
+    /// `POST /invoices/{id}/lines/discount`: a discount off the invoice.
+    add_discount_line => discount_line
+);
+
+fn unit_line(f: &InvoiceForm, errors: &mut FieldErrors) -> NewLine {
+    NewLine::Asset {
+        code: f.code.clone(),
+        price: form::optional_amount(&f.price, "price", errors),
+        tier: tier(&f.tier),
+    }
 }
 
-/// `POST /invoices/{id}/lines/service`: a service from the catalogue.
-pub async fn add_service_line(
-    req: HttpRequest,
-    staff: Staff,
-    state: web::Data<AppState>,
-    id: web::Path<i64>,
-    form: web::Form<InvoiceForm>,
-) -> Result<HttpResponse, AppError> {
-    add_line(
-        req,
-        staff,
-        state,
-        id.into_inner(),
-        form.into_inner(),
-        |f, errors| NewLine::Service {
-            service_id: f.service_id.parse().unwrap_or(0),
-            price: form::optional_amount(&f.service_price, "service_price", errors),
-        },
-    )
-    .await
+fn stock_line(f: &InvoiceForm, errors: &mut FieldErrors) -> NewLine {
+    NewLine::Stock {
+        stock_item_id: f.stock_item_id.parse().unwrap_or(0),
+        quantity: f.quantity.trim().parse().unwrap_or_else(|_| {
+            errors.add("quantity", "Enter how many (1 or more).");
+            0
+        }),
+        price: form::optional_amount(&f.stock_price, "stock_price", errors),
+        tier: tier(&f.stock_tier),
+    }
 }
 
-/// `POST /invoices/{id}/lines/labour`: labour hours at a rate.
-pub async fn add_labour_line(
-    req: HttpRequest,
-    staff: Staff,
-    state: web::Data<AppState>,
-    id: web::Path<i64>,
-    form: web::Form<InvoiceForm>,
-) -> Result<HttpResponse, AppError> {
-    add_line(
-        req,
-        staff,
-        state,
-        id.into_inner(),
-        form.into_inner(),
-        |f, errors| NewLine::Labour {
-            description: f.labour_description.clone(),
-            hours: form::decimal(&f.hours).unwrap_or_else(|| {
-                errors.add("hours", "Enter the hours, more than 0 (up to 999).");
-                BigDecimal::from(0)
-            }),
-            rate: form::amount(&f.rate, "rate", errors),
-        },
-    )
-    .await
+fn service_line(f: &InvoiceForm, errors: &mut FieldErrors) -> NewLine {
+    NewLine::Service {
+        service_id: f.service_id.parse().unwrap_or(0),
+        price: form::optional_amount(&f.service_price, "service_price", errors),
+    }
 }
 
-/// `POST /invoices/{id}/lines/fee`: a fee.
-pub async fn add_fee_line(
-    req: HttpRequest,
-    staff: Staff,
-    state: web::Data<AppState>,
-    id: web::Path<i64>,
-    form: web::Form<InvoiceForm>,
-) -> Result<HttpResponse, AppError> {
-    add_line(
-        req,
-        staff,
-        state,
-        id.into_inner(),
-        form.into_inner(),
-        |f, errors| NewLine::Fee {
-            description: f.fee_description.clone(),
-            amount: form::amount(&f.fee_amount, "fee_amount", errors),
-        },
-    )
-    .await
+fn labour_line(f: &InvoiceForm, errors: &mut FieldErrors) -> NewLine {
+    NewLine::Labour {
+        description: f.labour_description.clone(),
+        hours: form::decimal(&f.hours).unwrap_or_else(|| {
+            errors.add("hours", "Enter the hours, more than 0 (up to 999).");
+            BigDecimal::from(0)
+        }),
+        rate: form::amount(&f.rate, "rate", errors),
+    }
 }
 
-/// `POST /invoices/{id}/lines/discount`: a discount off the invoice.
-pub async fn add_discount_line(
-    req: HttpRequest,
-    staff: Staff,
-    state: web::Data<AppState>,
-    id: web::Path<i64>,
-    form: web::Form<InvoiceForm>,
-) -> Result<HttpResponse, AppError> {
-    add_line(
-        req,
-        staff,
-        state,
-        id.into_inner(),
-        form.into_inner(),
-        |f, errors| NewLine::Discount {
-            description: f.discount_description.clone(),
-            amount: form::amount(&f.discount_amount, "discount_amount", errors),
-        },
-    )
-    .await
+fn fee_line(f: &InvoiceForm, errors: &mut FieldErrors) -> NewLine {
+    NewLine::Fee {
+        description: f.fee_description.clone(),
+        amount: form::amount(&f.fee_amount, "fee_amount", errors),
+    }
+}
+
+fn discount_line(f: &InvoiceForm, errors: &mut FieldErrors) -> NewLine {
+    NewLine::Discount {
+        description: f.discount_description.clone(),
+        amount: form::amount(&f.discount_amount, "discount_amount", errors),
+    }
 }
 
 /// `POST /invoices/{id}/remove`: takes a line off the draft.
