@@ -70,23 +70,6 @@ pub fn optional_amount(raw: &str, field: &str, errors: &mut FieldErrors) -> Opti
     }
 }
 
-/// A quantity or a number of hours: a decimal above zero and at most `max`; `message` when not.
-pub fn positive(
-    raw: &str,
-    max: i64,
-    field: &str,
-    message: &str,
-    errors: &mut FieldErrors,
-) -> BigDecimal {
-    match decimal(raw) {
-        Some(v) if v > 0 && v <= max => v,
-        _ => {
-            errors.add(field, message);
-            BigDecimal::from(0)
-        }
-    }
-}
-
 /// A whole number from `min` to `max`; `min` with `message` when not.
 pub fn whole(
     raw: &str,
@@ -115,11 +98,6 @@ pub fn optional_whole(
         "" => None,
         v => v.parse().map_err(|_| errors.add(field, message)).ok(),
     }
-}
-
-/// A record's id from a hidden field or a picker (`None` when it is not one).
-pub fn id(raw: &str) -> Option<i64> {
-    raw.trim().parse().ok().filter(|id| *id > 0)
 }
 
 #[cfg(test)]
@@ -168,24 +146,13 @@ mod tests {
     }
 
     #[test]
-    fn quantities_and_whole_numbers_keep_to_their_bounds() {
+    fn whole_numbers_keep_to_their_bounds() {
         let mut errors = FieldErrors::new();
-        assert_eq!(
-            positive("1.5", 999, "hours", "Hours?", &mut errors),
-            d("1.5")
-        );
-        assert_eq!(
-            positive("1000", 999, "too_many", "Hours?", &mut errors),
-            d("0")
-        );
-        assert_eq!(positive("0", 999, "none", "Hours?", &mut errors), d("0"));
         assert_eq!(whole("+5", (0, 100), "days", "Days?", &mut errors), 5);
         assert_eq!(whole("-1", (0, 100), "negative", "Days?", &mut errors), 0);
         assert_eq!(optional_whole("", "cycles", "Whole?", &mut errors), None);
         assert_eq!(optional_whole("x", "health", "Whole?", &mut errors), None);
-        assert_eq!(id("42"), Some(42));
-        assert_eq!(id("0"), None);
         let failed: Vec<&str> = errors.iter().map(|(f, _)| f).collect();
-        assert_eq!(failed, ["health", "negative", "none", "too_many"]);
+        assert_eq!(failed, ["health", "negative"]);
     }
 }

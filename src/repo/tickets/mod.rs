@@ -78,25 +78,3 @@ fn line_count(conn: &mut PgConnection, id: i64) -> Result<usize, RepoError> {
         .get_result(conn)?;
     Ok(n as usize)
 }
-
-fn ticket_event(
-    conn: &mut PgConnection,
-    ticket_id: i64,
-    kind: &str,
-    to: Option<&str>,
-    note: &str,
-    by: &By,
-) -> Result<(), RepoError> {
-    events::write(
-        conn,
-        Trail::Ticket(ticket_id),
-        &Event {
-            kind,
-            from: None,
-            to,
-            note,
-        },
-        by,
-    )?;
-    Ok(())
-}

@@ -4,8 +4,9 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::upsert::excluded;
 
-use super::ticket_event;
+use super::event;
 use crate::domain::booking::BookingStatus;
+use crate::domain::ticket::TicketStatus;
 use crate::models::booking::Booking;
 use crate::models::ticket::Ticket;
 use crate::repo::{By, RepoError};
@@ -137,14 +138,9 @@ pub fn check_in(
             &format!("ticket #{number}"),
             by,
         )?;
-        ticket_event(
-            conn,
-            ticket.id,
-            "opened",
-            Some("open"),
-            &format!("checked in from booking #{booking_id}"),
-            by,
-        )?;
+        let note = format!("checked in from booking #{booking_id}");
+        let open = Some(TicketStatus::Open);
+        event(conn, ticket.id, "opened", None, open, &note, by)?;
         Ok(ticket)
     })
 }
@@ -174,7 +170,15 @@ pub fn open_walk_in(
             ))
             .returning(Ticket::as_returning())
             .get_result(conn)?;
-        ticket_event(conn, ticket.id, "opened", Some("open"), "walk-in", by)?;
+        event(
+            conn,
+            ticket.id,
+            "opened",
+            None,
+            Some(TicketStatus::Open),
+            "walk-in",
+            by,
+        )?;
         Ok(ticket)
     })
 }

@@ -38,6 +38,11 @@ impl PrintPage {
     fn change(&self) -> BigDecimal {
         self.v.payments.iter().map(|p| &p.change_given).sum()
     }
+    /// When it was issued, at the branch.
+    fn issued(&self) -> Option<String> {
+        let at = self.v.invoice.issued_at?;
+        Some(crate::domain::time::show(&at, &self.branch.timezone))
+    }
     fn has_change(&self) -> bool {
         self.change() > 0
     }

@@ -22,7 +22,7 @@ pub async fn send_estimate(
     form: web::Form<TicketForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let key = state.link_key.clone();
+    let (key, tz) = (state.link_key.clone(), staff.branch.timezone.clone());
     answer::desk(
         &req,
         &staff,
@@ -36,7 +36,7 @@ pub async fn send_estimate(
             Ok(Done {
                 message: format!(
                     "Estimate sent for approval; the link works until {}.",
-                    expires.format("%Y-%m-%d")
+                    crate::domain::time::local_date(&tz, expires)
                 ),
                 link: Some(crate::domain::approval_link::sign(&key, link, expires)),
             })
