@@ -110,3 +110,37 @@ pub fn ready_unit(
     .unwrap();
     (id, a.asset_tag)
 }
+
+/// A stock item `sku` costing `cost` and sold at `price`, reordered below `reorder_level`.
+pub fn stock_item(
+    c: &mut PgConnection,
+    sku: &str,
+    name: &str,
+    cost: &str,
+    price: &str,
+    reorder_level: i32,
+) -> i64 {
+    let (cost, price) = (cost.parse().unwrap(), price.parse().unwrap());
+    stock::create_stock_item(c, sku, name, cost, price, reorder_level, &By::default())
+        .unwrap()
+        .id
+}
+
+/// Puts `quantity` of `item` on the shelf at `branch` (an intake posting with no cost of its own).
+pub fn stock_in(c: &mut PgConnection, branch: i64, item: i64, quantity: i32) {
+    let posting = stock::Posting {
+        stock_item_id: item,
+        branch_id: branch,
+        kind: "intake",
+        quantity,
+        unit_cost: None,
+        reason: "",
+        reference: "",
+    };
+    stock::post(c, &posting, &By::default()).unwrap();
+}
+
+/// An active vendor named `name`.
+pub fn vendor(c: &mut PgConnection, name: &str) -> i64 {
+    stock::create_vendor(c, name, "", "", &By::default()).unwrap()
+}

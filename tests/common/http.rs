@@ -163,6 +163,49 @@ impl TestApp {
         self.get_with(client, "/").await.status().as_u16() == 200
     }
 
+    /// `POST path` read whole: its status, `Location` and body, for the assertions of [`Reply`].
+    pub async fn send(&self, path: &str, fields: &[(&str, &str)]) -> Reply {
+        Reply::read(self.post_form(path, fields).await).await
+    }
+
+    /// `POST path` that must be done and redirected (303); returns where it redirects to.
+    pub async fn submit(&self, path: &str, fields: &[(&str, &str)]) -> String {
+        let reply = self.send(path, fields).await;
+        assert_eq!(reply.status, 303, "POST {path}: {}", reply.body);
+        reply.location
+    }
+
+    /// `POST path` with another client, read whole.
+    pub async fn send_with(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> Reply {
+        Reply::read(self.post_form_with(client, path, fields).await).await
+    }
+
+    /// A new client signed in as `user` (the sign-in must succeed).
+    pub async fn client_as(&self, user: &TestUser) -> reqwest::Client {
+        let client = self.new_client();
+        let res = self
+            .login_with(&client, &user.username, &user.password)
+            .await;
+        assert_eq!(
+            res.status().as_u16(),
+            303,
+            "{} could not sign in",
+            user.username
+        );
+        client
+    }
+
+    /// A new client signed in as a new account `username` with `role` at the test's branch.
+    pub async fn client_with_role(&self, username: &str, role: Role) -> reqwest::Client {
+        let user = self.create_user(username, username, role).await;
+        self.client_as(&user).await
+    }
+
     /// Signs in with this app's client.
     pub async fn login(&self, username: &str, password: &str) -> reqwest::Response {
         self.login_with(&self.client, username, password).await
@@ -404,4 +447,43 @@ pub fn numbers_after(page: &str, marker: &str) -> Vec<u32> {
             page[at..at + 3].parse().unwrap()
         })
         .collect()
+}
+
+/// An answer read whole, so a test can check its status and words in one line each.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub location: String,
+    pub body: String,
+}
+
+impl Reply {
+    pub async fn read(res: reqwest::Response) -> Reply {
+        let status = res.status().as_u16();
+        let location = location(&res);
+        let body = res.text().await.unwrap();
+        Reply {
+            status,
+            location,
+            body,
+        }
+    }
+
+    /// Asserts the status (the body is printed when it is not).
+    #[track_caller]
+    pub fn is(&self, status: u16) -> &Self {
+        assert_eq!(self.status, status, "{}", self.body);
+        self
+    }
+
+    /// Asserts the body contains `text`.
+    #[track_caller]
+    pub fn says(&self, text: &str) -> &Self {
+        assert!(
+            self.body.contains(text),
+            "expected {text:?} in {}",
+            self.body
+        );
+        self
+    }
 }

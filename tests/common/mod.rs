@@ -8,4 +8,4 @@ pub mod fixtures;
 pub mod http;
 
 pub use cluster::{TestDb, test_db};
-pub use http::{TestApp, TestUser, spawn_app, spawn_app_with};
+pub use http::{Reply, TestApp, TestUser, spawn_app, spawn_app_with};
