@@ -6,12 +6,27 @@ use workbay::domain::role::Role;
 use workbay::repo::By;
 use workbay::repo::invoices::{self, NewInvoice, NewLine, RefundRequest};
 
-use crate::common::fixtures::product_model;
+use crate::common::fixtures::{product_model, service, stock_item};
 use crate::common::spawn_app;
 
 #[tokio::test]
 async fn sales_figures_match_a_hand_computed_dataset_in_the_page_and_the_csv() {
     let app = spawn_app().await;
+    sales_dataset(&app).await;
+    let today = chrono::Utc::now().date_naive();
+    let (day_a, day_b) = (
+        today - chrono::Duration::days(2),
+        today - chrono::Duration::days(1),
+    );
+    app.login_as(Role::Finance).await;
+    the_sales_page_shows_each_day_method_and_segment(&app, day_a, day_b).await;
+    the_sales_csv_has_the_same_figures(&app, day_a, day_b, today).await;
+}
+
+/// Two days ago: 100.00 (walk-in, cash 110) and 50.00 (wholesale, card 55).
+/// Yesterday: 200.00 (mobile money 220) refunded in full (cash 220); 30.00 issued then voided.
+/// Today: a draft. Revenue = 150 + (200 − 200) = 150.00 from 3 invoices.
+async fn sales_dataset(app: &crate::common::TestApp) {
     let branch = app.branch_id;
     app.with_db(move |c| {
         diesel::sql_query(format!(
@@ -33,9 +48,6 @@ async fn sales_figures_match_a_hand_computed_dataset_in_the_page_and_the_csv() {
     })
     .await;
     let url = app.db.app_url.clone();
-    // Two days ago: 100.00 (walk-in, cash 110) and 50.00 (wholesale, card 55).
-    // Yesterday: 200.00 (mobile money 220) refunded in full (cash 220); 30.00 issued then voided.
-    // Today: a draft. Revenue = 150 + (200 − 200) = 150.00 from 3 invoices.
     let ids = tokio::task::spawn_blocking(move || {
         let mut c = PgConnection::establish(&url).unwrap();
         let by = By::default();
@@ -97,13 +109,13 @@ async fn sales_figures_match_a_hand_computed_dataset_in_the_page_and_the_csv() {
         }
     })
     .await;
-    let today = chrono::Utc::now().date_naive();
-    let (day_a, day_b) = (
-        today - chrono::Duration::days(2),
-        today - chrono::Duration::days(1),
-    );
+}
 
-    app.login_as(Role::Finance).await;
+async fn the_sales_page_shows_each_day_method_and_segment(
+    app: &crate::common::TestApp,
+    day_a: chrono::NaiveDate,
+    day_b: chrono::NaiveDate,
+) {
     let res = app
         .post_form("/dashboards/refresh", &[("back", "/dashboards/sales")])
         .await;
@@ -148,7 +160,14 @@ async fn sales_figures_match_a_hand_computed_dataset_in_the_page_and_the_csv() {
                 .contains("<td>wholesale</td><td class=\"num\">50.00</td><td class=\"num\">1</td>"),
         "{html}"
     );
+}
 
+async fn the_sales_csv_has_the_same_figures(
+    app: &crate::common::TestApp,
+    day_a: chrono::NaiveDate,
+    day_b: chrono::NaiveDate,
+    today: chrono::NaiveDate,
+) {
     let res = app
         .get(&format!("/dashboards/sales.csv?from={day_a}&to={today}"))
         .await;
@@ -270,14 +289,10 @@ async fn bad_ranges_unknown_branches_and_roles_without_figures_are_refused() {
     );
 }
 
-#[tokio::test]
-async fn the_top_fifth_of_customers_is_counted_exactly_and_their_names_cannot_run_in_a_spreadsheet()
-{
-    let app = spawn_app().await;
+/// Eleven customers spending 100, 200 … 1100 (the best one named like a formula), and one
+/// whose only purchase was refunded; returns the eleven, least first.
+async fn top_fifth_dataset(app: &crate::common::TestApp) -> Vec<i64> {
     let branch = app.branch_id;
-    // Eleven customers spending 100, 200 … 1100 (the best one named like a formula), and one
-    // whose only purchase was refunded. 11 buyers → the top ceil(2.2) = 3: 1100 + 1000 + 900 =
-    // 3000 of 6600 = 45.5%.
     let mut customers = Vec::new();
     for n in 1..=11 {
         let name = if n == 11 {
@@ -288,48 +303,26 @@ async fn the_top_fifth_of_customers_is_counted_exactly_and_their_names_cannot_ru
         customers.push(app.create_customer(&name, "", "").await);
     }
     let refunded = app.create_customer("Changed Mind", "", "").await;
-    let url = app.db.app_url.clone();
     let list = customers.clone();
-    tokio::task::spawn_blocking(move || {
-        let mut c = PgConnection::establish(&url).unwrap();
+    app.with_db(move |c| {
         for (i, customer) in list.iter().enumerate() {
-            sell_to(
-                &mut c,
-                branch,
-                *customer,
-                &[&format!("{}.00", (i + 1) * 100)],
-            );
+            sell_to(c, branch, *customer, &[&format!("{}.00", (i + 1) * 100)]);
         }
-        let back = sell_to(&mut c, branch, refunded, &["5000.00"]);
-        refund_line(&mut c, branch, back, 5000);
+        let back = sell_to(c, branch, refunded, &["5000.00"]);
+        refund_line(c, branch, back, 5000);
     })
-    .await
-    .unwrap();
-    app.login_as(Role::Manager).await;
-    let html = app.get_html("/dashboards/customers").await;
-    assert!(
-        html.contains("id=\"customers\">11")
-            && html.contains("id=\"top-count\">3")
-            && html.contains("id=\"share\">45.5%")
-            && html.contains("id=\"top-revenue\">3000.00"),
-        "{html}"
-    );
-    assert!(
-        !html.contains("Changed Mind") && !html.contains("Customer 08"),
-        "only the top three: {html}"
-    );
-    let csv = app.get_html("/dashboards/customers.csv").await;
-    let today = chrono::Utc::now().date_naive();
-    assert_eq!(
-        csv,
-        format!(
-            "rank,customer,revenue,last_visit\r\n1,'=SUM(A1:A9),1100.00,{today}\r\n2,Customer 10,1000.00,{today}\r\n3,Customer 09,900.00,{today}\r\n"
-        )
-    );
-    // The table pages in rank order; the headline figures are the whole top fifth's on every
-    // page, and a page past the end shows the last one.
+    .await;
+    customers
+}
+
+/// Pages 2 (of two a page), 41 and all of today's top customers of `branch`, each row as
+/// (rank, revenue, how many are in the top, their revenue).
+async fn top_customer_pages(
+    app: &crate::common::TestApp,
+    branch: i64,
+) -> [Vec<(i64, String, i64, String)>; 3] {
     let url = app.db.app_url.clone();
-    let pages = tokio::task::spawn_blocking(move || {
+    tokio::task::spawn_blocking(move || {
         let mut c = PgConnection::establish(&url).unwrap();
         let now = chrono::Utc::now();
         let f = workbay::repo::dashboards::SalesFilter {
@@ -358,7 +351,42 @@ async fn the_top_fifth_of_customers_is_counted_exactly_and_their_names_cannot_ru
         })
     })
     .await
-    .unwrap();
+    .unwrap()
+}
+
+#[tokio::test]
+async fn the_top_fifth_of_customers_is_counted_exactly_and_their_names_cannot_run_in_a_spreadsheet()
+{
+    let app = spawn_app().await;
+    let branch = app.branch_id;
+    // Eleven customers spending 100, 200 … 1100 (the best one named like a formula), and one
+    // whose only purchase was refunded. 11 buyers → the top ceil(2.2) = 3: 1100 + 1000 + 900 =
+    // 3000 of 6600 = 45.5%.
+    let customers = top_fifth_dataset(&app).await;
+    app.login_as(Role::Manager).await;
+    let html = app.get_html("/dashboards/customers").await;
+    assert!(
+        html.contains("id=\"customers\">11")
+            && html.contains("id=\"top-count\">3")
+            && html.contains("id=\"share\">45.5%")
+            && html.contains("id=\"top-revenue\">3000.00"),
+        "{html}"
+    );
+    assert!(
+        !html.contains("Changed Mind") && !html.contains("Customer 08"),
+        "only the top three: {html}"
+    );
+    let csv = app.get_html("/dashboards/customers.csv").await;
+    let today = chrono::Utc::now().date_naive();
+    assert_eq!(
+        csv,
+        format!(
+            "rank,customer,revenue,last_visit\r\n1,'=SUM(A1:A9),1100.00,{today}\r\n2,Customer 10,1000.00,{today}\r\n3,Customer 09,900.00,{today}\r\n"
+        )
+    );
+    // The table pages in rank order; the headline figures are the whole top fifth's on every
+    // page, and a page past the end shows the last one.
+    let pages = top_customer_pages(&app, branch).await;
     let row = |rank: i64, revenue: &str| (rank, revenue.to_string(), 3, "3000.00".to_string());
     assert_eq!(pages[0], vec![row(2, "1000.00"), row(3, "900.00")]);
     assert_eq!(
@@ -709,12 +737,9 @@ fn sell_lines(c: &mut PgConnection, branch: i64, lines: &[NewLine]) -> i64 {
     id
 }
 
-#[tokio::test]
-async fn service_profitability_and_branch_benchmarks_match_a_hand_computed_dataset_and_hide_costs_from_the_counter()
- {
-    use workbay::repo::catalogue;
-    use workbay::repo::stock;
-    let app = spawn_app().await;
+/// The services dataset of the test below, at the test's branch and a second one, Westlands:
+/// (the test's branch, Westlands).
+async fn services_dataset(app: &crate::common::TestApp) -> (i64, i64) {
     let (a, b) = (app.branch_id, app.create_branch("Westlands", "WL").await);
     let url = app.db.app_url.clone();
     // Labour costs 20.00 an hour at both branches; brake pads (PAD) cost 35.00 and sell at 50.00.
@@ -730,33 +755,10 @@ async fn service_profitability_and_branch_benchmarks_match_a_hand_computed_datas
     // Westlands sells one PAD (50, cost 35).
     let ticket_invoice = tokio::task::spawn_blocking(move || {
         let mut c = PgConnection::establish(&url).unwrap();
-        let by = By::default();
-        let service = |c: &mut PgConnection, name: &str, cat: &str, hours: &str, price: &str| {
-            catalogue::create_service(
-                c,
-                name,
-                cat,
-                hours.parse().unwrap(),
-                price.parse().unwrap(),
-                &by,
-            )
-            .unwrap()
-            .id
-        };
         let brakes = service(&mut c, "Brake pads", "Brakes", "1.00", "100.00");
         let oil = service(&mut c, "Oil change", "Maintenance", "0.50", "40.00");
         let diag = service(&mut c, "Diagnostics", "Electrical", "2.00", "30.00");
-        let pad = stock::create_stock_item(
-            &mut c,
-            "PAD",
-            "Brake pad set",
-            "35.00".parse().unwrap(),
-            "50.00".parse().unwrap(),
-            0,
-            &by,
-        )
-        .unwrap()
-        .id;
+        let pad = stock_item(&mut c, "PAD", "Brake pad set", "35.00", "50.00", 0);
         for (branch, qty) in [(a, 10), (b, 5)] {
             intake(&mut c, pad, branch, qty);
         }
@@ -774,30 +776,7 @@ async fn service_profitability_and_branch_benchmarks_match_a_hand_computed_datas
         sell_lines(&mut c, a, &[svc(oil), svc(diag), pads(2)]);
         let third = sell_lines(&mut c, a, &[svc(diag)]);
         let fourth = sell_lines(&mut c, a, &[svc(oil)]);
-        let view = invoices::view(&mut c, a, fourth).unwrap();
-        invoices::pay(
-            &mut c,
-            a,
-            fourth,
-            PaymentMethod::Cash,
-            &view.invoice.total,
-            "",
-            &by,
-        )
-        .unwrap();
-        invoices::refund(
-            &mut c,
-            a,
-            fourth,
-            &RefundRequest {
-                lines: vec![(view.lines[0].id, "1".parse().unwrap())],
-                reason: "not done".into(),
-                method: PaymentMethod::Cash,
-                reference: String::new(),
-            },
-            &by,
-        )
-        .unwrap();
+        pay_and_refund_in_full(&mut c, a, fourth);
         sell_lines(&mut c, a, &[svc(brakes)]);
         sell_lines(&mut c, b, &[pads(1)]);
         third
@@ -821,9 +800,48 @@ async fn service_profitability_and_branch_benchmarks_match_a_hand_computed_datas
         .unwrap();
     })
     .await;
+    (a, b)
+}
 
+/// Pays invoice `id` in cash and refunds its first line in full.
+fn pay_and_refund_in_full(c: &mut PgConnection, branch: i64, id: i64) {
+    let by = By::default();
+    let view = invoices::view(c, branch, id).unwrap();
+    invoices::pay(
+        c,
+        branch,
+        id,
+        PaymentMethod::Cash,
+        &view.invoice.total,
+        "",
+        &by,
+    )
+    .unwrap();
+    let request = RefundRequest {
+        lines: vec![(view.lines[0].id, "1".parse().unwrap())],
+        reason: "not done".into(),
+        method: PaymentMethod::Cash,
+        reference: String::new(),
+    };
+    invoices::refund(c, branch, id, &request, &by).unwrap();
+}
+
+#[tokio::test]
+async fn service_profitability_and_branch_benchmarks_match_a_hand_computed_dataset_and_hide_costs_from_the_counter()
+ {
+    let app = spawn_app().await;
+    let (a, b) = services_dataset(&app).await;
     app.login_as(Role::Admin).await;
     refresh(&app).await;
+    the_owner_sees_each_service_s_profit_worst_first(&app).await;
+    let main = app
+        .text(&format!("SELECT name FROM branches WHERE id = {a}"))
+        .await;
+    the_owner_compares_the_branches_margins(&app, &main).await;
+    the_counter_sees_revenue_and_volumes_but_no_cost(&app, &main, b).await;
+}
+
+async fn the_owner_sees_each_service_s_profit_worst_first(app: &crate::common::TestApp) {
     let html = app.get_html("/dashboards/services").await;
     let rows = [
         "<td>Diagnostics</td><td>Electrical</td><td class=\"num\">2</td><td class=\"num\">60.00</td><td class=\"num\">30.00</td><td class=\"num\">3.50</td><td class=\"num\">70.00</td><td class=\"num\">-40.00</td><td class=\"num\">-66.7%</td><td><span class=\"flag\">",
@@ -850,15 +868,14 @@ async fn service_profitability_and_branch_benchmarks_match_a_hand_computed_datas
          Oil change,Maintenance,1,40.00,40.00,0.50,10.00,-10.00,no\r\n\
          Brake pads,Brakes,2,200.00,35.00,2.00,40.00,125.00,no\r\n"
     );
+}
 
+async fn the_owner_compares_the_branches_margins(app: &crate::common::TestApp, main: &str) {
     // Branches: Main invoiced 150 + 170 + 30 + 40 + 100 = 490, less the 40 refunded = 450 from
     // 5 invoices; goods 35 + 70 = 105; 1.50 h clocked = 30.00; margin 315.00 (70.0%); 7 PAD
     // left = 245.00. Westlands: 50, 35, 0,
     // 15.00 (30.0%), 4 PAD = 140.00.
     let csv = app.get_html("/dashboards/branches.csv").await;
-    let main = app
-        .text(&format!("SELECT name FROM branches WHERE id = {a}"))
-        .await;
     let mut lines: Vec<&str> = csv.lines().collect();
     lines.sort();
     assert_eq!(lines, {
@@ -879,20 +896,19 @@ async fn service_profitability_and_branch_benchmarks_match_a_hand_computed_datas
         ) && html.contains("id=\"as-of-time\""),
         "{html}"
     );
+}
 
+async fn the_counter_sees_revenue_and_volumes_but_no_cost(
+    app: &crate::common::TestApp,
+    main: &str,
+    b: i64,
+) {
     // The counter sees revenue and volumes, never a cost or a margin, in pages or CSV.
-    let counter = app.new_client();
     let clerk = app
         .create_user("amina", "Amina Njeri", Role::Receptionist)
         .await;
-    app.login_with(&counter, &clerk.username, &clerk.password)
-        .await;
-    let html = app
-        .get_with(&counter, "/dashboards/services")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let counter = app.client_as(&clerk).await;
+    let html = app.get_html_with(&counter, "/dashboards/services").await;
     assert!(
         html.contains("<td>Brake pads</td><td>Brakes</td><td class=\"num\">2</td><td class=\"num\">200.00</td></tr>"),
         "{html}"
@@ -909,21 +925,13 @@ async fn service_profitability_and_branch_benchmarks_match_a_hand_computed_datas
         assert!(!html.contains(hidden), "{hidden} shown to a receptionist");
     }
     let csv = app
-        .get_with(&counter, "/dashboards/services.csv")
-        .await
-        .text()
-        .await
-        .unwrap();
+        .get_html_with(&counter, "/dashboards/services.csv")
+        .await;
     assert_eq!(
         csv,
         "service,category,sold,revenue\r\nDiagnostics,Electrical,2,60.00\r\nOil change,Maintenance,1,40.00\r\nBrake pads,Brakes,2,200.00\r\n"
     );
-    let html = app
-        .get_with(&counter, "/dashboards/branches")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let html = app.get_html_with(&counter, "/dashboards/branches").await;
     assert!(html.contains("450.00"), "{html}");
     for hidden in [
         "Goods at cost",
@@ -936,33 +944,22 @@ async fn service_profitability_and_branch_benchmarks_match_a_hand_computed_datas
     }
     assert!(!html.contains("Westlands"), "only the clerk's own branch");
     let csv = app
-        .get_with(&counter, "/dashboards/branches.csv")
-        .await
-        .text()
-        .await
-        .unwrap();
+        .get_html_with(&counter, "/dashboards/branches.csv")
+        .await;
     assert_eq!(
         csv,
         format!(
             "branch,revenue,transactions,tickets_closed,turnaround_hours,comebacks,overdue_preorders\r\n{main},450.00,5,1,0.0,0,0\r\n"
         )
     );
-    let html = app
-        .get_with(&counter, "/dashboards/inventory")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let html = app.get_html_with(&counter, "/dashboards/inventory").await;
     assert!(html.contains("id=\"units\">"), "{html}");
     for hidden in ["id=\"value\"", "Stock at cost", "At cost", "Sold at cost"] {
         assert!(!html.contains(hidden), "{hidden} shown to a receptionist");
     }
     let csv = app
-        .get_with(&counter, "/dashboards/inventory.csv")
-        .await
-        .text()
-        .await
-        .unwrap();
+        .get_html_with(&counter, "/dashboards/inventory.csv")
+        .await;
     assert!(csv.starts_with("days_since_received,units\r\n"), "{csv}");
     assert_eq!(
         app.get_with(&counter, &format!("/dashboards/services.csv?branch={b}"))
@@ -1201,9 +1198,18 @@ async fn a_last_visit_is_shown_on_the_branch_s_own_day() {
     );
 }
 
-#[tokio::test]
-async fn the_last_twelve_months_ranking_is_read_from_its_refreshed_view_per_branch_and_for_all() {
-    let app = spawn_app().await;
+/// Six buyers at three branches, the test's own (A), North and Coast, all sold to today but
+/// one sale of 400 days ago: (A, North, Coast, the buyers).
+///
+/// In the window (today):
+///   A: B1 500, B2 300, B3 100, B6 20 (B5's 10000 was 400 days ago: outside)
+///   North: B1 200, B4 400 less a refunded 100 = 300, B5 50
+///   Coast: B3 1000
+/// All three: B3 1100, B1 700, B2 300, B4 300 (the tie goes to the older record, B2),
+///   B5 50, B6 20 → 6 buyers, top ceil(1.2) = 2: 1800 of 2470 = 72.9%.
+/// A: 4 buyers, top 1: B1 500 of 920 = 54.3%. North: 3 buyers, top 1: B4 300 of 550 = 54.5%.
+/// A and North only: B1 700, B2 300, B4 300, B3 100, B5 50, B6 20: top 2 = 1000 of 1470 = 68.0%.
+async fn twelve_months_dataset(app: &crate::common::TestApp) -> (i64, i64, i64, Vec<i64>) {
     let (a, b, c) = (
         app.branch_id,
         app.create_branch("North", "NO-").await,
@@ -1216,14 +1222,6 @@ async fn the_last_twelve_months_ranking_is_read_from_its_refreshed_view_per_bran
     }
     let p = people.clone();
     let url = app.db.app_url.clone();
-    // In the window (today):
-    //   A: B1 500, B2 300, B3 100, B6 20 (B5's 10000 was 400 days ago: outside)
-    //   North: B1 200, B4 400 less a refunded 100 = 300, B5 50
-    //   Coast: B3 1000
-    // All three: B3 1100, B1 700, B2 300, B4 300 (the tie goes to the older record, B2),
-    //   B5 50, B6 20 → 6 buyers, top ceil(1.2) = 2: 1800 of 2470 = 72.9%.
-    // A: 4 buyers, top 1: B1 500 of 920 = 54.3%. North: 3 buyers, top 1: B4 300 of 550 = 54.5%.
-    // A and North only: B1 700, B2 300, B4 300, B3 100, B5 50, B6 20: top 2 = 1000 of 1470 = 68.0%.
     let old = tokio::task::spawn_blocking(move || {
         let mut conn = PgConnection::establish(&url).unwrap();
         let cn = &mut conn;
@@ -1245,7 +1243,32 @@ async fn the_last_twelve_months_ranking_is_read_from_its_refreshed_view_per_bran
         "UPDATE invoices SET issued_at = now() - interval '400 days' WHERE id = {old}"
     ))
     .await;
+    (a, b, c, people)
+}
+
+#[tokio::test]
+async fn the_last_twelve_months_ranking_is_read_from_its_refreshed_view_per_branch_and_for_all() {
+    let app = spawn_app().await;
+    let (a, b, c, people) = twelve_months_dataset(&app).await;
     app.login_as(Role::Manager).await;
+    the_year_is_ranked_once_refreshed_for_all_and_each_branch(&app, a, b).await;
+    the_year_is_paged_in_rank_order(&app, [a, b, c]).await;
+    the_year_moves_only_when_refreshed(&app, a, c, people[5]).await;
+    // An unknown period is explained, in the page and the export.
+    let res = app.get("/dashboards/customers?period=5y").await;
+    let reply = crate::common::Reply::read(res).await;
+    reply
+        .is(422)
+        .says("Choose the last 12 months or a date range.");
+    let res = app.get("/dashboards/customers.csv?period=5y").await;
+    assert_eq!(res.status().as_u16(), 422);
+}
+
+async fn the_year_is_ranked_once_refreshed_for_all_and_each_branch(
+    app: &crate::common::TestApp,
+    a: i64,
+    b: i64,
+) {
     // Until the figures are refreshed the ranking is the one taken when the view was built.
     let year = app.get_html("/dashboards/customers?period=12m").await;
     assert_eq!(top_figures(&year), ["0", "0", "0.0%", "0.00"], "{year}");
@@ -1283,6 +1306,9 @@ async fn the_last_twelve_months_ranking_is_read_from_its_refreshed_view_per_bran
             "rank,customer,revenue,last_visit\r\n1,Buyer 3,1100.00,{today}\r\n2,Buyer 1,700.00,{today}\r\n"
         )
     );
+}
+
+async fn the_year_is_paged_in_rank_order(app: &crate::common::TestApp, [a, b, c]: [i64; 3]) {
     // Pages of the view in rank order; a page past the end gives the last one.
     let url = app.db.app_url.clone();
     let pages = tokio::task::spawn_blocking(move || {
@@ -1305,9 +1331,13 @@ async fn the_last_twelve_months_ranking_is_read_from_its_refreshed_view_per_bran
         pages[2],
         vec![row(1, "Buyer 3", "1100.00"), row(2, "Buyer 1", "700.00")]
     );
+}
+
+/// A sale after the refresh waits for the next one, and closing a branch ranks the rest live.
+async fn the_year_moves_only_when_refreshed(app: &crate::common::TestApp, a: i64, c: i64, b6: i64) {
     // A sale after the refresh waits for the next one, in the 12 months and in a date range
     // (ranked from the sales snapshot the refresh took).
-    let (url, b6) = (app.db.app_url.clone(), people[5]);
+    let url = app.db.app_url.clone();
     tokio::task::spawn_blocking(move || {
         let mut conn = PgConnection::establish(&url).unwrap();
         sell_to(&mut conn, a, b6, &["5000.00"]);
@@ -1353,11 +1383,72 @@ async fn the_last_twelve_months_ranking_is_read_from_its_refreshed_view_per_bran
     assert_eq!(res.status().as_u16(), 422);
 }
 
+/// Both branches, amounts that tie, a customer at both, a credit note at each branch (one
+/// wiping a customer's only purchase out), a void invoice, a walk-in, a sale ten days ago and
+/// one 400 days ago.
+fn range_dataset(c: &mut PgConnection, a: i64, b: i64, p: &[i64]) {
+    for (i, &who) in p.iter().enumerate().take(10) {
+        let branch = if i % 3 == 0 { b } else { a };
+        sell_to(c, branch, who, &[&format!("{}.25", 100 + (i % 4) * 50)]);
+    }
+    sell_to(c, b, p[1], &["80.00"]);
+    let part = sell_to(c, a, p[2], &["70.00", "30.00"]);
+    refund_line(c, a, part, 30);
+    let gone = sell_to(c, b, p[10], &["90.00"]);
+    refund_line(c, b, gone, 90);
+    let void = sell_to(c, a, p[11], &["999.00"]);
+    // Client 13's last visit is today's void invoice; their sale was ten days ago.
+    let void_visit = sell_to(c, a, p[12], &["1.00"]);
+    diesel::sql_query(format!(
+        "UPDATE invoices SET status = 'void' WHERE id IN ({void}, {void_visit})"
+    ))
+    .execute(c)
+    .unwrap();
+    sell_lines(
+        c,
+        a,
+        &[NewLine::Fee {
+            description: "Walk-in".into(),
+            amount: "777.00".parse().unwrap(),
+        }],
+    );
+    let earlier = sell_to(c, a, p[12], &["400.00"]);
+    let long_ago = sell_to(c, b, p[13], &["5000.00"]);
+    diesel::sql_query(format!(
+        "UPDATE invoices SET issued_at = issued_at - CASE id WHEN {earlier} THEN interval '10 days' \
+         ELSE interval '400 days' END WHERE id IN ({earlier}, {long_ago})"
+    ))
+    .execute(c)
+    .unwrap();
+}
+
+/// The ranges the snapshot is checked over: both branches over 30 days, 5 days, each branch
+/// alone over 30 days, and both over 500.
+fn range_filters(a: i64, b: i64) -> [workbay::repo::dashboards::SalesFilter; 5] {
+    use workbay::repo::dashboards::{Bucket, SalesFilter};
+    let now = chrono::Utc::now();
+    let filter = |branches: Vec<i64>, days_back: i64| SalesFilter {
+        branches,
+        from: now - chrono::Duration::days(days_back),
+        to: now + chrono::Duration::days(1),
+        bucket: Bucket::Day,
+        tz: "UTC".into(),
+        from_day: now.date_naive(),
+        to_day: now.date_naive(),
+        now,
+    };
+    [
+        filter(vec![a, b], 30),
+        filter(vec![a, b], 5),
+        filter(vec![a], 30),
+        filter(vec![b], 30),
+        filter(vec![a, b], 500),
+    ]
+}
+
 #[tokio::test]
 async fn a_date_range_ranked_from_the_sales_snapshot_agrees_with_the_live_ranking() {
-    use workbay::repo::dashboards::{
-        Bucket, SalesFilter, revenue_ledger, top_customers, top_customers_in,
-    };
+    use workbay::repo::dashboards::{revenue_ledger, top_customers, top_customers_in};
     let app = spawn_app().await;
     let (a, b) = (app.branch_id, app.create_branch("North", "NO-").await);
     let mut people = Vec::new();
@@ -1368,61 +1459,9 @@ async fn a_date_range_ranked_from_the_sales_snapshot_agrees_with_the_live_rankin
     tokio::task::spawn_blocking(move || {
         let mut c = PgConnection::establish(&url).unwrap();
         let c = &mut c;
+        range_dataset(c, a, b, &people);
+        let filters = range_filters(a, b);
         let p = &people;
-        // Both branches, amounts that tie, a customer at both, a credit note at each branch
-        // (one wiping a customer's only purchase out), a void invoice, a walk-in, a sale ten
-        // days ago and one 400 days ago.
-        for (i, &who) in p.iter().enumerate().take(10) {
-            let branch = if i % 3 == 0 { b } else { a };
-            sell_to(c, branch, who, &[&format!("{}.25", 100 + (i % 4) * 50)]);
-        }
-        sell_to(c, b, p[1], &["80.00"]);
-        let part = sell_to(c, a, p[2], &["70.00", "30.00"]);
-        refund_line(c, a, part, 30);
-        let gone = sell_to(c, b, p[10], &["90.00"]);
-        refund_line(c, b, gone, 90);
-        let void = sell_to(c, a, p[11], &["999.00"]);
-        // Client 13's last visit is today's void invoice; their sale was ten days ago.
-        let void_visit = sell_to(c, a, p[12], &["1.00"]);
-        diesel::sql_query(format!(
-            "UPDATE invoices SET status = 'void' WHERE id IN ({void}, {void_visit})"
-        ))
-        .execute(c)
-        .unwrap();
-        sell_lines(
-            c,
-            a,
-            &[NewLine::Fee {
-                description: "Walk-in".into(),
-                amount: "777.00".parse().unwrap(),
-            }],
-        );
-        let earlier = sell_to(c, a, p[12], &["400.00"]);
-        let long_ago = sell_to(c, b, p[13], &["5000.00"]);
-        diesel::sql_query(format!(
-            "UPDATE invoices SET issued_at = issued_at - CASE id WHEN {earlier} THEN interval '10 days' \
-             ELSE interval '400 days' END WHERE id IN ({earlier}, {long_ago})"
-        ))
-        .execute(c)
-        .unwrap();
-        let now = chrono::Utc::now();
-        let filter = |branches: Vec<i64>, days_back: i64| SalesFilter {
-            branches,
-            from: now - chrono::Duration::days(days_back),
-            to: now + chrono::Duration::days(1),
-            bucket: Bucket::Day,
-            tz: "UTC".into(),
-            from_day: now.date_naive(),
-            to_day: now.date_naive(),
-            now,
-        };
-        let filters = [
-            filter(vec![a, b], 30),
-            filter(vec![a, b], 5),
-            filter(vec![a], 30),
-            filter(vec![b], 30),
-            filter(vec![a, b], 500),
-        ];
         let ledger = revenue_ledger(c).unwrap();
         for f in &filters {
             for page in [Some((0, 2)), Some((2, 2)), Some((40, 2)), None] {

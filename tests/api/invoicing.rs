@@ -7,7 +7,6 @@ use workbay::domain::asset::Grade;
 use workbay::domain::invoice::WarrantyTier;
 use workbay::domain::role::Role;
 use workbay::repo::By;
-use workbay::repo::assets::{self, Arrival};
 use workbay::repo::invoices::{self, NewInvoice, NewLine};
 use workbay::repo::stock::{self, Posting};
 

@@ -5,7 +5,7 @@ use diesel::{Connection, PgConnection};
 use workbay::domain::purchase_order::PoStatus;
 use workbay::domain::role::Role;
 use workbay::repo::purchase_orders::{self as po, Goods, NewOrder};
-use workbay::repo::stock::{self, Posting};
+use workbay::repo::stock;
 use workbay::repo::{By, RepoError};
 
 use crate::common::fixtures::{product_model, receive_unit, stock_in};

@@ -144,3 +144,11 @@ pub fn stock_in(c: &mut PgConnection, branch: i64, item: i64, quantity: i32) {
 pub fn vendor(c: &mut PgConnection, name: &str) -> i64 {
     stock::create_vendor(c, name, "", "", &By::default()).unwrap()
 }
+
+/// A catalogue service `name` in `category` taking `hours` of labour, sold at `price`.
+pub fn service(c: &mut PgConnection, name: &str, category: &str, hours: &str, price: &str) -> i64 {
+    let (hours, price) = (hours.parse().unwrap(), price.parse().unwrap());
+    workbay::repo::catalogue::create_service(c, name, category, hours, price, &By::default())
+        .unwrap()
+        .id
+}
