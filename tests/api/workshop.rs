@@ -8,9 +8,8 @@ use workbay::domain::ticket::{Outcome, TicketStatus};
 use workbay::repo::By;
 use workbay::repo::tickets::{self, CheckIn, NewTicketLine};
 
-use crate::common::fixtures::product_model;
-use crate::common::http::location;
-use crate::common::{TestApp, spawn_app};
+use crate::common::fixtures::{product_model, receive_unit, stock_in, stock_item};
+use crate::common::{Reply, TestApp, spawn_app};
 
 /// A customer (with an email, for the ready message).
 async fn customer(app: &TestApp) -> i64 {
@@ -81,17 +80,19 @@ async fn status_of(app: &TestApp, t: i64) -> String {
         .await
 }
 
-async fn post_status(
-    app: &TestApp,
-    t: i64,
-    from: &str,
-    to: &str,
-    extra: &[(&str, &str)],
-) -> reqwest::Response {
-    let mut fields = vec![("from", from), ("to", to)];
-    fields.extend_from_slice(extra);
-    app.post_form(&format!("/tickets/{t}/status"), &fields)
-        .await
+async fn post_status(app: &TestApp, t: i64, from: &str, to: &str, extra: &[(&str, &str)]) -> Reply {
+    let fields = [&[("from", from), ("to", to)], extra].concat();
+    app.send(&format!("/tickets/{t}/status"), &fields).await
+}
+
+/// The counter records the customer's answer to the estimate of ticket `t`, given by `by`.
+async fn answer(app: &TestApp, t: i64, decision: &str, by: &str, how: &str) -> Reply {
+    let fields = [
+        ("decision", decision),
+        ("approval_by", by),
+        ("approval_method", how),
+    ];
+    app.send(&format!("/tickets/{t}/approval"), &fields).await
 }
 
 #[tokio::test]
@@ -109,7 +110,7 @@ async fn every_ticket_transition_is_allowed_or_refused_through_http_with_an_even
             if allowed {
                 continue;
             }
-            let res = post_status(
+            let reply = post_status(
                 &app,
                 t,
                 at.as_str(),
@@ -117,7 +118,7 @@ async fn every_ticket_transition_is_allowed_or_refused_through_http_with_an_even
                 &[("outcome", "repaired")],
             )
             .await;
-            assert_eq!(res.status().as_u16(), 409, "{at} → {to}");
+            assert_eq!(reply.status, 409, "{at} → {to}");
             assert_eq!(
                 status_of(&app, t).await,
                 at.as_str(),
@@ -126,65 +127,57 @@ async fn every_ticket_transition_is_allowed_or_refused_through_http_with_an_even
         }
         // Every live state can be cancelled.
         if at.is_live() {
-            let res = post_status(
-                &app,
-                t,
-                at.as_str(),
-                "cancelled",
-                &[("note", "customer collected it")],
-            )
-            .await;
-            assert_eq!(res.status().as_u16(), 303, "{at} → cancelled");
+            let note = [("note", "customer collected it")];
+            let reply = post_status(&app, t, at.as_str(), "cancelled", &note).await;
+            assert_eq!(reply.status, 303, "{at} → cancelled");
             assert_eq!(status_of(&app, t).await, "cancelled");
         }
     }
-    // The whole road by hand: open → diagnosing → (estimate) → awaiting approval → (approved) →
-    // in repair ↔ waiting for parts → quality check → ready → closed (needs an outcome).
-    let t = ticket_at(&app, cust, Open).await;
-    assert_eq!(
-        post_status(&app, t, "open", "diagnosing", &[])
-            .await
-            .status()
-            .as_u16(),
-        303
-    );
+    the_whole_road_is_walked_by_hand(&app, cust).await;
+    // No approval needed: diagnosing → in repair. Declined: awaiting approval → ready.
+    let t2 = ticket_at(&app, cust, Diagnosing).await;
+    post_status(&app, t2, "diagnosing", "in_repair", &[])
+        .await
+        .is(303);
+    let t3 = ticket_at(&app, cust, AwaitingApproval).await;
+    answer(&app, t3, "declined", "Wanjiru", "at the counter")
+        .await
+        .is(303);
+    assert_eq!(status_of(&app, t3).await, "ready");
+    // An estimate with no lines cannot be sent.
+    let t4 = ticket_at(&app, cust, Diagnosing).await;
+    app.exec(&format!("DELETE FROM ticket_lines WHERE ticket_id = {t4}"))
+        .await;
+    app.send(
+        &format!("/tickets/{t4}/estimate"),
+        &[("from", "diagnosing")],
+    )
+    .await
+    .is(409)
+    .says("Add the estimate");
+}
+
+/// open → diagnosing → (estimate) → awaiting approval → (approved) → in repair ↔ waiting for
+/// parts → quality check → ready → closed (needs an outcome).
+async fn the_whole_road_is_walked_by_hand(app: &TestApp, cust: i64) {
+    let t = ticket_at(app, cust, TicketStatus::Open).await;
+    post_status(app, t, "open", "diagnosing", &[]).await.is(303);
     // Leaving awaiting approval needs the customer's answer.
-    let res = app
-        .post_form(&format!("/tickets/{t}/estimate"), &[("from", "diagnosing")])
+    let sent = app
+        .send(&format!("/tickets/{t}/estimate"), &[("from", "diagnosing")])
         .await;
-    assert_eq!(res.status().as_u16(), 303);
-    assert!(location(&res).contains("?link="));
-    let res = post_status(&app, t, "awaiting_approval", "in_repair", &[]).await;
-    assert_eq!(res.status().as_u16(), 409);
-    assert!(
-        res.text()
-            .await
-            .unwrap()
-            .contains("has not approved the estimate yet")
-    );
-    let res = app
-        .post_form(
-            &format!("/tickets/{t}/approval"),
-            &[
-                ("decision", "approved"),
-                ("approval_by", ""),
-                ("approval_method", "by phone"),
-            ],
-        )
-        .await;
-    assert_eq!(res.status().as_u16(), 422, "who answered is required");
-    let res = app
-        .post_form(
-            &format!("/tickets/{t}/approval"),
-            &[
-                ("decision", "approved"),
-                ("approval_by", "Wanjiru"),
-                ("approval_method", "by phone"),
-            ],
-        )
-        .await;
-    assert_eq!(res.status().as_u16(), 303);
-    assert_eq!(status_of(&app, t).await, "in_repair");
+    sent.is(303);
+    assert!(sent.location.contains("?link="));
+    post_status(app, t, "awaiting_approval", "in_repair", &[])
+        .await
+        .is(409)
+        .says("has not approved the estimate yet");
+    let nobody = answer(app, t, "approved", "", "by phone").await;
+    assert_eq!(nobody.status, 422, "who answered is required");
+    answer(app, t, "approved", "Wanjiru", "by phone")
+        .await
+        .is(303);
+    assert_eq!(status_of(app, t).await, "in_repair");
     for (from, to) in [
         ("in_repair", "waiting_for_parts"),
         ("waiting_for_parts", "in_repair"),
@@ -192,63 +185,22 @@ async fn every_ticket_transition_is_allowed_or_refused_through_http_with_an_even
         ("quality_check", "ready"),
     ] {
         assert_eq!(
-            post_status(&app, t, from, to, &[]).await.status().as_u16(),
+            post_status(app, t, from, to, &[]).await.status,
             303,
             "{from} → {to}"
         );
     }
-    let res = post_status(&app, t, "ready", "closed", &[]).await;
-    assert_eq!(res.status().as_u16(), 409);
-    assert!(res.text().await.unwrap().contains("Choose the outcome"));
-    assert_eq!(
-        post_status(&app, t, "ready", "closed", &[("outcome", "repaired")])
-            .await
-            .status()
-            .as_u16(),
-        303
-    );
+    post_status(app, t, "ready", "closed", &[])
+        .await
+        .is(409)
+        .says("Choose the outcome");
+    post_status(app, t, "ready", "closed", &[("outcome", "repaired")])
+        .await
+        .is(303);
     assert_eq!(app.count(&format!("SELECT count(*) FROM tickets WHERE id = {t} AND outcome = 'repaired' AND qc_by IS NOT NULL AND closed_at IS NOT NULL")).await, 1);
     // opened, diagnosing, awaiting, approval, in repair, 4 moves, closed: one event each.
     assert_eq!(app.count(&format!("SELECT count(*) FROM ticket_events WHERE ticket_id = {t} AND kind IN ('opened', 'status', 'approval')")).await, 10);
     assert_eq!(app.count(&format!("SELECT count(*) FROM message_outbox WHERE ticket_id = {t} AND template = 'ticket_ready' AND recipient = 'wanjiru@example.com'")).await, 1);
-    // No approval needed: diagnosing → in repair. Declined: awaiting approval → ready.
-    let t2 = ticket_at(&app, cust, Diagnosing).await;
-    assert_eq!(
-        post_status(&app, t2, "diagnosing", "in_repair", &[])
-            .await
-            .status()
-            .as_u16(),
-        303
-    );
-    let t3 = ticket_at(&app, cust, AwaitingApproval).await;
-    let res = app
-        .post_form(
-            &format!("/tickets/{t3}/approval"),
-            &[
-                ("decision", "declined"),
-                ("approval_by", "Wanjiru"),
-                ("approval_method", "at the counter"),
-            ],
-        )
-        .await;
-    assert_eq!(res.status().as_u16(), 303);
-    assert_eq!(status_of(&app, t3).await, "ready");
-    // An estimate with no lines cannot be sent.
-    let t4 = ticket_at(&app, cust, Diagnosing).await;
-    app.with_db(move |c| {
-        diesel::sql_query(format!("DELETE FROM ticket_lines WHERE ticket_id = {t4}"))
-            .execute(c)
-            .unwrap()
-    })
-    .await;
-    let res = app
-        .post_form(
-            &format!("/tickets/{t4}/estimate"),
-            &[("from", "diagnosing")],
-        )
-        .await;
-    assert_eq!(res.status().as_u16(), 409);
-    assert!(res.text().await.unwrap().contains("Add the estimate"));
 }
 
 #[tokio::test]
@@ -303,54 +255,26 @@ async fn a_technician_has_one_running_clock_and_approved_time_is_billed_at_the_l
     let a = ticket_at(&app, cust, TicketStatus::InRepair).await;
     let b = ticket_at(&app, cust, TicketStatus::InRepair).await;
     let tech = app.login_as(Role::Technician).await;
-    assert_eq!(
-        app.post_form(&format!("/tickets/{a}/clock"), &[])
-            .await
-            .status()
-            .as_u16(),
-        303
+    let running = format!(
+        "SELECT count(*) FROM time_entries WHERE technician_id = {} AND ended_at IS NULL",
+        tech.id
     );
-    assert_eq!(
-        app.post_form(&format!("/floor/{b}/clock"), &[])
-            .await
-            .status()
-            .as_u16(),
-        303
-    );
-    assert_eq!(
-        app.count(&format!(
-            "SELECT count(*) FROM time_entries WHERE technician_id = {} AND ended_at IS NULL",
-            tech.id
-        ))
-        .await,
-        1
-    );
+    app.submit(&format!("/tickets/{a}/clock"), &[]).await;
+    app.submit(&format!("/floor/{b}/clock"), &[]).await;
+    assert_eq!(app.count(&running).await, 1);
     assert_eq!(app.count(&format!("SELECT count(*) FROM time_entries WHERE ticket_id = {a} AND ended_at IS NOT NULL AND hours IS NOT NULL")).await, 1, "starting on b stopped a");
     // Ten starts at once on different tickets: still exactly one running clock.
-    let mut tickets = Vec::new();
+    let mut starts = Vec::new();
     for _ in 0..10 {
-        tickets.push(ticket_at(&app, cust, TicketStatus::InRepair).await);
+        let t = ticket_at(&app, cust, TicketStatus::InRepair).await;
+        starts.push((format!("/tickets/{t}/clock"), vec![]));
     }
-    let statuses = app
-        .post_all(
-            tickets
-                .iter()
-                .map(|t| (format!("/tickets/{t}/clock"), vec![]))
-                .collect(),
-        )
-        .await;
+    let statuses = app.post_all(starts).await;
     assert!(
         statuses.iter().all(|s| *s == 303),
         "every start is taken (each stops the one before): {statuses:?}"
     );
-    assert_eq!(
-        app.count(&format!(
-            "SELECT count(*) FROM time_entries WHERE technician_id = {} AND ended_at IS NULL",
-            tech.id
-        ))
-        .await,
-        1
-    );
+    assert_eq!(app.count(&running).await, 1);
     // The database refuses a second running clock however it is written.
     let tech_id = tech.id;
     let second = app
@@ -362,28 +286,23 @@ async fn a_technician_has_one_running_clock_and_approved_time_is_billed_at_the_l
         })
         .await;
     assert!(second.is_err());
-    // Stop; a manager approves a's entry corrected to 1.5 h; the ticket's invoice bills it.
     app.post_form(&format!("/tickets/{a}/clock/stop"), &[])
         .await;
-    let branch = app.branch_id;
-    app.with_db(move |c| {
-        diesel::sql_query(format!(
-            "UPDATE branches SET labour_rate = 2000.00 WHERE id = {branch}"
-        ))
-        .execute(c)
-        .unwrap()
-    })
+    a_manager_approves_the_time_and_the_invoice_bills_it(&app, a).await;
+}
+
+/// A manager approves ticket `a`'s stopped entry corrected to 1.5 h; the ticket's invoice bills
+/// it at the branch's labour rate.
+async fn a_manager_approves_the_time_and_the_invoice_bills_it(app: &TestApp, a: i64) {
+    app.exec(&format!(
+        "UPDATE branches SET labour_rate = 2000.00 WHERE id = {}",
+        app.branch_id
+    ))
     .await;
-    let manager = app.new_client();
-    let boss = app.create_user("boss", "Boss", Role::Manager).await;
-    app.login_with(&manager, &boss.username, &boss.password)
-        .await;
+    let manager = app.client_with_role("boss", Role::Manager).await;
     assert!(
-        app.get_with(&manager, "/time")
+        app.get_html_with(&manager, "/time")
             .await
-            .text()
-            .await
-            .unwrap()
             .contains("pending-time")
     );
     let entry: i64 = app
@@ -391,51 +310,36 @@ async fn a_technician_has_one_running_clock_and_approved_time_is_billed_at_the_l
             "SELECT min(id) FROM time_entries WHERE ticket_id = {a}"
         ))
         .await;
-    let res = app
-        .post_form_with(
-            &manager,
-            &format!("/time/{entry}/approve"),
-            &[("hours", "30"), ("billable", "1")],
-        )
+    let approve = format!("/time/{entry}/approve");
+    let reply = app
+        .send_with(&manager, &approve, &[("hours", "30"), ("billable", "1")])
         .await;
-    assert_eq!(res.status().as_u16(), 422, "hours are 0–24");
-    let res = app
-        .post_form_with(
-            &manager,
-            &format!("/time/{entry}/approve"),
-            &[("hours", "1.5"), ("billable", "1")],
-        )
-        .await;
-    assert_eq!(res.status().as_u16(), 303);
-    let res = app
-        .post_form_with(
-            &manager,
-            &format!("/time/{entry}/approve"),
-            &[("hours", "2")],
-        )
-        .await;
-    assert_eq!(res.status().as_u16(), 409, "approved once");
-    let res = app
-        .post_form_with(&manager, &format!("/tickets/{a}/invoice"), &[])
-        .await;
-    assert_eq!(res.status().as_u16(), 303);
-    let invoice = app
-        .get_with(&manager, &location(&res))
+    assert_eq!(reply.status, 422, "hours are 0–24");
+    app.send_with(&manager, &approve, &[("hours", "1.5"), ("billable", "1")])
         .await
-        .text()
-        .await
-        .unwrap();
+        .is(303);
+    let again = app.send_with(&manager, &approve, &[("hours", "2")]).await;
+    assert_eq!(again.status, 409, "approved once");
+    let made = app
+        .send_with(&manager, &format!("/tickets/{a}/invoice"), &[])
+        .await;
+    made.is(303);
+    let invoice = app.get_html_with(&manager, &made.location).await;
     assert!(
         invoice.contains("Labour: time clocked on the job") && invoice.contains("3000.00"),
         "1.5 h × 2000.00: {invoice}"
     );
-    assert_eq!(
-        app.count(&format!(
-            "SELECT count(*) FROM time_entries WHERE id = {entry} AND invoice_id IS NOT NULL"
-        ))
-        .await,
-        1
-    );
+    let billed =
+        format!("SELECT count(*) FROM time_entries WHERE id = {entry} AND invoice_id IS NOT NULL");
+    assert_eq!(app.count(&billed).await, 1);
+}
+
+/// Sends the estimate of ticket `t` (diagnosing) and returns the approval link's token.
+async fn send_estimate(app: &TestApp, t: i64) -> String {
+    let sent = app
+        .submit(&format!("/tickets/{t}/estimate"), &[("from", "diagnosing")])
+        .await;
+    sent.split("?link=").nth(1).unwrap().to_string()
 }
 
 #[tokio::test]
@@ -444,106 +348,73 @@ async fn an_approval_link_works_once_and_expired_or_tampered_links_are_refused()
     let cust = customer(&app).await;
     let t = ticket_at(&app, cust, TicketStatus::Diagnosing).await;
     app.login_as(Role::Receptionist).await;
-    let res = app
-        .post_form(&format!("/tickets/{t}/estimate"), &[("from", "diagnosing")])
-        .await;
-    let token = location(&res).split("?link=").nth(1).unwrap().to_string();
-    let html = app.get_html(&location(&res)).await;
+    let token = send_estimate(&app, t).await;
+    let html = app.get_html(&format!("/tickets/{t}?link={token}")).await;
     assert!(
         html.contains(&format!("/approve/{token}")),
         "the counter sees the link to send"
     );
     // The customer's phone: no sign-in.
     let phone = app.new_client();
-    let page = app.get_with(&phone, &format!("/approve/{token}")).await;
-    assert_eq!(page.status().as_u16(), 200);
-    let body = page.text().await.unwrap();
-    assert!(
-        body.contains("Replace DC jack")
-            && body.contains("1800.00")
-            && body.contains("Approve the work"),
-        "{body}"
-    );
+    let link = format!("/approve/{token}");
+    app.fetch_with(&phone, &link)
+        .await
+        .is(200)
+        .says("Replace DC jack")
+        .says("1800.00")
+        .says("Approve the work");
     // Tampered: another id, or a later expiry with the old signature.
     let mut parts: Vec<String> = token.split('.').map(String::from).collect();
-    let forged = format!(
-        "{}.{}.{}",
-        parts[0].parse::<i64>().unwrap() + 1,
-        parts[1],
-        parts[2]
-    );
-    assert_eq!(
-        app.get_with(&phone, &format!("/approve/{forged}"))
-            .await
-            .status()
-            .as_u16(),
-        400
-    );
+    let other_id = parts[0].parse::<i64>().unwrap() + 1;
+    let forged = format!("/approve/{other_id}.{}.{}", parts[1], parts[2]);
+    app.fetch_with(&phone, &forged).await.is(400);
     parts[1] = (parts[1].parse::<i64>().unwrap() + 86_400).to_string();
-    assert_eq!(
-        app.get_with(&phone, &format!("/approve/{}", parts.join(".")))
-            .await
-            .status()
-            .as_u16(),
-        400
-    );
+    app.fetch_with(&phone, &format!("/approve/{}", parts.join(".")))
+        .await
+        .is(400);
     // Approve once.
-    let res = app
-        .post_form_with(
-            &phone,
-            &format!("/approve/{token}"),
-            &[("decision", "approve")],
-        )
-        .await;
-    assert_eq!(res.status().as_u16(), 303);
+    app.send_with(&phone, &link, &[("decision", "approve")])
+        .await
+        .is(303);
     assert_eq!(status_of(&app, t).await, "in_repair");
     assert_eq!(app.count(&format!("SELECT count(*) FROM tickets WHERE id = {t} AND approval = 'approved' AND approval_method = 'approval link'")).await, 1);
-    assert_eq!(
-        app.count(&format!(
-            "SELECT count(*) FROM ticket_events WHERE ticket_id = {t} AND kind = 'approval'"
-        ))
-        .await,
-        1
-    );
+    let events =
+        format!("SELECT count(*) FROM ticket_events WHERE ticket_id = {t} AND kind = 'approval'");
+    assert_eq!(app.count(&events).await, 1);
     // Used: explained, nothing changes.
-    let again = app
-        .post_form_with(
-            &phone,
-            &format!("/approve/{token}"),
-            &[("decision", "decline")],
-        )
-        .await;
-    assert_eq!(again.status().as_u16(), 410);
-    assert!(again.text().await.unwrap().contains("was approved already"));
+    app.send_with(&phone, &link, &[("decision", "decline")])
+        .await
+        .is(410)
+        .says("was approved already");
     assert_eq!(status_of(&app, t).await, "in_repair");
     // Expired.
     let t2 = ticket_at(&app, cust, TicketStatus::Diagnosing).await;
-    let res = app
-        .post_form(
-            &format!("/tickets/{t2}/estimate"),
-            &[("from", "diagnosing")],
-        )
-        .await;
-    let token2 = location(&res).split("?link=").nth(1).unwrap().to_string();
-    app.with_db(move |c| diesel::sql_query(format!("UPDATE approval_links SET expires_at = now() - interval '1 minute' WHERE ticket_id = {t2}")).execute(c).unwrap()).await;
-    let expired = app.get_with(&phone, &format!("/approve/{token2}")).await;
-    assert_eq!(expired.status().as_u16(), 410);
-    assert!(
-        expired
-            .text()
-            .await
-            .unwrap()
-            .contains("This link has expired")
-    );
-    let res = app
-        .post_form_with(
-            &phone,
-            &format!("/approve/{token2}"),
-            &[("decision", "approve")],
-        )
-        .await;
-    assert_eq!(res.status().as_u16(), 410);
+    let token2 = send_estimate(&app, t2).await;
+    app.exec(&format!(
+        "UPDATE approval_links SET expires_at = now() - interval '1 minute' WHERE ticket_id = {t2}"
+    ))
+    .await;
+    let link2 = format!("/approve/{token2}");
+    app.fetch_with(&phone, &link2)
+        .await
+        .is(410)
+        .says("This link has expired");
+    app.send_with(&phone, &link2, &[("decision", "approve")])
+        .await
+        .is(410);
     assert_eq!(status_of(&app, t2).await, "awaiting_approval");
+}
+
+/// Moves ticket `t` along `path` through the repository, closing it as repaired.
+async fn move_ticket(app: &TestApp, t: i64, path: &'static [TicketStatus]) {
+    let branch = app.branch_id;
+    app.with_db(move |c| {
+        for &to in path {
+            let by = By::default();
+            tickets::transition(c, branch, t, None, to, Some(Outcome::Repaired), "", &by).unwrap();
+        }
+    })
+    .await;
 }
 
 #[tokio::test]
@@ -551,143 +422,50 @@ async fn parts_come_out_of_stock_by_sku_or_link_a_unit_and_no_stock_is_refused()
     let app = spawn_app().await;
     let cust = customer(&app).await;
     let t = ticket_at(&app, cust, TicketStatus::InRepair).await;
-    let (url, branch) = (app.db.app_url.clone(), app.branch_id);
-    let item = tokio::task::spawn_blocking(move || {
-        let mut c = PgConnection::establish(&url).unwrap();
-        let by = By::default();
-        let item = workbay::repo::stock::create_stock_item(
-            &mut c,
-            "JACK-DC",
-            "DC jack",
-            "2.00".parse().unwrap(),
-            "9.00".parse().unwrap(),
-            0,
-            &by,
-        )
-        .unwrap()
-        .id;
-        let p = workbay::repo::stock::Posting {
-            stock_item_id: item,
-            branch_id: branch,
-            kind: "intake",
-            quantity: 1,
-            unit_cost: None,
-            reason: "",
-            reference: "",
-        };
-        workbay::repo::stock::post(&mut c, &p, &by).unwrap();
-        let model = product_model(&mut c, "Part", "Generic", "Screen 14in", 30);
-        workbay::repo::assets::receive(
-            &mut c,
-            &workbay::repo::assets::Arrival {
-                serial: "SCR14-0001".into(),
-                product_model_id: model,
-                vendor_id: None,
-                branch_id: branch,
-                location_id: None,
-                purchase_cost: "40".parse().unwrap(),
-                landed_cost: "42".parse().unwrap(),
-            },
-            "",
-            &by,
-        )
-        .unwrap();
-        item
-    })
-    .await
-    .unwrap();
+    let branch = app.branch_id;
+    let item = app
+        .with_db(move |c| {
+            let item = stock_item(c, "JACK-DC", "DC jack", "2.00", "9.00", 0);
+            stock_in(c, branch, item, 1);
+            let model = product_model(c, "Part", "Generic", "Screen 14in", 30);
+            receive_unit(c, branch, model, "SCR14-0001", "40", "42");
+            item
+        })
+        .await;
     app.login_as(Role::Technician).await;
-    let res = app
-        .post_form(
-            &format!("/floor/{t}/part"),
-            &[("kind", "part"), ("code", "jack-dc"), ("quantity", "2")],
-        )
-        .await;
-    assert_eq!(res.status().as_u16(), 422);
-    let body = res.text().await.unwrap();
-    assert!(
-        body.contains("Only 1 of JACK-DC in stock here") && body.contains("scan-warning"),
-        "{body}"
-    );
-    assert_eq!(
-        app.post_form(
-            &format!("/floor/{t}/part"),
-            &[("kind", "part"), ("code", "jack-dc"), ("quantity", "1")]
-        )
-        .await
-        .status()
-        .as_u16(),
-        303
-    );
-    assert_eq!(app.count(&format!("SELECT count(*) FROM stock_ledger WHERE stock_item_id = {item} AND kind = 'repair_use' AND quantity = -1")).await, 1);
-    assert_eq!(
-        app.count(&format!(
-            "SELECT on_hand::bigint FROM stock_levels WHERE stock_item_id = {item}"
-        ))
-        .await,
-        0
-    );
-    assert_eq!(
-        app.post_form(
-            &format!("/tickets/{t}/line"),
-            &[("kind", "part"), ("code", "scr14-0001")]
-        )
-        .await
-        .status()
-        .as_u16(),
-        303
-    );
-    assert_eq!(
-        app.count(&format!(
-            "SELECT count(*) FROM ticket_lines WHERE ticket_id = {t} AND asset_id IS NOT NULL"
-        ))
-        .await,
-        1
-    );
-    let res = app
-        .post_form(
-            &format!("/tickets/{t}/line"),
-            &[("kind", "part"), ("code", "NOPE-1")],
-        )
-        .await;
-    assert_eq!(res.status().as_u16(), 422);
-    assert!(
-        res.text()
-            .await
-            .unwrap()
-            .contains("No stock item with SKU NOPE-1")
-    );
-    // A closed ticket takes nothing more.
-    let (url, branch) = (app.db.app_url.clone(), app.branch_id);
-    tokio::task::spawn_blocking(move || {
-        let mut c = PgConnection::establish(&url).unwrap();
-        for to in [
-            TicketStatus::QualityCheck,
-            TicketStatus::Ready,
-            TicketStatus::Closed,
-        ] {
-            tickets::transition(
-                &mut c,
-                branch,
-                t,
-                None,
-                to,
-                Some(Outcome::Repaired),
-                "",
-                &By::default(),
-            )
-            .unwrap();
-        }
-    })
+    let (floor, desk) = (format!("/floor/{t}/part"), format!("/tickets/{t}/line"));
+    app.send(
+        &floor,
+        &[("kind", "part"), ("code", "jack-dc"), ("quantity", "2")],
+    )
     .await
-    .unwrap();
-    let res = app
-        .post_form(
-            &format!("/tickets/{t}/line"),
-            &[("kind", "fee"), ("description", "late"), ("quantity", "1")],
-        )
-        .await;
-    assert_eq!(res.status().as_u16(), 409);
+    .is(422)
+    .says("Only 1 of JACK-DC in stock here")
+    .says("scan-warning");
+    app.send(
+        &floor,
+        &[("kind", "part"), ("code", "jack-dc"), ("quantity", "1")],
+    )
+    .await
+    .is(303);
+    assert_eq!(app.count(&format!("SELECT count(*) FROM stock_ledger WHERE stock_item_id = {item} AND kind = 'repair_use' AND quantity = -1")).await, 1);
+    let on_hand = format!("SELECT on_hand::bigint FROM stock_levels WHERE stock_item_id = {item}");
+    assert_eq!(app.count(&on_hand).await, 0);
+    app.send(&desk, &[("kind", "part"), ("code", "scr14-0001")])
+        .await
+        .is(303);
+    let linked =
+        format!("SELECT count(*) FROM ticket_lines WHERE ticket_id = {t} AND asset_id IS NOT NULL");
+    assert_eq!(app.count(&linked).await, 1);
+    app.send(&desk, &[("kind", "part"), ("code", "NOPE-1")])
+        .await
+        .is(422)
+        .says("No stock item with SKU NOPE-1");
+    // A closed ticket takes nothing more.
+    use TicketStatus::*;
+    move_ticket(&app, t, &[QualityCheck, Ready, Closed]).await;
+    let fee = [("kind", "fee"), ("description", "late"), ("quantity", "1")];
+    app.send(&desk, &fee).await.is(409);
     // The board and the tablet list it only while it is live.
     let board = app.get_html("/tickets").await;
     assert!(!board.contains(&format!("/tickets/{t}\"")));

@@ -111,6 +111,16 @@ impl TestApp {
             .expect("GET")
     }
 
+    /// `GET path` read whole, whatever its status.
+    pub async fn fetch(&self, path: &str) -> Reply {
+        Reply::read(self.get(path).await).await
+    }
+
+    /// `GET path` with another client, read whole.
+    pub async fn fetch_with(&self, client: &reqwest::Client, path: &str) -> Reply {
+        Reply::read(self.get_with(client, path).await).await
+    }
+
     /// The body of `GET path`, asserting 200.
     pub async fn get_html(&self, path: &str) -> String {
         let res = self.get(path).await;
