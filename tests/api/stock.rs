@@ -8,8 +8,8 @@ use workbay::repo::assets::{self, Arrival};
 use workbay::repo::stock::{self, Posting};
 use workbay::repo::{By, RepoError};
 
-use crate::common::fixtures::product_model;
-use crate::common::spawn_app;
+use crate::common::fixtures::{product_model, stock_in, stock_item};
+use crate::common::{Reply, TestApp, spawn_app};
 
 fn arrival(branch: i64, model: i64, serial: &str) -> Arrival {
     Arrival {
@@ -511,112 +511,91 @@ async fn costs_show_only_to_roles_that_may_see_them_and_the_counter_has_no_stock
     assert_eq!(app.get_with(&desk, "/stock").await.status().as_u16(), 403);
 }
 
+/// A step on the asset page `page` that goes through; the page it lands on.
+async fn step(app: &TestApp, page: &str, action: &str, fields: &[(&str, &str)]) -> String {
+    app.get_html(&app.submit(&format!("{page}/{action}"), fields).await)
+        .await
+}
+
+/// A step on the asset page that is refused: the refusal comes back on the page itself, with
+/// what was chosen or typed.
+async fn refused(app: &TestApp, page: &str, action: &str, fields: &[(&str, &str)]) -> Reply {
+    app.send(&format!("{page}/{action}"), fields).await
+}
+
 #[tokio::test]
 async fn a_technician_takes_a_unit_through_the_asset_page_and_sees_its_history() {
     let app = spawn_app().await;
-    let (url, branch) = (app.db.app_url.clone(), app.branch_id);
-    let id = tokio::task::spawn_blocking(move || {
-        let mut c = PgConnection::establish(&url).unwrap();
-        let model = product_model(&mut c, "Phone", "Samsung", "A52", 180);
-        assets::receive(
-            &mut c,
-            &arrival(branch, model, "R58N123ABC"),
-            "delivery 7",
-            &By::default(),
-        )
-        .unwrap()
-        .id
-    })
-    .await
-    .unwrap();
+    let branch = app.branch_id;
+    let id = app
+        .with_db(move |c| {
+            let model = product_model(c, "Phone", "Samsung", "A52", 180);
+            let unit = arrival(branch, model, "R58N123ABC");
+            assets::receive(c, &unit, "delivery 7", &By::default())
+                .unwrap()
+                .id
+        })
+        .await;
     app.login_as(workbay::domain::role::Role::Technician).await;
     let page = format!("/stock/assets/{id}");
-    let post = |action: &'static str, fields: Vec<(&'static str, &'static str)>| {
-        let path = format!("{page}/{action}");
-        let app = &app;
-        async move {
-            let res = app.post_form(&path, &fields).await;
-            assert_eq!(res.status().as_u16(), 303, "{path}");
-            app.get_html(&location_of(&res)).await
-        }
-    };
-    // A refusal comes back on the page itself, with what was chosen or typed.
-    let refuse = |action: &'static str, fields: Vec<(&'static str, &'static str)>, code: u16| {
-        let path = format!("{page}/{action}");
-        let app = &app;
-        async move {
-            let res = app.post_form(&path, &fields).await;
-            assert_eq!(res.status().as_u16(), code, "{path}");
-            res.text().await.unwrap()
-        }
-    };
-    post("status", vec![("to", "diagnostics_pending")]).await;
-    let refused = refuse("status", vec![("to", "wipe_pending")], 409).await;
-    assert!(
-        refused.contains("Record the diagnostics first") && refused.contains("asset-refusal"),
-        "{refused}"
-    );
-    let no_overall = refuse(
-        "diagnostics",
-        vec![
-            ("check_display", "fail"),
-            ("note_display", "lines on screen"),
-            ("overall", ""),
-        ],
-        422,
-    )
-    .await;
-    assert!(
-        no_overall.contains("Choose the overall result.")
-            && no_overall.contains("value=\"lines on screen\"")
-            && no_overall.contains("<option value=\"fail\" selected>fail</option>"),
-        "{no_overall}"
-    );
-    let done = post(
-        "diagnostics",
-        vec![
-            ("check_power", "pass"),
-            ("check_display", "pass"),
-            ("note_display", "tiny dead pixel"),
-            ("overall", "pass_with_notes"),
-        ],
-    )
-    .await;
+    step(&app, &page, "status", &[("to", "diagnostics_pending")]).await;
+    refused(&app, &page, "status", &[("to", "wipe_pending")])
+        .await
+        .is(409)
+        .says("Record the diagnostics first")
+        .says("asset-refusal");
+    let no_overall = [
+        ("check_display", "fail"),
+        ("note_display", "lines on screen"),
+        ("overall", ""),
+    ];
+    refused(&app, &page, "diagnostics", &no_overall)
+        .await
+        .is(422)
+        .says("Choose the overall result.")
+        .says("value=\"lines on screen\"")
+        .says("<option value=\"fail\" selected>fail</option>");
+    let checks = [
+        ("check_power", "pass"),
+        ("check_display", "pass"),
+        ("note_display", "tiny dead pixel"),
+        ("overall", "pass_with_notes"),
+    ];
+    let done = step(&app, &page, "diagnostics", &checks).await;
     assert!(done.contains("Diagnostics recorded: pass with notes."));
-    post("status", vec![("to", "wipe_pending")]).await;
-    post(
+    step(&app, &page, "status", &[("to", "wipe_pending")]).await;
+    step(
+        &app,
+        &page,
         "wipe",
-        vec![("method", "vendor_tool"), ("reference", "SMART-SWITCH-42")],
+        &[("method", "vendor_tool"), ("reference", "SMART-SWITCH-42")],
     )
     .await;
-    post("status", vec![("to", "qc_pending")]).await;
-    let bad = refuse(
+    step(&app, &page, "status", &[("to", "qc_pending")]).await;
+    let bad = [
+        ("grade", "C"),
+        ("battery_health", "150"),
+        ("cosmetic_notes", "dent on corner"),
+    ];
+    refused(&app, &page, "grade", &bad)
+        .await
+        .is(422)
+        .says("Battery health is a percentage from 0 to 100.")
+        .says("value=\"150\"")
+        .says("value=\"dent on corner\"")
+        .says("<option selected>C</option>");
+    step(
+        &app,
+        &page,
         "grade",
-        vec![
-            ("grade", "C"),
-            ("battery_health", "150"),
-            ("cosmetic_notes", "dent on corner"),
-        ],
-        422,
-    )
-    .await;
-    assert!(
-        bad.contains("Battery health is a percentage from 0 to 100.")
-            && bad.contains("value=\"150\"")
-            && bad.contains("value=\"dent on corner\"")
-            && bad.contains("<option selected>C</option>"),
-        "{bad}"
-    );
-    post(
-        "grade",
-        vec![
+        &[
             ("grade", "B"),
             ("battery_health", "88"),
             ("battery_cycles", "310"),
         ],
     )
     .await;
-    let ready = post("status", vec![("to", "ready_for_sale")]).await;
+    let ready = step(&app, &page, "status", &[("to", "ready_for_sale")]).await;
     assert!(ready.contains("Unit is now ready for sale."));
     assert!(
         ready.contains("qc_pending → ready_for_sale")
@@ -624,28 +603,16 @@ async fn a_technician_takes_a_unit_through_the_asset_page_and_sees_its_history()
             && ready.contains("delivery 7"),
         "{ready}"
     );
-    let diag = app
-        .count(&format!("SELECT count(*) FROM asset_diagnostics WHERE asset_id = {id} AND results->'display'->>'note' = 'tiny dead pixel'"))
-        .await;
-    assert_eq!(diag, 1);
+    let diag = format!(
+        "SELECT count(*) FROM asset_diagnostics WHERE asset_id = {id} AND results->'display'->>'note' = 'tiny dead pixel'"
+    );
+    assert_eq!(app.count(&diag).await, 1);
     let listed = app.get_html("/stock/assets?status=ready_for_sale").await;
     assert!(listed.contains("R58N123ABC"));
-    assert!(
-        !app.get_html("/stock/assets?status=received")
-            .await
-            .contains("R58N123ABC")
-    );
-    assert_eq!(
-        app.count(&format!(
-            "SELECT count(*) FROM asset_movements WHERE asset_id = {id}"
-        ))
-        .await,
-        5
-    );
-}
-
-fn location_of(res: &reqwest::Response) -> String {
-    crate::common::http::location(res)
+    let received = app.get_html("/stock/assets?status=received").await;
+    assert!(!received.contains("R58N123ABC"));
+    let moves = format!("SELECT count(*) FROM asset_movements WHERE asset_id = {id}");
+    assert_eq!(app.count(&moves).await, 5);
 }
 
 #[tokio::test]
@@ -715,78 +682,53 @@ async fn aging_puts_unsold_units_in_their_buckets_and_labels_carry_a_barcode() {
     assert_eq!(labels.matches("class=\"label\"").count(), 1);
 }
 
+/// Scans `serial` of `model` at 100.00 into the open delivery.
+async fn scan(app: &TestApp, model: i64, serial: &str) -> Reply {
+    let model = model.to_string();
+    let fields = [
+        ("product_model_id", model.as_str()),
+        ("unit_cost", "100.00"),
+        ("serial", serial),
+    ];
+    app.send("/stock/intake/scan", &fields).await
+}
+
 #[tokio::test]
 async fn scanning_a_delivery_refuses_duplicates_survives_a_reload_and_commits_with_landed_cost() {
     let app = spawn_app().await;
-    let url = app.db.app_url.clone();
-    let (model, item) = tokio::task::spawn_blocking(move || {
-        let mut c = PgConnection::establish(&url).unwrap();
-        let model = product_model(&mut c, "Phone", "Apple", "iPhone 11", 90);
-        let item = stock::create_stock_item(
-            &mut c,
-            "CASE-11",
-            "Case",
-            "1.00".parse().unwrap(),
-            "5.00".parse().unwrap(),
-            0,
-            &By::default(),
-        )
-        .unwrap()
-        .id;
-        (model, item)
-    })
-    .await
-    .unwrap();
+    let (model, item) = app
+        .with_db(|c| {
+            let model = product_model(c, "Phone", "Apple", "iPhone 11", 90);
+            (model, stock_item(c, "CASE-11", "Case", "1.00", "5.00", 0))
+        })
+        .await;
     app.login_as(workbay::domain::role::Role::Warehouse).await;
-    let model_s = model.to_string();
     for serial in ["imei-001", "IMEI-002", "imei-003"] {
-        let res = app
-            .post_form(
-                "/stock/intake/scan",
-                &[
-                    ("product_model_id", &model_s),
-                    ("unit_cost", "100.00"),
-                    ("serial", serial),
-                ],
-            )
-            .await;
-        assert_eq!(res.status().as_u16(), 303);
+        let reply = scan(&app, model, serial).await;
+        reply.is(303);
         assert!(
-            crate::common::http::location(&res).contains(&format!("model={model}")),
+            reply.location.contains(&format!("model={model}")),
             "the model stays chosen"
         );
     }
-    let res = app
-        .post_form(
-            "/stock/intake/scan",
-            &[
-                ("product_model_id", &model_s),
-                ("unit_cost", "100.00"),
-                ("serial", " Imei-002 "),
-            ],
-        )
-        .await;
-    assert_eq!(res.status().as_u16(), 422);
-    let body = res.text().await.unwrap();
+    let twice = scan(&app, model, " Imei-002 ").await;
+    twice
+        .is(422)
+        .says("Serial IMEI-002 is already in this delivery.")
+        .says("scan-warning");
     assert!(
-        body.contains("Serial IMEI-002 is already in this delivery.")
-            && body.contains("scan-warning"),
-        "{body}"
-    );
-    assert!(
-        body.contains("id=\"f-serial\" name=\"serial\" type=\"text\" value=\"\""),
+        twice
+            .body
+            .contains("id=\"f-serial\" name=\"serial\" type=\"text\" value=\"\""),
         "the serial field is empty for the next scan"
     );
     let item_s = item.to_string();
-    app.post_form(
-        "/stock/intake/bulk",
-        &[
-            ("stock_item_id", &item_s),
-            ("quantity", "10"),
-            ("bulk_cost", "3.00"),
-        ],
-    )
-    .await;
+    let bulk = [
+        ("stock_item_id", item_s.as_str()),
+        ("quantity", "10"),
+        ("bulk_cost", "3.00"),
+    ];
+    app.post_form("/stock/intake/bulk", &bulk).await;
     app.post_form(
         "/stock/intake/costs",
         &[("shipping", "25.50"), ("duty", "7.50")],
@@ -800,31 +742,20 @@ async fn scanning_a_delivery_refuses_duplicates_survives_a_reload_and_commits_wi
             && again.contains("value=\"25.50\""),
         "{again}"
     );
-    assert_eq!(
-        app.count("SELECT count(*) FROM assets").await,
-        0,
-        "nothing is in stock before the commit"
-    );
-    let res = app.post_form("/stock/intake/commit", &[]).await;
-    assert_eq!(res.status().as_u16(), 303);
-    assert!(
-        app.get_html("/stock/intake")
-            .await
-            .contains("Delivery committed: 3 units and 10 bulk pieces are in stock.")
-    );
+    let units = app.count("SELECT count(*) FROM assets").await;
+    assert_eq!(units, 0, "nothing is in stock before the commit");
+    app.submit("/stock/intake/commit", &[]).await;
+    let done = app.get_html("/stock/intake").await;
+    assert!(done.contains("Delivery committed: 3 units and 10 bulk pieces are in stock."));
     // 33.00 spread by value: 300 of units and 30 of cases → 30.00 and 3.00.
-    assert_eq!(app.count("SELECT count(*) FROM assets WHERE status = 'received' AND landed_cost = 110.00 AND purchase_cost = 100.00").await, 3);
-    assert_eq!(app.count(&format!("SELECT count(*) FROM stock_ledger WHERE stock_item_id = {item} AND quantity = 10 AND unit_cost = 3.30")).await, 1);
-    assert_eq!(
-        app.count("SELECT count(*) FROM asset_movements WHERE to_status = 'received'")
-            .await,
-        3
-    );
-    assert_eq!(
-        app.count("SELECT count(*) FROM intake_batches WHERE status = 'committed'")
-            .await,
-        1
-    );
+    for (fact, n) in [
+        ("SELECT count(*) FROM assets WHERE status = 'received' AND landed_cost = 110.00 AND purchase_cost = 100.00".to_string(), 3),
+        (format!("SELECT count(*) FROM stock_ledger WHERE stock_item_id = {item} AND quantity = 10 AND unit_cost = 3.30"), 1),
+        ("SELECT count(*) FROM asset_movements WHERE to_status = 'received'".to_string(), 3),
+        ("SELECT count(*) FROM intake_batches WHERE status = 'committed'".to_string(), 1),
+    ] {
+        assert_eq!(app.count(&fact).await, n, "{fact}");
+    }
 }
 
 #[tokio::test]
@@ -981,21 +912,20 @@ async fn the_stock_catalogue_adds_models_items_and_vendors_with_messages_for_bad
 #[tokio::test]
 async fn a_transfer_passes_through_in_transit_and_arrives_in_the_same_state_at_the_other_branch() {
     let app = spawn_app().await;
-    let (url, from) = (app.db.app_url.clone(), app.branch_id);
+    let from = app.branch_id;
     let to = app.create_branch("Mombasa Road", "MR-").await;
-    tokio::task::spawn_blocking(move || {
+    app.with_db(move |c| {
         use workbay::repo::transfers::{self, Shipment};
-        let mut c = PgConnection::establish(&url).unwrap();
         let by = By::default();
-        let model = product_model(&mut c, "Laptop", "Dell", "Latitude 7490", 90);
-        let a = assets::receive(&mut c, &arrival(from, model, "TR-1"), "", &by)
+        let model = product_model(c, "Laptop", "Dell", "Latitude 7490", 90);
+        let a = assets::receive(c, &arrival(from, model, "TR-1"), "", &by)
             .unwrap()
             .id;
-        let b = assets::receive(&mut c, &arrival(from, model, "TR-2"), "", &by)
+        let b = assets::receive(c, &arrival(from, model, "TR-2"), "", &by)
             .unwrap()
             .id;
         assets::transition(
-            &mut c,
+            c,
             from,
             b,
             AssetStatus::DiagnosticsPending,
@@ -1004,104 +934,60 @@ async fn a_transfer_passes_through_in_transit_and_arrives_in_the_same_state_at_t
             &by,
         )
         .unwrap();
-        let item = stock::create_stock_item(
-            &mut c,
-            "CBL-USB",
-            "USB cable",
-            "1.00".parse().unwrap(),
-            "3.00".parse().unwrap(),
-            0,
-            &By::default(),
-        )
-        .unwrap()
-        .id;
-        stock::post(
-            &mut c,
-            &Posting {
-                stock_item_id: item,
-                branch_id: from,
-                kind: "intake",
-                quantity: 5,
-                unit_cost: None,
-                reason: "",
-                reference: "",
-            },
-            &by,
-        )
-        .unwrap();
+        let item = stock_item(c, "CBL-USB", "USB cable", "1.00", "3.00", 0);
+        stock_in(c, from, item, 5);
+        let status = |c: &mut PgConnection, branch: i64, id: i64| {
+            assets::get(c, branch, id).unwrap().status()
+        };
 
         // More cable than there is: nothing is shipped at all.
         let too_much = Shipment {
             asset_ids: vec![a],
             bulk: vec![(item, 6)],
         };
-        assert!(matches!(
-            transfers::ship(&mut c, from, to, &too_much, "", &by),
-            Err(RepoError::Validation(_))
-        ));
-        assert_eq!(
-            assets::get(&mut c, from, a).unwrap().status(),
-            AssetStatus::Received
-        );
+        let refused = transfers::ship(c, from, to, &too_much, "", &by);
+        assert!(matches!(refused, Err(RepoError::Validation(_))));
+        assert_eq!(status(c, from, a), AssetStatus::Received);
 
-        let id = transfers::ship(
-            &mut c,
-            from,
-            to,
-            &Shipment {
-                asset_ids: vec![a, b],
-                bulk: vec![(item, 3)],
-            },
-            "weekly run",
-            &by,
-        )
-        .unwrap();
+        let shipment = Shipment {
+            asset_ids: vec![a, b],
+            bulk: vec![(item, 3)],
+        };
+        let id = transfers::ship(c, from, to, &shipment, "weekly run", &by).unwrap();
+        assert_eq!(status(c, from, a), AssetStatus::InTransit);
+        assert_eq!(stock::on_hand(c, item, from).unwrap(), 2);
         assert_eq!(
-            assets::get(&mut c, from, a).unwrap().status(),
-            AssetStatus::InTransit
-        );
-        assert_eq!(stock::on_hand(&mut c, item, from).unwrap(), 2);
-        assert_eq!(
-            stock::on_hand(&mut c, item, to).unwrap(),
+            stock::on_hand(c, item, to).unwrap(),
             0,
             "not there until received"
         );
+        let at_source = transfers::receive(c, from, id, &by);
         assert!(
-            matches!(
-                transfers::receive(&mut c, from, id, &by),
-                Err(RepoError::NotFound)
-            ),
+            matches!(at_source, Err(RepoError::NotFound)),
             "only the destination receives"
         );
 
-        transfers::receive(&mut c, to, id, &by).unwrap();
-        assert_eq!(
-            assets::get(&mut c, to, a).unwrap().status(),
-            AssetStatus::Received
-        );
-        assert_eq!(
-            assets::get(&mut c, to, b).unwrap().status(),
-            AssetStatus::DiagnosticsPending
-        );
+        transfers::receive(c, to, id, &by).unwrap();
+        assert_eq!(status(c, to, a), AssetStatus::Received);
+        assert_eq!(status(c, to, b), AssetStatus::DiagnosticsPending);
+        let gone = assets::get(c, from, a);
         assert!(
-            matches!(assets::get(&mut c, from, a), Err(RepoError::NotFound)),
+            matches!(gone, Err(RepoError::NotFound)),
             "no longer at the source"
         );
-        assert_eq!(stock::on_hand(&mut c, item, to).unwrap(), 3);
-        assert_eq!(stock::ledger_sum(&mut c, item, to).unwrap(), 3);
+        assert_eq!(stock::on_hand(c, item, to).unwrap(), 3);
+        assert_eq!(stock::ledger_sum(c, item, to).unwrap(), 3);
+        let twice = transfers::receive(c, to, id, &by);
         assert!(
-            matches!(
-                transfers::receive(&mut c, to, id, &by),
-                Err(RepoError::Conflict(_))
-            ),
+            matches!(twice, Err(RepoError::Conflict(_))),
             "received once"
         );
         // received, (diagnostics,) out, in: a has 3 movements and b 4.
-        assert_eq!(movements(&mut c, a), 3);
-        assert_eq!(movements(&mut c, b), 4);
+        assert_eq!(movements(c, a), 3);
+        assert_eq!(movements(c, b), 4);
         // The unit goes on with its life at the new branch.
         assets::transition(
-            &mut c,
+            c,
             to,
             a,
             AssetStatus::DiagnosticsPending,
@@ -1111,8 +997,7 @@ async fn a_transfer_passes_through_in_transit_and_arrives_in_the_same_state_at_t
         )
         .unwrap();
     })
-    .await
-    .unwrap();
+    .await;
 }
 
 #[tokio::test]
