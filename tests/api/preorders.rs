@@ -9,7 +9,7 @@ use workbay::repo::By;
 
 use crate::common::fixtures::{product_model, ready_unit};
 use crate::common::http::location;
-use crate::common::{TestApp, spawn_app};
+use crate::common::{Reply, TestApp, spawn_app};
 
 /// A customer, the ordered model and another model: (customer, model, other).
 async fn setup(app: &TestApp) -> (i64, i64, i64) {
@@ -73,11 +73,32 @@ async fn step(
     from: PreorderStatus,
     to: PreorderStatus,
     extra: &[(&str, &str)],
-) -> reqwest::Response {
-    let mut fields = vec![("from", from.as_str()), ("to", to.as_str())];
-    fields.extend_from_slice(extra);
-    app.post_form(&format!("/preorders/{id}/status"), &fields)
-        .await
+) -> Reply {
+    let fields = [&[("from", from.as_str()), ("to", to.as_str())], extra].concat();
+    app.send(&format!("/preorders/{id}/status"), &fields).await
+}
+
+/// A move that must go through, then a check that every other move from where it lands is
+/// refused.
+async fn moved(
+    app: &TestApp,
+    id: i64,
+    from: PreorderStatus,
+    to: PreorderStatus,
+    extra: &[(&str, &str)],
+) {
+    assert_eq!(
+        step(app, id, from, to, extra).await.status,
+        303,
+        "{from} → {to}"
+    );
+    refuses_all_but_the_table(app, id, to).await;
+}
+
+/// Pays `amount` in cash towards preorder `id`'s deposit.
+async fn deposit(app: &TestApp, id: i64, amount: &str) -> Reply {
+    let fields = [("amount", amount), ("method", "cash")];
+    app.send(&format!("/preorders/{id}/deposit"), &fields).await
 }
 
 /// At `at`, every move outside the table is refused and changes nothing.
@@ -86,8 +107,7 @@ async fn refuses_all_but_the_table(app: &TestApp, id: i64, at: PreorderStatus) {
         if edge_exists(at, to) {
             continue;
         }
-        let res = step(app, id, at, to, &[]).await;
-        assert_eq!(res.status().as_u16(), 409, "{at} → {to}");
+        assert_eq!(step(app, id, at, to, &[]).await.status, 409, "{at} → {to}");
         assert_eq!(status(app, id).await, at.as_str());
     }
 }
@@ -99,153 +119,70 @@ async fn a_preorder_is_ordered_only_with_its_deposit_and_picked_up_on_an_invoice
     let app = spawn_app().await;
     let (customer, model, other) = setup(&app).await;
     app.login_as(Role::Receptionist).await;
+    let form = app
+        .get_html(&format!("/preorders/new?customer_id={customer}"))
+        .await;
     assert!(
-        app.get_html(&format!("/preorders/new?customer_id={customer}"))
-            .await
-            .contains("value=\"500.00\""),
+        form.contains("value=\"500.00\""),
         "the deposit defaults to 500.00"
     );
     // Bad input keeps what was typed.
-    let res = app
-        .post_form(
-            "/preorders/new",
-            &[
-                ("customer_id", &customer.to_string()),
-                ("product_model_id", &model.to_string()),
-                ("agreed_price", "-5"),
-                ("deposit_required", "500.00"),
-                ("specs", "256 GB"),
-            ],
-        )
-        .await;
-    assert_eq!(res.status().as_u16(), 422);
-    assert!(res.text().await.unwrap().contains("value=\"256 GB\""));
+    let (customer_s, model_s) = (customer.to_string(), model.to_string());
+    let bad = [
+        ("customer_id", customer_s.as_str()),
+        ("product_model_id", &model_s),
+        ("agreed_price", "-5"),
+        ("deposit_required", "500.00"),
+        ("specs", "256 GB"),
+    ];
+    app.send("/preorders/new", &bad)
+        .await
+        .is(422)
+        .says("value=\"256 GB\"");
 
     let id = start(&app, customer, model, "300.00").await;
     assert_eq!(status(&app, id).await, "deposit_pending");
     refuses_all_but_the_table(&app, id, DepositPending).await;
-    let res = step(&app, id, DepositPending, Ordered, &[]).await;
-    assert!(
-        res.text()
-            .await
-            .unwrap()
-            .contains("The deposit is not paid: 300.00 of 500.00 received.")
-    );
-    let res = app
-        .post_form(
-            &format!("/preorders/{id}/deposit"),
-            &[("amount", "39800.00"), ("method", "cash")],
-        )
-        .await;
-    assert_eq!(res.status().as_u16(), 422, "deposits never pass the price");
-    assert_eq!(
-        app.post_form(
-            &format!("/preorders/{id}/deposit"),
-            &[("amount", "200.00"), ("method", "cash")]
-        )
+    step(&app, id, DepositPending, Ordered, &[])
         .await
-        .status()
-        .as_u16(),
-        303
-    );
+        .says("The deposit is not paid: 300.00 of 500.00 received.");
     assert_eq!(
-        step(&app, id, DepositPending, Ordered, &[])
-            .await
-            .status()
-            .as_u16(),
-        303
+        deposit(&app, id, "39800.00").await.status,
+        422,
+        "deposits never pass the price"
     );
+    deposit(&app, id, "200.00").await.is(303);
+    moved(&app, id, DepositPending, Ordered, &[]).await;
     assert_eq!(app.count(&format!("SELECT count(*) FROM preorders WHERE id = {id} AND ordered_on = current_date AND sla_due_on = current_date + 21")).await, 1);
-    refuses_all_but_the_table(&app, id, Ordered).await;
-    assert_eq!(
-        step(&app, id, Ordered, InTransit, &[])
-            .await
-            .status()
-            .as_u16(),
-        303
-    );
-    refuses_all_but_the_table(&app, id, InTransit).await;
+    moved(&app, id, Ordered, InTransit, &[]).await;
     // Arrival needs a unit of the ordered model, which it reserves.
     let wrong = unit(&app, other, "A54-0001").await;
-    let res = step(&app, id, InTransit, Arrived, &[("asset_code", &wrong)]).await;
-    assert_eq!(res.status().as_u16(), 422);
-    assert!(
-        res.text()
-            .await
-            .unwrap()
-            .contains("is another model than the one ordered")
-    );
+    step(&app, id, InTransit, Arrived, &[("asset_code", &wrong)])
+        .await
+        .is(422)
+        .says("is another model than the one ordered");
     let right = unit(&app, model, "IP13-0001").await;
-    assert_eq!(
-        step(&app, id, InTransit, Arrived, &[("asset_code", &right)])
-            .await
-            .status()
-            .as_u16(),
-        303
-    );
-    assert_eq!(
-        app.count(&format!(
-            "SELECT count(*) FROM assets WHERE asset_tag = '{right}' AND status = 'reserved'"
-        ))
-        .await,
-        1
-    );
-    refuses_all_but_the_table(&app, id, Arrived).await;
-    assert_eq!(
-        step(&app, id, Arrived, CustomerNotified, &[])
-            .await
-            .status()
-            .as_u16(),
-        303
-    );
+    moved(&app, id, InTransit, Arrived, &[("asset_code", &right)]).await;
+    let unit_is = |status: &str| {
+        format!("SELECT count(*) FROM assets WHERE asset_tag = '{right}' AND status = '{status}'")
+    };
+    assert_eq!(app.count(&unit_is("reserved")).await, 1);
+    moved(&app, id, Arrived, CustomerNotified, &[]).await;
     assert_eq!(app.count("SELECT count(*) FROM message_outbox WHERE template = 'preorder_arrived' AND recipient = 'achieng@example.com'").await, 1);
-    refuses_all_but_the_table(&app, id, CustomerNotified).await;
     // A moved-on preorder: the stale form is told.
-    let res = step(&app, id, Arrived, CustomerNotified, &[]).await;
-    assert!(
-        res.text()
-            .await
-            .unwrap()
-            .contains("Someone else moved this preorder")
-    );
-    assert_eq!(
-        step(&app, id, CustomerNotified, PickedUp, &[])
-            .await
-            .status()
-            .as_u16(),
-        303
-    );
+    step(&app, id, Arrived, CustomerNotified, &[])
+        .await
+        .says("Someone else moved this preorder");
+    moved(&app, id, CustomerNotified, PickedUp, &[]).await;
     // The invoice sells the reserved unit at the agreed price with the 500.00 deposit applied.
     assert_eq!(app.count(&format!("SELECT count(*) FROM invoices i JOIN preorders p ON p.invoice_id = i.id WHERE p.id = {id} AND i.subtotal = 40000.00 AND i.paid_total = 500.00 AND i.status = 'partially_paid'")).await, 1);
-    assert_eq!(
-        app.count("SELECT count(*) FROM payments WHERE method = 'deposit' AND amount = 500.00")
-            .await,
-        1
-    );
-    assert_eq!(
-        app.count(&format!(
-            "SELECT count(*) FROM assets WHERE asset_tag = '{right}' AND status = 'sold'"
-        ))
-        .await,
-        1
-    );
-    refuses_all_but_the_table(&app, id, PickedUp).await;
-    assert_eq!(
-        step(&app, id, PickedUp, Closed, &[])
-            .await
-            .status()
-            .as_u16(),
-        303
-    );
-    refuses_all_but_the_table(&app, id, Closed).await;
+    let applied = "SELECT count(*) FROM payments WHERE method = 'deposit' AND amount = 500.00";
+    assert_eq!(app.count(applied).await, 1);
+    assert_eq!(app.count(&unit_is("sold")).await, 1);
+    moved(&app, id, PickedUp, Closed, &[]).await;
     // One event per change: created, ordered, in transit, arrived, notified, picked up, closed.
-    assert_eq!(
-        app.count(&format!(
-            "SELECT count(*) FROM preorder_events WHERE preorder_id = {id}"
-        ))
-        .await,
-        7
-    );
+    let events = format!("SELECT count(*) FROM preorder_events WHERE preorder_id = {id}");
+    assert_eq!(app.count(&events).await, 7);
     // The cash-up counts the deposits when taken, by how they were paid, not again at pickup.
     let cash_up = app.get_html("/invoices/cash-up").await;
     assert!(
@@ -254,6 +191,24 @@ async fn a_preorder_is_ordered_only_with_its_deposit_and_picked_up_on_an_invoice
             && !cash_up.contains("Deposit"),
         "{cash_up}"
     );
+}
+
+/// Sells the unit `code` on a new invoice at `price` and issues it; returns the invoice number.
+async fn resell(app: &TestApp, code: &str, price: &str) -> String {
+    use workbay::repo::invoices::{self, NewInvoice, NewLine};
+    let (branch, code, price) = (app.branch_id, code.to_string(), price.parse().unwrap());
+    app.with_db(move |c| {
+        let by = By::default();
+        let inv = invoices::create_draft(c, branch, &NewInvoice::default(), &by).unwrap();
+        let line = NewLine::Asset {
+            code,
+            price: Some(price),
+            tier: None,
+        };
+        invoices::add_line(c, branch, inv, &line).unwrap();
+        invoices::issue(c, branch, inv, &by).unwrap().number
+    })
+    .await
 }
 
 #[tokio::test]
@@ -272,96 +227,53 @@ async fn a_rejected_unit_is_resold_and_the_shortfall_is_shown_and_an_unordered_p
         (Arrived, CustomerNotified, vec![]),
     ] {
         assert_eq!(
-            step(&app, id, from, to, &extra).await.status().as_u16(),
+            step(&app, id, from, to, &extra).await.status,
             303,
             "{from} → {to}"
         );
     }
-    assert_eq!(
-        step(
-            &app,
-            id,
-            CustomerNotified,
-            Rejected,
-            &[("note", "wanted another colour")]
-        )
-        .await
-        .status()
-        .as_u16(),
-        303
+    step(
+        &app,
+        id,
+        CustomerNotified,
+        Rejected,
+        &[("note", "wanted another colour")],
+    )
+    .await
+    .is(303);
+    let released = format!(
+        "SELECT count(*) FROM assets WHERE asset_tag = '{tag}' AND status = 'ready_for_sale'"
     );
     assert_eq!(
-        app.count(&format!(
-            "SELECT count(*) FROM assets WHERE asset_tag = '{tag}' AND status = 'ready_for_sale'"
-        ))
-        .await,
+        app.count(&released).await,
         1,
         "the hold is released for resale"
     );
     refuses_all_but_the_table(&app, id, Rejected).await;
     // Resold on another invoice for 36,000: the customer owes 40,000 − 36,000 − 500 = 3,500.
-    let (url, branch, code) = (app.db.app_url.clone(), app.branch_id, tag.clone());
-    let number = tokio::task::spawn_blocking(move || {
-        use workbay::repo::invoices::{self, NewInvoice, NewLine};
-        let mut c = PgConnection::establish(&url).unwrap();
-        let by = By::default();
-        let inv = invoices::create_draft(&mut c, branch, &NewInvoice::default(), &by).unwrap();
-        invoices::add_line(
-            &mut c,
-            branch,
-            inv,
-            &NewLine::Asset {
-                code,
-                price: Some("36000.00".parse().unwrap()),
-                tier: None,
-            },
-        )
-        .unwrap();
-        invoices::issue(&mut c, branch, inv, &by).unwrap().number
-    })
-    .await
-    .unwrap();
-    let res = step(&app, id, Rejected, Resold, &[("resale_invoice", "NOPE-1")]).await;
-    assert_eq!(res.status().as_u16(), 422);
-    assert_eq!(
-        step(&app, id, Rejected, Resold, &[("resale_invoice", &number)])
-            .await
-            .status()
-            .as_u16(),
-        303
-    );
+    let number = resell(&app, &tag, "36000.00").await;
+    step(&app, id, Rejected, Resold, &[("resale_invoice", "NOPE-1")])
+        .await
+        .is(422);
+    step(&app, id, Rejected, Resold, &[("resale_invoice", &number)])
+        .await
+        .is(303);
     let page = app.get_html(&format!("/preorders/{id}")).await;
     assert!(page.contains("id=\"shortfall\">3500.00"), "{page}");
-    assert_eq!(
-        step(&app, id, Resold, Closed, &[]).await.status().as_u16(),
-        303
-    );
+    step(&app, id, Resold, Closed, &[]).await.is(303);
     // Cancelled before ordering.
     let early = start(&app, customer, model, "").await;
-    assert_eq!(
-        step(
-            &app,
-            early,
-            DepositPending,
-            Closed,
-            &[("note", "changed mind")]
-        )
-        .await
-        .status()
-        .as_u16(),
-        303
-    );
-    let res = app
-        .post_form(
-            &format!("/preorders/{early}/deposit"),
-            &[("amount", "100.00"), ("method", "cash")],
-        )
-        .await;
-    assert_eq!(
-        res.status().as_u16(),
-        409,
-        "a closed preorder takes no deposit"
-    );
+    step(
+        &app,
+        early,
+        DepositPending,
+        Closed,
+        &[("note", "changed mind")],
+    )
+    .await
+    .is(303);
+    let late = deposit(&app, early, "100.00").await;
+    assert_eq!(late.status, 409, "a closed preorder takes no deposit");
 }
 
 #[tokio::test]
@@ -373,19 +285,8 @@ async fn the_sla_view_lists_open_orders_by_due_date_with_the_overdue_marked() {
     let fresh = start(&app, customer, model, "500.00").await;
     let waiting = start(&app, customer, model, "").await;
     for id in [late, fresh] {
-        assert_eq!(
-            step(
-                &app,
-                id,
-                PreorderStatus::DepositPending,
-                PreorderStatus::Ordered,
-                &[]
-            )
-            .await
-            .status()
-            .as_u16(),
-            303
-        );
+        let (from, to) = (PreorderStatus::DepositPending, PreorderStatus::Ordered);
+        step(&app, id, from, to, &[]).await.is(303);
     }
     app.with_db(move |c| {
         diesel::sql_query(format!("UPDATE preorders SET ordered_on = current_date - 25, sla_due_on = current_date - 4 WHERE id = {late}")).execute(c).unwrap();
