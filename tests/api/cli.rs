@@ -78,78 +78,63 @@ async fn demo_loads_once_and_only_then_the_login_page_lists_its_logins() {
         );
         assert!(String::from_utf8_lossy(&out.stdout).contains(expected));
     }
-    assert_eq!(app.count("SELECT count(*) FROM staff_users").await, 6);
-    assert_eq!(
-        app.count("SELECT count(DISTINCT role) FROM staff_users")
-            .await,
-        6,
-        "one per role"
-    );
-    // The stock demo: ~100 units, vendors, and orders in three states, one half delivered
-    // through an intake batch.
-    assert_eq!(app.count("SELECT count(*) FROM assets").await, 102);
-    assert_eq!(app.count("SELECT count(*) FROM vendors").await, 3);
-    assert_eq!(
-        app.count("SELECT count(*) FROM purchase_orders WHERE status IN ('draft', 'ordered', 'partially_received')")
-            .await,
-        3
-    );
-    assert_eq!(
-        app.count("SELECT count(*) FROM assets a JOIN purchase_orders p ON p.vendor_id = a.vendor_id WHERE p.status = 'partially_received'")
-            .await,
-        2
-    );
-    // Three weeks of sales: one draft, one void, one refunded, the rest issued and paid in
-    // various ways, spread back over the days.
-    assert_eq!(app.count("SELECT count(*) FROM invoices").await, 36);
-    assert_eq!(
-        app.count("SELECT count(*) FROM invoices WHERE status = 'draft'")
-            .await,
-        1
-    );
-    assert_eq!(
-        app.count("SELECT count(*) FROM invoices WHERE status = 'void'")
-            .await,
-        1
-    );
-    assert_eq!(
-        app.count("SELECT count(*) FROM invoices WHERE status = 'refunded'")
-            .await,
-        1
-    );
-    assert!(
-        app.count("SELECT count(DISTINCT method) FROM payments")
-            .await
-            >= 4
-    );
-    assert!(
-        app.count("SELECT count(*) FROM payments WHERE change_given > 0")
-            .await
-            >= 1
-    );
-    assert!(app.count("SELECT (max(created_at) - min(created_at) > interval '14 days')::int::bigint FROM invoices").await == 1);
+    // One account per role; the stock demo: ~100 units, vendors, and orders in three states,
+    // one half delivered through an intake batch; three weeks of sales: one draft, one void,
+    // one refunded, the rest issued and paid in various ways, spread back over the days; the
+    // workshop: a ticket in every status, preorders with one overdue, a claim.
+    for (fact, n) in [
+        ("SELECT count(*) FROM staff_users", 6),
+        ("SELECT count(DISTINCT role) FROM staff_users", 6),
+        ("SELECT count(*) FROM assets", 102),
+        ("SELECT count(*) FROM vendors", 3),
+        (
+            "SELECT count(*) FROM purchase_orders WHERE status IN ('draft', 'ordered', 'partially_received')",
+            3,
+        ),
+        (
+            "SELECT count(*) FROM assets a JOIN purchase_orders p ON p.vendor_id = a.vendor_id WHERE p.status = 'partially_received'",
+            2,
+        ),
+        ("SELECT count(*) FROM invoices", 36),
+        ("SELECT count(*) FROM invoices WHERE status = 'draft'", 1),
+        ("SELECT count(*) FROM invoices WHERE status = 'void'", 1),
+        ("SELECT count(*) FROM invoices WHERE status = 'refunded'", 1),
+        (
+            "SELECT (max(created_at) - min(created_at) > interval '14 days')::int::bigint FROM invoices",
+            1,
+        ),
+        ("SELECT count(DISTINCT status) FROM tickets", 9),
+        (
+            "SELECT count(*) FROM preorders WHERE sla_due_on < current_date AND status IN ('ordered', 'in_transit')",
+            1,
+        ),
+        (
+            "SELECT count(*) FROM warranty_claims WHERE status = 'submitted'",
+            1,
+        ),
+    ] {
+        assert_eq!(app.count(fact).await, n, "{fact}");
+    }
+    for (fact, at_least) in [
+        ("SELECT count(DISTINCT method) FROM payments", 4),
+        ("SELECT count(*) FROM payments WHERE change_given > 0", 1),
+        (
+            "SELECT count(*) FROM tickets WHERE assigned_to IS NOT NULL",
+            5,
+        ),
+        // The demo refreshed the dashboards' daily figures.
+        (
+            "SELECT count(*) FROM dashboard_sales_daily WHERE transactions > 0",
+            1,
+        ),
+    ] {
+        assert!(app.count(fact).await >= at_least, "{fact}");
+    }
     assert_eq!(
         app.count("SELECT count(*) FROM invoices WHERE number IS NOT NULL")
             .await,
         app.count("SELECT max(seq)::bigint FROM invoices").await,
         "numbers are gapless"
-    );
-    // The workshop: a ticket in every status, preorders with one overdue, a claim.
-    assert_eq!(
-        app.count("SELECT count(DISTINCT status) FROM tickets")
-            .await,
-        9
-    );
-    assert!(
-        app.count("SELECT count(*) FROM tickets WHERE assigned_to IS NOT NULL")
-            .await
-            >= 5
-    );
-    assert_eq!(app.count("SELECT count(*) FROM preorders WHERE sla_due_on < current_date AND status IN ('ordered', 'in_transit')").await, 1);
-    assert_eq!(
-        app.count("SELECT count(*) FROM warranty_claims WHERE status = 'submitted'")
-            .await,
-        1
     );
     let login = app.get_html("/login").await;
     assert!(login.contains("Demo shop logins") && login.contains("workbay-demo"));
@@ -157,86 +142,87 @@ async fn demo_loads_once_and_only_then_the_login_page_lists_its_logins() {
         app.login("emeka", "workbay-demo").await.status().as_u16(),
         303
     );
-    // The demo refreshed the dashboards' daily figures: its sales show straight away.
-    assert!(
-        app.count("SELECT count(*) FROM dashboard_sales_daily WHERE transactions > 0")
-            .await
-            > 0
-    );
+    // Its sales show straight away.
     let sales = app.get_html("/dashboards/sales").await;
     assert!(!sales.contains("id=\"revenue\">0.00<"), "{sales}");
 }
 
-#[tokio::test]
-async fn serve_runs_on_its_embedded_cluster_logs_no_secrets_and_sigterm_stops_both_cleanly() {
-    let dir = std::env::temp_dir().join(format!("workbay-serve-{}", uuid::Uuid::new_v4().simple()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let demo = workbay()
-        .arg("demo")
-        .arg("--data-dir")
-        .arg(&dir)
-        .env_remove("DATABASE_URL")
-        .output()
-        .unwrap();
-    assert!(
-        demo.status.success(),
-        "{}",
-        String::from_utf8_lossy(&demo.stderr)
-    );
-    let mut child = workbay()
-        .args([
-            "serve",
-            "--bind",
-            "127.0.0.1:0",
-            "--insecure-cookies",
-            "--data-dir",
-        ])
-        .arg(&dir)
-        .env_remove("DATABASE_URL")
-        .env("RUST_LOG", "info")
-        .env("NO_COLOR", "1")
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    // Lines arrive through a channel so a server that never says where it listens fails the
-    // test instead of hanging it.
-    let (tx, rx) = std::sync::mpsc::channel::<String>();
-    let stderr = child.stderr.take().unwrap();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    let next_line = |what: &str| match rx.recv_timeout(Duration::from_secs(120)) {
-        Ok(line) => Some(line),
-        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => None,
-        Err(_) => panic!("serve printed nothing for two minutes while {what}"),
-    };
-    let port = loop {
-        let line = next_line("starting").expect("serve exited before it served");
-        if let Some(rest) = line.split("serving on http://127.0.0.1:").nth(1) {
-            let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
-            break digits.parse::<u16>().unwrap();
-        }
-    };
-    let base = format!("http://127.0.0.1:{port}");
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let health = client.get(format!("{base}/healthz")).send().await.unwrap();
-    assert_eq!(health.status().as_u16(), 200);
-    assert!(
-        dir.join("postgres").join("postmaster.pid").exists(),
-        "the cluster runs"
-    );
+/// A `workbay serve` child on `dir`'s embedded cluster, its log lines arriving through a channel
+/// so a server that never says where it listens fails the test instead of hanging it.
+struct Served {
+    child: std::process::Child,
+    lines: std::sync::mpsc::Receiver<String>,
+    base: String,
+}
 
-    // A failed and a successful sign-in: neither the password nor the session id may be logged.
-    let secret = "Wr0ng-but-secret-passw0rd";
+impl Served {
+    fn start(dir: &std::path::Path) -> Served {
+        let mut child = workbay()
+            .args([
+                "serve",
+                "--bind",
+                "127.0.0.1:0",
+                "--insecure-cookies",
+                "--data-dir",
+            ])
+            .arg(dir)
+            .env_remove("DATABASE_URL")
+            .env("RUST_LOG", "info")
+            .env("NO_COLOR", "1")
+            .stderr(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap();
+        let (tx, lines) = std::sync::mpsc::channel::<String>();
+        let stderr = child.stderr.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut served = Served {
+            child,
+            lines,
+            base: String::new(),
+        };
+        let port = loop {
+            let line = served
+                .next_line("starting")
+                .expect("serve exited before it served");
+            if let Some(rest) = line.split("serving on http://127.0.0.1:").nth(1) {
+                let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+                break digits.parse::<u16>().unwrap();
+            }
+        };
+        served.base = format!("http://127.0.0.1:{port}");
+        served
+    }
+
+    fn next_line(&self, what: &str) -> Option<String> {
+        match self.lines.recv_timeout(Duration::from_secs(120)) {
+            Ok(line) => Some(line),
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => None,
+            Err(_) => panic!("serve printed nothing for two minutes while {what}"),
+        }
+    }
+
+    /// Sends SIGTERM and returns how it exited and everything it logged from then on.
+    fn stop(mut self) -> (std::process::ExitStatus, String) {
+        // SAFETY: sending SIGTERM to our own child.
+        unsafe { libc::kill(self.child.id() as i32, libc::SIGTERM) };
+        let mut rest = Vec::new();
+        while let Some(line) = self.next_line("stopping") {
+            rest.push(line);
+        }
+        (self.child.wait().unwrap(), rest.join("\n"))
+    }
+}
+
+/// Signs in to `base` with a wrong password (in the query string too) and then the right one;
+/// returns the session id it was given.
+async fn sign_in_badly_then_well(client: &reqwest::Client, base: &str, secret: &str) -> String {
     let page = client
         .get(format!("{base}/login"))
         .send()
@@ -275,37 +261,46 @@ async fn serve_runs_on_its_embedded_cluster_logs_no_secrets_and_sigterm_stops_bo
     });
     let status = res.status().as_u16();
     assert_eq!(status, 303, "{}", res.text().await.unwrap());
-    let cookie = cookie.expect("a session cookie");
-    assert_eq!(
-        client
-            .get(format!("{base}/"))
-            .send()
-            .await
-            .unwrap()
-            .status()
-            .as_u16(),
-        200
-    );
+    cookie.expect("a session cookie")
+}
 
-    // SAFETY: sending SIGTERM to our own child.
-    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
-    let mut rest = Vec::new();
-    while let Some(line) = next_line("stopping") {
-        rest.push(line);
-    }
-    let status = child.wait().unwrap();
+#[tokio::test]
+async fn serve_runs_on_its_embedded_cluster_logs_no_secrets_and_sigterm_stops_both_cleanly() {
+    let dir = std::env::temp_dir().join(format!("workbay-serve-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let demo = workbay()
+        .arg("demo")
+        .arg("--data-dir")
+        .arg(&dir)
+        .env_remove("DATABASE_URL")
+        .output()
+        .unwrap();
     assert!(
-        status.success(),
-        "clean exit: {status:?}\n{}",
-        rest.join("\n")
-    );
-    assert!(
-        rest.iter()
-            .any(|l| l.contains("embedded PostgreSQL stopped")),
+        demo.status.success(),
         "{}",
-        rest.join("\n")
+        String::from_utf8_lossy(&demo.stderr)
     );
-    let log = rest.join("\n");
+    let served = Served::start(&dir);
+    let base = served.base.clone();
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let health = client.get(format!("{base}/healthz")).send().await.unwrap();
+    assert_eq!(health.status().as_u16(), 200);
+    let pid = dir.join("postgres").join("postmaster.pid");
+    assert!(pid.exists(), "the cluster runs");
+
+    // A failed and a successful sign-in: neither the password nor the session id may be logged.
+    let secret = "Wr0ng-but-secret-passw0rd";
+    let cookie = sign_in_badly_then_well(&client, &base, secret).await;
+    let home = client.get(format!("{base}/")).send().await.unwrap();
+    assert_eq!(home.status().as_u16(), 200);
+
+    let (status, log) = served.stop();
+    assert!(status.success(), "clean exit: {status:?}\n{log}");
+    assert!(log.contains("embedded PostgreSQL stopped"), "{log}");
     assert!(
         log.contains("path=/login status=401"),
         "the requests were logged: {log}"
@@ -314,9 +309,6 @@ async fn serve_runs_on_its_embedded_cluster_logs_no_secrets_and_sigterm_stops_bo
     assert!(!log.contains("workbay-demo"), "a password reached the log");
     assert!(!log.contains(&cookie), "a session id reached the log");
     std::thread::sleep(Duration::from_millis(100));
-    assert!(
-        !dir.join("postgres").join("postmaster.pid").exists(),
-        "PostgreSQL shut down"
-    );
+    assert!(!pid.exists(), "PostgreSQL shut down");
     std::fs::remove_dir_all(&dir).ok();
 }
