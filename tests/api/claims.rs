@@ -10,7 +10,7 @@ use workbay::repo::invoices::{self, NewInvoice, NewLine};
 
 use crate::common::fixtures::ready_unit;
 use crate::common::http::location;
-use crate::common::{TestApp, spawn_app};
+use crate::common::{Reply, TestApp, spawn_app};
 
 /// Sells a unit with a standard warranty to a customer; returns (warranty id, serial, invoice number).
 async fn sold_with_warranty(app: &TestApp, serial: &str) -> (i64, String, String) {
@@ -70,6 +70,12 @@ async fn sold_with_warranty(app: &TestApp, serial: &str) -> (i64, String, String
     .unwrap()
 }
 
+/// Completes the claim at `page` with `outcome` at `cost`.
+async fn complete(app: &TestApp, page: &str, outcome: &str, cost: &str) -> Reply {
+    let fields = [("outcome", outcome), ("cost", cost)];
+    app.send(&format!("{page}/complete"), &fields).await
+}
+
 #[tokio::test]
 async fn a_claim_is_found_by_serial_approved_into_a_ticket_and_completed_with_an_event_for_each_change()
  {
@@ -80,98 +86,44 @@ async fn a_claim_is_found_by_serial_approved_into_a_ticket_and_completed_with_an
         let html = app.get_html(&format!("/warranties?q={q}")).await;
         assert!(html.contains(&format!("/warranties/{w}\"")), "{q}: {html}");
     }
-    let res = app
-        .post_form(&format!("/warranties/{w}/claim"), &[("problem", " ")])
+    let claim_on = format!("/warranties/{w}/claim");
+    app.send(&claim_on, &[("problem", " ")]).await.is(422);
+    let page = app
+        .submit(&claim_on, &[("problem", "Keyboard keys stop working")])
         .await;
-    assert_eq!(res.status().as_u16(), 422);
-    let res = app
-        .post_form(
-            &format!("/warranties/{w}/claim"),
-            &[("problem", "Keyboard keys stop working")],
-        )
-        .await;
-    assert_eq!(res.status().as_u16(), 303);
-    let page = location(&res);
     let claim: i64 = page.trim_start_matches("/claims/").parse().unwrap();
-    assert_eq!(
-        app.count(&format!(
-            "SELECT count(*) FROM warranties WHERE id = {w} AND status = 'claimed'"
-        ))
-        .await,
-        1
-    );
-    let again = app
-        .post_form(&format!("/warranties/{w}/claim"), &[("problem", "again")])
-        .await;
-    assert_eq!(again.status().as_u16(), 409);
-    assert!(again.text().await.unwrap().contains("already open"));
+    let warranty_is = |status: &str| {
+        format!("SELECT count(*) FROM warranties WHERE id = {w} AND status = '{status}'")
+    };
+    assert_eq!(app.count(&warranty_is("claimed")).await, 1);
+    app.send(&claim_on, &[("problem", "again")])
+        .await
+        .is(409)
+        .says("already open");
     // Out of order: completing before approval.
-    let res = app
-        .post_form(
-            &format!("{page}/complete"),
-            &[("outcome", "replaced keyboard"), ("cost", "1200")],
-        )
-        .await;
-    assert_eq!(res.status().as_u16(), 409);
-    assert!(
-        res.text()
-            .await
-            .unwrap()
-            .contains("A claim that is submitted cannot become completed.")
-    );
-    assert_eq!(
-        app.post_form(&format!("{page}/approve"), &[])
-            .await
-            .status()
-            .as_u16(),
-        303
-    );
+    complete(&app, &page, "replaced keyboard", "1200")
+        .await
+        .is(409)
+        .says("A claim that is submitted cannot become completed.");
+    app.submit(&format!("{page}/approve"), &[]).await;
     let html = app.get_html(&page).await;
     assert!(html.contains("id=\"claim-ticket\""), "{html}");
     assert_eq!(
         app.count(&format!("SELECT count(*) FROM tickets t JOIN warranty_claims c ON c.ticket_id = t.id WHERE c.id = {claim} AND t.priority = 'high' AND t.asset_id IS NOT NULL AND t.problem LIKE 'Warranty claim #{claim}:%'")).await,
         1
     );
-    let res = app
-        .post_form(
-            &format!("{page}/complete"),
-            &[("outcome", ""), ("cost", "1200")],
-        )
-        .await;
-    assert_eq!(res.status().as_u16(), 422);
-    assert_eq!(
-        app.post_form(
-            &format!("{page}/complete"),
-            &[("outcome", "Replaced the keyboard"), ("cost", "1200.00")]
-        )
+    complete(&app, &page, "", "1200").await.is(422);
+    complete(&app, &page, "Replaced the keyboard", "1200.00")
         .await
-        .status()
-        .as_u16(),
-        303
-    );
-    assert_eq!(
-        app.count(&format!(
-            "SELECT count(*) FROM warranties WHERE id = {w} AND status = 'active'"
-        ))
-        .await,
-        1
-    );
+        .is(303);
+    assert_eq!(app.count(&warranty_is("active")).await, 1);
     assert_eq!(app.count(&format!("SELECT count(*) FROM warranty_claims WHERE id = {claim} AND status = 'completed' AND cost = 1200.00")).await, 1);
     // submitted, approved, completed; and the warranty: active, claimed, active again.
-    assert_eq!(
-        app.count(&format!(
-            "SELECT count(*) FROM warranty_claim_events WHERE claim_id = {claim}"
-        ))
-        .await,
-        3
-    );
-    assert_eq!(
-        app.count(&format!(
-            "SELECT count(*) FROM warranty_events WHERE warranty_id = {w}"
-        ))
-        .await,
-        3
-    );
+    let claim_events =
+        format!("SELECT count(*) FROM warranty_claim_events WHERE claim_id = {claim}");
+    assert_eq!(app.count(&claim_events).await, 3);
+    let warranty_events = format!("SELECT count(*) FROM warranty_events WHERE warranty_id = {w}");
+    assert_eq!(app.count(&warranty_events).await, 3);
 }
 
 #[tokio::test]
