@@ -96,6 +96,17 @@ impl Browser {
         field.send_keys(text).await.unwrap();
     }
 
+    /// Replaces what the field matching `css` holds with `text`.
+    pub async fn replace(&self, css: &str, text: &str) {
+        let field = self
+            .client
+            .find(fantoccini::Locator::Css(css))
+            .await
+            .unwrap();
+        field.clear().await.unwrap();
+        field.send_keys(text).await.unwrap();
+    }
+
     /// Clicks the element matching `css`.
     pub async fn click(&self, css: &str) {
         let el = self

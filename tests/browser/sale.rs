@@ -1,16 +1,34 @@
 use diesel::RunQueryDsl;
-use fantoccini::Locator;
 use fantoccini::key::Key;
-use workbay::domain::asset::{AssetStatus, Cause, DiagnosticsResult, Grade, WipeMethod};
+use workbay::domain::asset::Grade;
 use workbay::domain::role::Role;
-use workbay::repo::By;
-use workbay::repo::assets::{self, Arrival};
-use workbay::repo::stock::{self, Posting};
 
-use crate::common::fixtures::product_model;
+use crate::common::fixtures::{product_model, ready_unit, stock_in, stock_item};
 use crate::common::http::PASSWORD;
 use crate::common::spawn_app;
 use crate::driver::Browser;
+
+/// Tax at 16%, a grade B laptop priced 400.00 ready for sale, three chargers at 15.00 on the
+/// shelf; returns the laptop's tag.
+async fn counter_stock(app: &crate::common::TestApp) -> String {
+    let branch = app.branch_id;
+    app.exec(&format!(
+        "UPDATE branches SET tax_rate = 16, invoice_prefix = 'NRB-' WHERE id = {branch}"
+    ))
+    .await;
+    app.with_db(move |c| {
+        let model = product_model(c, "Laptop", "Dell", "Latitude 7490", 90);
+        diesel::sql_query(format!(
+            "UPDATE product_models SET price_grade_b = 400.00 WHERE id = {model}"
+        ))
+        .execute(c)
+        .unwrap();
+        let item = stock_item(c, "CHG-65W", "65W USB-C charger", "4.00", "15.00", 0);
+        stock_in(c, branch, item, 3);
+        ready_unit(c, branch, model, "DL7490X1", Grade::B).1
+    })
+    .await
+}
 
 #[tokio::test]
 async fn the_counter_sells_a_laptop_and_a_charger_takes_cash_and_mobile_money_and_prints_the_receipt()
@@ -18,121 +36,7 @@ async fn the_counter_sells_a_laptop_and_a_charger_takes_cash_and_mobile_money_an
     let app = spawn_app().await;
     app.create_user("amina", "Amina Njeri", Role::Receptionist)
         .await;
-    let branch = app.branch_id;
-    app.with_db(move |c| {
-        diesel::sql_query(format!(
-            "UPDATE branches SET tax_rate = 16, invoice_prefix = 'NRB-' WHERE id = {branch}"
-        ))
-        .execute(c)
-        .unwrap();
-    })
-    .await;
-    let url = app.db.app_url.clone();
-    let tag = tokio::task::spawn_blocking(move || {
-        let mut c = <diesel::PgConnection as diesel::Connection>::establish(&url).unwrap();
-        let by = By::default();
-        let model = product_model(&mut c, "Laptop", "Dell", "Latitude 7490", 90);
-        diesel::sql_query(format!(
-            "UPDATE product_models SET price_grade_b = 400.00 WHERE id = {model}"
-        ))
-        .execute(&mut c)
-        .unwrap();
-        let item = stock::create_stock_item(
-            &mut c,
-            "CHG-65W",
-            "65W USB-C charger",
-            "4.00".parse().unwrap(),
-            "15.00".parse().unwrap(),
-            0,
-            &by,
-        )
-        .unwrap()
-        .id;
-        stock::post(
-            &mut c,
-            &Posting {
-                stock_item_id: item,
-                branch_id: branch,
-                kind: "intake",
-                quantity: 3,
-                unit_cost: None,
-                reason: "",
-                reference: "",
-            },
-            &by,
-        )
-        .unwrap();
-        let a = assets::receive(
-            &mut c,
-            &Arrival {
-                serial: "DL7490X1".into(),
-                product_model_id: model,
-                vendor_id: None,
-                branch_id: branch,
-                location_id: None,
-                purchase_cost: "250".parse().unwrap(),
-                landed_cost: "260".parse().unwrap(),
-            },
-            "",
-            &by,
-        )
-        .unwrap();
-        let id = a.id;
-        assets::transition(
-            &mut c,
-            branch,
-            id,
-            AssetStatus::DiagnosticsPending,
-            Cause::Manual,
-            "",
-            &by,
-        )
-        .unwrap();
-        assets::record_diagnostics(
-            &mut c,
-            branch,
-            id,
-            &serde_json::json!({}),
-            DiagnosticsResult::Pass,
-            &by,
-        )
-        .unwrap();
-        assets::transition(
-            &mut c,
-            branch,
-            id,
-            AssetStatus::WipePending,
-            Cause::Manual,
-            "",
-            &by,
-        )
-        .unwrap();
-        assets::record_wipe(&mut c, branch, id, WipeMethod::NistClear, "W-9", &by).unwrap();
-        assets::transition(
-            &mut c,
-            branch,
-            id,
-            AssetStatus::QcPending,
-            Cause::Manual,
-            "",
-            &by,
-        )
-        .unwrap();
-        assets::grade(&mut c, branch, id, Grade::B, Some(88), Some(210), "").unwrap();
-        assets::transition(
-            &mut c,
-            branch,
-            id,
-            AssetStatus::ReadyForSale,
-            Cause::Manual,
-            "",
-            &by,
-        )
-        .unwrap();
-        a.asset_tag
-    })
-    .await
-    .unwrap();
+    let tag = counter_stock(&app).await;
 
     let browser = Browser::start().await;
     let c = &browser.client;
@@ -149,69 +53,12 @@ async fn the_counter_sells_a_laptop_and_a_charger_takes_cash_and_mobile_money_an
         .wait_for_path(|p| p.starts_with("/invoices/") && p != "/invoices/new")
         .await;
 
-    // The scanner types the tag and Enter; the unit lands on the invoice and the field is ready
-    // for the next scan.
-    browser
-        .fill("#f-code", &format!("{tag}{}", Key::Enter))
-        .await;
-    browser
-        .text_until("#invoice-lines", |t| t.contains("Dell Latitude 7490"))
-        .await;
-    let focused = c
-        .execute("return document.activeElement.id", vec![])
-        .await
-        .unwrap();
-    assert_eq!(focused.as_str(), Some("f-code"));
-
-    browser.click("#add-lines details summary").await;
-    c.find(Locator::Css("#f-stock_item_id option:nth-child(2)"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    browser.fill("#f-quantity", "1").await;
-    browser
-        .click("form[action$='/lines/stock'] button[type=submit]")
-        .await;
-    browser
-        .text_until("#invoice-lines", |t| t.contains("65W USB-C charger"))
-        .await;
-    // 400.00 + 15.00 + 16% tax = 481.40
-    browser
-        .text_until("#totals", |t| t.contains("481.40"))
-        .await;
-
+    scan_a_laptop_and_add_a_charger(&browser, &tag).await;
     browser.click("form[action$='/issue'] button").await;
     browser
         .text_until("#invoice-status", |t| t.contains("issued"))
         .await;
-
-    // Part by mobile money…
-    browser
-        .click("input[name=method][value=mobile_money]")
-        .await;
-    let amount = c.find(Locator::Css("#f-amount")).await.unwrap();
-    amount.clear().await.unwrap();
-    amount.send_keys("300.00").await.unwrap();
-    browser.fill("#f-reference", "QK7H2M1X").await;
-    browser.click("#payment button[type=submit]").await;
-    browser
-        .text_until("#invoice-status", |t| t.contains("partially paid"))
-        .await;
-    // …the rest in cash, handing over 200.
-    browser.click("input[name=method][value=cash]").await;
-    let amount = c.find(Locator::Css("#f-amount")).await.unwrap();
-    amount.clear().await.unwrap();
-    amount.send_keys("200.00").await.unwrap();
-    browser.click("#payment button[type=submit]").await;
-    let change = browser.text_of("#change-due").await;
-    assert!(change.contains("18.60"), "{change}");
-    browser
-        .text_until("#invoice-status", |t| {
-            t.contains("paid") && !t.contains("partially")
-        })
-        .await;
+    pay_by_mobile_money_then_cash(&browser).await;
 
     c.goto(&format!("{}{page}/receipt", app.address))
         .await
@@ -238,4 +85,57 @@ async fn the_counter_sells_a_laptop_and_a_charger_takes_cash_and_mobile_money_an
             .await,
         1
     );
+}
+
+/// The scanner types the tag and Enter; the unit lands on the invoice and the field is ready
+/// for the next scan. A charger is picked from the list; 400.00 + 15.00 + 16% tax = 481.40.
+async fn scan_a_laptop_and_add_a_charger(browser: &Browser, tag: &str) {
+    let c = &browser.client;
+    browser
+        .fill("#f-code", &format!("{tag}{}", Key::Enter))
+        .await;
+    browser
+        .text_until("#invoice-lines", |t| t.contains("Dell Latitude 7490"))
+        .await;
+    let focused = c
+        .execute("return document.activeElement.id", vec![])
+        .await
+        .unwrap();
+    assert_eq!(focused.as_str(), Some("f-code"));
+
+    browser.click("#add-lines details summary").await;
+    browser.click("#f-stock_item_id option:nth-child(2)").await;
+    browser.fill("#f-quantity", "1").await;
+    browser
+        .click("form[action$='/lines/stock'] button[type=submit]")
+        .await;
+    browser
+        .text_until("#invoice-lines", |t| t.contains("65W USB-C charger"))
+        .await;
+    browser
+        .text_until("#totals", |t| t.contains("481.40"))
+        .await;
+}
+
+/// Part by mobile money, the rest in cash handing over 200: the change shows.
+async fn pay_by_mobile_money_then_cash(browser: &Browser) {
+    browser
+        .click("input[name=method][value=mobile_money]")
+        .await;
+    browser.replace("#f-amount", "300.00").await;
+    browser.fill("#f-reference", "QK7H2M1X").await;
+    browser.click("#payment button[type=submit]").await;
+    browser
+        .text_until("#invoice-status", |t| t.contains("partially paid"))
+        .await;
+    browser.click("input[name=method][value=cash]").await;
+    browser.replace("#f-amount", "200.00").await;
+    browser.click("#payment button[type=submit]").await;
+    let change = browser.text_of("#change-due").await;
+    assert!(change.contains("18.60"), "{change}");
+    browser
+        .text_until("#invoice-status", |t| {
+            t.contains("paid") && !t.contains("partially")
+        })
+        .await;
 }
