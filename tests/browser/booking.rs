@@ -1,7 +1,7 @@
-use fantoccini::Locator;
 use workbay::domain::role::Role;
 use workbay::repo::{By, catalogue};
 
+use crate::common::fixtures::service;
 use crate::common::http::PASSWORD;
 use crate::common::spawn_app;
 use crate::driver::Browser;
@@ -11,30 +11,42 @@ async fn a_receptionist_creates_a_customer_books_confirms_and_checks_in() {
     let app = spawn_app().await;
     app.create_user("amina", "Amina Njeri", Role::Receptionist)
         .await;
-    let (url, branch) = (app.db.app_url.clone(), app.branch_id);
-    tokio::task::spawn_blocking(move || {
-        let mut conn = <diesel::PgConnection as diesel::Connection>::establish(&url).unwrap();
-        catalogue::create_bay(&mut conn, branch, "Lift 1", &[], &By::default()).unwrap();
-        catalogue::create_service(
-            &mut conn,
-            "Oil change",
-            "Maintenance",
-            "1.00".parse().unwrap(),
-            "2500.00".parse().unwrap(),
-            &By::default(),
-        )
-        .unwrap();
+    let branch = app.branch_id;
+    app.with_db(move |c| {
+        catalogue::create_bay(c, branch, "Lift 1", &[], &By::default()).unwrap();
+        service(c, "Oil change", "Maintenance", "1.00", "2500.00");
     })
-    .await
-    .unwrap();
+    .await;
     let browser = Browser::start().await;
     let c = &browser.client;
     c.goto(&format!("{}/login", app.address)).await.unwrap();
     browser.sign_in("amina", PASSWORD).await;
     browser.text_of("main h1").await;
 
-    // A new customer with a vehicle.
-    c.goto(&format!("{}/customers/new", app.address))
+    a_new_customer_with_a_vehicle(&browser, &app.address).await;
+    an_oil_change_is_booked_for_monday_at_nine(&browser).await;
+    browser.click("input[value='confirmed'] + button").await;
+    browser
+        .text_until("main h1", |t| t.contains("Confirmed"))
+        .await;
+
+    browser.fill("#f-mileage", "81000").await;
+    browser.fill("#f-problem", "Oil light on").await;
+    browser.click("form[action$='/check-in'] button").await;
+    browser.wait_for_path(|p| p.starts_with("/tickets/")).await;
+    assert_eq!(browser.text_of("main h1").await, "Ticket #1 open");
+    let body = browser.text_of("main").await;
+    assert!(
+        body.contains("Oil light on") && body.contains("Oil change") && body.contains("81000"),
+        "{body}"
+    );
+    browser.close().await;
+}
+
+async fn a_new_customer_with_a_vehicle(browser: &Browser, address: &str) {
+    browser
+        .client
+        .goto(&format!("{address}/customers/new"))
         .await
         .unwrap();
     browser.fill("#f-name", "Wanjiru Kamau").await;
@@ -49,28 +61,24 @@ async fn a_receptionist_creates_a_customer_books_confirms_and_checks_in() {
         .wait_for_path(|p| p.starts_with("/customers/") && p != "/customers/new")
         .await;
     assert_eq!(browser.text_of("main h1").await, "Wanjiru Kamau");
+}
 
-    // Book a service from the customer's page: 2030-01-07 is a Monday, 09:00.
+/// Books a service from the customer's page: 2030-01-07 is a Monday, 09:00.
+async fn an_oil_change_is_booked_for_monday_at_nine(browser: &Browser) {
     browser.click("a[href^='/bookings/new']").await;
     browser.wait_for_path(|p| p == "/bookings/new").await;
     browser.text_of("form[action='/bookings/new']").await;
-    let vehicle = c
-        .find(Locator::Css("#f-vehicle_id option:nth-child(2)"))
-        .await
-        .unwrap();
-    vehicle.click().await.unwrap();
-    let bay = c
-        .find(Locator::Css("#f-bay_id option:nth-child(2)"))
-        .await
-        .unwrap();
-    bay.click().await.unwrap();
+    browser.click("#f-vehicle_id option:nth-child(2)").await;
+    browser.click("#f-bay_id option:nth-child(2)").await;
     // Date and time inputs take their value through script in a headless browser.
-    c.execute(
-        "document.querySelector('#f-date').value = '2030-01-07'; document.querySelector('#f-start').value = '09:00';",
-        vec![],
-    )
-    .await
-    .unwrap();
+    browser
+        .client
+        .execute(
+            "document.querySelector('#f-date').value = '2030-01-07'; document.querySelector('#f-start').value = '09:00';",
+            vec![],
+        )
+        .await
+        .unwrap();
     browser.click("input[name^='service_']").await;
     browser
         .click("form[action='/bookings/new'] button[type=submit]")
@@ -83,29 +91,6 @@ async fn a_receptionist_creates_a_customer_books_confirms_and_checks_in() {
         heading.starts_with("Booking #") && heading.contains("Requested"),
         "{heading}"
     );
-
-    browser.click("input[value='confirmed'] + button").await;
-    browser
-        .text_until("main h1", |t| t.contains("Confirmed"))
-        .await;
-
-    browser.fill("#f-mileage", "81000").await;
-    browser.fill("#f-problem", "Oil light on").await;
-    browser.click("form[action$='/check-in'] button").await;
-    browser.wait_for_path(|p| p.starts_with("/tickets/")).await;
-    assert_eq!(browser.text_of("main h1").await, "Ticket #1 open");
-    let body = c
-        .find(Locator::Css("main"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert!(
-        body.contains("Oil light on") && body.contains("Oil change") && body.contains("81000"),
-        "{body}"
-    );
-    browser.close().await;
 }
 
 #[tokio::test]

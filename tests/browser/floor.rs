@@ -1,13 +1,39 @@
-use diesel::{Connection, PgConnection};
 use fantoccini::key::Key;
 use workbay::domain::role::Role;
 use workbay::domain::ticket::{Outcome, TicketStatus};
 use workbay::repo::By;
 use workbay::repo::tickets::{self, CheckIn};
 
+use crate::common::fixtures::{stock_in, stock_item};
 use crate::common::http::PASSWORD;
 use crate::common::spawn_app;
 use crate::driver::Browser;
+
+/// Four oil filters on the shelf and Kamau Motors' ticket, in repair and assigned to `tech`.
+async fn a_job_in_repair_for(app: &crate::common::TestApp, tech: i64) -> i64 {
+    let branch = app.branch_id;
+    let customer = app
+        .create_customer("Kamau Motors", "0711 222 333", "")
+        .await;
+    app.with_db(move |c| {
+        let by = By::default();
+        let item = stock_item(c, "FLT-OIL-T", "Oil filter", "3.00", "6.00", 0);
+        stock_in(c, branch, item, 4);
+        let check_in = CheckIn {
+            problem: "Oil change and noise".into(),
+            ..Default::default()
+        };
+        let t = tickets::open_walk_in(c, branch, customer, None, &check_in, &by)
+            .unwrap()
+            .id;
+        tickets::assign(c, branch, t, Some(tech), &by).unwrap();
+        for to in [TicketStatus::Diagnosing, TicketStatus::InRepair] {
+            tickets::transition(c, branch, t, None, to, None::<Outcome>, "", &by).unwrap();
+        }
+        t
+    })
+    .await
+}
 
 #[tokio::test]
 async fn on_a_1024_by_768_tablet_a_technician_clocks_on_scans_a_part_and_sends_the_job_to_quality_check()
@@ -16,35 +42,7 @@ async fn on_a_1024_by_768_tablet_a_technician_clocks_on_scans_a_part_and_sends_t
     let tech = app
         .create_user("dora", "Dora Achieng", Role::Technician)
         .await;
-    let (url, branch, tech_id) = (app.db.app_url.clone(), app.branch_id, tech.id);
-    let admin = app.db.admin_url.clone();
-    let ticket = tokio::task::spawn_blocking(move || {
-        let mut owner = PgConnection::establish(&admin).unwrap();
-        #[derive(diesel::QueryableByName)]
-        struct I {
-            #[diesel(sql_type = diesel::sql_types::BigInt)]
-            id: i64,
-        }
-        let customer = diesel::RunQueryDsl::get_result::<I>(
-            diesel::sql_query(format!("INSERT INTO customers (name, phone, created_branch_id) VALUES ('Kamau Motors', '0711 222 333', {branch}) RETURNING id")),
-            &mut owner,
-        )
-        .unwrap()
-        .id;
-        let mut c = PgConnection::establish(&url).unwrap();
-        let by = By::default();
-        let item = workbay::repo::stock::create_stock_item(&mut c, "FLT-OIL-T", "Oil filter", "3.00".parse().unwrap(), "6.00".parse().unwrap(), 0, &by).unwrap().id;
-        let p = workbay::repo::stock::Posting { stock_item_id: item, branch_id: branch, kind: "intake", quantity: 4, unit_cost: None, reason: "", reference: "" };
-        workbay::repo::stock::post(&mut c, &p, &by).unwrap();
-        let t = tickets::open_walk_in(&mut c, branch, customer, None, &CheckIn { problem: "Oil change and noise".into(), ..Default::default() }, &by).unwrap().id;
-        tickets::assign(&mut c, branch, t, Some(tech_id), &by).unwrap();
-        for to in [TicketStatus::Diagnosing, TicketStatus::InRepair] {
-            tickets::transition(&mut c, branch, t, None, to, None::<Outcome>, "", &by).unwrap();
-        }
-        t
-    })
-    .await
-    .unwrap();
+    let ticket = a_job_in_repair_for(&app, tech.id).await;
 
     let browser = Browser::start().await;
     let c = &browser.client;
@@ -102,17 +100,14 @@ async fn on_a_1024_by_768_tablet_a_technician_clocks_on_scans_a_part_and_sends_t
     );
     browser.close().await;
 
-    assert_eq!(
-        app.count(&format!(
-            "SELECT count(*) FROM tickets WHERE id = {ticket} AND status = 'quality_check'"
-        ))
-        .await,
-        1
+    let status =
+        format!("SELECT count(*) FROM tickets WHERE id = {ticket} AND status = 'quality_check'");
+    assert_eq!(app.count(&status).await, 1);
+    let used = "SELECT count(*) FROM stock_ledger WHERE kind = 'repair_use' AND quantity = -1";
+    assert_eq!(app.count(used).await, 1);
+    let clocked = format!(
+        "SELECT count(*) FROM time_entries WHERE ticket_id = {ticket} AND technician_id = {}",
+        tech.id
     );
-    assert_eq!(
-        app.count("SELECT count(*) FROM stock_ledger WHERE kind = 'repair_use' AND quantity = -1")
-            .await,
-        1
-    );
-    assert_eq!(app.count(&format!("SELECT count(*) FROM time_entries WHERE ticket_id = {ticket} AND technician_id = {tech_id}")).await, 1);
+    assert_eq!(app.count(&clocked).await, 1);
 }
