@@ -6,7 +6,7 @@ use workbay::domain::role::Role;
 use workbay::repo::By;
 use workbay::repo::invoices::{self, NewInvoice, NewLine, RefundRequest};
 
-use crate::common::fixtures::{product_model, service, stock_item};
+use crate::common::fixtures::{issued_sale, product_model, service, stock_item};
 use crate::common::spawn_app;
 
 #[tokio::test]
@@ -1096,26 +1096,7 @@ async fn the_server_refreshes_the_daily_figures_on_its_own_schedule() {
 
 /// Sells `amounts` (one fee line each) to `customer` at `branch` and issues the invoice.
 fn sell_to(c: &mut PgConnection, branch: i64, customer: i64, amounts: &[&str]) -> i64 {
-    let by = By::default();
-    let id = invoices::create_draft(
-        c,
-        branch,
-        &NewInvoice {
-            customer_id: Some(customer),
-            ..Default::default()
-        },
-        &by,
-    )
-    .unwrap();
-    for amount in amounts {
-        let line = NewLine::Fee {
-            description: "Work".into(),
-            amount: amount.parse().unwrap(),
-        };
-        invoices::add_line(c, branch, id, &line).unwrap();
-    }
-    invoices::issue(c, branch, id, &by).unwrap();
-    id
+    issued_sale(c, branch, Some(customer), amounts)
 }
 
 /// Pays `invoice` in full and refunds its line of `net`: a credit note at `branch`.

@@ -1,7 +1,6 @@
 use workbay::domain::role::Role;
-use workbay::repo::By;
-use workbay::repo::invoices::{self, NewInvoice, NewLine};
 
+use crate::common::fixtures::issued_sale;
 use crate::common::http::PASSWORD;
 use crate::common::spawn_app;
 use crate::driver::Browser;
@@ -12,7 +11,7 @@ async fn a_manager_ranks_the_last_twelve_months_refreshes_them_and_goes_back_to_
     let manager = app
         .create_user("wanjiku", "Wanjiku Mwangi", Role::Manager)
         .await;
-    let (url, branch) = (app.db.app_url.clone(), app.branch_id);
+    let branch = app.branch_id;
     let mut people = Vec::new();
     for name in [
         "Achieng Otieno",
@@ -23,25 +22,17 @@ async fn a_manager_ranks_the_last_twelve_months_refreshes_them_and_goes_back_to_
         people.push(app.create_customer(name, "", "").await);
     }
     // Four buyers: 400, 300, 200, 100 → the top fifth is one (400 of 1000 = 40.0%).
-    tokio::task::spawn_blocking(move || {
-        let mut c = <diesel::PgConnection as diesel::Connection>::establish(&url).unwrap();
-        let by = By::default();
+    app.with_db(move |c| {
         for (i, customer) in people.iter().enumerate() {
-            let new = NewInvoice {
-                customer_id: Some(*customer),
-                ..Default::default()
-            };
-            let id = invoices::create_draft(&mut c, branch, &new, &by).unwrap();
-            let fee = NewLine::Fee {
-                description: "Work".into(),
-                amount: format!("{}.00", (4 - i) * 100).parse().unwrap(),
-            };
-            invoices::add_line(&mut c, branch, id, &fee).unwrap();
-            invoices::issue(&mut c, branch, id, &by).unwrap();
+            issued_sale(
+                c,
+                branch,
+                Some(*customer),
+                &[&format!("{}.00", (4 - i) * 100)],
+            );
         }
     })
-    .await
-    .unwrap();
+    .await;
 
     let browser = Browser::start().await;
     let c = &browser.client;
@@ -73,8 +64,9 @@ async fn a_manager_ranks_the_last_twelve_months_refreshes_them_and_goes_back_to_
             .starts_with("Ranked over the 365 days to"),
     );
     let url = c.current_url().await.unwrap();
+    let query = url.query().unwrap_or_default();
     assert!(
-        url.query().unwrap_or_default().contains("period=12m"),
+        query.contains("period=12m"),
         "the refresh came back to the year: {url}"
     );
     // Show (the branch filter) keeps the period; "Choose dates instead" gives the dates back.
@@ -82,13 +74,10 @@ async fn a_manager_ranks_the_last_twelve_months_refreshes_them_and_goes_back_to_
     browser
         .text_until("#period", |t| t.starts_with("Last 12 months:"))
         .await;
+    let url = c.current_url().await.unwrap();
     assert!(
-        c.current_url()
-            .await
-            .unwrap()
-            .query()
-            .unwrap_or_default()
-            .contains("period=12m")
+        url.query().unwrap_or_default().contains("period=12m"),
+        "{url}"
     );
     browser.click("#choose-dates").await;
     browser.text_until("label[for=from]", |t| t == "From").await;

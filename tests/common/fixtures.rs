@@ -152,3 +152,29 @@ pub fn service(c: &mut PgConnection, name: &str, category: &str, hours: &str, pr
         .unwrap()
         .id
 }
+
+/// An issued invoice at `branch` for `customer` (a walk-in if `None`) with one fee line of
+/// each of `amounts`; returns its id.
+pub fn issued_sale(
+    c: &mut PgConnection,
+    branch: i64,
+    customer: Option<i64>,
+    amounts: &[&str],
+) -> i64 {
+    use workbay::repo::invoices::{self, NewInvoice, NewLine};
+    let by = By::default();
+    let new = NewInvoice {
+        customer_id: customer,
+        ..Default::default()
+    };
+    let id = invoices::create_draft(c, branch, &new, &by).unwrap();
+    for amount in amounts {
+        let fee = NewLine::Fee {
+            description: "Work".into(),
+            amount: amount.parse().unwrap(),
+        };
+        invoices::add_line(c, branch, id, &fee).unwrap();
+    }
+    invoices::issue(c, branch, id, &by).unwrap();
+    id
+}
