@@ -603,6 +603,12 @@ async fn a_technician_takes_a_unit_through_the_asset_page_and_sees_its_history()
             && ready.contains("delivery 7"),
         "{ready}"
     );
+    the_unit_s_history_is_kept(&app, id).await;
+}
+
+/// The diagnostics notes are kept, the unit lists under its new status only, and each of its
+/// five changes is a movement.
+async fn the_unit_s_history_is_kept(app: &TestApp, id: i64) {
     let diag = format!(
         "SELECT count(*) FROM asset_diagnostics WHERE asset_id = {id} AND results->'display'->>'note' = 'tiny dead pixel'"
     );
@@ -824,77 +830,42 @@ async fn a_500_unit_intake_with_one_serial_already_in_stock_commits_nothing_and_
 async fn the_stock_catalogue_adds_models_items_and_vendors_with_messages_for_bad_input() {
     let app = spawn_app().await;
     app.login_as(workbay::domain::role::Role::Warehouse).await;
-    let res = app
-        .post_form(
-            "/stock/catalogue/model",
-            &[
-                ("category", "Phone"),
-                ("brand", "Tecno"),
-                ("model", "Spark 10"),
-                ("warranty_days", "180"),
-            ],
-        )
-        .await;
-    assert_eq!(res.status().as_u16(), 303);
-    let res = app
-        .post_form(
-            "/stock/catalogue/model",
-            &[
-                ("category", "Phone"),
-                ("brand", "tecno"),
-                ("model", "spark 10"),
-                ("warranty_days", "180"),
-            ],
-        )
-        .await;
-    assert_eq!(res.status().as_u16(), 422);
-    assert!(
-        res.text()
-            .await
-            .unwrap()
-            .contains("This model exists already.")
-    );
-    let res = app
-        .post_form(
-            "/stock/catalogue/item",
-            &[
-                ("sku", "scr-1"),
-                ("name", "Screen protector"),
-                ("unit_cost", "-1"),
-                ("unit_price", "300"),
-                ("reorder_threshold", "5"),
-            ],
-        )
-        .await;
-    assert_eq!(res.status().as_u16(), 422);
-    let body = res.text().await.unwrap();
-    assert!(
-        body.contains("Enter an amount of 0 or more")
-            && body.contains("value=\"Screen protector\"")
-    );
-    let res = app
-        .post_form(
-            "/stock/catalogue/item",
-            &[
-                ("sku", "scr-1"),
-                ("name", "Screen protector"),
-                ("unit_cost", "80"),
-                ("unit_price", "300"),
-                ("reorder_threshold", "5"),
-            ],
-        )
-        .await;
-    assert_eq!(res.status().as_u16(), 303);
-    assert_eq!(
-        app.post_form(
-            "/stock/catalogue/vendor",
-            &[("vendor_name", "Phone Parts Ltd")]
-        )
+    let model = |brand, name| {
+        [
+            ("category", "Phone"),
+            ("brand", brand),
+            ("model", name),
+            ("warranty_days", "180"),
+        ]
+    };
+    app.send("/stock/catalogue/model", &model("Tecno", "Spark 10"))
         .await
-        .status()
-        .as_u16(),
-        303
-    );
+        .is(303);
+    app.send("/stock/catalogue/model", &model("tecno", "spark 10"))
+        .await
+        .is(422)
+        .says("This model exists already.");
+    let item = |cost| {
+        [
+            ("sku", "scr-1"),
+            ("name", "Screen protector"),
+            ("unit_cost", cost),
+            ("unit_price", "300"),
+            ("reorder_threshold", "5"),
+        ]
+    };
+    app.send("/stock/catalogue/item", &item("-1"))
+        .await
+        .is(422)
+        .says("Enter an amount of 0 or more")
+        .says("value=\"Screen protector\"");
+    app.send("/stock/catalogue/item", &item("80")).await.is(303);
+    app.send(
+        "/stock/catalogue/vendor",
+        &[("vendor_name", "Phone Parts Ltd")],
+    )
+    .await
+    .is(303);
     for action in ["product_model.create", "stock_item.create", "vendor.create"] {
         let sql = format!(
             "SELECT count(*) FROM audit_log WHERE action = '{action}' AND actor_user_id IS NOT NULL"
@@ -909,6 +880,31 @@ async fn the_stock_catalogue_adds_models_items_and_vendors_with_messages_for_bad
     );
 }
 
+/// Two units at `from`, the second in diagnostics, and five USB cables: (unit, other, cable).
+fn two_units_and_five_cables(c: &mut PgConnection, from: i64) -> (i64, i64, i64) {
+    let by = By::default();
+    let model = product_model(c, "Laptop", "Dell", "Latitude 7490", 90);
+    let a = assets::receive(c, &arrival(from, model, "TR-1"), "", &by)
+        .unwrap()
+        .id;
+    let b = assets::receive(c, &arrival(from, model, "TR-2"), "", &by)
+        .unwrap()
+        .id;
+    assets::transition(
+        c,
+        from,
+        b,
+        AssetStatus::DiagnosticsPending,
+        Cause::Manual,
+        "",
+        &by,
+    )
+    .unwrap();
+    let item = stock_item(c, "CBL-USB", "USB cable", "1.00", "3.00", 0);
+    stock_in(c, from, item, 5);
+    (a, b, item)
+}
+
 #[tokio::test]
 async fn a_transfer_passes_through_in_transit_and_arrives_in_the_same_state_at_the_other_branch() {
     let app = spawn_app().await;
@@ -917,25 +913,7 @@ async fn a_transfer_passes_through_in_transit_and_arrives_in_the_same_state_at_t
     app.with_db(move |c| {
         use workbay::repo::transfers::{self, Shipment};
         let by = By::default();
-        let model = product_model(c, "Laptop", "Dell", "Latitude 7490", 90);
-        let a = assets::receive(c, &arrival(from, model, "TR-1"), "", &by)
-            .unwrap()
-            .id;
-        let b = assets::receive(c, &arrival(from, model, "TR-2"), "", &by)
-            .unwrap()
-            .id;
-        assets::transition(
-            c,
-            from,
-            b,
-            AssetStatus::DiagnosticsPending,
-            Cause::Manual,
-            "",
-            &by,
-        )
-        .unwrap();
-        let item = stock_item(c, "CBL-USB", "USB cable", "1.00", "3.00", 0);
-        stock_in(c, from, item, 5);
+        let (a, b, item) = two_units_and_five_cables(c, from);
         let status = |c: &mut PgConnection, branch: i64, id: i64| {
             assets::get(c, branch, id).unwrap().status()
         };
