@@ -17,6 +17,10 @@ use crate::web::access::Staff;
 use crate::web::page::{Flash, push_flash};
 use crate::web::{AppState, see_other};
 
+/// The key of a refusal that belongs to the whole form rather than one field: a page's error
+/// summary (`macros.html`) shows its message at the top of the form.
+pub const FORM: &str = "form";
+
 /// Who acts and in which branch.
 pub struct Acting {
     pub branch: i64,
@@ -107,5 +111,55 @@ pub fn refusal(e: AppError, key: &str) -> Result<(FieldErrors, StatusCode), AppE
             Ok((FieldErrors::single(key, message), StatusCode::CONFLICT))
         }
         other => Err(other),
+    }
+}
+
+/// Answers a post made by a button on a record's page (no form of its own to show again): the
+/// user goes to `next` of what the work returned, or on a refusal back to `back` with each of
+/// its messages flashed as an error. Anything that is not a refusal goes on as an error.
+pub fn flash_back<T>(
+    req: &HttpRequest,
+    result: Result<T, AppError>,
+    back: &str,
+    next: impl FnOnce(T) -> Next,
+) -> Result<HttpResponse, AppError> {
+    match result {
+        Ok(value) => {
+            let next = next(value);
+            if let Some(message) = next.flash {
+                push_flash(req, Flash::success(message));
+            }
+            Ok(see_other(&next.to))
+        }
+        Err(e) => {
+            let (errors, _) = refusal(e, "")?;
+            for (_, message) in errors.iter() {
+                push_flash(req, Flash::error(message));
+            }
+            Ok(see_other(back))
+        }
+    }
+}
+
+/// [`then`] for a form on a record's page whose conflicts are about the record rather than what
+/// was typed (a contact on a person's record): a conflict is flashed on the record's page
+/// `back`; bad input shows the form again with the user's values.
+pub async fn then_flashing_conflicts<T, Again, Fut>(
+    req: &HttpRequest,
+    result: Result<T, AppError>,
+    back: &str,
+    next: impl FnOnce(T) -> Next,
+    again: Again,
+) -> Result<HttpResponse, AppError>
+where
+    Again: FnOnce(FieldErrors, StatusCode) -> Fut,
+    Fut: Future<Output = Result<HttpResponse, AppError>>,
+{
+    match result {
+        Err(AppError::Conflict(message)) => {
+            push_flash(req, Flash::error(message));
+            Ok(see_other(back))
+        }
+        other => then(req, other, FORM, next, again).await,
     }
 }

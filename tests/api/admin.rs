@@ -229,6 +229,31 @@ async fn an_admin_cannot_disable_themselves() {
 }
 
 #[tokio::test]
+async fn an_admin_cannot_change_their_own_role_and_keeps_what_they_typed() {
+    let app = spawn_app().await;
+    let admin = app.login_as(Role::Admin).await;
+    let branch = app.branch_id.to_string();
+    let fields = [
+        ("full_name", "Renamed Admin"),
+        ("username", admin.username.as_str()),
+        ("role", "manager"),
+        ("home_branch_id", &branch),
+        ("active", "on"),
+    ];
+    // A refusal of the whole change comes back on the form, beside the role, with the values typed.
+    app.send(&format!("/admin/users/{}", admin.id), &fields)
+        .await
+        .is(409)
+        .says("You cannot change your own role.")
+        .says("value=\"Renamed Admin\"");
+    let role = format!(
+        "SELECT count(*) FROM staff_users WHERE id = {} AND role = 'admin' AND full_name <> 'Renamed Admin'",
+        admin.id
+    );
+    assert_eq!(app.count(&role).await, 1, "nothing was saved");
+}
+
+#[tokio::test]
 async fn disabling_asks_for_confirmation_first() {
     let app = spawn_app().await;
     app.login_as(Role::Admin).await;

@@ -4,6 +4,7 @@ use workbay::domain::role::Role;
 use workbay::repo::{By, catalogue, customers};
 
 use crate::common::TestApp;
+use crate::common::fixtures::service;
 use crate::common::http::location;
 use crate::common::spawn_app;
 
@@ -29,16 +30,7 @@ async fn shop(app: &TestApp) -> Shop {
         let other_bay = catalogue::create_bay(&mut conn, branch, "Lift 2", &[], &by)
             .unwrap()
             .id;
-        let service = catalogue::create_service(
-            &mut conn,
-            "Oil change",
-            "Maintenance",
-            "1.00".parse().unwrap(),
-            "2500.00".parse().unwrap(),
-            &by,
-        )
-        .unwrap()
-        .id;
+        let service = service(&mut conn, "Oil change", "Maintenance", "1.00", "2500.00");
         let input = CustomerInput {
             kind: "person".into(),
             segment: "retail".into(),

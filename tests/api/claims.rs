@@ -8,7 +8,7 @@ use workbay::domain::role::Role;
 use workbay::repo::By;
 use workbay::repo::invoices::{self, NewInvoice, NewLine};
 
-use crate::common::fixtures::ready_unit;
+use crate::common::fixtures::{product_model, ready_unit};
 use crate::common::http::location;
 use crate::common::{Reply, TestApp, spawn_app};
 
@@ -20,16 +20,7 @@ async fn sold_with_warranty(app: &TestApp, serial: &str) -> (i64, String, String
     tokio::task::spawn_blocking(move || {
         let mut c = PgConnection::establish(&url).unwrap();
         let by = By::default();
-        let model = workbay::repo::stock::create_product_model(
-            &mut c,
-            "Laptop",
-            "HP",
-            &format!("EliteBook {serial}"),
-            90,
-            &by,
-        )
-        .unwrap()
-        .id;
+        let model = product_model(&mut c, "Laptop", "HP", &format!("EliteBook {serial}"), 90);
         let (_, tag) = ready_unit(&mut c, branch, model, &serial, Grade::B);
         let inv = invoices::create_draft(
             &mut c,

@@ -6,7 +6,7 @@ use workbay::domain::role::Role;
 use workbay::repo::By;
 use workbay::repo::invoices::{self, NewInvoice, NewLine, RefundRequest};
 
-use crate::common::fixtures::{issued_sale, product_model, service, stock_item};
+use crate::common::fixtures::{issued_sale, product_model, service, stock_in, stock_item};
 use crate::common::spawn_app;
 
 #[tokio::test]
@@ -511,7 +511,6 @@ fn receive_unit(c: &mut PgConnection, model: i64, branch: i64, serial: &str, lan
 
 #[tokio::test]
 async fn the_inventory_dashboard_values_stock_at_cost_and_ages_unsold_units() {
-    use workbay::repo::stock;
     let app = spawn_app().await;
     let branch = app.branch_id;
     let url = app.db.app_url.clone();
@@ -537,18 +536,8 @@ async fn the_inventory_dashboard_values_stock_at_cost_and_ages_unsold_units() {
         .execute(&mut c)
         .unwrap();
         for (sku, cost, threshold, qty) in [("CBL-X", "4.00", 20, 10), ("CBL-Y", "2.00", 0, 5)] {
-            let item = stock::create_stock_item(
-                &mut c,
-                sku,
-                sku,
-                cost.parse().unwrap(),
-                "9.00".parse().unwrap(),
-                threshold,
-                &by,
-            )
-            .unwrap()
-            .id;
-            intake(&mut c, item, branch, qty);
+            let item = stock_item(&mut c, sku, sku, cost, "9.00", threshold);
+            stock_in(&mut c, branch, item, qty);
         }
         let inv = invoices::create_draft(&mut c, branch, &NewInvoice::default(), &by).unwrap();
         invoices::add_line(
@@ -705,19 +694,6 @@ async fn technician_performance_counts_closed_tickets_comebacks_turnaround_and_e
 }
 
 /// Takes `qty` of a stock item into a branch.
-fn intake(c: &mut PgConnection, item: i64, branch: i64, qty: i32) {
-    let posting = workbay::repo::stock::Posting {
-        stock_item_id: item,
-        branch_id: branch,
-        kind: "intake",
-        quantity: qty,
-        unit_cost: None,
-        reason: "",
-        reference: "",
-    };
-    workbay::repo::stock::post(c, &posting, &By::default()).unwrap();
-}
-
 /// Refreshes the materialized daily figures as a manager would, with the button.
 async fn refresh(app: &crate::common::TestApp) {
     let res = app
@@ -760,7 +736,7 @@ async fn services_dataset(app: &crate::common::TestApp) -> (i64, i64) {
         let diag = service(&mut c, "Diagnostics", "Electrical", "2.00", "30.00");
         let pad = stock_item(&mut c, "PAD", "Brake pad set", "35.00", "50.00", 0);
         for (branch, qty) in [(a, 10), (b, 5)] {
-            intake(&mut c, pad, branch, qty);
+            stock_in(&mut c, branch, pad, qty);
         }
         let svc = |id: i64| NewLine::Service {
             service_id: id,
@@ -1253,7 +1229,7 @@ async fn the_year_is_ranked_once_refreshed_for_all_and_each_branch(
     // Until the figures are refreshed the ranking is the one taken when the view was built.
     let year = app.get_html("/dashboards/customers?period=12m").await;
     assert_eq!(top_figures(&year), ["0", "0", "0.0%", "0.00"], "{year}");
-    refresh(&app).await;
+    refresh(app).await;
     let year = app.get_html("/dashboards/customers?period=12m").await;
     assert_eq!(top_figures(&year), ["6", "2", "72.9%", "1800.00"], "{year}");
     let today = chrono::Utc::now().date_naive();
@@ -1342,7 +1318,7 @@ async fn the_year_moves_only_when_refreshed(app: &crate::common::TestApp, a: i64
     .await;
     let two = app.get_html("/dashboards/customers?period=12m").await;
     assert_eq!(top_figures(&two), ["6", "2", "68.0%", "1000.00"], "{two}");
-    refresh(&app).await;
+    refresh(app).await;
     let two = app.get_html("/dashboards/customers?period=12m").await;
     assert_eq!(top_figures(&two), ["6", "2", "88.4%", "5720.00"], "{two}");
     let range = app.get_html("/dashboards/customers").await;
@@ -1509,7 +1485,6 @@ async fn a_date_range_ranked_from_the_sales_snapshot_agrees_with_the_live_rankin
 
 #[tokio::test]
 async fn a_discount_lowers_its_services_revenue_by_their_share_so_services_agree_with_sales() {
-    use workbay::repo::catalogue;
     let app = spawn_app().await;
     let branch = app.branch_id;
     let url = app.db.app_url.clone();
@@ -1518,25 +1493,15 @@ async fn a_discount_lowers_its_services_revenue_by_their_share_so_services_agree
     // rotation 40.00 for 0.50 h (10.00), profit 30.00. Sales: 120 + 100 = 220.00, the same.
     tokio::task::spawn_blocking(move || {
         let mut c = PgConnection::establish(&url).unwrap();
-        let by = By::default();
-        let mut service = |name: &str, hours: &str, price: &str| {
-            let id = catalogue::create_service(
-                &mut c,
-                name,
-                "Tyres",
-                hours.parse().unwrap(),
-                price.parse().unwrap(),
-                &by,
-            )
-            .unwrap()
-            .id;
+        let mut tyre_service = |name: &str, hours: &str, price: &str| {
+            let id = service(&mut c, name, "Tyres", hours, price);
             NewLine::Service {
                 service_id: id,
                 price: None,
             }
         };
-        let align = service("Wheel alignment", "1.00", "100.00");
-        let rotate = service("Tyre rotation", "0.50", "50.00");
+        let align = tyre_service("Wheel alignment", "1.00", "100.00");
+        let rotate = tyre_service("Tyre rotation", "0.50", "50.00");
         let discount = NewLine::Discount {
             description: "fleet".into(),
             amount: "30.00".parse().unwrap(),

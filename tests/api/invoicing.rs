@@ -8,9 +8,10 @@ use workbay::domain::invoice::WarrantyTier;
 use workbay::domain::role::Role;
 use workbay::repo::By;
 use workbay::repo::invoices::{self, NewInvoice, NewLine};
-use workbay::repo::stock::{self, Posting};
 
-use crate::common::fixtures::{product_model, ready_unit, receive_unit};
+use crate::common::fixtures::{
+    product_model, ready_unit, receive_unit, service, stock_in, stock_item,
+};
 use crate::common::http::location;
 use crate::common::{Reply, TestApp, spawn_app};
 
@@ -25,63 +26,28 @@ struct Shop {
 /// A laptop model priced by grade, a charger with `on_hand` pieces, a service; the branch's tax
 /// set to `rate` percent, `rounding` per line or per invoice.
 async fn shop(app: &TestApp, on_hand: i32, rate: &str, rounding: &str) -> Shop {
-    let (url, branch) = (app.db.app_url.clone(), app.branch_id);
+    let branch = app.branch_id;
     let (rate, rounding) = (rate.to_string(), rounding.to_string());
-    app.with_db(move |c| {
-        diesel::sql_query(format!(
-            "UPDATE branches SET tax_rate = {rate}, tax_rounding = '{rounding}', invoice_prefix = 'NRB-' WHERE id = {branch}"
-        ))
-        .execute(c)
-        .unwrap();
-    })
+    app.exec(&format!(
+        "UPDATE branches SET tax_rate = {rate}, tax_rounding = '{rounding}', invoice_prefix = 'NRB-' WHERE id = {branch}"
+    ))
     .await;
-    tokio::task::spawn_blocking(move || {
-        let mut c = PgConnection::establish(&url).unwrap();
-        let by = By::default();
-        let model = product_model(&mut c, "Laptop", "Lenovo", "ThinkPad T480", 90);
-        let item = stock::create_stock_item(
-            &mut c,
-            "CHG-65W",
-            "65W USB-C charger",
-            "4.00".parse().unwrap(),
-            "15.00".parse().unwrap(),
-            0,
-            &by,
-        )
-        .unwrap()
-        .id;
-        if on_hand > 0 {
-            let p = Posting {
-                stock_item_id: item,
-                branch_id: branch,
-                kind: "intake",
-                quantity: on_hand,
-                unit_cost: None,
-                reason: "",
-                reference: "",
-            };
-            stock::post(&mut c, &p, &by).unwrap();
-        }
-        let service = workbay::repo::catalogue::create_service(
-            &mut c,
-            "Laptop deep clean",
-            "Care",
-            "1.00".parse().unwrap(),
-            "25.00".parse().unwrap(),
-            &by,
-        )
-        .unwrap()
-        .id;
-        Shop {
-            model,
-            item,
-            service,
-        }
-    })
-    .await
-    .unwrap()
-    .with_prices(app)
-    .await
+    let shop = app
+        .with_db(move |c| {
+            let model = product_model(c, "Laptop", "Lenovo", "ThinkPad T480", 90);
+            let item = stock_item(c, "CHG-65W", "65W USB-C charger", "4.00", "15.00", 0);
+            if on_hand > 0 {
+                stock_in(c, branch, item, on_hand);
+            }
+            let service = service(c, "Laptop deep clean", "Care", "1.00", "25.00");
+            Shop {
+                model,
+                item,
+                service,
+            }
+        })
+        .await;
+    shop.with_prices(app).await
 }
 
 impl Shop {

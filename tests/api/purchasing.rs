@@ -8,7 +8,7 @@ use workbay::repo::purchase_orders::{self as po, Goods, NewOrder};
 use workbay::repo::stock;
 use workbay::repo::{By, RepoError};
 
-use crate::common::fixtures::{product_model, receive_unit, stock_in};
+use crate::common::fixtures::{product_model, receive_unit, stock_in, stock_item};
 use crate::common::http::location;
 use crate::common::{Reply, TestApp, spawn_app};
 
@@ -21,17 +21,7 @@ async fn catalogue(app: &TestApp) -> (i64, i64, i64, i64) {
         let vendor = stock::create_vendor(&mut c, "Refurb Supply Ltd", "", "", &by).unwrap();
         let model = product_model(&mut c, "Laptop", "Lenovo", "T14", 90);
         let other = product_model(&mut c, "Phone", "Samsung", "A52", 90);
-        let item = stock::create_stock_item(
-            &mut c,
-            "CHG-65W",
-            "65W USB-C charger",
-            "4.00".parse().unwrap(),
-            "15.00".parse().unwrap(),
-            2,
-            &by,
-        )
-        .unwrap()
-        .id;
+        let item = stock_item(&mut c, "CHG-65W", "65W USB-C charger", "4.00", "15.00", 2);
         (vendor, model, other, item)
     })
     .await
@@ -511,7 +501,7 @@ async fn the_destination_receives_it_once(app: &TestApp, page: &str, to: i64, it
     assert_eq!(app.count(&on_hand).await, 3);
     // Twice is refused with a message.
     app.post_form_with(&client, &receive, &[]).await;
-    let html = app.get_html_with(&client, &page).await;
+    let html = app.get_html_with(&client, page).await;
     assert!(
         html.contains("This transfer was received already."),
         "{html}"

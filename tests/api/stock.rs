@@ -111,17 +111,7 @@ async fn twenty_parallel_consumptions_of_the_last_five_units_leave_exactly_zero(
         let url = url.clone();
         move || {
             let mut c = PgConnection::establish(&url).unwrap();
-            let item = stock::create_stock_item(
-                &mut c,
-                "brk-pad-01",
-                "Brake pads",
-                "900.00".parse().unwrap(),
-                "1500.00".parse().unwrap(),
-                2,
-                &By::default(),
-            )
-            .unwrap()
-            .id;
+            let item = stock_item(&mut c, "brk-pad-01", "Brake pads", "900.00", "1500.00", 2);
             let p = Posting {
                 stock_item_id: item,
                 branch_id: branch,
@@ -272,17 +262,14 @@ async fn on_hand_equals_the_ledger_sum_after_a_random_mix_and_never_goes_below_z
     tokio::task::spawn_blocking(move || {
         let mut c = PgConnection::establish(&url).unwrap();
         let by = By::default();
-        let item = stock::create_stock_item(
+        let item = stock_item(
             &mut c,
             "OIL-5W30",
             "Engine oil 5W-30, 1 l",
-            "400.00".parse().unwrap(),
-            "650.00".parse().unwrap(),
+            "400.00",
+            "650.00",
             10,
-            &By::default(),
-        )
-        .unwrap()
-        .id;
+        );
         // A fixed pseudo-random sequence (no dependency, same every run).
         let mut seed: u64 = 0x2545F4914F6CDD1D;
         let (mut refused, mut taken_out) = (0, 0);
@@ -341,8 +328,8 @@ async fn the_application_cannot_write_on_hand_directly_or_rewrite_the_ledger() {
     let (url, branch) = (app.db.app_url.clone(), app.branch_id);
     tokio::task::spawn_blocking(move || {
         let mut c = PgConnection::establish(&url).unwrap();
-        let item = stock::create_stock_item(&mut c, "FLT-1", "Oil filter", "1.00".parse().unwrap(), "2.00".parse().unwrap(), 0, &By::default()).unwrap().id;
-        stock::post(&mut c, &Posting { stock_item_id: item, branch_id: branch, kind: "intake", quantity: 3, unit_cost: None, reason: "", reference: "" }, &By::default()).unwrap();
+        let item = stock_item(&mut c, "FLT-1", "Oil filter", "1.00", "2.00", 0);
+        stock_in(&mut c, branch, item, 3);
         for sql in [
             format!("UPDATE stock_levels SET on_hand = 100 WHERE stock_item_id = {item}"),
             format!("INSERT INTO stock_levels (stock_item_id, branch_id, on_hand) VALUES ({item}, {branch}, 5)"),
@@ -378,28 +365,16 @@ async fn item_with_stock(
     let (url, branch) = (app.db.app_url.clone(), app.branch_id);
     tokio::task::spawn_blocking(move || {
         let mut c = PgConnection::establish(&url).unwrap();
-        let item = stock::create_stock_item(
+        let item = stock_item(
             &mut c,
             sku,
             &format!("Item {sku}"),
-            "12.34".parse().unwrap(),
-            "20.00".parse().unwrap(),
+            "12.34",
+            "20.00",
             threshold,
-            &By::default(),
-        )
-        .unwrap()
-        .id;
+        );
         if on_hand > 0 {
-            let p = Posting {
-                stock_item_id: item,
-                branch_id: branch,
-                kind: "intake",
-                quantity: on_hand,
-                unit_cost: None,
-                reason: "",
-                reference: "",
-            };
-            stock::post(&mut c, &p, &By::default()).unwrap();
+            stock_in(&mut c, branch, item, on_hand);
         }
         item
     })

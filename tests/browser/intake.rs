@@ -1,8 +1,8 @@
 use fantoccini::Locator;
 use fantoccini::key::Key;
 use workbay::domain::role::Role;
-use workbay::repo::{By, stock};
 
+use crate::common::fixtures::product_model;
 use crate::common::http::PASSWORD;
 use crate::common::spawn_app;
 use crate::driver::Browser;
@@ -14,8 +14,7 @@ async fn warehouse_staff_scan_serials_into_an_intake_and_commit_it() {
     let url = app.db.app_url.clone();
     tokio::task::spawn_blocking(move || {
         let mut c = <diesel::PgConnection as diesel::Connection>::establish(&url).unwrap();
-        stock::create_product_model(&mut c, "Phone", "Samsung", "Galaxy A52", 90, &By::default())
-            .unwrap();
+        product_model(&mut c, "Phone", "Samsung", "Galaxy A52", 90);
     })
     .await
     .unwrap();

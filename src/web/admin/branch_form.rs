@@ -1,6 +1,5 @@
 //! The branch form page, shared by "new branch" and "edit branch".
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
@@ -11,9 +10,9 @@ use crate::error::AppError;
 use crate::models::branch::Branch;
 use crate::repo::branches;
 use crate::web::access::Staff;
+use crate::web::answer::{self, FORM, Next};
 use crate::web::page::PageCtx;
-use crate::web::page::{Flash, push_flash};
-use crate::web::{AppState, html, see_other};
+use crate::web::{AppState, html};
 
 /// The branch form.
 #[derive(Template)]
@@ -86,24 +85,19 @@ pub async fn save(
         }
         Err(errors) => Err(AppError::Validation(errors)),
     };
-    match result {
-        Ok(branch) => {
-            let verb = if id.is_some() { "saved" } else { "created" };
-            push_flash(
-                &req,
-                Flash::success(format!("Branch {} {verb}.", branch.name)),
-            );
-            Ok(see_other("/admin/branches"))
-        }
-        Err(AppError::Validation(errors)) => {
-            let page = BranchFormPage {
-                page: PageCtx::for_request(&req),
-                id,
-                draft,
-                errors,
-            };
-            html(StatusCode::UNPROCESSABLE_ENTITY, &page)
-        }
-        Err(e) => Err(e),
-    }
+    let next = |branch: Branch| {
+        let verb = if id.is_some() { "saved" } else { "created" };
+        Next::saying(format!("Branch {} {verb}.", branch.name), "/admin/branches")
+    };
+    let (r, _st, _staff_ref) = (&req, &state, &staff);
+    answer::then(&req, result, FORM, next, |errors, status| async move {
+        let page = BranchFormPage {
+            page: PageCtx::for_request(r),
+            id,
+            draft,
+            errors,
+        };
+        html(status, &page)
+    })
+    .await
 }

@@ -15,6 +15,7 @@ use crate::models::staff::StaffUser;
 use crate::passwords;
 use crate::repo::{branches, staff};
 use crate::web::access::Staff;
+use crate::web::answer::{self, Next, flash_back};
 use crate::web::page::{Flash, PageCtx, push_flash};
 use crate::web::{AppState, html, see_other};
 
@@ -61,31 +62,26 @@ pub async fn submit(
         }
         Err(errors) => Err(AppError::Validation(errors)),
     };
-    let errors = match result {
-        Ok(user) => {
-            push_flash(
-                &req,
-                Flash::success(format!("Account {} saved.", user.username)),
-            );
-            return Ok(see_other("/admin/users"));
-        }
-        Err(AppError::Validation(errors)) => errors,
-        Err(AppError::Conflict(message)) => FieldErrors::single("role", message),
-        Err(e) => return Err(e),
-    };
-    let (user, branches) = db(&state.pool, &admin.actor(), move |conn| {
-        Ok((staff::get(conn, id)?, branches::active(conn)?))
+    let next =
+        |user: StaffUser| Next::saying(format!("Account {} saved.", user.username), "/admin/users");
+    // A refusal of the change as a whole (your own role) shows beside the role.
+    let (r, st, admin_ref) = (&req, &state, &admin);
+    answer::then(&req, result, "role", next, |errors, status| async move {
+        let (user, branches) = db(&st.pool, &admin_ref.actor(), move |conn| {
+            Ok((staff::get(conn, id)?, branches::active(conn)?))
+        })
+        .await?;
+        let page = UserFormPage {
+            page: PageCtx::for_request(r),
+            id: Some(id),
+            active: user.active,
+            draft,
+            errors,
+            branches,
+        };
+        html(status, &page)
     })
-    .await?;
-    let page = UserFormPage {
-        page: PageCtx::for_request(&req),
-        id: Some(id),
-        active: user.active,
-        draft,
-        errors,
-        branches,
-    };
-    html(StatusCode::UNPROCESSABLE_ENTITY, &page)
+    .await
 }
 
 /// The confirmation page for disabling or enabling, and for resetting a password.
@@ -160,22 +156,15 @@ pub async fn set_status(
         staff::set_active(conn, id, active, &by)
     })
     .await;
-    match result {
-        Ok(user) => {
-            let what = if user.active {
-                "enabled"
-            } else {
-                "disabled; their sessions have ended"
-            };
-            push_flash(
-                &req,
-                Flash::success(format!("Account {} {what}.", user.username)),
-            );
-        }
-        Err(AppError::Conflict(message)) => push_flash(&req, Flash::error(message)),
-        Err(e) => return Err(e),
-    }
-    Ok(see_other(&format!("/admin/users/{id}")))
+    let page = format!("/admin/users/{id}");
+    flash_back(&req, result, &page, |user| {
+        let what = if user.active {
+            "enabled"
+        } else {
+            "disabled; their sessions have ended"
+        };
+        Next::saying(format!("Account {} {what}.", user.username), &page)
+    })
 }
 
 /// The reset form as posted.

@@ -8,11 +8,13 @@ use crate::db::db;
 use crate::domain::staff::{StaffDraft, StaffInput};
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
+use crate::models::staff::StaffUser;
 use crate::passwords;
 use crate::repo::{branches, staff};
 use crate::web::access::Staff;
-use crate::web::page::{Flash, PageCtx, push_flash};
-use crate::web::{AppState, html, see_other};
+use crate::web::answer::{self, FORM, Next};
+use crate::web::page::PageCtx;
+use crate::web::{AppState, html};
 
 /// An empty form; the admin's active branch is the default home branch.
 pub async fn form(
@@ -57,28 +59,26 @@ pub async fn submit(
         }
         Err(errors) => Err(AppError::Validation(errors)),
     };
-    match result {
-        Ok(user) => {
-            push_flash(
-                &req,
-                Flash::success(format!("Account {} created.", user.username)),
-            );
-            Ok(see_other("/admin/users"))
-        }
-        Err(AppError::Validation(errors)) => {
-            let branches = db(&state.pool, &admin.actor(), branches::active).await?;
-            let mut draft = draft;
-            draft.password.clear();
-            let page = UserFormPage {
-                page: PageCtx::for_request(&req),
-                id: None,
-                active: true,
-                draft,
-                errors,
-                branches,
-            };
-            html(StatusCode::UNPROCESSABLE_ENTITY, &page)
-        }
-        Err(e) => Err(e),
-    }
+    let next = |user: StaffUser| {
+        Next::saying(
+            format!("Account {} created.", user.username),
+            "/admin/users",
+        )
+    };
+    let (r, st, admin_ref) = (&req, &state, &admin);
+    answer::then(&req, result, FORM, next, |errors, status| async move {
+        let branches = db(&st.pool, &admin_ref.actor(), branches::active).await?;
+        let mut draft = draft;
+        draft.password.clear();
+        let page = UserFormPage {
+            page: PageCtx::for_request(r),
+            id: None,
+            active: true,
+            draft,
+            errors,
+            branches,
+        };
+        html(status, &page)
+    })
+    .await
 }

@@ -9,8 +9,9 @@ use crate::domain::vehicle::parse_mileage;
 use crate::error::AppError;
 use crate::repo::tickets::{self, CheckIn};
 use crate::web::access::Staff;
-use crate::web::page::{Flash, push_flash};
-use crate::web::{AppState, see_other};
+use crate::web::answer::{Next, flash_back};
+
+use crate::web::AppState;
 
 /// Opens the ticket (once, however often the form is sent) and goes to it.
 pub async fn submit(
@@ -42,18 +43,8 @@ pub async fn submit(
         tickets::check_in(conn, branch, id, &input, &by, by.at)
     })
     .await;
-    match result {
-        Ok(ticket) => {
-            push_flash(
-                &req,
-                Flash::success(format!("Checked in: ticket #{} opened.", ticket.number)),
-            );
-            Ok(see_other(&format!("/tickets/{}", ticket.id)))
-        }
-        Err(AppError::Conflict(message)) => {
-            push_flash(&req, Flash::error(message));
-            Ok(see_other(&format!("/bookings/{id}")))
-        }
-        Err(e) => Err(e),
-    }
+    flash_back(&req, result, &format!("/bookings/{id}"), |ticket| {
+        let opened = format!("Checked in: ticket #{} opened.", ticket.number);
+        Next::saying(opened, format!("/tickets/{}", ticket.id))
+    })
 }

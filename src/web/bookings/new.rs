@@ -9,13 +9,15 @@ use crate::db::db;
 use crate::domain::booking::slot_from_form;
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
+use crate::models::booking::Booking;
 use crate::models::booking::{Bay, Service};
 use crate::models::customer::{Customer, Device, Vehicle};
 use crate::repo::bookings::BookingRequest;
 use crate::repo::{RepoError, bookings, catalogue, customers};
 use crate::web::access::Staff;
-use crate::web::page::{Flash, PageCtx, push_flash};
-use crate::web::{AppState, html, see_other};
+use crate::web::answer::{self, FORM, Next};
+use crate::web::page::PageCtx;
+use crate::web::{AppState, html};
 
 /// The booking form.
 #[derive(Template)]
@@ -152,7 +154,7 @@ pub async fn submit(
         let times = (d.date.as_str(), d.start.as_str(), d.end.as_str());
         let slot = slot_from_form(tz, times, hours.as_deref(), &mut errors);
         let (Some((starts_at, ends_at)), true) = (slot, errors.is_empty()) else {
-            return Ok(Err(errors));
+            return Err(errors.into());
         };
         let request = BookingRequest {
             customer_id,
@@ -164,36 +166,23 @@ pub async fn submit(
             service_ids,
             notes: d.notes.trim().to_string(),
         };
-        match bookings::create(conn, branch_id, &request, &by, by.at) {
-            Ok(b) => Ok(Ok(b)),
-            Err(RepoError::Validation(e)) => Ok(Err(rename_fields(e))),
-            Err(e) => Err(e),
-        }
+        bookings::create(conn, branch_id, &request, &by, by.at).map_err(|e| match e {
+            RepoError::Validation(e) => RepoError::Validation(rename_fields(e)),
+            e => e,
+        })
     })
-    .await?;
-    match outcome {
-        Ok(booking) => {
-            push_flash(
-                &req,
-                Flash::success(format!(
-                    "Booking #{} made. Confirm it with the customer.",
-                    booking.id
-                )),
-            );
-            Ok(see_other(&format!("/bookings/{}", booking.id)))
-        }
-        Err(errors) => {
-            render(
-                &req,
-                &staff,
-                &state,
-                draft,
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-    }
+    .await;
+    let next = |booking: Booking| {
+        let made = format!(
+            "Booking #{} made. Confirm it with the customer.",
+            booking.id
+        );
+        Next::saying(made, format!("/bookings/{}", booking.id))
+    };
+    answer::then(&req, outcome, FORM, next, |errors, status| {
+        render(&req, &staff, &state, draft, errors, status)
+    })
+    .await
 }
 
 /// The repository names `starts_at`/`ends_at`; the form calls them `start`/`end`.

@@ -11,9 +11,9 @@ use crate::domain::booking::local_to_utc;
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 use crate::repo::{RepoError, bookings, branches};
+use crate::web::AppState;
 use crate::web::access::Staff;
-use crate::web::page::{Flash, push_flash};
-use crate::web::{AppState, see_other};
+use crate::web::answer::{self, FORM, Next};
 
 /// Moves the booking, or shows the page again with the message and the form as typed.
 pub async fn submit(
@@ -47,47 +47,27 @@ pub async fn submit(
             .ok();
         let version = d.version.parse::<i32>().unwrap_or(0);
         let (Some(start), Some(end), Some(bay), true) = (start, end, bay, errors.is_empty()) else {
-            return Ok(Err((errors, None)));
+            return Err(errors.into());
         };
-        match bookings::reschedule(conn, branch_id, id, version, bay, start, end, &by, by.at) {
-            Ok(b) => Ok(Ok(b)),
-            Err(RepoError::Validation(e)) => Ok(Err((rename_fields(e), None))),
-            Err(RepoError::Conflict(message)) => Ok(Err((FieldErrors::new(), Some(message)))),
-            Err(e) => Err(e),
+        bookings::reschedule(conn, branch_id, id, version, bay, start, end, &by, by.at).map_err(
+            |e| match e {
+                RepoError::Validation(e) => RepoError::Validation(rename_fields(e)),
+                e => e,
+            },
+        )
+    })
+    .await;
+    let next = |_| Next::saying("Booking moved.", format!("/bookings/{id}"));
+    let (r, st, who) = (&req, &staff, &state);
+    answer::then(&req, outcome, FORM, next, |errors, status| async move {
+        if status == StatusCode::CONFLICT {
+            // A stale form: show the booking as it is now, with the reason.
+            let message = errors.get(FORM).map(str::to_string);
+            let (none, empty) = (None, FieldErrors::new());
+            super::show::render(r, st, who, id, none, empty, message, status).await
+        } else {
+            super::show::render(r, st, who, id, Some(draft), errors, None, status).await
         }
     })
-    .await?;
-    match outcome {
-        Ok(_) => {
-            push_flash(&req, Flash::success("Booking moved."));
-            Ok(see_other(&format!("/bookings/{id}")))
-        }
-        // A stale form: show the booking as it is now, with the reason.
-        Err((_, Some(message))) => {
-            super::show::render(
-                &req,
-                &staff,
-                &state,
-                id,
-                None,
-                FieldErrors::new(),
-                Some(message),
-                StatusCode::CONFLICT,
-            )
-            .await
-        }
-        Err((errors, None)) => {
-            super::show::render(
-                &req,
-                &staff,
-                &state,
-                id,
-                Some(draft),
-                errors,
-                None,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-    }
+    .await
 }

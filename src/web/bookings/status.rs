@@ -8,8 +8,9 @@ use crate::domain::booking::BookingStatus;
 use crate::error::AppError;
 use crate::repo::bookings;
 use crate::web::access::Staff;
-use crate::web::page::{Flash, push_flash};
-use crate::web::{AppState, see_other};
+use crate::web::answer::{Next, flash_back};
+
+use crate::web::AppState;
 
 /// The form as posted.
 #[derive(Deserialize)]
@@ -37,22 +38,9 @@ pub async fn submit(
         bookings::transition(conn, branch, id, to, Some(&reason), &by, by.at)
     })
     .await;
-    match result {
-        Ok(b) => push_flash(
-            &req,
-            Flash::success(format!(
-                "Booking #{} is now {}.",
-                b.id,
-                b.status().label().to_lowercase()
-            )),
-        ),
-        Err(AppError::Conflict(message)) => push_flash(&req, Flash::error(message)),
-        Err(AppError::Validation(errors)) => {
-            for (_, message) in errors.iter() {
-                push_flash(&req, Flash::error(message));
-            }
-        }
-        Err(e) => return Err(e),
-    }
-    Ok(see_other(&format!("/bookings/{id}")))
+    let page = format!("/bookings/{id}");
+    flash_back(&req, result, &page, |b| {
+        let status = b.status().label().to_lowercase();
+        Next::saying(format!("Booking #{} is now {status}.", b.id), &page)
+    })
 }

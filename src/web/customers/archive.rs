@@ -10,6 +10,7 @@ use crate::error::AppError;
 use crate::models::customer::Customer;
 use crate::repo::customers;
 use crate::web::access::Staff;
+use crate::web::answer::{Next, flash_back};
 use crate::web::page::{Flash, PageCtx, push_flash};
 use crate::web::{AppState, html, see_other};
 
@@ -83,19 +84,15 @@ pub async fn archive(
         customers::set_archived(conn, id, archived, &by)
     })
     .await;
-    match result {
-        Ok(c) => {
-            let what = if archived {
-                "archived; they no longer show in searches"
-            } else {
-                "restored"
-            };
-            push_flash(&req, Flash::success(format!("{} {what}.", c.name)));
-        }
-        Err(AppError::Conflict(message)) => push_flash(&req, Flash::error(message)),
-        Err(e) => return Err(e),
-    }
-    Ok(see_other(&format!("/customers/{id}")))
+    let page = format!("/customers/{id}");
+    flash_back(&req, result, &page, |c| {
+        let what = if archived {
+            "archived; they no longer show in searches"
+        } else {
+            "restored"
+        };
+        Next::saying(format!("{} {what}.", c.name), &page)
+    })
 }
 
 /// `POST /customers/{id}/erase`.

@@ -1,15 +1,15 @@
 //! `POST /customers/{id}/devices` and `POST /customers/{id}/contacts`.
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use crate::db::db;
 use crate::domain::customer::CustomerDraft;
 use crate::error::AppError;
+use crate::models::customer::Device;
 use crate::repo::customers;
+use crate::web::AppState;
 use crate::web::access::Staff;
-use crate::web::page::{Flash, push_flash};
-use crate::web::{AppState, see_other};
+use crate::web::answer::{self, FORM, Next};
 
 const DEVICE_FIELDS: [&str; 4] = [
     "device_kind",
@@ -38,20 +38,16 @@ pub async fn add_device(
         customers::add_device(conn, id, fields.each_ref().map(String::as_str), &by)
     })
     .await;
-    match result {
-        Ok(device) => {
-            push_flash(
-                &req,
-                Flash::success(format!("Device {} added.", device.label())),
-            );
-            Ok(see_other(&format!("/customers/{id}")))
-        }
-        Err(AppError::Validation(errors)) => {
-            let status = StatusCode::UNPROCESSABLE_ENTITY;
-            super::show::render(&req, &staff, &state, id, draft, errors, status).await
-        }
-        Err(e) => Err(e),
-    }
+    let next = |device: Device| {
+        Next::saying(
+            format!("Device {} added.", device.label()),
+            format!("/customers/{id}"),
+        )
+    };
+    answer::then(&req, result, FORM, next, |errors, status| {
+        super::show::render(&req, &staff, &state, id, draft, errors, status)
+    })
+    .await
 }
 
 /// Adds a contact person (business customers).
@@ -68,17 +64,11 @@ pub async fn add_contact(
         customers::add_contact(conn, id, fields.each_ref().map(String::as_str), &by)
     })
     .await;
-    match result {
-        Ok(()) => {
-            let name = draft.typed("contact_name").trim();
-            push_flash(&req, Flash::success(format!("Contact {name} added.")));
-        }
-        Err(AppError::Validation(errors)) => {
-            let status = StatusCode::UNPROCESSABLE_ENTITY;
-            return super::show::render(&req, &staff, &state, id, draft, errors, status).await;
-        }
-        Err(AppError::Conflict(message)) => push_flash(&req, Flash::error(message)),
-        Err(e) => return Err(e),
-    }
-    Ok(see_other(&format!("/customers/{id}")))
+    let name = draft.typed("contact_name").trim().to_string();
+    let page = format!("/customers/{id}");
+    let next = |()| Next::saying(format!("Contact {name} added."), &page);
+    answer::then_flashing_conflicts(&req, result, &page, next, |errors, status| {
+        super::show::render(&req, &staff, &state, id, draft, errors, status)
+    })
+    .await
 }

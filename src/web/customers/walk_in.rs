@@ -1,6 +1,5 @@
 //! `POST /customers/{id}/walk-in`: a customer without a booking; open their ticket now.
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use crate::db::db;
@@ -8,11 +7,12 @@ use crate::domain::customer::CustomerDraft;
 use crate::domain::validation::FieldErrors;
 use crate::domain::vehicle::parse_mileage;
 use crate::error::AppError;
+use crate::models::ticket::Ticket;
 use crate::repo::customers;
 use crate::repo::tickets::{self, CheckIn};
+use crate::web::AppState;
 use crate::web::access::Staff;
-use crate::web::page::{Flash, push_flash};
-use crate::web::{AppState, see_other};
+use crate::web::answer::{self, FORM, Next};
 
 /// Opens the ticket and goes to it; bad input comes back on the customer page, as typed.
 pub async fn submit(
@@ -57,18 +57,14 @@ pub async fn submit(
     } else {
         Err(AppError::Validation(errors))
     };
-    match result {
-        Ok(t) => {
-            push_flash(
-                &req,
-                Flash::success(format!("Walk-in ticket #{} opened.", t.number)),
-            );
-            Ok(see_other(&format!("/tickets/{}", t.id)))
-        }
-        Err(AppError::Validation(errors)) => {
-            let status = StatusCode::UNPROCESSABLE_ENTITY;
-            super::show::render(&req, &staff, &state, id, draft, errors, status).await
-        }
-        Err(e) => Err(e),
-    }
+    let next = |t: Ticket| {
+        Next::saying(
+            format!("Walk-in ticket #{} opened.", t.number),
+            format!("/tickets/{}", t.id),
+        )
+    };
+    answer::then(&req, result, FORM, next, |errors, status| {
+        super::show::render(&req, &staff, &state, id, draft, errors, status)
+    })
+    .await
 }

@@ -12,6 +12,7 @@ use crate::models::customer::Customer;
 use crate::repo::invoices::{self, NewInvoice};
 use crate::repo::{customers, staff};
 use crate::web::access::Staff;
+use crate::web::answer::{self, FORM, Next};
 use crate::web::page::PageCtx;
 use crate::web::{AppState, html, see_other};
 
@@ -148,26 +149,15 @@ pub async fn create(
         note: form.note.clone(),
     };
     let (branch, by) = (staff.branch.id, staff.by());
-    match db(&state.pool, &staff.actor(), move |conn| {
+    let result = db(&state.pool, &staff.actor(), move |conn| {
         invoices::create_draft(conn, branch, &input, &by)
     })
+    .await;
+    let next = |id| Next::quietly(format!("/invoices/{id}"));
+    answer::then(&req, result, FORM, next, |errors, status| {
+        render(&req, &staff, &state, String::new(), form, errors, status)
+    })
     .await
-    {
-        Ok(id) => Ok(see_other(&format!("/invoices/{id}"))),
-        Err(AppError::Validation(errors)) => {
-            render(
-                &req,
-                &staff,
-                &state,
-                String::new(),
-                form,
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-        Err(e) => Err(e),
-    }
 }
 
 /// `POST /tickets/{id}/invoice`: the ticket's draft invoice (started with its lines, or the one

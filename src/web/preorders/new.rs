@@ -14,8 +14,9 @@ use crate::models::customer::Customer;
 use crate::repo::preorders::{self as repo, NewPreorder};
 use crate::repo::{customers, stock};
 use crate::web::access::Staff;
+use crate::web::answer::{self, FORM, Next};
 use crate::web::page::PageCtx;
-use crate::web::{AppState, html, see_other};
+use crate::web::{AppState, html};
 
 /// The new-preorder form.
 #[derive(Template)]
@@ -181,24 +182,13 @@ pub async fn create(
         deposit,
     };
     let (branch, by) = (staff.branch.id, staff.by());
-    match db(&state.pool, &staff.actor(), move |conn| {
+    let result = db(&state.pool, &staff.actor(), move |conn| {
         repo::create(conn, branch, &input, &by)
     })
+    .await;
+    let next = |id| Next::quietly(format!("/preorders/{id}"));
+    answer::then(&req, result, FORM, next, |errors, status| {
+        render_new(&req, &staff, &state, String::new(), form, errors, status)
+    })
     .await
-    {
-        Ok(id) => Ok(see_other(&format!("/preorders/{id}"))),
-        Err(AppError::Validation(errors)) => {
-            render_new(
-                &req,
-                &staff,
-                &state,
-                String::new(),
-                form,
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-        Err(e) => Err(e),
-    }
 }

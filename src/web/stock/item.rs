@@ -12,8 +12,9 @@ use crate::error::AppError;
 use crate::models::stock::StockItem;
 use crate::repo::stock::{self, LedgerRow, Posting};
 use crate::web::access::Staff;
-use crate::web::page::{Flash, PageCtx, push_flash};
-use crate::web::{AppState, html, see_other};
+use crate::web::answer::{self, FORM, Next};
+use crate::web::page::PageCtx;
+use crate::web::{AppState, html};
 
 /// The item page.
 #[derive(Template)]
@@ -145,26 +146,14 @@ pub async fn adjust(
         stock::post(conn, &p, &by)
     })
     .await;
-    match result {
-        Ok(_) => {
-            push_flash(
-                &req,
-                Flash::success(format!("Stock adjusted by {quantity}.")),
-            );
-            Ok(see_other(&format!("/stock/items/{id}")))
-        }
-        Err(AppError::Validation(errors)) => {
-            render(
-                &req,
-                &staff,
-                &state,
-                id,
-                None,
-                (form, errors),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-        Err(e) => Err(e),
-    }
+    let next = |_| {
+        Next::saying(
+            format!("Stock adjusted by {quantity}."),
+            format!("/stock/items/{id}"),
+        )
+    };
+    answer::then(&req, result, FORM, next, |errors, status| {
+        render(&req, &staff, &state, id, None, (form, errors), status)
+    })
+    .await
 }

@@ -14,7 +14,8 @@ use crate::repo::PAGE_SIZE;
 use crate::repo::transfers::{self as repo, LineView, Shipment, TransferRow};
 use crate::repo::{branches, stock};
 use crate::web::access::{Staff, encode_component};
-use crate::web::page::{Flash, PageCtx, Pager, push_flash};
+use crate::web::answer::{Next, flash_back};
+use crate::web::page::{PageCtx, Pager};
 use crate::web::{AppState, html, refusal, see_other};
 
 /// How many bulk rows the form offers.
@@ -283,17 +284,15 @@ pub async fn receive(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let (branch, id, by) = (staff.branch.id, id.into_inner(), staff.by());
-    match db(&state.pool, &staff.actor(), move |conn| {
+    let result = db(&state.pool, &staff.actor(), move |conn| {
         repo::receive(conn, branch, id, &by)
     })
-    .await
-    {
-        Ok(()) => push_flash(
-            &req,
-            Flash::success(format!("Transfer #{id} received into this branch's stock.")),
-        ),
-        Err(AppError::Conflict(message)) => push_flash(&req, Flash::error(message)),
-        Err(e) => return Err(e),
-    }
-    Ok(see_other(&format!("/stock/transfers/{id}")))
+    .await;
+    let page = format!("/stock/transfers/{id}");
+    flash_back(&req, result, &page, |()| {
+        Next::saying(
+            format!("Transfer #{id} received into this branch's stock."),
+            &page,
+        )
+    })
 }

@@ -11,8 +11,9 @@ use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 use crate::repo::time_clock::{self, TimeRow};
 use crate::web::access::Staff;
-use crate::web::page::{Flash, PageCtx, push_flash};
-use crate::web::{AppState, html, refusal, see_other};
+use crate::web::answer::{self, Next};
+use crate::web::page::PageCtx;
+use crate::web::{AppState, html};
 
 /// Time waiting for approval.
 #[derive(Template)]
@@ -91,18 +92,13 @@ pub async fn approve(
     };
     let billable = form.billable.is_some();
     let (branch, by) = (staff.branch.id, staff.by());
-    match db(&state.pool, &staff.actor(), move |conn| {
+    let result = db(&state.pool, &staff.actor(), move |conn| {
         time_clock::approve_time(conn, branch, id, corrected, billable, &by)
     })
+    .await;
+    let next = |()| Next::saying("Time approved.", "/time");
+    answer::then(&req, result, "time", next, |errors, status| {
+        render(&req, &staff, &state, errors, status)
+    })
     .await
-    {
-        Ok(()) => {
-            push_flash(&req, Flash::success("Time approved."));
-            Ok(see_other("/time"))
-        }
-        Err(e) => {
-            let (errors, code) = refusal(e, "time")?;
-            render(&req, &staff, &state, errors, code).await
-        }
-    }
 }

@@ -12,8 +12,9 @@ use crate::error::AppError;
 use crate::repo::purchase_orders::{self as repo, NewOrder};
 use crate::repo::stock;
 use crate::web::access::Staff;
+use crate::web::answer::{self, FORM, Next};
 use crate::web::page::PageCtx;
-use crate::web::{AppState, html, see_other};
+use crate::web::{AppState, html};
 
 /// The new-order form.
 #[derive(Template)]
@@ -118,23 +119,13 @@ pub async fn create(
         note: form.note.clone(),
     };
     let (branch, by) = (staff.branch.id, staff.by());
-    match db(&state.pool, &staff.actor(), move |conn| {
+    let result = db(&state.pool, &staff.actor(), move |conn| {
         repo::create(conn, branch, &order, &by)
     })
+    .await;
+    let next = |id| Next::quietly(format!("/stock/orders/{id}"));
+    answer::then(&req, result, FORM, next, |errors, status| {
+        render_new(&req, &staff, &state, form, errors, status)
+    })
     .await
-    {
-        Ok(id) => Ok(see_other(&format!("/stock/orders/{id}"))),
-        Err(AppError::Validation(errors)) => {
-            render_new(
-                &req,
-                &staff,
-                &state,
-                form,
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-        Err(e) => Err(e),
-    }
 }
