@@ -82,6 +82,15 @@ pub fn after_receipt(lines: &[(i32, i32)]) -> PoStatus {
     }
 }
 
+/// What a line (or a delivery line) is: a product model (counted units) or a stock item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Goods {
+    /// Serialized units of a product model.
+    Model(i64),
+    /// A bulk quantity of a stock item.
+    Item(i64),
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,10 +1,11 @@
 //! Invoice rows.
 
 use bigdecimal::BigDecimal;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 
 use crate::domain::invoice::{InvoiceStatus, LineKind};
+use crate::models::event::EventRow;
 use crate::schema::{invoice_lines, invoices, payments};
 
 /// An invoice header.
@@ -167,4 +168,29 @@ impl Payment {
             .map(|m| m.label())
             .unwrap_or("Other")
     }
+}
+
+/// A credit note as shown: (id, at, reason, total, refund method).
+pub type CreditNoteRow = (i64, DateTime<Utc>, String, BigDecimal, Option<String>);
+
+/// An invoice with everything its page shows.
+#[derive(Debug, Clone)]
+pub struct InvoiceView {
+    /// The header.
+    pub invoice: Invoice,
+    /// Customer name (or the walk-in's).
+    pub customer: String,
+    pub customer_phone: String,
+    /// The sales person's name.
+    pub sales_person: Option<String>,
+    /// Lines in order.
+    pub lines: Vec<InvoiceLine>,
+    /// Payments in order.
+    pub payments: Vec<Payment>,
+    /// Credit notes: (id, at, reason, total, refund method).
+    pub credit_notes: Vec<CreditNoteRow>,
+    /// Warranties: (line id, tier, ends on, status).
+    pub warranties: Vec<(i64, String, NaiveDate, String)>,
+    /// History: (at, from, to, note, who).
+    pub events: Vec<EventRow>,
 }

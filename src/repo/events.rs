@@ -10,6 +10,8 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
 use super::{By, RepoError};
+
+pub use crate::models::event::EventRow;
 use crate::schema::{
     booking_events, invoice_events, preorder_events, purchase_order_events, staff_users,
     ticket_events, warranty_claim_events, warranty_events,
@@ -46,25 +48,6 @@ impl<'a> Event<'a> {
             to: Some(to),
             note,
         }
-    }
-}
-
-/// A history row as pages show it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct EventRow {
-    pub at: DateTime<Utc>,
-    pub kind: String,
-    pub from: Option<String>,
-    pub to: Option<String>,
-    pub note: String,
-    /// Who did it (none for the system).
-    pub who: Option<String>,
-}
-
-impl EventRow {
-    /// The status it moved to (empty for a note or an assignment).
-    pub fn to_status(&self) -> &str {
-        self.to.as_deref().unwrap_or_default()
     }
 }
 

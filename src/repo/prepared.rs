@@ -21,7 +21,6 @@ use diesel::{QueryResult, RunQueryDsl};
 /// A statement's only column, `id`.
 #[derive(diesel::QueryableByName)]
 pub struct Id {
-    /// The id.
     #[diesel(sql_type = diesel::sql_types::BigInt)]
     pub id: i64,
 }

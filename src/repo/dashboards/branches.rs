@@ -1,51 +1,14 @@
 //! The branches side by side.
 
-use bigdecimal::BigDecimal;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::{Array, BigInt, Date, Numeric, Text};
+use diesel::sql_types::{Array, BigInt, Date, Text};
 
 use super::SalesFilter;
 use crate::domain::preorder::PreorderStatus;
 use crate::repo::RepoError;
 
-/// One branch's figures side by side with the others'.
-#[derive(Debug, Clone, QueryableByName, PartialEq)]
-pub struct BranchRow {
-    /// Branch id.
-    #[diesel(sql_type = BigInt)]
-    pub id: i64,
-    /// Name.
-    #[diesel(sql_type = Text)]
-    pub name: String,
-    /// Net revenue less credit notes (from the daily figures).
-    #[diesel(sql_type = Numeric)]
-    pub revenue: BigDecimal,
-    /// Invoices issued.
-    #[diesel(sql_type = BigInt)]
-    pub transactions: i64,
-    /// Tickets closed.
-    #[diesel(sql_type = BigInt)]
-    pub closed: i64,
-    /// Average hours from opening to closing.
-    #[diesel(sql_type = Numeric)]
-    pub turnaround_hours: BigDecimal,
-    /// Closed tickets followed by another for the same vehicle or device within 30 days.
-    #[diesel(sql_type = BigInt)]
-    pub comebacks: i64,
-    /// Goods sold at cost, less refunded quantities.
-    #[diesel(sql_type = Numeric)]
-    pub goods_cost: BigDecimal,
-    /// Hours clocked at the branch's labour cost rate.
-    #[diesel(sql_type = Numeric)]
-    pub labour_cost: BigDecimal,
-    /// Unsold units and bulk stock at cost now.
-    #[diesel(sql_type = Numeric)]
-    pub stock_value: BigDecimal,
-    /// Open preorders past their SLA date.
-    #[diesel(sql_type = BigInt)]
-    pub overdue_preorders: i64,
-}
+pub use crate::models::dashboard::BranchRow;
 
 /// The same figures for every branch in the filter, by name: sales, tickets and labour from the
 /// daily figures (as of their last refresh), stock and preorders as they are at `now` (overdue on

@@ -13,44 +13,7 @@ use super::SalesFilter;
 use crate::domain::ranking::{Ledger, LedgerBuilder, Move, Ranked};
 use crate::repo::RepoError;
 
-/// A customer among the top fifth by revenue.
-#[derive(Debug, Clone, QueryableByName, PartialEq)]
-pub struct TopCustomer {
-    /// Customer id.
-    #[diesel(sql_type = BigInt)]
-    pub customer_id: i64,
-    /// Name.
-    #[diesel(sql_type = Text)]
-    pub name: String,
-    /// Net revenue in the range (less credit notes), in whole cents.
-    #[diesel(sql_type = BigInt)]
-    pub cents: i64,
-    /// Their last invoice at these branches (any time).
-    #[diesel(sql_type = Timestamptz)]
-    pub last_visit: DateTime<Utc>,
-    /// 1 for the best customer.
-    #[diesel(sql_type = BigInt)]
-    pub rank: i64,
-    /// Customers with revenue in the range.
-    #[diesel(sql_type = BigInt)]
-    pub customers: i64,
-    /// All customers' revenue in the range.
-    #[diesel(sql_type = Numeric)]
-    pub total: BigDecimal,
-    /// Customers in the top 20%.
-    #[diesel(sql_type = BigInt)]
-    pub top_count: i64,
-    /// The top 20%'s revenue.
-    #[diesel(sql_type = Numeric)]
-    pub top_revenue: BigDecimal,
-}
-
-impl TopCustomer {
-    /// Net revenue in the range (less credit notes).
-    pub fn revenue(&self) -> BigDecimal {
-        BigDecimal::new(self.cents.into(), 2)
-    }
-}
+pub use crate::models::dashboard::TopCustomer;
 
 /// The top 20% of customers by net revenue in the range (at least one when any bought),
 /// best first; ties go to the older customer record. `page` is `(first, count)` in rank order

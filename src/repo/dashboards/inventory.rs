@@ -1,31 +1,12 @@
 //! Stock value, low stock and aging.
 
-use bigdecimal::BigDecimal;
 use diesel::prelude::*;
-use diesel::sql_types::{Array, BigInt, Date, Numeric, Text};
+use diesel::sql_types::{Array, BigInt, Date};
 
 use super::SalesFilter;
 use crate::repo::RepoError;
 
-/// Stock now, at cost, and what was sold at cost in the range.
-#[derive(Debug, Clone, QueryableByName, PartialEq)]
-pub struct StockFigures {
-    /// Unsold units (not sold or scrapped).
-    #[diesel(sql_type = BigInt)]
-    pub units: i64,
-    /// Their landed cost.
-    #[diesel(sql_type = Numeric)]
-    pub units_value: BigDecimal,
-    /// Bulk stock on hand at each item's unit cost.
-    #[diesel(sql_type = Numeric)]
-    pub bulk_value: BigDecimal,
-    /// Stock items below their reorder threshold (per branch).
-    #[diesel(sql_type = BigInt)]
-    pub low: i64,
-    /// Cost of what invoices issued in the range sold, less refunded quantities.
-    #[diesel(sql_type = Numeric)]
-    pub sold_at_cost: BigDecimal,
-}
+pub use crate::models::dashboard::{AgeBucket, StockFigures};
 
 /// The inventory headline figures.
 pub fn stock_figures(conn: &mut PgConnection, f: &SalesFilter) -> Result<StockFigures, RepoError> {
@@ -46,20 +27,6 @@ pub fn stock_figures(conn: &mut PgConnection, f: &SalesFilter) -> Result<StockFi
     .bind::<Date, _>(f.from_day)
     .bind::<Date, _>(f.to_day)
     .get_result(conn)?)
-}
-
-/// Unsold units by age since they were received.
-#[derive(Debug, Clone, QueryableByName, PartialEq)]
-pub struct AgeBucket {
-    /// `0–30`, `30–60`, `60–90`, `90+` days.
-    #[diesel(sql_type = Text)]
-    pub bucket: String,
-    /// Units.
-    #[diesel(sql_type = BigInt)]
-    pub units: i64,
-    /// Their landed cost.
-    #[diesel(sql_type = Numeric)]
-    pub value: BigDecimal,
 }
 
 /// Unsold units at the branches by age since they were received: every bucket, in order, even

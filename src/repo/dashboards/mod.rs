@@ -70,7 +70,6 @@ pub struct SalesFilter {
     pub from: DateTime<Utc>,
     /// To (exclusive).
     pub to: DateTime<Utc>,
-    /// Grouping.
     pub bucket: Bucket,
     /// Timezone the periods are cut in.
     pub tz: String,

@@ -1,26 +1,13 @@
 //! Preorders by status and the overdue ones.
 
-use bigdecimal::BigDecimal;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::{Array, BigInt, Numeric, Text};
+use diesel::sql_types::{Array, BigInt, Text};
 
 use crate::domain::preorder::PreorderStatus;
 use crate::repo::RepoError;
 
-/// Preorders now: counts by status, deposits held, the overdue ones.
-#[derive(Debug, Clone, QueryableByName, PartialEq)]
-pub struct PreorderCount {
-    /// Status.
-    #[diesel(sql_type = Text)]
-    pub status: String,
-    /// How many.
-    #[diesel(sql_type = BigInt)]
-    pub count: i64,
-    /// Deposits on them.
-    #[diesel(sql_type = Numeric)]
-    pub deposits: BigDecimal,
-}
+pub use crate::models::dashboard::{OverduePreorder, PreorderCount};
 
 /// Counts and deposits per status at the branches.
 pub fn preorder_counts(
@@ -33,29 +20,6 @@ pub fn preorder_counts(
     )
     .bind::<Array<BigInt>, _>(branches)
     .load(conn)?)
-}
-
-/// An overdue preorder.
-#[derive(Debug, Clone, QueryableByName, PartialEq)]
-pub struct OverduePreorder {
-    /// Preorder id.
-    #[diesel(sql_type = BigInt)]
-    pub id: i64,
-    /// Customer.
-    #[diesel(sql_type = Text)]
-    pub customer: String,
-    /// Brand and model.
-    #[diesel(sql_type = Text)]
-    pub item: String,
-    /// SLA date.
-    #[diesel(sql_type = diesel::sql_types::Date)]
-    pub due: chrono::NaiveDate,
-    /// Days past it.
-    #[diesel(sql_type = BigInt)]
-    pub days_over: i64,
-    /// Deposit held.
-    #[diesel(sql_type = Numeric)]
-    pub deposit: BigDecimal,
 }
 
 /// Open preorders past their SLA date at `now`, on each branch's own date, most overdue first (at

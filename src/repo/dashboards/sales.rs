@@ -1,25 +1,12 @@
 //! Sales by period, by payment method and by segment.
 
-use bigdecimal::BigDecimal;
 use diesel::prelude::*;
-use diesel::sql_types::{Array, BigInt, Date, Numeric, Text};
+use diesel::sql_types::{Array, BigInt, Date, Text};
 
 use super::SalesFilter;
 use crate::repo::RepoError;
 
-/// One period.
-#[derive(Debug, Clone, QueryableByName, PartialEq)]
-pub struct SalesPeriod {
-    /// First day of the period (YYYY-MM-DD).
-    #[diesel(sql_type = Text)]
-    pub period: String,
-    /// Revenue, net of tax, less credit notes.
-    #[diesel(sql_type = Numeric)]
-    pub revenue: BigDecimal,
-    /// Invoices issued.
-    #[diesel(sql_type = BigInt)]
-    pub transactions: i64,
-}
+pub use crate::models::dashboard::{MethodRow, SalesPeriod, SegmentRow};
 
 /// Revenue and transactions per period, from the daily figures (as of their last refresh).
 pub fn sales_by_period(
@@ -39,21 +26,6 @@ pub fn sales_by_period(
     .load(conn)?)
 }
 
-/// Money by payment method in the period: taken (payments, and deposits when taken) and
-/// refunded.
-#[derive(Debug, Clone, QueryableByName, PartialEq)]
-pub struct MethodRow {
-    /// Method (stored name).
-    #[diesel(sql_type = Text)]
-    pub method: String,
-    /// Money taken.
-    #[diesel(sql_type = Numeric)]
-    pub taken: BigDecimal,
-    /// Money refunded.
-    #[diesel(sql_type = Numeric)]
-    pub refunded: BigDecimal,
-}
-
 /// Taken and refunded per method, from the daily figures (as of their last refresh).
 pub fn by_method(conn: &mut PgConnection, f: &SalesFilter) -> Result<Vec<MethodRow>, RepoError> {
     Ok(diesel::sql_query(
@@ -65,20 +37,6 @@ pub fn by_method(conn: &mut PgConnection, f: &SalesFilter) -> Result<Vec<MethodR
     .bind::<Date, _>(f.from_day)
     .bind::<Date, _>(f.to_day)
     .load(conn)?)
-}
-
-/// Revenue by customer segment (walk-ins count as retail), before credit notes.
-#[derive(Debug, Clone, QueryableByName, PartialEq)]
-pub struct SegmentRow {
-    /// `retail` or `wholesale`.
-    #[diesel(sql_type = Text)]
-    pub segment: String,
-    /// Net revenue.
-    #[diesel(sql_type = Numeric)]
-    pub revenue: BigDecimal,
-    /// Invoices.
-    #[diesel(sql_type = BigInt)]
-    pub transactions: i64,
 }
 
 /// Retail against wholesale, from the daily figures.

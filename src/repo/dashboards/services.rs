@@ -1,41 +1,12 @@
 //! Service profitability.
 
-use bigdecimal::BigDecimal;
 use diesel::prelude::*;
-use diesel::sql_types::{Array, BigInt, Date, Numeric, Text};
+use diesel::sql_types::{Array, BigInt, Date};
 
 use super::SalesFilter;
 use crate::repo::RepoError;
 
-/// One catalogue service (or billed labour) in the range.
-#[derive(Debug, Clone, QueryableByName, PartialEq)]
-pub struct ServiceRow {
-    /// Service name (`Labour (hourly)` for labour lines).
-    #[diesel(sql_type = Text)]
-    pub name: String,
-    /// Its category.
-    #[diesel(sql_type = Text)]
-    pub category: String,
-    /// Times sold (less refunded).
-    #[diesel(sql_type = Numeric)]
-    pub sold: BigDecimal,
-    /// Net revenue, less refunded quantities.
-    #[diesel(sql_type = Numeric)]
-    pub revenue: BigDecimal,
-    /// Parts on the same invoices at cost, shared among its services by revenue.
-    #[diesel(sql_type = Numeric)]
-    pub parts_cost: BigDecimal,
-    /// Hours: the time clocked on the invoice's ticket, shared likewise; the catalogue's
-    /// standard hours when none was clocked.
-    #[diesel(sql_type = Numeric)]
-    pub hours: BigDecimal,
-    /// Hours at the branch's labour cost rate.
-    #[diesel(sql_type = Numeric)]
-    pub labour_cost: BigDecimal,
-    /// Revenue − parts cost − labour cost.
-    #[diesel(sql_type = Numeric)]
-    pub profit: BigDecimal,
-}
+pub use crate::models::dashboard::ServiceRow;
 
 /// Service profitability from the daily figures (as of their last refresh): revenue − parts
 /// cost − labour cost per service, from invoices issued

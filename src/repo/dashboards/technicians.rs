@@ -1,38 +1,12 @@
 //! Technicians' clocked and billed hours, tickets closed, turnaround and comebacks.
 
-use bigdecimal::BigDecimal;
 use diesel::prelude::*;
-use diesel::sql_types::{Array, BigInt, Date, Numeric, Text};
+use diesel::sql_types::{Array, BigInt, Date};
 
 use super::SalesFilter;
 use crate::repo::RepoError;
 
-/// One technician's figures in the range.
-#[derive(Debug, Clone, QueryableByName, PartialEq)]
-pub struct TechRow {
-    /// Staff id.
-    #[diesel(sql_type = BigInt)]
-    pub id: i64,
-    /// Name.
-    #[diesel(sql_type = Text)]
-    pub name: String,
-    /// Tickets assigned to them and closed in the range.
-    #[diesel(sql_type = BigInt)]
-    pub closed: i64,
-    /// Average hours from opening to closing of those.
-    #[diesel(sql_type = Numeric)]
-    pub turnaround_hours: BigDecimal,
-    /// Of those, how many came back: a new ticket for the same vehicle or device within 30
-    /// days of closing.
-    #[diesel(sql_type = BigInt)]
-    pub comebacks: i64,
-    /// Hours clocked (entries ended in the range).
-    #[diesel(sql_type = Numeric)]
-    pub clocked: BigDecimal,
-    /// Of those, hours billed (approved, billable, on an invoice).
-    #[diesel(sql_type = Numeric)]
-    pub billed: BigDecimal,
-}
+pub use crate::models::dashboard::TechRow;
 
 /// Technician performance at the branches, from the daily figures (as of their last refresh).
 pub fn technicians(conn: &mut PgConnection, f: &SalesFilter) -> Result<Vec<TechRow>, RepoError> {

@@ -3,43 +3,19 @@
 //! Over 300 lines: the invoice page is read in one unit of work with its lines, payments, credit
 //! notes and history, and the list and the takings share its filters.
 
-use crate::repo::events::{self, EventRow, Trail};
+use crate::repo::events::{self, Trail};
 use bigdecimal::BigDecimal;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
 use crate::domain::invoice::{InvoiceStatus, PaymentMethod};
+pub use crate::models::invoice::{CreditNoteRow, InvoiceView};
 use crate::models::invoice::{Invoice, InvoiceLine, Payment};
 use crate::repo::RepoError;
 use crate::schema::{
     credit_notes, customers, invoice_lines, invoices, payments, refund_payments, staff_users,
     warranties,
 };
-
-/// A credit note as shown: (id, at, reason, total, refund method).
-pub type CreditNoteRow = (i64, DateTime<Utc>, String, BigDecimal, Option<String>);
-
-/// An invoice with everything its page shows.
-#[derive(Debug, Clone)]
-pub struct InvoiceView {
-    /// The header.
-    pub invoice: Invoice,
-    /// Customer name (or the walk-in's).
-    pub customer: String,
-    pub customer_phone: String,
-    /// The sales person's name.
-    pub sales_person: Option<String>,
-    /// Lines in order.
-    pub lines: Vec<InvoiceLine>,
-    /// Payments in order.
-    pub payments: Vec<Payment>,
-    /// Credit notes: (id, at, reason, total, refund method).
-    pub credit_notes: Vec<CreditNoteRow>,
-    /// Warranties: (line id, tier, ends on, status).
-    pub warranties: Vec<(i64, String, NaiveDate, String)>,
-    /// History: (at, from, to, note, who).
-    pub events: Vec<EventRow>,
-}
 
 /// One invoice of the branch with its lines, payments, credit notes, warranties and history.
 pub fn view(conn: &mut PgConnection, branch_id: i64, id: i64) -> Result<InvoiceView, RepoError> {

@@ -16,7 +16,6 @@ use crate::schema::{credit_note_lines, credit_notes, invoice_lines, invoices, re
 pub struct RefundRequest {
     /// (invoice line id, quantity) pairs.
     pub lines: Vec<(i64, BigDecimal)>,
-    /// Why.
     pub reason: String,
     /// How the money goes back.
     pub method: PaymentMethod,

@@ -21,14 +21,7 @@ use crate::domain::purchase_order::PoStatus;
 use crate::repo::events::{self, Event, Trail};
 use crate::schema::purchase_orders;
 
-/// What a line (or a delivery line) is: a product model (counted units) or a stock item.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Goods {
-    /// Serialized units of a product model.
-    Model(i64),
-    /// A bulk quantity of a stock item.
-    Item(i64),
-}
+pub use crate::domain::purchase_order::Goods;
 
 fn event(
     conn: &mut PgConnection,

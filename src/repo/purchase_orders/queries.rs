@@ -10,32 +10,7 @@ use crate::domain::purchase_order::PoStatus;
 use crate::repo::RepoError;
 use crate::schema::{product_models, purchase_order_lines, purchase_orders, stock_items, vendors};
 
-/// A line as shown.
-#[derive(Debug, Clone)]
-pub struct LineView {
-    pub id: i64,
-    /// What is ordered.
-    pub goods: Goods,
-    /// "Brand Model" or "SKU — name".
-    pub what: String,
-    /// Ordered.
-    pub quantity: i32,
-    /// Received so far.
-    pub received: i32,
-    /// Agreed unit cost.
-    pub unit_cost: BigDecimal,
-}
-
-impl LineView {
-    /// Still to come.
-    pub fn outstanding(&self) -> i32 {
-        self.quantity - self.received
-    }
-    /// Quantity × unit cost.
-    pub fn total(&self) -> BigDecimal {
-        &self.unit_cost * BigDecimal::from(self.quantity)
-    }
-}
+pub use crate::models::purchase_order::LineView;
 
 /// One order of the branch.
 pub fn get(conn: &mut PgConnection, branch_id: i64, po: i64) -> Result<OrderRow, RepoError> {

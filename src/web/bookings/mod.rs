@@ -14,7 +14,6 @@ use serde::Deserialize;
 /// The booking form as typed (services are checkboxes named `service_<id>`).
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct BookingDraft {
-    /// Customer id.
     #[serde(default)]
     pub customer_id: String,
     /// Vehicle id (optional).
@@ -23,7 +22,6 @@ pub struct BookingDraft {
     /// Device id (optional; a booking is for a vehicle or a device).
     #[serde(default)]
     pub device_id: String,
-    /// Bay id.
     #[serde(default)]
     pub bay_id: String,
     /// Local date, YYYY-MM-DD.
@@ -35,7 +33,6 @@ pub struct BookingDraft {
     /// Local end, HH:MM (empty: from the services' hours).
     #[serde(default)]
     pub end: String,
-    /// Notes.
     #[serde(default)]
     pub notes: String,
     /// Version of the booking the form was rendered from (reschedule).

@@ -32,7 +32,6 @@ pub struct TicketData {
     pub lines: Vec<TicketLine>,
     /// Time entries.
     pub time: Vec<TimeRow>,
-    /// History.
     pub events: Vec<EventRow>,
     /// Who can take it.
     pub technicians: Vec<(i64, String)>,
