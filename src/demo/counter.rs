@@ -166,7 +166,7 @@ pub(super) fn load_counter(conn: &mut PgConnection) -> Result<bool> {
                         service_ids: vec![services[n % 4]],
                         notes: String::new(),
                     };
-                    let booking = repo::bookings::create(conn, branch.id, &request, &by, now)?;
+                    let booking = repo::bookings::create(conn, branch.id, &request, &by)?;
                     if n % 3 != 2 {
                         repo::bookings::transition(
                             conn,
@@ -175,7 +175,6 @@ pub(super) fn load_counter(conn: &mut PgConnection) -> Result<bool> {
                             BookingStatus::Confirmed,
                             None,
                             &by,
-                            now,
                         )?;
                     }
                     n += 1;

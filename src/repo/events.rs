@@ -5,6 +5,13 @@
 //!
 //! Some tables record only status changes; tickets and bookings also record notes, assignments
 //! and approvals, each with its `kind`. A status-only table reads back with the kind `status`.
+//!
+//! Four counter writes are the exception, kept on purpose: a new draft invoice
+//! (`invoices::drafts`), issuing (`invoices::issue`), a payment (`invoices::payments`) and a new
+//! booking (`bookings::create`) write their event row inside the one statement that makes the
+//! change, so each stays one round trip to the database. Their rows have the same columns and
+//! meaning as [`write`]'s and are read back by [`read`] like any other; the invoice and booking
+//! tests pin their contents.
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;

@@ -39,7 +39,6 @@ pub fn create(
     branch_id: i64,
     req: &BookingRequest,
     by: &By,
-    now: DateTime<Utc>,
 ) -> Result<Booking, RepoError> {
     crate::repo::tx(conn, |conn| {
         let mut errors = FieldErrors::new();
@@ -81,7 +80,7 @@ pub fn create(
             bay.as_ref(),
             req.starts_at,
             req.ends_at,
-            now,
+            by.at,
             &mut errors,
         );
         check_bay_takes(bay.as_ref(), &services, &mut errors);

@@ -25,7 +25,6 @@ pub fn reschedule(
     starts_at: DateTime<Utc>,
     ends_at: DateTime<Utc>,
     by: &By,
-    now: DateTime<Utc>,
 ) -> Result<Booking, RepoError> {
     crate::repo::tx(conn, |conn| {
         let booking = lock(conn, branch_id, id)?;
@@ -49,7 +48,7 @@ pub fn reschedule(
             bay.as_ref(),
             starts_at,
             ends_at,
-            now,
+            by.at,
             &mut errors,
         );
         let booked = service_ids(conn, id)?;
@@ -63,7 +62,7 @@ pub fn reschedule(
                     bookings::starts_at.eq(starts_at),
                     bookings::ends_at.eq(ends_at),
                     bookings::version.eq(bookings::version + 1),
-                    bookings::updated_at.eq(now),
+                    bookings::updated_at.eq(by.at),
                 ))
                 .returning(Booking::as_returning())
                 .get_result::<Booking>(conn)
@@ -88,7 +87,7 @@ pub fn reschedule(
         )?;
         if status == BookingStatus::Confirmed {
             cancel_reminders(conn, id)?;
-            queue_reminder(conn, &moved, now)?;
+            queue_reminder(conn, &moved, by.at)?;
         }
         Ok(moved)
     })

@@ -1,7 +1,6 @@
 //! Confirm, cancel, no-show, check in, complete: through the table, with the reminder queued
 //! or withdrawn.
 
-use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
 use super::{cancel_reminders, event, lock, queue_reminder};
@@ -19,7 +18,6 @@ pub fn transition(
     to: BookingStatus,
     reason: Option<&str>,
     by: &By,
-    now: DateTime<Utc>,
 ) -> Result<Booking, RepoError> {
     crate::repo::tx(conn, |conn| {
         let booking = lock(conn, branch_id, id)?;
@@ -39,7 +37,7 @@ pub fn transition(
                 bookings::status.eq(to.as_str()),
                 bookings::cancel_reason.eq(reason.filter(|_| to == BookingStatus::Cancelled)),
                 bookings::version.eq(bookings::version + 1),
-                bookings::updated_at.eq(now),
+                bookings::updated_at.eq(by.at),
             ))
             .returning(Booking::as_returning())
             .get_result(conn)?;
@@ -53,7 +51,7 @@ pub fn transition(
             by,
         )?;
         match to {
-            BookingStatus::Confirmed => queue_reminder(conn, &updated, now)?,
+            BookingStatus::Confirmed => queue_reminder(conn, &updated, by.at)?,
             BookingStatus::Cancelled | BookingStatus::NoShow => cancel_reminders(conn, id)?,
             _ => {}
         }

@@ -1,6 +1,5 @@
 //! Opening a ticket: by checking a booking in, or for a walk-in; numbers per branch, gapless.
 
-use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::upsert::excluded;
 
@@ -51,7 +50,6 @@ pub fn check_in(
     booking_id: i64,
     input: &CheckIn,
     by: &By,
-    now: DateTime<Utc>,
 ) -> Result<Ticket, RepoError> {
     crate::repo::tx(conn, |conn| {
         let booking: Booking = bookings::table
@@ -126,7 +124,7 @@ pub fn check_in(
             .set((
                 bookings::status.eq(BookingStatus::CheckedIn.as_str()),
                 bookings::version.eq(bookings::version + 1),
-                bookings::updated_at.eq(now),
+                bookings::updated_at.eq(by.at),
             ))
             .execute(conn)?;
         crate::repo::bookings::event(

@@ -40,7 +40,7 @@ pub async fn submit(
     };
     let (branch, by) = (staff.branch.id, staff.by());
     let result = db(&state.pool, &staff.actor(), move |conn| {
-        tickets::check_in(conn, branch, id, &input, &by, by.at)
+        tickets::check_in(conn, branch, id, &input, &by)
     })
     .await;
     flash_back(&req, result, &format!("/bookings/{id}"), |ticket| {

@@ -166,7 +166,7 @@ pub async fn submit(
             service_ids,
             notes: d.notes.trim().to_string(),
         };
-        bookings::create(conn, branch_id, &request, &by, by.at).map_err(|e| match e {
+        bookings::create(conn, branch_id, &request, &by).map_err(|e| match e {
             RepoError::Validation(e) => RepoError::Validation(rename_fields(e)),
             e => e,
         })

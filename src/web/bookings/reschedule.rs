@@ -49,7 +49,7 @@ pub async fn submit(
         let (Some(start), Some(end), Some(bay), true) = (start, end, bay, errors.is_empty()) else {
             return Err(errors.into());
         };
-        bookings::reschedule(conn, branch_id, id, version, bay, start, end, &by, by.at).map_err(
+        bookings::reschedule(conn, branch_id, id, version, bay, start, end, &by).map_err(
             |e| match e {
                 RepoError::Validation(e) => RepoError::Validation(rename_fields(e)),
                 e => e,

@@ -35,7 +35,7 @@ pub async fn submit(
         .map_err(|_| AppError::Conflict("Unknown booking status.".into()))?;
     let (branch, by) = (staff.branch.id, staff.by());
     let result = db(&state.pool, &staff.actor(), move |conn| {
-        bookings::transition(conn, branch, id, to, Some(&reason), &by, by.at)
+        bookings::transition(conn, branch, id, to, Some(&reason), &by)
     })
     .await;
     let page = format!("/bookings/{id}");
