@@ -194,3 +194,21 @@ pub struct InvoiceView {
     /// History: (at, from, to, note, who).
     pub events: Vec<EventRow>,
 }
+
+/// The invoice a ticket has, as the ticket page names it.
+#[derive(Debug, Clone)]
+pub struct TicketInvoice {
+    pub id: i64,
+    /// None while it is a draft.
+    pub number: Option<String>,
+    pub status: InvoiceStatus,
+}
+
+impl TicketInvoice {
+    /// "NRB-000012", or "the draft invoice".
+    pub fn label(&self) -> String {
+        self.number
+            .clone()
+            .unwrap_or_else(|| "the draft invoice".into())
+    }
+}

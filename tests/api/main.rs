@@ -9,6 +9,7 @@ mod auth;
 mod bookings;
 mod claims;
 mod cli;
+mod counter;
 mod csrf;
 mod customers;
 mod dashboards;

@@ -2,13 +2,13 @@
 //! moving one ticket at once, one running clock per technician, approval links (valid, expired,
 //! tampered, used), parts from stock, time approval and billing.
 
-use diesel::{Connection, PgConnection, RunQueryDsl};
+use diesel::RunQueryDsl;
 use workbay::domain::role::Role;
 use workbay::domain::ticket::{Outcome, TicketStatus};
 use workbay::repo::By;
-use workbay::repo::tickets::{self, CheckIn, NewTicketLine};
+use workbay::repo::tickets::{self};
 
-use crate::common::fixtures::{product_model, receive_unit, stock_in, stock_item};
+use crate::common::fixtures::{self, product_model, receive_unit, stock_in, stock_item};
 use crate::common::{Reply, TestApp, spawn_app};
 
 /// A customer (with an email, for the ready message).
@@ -19,60 +19,9 @@ async fn customer(app: &TestApp) -> i64 {
 
 /// A walk-in ticket moved (through the repository) to `at`, with one estimate line.
 async fn ticket_at(app: &TestApp, customer: i64, at: TicketStatus) -> i64 {
-    let (url, branch) = (app.db.app_url.clone(), app.branch_id);
-    tokio::task::spawn_blocking(move || {
-        use TicketStatus::*;
-        let mut c = PgConnection::establish(&url).unwrap();
-        let by = By::default();
-        let t = tickets::open_walk_in(
-            &mut c,
-            branch,
-            customer,
-            None,
-            &CheckIn {
-                problem: "No power".into(),
-                ..Default::default()
-            },
-            &by,
-        )
-        .unwrap()
-        .id;
-        let line = NewTicketLine {
-            kind: "labour".into(),
-            description: "Replace DC jack".into(),
-            quantity: "1.5".parse().unwrap(),
-            unit_price: Some("1200.00".parse().unwrap()),
-            code: String::new(),
-        };
-        tickets::add_line(&mut c, branch, t, &line, &by).unwrap();
-        let path: &[TicketStatus] = match at {
-            Open => &[],
-            Diagnosing => &[Diagnosing],
-            AwaitingApproval => &[Diagnosing, AwaitingApproval],
-            InRepair => &[Diagnosing, InRepair],
-            WaitingForParts => &[Diagnosing, InRepair, WaitingForParts],
-            QualityCheck => &[Diagnosing, InRepair, QualityCheck],
-            Ready => &[Diagnosing, InRepair, QualityCheck, Ready],
-            Closed => &[Diagnosing, InRepair, QualityCheck, Ready, Closed],
-            Cancelled => &[Cancelled],
-        };
-        for to in path {
-            tickets::transition(
-                &mut c,
-                branch,
-                t,
-                None,
-                *to,
-                Some(Outcome::Repaired),
-                "",
-                &by,
-            )
-            .unwrap();
-        }
-        t
-    })
-    .await
-    .unwrap()
+    let branch = app.branch_id;
+    app.with_db(move |c| fixtures::ticket_at(c, branch, customer, at))
+        .await
 }
 
 async fn status_of(app: &TestApp, t: i64) -> String {

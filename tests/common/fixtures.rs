@@ -178,3 +178,46 @@ pub fn issued_sale(
     invoices::issue(c, branch, id, &by).unwrap();
     id
 }
+
+/// A walk-in ticket of `customer` ("No power", one labour line of 1.5 h at 1200.00) moved through
+/// the repository to `at` (closed as repaired).
+pub fn ticket_at(
+    c: &mut PgConnection,
+    branch: i64,
+    customer: i64,
+    at: workbay::domain::ticket::TicketStatus,
+) -> i64 {
+    use workbay::domain::ticket::{Outcome, TicketStatus::*};
+    use workbay::repo::tickets::{self, CheckIn, NewTicketLine};
+    let by = By::default();
+    let check_in = CheckIn {
+        problem: "No power".into(),
+        ..Default::default()
+    };
+    let t = tickets::open_walk_in(c, branch, customer, None, &check_in, &by)
+        .unwrap()
+        .id;
+    let line = NewTicketLine {
+        kind: "labour".into(),
+        description: "Replace DC jack".into(),
+        quantity: "1.5".parse().unwrap(),
+        unit_price: Some("1200.00".parse().unwrap()),
+        code: String::new(),
+    };
+    tickets::add_line(c, branch, t, &line, &by).unwrap();
+    let path: &[workbay::domain::ticket::TicketStatus] = match at {
+        Open => &[],
+        Diagnosing => &[Diagnosing],
+        AwaitingApproval => &[Diagnosing, AwaitingApproval],
+        InRepair => &[Diagnosing, InRepair],
+        WaitingForParts => &[Diagnosing, InRepair, WaitingForParts],
+        QualityCheck => &[Diagnosing, InRepair, QualityCheck],
+        Ready => &[Diagnosing, InRepair, QualityCheck, Ready],
+        Closed => &[Diagnosing, InRepair, QualityCheck, Ready, Closed],
+        Cancelled => &[Cancelled],
+    };
+    for to in path {
+        tickets::transition(c, branch, t, None, *to, Some(Outcome::Repaired), "", &by).unwrap();
+    }
+    t
+}

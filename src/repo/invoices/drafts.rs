@@ -64,8 +64,9 @@ pub fn create_draft(
     }
 }
 
-/// The ticket's draft invoice: the one already started, or a new one for the ticket's customer
-/// with the ticket's lines copied (labour at its hours and rate, parts and fees as fees).
+/// The ticket's invoice: the one it has (draft, issued or paid; only a void one is left behind),
+/// or a new draft for the ticket's customer with the ticket's lines copied (labour at its hours
+/// and rate, parts and fees as fees).
 pub fn draft_from_ticket(
     conn: &mut PgConnection,
     branch_id: i64,
@@ -79,9 +80,12 @@ pub fn draft_from_ticket(
             .select((tickets::customer_id, tickets::number))
             .for_update()
             .first(conn)?;
+        // A ticket has one invoice that is not void (a unique index holds it too); invoicing
+        // it again opens that one, whatever its status. The ticket's row lock above makes two
+        // clerks invoicing at once take turns.
         let existing: Option<i64> = invoices::table
             .filter(invoices::ticket_id.eq(ticket_id))
-            .filter(invoices::status.eq(InvoiceStatus::Draft.as_str()))
+            .filter(invoices::status.ne(InvoiceStatus::Void.as_str()))
             .select(invoices::id)
             .first(conn)
             .optional()?;

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
 use crate::domain::invoice::{InvoiceStatus, PaymentMethod};
-pub use crate::models::invoice::{CreditNoteRow, InvoiceView};
+pub use crate::models::invoice::{CreditNoteRow, InvoiceView, TicketInvoice};
 use crate::models::invoice::{Invoice, InvoiceLine, Payment};
 use crate::repo::RepoError;
 use crate::schema::{
@@ -278,4 +278,23 @@ pub fn warranty_terms_of(
     .bind::<BigInt, _>(invoice_id)
     .load(conn)?;
     Ok(rows.into_iter().map(|r| (r.category, r.terms)).collect())
+}
+
+/// The ticket's invoice, if it has one that is not void: (id, number or none for a draft,
+/// status). A ticket has at most one (`invoices_one_live_per_ticket`).
+pub fn of_ticket(
+    conn: &mut PgConnection,
+    ticket_id: i64,
+) -> Result<Option<TicketInvoice>, RepoError> {
+    let row: Option<(i64, Option<String>, String)> = invoices::table
+        .filter(invoices::ticket_id.eq(ticket_id))
+        .filter(invoices::status.ne(InvoiceStatus::Void.as_str()))
+        .select((invoices::id, invoices::number, invoices::status))
+        .first(conn)
+        .optional()?;
+    Ok(row.map(|(id, number, status)| TicketInvoice {
+        id,
+        number,
+        status: status.parse().unwrap_or(InvoiceStatus::Draft),
+    }))
 }

@@ -9,10 +9,12 @@ use bigdecimal::BigDecimal;
 use serde::Deserialize;
 
 use crate::db::db;
+use crate::domain::invoice::InvoiceStatus;
 use crate::domain::ticket::{self, Outcome, TicketStatus};
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 use crate::models::customer::Customer;
+use crate::models::invoice::TicketInvoice;
 use crate::models::ticket::{Ticket, TicketLine};
 use crate::repo::customers;
 use crate::repo::events::{self, EventRow, Trail};
@@ -37,6 +39,8 @@ pub struct TicketData {
     pub technicians: Vec<(i64, String)>,
     /// The viewer's running clock: (ticket id, since).
     pub clock: Option<(i64, chrono::DateTime<chrono::Utc>)>,
+    /// The ticket's invoice (not void), if it has one.
+    pub invoice: Option<TicketInvoice>,
 }
 
 impl TicketData {
@@ -62,6 +66,15 @@ impl TicketData {
     pub fn clock_here(&self) -> bool {
         self.clock.is_some_and(|(t, _)| t == self.ticket.id)
     }
+    /// Whether the counter can hand the job over and close it in one step: it is ready and its
+    /// invoice is paid.
+    pub fn hand_over(&self) -> bool {
+        self.ticket.state() == TicketStatus::Ready
+            && self
+                .invoice
+                .as_ref()
+                .is_some_and(|i| i.status == InvoiceStatus::Paid)
+    }
     /// The assignee's name.
     pub fn assignee(&self) -> Option<&str> {
         let id = self.ticket.assigned_to?;
@@ -85,6 +98,7 @@ pub async fn load(state: &AppState, staff: &Staff, id: i64) -> Result<TicketData
             events: events::read(conn, Trail::Ticket(id))?,
             technicians: tickets::technicians(conn, branch)?,
             clock: time_clock::running_clock(conn, me)?,
+            invoice: crate::repo::invoices::of_ticket(conn, id)?,
             ticket,
         })
     })

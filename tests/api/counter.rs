@@ -1,0 +1,114 @@
+//! The counter's defects found in wave 2 (issue 32), each pinned by a test that failed before it
+//! was fixed: a ticket invoiced twice, …
+
+use workbay::domain::role::Role;
+use workbay::domain::ticket::TicketStatus;
+
+use crate::common::fixtures::ticket_at;
+use crate::common::{TestApp, spawn_app};
+
+/// A ready ticket of a new customer, with one labour line of 1.5 h at 1200.00.
+async fn ready_ticket(app: &TestApp) -> i64 {
+    let customer = app.create_customer("Wanjiru K.", "0722 000 111", "").await;
+    let branch = app.branch_id;
+    app.with_db(move |c| ticket_at(c, branch, customer, TicketStatus::Ready))
+        .await
+}
+
+fn sid() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+#[tokio::test]
+async fn a_paid_ticket_is_not_invoiced_again_and_is_handed_over_and_closed_in_one_step() {
+    let app = spawn_app().await;
+    let t = ready_ticket(&app).await;
+    app.login_as(Role::Receptionist).await;
+    let ticket = format!("/tickets/{t}");
+    let invoice = app.submit(&format!("{ticket}/invoice"), &[]).await;
+    app.submit(&format!("{invoice}/issue"), &[("submission_id", &sid())])
+        .await;
+    let cash = [
+        ("method", "cash"),
+        ("amount", "1800.00"),
+        ("submission_id", &sid()),
+    ];
+    app.submit(&format!("{invoice}/payments"), &cash).await;
+
+    // The ticket names its invoice and no longer offers to invoice it…
+    let page = app.get_html(&ticket).await;
+    assert!(
+        page.contains("id=\"ticket-invoice\"") && page.contains("paid"),
+        "{page}"
+    );
+    assert!(!page.contains("Invoice this ticket"), "{page}");
+    // …and a second post (an old tab) opens the same invoice instead of a second draft.
+    let again = app.submit(&format!("{ticket}/invoice"), &[]).await;
+    assert_eq!(again, invoice);
+    let invoices = format!("SELECT count(*) FROM invoices WHERE ticket_id = {t}");
+    assert_eq!(app.count(&invoices).await, 1);
+
+    // Paid and ready: one button hands it over and closes it as repaired.
+    assert!(page.contains("Hand over and close"), "{page}");
+    let hand_over = [
+        ("from", "ready"),
+        ("to", "closed"),
+        ("outcome", "repaired"),
+        ("note", "Handed over"),
+    ];
+    app.submit(&format!("{ticket}/status"), &hand_over).await;
+    let closed = format!(
+        "SELECT count(*) FROM tickets WHERE id = {t} AND status = 'closed' AND outcome = 'repaired'"
+    );
+    assert_eq!(app.count(&closed).await, 1);
+}
+
+#[tokio::test]
+async fn the_database_keeps_one_invoice_a_ticket_unless_the_first_is_void() {
+    let app = spawn_app().await;
+    let t = ready_ticket(&app).await;
+    let branch = app.branch_id;
+    let insert = format!(
+        "INSERT INTO invoices (branch_id, walk_in_name, tax_rate, ticket_id) VALUES ({branch}, 'x', 0, {t})"
+    );
+    app.exec(&insert).await;
+    let second = app
+        .with_db({
+            let insert = insert.clone();
+            move |c| diesel::RunQueryDsl::execute(diesel::sql_query(insert), c)
+        })
+        .await;
+    let refused = second.expect_err("a second live invoice of one ticket");
+    assert!(
+        refused.to_string().contains("invoices_one_live_per_ticket"),
+        "{refused}"
+    );
+    // Once the first is void, the ticket may be invoiced afresh.
+    app.exec(&format!(
+        "UPDATE invoices SET status = 'void', number = 'V-1', seq = 1, issued_cents = 0 WHERE ticket_id = {t}"
+    ))
+    .await;
+    app.exec(&insert).await;
+}
+
+#[tokio::test]
+async fn two_clerks_invoicing_one_ticket_at_once_make_one_invoice() {
+    let app = spawn_app().await;
+    let t = ready_ticket(&app).await;
+    app.login_as(Role::Receptionist).await;
+    let path = format!("/tickets/{t}/invoice");
+    let statuses = app
+        .post_all((0..8).map(|_| (path.clone(), vec![])).collect())
+        .await;
+    assert!(statuses.iter().all(|s| *s == 303), "{statuses:?}");
+    let invoices = format!("SELECT count(*) FROM invoices WHERE ticket_id = {t}");
+    assert_eq!(app.count(&invoices).await, 1);
+    let lines = format!(
+        "SELECT count(*) FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id WHERE i.ticket_id = {t}"
+    );
+    assert_eq!(
+        app.count(&lines).await,
+        1,
+        "the ticket's one line, copied once"
+    );
+}
