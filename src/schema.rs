@@ -152,6 +152,9 @@ diesel::table! {
         updated_at -> Timestamptz,
         labour_rate -> Numeric,
         labour_cost_rate -> Numeric,
+        currency -> Text,
+        tax_registration -> Text,
+        country -> Text,
     }
 }
 

@@ -69,6 +69,9 @@ fn branch(name: &str, timezone: &str, prefix: &str, tax: i32, address: &str) -> 
         phone: "+254 700 000 000".into(),
         opening_hours: OpeningHours::standard(),
         active: true,
+        currency: "KES".into(),
+        tax_registration: format!("P05{:07}X", 1000 + tax * 100 + prefix.len() as i32),
+        country: "KE".into(),
     }
 }
 

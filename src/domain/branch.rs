@@ -103,6 +103,15 @@ pub struct BranchDraft {
     /// Phone number.
     #[serde(default)]
     pub phone: String,
+    /// ISO 4217 currency code, e.g. `KES`.
+    #[serde(default)]
+    pub currency: String,
+    /// Tax registration number printed on receipts and invoices.
+    #[serde(default)]
+    pub tax_registration: String,
+    /// ISO 3166 country code the branch's local phone numbers are read in, e.g. `KE`.
+    #[serde(default)]
+    pub country: String,
     /// Set when the form's "active" box is ticked.
     #[serde(default)]
     pub active: Option<String>,
@@ -148,6 +157,11 @@ pub struct BranchInput {
     pub opening_hours: OpeningHours,
     /// Whether the branch is in use.
     pub active: bool,
+    /// Upper-case ISO 4217 code.
+    pub currency: String,
+    pub tax_registration: String,
+    /// Upper-case ISO 3166 code.
+    pub country: String,
 }
 
 impl BranchInput {
@@ -196,6 +210,27 @@ impl BranchInput {
         if tax_rounding != "per_line" && tax_rounding != "per_invoice" {
             errors.add("tax_rounding", "Choose per line or per invoice.");
         }
+        let currency = draft.currency.trim().to_uppercase();
+        if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_uppercase()) {
+            errors.add(
+                "currency",
+                "Enter the three-letter currency code, e.g. KES or UGX.",
+            );
+        }
+        let tax_registration = draft.tax_registration.trim().to_string();
+        if tax_registration.chars().count() > 40 {
+            errors.add(
+                "tax_registration",
+                "Keep the registration number to 40 characters.",
+            );
+        }
+        let country = draft.country.trim().to_uppercase();
+        if crate::domain::phone::calling_code(&country).is_none() {
+            errors.add(
+                "country",
+                "Choose the country the branch's phone numbers are in.",
+            );
+        }
         let mut hours = BTreeMap::new();
         for (key, label) in DAYS {
             if draft.closed(key) {
@@ -234,6 +269,9 @@ impl BranchInput {
             phone: draft.phone.trim().to_string(),
             opening_hours: OpeningHours(hours),
             active: draft.active.is_some(),
+            currency,
+            tax_registration,
+            country,
         })
     }
 }

@@ -11,6 +11,9 @@ fn draft() -> BranchDraft {
         tax_rounding: "per_line".into(),
         labour_rate: "2,500".into(),
         labour_cost_rate: "900.5".into(),
+        currency: "kes".into(),
+        tax_registration: " P051234567X ".into(),
+        country: "ke".into(),
         active: Some("on".into()),
         hours: OpeningHours::standard().to_form_fields(),
         ..Default::default()
@@ -26,6 +29,8 @@ fn a_good_branch_parses_and_normalises() {
     assert_eq!(b.labour_cost_rate.to_string(), "900.50");
     assert_eq!(b.opening_hours, OpeningHours::standard());
     assert!(b.active);
+    assert_eq!((b.currency.as_str(), b.country.as_str()), ("KES", "KE"));
+    assert_eq!(b.tax_registration, "P051234567X");
 }
 
 #[test]

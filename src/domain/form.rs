@@ -6,24 +6,30 @@
 
 use bigdecimal::BigDecimal;
 
-use super::money::parse_amount;
+use super::money::{parse_amount, plain_decimal};
 use super::validation::FieldErrors;
 
 /// The longest decimal a form may hold ("9999999999.99" and a sign fit easily).
 pub const MAX_DECIMAL_CHARS: usize = 20;
 
-/// A plain decimal as typed: digits, at most one point, an optional leading minus.
+/// A decimal as typed, its grouping and decimal marks read (`1,250.50`, `1 250,50`: see
+/// [`plain_decimal`]); an optional leading minus.
 pub fn decimal(raw: &str) -> Option<BigDecimal> {
+    read_decimal(raw).ok()
+}
+
+/// [`decimal`], or why it does not read: the marks message of [`plain_decimal`] when they are what
+/// is unclear, `None` when the input is just not a number.
+fn read_decimal(raw: &str) -> Result<BigDecimal, Option<String>> {
     let raw = raw.trim();
-    let digits = raw.strip_prefix('-').unwrap_or(raw);
-    let plain = !digits.is_empty()
-        && digits.chars().all(|c| c.is_ascii_digit() || c == '.')
-        && digits.matches('.').count() <= 1
-        && digits != ".";
-    if !plain || raw.len() > MAX_DECIMAL_CHARS {
-        return None;
+    if raw.is_empty() || raw.len() > MAX_DECIMAL_CHARS {
+        return Err(None);
     }
-    raw.parse().ok()
+    match plain_decimal(raw) {
+        Ok(plain) => plain.parse().map_err(|_| None),
+        Err(said) if raw.chars().any(|c| matches!(c, ',' | '.' | ' ' | '\'')) => Err(Some(said)),
+        Err(_) => Err(None),
+    }
 }
 
 /// What a field that is not an amount is told.
@@ -34,6 +40,16 @@ pub fn amount(raw: &str, field: &str, errors: &mut FieldErrors) -> BigDecimal {
     amount_or_say(raw, field, NOT_AN_AMOUNT, errors)
 }
 
+/// An amount, read as [`decimal`] reads it: `Err` with `message`, or with what is unclear about
+/// its marks.
+fn read_amount(raw: &str, message: &str) -> Result<BigDecimal, String> {
+    match read_decimal(raw) {
+        Ok(v) => parse_amount(&v.to_string()).map_err(|_| message.to_string()),
+        Err(Some(said)) => Err(said),
+        Err(None) => Err(message.to_string()),
+    }
+}
+
 /// An amount, with the field's own `message` when it is not one.
 pub fn amount_or_say(
     raw: &str,
@@ -41,13 +57,10 @@ pub fn amount_or_say(
     message: &str,
     errors: &mut FieldErrors,
 ) -> BigDecimal {
-    match decimal(raw).map(|_| parse_amount(raw)) {
-        Some(Ok(v)) => v,
-        _ => {
-            errors.add(field, message);
-            BigDecimal::from(0)
-        }
-    }
+    read_amount(raw, message).unwrap_or_else(|said| {
+        errors.add(field, said);
+        BigDecimal::from(0)
+    })
 }
 
 /// An amount that may be left empty (then 0).
@@ -60,11 +73,10 @@ pub fn optional_amount(raw: &str, field: &str, errors: &mut FieldErrors) -> Opti
     if raw.trim().is_empty() {
         return None;
     }
-    let typed = decimal(raw).ok_or(NOT_AN_AMOUNT);
-    match typed.and_then(|_| parse_amount(raw)) {
+    match read_amount(raw, NOT_AN_AMOUNT) {
         Ok(v) => Some(v),
-        Err(message) => {
-            errors.add(field, message);
+        Err(said) => {
+            errors.add(field, said);
             None
         }
     }
@@ -109,19 +121,13 @@ mod tests {
     }
 
     #[test]
-    fn only_plain_short_decimals_are_read() {
+    fn only_short_decimals_are_read_with_their_marks() {
         assert_eq!(decimal(" 12.50 "), Some(d("12.50")));
         assert_eq!(decimal("-3"), Some(d("-3")));
-        for bad in [
-            "",
-            ".",
-            "1e9",
-            "1E-999999999",
-            "1.2.3",
-            "12,5",
-            "abc",
-            "1 000",
-        ] {
+        assert_eq!(decimal("12,5"), Some(d("12.5")));
+        assert_eq!(decimal("1 000"), Some(d("1000")));
+        assert_eq!(decimal("1,000.50"), Some(d("1000.50")));
+        for bad in ["", ".", "1e9", "1E-999999999", "1.2.3", "abc", "1,00,0"] {
             assert_eq!(decimal(bad), None, "{bad}");
         }
         assert_eq!(decimal(&"9".repeat(MAX_DECIMAL_CHARS + 1)), None);
@@ -143,6 +149,14 @@ mod tests {
                 Some("Enter an amount of 0 or more, e.g. 1250.00.")
             );
         }
+        // Grouped as people write them, or told what to write when the marks are unclear.
+        assert_eq!(amount("1 000,50", "deposit", &mut errors), d("1000.50"));
+        assert_eq!(amount("40,000", "price", &mut errors), d("40000"));
+        assert_eq!(amount("1,00,0", "odd", &mut errors), d("0"));
+        assert_eq!(
+            errors.get("odd"),
+            Some("1,00,0 does not read as one number: write it as 1250.50 or 1,250.50.")
+        );
     }
 
     #[test]

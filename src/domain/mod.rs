@@ -14,6 +14,7 @@ pub mod intake;
 pub mod invoice;
 pub mod message;
 pub mod money;
+pub mod phone;
 pub mod preorder;
 pub mod purchase_order;
 pub mod ranking;

@@ -10,6 +10,117 @@ pub fn parse_amount(raw: &str) -> Result<BigDecimal, &'static str> {
     }
 }
 
+/// A number as typed with its grouping and decimal marks read: `1,000.50`, `1 000,50`,
+/// `1.000,50`, `1000,5` and `1,000` all read as the plain decimal they mean (`1000.50`, …, `1000`);
+/// spaces and apostrophes group thousands; when both a comma and a point appear the last is the
+/// decimal mark; a lone comma followed by exactly three digits groups thousands (money has at
+/// most two decimals), otherwise it is the decimal mark. `Err` with what to write instead when the
+/// marks do not read one way (`1,00,0`, `1.000.5`).
+pub fn plain_decimal(raw: &str) -> Result<String, String> {
+    let compact: String = raw
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '\''))
+        .collect();
+    let (sign, body) = match compact.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", compact.as_str()),
+    };
+    let unclear = || {
+        Err(format!(
+            "{} does not read as one number: write it as 1250.50 or 1,250.50.",
+            raw.trim()
+        ))
+    };
+    if body.is_empty()
+        || !body
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == ',' || c == '.')
+    {
+        return unclear();
+    }
+    let (last_comma, last_point) = (body.rfind(','), body.rfind('.'));
+    let decimal_mark = match (last_comma, last_point) {
+        (Some(c), Some(p)) => Some(if c > p { ',' } else { '.' }),
+        (Some(c), None) => {
+            let after = body.len() - c - 1;
+            (body.matches(',').count() == 1 && after != 3).then_some(',')
+        }
+        (None, Some(_)) => (body.matches('.').count() == 1).then_some('.'),
+        (None, None) => None,
+    };
+    let (whole, fraction) = match decimal_mark {
+        Some(mark) => {
+            let at = body.rfind(mark).unwrap_or(body.len());
+            (&body[..at], Some(&body[at + 1..]))
+        }
+        None => (body, None),
+    };
+    // What is left of the whole part is digits grouped in threes by one kind of mark.
+    let groups: Vec<&str> = whole.split([',', '.']).collect();
+    let marks: std::collections::BTreeSet<char> =
+        whole.chars().filter(|c| !c.is_ascii_digit()).collect();
+    let grouped_right = groups.len() == 1
+        || (marks.len() == 1
+            && (1..=3).contains(&groups[0].len())
+            && groups[1..].iter().all(|g| g.len() == 3));
+    let fraction_ok =
+        fraction.is_none_or(|f| !f.is_empty() && f.chars().all(|c| c.is_ascii_digit()));
+    if whole.is_empty() || !grouped_right || !fraction_ok {
+        return unclear();
+    }
+    let digits: String = groups.concat();
+    Ok(match fraction {
+        Some(f) => format!("{sign}{digits}.{f}"),
+        None => format!("{sign}{digits}"),
+    })
+}
+
+/// Anything that is an amount, however many references deep a template holds it.
+pub trait Amount {
+    fn decimal(&self) -> &BigDecimal;
+}
+
+impl Amount for BigDecimal {
+    fn decimal(&self) -> &BigDecimal {
+        self
+    }
+}
+
+impl<T: Amount + ?Sized> Amount for &T {
+    fn decimal(&self) -> &BigDecimal {
+        (**self).decimal()
+    }
+}
+
+/// An amount as people read it: thousands grouped with commas, two decimals (`12,345.50`,
+/// `-0.50`). Tables show amounts this way under a heading that names the currency.
+pub fn grouped(v: &BigDecimal) -> String {
+    let text = format!("{:.2}", cents(v));
+    let (sign, digits) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text.as_str()),
+    };
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, "00"));
+    let mut out = String::with_capacity(whole.len() + whole.len() / 3 + 4);
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    format!("{sign}{out}.{fraction}")
+}
+
+/// An amount with its currency, the one way an amount is shown on its own: `KES 12,345.50`.
+pub fn show(v: &BigDecimal, currency: &str) -> String {
+    if currency.is_empty() {
+        grouped(v)
+    } else {
+        format!("{currency} {}", grouped(v))
+    }
+}
+
 /// Rounds half-up to cents.
 pub fn cents(v: &BigDecimal) -> BigDecimal {
     v.with_scale_round(2, RoundingMode::HalfUp)
@@ -51,6 +162,41 @@ pub fn spread(extra: &BigDecimal, weights: &[BigDecimal]) -> Vec<BigDecimal> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn amounts_read_with_the_marks_people_type() {
+        for (typed, plain) in [
+            ("1250.50", "1250.50"),
+            ("1,000.50", "1000.50"),
+            ("1 000,50", "1000.50"),
+            ("1.000,50", "1000.50"),
+            ("1000,5", "1000.5"),
+            ("12,34", "12.34"),
+            ("1,000", "1000"),
+            ("12,345,678.90", "12345678.90"),
+            ("1.000.000", "1000000"),
+            ("1'000.25", "1000.25"),
+            ("-2,500", "-2500"),
+            (" 15 ", "15"),
+        ] {
+            assert_eq!(plain_decimal(typed).as_deref(), Ok(plain), "{typed}");
+        }
+        for unclear in ["1,00,0", "1.000.5", "1,,0", "abc", "", "1,000.5.0", ","] {
+            let said = plain_decimal(unclear).unwrap_err();
+            assert!(said.contains("write it as 1250.50"), "{unclear}: {said}");
+        }
+    }
+
+    #[test]
+    fn amounts_show_grouped_with_two_decimals_and_their_currency() {
+        assert_eq!(grouped(&d("0")), "0.00");
+        assert_eq!(grouped(&d("999.5")), "999.50");
+        assert_eq!(grouped(&d("1000")), "1,000.00");
+        assert_eq!(grouped(&d("1234567.891")), "1,234,567.89");
+        assert_eq!(grouped(&d("-12345.5")), "-12,345.50");
+        assert_eq!(show(&d("40000"), "KES"), "KES 40,000.00");
+        assert_eq!(show(&d("5"), ""), "5.00");
+    }
 
     fn d(s: &str) -> BigDecimal {
         s.parse().unwrap()

@@ -25,6 +25,12 @@ pub struct Branch {
     pub labour_cost_rate: BigDecimal,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// ISO 4217 code, printed with every amount: `KES`.
+    pub currency: String,
+    /// The tax registration number printed on receipts and invoices (KRA PIN, VAT number).
+    pub tax_registration: String,
+    /// ISO 3166 code of the country whose local phone numbers the branch takes: `KE`.
+    pub country: String,
 }
 
 impl Branch {
@@ -54,6 +60,9 @@ pub struct BranchChanges {
     pub active: bool,
     pub labour_rate: BigDecimal,
     pub labour_cost_rate: BigDecimal,
+    pub currency: String,
+    pub tax_registration: String,
+    pub country: String,
 }
 
 impl From<&BranchInput> for BranchChanges {
@@ -70,6 +79,9 @@ impl From<&BranchInput> for BranchChanges {
             active: b.active,
             labour_rate: b.labour_rate.clone(),
             labour_cost_rate: b.labour_cost_rate.clone(),
+            currency: b.currency.clone(),
+            tax_registration: b.tax_registration.clone(),
+            country: b.country.clone(),
         }
     }
 }

@@ -146,6 +146,9 @@ pub fn first_or_create_default(conn: &mut PgConnection) -> Result<Branch, RepoEr
         phone: String::new(),
         opening_hours: OpeningHours::standard(),
         active: true,
+        currency: "KES".into(),
+        tax_registration: String::new(),
+        country: "KE".into(),
     };
     create(conn, &input, &By::default())
 }

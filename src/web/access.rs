@@ -139,6 +139,8 @@ pub struct BranchRef {
     pub name: String,
     /// IANA timezone name, as stored.
     pub timezone: String,
+    /// ISO 4217 code its amounts are shown in.
+    pub currency: String,
 }
 
 /// The signed-in staff user, as the guard checked them for this request.
@@ -218,8 +220,8 @@ struct Account {
     home_branch_id: i64,
     active: bool,
     must_change_password: bool,
-    /// Every active branch and the home one, by name: id, name, timezone.
-    branches: Vec<(i64, String, String)>,
+    /// Every active branch and the home one, by name: id, name, timezone, currency.
+    branches: Vec<(i64, String, String, String)>,
 }
 
 /// The guard itself: signs the user in from the session, checks the role, picks the branch.
@@ -260,8 +262,13 @@ pub async fn require(
     let branches: Vec<BranchRef> = user
         .branches
         .into_iter()
-        .filter(|(id, _, _)| role.spans_branches() || *id == home)
-        .map(|(id, name, timezone)| BranchRef { id, name, timezone })
+        .filter(|(id, _, _, _)| role.spans_branches() || *id == home)
+        .map(|(id, name, timezone, currency)| BranchRef {
+            id,
+            name,
+            timezone,
+            currency,
+        })
         .collect();
     let chosen = if role.spans_branches() {
         session.get::<i64>(SESSION_BRANCH).ok().flatten()
@@ -277,6 +284,7 @@ pub async fn require(
             id: user.home_branch_id,
             name: String::new(),
             timezone: String::new(),
+            currency: String::new(),
         });
     let staff = Staff {
         id: user.id,

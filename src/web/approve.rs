@@ -31,6 +31,15 @@ pub struct ApprovePage {
     problem: String,
     lines: Vec<TicketLine>,
     total: BigDecimal,
+    /// The shop's currency.
+    currency: String,
+}
+
+impl ApprovePage {
+    /// An amount in the shop's currency.
+    fn money(&self, v: impl crate::domain::money::Amount) -> String {
+        crate::domain::money::show(v.decimal(), &self.currency)
+    }
 }
 
 fn refused(req: &HttpRequest, message: &str, code: StatusCode) -> Result<HttpResponse, AppError> {
@@ -46,6 +55,7 @@ fn refused(req: &HttpRequest, message: &str, code: StatusCode) -> Result<HttpRes
             problem: String::new(),
             lines: Vec::new(),
             total: BigDecimal::from(0),
+            currency: String::new(),
         },
     )
 }
@@ -74,16 +84,17 @@ pub async fn show(
             } => {
                 let t = tickets::get(conn, branch_id, ticket_id)?;
                 let c = customers::get(conn, t.customer_id)?;
-                let shop = branches::get(conn, branch_id)?.name;
+                let branch = branches::get(conn, branch_id)?;
                 let lines = tickets::lines(conn, ticket_id)?;
+                let shop = (branch.name, branch.currency);
                 Ok(Ok((shop, c.name, t.number, t.problem, lines)))
             }
             LinkState::Expired => Ok(Err(
                 "This link has expired. Please ask the shop for a new one.".to_string(),
             )),
-            LinkState::Used(d, at) => Ok(Err(format!(
+            LinkState::Used(d, at, timezone) => Ok(Err(format!(
                 "This estimate was {d} on {}. Thank you.",
-                at.format("%Y-%m-%d %H:%M UTC")
+                crate::domain::time::show(&at, &timezone)
             ))),
             LinkState::Stale => Ok(Err(
                 "The shop has already recorded your answer. Thank you.".to_string()
@@ -91,7 +102,7 @@ pub async fn show(
         },
     )
     .await;
-    let (shop, customer, number, problem, lines) = match found {
+    let ((shop, currency), customer, number, problem, lines) = match found {
         Ok(Ok(v)) => v,
         Ok(Err(message)) => return refused(&req, &message, StatusCode::GONE),
         Err(AppError::NotFound) => {
@@ -112,6 +123,7 @@ pub async fn show(
             problem,
             lines,
             total,
+            currency,
         },
     )
 }

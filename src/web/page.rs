@@ -108,6 +108,23 @@ impl PageCtx {
             .to_string()
     }
 
+    /// The active branch's currency code (`KES`).
+    pub fn currency(&self) -> &str {
+        self.user
+            .as_ref()
+            .map_or("", |u| u.branch.currency.as_str())
+    }
+
+    /// An amount as it is shown on its own: `KES 1,250.00` (see `domain::money::show`).
+    pub fn money(&self, v: impl crate::domain::money::Amount) -> String {
+        crate::domain::money::show(v.decimal(), self.currency())
+    }
+
+    /// An amount in a table column whose heading names the currency: `1,250.00`.
+    pub fn amount(&self, v: impl crate::domain::money::Amount) -> String {
+        crate::domain::money::grouped(v.decimal())
+    }
+
     /// Whether the signed-in user may see cost prices and margins.
     pub fn sees_costs(&self) -> bool {
         self.user.as_ref().is_some_and(|u| u.role.sees_costs())

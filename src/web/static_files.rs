@@ -16,6 +16,16 @@ const FILES: &[(&str, &str, &str)] = &[
         include_str!("../../static/print.css"),
     ),
     (
+        "page-a4.css",
+        "text/css; charset=utf-8",
+        include_str!("../../static/page-a4.css"),
+    ),
+    (
+        "page-receipt.css",
+        "text/css; charset=utf-8",
+        include_str!("../../static/page-receipt.css"),
+    ),
+    (
         "app.js",
         "text/javascript; charset=utf-8",
         include_str!("../../static/app.js"),

@@ -12,6 +12,8 @@ fn branch_form<'a>(name: &'a str, prefix: &'a str, tax: &'a str) -> Vec<(&'a str
         ("tax_rounding", "per_line"),
         ("labour_rate", "2500"),
         ("labour_cost_rate", "900"),
+        ("currency", "KES"),
+        ("country", "KE"),
         ("active", "on"),
     ];
     for day in ["mon", "tue", "wed", "thu", "fri", "sat"] {

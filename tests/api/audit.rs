@@ -90,6 +90,8 @@ async fn logins_failures_logouts_and_admin_changes_are_recorded_with_who_and_whe
                 ("tax_rounding", "per_line"),
                 ("labour_rate", "0"),
                 ("labour_cost_rate", "20"),
+                ("currency", "KES"),
+                ("country", "KE"),
                 ("active", "on"),
                 ("sun_closed", "on"),
                 ("mon_open", "08:00"),

@@ -112,3 +112,101 @@ async fn two_clerks_invoicing_one_ticket_at_once_make_one_invoice() {
         "the ticket's one line, copied once"
     );
 }
+
+#[tokio::test]
+async fn amounts_show_with_the_branch_s_currency_and_are_typed_as_people_write_them() {
+    let app = spawn_app().await;
+    app.exec(&format!(
+        "UPDATE branches SET currency = 'UGX', tax_registration = 'TIN 1000123456' WHERE id = {}",
+        app.branch_id
+    ))
+    .await;
+    app.login_as(Role::Receptionist).await;
+    let page = app
+        .submit("/invoices/new", &[("walk_in_name", "Okello")])
+        .await;
+    let fee = format!("{page}/lines/fee");
+    // Marks that do not read one way are refused with what to write instead.
+    app.send(
+        &fee,
+        &[("fee_description", "Setup"), ("fee_amount", "1,00,0")],
+    )
+    .await
+    .is(422)
+    .says("1,00,0 does not read as one number: write it as 1250.50 or 1,250.50.");
+    // A space groups thousands and a comma marks the decimals.
+    app.submit(
+        &fee,
+        &[("fee_description", "Setup"), ("fee_amount", "12 500,50")],
+    )
+    .await;
+    app.submit(&format!("{page}/issue"), &[("submission_id", &sid())])
+        .await;
+    let html = app.get_html(&page).await;
+    assert!(
+        html.contains("<dd id=\"balance\">UGX 12,500.50</dd>"),
+        "{html}"
+    );
+    let cash = [
+        ("method", "cash"),
+        ("amount", "12,500.50"),
+        ("submission_id", &sid()),
+    ];
+    app.submit(&format!("{page}/payments"), &cash).await;
+    let paid = format!("SELECT count(*) FROM payments WHERE amount = 12500.50");
+    assert_eq!(app.count(&paid).await, 1);
+
+    // The receipt and the A4 invoice name the currency and the tax registration, and each
+    // prints on its own paper.
+    for print in ["receipt", "print"] {
+        let doc = app.get_html(&format!("{page}/{print}")).await;
+        for expected in [
+            "Tax reg. no. TIN 1000123456",
+            "Amounts in UGX",
+            "UGX 12,500.50",
+        ] {
+            assert!(doc.contains(expected), "{print}: {expected}: {doc}");
+        }
+    }
+    let receipt = app.get_html(&format!("{page}/receipt")).await;
+    assert!(receipt.contains("/static/page-receipt.css"), "{receipt}");
+    let css = app.get_html("/static/page-receipt.css").await;
+    assert!(css.contains("size: 80mm"), "{css}");
+    let a4 = app.get_html("/static/page-a4.css").await;
+    assert!(a4.contains("size: A4"), "{a4}");
+}
+
+#[tokio::test]
+async fn an_invoice_for_a_ticket_prints_the_vehicle_or_device_it_was_for() {
+    let app = spawn_app().await;
+    let customer = app.create_customer("Achieng O.", "0733 444 555", "").await;
+    let branch = app.branch_id;
+    let t = app
+        .with_db(move |c| {
+            let device = workbay::repo::customers::add_device(
+                c,
+                customer,
+                ["Laptop", "Dell", "Latitude 5490", "DL5490-77"],
+                &workbay::repo::By::default(),
+            )
+            .unwrap();
+            let t = ticket_at(c, branch, customer, TicketStatus::Ready);
+            diesel::RunQueryDsl::execute(
+                diesel::sql_query(format!(
+                    "UPDATE tickets SET device_id = {} WHERE id = {t}",
+                    device.id
+                )),
+                c,
+            )
+            .unwrap();
+            t
+        })
+        .await;
+    app.login_as(Role::Receptionist).await;
+    let invoice = app.submit(&format!("/tickets/{t}/invoice"), &[]).await;
+    let receipt = app.get_html(&format!("{invoice}/receipt")).await;
+    assert!(
+        receipt.contains("For: Laptop Dell Latitude 5490 (DL5490-77)"),
+        "{receipt}"
+    );
+}

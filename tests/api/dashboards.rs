@@ -123,7 +123,7 @@ async fn the_sales_page_shows_each_day_method_and_segment(
     assert_eq!(crate::common::http::location(&res), "/dashboards/sales");
     let html = app.get_html("/dashboards/sales").await;
     assert!(
-        html.contains("id=\"revenue\">150.00") && html.contains("id=\"transactions\">3"),
+        html.contains("id=\"revenue\">KES 150.00") && html.contains("id=\"transactions\">3"),
         "{html}"
     );
     assert!(
@@ -201,7 +201,7 @@ async fn the_sales_csv_has_the_same_figures(
             "/dashboards/sales?from={day_a}&to={today}&bucket=month"
         ))
         .await;
-    assert!(month.contains("id=\"revenue\">150.00"));
+    assert!(month.contains("id=\"revenue\">KES 150.00"));
 }
 
 #[tokio::test]
@@ -369,7 +369,7 @@ async fn the_top_fifth_of_customers_is_counted_exactly_and_their_names_cannot_ru
         html.contains("id=\"customers\">11")
             && html.contains("id=\"top-count\">3")
             && html.contains("id=\"share\">45.5%")
-            && html.contains("id=\"top-revenue\">3000.00"),
+            && html.contains("id=\"top-revenue\">KES 3,000.00"),
         "{html}"
     );
     assert!(
@@ -480,7 +480,7 @@ async fn the_preorders_dashboard_counts_deposits_held_and_lists_the_overdue() {
     assert!(
         html.contains("id=\"on-clock\">2")
             && html.contains("id=\"overdue-count\">1")
-            && html.contains("id=\"held\">1400.00"),
+            && html.contains("id=\"held\">KES 1,400.00"),
         "{html}"
     );
     assert!(
@@ -569,10 +569,10 @@ async fn the_inventory_dashboard_values_stock_at_cost_and_ages_unsold_units() {
     let html = app.get_html("/dashboards/inventory").await;
     for expected in [
         "id=\"units\">2",
-        "id=\"value\">500.00",
-        "id=\"bulk\">50.00",
+        "id=\"value\">KES 500.00",
+        "id=\"bulk\">KES 50.00",
         "id=\"low\">1",
-        "id=\"sold\">200.00",
+        "id=\"sold\">KES 200.00",
         "id=\"turnover\">0.40",
     ] {
         assert!(html.contains(expected), "{expected}: {html}");
@@ -830,8 +830,8 @@ async fn the_owner_sees_each_service_s_profit_worst_first(app: &crate::common::T
         .collect();
     assert!(at[0] < at[1] && at[1] < at[2], "worst first");
     for expected in [
-        "id=\"revenue\">300.00",
-        "id=\"profit\">75.00",
+        "id=\"revenue\">KES 300.00",
+        "id=\"profit\">KES 75.00",
         "id=\"flagged\">1",
     ] {
         assert!(html.contains(expected), "{expected}: {html}");
@@ -955,7 +955,7 @@ async fn refreshing_the_materialized_figures_never_blocks_a_reader() {
     let url = app.db.admin_url.clone();
     app.login_as(Role::Manager).await;
     let before = app.get_html("/dashboards/sales").await;
-    assert!(before.contains("id=\"revenue\">0.00"), "{before}");
+    assert!(before.contains("id=\"revenue\">KES 0.00"), "{before}");
     // A sale, then a refresh left open in its own transaction: it holds the view's refresh lock
     // until it commits. Readers must still get the old figures straight away.
     let (hold_tx, hold_rx) = std::sync::mpsc::channel::<()>();
@@ -989,7 +989,7 @@ async fn refreshing_the_materialized_figures_never_blocks_a_reader() {
     .await
     .expect("a reader waited for the refresh");
     assert!(
-        reading.0.contains("id=\"revenue\">0.00"),
+        reading.0.contains("id=\"revenue\">KES 0.00"),
         "not yet committed: {}",
         reading.0
     );
@@ -1008,7 +1008,7 @@ async fn refreshing_the_materialized_figures_never_blocks_a_reader() {
     hold_tx.send(()).unwrap();
     holder.join().unwrap();
     let after = app.get_html("/dashboards/sales").await;
-    assert!(after.contains("id=\"revenue\">80.00"), "{after}");
+    assert!(after.contains("id=\"revenue\">KES 80.00"), "{after}");
 }
 
 #[tokio::test]
@@ -1045,7 +1045,7 @@ async fn the_server_refreshes_the_daily_figures_on_its_own_schedule() {
     assert_eq!(seen, 1, "the scheduled refresh never ran");
     app.login_as(Role::Manager).await;
     let html = app.get_html("/dashboards/sales").await;
-    assert!(html.contains("id=\"revenue\">42.00"), "{html}");
+    assert!(html.contains("id=\"revenue\">KES 42.00"), "{html}");
     // And it takes a new snapshot of customers' sales for the date ranges' ranking: a sale to a
     // customer shows there within a tick or two.
     let regular = app.create_customer("Regular Rita", "", "").await;
@@ -1228,10 +1228,14 @@ async fn the_year_is_ranked_once_refreshed_for_all_and_each_branch(
 ) {
     // Until the figures are refreshed the ranking is the one taken when the view was built.
     let year = app.get_html("/dashboards/customers?period=12m").await;
-    assert_eq!(top_figures(&year), ["0", "0", "0.0%", "0.00"], "{year}");
+    assert_eq!(top_figures(&year), ["0", "0", "0.0%", "KES 0.00"], "{year}");
     refresh(app).await;
     let year = app.get_html("/dashboards/customers?period=12m").await;
-    assert_eq!(top_figures(&year), ["6", "2", "72.9%", "1800.00"], "{year}");
+    assert_eq!(
+        top_figures(&year),
+        ["6", "2", "72.9%", "KES 1,800.00"],
+        "{year}"
+    );
     let today = chrono::Utc::now().date_naive();
     let start = today - chrono::Duration::days(365);
     assert!(
@@ -1250,13 +1254,17 @@ async fn the_year_is_ranked_once_refreshed_for_all_and_each_branch(
         .await;
     assert_eq!(
         top_figures(&north),
-        ["3", "1", "54.5%", "300.00"],
+        ["3", "1", "54.5%", "KES 300.00"],
         "{north}"
     );
     let home = app
         .get_html(&format!("/dashboards/customers?period=12m&branch={a}"))
         .await;
-    assert_eq!(top_figures(&home), ["4", "1", "54.3%", "500.00"], "{home}");
+    assert_eq!(
+        top_figures(&home),
+        ["4", "1", "54.3%", "KES 500.00"],
+        "{home}"
+    );
     assert_eq!(
         app.get_html("/dashboards/customers.csv?period=12m").await,
         format!(
@@ -1302,11 +1310,15 @@ async fn the_year_moves_only_when_refreshed(app: &crate::common::TestApp, a: i64
     .await
     .unwrap();
     let year = app.get_html("/dashboards/customers?period=12m").await;
-    assert_eq!(top_figures(&year), ["6", "2", "72.9%", "1800.00"], "{year}");
+    assert_eq!(
+        top_figures(&year),
+        ["6", "2", "72.9%", "KES 1,800.00"],
+        "{year}"
+    );
     let range = app.get_html("/dashboards/customers").await;
     assert_eq!(
         top_figures(&range),
-        ["6", "2", "72.9%", "1800.00"],
+        ["6", "2", "72.9%", "KES 1,800.00"],
         "{range}"
     );
     assert!(range.contains("Ranked from the sales as of"), "{range}");
@@ -1317,14 +1329,22 @@ async fn the_year_moves_only_when_refreshed(app: &crate::common::TestApp, a: i64
     ))
     .await;
     let two = app.get_html("/dashboards/customers?period=12m").await;
-    assert_eq!(top_figures(&two), ["6", "2", "68.0%", "1000.00"], "{two}");
+    assert_eq!(
+        top_figures(&two),
+        ["6", "2", "68.0%", "KES 1,000.00"],
+        "{two}"
+    );
     refresh(app).await;
     let two = app.get_html("/dashboards/customers?period=12m").await;
-    assert_eq!(top_figures(&two), ["6", "2", "88.4%", "5720.00"], "{two}");
+    assert_eq!(
+        top_figures(&two),
+        ["6", "2", "88.4%", "KES 5,720.00"],
+        "{two}"
+    );
     let range = app.get_html("/dashboards/customers").await;
     assert_eq!(
         top_figures(&range),
-        ["6", "2", "88.4%", "5720.00"],
+        ["6", "2", "88.4%", "KES 5,720.00"],
         "{range}"
     );
     // An unknown period is explained, in the page and the export.
@@ -1514,7 +1534,7 @@ async fn a_discount_lowers_its_services_revenue_by_their_share_so_services_agree
     app.login_as(Role::Manager).await;
     refresh(&app).await;
     let html = app.get_html("/dashboards/sales").await;
-    assert!(html.contains("id=\"revenue\">220.00"), "{html}");
+    assert!(html.contains("id=\"revenue\">KES 220.00"), "{html}");
     let csv = app.get_html("/dashboards/services.csv").await;
     assert!(
         csv.contains("Tyre rotation,Tyres,1,40.00,0.00,0.50,10.00,30.00")

@@ -166,7 +166,7 @@ async fn a_laptop_and_a_charger_are_sold_issued_and_paid_by_split_tender_with_ch
         "Receipt NRB-000001",
         "Tax 16.00%",
         "Mobile money (QK7H2M1X)",
-        "id=\"print-change\">36.00",
+        "id=\"print-change\">KES 36.00",
         "Warranty terms",
         "Laptop:",
         "Grace W.",
@@ -264,7 +264,8 @@ async fn a_unit_a_charger_and_a_discount_go_on_the_draft(
     // 400 (grade B) + 15 − 15 = 400.00 net; tax per line 64.00 + 2.40 − 2.40 = 64.00.
     let html = app.get_html(page).await;
     assert!(
-        html.contains("<dt>Subtotal</dt><dd>400.00</dd>") && html.contains("<dd>464.00</dd>"),
+        html.contains("<dt>Subtotal</dt><dd>KES 400.00</dd>")
+            && html.contains("<dd>KES 464.00</dd>"),
         "{html}"
     );
     assert!(
@@ -346,7 +347,7 @@ async fn split_tender_pays_it_with_change(app: &TestApp, page: &str, id: i64) {
     cash.is(303);
     let html = app.get_html(&cash.location).await;
     assert!(
-        html.contains("id=\"change-due\"") && html.contains("<strong>36.00</strong>"),
+        html.contains("id=\"change-due\"") && html.contains("<strong>KES 36.00</strong>"),
         "{html}"
     );
     let paid = format!(
@@ -950,7 +951,7 @@ async fn a_ticket_becomes_a_draft_invoice_with_its_lines_and_only_the_counter_in
         html.contains("Otieno Auto")
             && html.contains("Labour: Hinge repair")
             && html.contains("Hinge set × 2")
-            && html.contains("<dt>Subtotal</dt><dd>100.00</dd>"),
+            && html.contains("<dt>Subtotal</dt><dd>KES 100.00</dd>"),
         "{html}"
     );
     for role in [Role::Technician, Role::Warehouse] {
@@ -1123,8 +1124,8 @@ async fn returned_goods_give_back_their_share_of_the_discount_and_the_last_refun
     let lines = goods(&app, big).await;
     let form = app.get_html(&format!("/invoices/{big}/refund")).await;
     assert!(
-        form.contains(&format!("id=\"back-{}\">1044.00", lines[0]))
-            && form.contains(&format!("id=\"back-{}\">104.40", lines[1])),
+        form.contains(&format!("id=\"back-{}\">KES 1,044.00", lines[0]))
+            && form.contains(&format!("id=\"back-{}\">KES 104.40", lines[1])),
         "{form}"
     );
     // A line named twice in one form (only a crafted request can) is refused, not refunded twice.

@@ -259,7 +259,7 @@ async fn a_rejected_unit_is_resold_and_the_shortfall_is_shown_and_an_unordered_p
         .await
         .is(303);
     let page = app.get_html(&format!("/preorders/{id}")).await;
-    assert!(page.contains("id=\"shortfall\">3500.00"), "{page}");
+    assert!(page.contains("id=\"shortfall\">KES 3,500.00"), "{page}");
     step(&app, id, Resold, Closed, &[]).await.is(303);
     // Cancelled before ordering.
     let early = start(&app, customer, model, "").await;

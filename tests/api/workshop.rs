@@ -275,7 +275,7 @@ async fn a_manager_approves_the_time_and_the_invoice_bills_it(app: &TestApp, a: 
     made.is(303);
     let invoice = app.get_html_with(&manager, &made.location).await;
     assert!(
-        invoice.contains("Labour: time clocked on the job") && invoice.contains("3000.00"),
+        invoice.contains("Labour: time clocked on the job") && invoice.contains("KES 3,000.00"),
         "1.5 h × 2000.00: {invoice}"
     );
     let billed =
@@ -310,7 +310,7 @@ async fn an_approval_link_works_once_and_expired_or_tampered_links_are_refused()
         .await
         .is(200)
         .says("Replace DC jack")
-        .says("1800.00")
+        .says("KES 1,800.00")
         .says("Approve the work");
     // Tampered: another id, or a later expiry with the old signature.
     let mut parts: Vec<String> = token.split('.').map(String::from).collect();

@@ -11,6 +11,8 @@ use hyper_util::client::legacy::connect::HttpConnector;
 /// A headless Chromium session.
 pub struct Browser {
     pub client: Client,
+    /// chromedriver's port, for the DevTools commands WebDriver has no words for.
+    port: u16,
     driver: Child,
     profile: std::path::PathBuf,
 }
@@ -73,6 +75,7 @@ impl Browser {
                 Ok(client) => {
                     return Browser {
                         client,
+                        port,
                         driver,
                         profile,
                     };
@@ -105,6 +108,51 @@ impl Browser {
             .unwrap();
         field.clear().await.unwrap();
         field.send_keys(text).await.unwrap();
+    }
+
+    /// The size in millimetres (width, height) of the first page Chromium prints of the current
+    /// page, honouring its CSS `@page` size: DevTools' print-to-PDF, read from the PDF's MediaBox.
+    pub async fn printed_page_mm(&self) -> (f64, f64) {
+        use base64::Engine;
+        let session = self.client.session_id().await.unwrap().expect("a session");
+        let url = format!(
+            "http://127.0.0.1:{}/session/{session}/goog/cdp/execute",
+            self.port
+        );
+        let body = serde_json::json!({
+            "cmd": "Page.printToPDF",
+            "params": {"preferCSSPageSize": true, "printBackground": true}
+        });
+        let answer = reqwest::Client::new()
+            .post(url)
+            .header("content-type", "application/json")
+            .body(body.to_string())
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let answer: serde_json::Value = serde_json::from_str(&answer).unwrap();
+        let data = answer["value"]["data"].as_str().expect("the PDF");
+        let pdf = base64::engine::general_purpose::STANDARD
+            .decode(data)
+            .unwrap();
+        let text = String::from_utf8_lossy(&pdf);
+        let at = text.find("/MediaBox").expect("a page size") + "/MediaBox".len();
+        let numbers: Vec<f64> = text[at..]
+            .trim_start()
+            .trim_start_matches('[')
+            .split(|c: char| c == ']' || c.is_whitespace())
+            .filter(|s| !s.is_empty())
+            .take(4)
+            .map(|n| n.parse().unwrap())
+            .collect();
+        let points_to_mm = 25.4 / 72.0;
+        (
+            (numbers[2] - numbers[0]) * points_to_mm,
+            (numbers[3] - numbers[1]) * points_to_mm,
+        )
     }
 
     /// Clicks the element matching `css`.

@@ -78,6 +78,21 @@ async fn the_counter_sells_a_laptop_and_a_charger_takes_cash_and_mobile_money_an
             "{expected} missing from: {receipt}"
         );
     }
+    // The receipt prints on 80 mm paper, the invoice on A4.
+    let (width, _) = browser.printed_page_mm().await;
+    assert!(
+        (width - 80.0).abs() < 0.5,
+        "the receipt's page is {width} mm wide"
+    );
+    c.goto(&format!("{}{page}/print", app.address))
+        .await
+        .unwrap();
+    browser.text_of("main.doc").await;
+    let (width, height) = browser.printed_page_mm().await;
+    assert!(
+        (width - 210.0).abs() < 0.5 && (height - 297.0).abs() < 0.5,
+        "A4: {width} × {height}"
+    );
     browser.close().await;
     assert_eq!(app.count("SELECT count(*) FROM payments").await, 2);
     assert_eq!(

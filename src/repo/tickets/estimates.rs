@@ -111,8 +111,8 @@ pub enum LinkState {
     Open { branch_id: i64, ticket_id: i64 },
     /// Past its expiry.
     Expired,
-    /// Answered already.
-    Used(String, DateTime<Utc>),
+    /// Answered already: the decision, when, and the timezone of the ticket's branch.
+    Used(String, DateTime<Utc>, String),
     /// The ticket is no longer waiting for this answer.
     Stale,
 }
@@ -134,7 +134,12 @@ pub fn link_state(conn: &mut PgConnection, link: i64) -> Result<LinkState, RepoE
         ))
         .first(conn)?;
     if let (Some(at), Some(d)) = (used, decision) {
-        return Ok(LinkState::Used(d, at));
+        let timezone: String = tickets::table
+            .inner_join(crate::schema::branches::table)
+            .filter(tickets::id.eq(ticket_id))
+            .select(crate::schema::branches::timezone)
+            .first(conn)?;
+        return Ok(LinkState::Used(d, at, timezone));
     }
     if expires <= Utc::now() {
         return Ok(LinkState::Expired);
@@ -174,7 +179,7 @@ pub fn answer_link(
                     "This link has expired. Please ask the shop for a new one.".into(),
                 ));
             }
-            LinkState::Used(d, _) => {
+            LinkState::Used(d, _, _) => {
                 return Err(RepoError::Conflict(format!(
                     "This estimate was {d} already; thank you."
                 )));

@@ -39,6 +39,11 @@ impl BranchFormPage {
         chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name())
     }
 
+    /// The countries a branch can take phone numbers in.
+    pub fn countries(&self) -> &'static [(&'static str, &'static str, &'static str, &'static str)] {
+        crate::domain::phone::COUNTRIES
+    }
+
     /// The form action.
     pub fn action(&self) -> String {
         match self.id {
@@ -60,6 +65,9 @@ pub fn draft_of(b: &Branch) -> BranchDraft {
         labour_cost_rate: b.labour_cost_rate.to_string(),
         address: b.address.clone(),
         phone: b.phone.clone(),
+        currency: b.currency.clone(),
+        tax_registration: b.tax_registration.clone(),
+        country: b.country.clone(),
         active: b.active.then(|| "on".into()),
         hours: b.hours().to_form_fields(),
     }

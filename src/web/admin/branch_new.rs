@@ -19,6 +19,8 @@ pub async fn form(req: HttpRequest, _staff: Staff) -> Result<HttpResponse, AppEr
         tax_rounding: "per_line".into(),
         labour_rate: "0.00".into(),
         labour_cost_rate: "20.00".into(),
+        currency: "KES".into(),
+        country: "KE".into(),
         active: Some("on".into()),
         hours: OpeningHours::standard().to_form_fields(),
         ..Default::default()

@@ -35,7 +35,8 @@ pub struct BranchesPage {
 
 impl BranchesPage {
     fn average(r: &BranchRow) -> String {
-        figures::shown(figures::average_sale(&r.revenue, r.transactions), "")
+        figures::average_sale(&r.revenue, r.transactions)
+            .map_or_else(|| "—".to_string(), |v| crate::domain::money::grouped(&v))
     }
     fn margin(r: &BranchRow) -> BigDecimal {
         figures::margin(&r.revenue, &r.goods_cost, &r.labour_cost)

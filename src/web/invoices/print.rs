@@ -25,6 +25,8 @@ pub struct PrintPage {
     receipt: bool,
     /// (category, terms) of the warrantied lines' categories.
     terms: Vec<(String, String)>,
+    /// The vehicle or device of the ticket the invoice bills, if it bills one.
+    subject: Option<String>,
 }
 
 impl PrintPage {
@@ -43,6 +45,10 @@ impl PrintPage {
         let at = self.v.invoice.issued_at?;
         Some(crate::domain::time::show(&at, &self.branch.timezone))
     }
+    /// An amount in the branch's currency (a print names it with every amount).
+    fn money(&self, v: impl crate::domain::money::Amount) -> String {
+        crate::domain::money::show(v.decimal(), &self.branch.currency)
+    }
     fn has_change(&self) -> bool {
         self.change() > 0
     }
@@ -56,10 +62,17 @@ async fn render(
     receipt: bool,
 ) -> Result<HttpResponse, AppError> {
     let branch_id = staff.branch.id;
-    let (v, branch, terms) = db(&state.pool, &staff.actor(), move |conn| {
+    let (v, branch, terms, subject) = db(&state.pool, &staff.actor(), move |conn| {
         let v = invoices::view(conn, branch_id, id)?;
         let terms = invoices::warranty_terms_of(conn, id)?;
-        Ok((v, branches::get(conn, branch_id)?, terms))
+        let subject = match v.invoice.ticket_id {
+            Some(t) => {
+                let ticket = crate::repo::tickets::get(conn, branch_id, t)?;
+                crate::repo::tickets::subject(conn, &ticket)?
+            }
+            None => None,
+        };
+        Ok((v, branches::get(conn, branch_id)?, terms, subject))
     })
     .await?;
     html(
@@ -69,6 +82,7 @@ async fn render(
             branch,
             receipt,
             terms,
+            subject,
         },
     )
 }

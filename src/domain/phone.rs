@@ -1,0 +1,133 @@
+//! Phone numbers as the shop reads them and as they are stored: customers give them in any
+//! spelling (`0722 444 555`, `+254 722 444 555`, `254722444555`, `00254-722-444555`); each is
+//! stored once in the international E.164 form (`+254722444555`), read in the country of the
+//! branch that took it, so search and the duplicate check match every spelling.
+
+/// The countries a branch can be in: (ISO 3166 code, name, calling code, trunk prefix dialled
+/// before a local number).
+pub const COUNTRIES: &[(&str, &str, &str, &str)] = &[
+    ("KE", "Kenya", "254", "0"),
+    ("UG", "Uganda", "256", "0"),
+    ("TZ", "Tanzania", "255", "0"),
+    ("RW", "Rwanda", "250", "0"),
+    ("ET", "Ethiopia", "251", "0"),
+    ("NG", "Nigeria", "234", "0"),
+    ("GH", "Ghana", "233", "0"),
+    ("ZA", "South Africa", "27", "0"),
+    ("GB", "United Kingdom", "44", "0"),
+    ("IN", "India", "91", "0"),
+    ("AE", "United Arab Emirates", "971", "0"),
+    ("DE", "Germany", "49", "0"),
+    ("US", "United States", "1", ""),
+    ("CA", "Canada", "1", ""),
+];
+
+/// The calling code of a country (`KE` → `254`).
+pub fn calling_code(country: &str) -> Option<&'static str> {
+    COUNTRIES.iter().find(|c| c.0 == country).map(|c| c.2)
+}
+
+/// `raw` in E.164 (`+254722444555`), reading a local number in `country`; `None` when it is not
+/// a phone number (letters, or too few or too many digits).
+pub fn normalise(raw: &str, country: &str) -> Option<String> {
+    let trimmed = raw.trim();
+    if trimmed.is_empty() {
+        return None;
+    }
+    let mut digits = String::new();
+    for (i, c) in trimmed.chars().enumerate() {
+        match c {
+            '0'..='9' => digits.push(c),
+            '+' if i == 0 => {}
+            ' ' | '-' | '.' | '(' | ')' | '/' | '\u{a0}' => {}
+            _ => return None,
+        }
+    }
+    let (_, _, code, trunk) = COUNTRIES.iter().find(|c| c.0 == country)?;
+    let international = if trimmed.starts_with('+') {
+        digits
+    } else if let Some(rest) = digits.strip_prefix("00") {
+        rest.to_string()
+    } else if !trunk.is_empty() && digits.starts_with(trunk) {
+        format!("{code}{}", &digits[trunk.len()..])
+    } else if digits.starts_with(code) && digits.len() >= code.len() + 8 {
+        digits
+    } else {
+        format!("{code}{digits}")
+    };
+    (8..=15)
+        .contains(&international.len())
+        .then(|| format!("+{international}"))
+}
+
+/// The digits a search for `raw` should look for in stored numbers: the whole E.164 number when
+/// `raw` reads as one, else the digits typed (a part of a number), without a leading trunk `0`.
+pub fn search_digits(raw: &str, country: &str) -> Option<String> {
+    let digits: String = raw.chars().filter(char::is_ascii_digit).collect();
+    if digits.len() < 4 || raw.chars().any(|c| c.is_alphabetic()) {
+        return None;
+    }
+    if let Some(full) = normalise(raw, country).filter(|_| digits.len() >= 9) {
+        return Some(full[1..].to_string());
+    }
+    Some(digits.trim_start_matches('0').to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_common_spelling_of_a_kenyan_number_is_one_number() {
+        for raw in [
+            "0722 444 555",
+            "0722444555",
+            "+254 722 444 555",
+            "+254722444555",
+            "254722444555",
+            "00254-722-444555",
+            "(0722) 444-555",
+        ] {
+            assert_eq!(
+                normalise(raw, "KE").as_deref(),
+                Some("+254722444555"),
+                "{raw}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_foreign_number_keeps_its_own_country_and_nonsense_is_no_number() {
+        assert_eq!(
+            normalise("+44 20 7946 0958", "KE").as_deref(),
+            Some("+442079460958")
+        );
+        assert_eq!(
+            normalise("0772 123 456", "UG").as_deref(),
+            Some("+256772123456")
+        );
+        assert_eq!(
+            normalise("(212) 555-0100", "US").as_deref(),
+            Some("+12125550100")
+        );
+        assert_eq!(normalise("call me", "KE"), None);
+        assert_eq!(normalise("0722", "KE"), None);
+        assert_eq!(normalise("", "KE"), None);
+        assert_eq!(normalise("0722 444 555", "XX"), None);
+    }
+
+    #[test]
+    fn a_search_looks_for_the_whole_number_or_the_digits_typed() {
+        assert_eq!(
+            search_digits("+254 722 444 555", "KE").as_deref(),
+            Some("254722444555")
+        );
+        assert_eq!(
+            search_digits("0722 444 555", "KE").as_deref(),
+            Some("254722444555")
+        );
+        assert_eq!(search_digits("444 555", "KE").as_deref(), Some("444555"));
+        assert_eq!(search_digits("Kevin", "KE"), None);
+        assert_eq!(search_digits("12", "KE"), None);
+    }
+}
