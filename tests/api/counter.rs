@@ -153,8 +153,8 @@ async fn amounts_show_with_the_branch_s_currency_and_are_typed_as_people_write_t
         ("submission_id", &sid()),
     ];
     app.submit(&format!("{page}/payments"), &cash).await;
-    let paid = format!("SELECT count(*) FROM payments WHERE amount = 12500.50");
-    assert_eq!(app.count(&paid).await, 1);
+    let paid = "SELECT count(*) FROM payments WHERE amount = 12500.50";
+    assert_eq!(app.count(paid).await, 1);
 
     // The receipt and the A4 invoice name the currency and the tax registration, and each
     // prints on its own paper.
