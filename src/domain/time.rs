@@ -53,6 +53,11 @@ pub fn show(at: &DateTime<Utc>, tz: &str) -> String {
         .to_string()
 }
 
+/// The date of a moment at the branch: `2026-03-11`.
+pub fn show_day(at: &DateTime<Utc>, tz: &str) -> String {
+    at.with_timezone(&zone(tz)).format("%Y-%m-%d").to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -97,6 +97,29 @@ impl PageCtx {
         crate::domain::time::show(at, tz)
     }
 
+    /// A moment as a busy screen reads it: the time of day when it is today at the active branch
+    /// (`14:05`), the date and time when it is not (`2026-03-11 01:30`).
+    pub fn recent(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
+        let Some(user) = self.user.as_ref() else {
+            return self.when(at);
+        };
+        let tz = crate::domain::time::zone(&user.branch.timezone);
+        if at.with_timezone(&tz).date_naive() == user.now.with_timezone(&tz).date_naive() {
+            self.time_of_day(at)
+        } else {
+            self.when(at)
+        }
+    }
+
+    /// The date of a moment at the active branch: `2026-03-11`.
+    pub fn day(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
+        let tz = self
+            .user
+            .as_ref()
+            .map_or("UTC", |u| u.branch.timezone.as_str());
+        crate::domain::time::show_day(at, tz)
+    }
+
     /// The time of day of a moment at the active branch: `01:00`.
     pub fn time_of_day(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
         let tz = self

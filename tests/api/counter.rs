@@ -210,3 +210,88 @@ async fn an_invoice_for_a_ticket_prints_the_vehicle_or_device_it_was_for() {
         "{receipt}"
     );
 }
+
+#[tokio::test]
+async fn every_time_a_person_reads_is_in_the_branch_s_timezone() {
+    let app = spawn_app().await;
+    let branch = app.branch_id;
+    app.exec(&format!(
+        "UPDATE branches SET timezone = 'Africa/Nairobi' WHERE id = {branch}"
+    ))
+    .await;
+    let t = ready_ticket(&app).await;
+    app.login_as(Role::Manager).await;
+    app.submit(&format!("/floor/{t}/note"), &[("note", "Cleaned the fan")])
+        .await;
+    let invoice = app.submit(&format!("/tickets/{t}/invoice"), &[]).await;
+    app.submit(&format!("{invoice}/issue"), &[("submission_id", &sid())])
+        .await;
+    // Everything happened at 22:30 UTC on 10 March: 01:30 on the 11th in Nairobi.
+    let late = "'2026-03-10 22:30:00+00'";
+    for sql in [
+        format!("UPDATE tickets SET created_at = {late}, updated_at = {late} WHERE id = {t}"),
+        format!("UPDATE ticket_events SET at = {late} WHERE ticket_id = {t}"),
+        format!(
+            "UPDATE invoices SET created_at = {late}, issued_at = {late} WHERE ticket_id = {t}"
+        ),
+        format!(
+            "UPDATE invoice_events SET at = {late} WHERE invoice_id IN (SELECT id FROM invoices WHERE ticket_id = {t})"
+        ),
+    ] {
+        app.exec(&sql).await;
+    }
+    let customer = app
+        .text(&format!("SELECT customer_id FROM tickets WHERE id = {t}"))
+        .await;
+    for path in [
+        format!("/customers/{customer}"),
+        "/tickets/all".to_string(),
+        format!("/tickets/{t}"),
+        format!("/floor/{t}"),
+        "/invoices".to_string(),
+        invoice.clone(),
+        format!("{invoice}/receipt"),
+        format!("{invoice}/print"),
+    ] {
+        let html = app.get_html(&path).await;
+        assert!(
+            html.contains("2026-03-11"),
+            "{path} shows the local date: {html}"
+        );
+        assert!(
+            !html.contains("2026-03-10"),
+            "{path} shows a UTC date: {html}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_customer_reads_when_they_answered_in_the_shop_s_timezone() {
+    let app = spawn_app().await;
+    let branch = app.branch_id;
+    app.exec(&format!(
+        "UPDATE branches SET timezone = 'Africa/Nairobi' WHERE id = {branch}"
+    ))
+    .await;
+    let customer = app.create_customer("Wanjiru K.", "0722 000 111", "").await;
+    let t = app
+        .with_db(move |c| ticket_at(c, branch, customer, TicketStatus::Diagnosing))
+        .await;
+    app.login_as(Role::Receptionist).await;
+    let sent = app
+        .submit(&format!("/tickets/{t}/estimate"), &[("from", "diagnosing")])
+        .await;
+    let link = format!("/approve/{}", sent.split("?link=").nth(1).unwrap());
+    let phone = app.new_client();
+    app.send_with(&phone, &link, &[("decision", "approve")])
+        .await
+        .is(303);
+    app.exec(&format!(
+        "UPDATE approval_links SET used_at = '2026-03-10 22:30:00+00' WHERE ticket_id = {t}"
+    ))
+    .await;
+    app.fetch_with(&phone, &link)
+        .await
+        .is(410)
+        .says("This estimate was approved on 2026-03-11 01:30. Thank you.");
+}

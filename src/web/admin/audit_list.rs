@@ -28,7 +28,14 @@ pub struct AuditPage {
 
 impl AuditPage {
     fn when(&self, e: &AuditEntry) -> String {
-        e.at.format("%Y-%m-%d %H:%M:%S UTC").to_string()
+        // To the second, in the active branch's timezone, which the heading names.
+        let tz = self
+            .page
+            .user
+            .as_ref()
+            .map_or("UTC", |u| u.branch.timezone.as_str());
+        let local = e.at.with_timezone(&crate::domain::time::zone(tz));
+        local.format("%Y-%m-%d %H:%M:%S").to_string()
     }
 
     fn json(v: &Option<serde_json::Value>) -> String {
