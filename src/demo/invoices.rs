@@ -35,7 +35,7 @@ pub(super) fn load_invoices(conn: &mut PgConnection) -> Result<bool> {
                 .collect();
         let items = repo::stock::item_choices(conn)?;
         let services = repo::catalogue::active_services(conn)?;
-        let customers = repo::customers::search(conn, "", 0, 40)?.0;
+        let customers = repo::customers::search(conn, "", "", 0, 40)?.0;
         let sources = [
             "Walk-in",
             "Instagram",

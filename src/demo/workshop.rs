@@ -36,7 +36,7 @@ pub(super) fn load_workshop(conn: &mut PgConnection) -> Result<bool> {
         };
         let brian: Option<i64> = brian.map(|u| u.id);
         let by = By::default();
-        let customers = repo::customers::search(conn, "", 0, 30)?.0;
+        let customers = repo::customers::search(conn, "", "", 0, 30)?.0;
         if customers.is_empty() {
             return Ok(());
         }

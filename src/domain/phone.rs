@@ -64,13 +64,43 @@ pub fn normalise(raw: &str, country: &str) -> Option<String> {
 /// `raw` reads as one, else the digits typed (a part of a number), without a leading trunk `0`.
 pub fn search_digits(raw: &str, country: &str) -> Option<String> {
     let digits: String = raw.chars().filter(char::is_ascii_digit).collect();
-    if digits.len() < 4 || raw.chars().any(|c| c.is_alphabetic()) {
+    if digits.len() < 3 || raw.chars().any(|c| c.is_alphabetic()) {
         return None;
     }
     if let Some(full) = normalise(raw, country).filter(|_| digits.len() >= 9) {
         return Some(full[1..].to_string());
     }
     Some(digits.trim_start_matches('0').to_string())
+}
+
+/// Whether two stored numbers (digits) look like one number written down twice: equal, the same
+/// last seven digits, one digit different, or two neighbouring digits swapped.
+pub fn similar(a: &str, b: &str) -> bool {
+    if a.is_empty() || b.is_empty() {
+        return false;
+    }
+    if a == b || (a.len() >= 7 && b.len() >= 7 && a[a.len() - 7..] == b[b.len() - 7..]) {
+        return true;
+    }
+    if a.len() != b.len() {
+        return false;
+    }
+    let differ: Vec<usize> = a
+        .bytes()
+        .zip(b.bytes())
+        .enumerate()
+        .filter(|(_, (x, y))| x != y)
+        .map(|(i, _)| i)
+        .collect();
+    match differ.as_slice() {
+        [_] => true,
+        [i, j] => {
+            *j == i + 1
+                && a.as_bytes()[*i] == b.as_bytes()[*j]
+                && a.as_bytes()[*j] == b.as_bytes()[*i]
+        }
+        _ => false,
+    }
 }
 
 #[cfg(test)]
@@ -117,6 +147,17 @@ mod tests {
     }
 
     #[test]
+    fn a_number_mistyped_by_a_digit_or_a_swap_is_similar_and_another_is_not() {
+        assert!(similar("254722444555", "254722444555"));
+        assert!(similar("254722444555", "254722444556"));
+        assert!(similar("254722444555", "254722445455"));
+        assert!(similar("254722444555", "722444555"));
+        assert!(!similar("254722444555", "254733111222"));
+        assert!(!similar("254722444555", "254722444666"));
+        assert!(!similar("", "254722444555"));
+    }
+
+    #[test]
     fn a_search_looks_for_the_whole_number_or_the_digits_typed() {
         assert_eq!(
             search_digits("+254 722 444 555", "KE").as_deref(),
@@ -129,5 +170,6 @@ mod tests {
         assert_eq!(search_digits("444 555", "KE").as_deref(), Some("444555"));
         assert_eq!(search_digits("Kevin", "KE"), None);
         assert_eq!(search_digits("12", "KE"), None);
+        assert_eq!(search_digits("555", "KE").as_deref(), Some("555"));
     }
 }

@@ -13,7 +13,7 @@ pub struct Loaded {
     pub state: serde_json::Value,
     /// The account named by the state's `user_key` entry, as JSON text: `id`, `username`,
     /// `full_name`, `role`, `home_branch_id`, `active`, `must_change_password`, `rev`, and
-    /// `branches` (`[id, name, timezone, currency]` of every active branch and the home branch, by name).
+    /// `branches` (`[id, name, timezone, currency, country]` of every active branch and the home branch, by name).
     /// `None` when the state names no account or the account is gone.
     pub account: Option<String>,
     /// The session's revision (moves when its state is replaced).
@@ -68,7 +68,7 @@ pub fn load_and_touch(
                        'id', u.id, 'username', u.username, 'full_name', u.full_name, 'role', u.role,
                        'home_branch_id', u.home_branch_id, 'active', u.active,
                        'must_change_password', u.must_change_password, 'rev', u.rev,
-                       'branches', (SELECT COALESCE(json_agg(json_build_array(b.id, b.name, b.timezone, b.currency) ORDER BY b.name, b.id), '[]')
+                       'branches', (SELECT COALESCE(json_agg(json_build_array(b.id, b.name, b.timezone, b.currency, b.country) ORDER BY b.name, b.id), '[]')
                                     FROM branches b WHERE b.active OR b.id = u.home_branch_id))::text
             FROM staff_users u
             WHERE u.id = (SELECT CASE WHEN length(v) BETWEEN 1 AND 18 AND v !~ '[^0-9]' THEN v::bigint END

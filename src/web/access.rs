@@ -141,6 +141,8 @@ pub struct BranchRef {
     pub timezone: String,
     /// ISO 4217 code its amounts are shown in.
     pub currency: String,
+    /// ISO 3166 code its local phone numbers are read in.
+    pub country: String,
 }
 
 /// The signed-in staff user, as the guard checked them for this request.
@@ -220,8 +222,8 @@ struct Account {
     home_branch_id: i64,
     active: bool,
     must_change_password: bool,
-    /// Every active branch and the home one, by name: id, name, timezone, currency.
-    branches: Vec<(i64, String, String, String)>,
+    /// Every active branch and the home one, by name: id, name, timezone, currency, country.
+    branches: Vec<(i64, String, String, String, String)>,
 }
 
 /// The guard itself: signs the user in from the session, checks the role, picks the branch.
@@ -262,12 +264,13 @@ pub async fn require(
     let branches: Vec<BranchRef> = user
         .branches
         .into_iter()
-        .filter(|(id, _, _, _)| role.spans_branches() || *id == home)
-        .map(|(id, name, timezone, currency)| BranchRef {
+        .filter(|(id, _, _, _, _)| role.spans_branches() || *id == home)
+        .map(|(id, name, timezone, currency, country)| BranchRef {
             id,
             name,
             timezone,
             currency,
+            country,
         })
         .collect();
     let chosen = if role.spans_branches() {
@@ -285,6 +288,7 @@ pub async fn require(
             name: String::new(),
             timezone: String::new(),
             currency: String::new(),
+            country: String::new(),
         });
     let staff = Staff {
         id: user.id,

@@ -295,3 +295,56 @@ async fn the_customer_reads_when_they_answered_in_the_shop_s_timezone() {
         .is(410)
         .says("This estimate was approved on 2026-03-11 01:30. Thank you.");
 }
+
+/// Posts the new-customer form with `name` and `phone`; the reply.
+async fn new_customer(app: &TestApp, name: &str, phone: &str) -> crate::common::Reply {
+    let fields = [
+        ("kind", "person"),
+        ("segment", "retail"),
+        ("name", name),
+        ("phone", phone),
+    ];
+    app.send("/customers/new", &fields).await
+}
+
+#[tokio::test]
+async fn a_phone_number_is_one_number_however_it_is_written() {
+    let app = spawn_app().await;
+    app.login_as(Role::Receptionist).await;
+    let kevin = new_customer(&app, "Kevin Odhiambo", "0722 444 555").await;
+    kevin.is(303);
+    let stored = app
+        .text("SELECT phone FROM customers WHERE name = 'Kevin Odhiambo'")
+        .await;
+    assert_eq!(
+        stored, "+254722444555",
+        "kept in E.164, read in the branch's country (KE)"
+    );
+    // Found by any common spelling, or by part of the number.
+    for q in [
+        "+254 722 444 555",
+        "254722444555",
+        "0722444555",
+        "0722-444-555",
+        "444 555",
+    ] {
+        let q = q.replace('+', "%2B").replace(' ', "+");
+        let list = app.get_html(&format!("/customers?q={q}")).await;
+        assert!(list.contains("Kevin Odhiambo"), "{q}: {list}");
+    }
+    // The same number in another spelling is the same person: asked before a second is saved.
+    new_customer(&app, "K. Odhiambo", "+254 722 444 555")
+        .await
+        .is(422)
+        .says("Kevin Odhiambo");
+    // So is the same name with a number one digit off.
+    new_customer(&app, "kevin odhiambo", "0722 444 556")
+        .await
+        .is(422)
+        .says("Save as a new customer anyway");
+    // Another name with another number is saved straight away.
+    new_customer(&app, "Kevin Otieno", "0733 111 222")
+        .await
+        .is(303);
+    assert_eq!(app.count("SELECT count(*) FROM customers").await, 2);
+}

@@ -10,32 +10,72 @@ use crate::models::customer::{Customer, NewCustomer};
 use crate::repo::{By, RepoError};
 use crate::schema::customers;
 
-/// Customers with the same phone digits or email (the "is this the same person?" check).
+/// Customers who may be the one being added (the "is this the same person?" check): the same
+/// phone number in any spelling (read in `country`), the same email, or the same name with a
+/// similar number (`domain::phone::similar`: a digit mistyped, swapped or the same last seven).
 pub fn likely_duplicates(
     conn: &mut PgConnection,
+    name: &str,
     phone: &str,
     email: &str,
+    country: &str,
 ) -> Result<Vec<Customer>, RepoError> {
-    let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
-    if digits.is_empty() && email.is_empty() {
-        return Ok(Vec::new());
+    let digits = stored_digits(phone, country);
+    let email = email.trim().to_lowercase();
+    let mut found: Vec<Customer> = Vec::new();
+    if !digits.is_empty() || !email.is_empty() {
+        let mut q = customers::table
+            .filter(customers::erased_at.is_null())
+            .into_boxed();
+        q = match (digits.is_empty(), email.is_empty()) {
+            (false, false) => q.filter(
+                customers::phone_digits
+                    .eq(digits.clone())
+                    .or(customers::email.eq(email.clone())),
+            ),
+            (false, true) => q.filter(customers::phone_digits.eq(digits.clone())),
+            _ => q.filter(customers::email.eq(email.clone())),
+        };
+        found = q
+            .select(Customer::as_select())
+            .order(customers::id)
+            .limit(5)
+            .load(conn)?;
     }
-    let mut q = customers::table
-        .filter(customers::erased_at.is_null())
-        .into_boxed();
-    q = match (digits.is_empty(), email.is_empty()) {
-        (false, false) => q.filter(
-            customers::phone_digits
-                .eq(digits)
-                .or(customers::email.eq(email.to_lowercase())),
-        ),
-        (false, true) => q.filter(customers::phone_digits.eq(digits)),
-        _ => q.filter(customers::email.eq(email.to_lowercase())),
-    };
-    Ok(q.select(Customer::as_select())
-        .order(customers::id)
-        .limit(5)
-        .load(conn)?)
+    let name = name.trim();
+    if !name.is_empty() && !digits.is_empty() {
+        let namesakes: Vec<Customer> = customers::table
+            .filter(customers::erased_at.is_null())
+            .filter(super::lower(customers::name).eq(name.to_lowercase()))
+            .select(Customer::as_select())
+            .order(customers::id)
+            .limit(20)
+            .load(conn)?;
+        for c in namesakes {
+            let theirs = c
+                .phone
+                .chars()
+                .filter(char::is_ascii_digit)
+                .collect::<String>();
+            let theirs = stored_digits(&theirs, country);
+            if crate::domain::phone::similar(&theirs, &digits)
+                && !found.iter().any(|f| f.id == c.id)
+            {
+                found.push(c);
+            }
+        }
+    }
+    found.truncate(5);
+    Ok(found)
+}
+
+/// The digits a phone number is stored and matched by: its E.164 number without the `+` when it
+/// reads as one in `country`, else the digits as typed.
+fn stored_digits(phone: &str, country: &str) -> String {
+    match crate::domain::phone::normalise(phone, country) {
+        Some(e164) => e164[1..].to_string(),
+        None => phone.chars().filter(char::is_ascii_digit).collect(),
+    }
 }
 
 /// Creates a customer (and a first vehicle, if given) at `branch_id`.
@@ -46,12 +86,20 @@ pub fn create(
     by: &By,
 ) -> Result<Customer, RepoError> {
     crate::repo::tx(conn, |conn| {
+        // The number is kept in E.164, read in the branch's country, so that every spelling of
+        // it finds this customer (`phone_digits` is made from it).
+        let country: String = crate::schema::branches::table
+            .find(branch_id)
+            .select(crate::schema::branches::country)
+            .first(conn)?;
+        let phone = crate::domain::phone::normalise(&input.phone, &country)
+            .unwrap_or_else(|| input.phone.trim().to_string());
         let customer: Customer = diesel::insert_into(customers::table)
             .values(NewCustomer {
                 kind: input.kind.clone(),
                 segment: input.segment.clone(),
                 name: input.name.clone(),
-                phone: input.phone.clone(),
+                phone,
                 email: input.email.clone(),
                 address: input.address.clone(),
                 lead_source_id: input.lead_source_id,

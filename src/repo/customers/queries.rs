@@ -26,11 +26,13 @@ pub fn lead_sources(conn: &mut PgConnection) -> Result<Vec<(i64, String)>, RepoE
         .load(conn)?)
 }
 
-/// Customers matching what the receptionist typed: a name fragment, phone digits, an email, a
-/// plate or a VIN. Archived and erased customers are left out. One page and the total.
+/// Customers matching what the receptionist typed: a name fragment, a phone number in any
+/// spelling (read in `country`, see `domain::phone`) or part of one, an email, a plate or a VIN.
+/// Archived and erased customers are left out. One page and the total.
 pub fn search(
     conn: &mut PgConnection,
     q: &str,
+    country: &str,
     offset: i64,
     limit: i64,
 ) -> Result<(Vec<Customer>, i64), RepoError> {
@@ -71,7 +73,7 @@ pub fn search(
             // `search_text` is the name and email folded to lower case when the row was
             // written (migration 000025): folded once here, the pattern needs no ILIKE.
             let text = format!("%{}%", escape_like(q));
-            let digits: String = q.chars().filter(char::is_ascii_digit).collect();
+            let digits = crate::domain::phone::search_digits(q, country).unwrap_or_default();
             let mut cond = Box::new(
                 customers::search_text
                     .assume_not_null()

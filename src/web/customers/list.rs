@@ -47,8 +47,9 @@ pub async fn show(
     let ListQuery { q, page } = query.into_inner();
     let mut pager = Pager::new(page, PAGE_SIZE);
     let (search, offset) = (q.clone(), pager.offset());
+    let country = staff.branch.country.clone();
     let (rows, total) = db(&state.pool, &staff.actor(), move |conn| {
-        customers::search(conn, &search, offset, PAGE_SIZE)
+        customers::search(conn, &search, &country, offset, PAGE_SIZE)
     })
     .await?;
     pager.settle(total);

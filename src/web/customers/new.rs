@@ -64,14 +64,15 @@ pub async fn submit(
     let draft = form.into_inner();
     let input = CustomerInput::parse(&draft);
     let confirmed = draft.confirm_duplicate.is_some();
-    let (by, branch_id) = (staff.by(), staff.branch.id);
+    let (by, branch_id, country) = (staff.by(), staff.branch.id, staff.branch.country.clone());
     let outcome = db(&state.pool, &staff.actor(), move |conn| {
         let input = match input {
             Ok(input) => input,
             Err(errors) => return Ok(Err((errors, Vec::new()))),
         };
         if !confirmed {
-            let dups = customers::likely_duplicates(conn, &input.phone, &input.email)?;
+            let (name, phone, email) = (&input.name, &input.phone, &input.email);
+            let dups = customers::likely_duplicates(conn, name, phone, email, &country)?;
             if !dups.is_empty() {
                 return Ok(Err((FieldErrors::new(), dups)));
             }

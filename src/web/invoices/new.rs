@@ -74,12 +74,13 @@ async fn render(
 ) -> Result<HttpResponse, AppError> {
     let branch = staff.branch.id;
     let search = q.clone();
+    let country = staff.branch.country.clone();
     let chosen_id = form.customer_id.parse::<i64>().ok();
     let (found, chosen, lead_sources, people) = db(&state.pool, &staff.actor(), move |conn| {
         let found = if search.trim().is_empty() {
             Vec::new()
         } else {
-            customers::search(conn, &search, 0, 10)?.0
+            customers::search(conn, &search, &country, 0, 10)?.0
         };
         let chosen = match chosen_id {
             Some(id) => customers::get(conn, id).ok(),

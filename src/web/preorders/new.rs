@@ -79,12 +79,13 @@ async fn render_new(
     code: StatusCode,
 ) -> Result<HttpResponse, AppError> {
     let search = q.clone();
+    let country = staff.branch.country.clone();
     let chosen_id = form.customer_id.parse::<i64>().ok();
     let (found, chosen, models) = db(&state.pool, &staff.actor(), move |conn| {
         let found = if search.trim().is_empty() {
             Vec::new()
         } else {
-            customers::search(conn, &search, 0, 10)?.0
+            customers::search(conn, &search, &country, 0, 10)?.0
         };
         let chosen = chosen_id.and_then(|id| customers::get(conn, id).ok());
         Ok((found, chosen, stock::model_choices(conn)?))

@@ -1,0 +1,1 @@
+-- The numbers as typed are not kept; nothing to undo.
