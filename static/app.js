@@ -40,3 +40,14 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
 });
+
+// A picker with data-reveal="value:id" shows the element #id only while `value` is chosen (the
+// walk-in form's "a device not listed yet").
+document.querySelectorAll('select[data-reveal]').forEach(function (select) {
+  var parts = select.getAttribute('data-reveal').split(':');
+  var target = document.getElementById(parts[1]);
+  if (!target) return;
+  var sync = function () { target.hidden = select.value !== parts[0]; };
+  select.addEventListener('change', sync);
+  sync();
+});

@@ -115,6 +115,7 @@ pub(super) fn load_counter(conn: &mut PgConnection) -> Result<bool> {
                     year: Some(2010 + i as i32),
                     mileage: Some(40_000 + 9_000 * i as i32),
                 }),
+                device: None,
             };
             let branch = branches.first().map(|b| b.id).unwrap_or(1);
             let c = repo::customers::create(conn, &input, branch, &by)?;

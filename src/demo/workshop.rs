@@ -70,7 +70,15 @@ pub(super) fn load_workshop(conn: &mut PgConnection) -> Result<bool> {
                 problem: problem.to_string(),
                 ..Default::default()
             };
-            let t = repo::tickets::open_walk_in(conn, branch.id, customer, None, &input, &by)?.id;
+            let t = repo::tickets::open_walk_in(
+                conn,
+                branch.id,
+                customer,
+                Default::default(),
+                &input,
+                &by,
+            )?
+            .id;
             if n % 4 != 0 {
                 tickets::assign(conn, branch.id, t, brian, &by)?;
             }

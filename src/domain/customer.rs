@@ -86,6 +86,8 @@ pub struct CustomerInput {
     pub notes: String,
     /// A first vehicle, when one was entered.
     pub vehicle: Option<VehicleInput>,
+    /// A first device (kind, brand, model, serial), when one was entered.
+    pub device: Option<[String; 4]>,
 }
 
 /// A valid vehicle.
@@ -204,6 +206,14 @@ impl CustomerInput {
             &d.mileage,
             &mut errors,
         );
+        let device = [
+            "device_kind",
+            "device_brand",
+            "device_model",
+            "device_serial",
+        ]
+        .map(|f| d.typed(f).trim().to_string());
+        let device = device.iter().any(|f| !f.is_empty()).then_some(device);
         errors.into_result()?;
         Ok(Self {
             kind,
@@ -216,6 +226,7 @@ impl CustomerInput {
             marketing_consent: d.marketing_consent.is_some(),
             notes: d.notes.trim().to_string(),
             vehicle,
+            device,
         })
     }
 }

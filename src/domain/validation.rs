@@ -39,6 +39,19 @@ impl FieldErrors {
         if self.is_empty() { Ok(()) } else { Err(self) }
     }
 
+    /// The same messages with `from` at the start of a field's name made `to` (a repository's
+    /// `device_kind` is the walk-in form's `walkin_device_kind`).
+    pub fn renamed(self, from: &str, to: &str) -> Self {
+        let mut out = FieldErrors::new();
+        for (field, message) in self.iter() {
+            match field.strip_prefix(from) {
+                Some(rest) => out.add(&format!("{to}{rest}"), message),
+                None => out.add(field, message),
+            }
+        }
+        out
+    }
+
     /// A single-field error.
     pub fn single(field: &str, message: impl Into<String>) -> Self {
         let mut e = Self::new();

@@ -49,6 +49,7 @@ async fn shop(app: &TestApp) -> Shop {
                 year: Some(2015),
                 mileage: Some(80_000),
             }),
+            device: None,
         };
         let customer = customers::create(&mut conn, &input, branch, &by)
             .unwrap()

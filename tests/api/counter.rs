@@ -348,3 +348,106 @@ async fn a_phone_number_is_one_number_however_it_is_written() {
         .is(303);
     assert_eq!(app.count("SELECT count(*) FROM customers").await, 2);
 }
+
+#[tokio::test]
+async fn a_device_is_chosen_or_added_wherever_a_vehicle_can_be_and_its_serial_links_a_ticket() {
+    let app = spawn_app().await;
+    app.login_as(Role::Receptionist).await;
+    // The new-customer form takes a first device.
+    let fields = [
+        ("kind", "person"),
+        ("segment", "retail"),
+        ("name", "Brian Otieno"),
+        ("phone", "0711 000 222"),
+        ("device_kind", "Laptop"),
+        ("device_brand", "HP"),
+        ("device_model", "EliteBook 840"),
+        ("device_serial", "5CG0001XYZ"),
+    ];
+    let page = app.submit("/customers/new", &fields).await;
+    let customer: i64 = page.trim_start_matches("/customers/").parse().unwrap();
+    let device = app
+        .count(&format!(
+            "SELECT id FROM devices WHERE customer_id = {customer}"
+        ))
+        .await;
+    // It is the walk-in form's choice already (their only one); a walk-in for it opens a ticket
+    // for the device.
+    let html = app.get_html(&page).await;
+    assert!(
+        html.contains(&format!("<option value=\"d{device}\" selected>")),
+        "{html}"
+    );
+    let walk_in = format!("{page}/walk-in");
+    let for_it = [
+        ("walkin_subject", format!("d{device}")),
+        ("walkin_problem", "No display".into()),
+    ];
+    let for_it: Vec<(&str, &str)> = for_it.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let ticket = app.submit(&walk_in, &for_it).await;
+    let t: i64 = ticket.trim_start_matches("/tickets/").parse().unwrap();
+    let linked = format!("SELECT count(*) FROM tickets WHERE id = {t} AND device_id = {device}");
+    assert_eq!(app.count(&linked).await, 1);
+    // A device added in the walk-in form itself is saved and the ticket is for it.
+    let new_device = [
+        ("walkin_subject", "new_device"),
+        ("walkin_device_kind", "Phone"),
+        ("walkin_device_brand", "Tecno"),
+        ("walkin_device_model", "Spark 10"),
+        ("walkin_device_serial", "356000111222333"),
+        ("walkin_problem", "Cracked screen"),
+    ];
+    app.submit(&walk_in, &new_device).await;
+    let added = "SELECT count(*) FROM tickets t JOIN devices d ON d.id = t.device_id WHERE d.serial = '356000111222333'";
+    assert_eq!(app.count(added).await, 1);
+    // An empty new device is refused with the form kept.
+    let empty = [
+        ("walkin_subject", "new_device"),
+        ("walkin_problem", "Fan noise"),
+    ];
+    app.send(&walk_in, &empty)
+        .await
+        .is(422)
+        .says("Say what the device is")
+        .says("value=\"Fan noise\"");
+    // Someone else's device is not theirs.
+    let other = app
+        .create_customer("Someone Else", "0799 000 000", "")
+        .await;
+    let theirs = app
+        .with_db(move |c| {
+            let by = workbay::repo::By::default();
+            workbay::repo::customers::add_device(c, other, ["Phone", "Nokia", "3310", "N3310"], &by)
+                .unwrap()
+                .id
+        })
+        .await;
+    let wrong = [
+        ("walkin_subject", format!("d{theirs}")),
+        ("walkin_problem", "x".into()),
+    ];
+    let wrong: Vec<(&str, &str)> = wrong.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    app.send(&walk_in, &wrong)
+        .await
+        .is(422)
+        .says("is not this customer");
+
+    // On a ticket opened for nothing in particular, scanning the customer's device's serial
+    // names the device instead of being refused as an unknown part.
+    let plain = app.submit(&walk_in, &[("walkin_problem", "Slow")]).await;
+    let p: i64 = plain.trim_start_matches("/tickets/").parse().unwrap();
+    app.send(
+        &format!("{plain}/line"),
+        &[("kind", "part"), ("code", " 5cg0001xyz ")],
+    )
+    .await
+    .is(303);
+    let named = format!("SELECT count(*) FROM tickets WHERE id = {p} AND device_id = {device}");
+    assert_eq!(app.count(&named).await, 1);
+    let lines = format!("SELECT count(*) FROM ticket_lines WHERE ticket_id = {p}");
+    assert_eq!(
+        app.count(&lines).await,
+        0,
+        "no part line for the customer's own device"
+    );
+}

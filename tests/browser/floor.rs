@@ -23,7 +23,7 @@ async fn a_job_in_repair_for(app: &crate::common::TestApp, tech: i64) -> i64 {
             problem: "Oil change and noise".into(),
             ..Default::default()
         };
-        let t = tickets::open_walk_in(c, branch, customer, None, &check_in, &by)
+        let t = tickets::open_walk_in(c, branch, customer, Default::default(), &check_in, &by)
             .unwrap()
             .id;
         tickets::assign(c, branch, t, Some(tech), &by).unwrap();

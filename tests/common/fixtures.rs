@@ -194,7 +194,7 @@ pub fn ticket_at(
         problem: "No power".into(),
         ..Default::default()
     };
-    let t = tickets::open_walk_in(c, branch, customer, None, &check_in, &by)
+    let t = tickets::open_walk_in(c, branch, customer, Default::default(), &check_in, &by)
         .unwrap()
         .id;
     let line = NewTicketLine {

@@ -113,6 +113,9 @@ pub fn create(
         if let Some(v) = &input.vehicle {
             add_vehicle_in_tx(conn, customer.id, v, by)?;
         }
+        if let Some(d) = &input.device {
+            super::extras::add_device(conn, customer.id, d.each_ref().map(String::as_str), by)?;
+        }
         crate::repo::audit::record(
             conn,
             NewAuditEntry::new("customer.create", "customer", Some(customer.id.to_string()))

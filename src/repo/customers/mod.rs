@@ -15,3 +15,8 @@ diesel::define_sql_function! {
     /// PostgreSQL's `lower`, as the customers' `search_text` was folded.
     fn lower(text: diesel::sql_types::Text) -> diesel::sql_types::Text;
 }
+
+diesel::define_sql_function! {
+    /// PostgreSQL's `upper`, to match a serial whatever case it was typed in.
+    fn upper(text: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}

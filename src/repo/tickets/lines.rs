@@ -9,7 +9,7 @@ use crate::domain::validation::FieldErrors;
 use crate::models::ticket::TicketLine;
 use crate::repo::stock::{self, Posting};
 use crate::repo::{By, RepoError};
-use crate::schema::{stock_items, ticket_lines};
+use crate::schema::{stock_items, ticket_lines, tickets};
 
 /// A line to add to a ticket's estimate (or a part used during the repair).
 #[derive(Debug, Clone, Default)]
@@ -34,7 +34,7 @@ pub fn add_line(
     id: i64,
     line: &NewTicketLine,
     by: &By,
-) -> Result<(), RepoError> {
+) -> Result<Added, RepoError> {
     let mut errors = FieldErrors::new();
     if !["labour", "part", "fee"].contains(&line.kind.as_str()) {
         errors.add("kind", "Choose labour, part or fee.");
@@ -115,6 +115,23 @@ pub fn add_line(
                 price = price.or(Some(list_price));
                 item = Some(item_id);
             } else {
+                // The customer's own device, scanned by its serial: the ticket is for it.
+                if let Some(device) = customer_device(conn, t.customer_id, &code)? {
+                    diesel::update(tickets::table.find(id))
+                        .set(tickets::device_id.eq(device.id))
+                        .execute(conn)?;
+                    let label = device.label();
+                    event(
+                        conn,
+                        id,
+                        "note",
+                        None,
+                        None,
+                        &format!("For the customer's {label}"),
+                        by,
+                    )?;
+                    return Ok(Added::Device(label));
+                }
                 let found = crate::repo::assets::find_by_code(conn, branch_id, &code)?
                     .map(|a| (a.id, a.asset_tag, a.status));
                 let Some((asset_id, tag, status)) = found else {
@@ -163,8 +180,33 @@ pub fn add_line(
             None,
             &format!("{} × {}", description, line.quantity.normalized()),
             by,
-        )
+        )?;
+        Ok(Added::Line)
     })
+}
+
+/// What scanning or typing a line did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Added {
+    /// A line on the estimate.
+    Line,
+    /// The code was the serial of one of the customer's devices: the ticket is now for it.
+    Device(String),
+}
+
+/// The customer's device with this serial (as scanned: any case, spaces around).
+fn customer_device(
+    conn: &mut PgConnection,
+    customer_id: i64,
+    code: &str,
+) -> Result<Option<crate::models::customer::Device>, RepoError> {
+    use crate::schema::devices;
+    Ok(devices::table
+        .filter(devices::customer_id.eq(customer_id))
+        .filter(crate::repo::customers::upper(devices::serial).eq(code))
+        .select(crate::models::customer::Device::as_select())
+        .first(conn)
+        .optional()?)
 }
 
 /// Takes a line off before the estimate is sent; a stock part goes back on the shelf.

@@ -6,6 +6,7 @@ use diesel::upsert::excluded;
 use super::event;
 use crate::domain::booking::BookingStatus;
 use crate::domain::ticket::TicketStatus;
+use crate::domain::validation::FieldErrors;
 use crate::models::booking::Booking;
 use crate::models::ticket::Ticket;
 use crate::repo::{By, RepoError};
@@ -143,17 +144,69 @@ pub fn check_in(
     })
 }
 
-/// Opens a ticket for a walk-in customer (no booking).
+/// What a ticket is worked on: one of the customer's vehicles or devices, or nothing named.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Subject {
+    #[default]
+    Unnamed,
+    Vehicle(i64),
+    Device(i64),
+}
+
+impl Subject {
+    /// As a picker posts it: `v12`, `d7`, or empty.
+    pub fn from_form(value: &str) -> Option<Subject> {
+        let value = value.trim();
+        if value.is_empty() {
+            return Some(Subject::Unnamed);
+        }
+        let (kind, id) = value.split_at(1);
+        let id = id.parse().ok()?;
+        match kind {
+            "v" => Some(Subject::Vehicle(id)),
+            "d" => Some(Subject::Device(id)),
+            _ => None,
+        }
+    }
+}
+
+/// Opens a ticket for a walk-in customer (no booking), for `subject` (which must be theirs: the
+/// refusal names the form's `walkin_subject`).
 pub fn open_walk_in(
     conn: &mut PgConnection,
     branch_id: i64,
     customer_id: i64,
-    vehicle_id: Option<i64>,
+    subject: Subject,
     input: &CheckIn,
     by: &By,
 ) -> Result<Ticket, RepoError> {
+    use crate::schema::{devices, vehicles};
     crate::repo::tx(conn, |conn| {
         crate::repo::customers::get(conn, customer_id)?;
+        let theirs: i64 = match subject {
+            Subject::Unnamed => 1,
+            Subject::Vehicle(v) => vehicles::table
+                .filter(
+                    vehicles::id
+                        .eq(v)
+                        .and(vehicles::customer_id.eq(customer_id)),
+                )
+                .count()
+                .get_result(conn)?,
+            Subject::Device(d) => devices::table
+                .filter(devices::id.eq(d).and(devices::customer_id.eq(customer_id)))
+                .count()
+                .get_result(conn)?,
+        };
+        if theirs == 0 {
+            let message = "That vehicle or device is not this customer's.";
+            return Err(FieldErrors::single("walkin_subject", message).into());
+        }
+        let (vehicle_id, device_id) = match subject {
+            Subject::Vehicle(v) => (Some(v), None),
+            Subject::Device(d) => (None, Some(d)),
+            Subject::Unnamed => (None, None),
+        };
         let number = next_number(conn, branch_id)?;
         let ticket: Ticket = diesel::insert_into(tickets::table)
             .values((
@@ -161,6 +214,7 @@ pub fn open_walk_in(
                 tickets::number.eq(number),
                 tickets::customer_id.eq(customer_id),
                 tickets::vehicle_id.eq(vehicle_id),
+                tickets::device_id.eq(device_id),
                 tickets::problem.eq(input.problem.trim()),
                 tickets::damage_notes.eq(input.damage_notes.trim()),
                 tickets::mileage.eq(input.mileage),

@@ -37,6 +37,22 @@ pub struct CustomerPage {
     pub errors: FieldErrors,
 }
 
+impl CustomerPage {
+    /// Whether the walk-in form's "For" picker has `value` (`v12`, `d7`) chosen: as typed, or,
+    /// before anything is typed, when it is the customer's only vehicle or device.
+    fn walk_in_for(&self, value: impl AsRef<str>) -> bool {
+        let typed = self.draft.typed("walkin_subject");
+        if !typed.is_empty() {
+            return typed == value.as_ref();
+        }
+        match (self.vehicles.as_slice(), self.devices.as_slice()) {
+            ([v], []) => value.as_ref() == format!("v{}", v.id),
+            ([], [d]) => value.as_ref() == format!("d{}", d.id),
+            _ => false,
+        }
+    }
+}
+
 /// Loads everything the customer page shows.
 pub async fn render(
     req: &HttpRequest,

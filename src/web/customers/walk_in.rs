@@ -8,11 +8,20 @@ use crate::domain::validation::FieldErrors;
 use crate::domain::vehicle::parse_mileage;
 use crate::error::AppError;
 use crate::models::ticket::Ticket;
+use crate::repo::RepoError;
 use crate::repo::customers;
-use crate::repo::tickets::{self, CheckIn};
+use crate::repo::tickets::{self, CheckIn, Subject};
 use crate::web::AppState;
 use crate::web::access::Staff;
 use crate::web::answer::{self, FORM, Next};
+
+/// The inline new device's fields (kind, brand, model, serial).
+const DEVICE_FIELDS: [&str; 4] = [
+    "walkin_device_kind",
+    "walkin_device_brand",
+    "walkin_device_model",
+    "walkin_device_serial",
+];
 
 /// Opens the ticket and goes to it; bad input comes back on the customer page, as typed.
 pub async fn submit(
@@ -32,7 +41,20 @@ pub async fn submit(
     if draft.typed("walkin_problem").trim().is_empty() {
         errors.add("walkin_problem", "Write down what the customer reports.");
     }
-    let vehicle_id = draft.typed("walkin_vehicle_id").parse::<i64>().ok();
+    // What it is for: one of theirs, nothing named, or a device added here and now.
+    let new_device = draft.typed("walkin_subject") == "new_device";
+    let subject = if new_device {
+        Subject::Unnamed
+    } else {
+        Subject::from_form(draft.typed("walkin_subject")).unwrap_or_else(|| {
+            errors.add(
+                "walkin_subject",
+                "Choose the vehicle or device from the list.",
+            );
+            Subject::Unnamed
+        })
+    };
+    let device = DEVICE_FIELDS.map(|f| draft.typed(f).to_string());
     let input = CheckIn {
         mileage,
         problem: draft.typed("walkin_problem").to_string(),
@@ -41,17 +63,19 @@ pub async fn submit(
     let (branch, by) = (staff.branch.id, staff.by());
     let result = if errors.is_empty() {
         db(&state.pool, &staff.actor(), move |conn| {
-            let owned = customers::vehicles_of(conn, id)?
-                .iter()
-                .any(|x| Some(x.id) == vehicle_id);
-            if vehicle_id.is_some() && !owned {
-                return Err(FieldErrors::single(
-                    "walkin_vehicle_id",
-                    "That vehicle is not this customer's.",
-                )
-                .into());
-            }
-            tickets::open_walk_in(conn, branch, id, vehicle_id, &input, &by)
+            let subject = if new_device {
+                let fields = device.each_ref().map(String::as_str);
+                let added = customers::add_device(conn, id, fields, &by).map_err(|e| match e {
+                    RepoError::Validation(e) => {
+                        RepoError::Validation(e.renamed("device_", "walkin_device_"))
+                    }
+                    e => e,
+                })?;
+                Subject::Device(added.id)
+            } else {
+                subject
+            };
+            tickets::open_walk_in(conn, branch, id, subject, &input, &by)
         })
         .await
     } else {

@@ -44,8 +44,12 @@ pub(crate) fn add_line(
         unit_price,
         code: f.code.clone(),
     };
-    tickets::add_line(conn, w.branch, id, &line, &w.by)?;
-    Ok(Done::said("Line added."))
+    Ok(match tickets::add_line(conn, w.branch, id, &line, &w.by)? {
+        tickets::Added::Line => Done::said("Line added."),
+        tickets::Added::Device(label) => {
+            Done::said(format!("The ticket is for the customer's {label}."))
+        }
+    })
 }
 
 /// `POST /tickets/{id}/line`.
