@@ -1,1 +1,2 @@
 -- The numbers as typed are not kept; nothing to undo.
+SELECT 1;

@@ -22,6 +22,37 @@ pub const COUNTRIES: &[(&str, &str, &str, &str)] = &[
     ("CA", "Canada", "1", ""),
 ];
 
+/// A stored number as people read it: E.164 with its calling code apart and the rest in threes
+/// (`+254 722 444 555`); anything else as it was typed.
+pub fn show(stored: &str) -> String {
+    let Some(digits) = stored.strip_prefix('+') else {
+        return stored.to_string();
+    };
+    if !digits.chars().all(|c| c.is_ascii_digit()) {
+        return stored.to_string();
+    }
+    let code = COUNTRIES
+        .iter()
+        .map(|c| c.2)
+        .filter(|code| digits.starts_with(code))
+        .max_by_key(|code| code.len())
+        .unwrap_or(&digits[..digits.len().min(3)]);
+    let rest = &digits[code.len()..];
+    // Threes from the left; a single digit left over joins the last group (`212 555 0100`).
+    let mut groups: Vec<&str> = rest
+        .as_bytes()
+        .chunks(3)
+        .map(|g| std::str::from_utf8(g).unwrap_or(""))
+        .collect();
+    if groups.len() > 1 && groups.last().is_some_and(|g| g.len() == 1) {
+        let tail = groups.len() - 2;
+        let start = 3 * tail;
+        groups.truncate(tail);
+        groups.push(&rest[start..]);
+    }
+    format!("+{code} {}", groups.join(" "))
+}
+
 /// The calling code of a country (`KE` → `254`).
 pub fn calling_code(country: &str) -> Option<&'static str> {
     COUNTRIES.iter().find(|c| c.0 == country).map(|c| c.2)
@@ -124,6 +155,14 @@ mod tests {
                 "{raw}"
             );
         }
+    }
+
+    #[test]
+    fn a_stored_number_reads_in_groups() {
+        assert_eq!(show("+254722444555"), "+254 722 444 555");
+        assert_eq!(show("+12125550100"), "+1 212 555 0100");
+        assert_eq!(show("0722 444 555"), "0722 444 555");
+        assert_eq!(show(""), "");
     }
 
     #[test]

@@ -126,3 +126,10 @@ impl Device {
         parts.join(" · ")
     }
 }
+
+impl Customer {
+    /// The phone number as people read it (`+254 722 444 555`).
+    pub fn phone_shown(&self) -> String {
+        crate::domain::phone::show(&self.phone)
+    }
+}

@@ -49,6 +49,9 @@ impl PrintPage {
     fn money(&self, v: impl crate::domain::money::Amount) -> String {
         crate::domain::money::show(v.decimal(), &self.branch.currency)
     }
+    fn phone(&self, stored: &str) -> String {
+        crate::domain::phone::show(stored)
+    }
     fn has_change(&self) -> bool {
         self.change() > 0
     }
