@@ -5,6 +5,7 @@
 mod common;
 
 mod booking;
+mod counter;
 mod dashboards;
 mod driver;
 mod floor;

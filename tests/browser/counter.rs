@@ -1,0 +1,143 @@
+//! The counter at 1366×768: a ready job invoiced, paid by split tender and handed over; every
+//! counter page fits the screen.
+
+use workbay::domain::role::Role;
+use workbay::domain::ticket::TicketStatus;
+
+use crate::common::fixtures::ticket_at;
+use crate::common::http::PASSWORD;
+use crate::common::spawn_app;
+use crate::driver::Browser;
+
+#[tokio::test]
+async fn a_ready_job_is_invoiced_paid_in_two_ways_and_handed_over_and_invoicing_it_again_opens_the_same_invoice()
+ {
+    let app = spawn_app().await;
+    app.create_user("amina", "Amina Njeri", Role::Receptionist)
+        .await;
+    let customer = app
+        .create_customer("Kamau Motors", "0711 222 333", "")
+        .await;
+    let branch = app.branch_id;
+    let t = app
+        .with_db(move |c| ticket_at(c, branch, customer, TicketStatus::Ready))
+        .await;
+    let ticket = format!("{}/tickets/{t}", app.address);
+
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    c.set_window_size(1366, 768).await.unwrap();
+    c.goto(&format!("{}/login", app.address)).await.unwrap();
+    browser.sign_in("amina", PASSWORD).await;
+    browser.text_of("main h1").await;
+    c.goto(&ticket).await.unwrap();
+    browser.click("form[action$='/invoice'] button").await;
+    let invoice = browser.wait_for_path(|p| p.starts_with("/invoices/")).await;
+    browser
+        .text_until("#invoice-lines", |t| t.contains("Replace DC jack"))
+        .await;
+    browser.click("form[action$='/issue'] button").await;
+    browser
+        .text_until("#invoice-status", |t| t.contains("issued"))
+        .await;
+    // 1.5 h × 1200.00 = 1800.00: 1000 by mobile money, the rest in cash.
+    browser
+        .click("input[name=method][value=mobile_money]")
+        .await;
+    browser.replace("#f-amount", "1,000.00").await;
+    browser.fill("#f-reference", "QK7H2M1X").await;
+    browser.click("#payment button[type=submit]").await;
+    browser
+        .text_until("#invoice-status", |t| t.contains("partially paid"))
+        .await;
+    browser.click("input[name=method][value=cash]").await;
+    browser.replace("#f-amount", "800").await;
+    browser.click("#payment button[type=submit]").await;
+    browser
+        .text_until("#invoice-status", |t| {
+            t.contains("paid") && !t.contains("partially")
+        })
+        .await;
+
+    // Back on the ticket: its invoice is named, opening it goes to the same invoice, and the
+    // job is handed over and closed in one step.
+    c.goto(&ticket).await.unwrap();
+    let named = browser.text_of("#ticket-invoice").await;
+    assert!(named.contains("paid"), "{named}");
+    browser.click("#ticket-invoice-link").await;
+    let again = browser.wait_for_path(|p| p.starts_with("/invoices/")).await;
+    assert_eq!(again, invoice, "the same invoice, not a second one");
+    c.goto(&ticket).await.unwrap();
+    browser.click("#hand-over button").await;
+    browser
+        .text_until("#ticket-status", |t| t.contains("closed"))
+        .await;
+    browser.close().await;
+    let closed = format!(
+        "SELECT count(*) FROM tickets WHERE id = {t} AND status = 'closed' AND outcome = 'repaired'"
+    );
+    assert_eq!(app.count(&closed).await, 1);
+    assert_eq!(
+        app.count(&format!(
+            "SELECT count(*) FROM invoices WHERE ticket_id = {t}"
+        ))
+        .await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn no_counter_page_scrolls_sideways_at_1366_by_768() {
+    let app = spawn_app().await;
+    app.create_user("amina", "Amina Njeri", Role::Receptionist)
+        .await;
+    let customer = app
+        .create_customer("Kamau Motors", "0711 222 333", "")
+        .await;
+    let branch = app.branch_id;
+    let t = app
+        .with_db(move |c| ticket_at(c, branch, customer, TicketStatus::Ready))
+        .await;
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    c.set_window_size(1366, 768).await.unwrap();
+    c.goto(&format!("{}/login", app.address)).await.unwrap();
+    browser.sign_in("amina", PASSWORD).await;
+    browser.text_of("main h1").await;
+    let mut wide = Vec::new();
+    for path in [
+        "/".to_string(),
+        "/customers".into(),
+        "/customers/new".into(),
+        format!("/customers/{customer}"),
+        "/calendar".into(),
+        "/bookings/new".into(),
+        "/tickets".into(),
+        "/tickets/all".into(),
+        format!("/tickets/{t}"),
+        "/invoices".into(),
+        "/invoices/new".into(),
+        "/invoices/cash-up".into(),
+        "/preorders".into(),
+        "/warranties".into(),
+        "/dashboards/sales".into(),
+    ] {
+        c.goto(&format!("{}{path}", app.address)).await.unwrap();
+        browser.text_of("main").await;
+        let fits = c
+            .execute(
+                "return document.documentElement.scrollWidth <= window.innerWidth",
+                vec![],
+            )
+            .await
+            .unwrap();
+        if fits.as_bool() != Some(true) {
+            wide.push(path);
+        }
+    }
+    browser.close().await;
+    assert!(
+        wide.is_empty(),
+        "these pages scroll sideways at 1366×768: {wide:?}"
+    );
+}
