@@ -4,7 +4,7 @@
 //! - every dashboard, for an administrator who sees all the branches (default range: the last
 //!   30 days; sales and customers also over a 12-month date range, and customers over the
 //!   "last 12 months" period read from its refreshed view);
-//! - the main list pages for one branch's staff (customer search, calendar week, ticket board
+//! - the main list pages for one branch's staff (customer search, the top bar's search, calendar week, ticket board
 //!   and list, stock list, invoice list and search);
 //! - the counter writes, by 1 client and by 16 at once (each its own receptionist): create a
 //!   booking; a sale = new invoice + 3 lines + issue + 2 payments; the 16 both back-to-back
@@ -678,6 +678,10 @@ async fn bench() {
         (&desk, "/invoices?page=200".into()),
         (&desk, "/invoices?q=S01-0001".into()),
         (&desk, "/preorders".into()),
+        // The top bar's one search box: a name, part of a phone number, a ticket number.
+        (&desk, "/search?q=wanjiru".into()),
+        (&desk, "/search?q=0700".into()),
+        (&floor_lead, "/search?q=%2312".into()),
     ];
     let mut rows = Vec::new();
     for (who, path) in lists.iter().filter(|_| wanted("lists")) {

@@ -51,3 +51,13 @@ document.querySelectorAll('select[data-reveal]').forEach(function (select) {
   select.addEventListener('change', sync);
   sync();
 });
+
+// "/" anywhere but in a field goes to the top bar's search box.
+document.addEventListener('keydown', function (event) {
+  var box = document.getElementById('global-q');
+  var typing = event.target.closest && event.target.closest('input, textarea, select, [contenteditable]');
+  if (event.key === '/' && box && !typing && !event.ctrlKey && !event.metaKey && !event.altKey) {
+    event.preventDefault();
+    box.focus();
+  }
+});

@@ -17,6 +17,7 @@ pub mod outbox;
 pub mod preorders;
 pub mod prepared;
 pub mod purchase_orders;
+pub mod search;
 pub mod sessions;
 pub mod settings;
 pub mod staff;

@@ -20,6 +20,7 @@ pub mod observe;
 pub mod page;
 pub mod preorders;
 pub mod routes;
+pub mod search;
 pub mod static_files;
 pub mod stock;
 pub mod tickets;

@@ -50,6 +50,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     route!(cfg, "/admin/users/{id}/status", ADMIN, get user_edit::confirm_status, post user_edit::set_status);
     route!(cfg, "/admin/users/{id}/password", ADMIN, get user_edit::reset_form, post user_edit::reset_submit);
     route!(cfg, "/admin/audit", ADMIN, get audit_list::show);
+    route!(cfg, "/search", SIGNED_IN, get search::show);
     route!(cfg, "/customers", FRONT_DESK, get customers::list::show);
     route!(cfg, "/customers/new", FRONT_DESK, get customers::new::form, post customers::new::submit);
     route!(cfg, "/customers/{id}", FRONT_DESK, get customers::show::show);

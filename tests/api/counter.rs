@@ -451,3 +451,89 @@ async fn a_device_is_chosen_or_added_wherever_a_vehicle_can_be_and_its_serial_li
         "no part line for the customer's own device"
     );
 }
+
+#[tokio::test]
+async fn one_search_box_finds_a_customer_ticket_invoice_unit_or_plate_and_opens_a_single_hit() {
+    let app = spawn_app().await;
+    let branch = app.branch_id;
+    app.login_as(Role::Manager).await;
+    let fields = [
+        ("kind", "person"),
+        ("segment", "retail"),
+        ("name", "Wanjiru Kamau"),
+        ("phone", "0712 345 678"),
+        ("plate", "KDA 123B"),
+        ("make", "Toyota"),
+        ("model", "Corolla"),
+    ];
+    let customer_page = app.submit("/customers/new", &fields).await;
+    let customer: i64 = customer_page
+        .trim_start_matches("/customers/")
+        .parse()
+        .unwrap();
+    let (t, tag) = app
+        .with_db(move |c| {
+            let t = ticket_at(c, branch, customer, TicketStatus::Ready);
+            let model = crate::common::fixtures::product_model(c, "Laptop", "Dell", "E7450", 90);
+            let unit =
+                crate::common::fixtures::receive_unit(c, branch, model, "DL-SEARCH-1", "1", "1");
+            (t, unit.asset_tag)
+        })
+        .await;
+    let invoice = app.submit(&format!("/tickets/{t}/invoice"), &[]).await;
+    app.submit(&format!("{invoice}/issue"), &[("submission_id", &sid())])
+        .await;
+    let number = app
+        .text(&format!(
+            "SELECT number FROM invoices WHERE ticket_id = {t}"
+        ))
+        .await;
+    let ticket_number = app
+        .text(&format!("SELECT number FROM tickets WHERE id = {t}"))
+        .await;
+
+    // Exactly one hit opens it.
+    for (typed, lands) in [
+        ("%2B254 712 345 678".to_string(), customer_page.clone()),
+        ("0712345678".into(), customer_page.clone()),
+        ("kda123b".into(), customer_page.clone()),
+        (format!("%23{ticket_number}"), format!("/tickets/{t}")),
+        (number.to_lowercase(), invoice.clone()),
+        (
+            "dl-search-1".into(),
+            format!(
+                "/stock/assets/{}",
+                app.count(&format!("SELECT id FROM assets WHERE asset_tag = '{tag}'"))
+                    .await
+            ),
+        ),
+        (
+            tag.clone(),
+            format!(
+                "/stock/assets/{}",
+                app.count(&format!("SELECT id FROM assets WHERE asset_tag = '{tag}'"))
+                    .await
+            ),
+        ),
+    ] {
+        let res = app
+            .get(&format!("/search?q={}", typed.replace(' ', "+")))
+            .await;
+        assert_eq!(res.status().as_u16(), 303, "{typed}");
+        assert_eq!(crate::common::http::location(&res), lands, "{typed}");
+    }
+    // Several hits are listed by kind; none says so.
+    app.create_customer("Wanjiru Otieno", "", "").await;
+    let both = app.get_html("/search?q=wanjiru").await;
+    assert!(
+        both.contains("id=\"hits-customers\"") && both.contains("Wanjiru Otieno"),
+        "{both}"
+    );
+    let none = app.get_html("/search?q=zzzz-nobody").await;
+    assert!(none.contains("id=\"no-hits\""), "{none}");
+
+    // A technician's search shows what their screens show: no customers.
+    let tech = app.client_with_role("tech", Role::Technician).await;
+    let theirs = app.get_html_with(&tech, "/search?q=Wanjiru+Kamau").await;
+    assert!(theirs.contains("id=\"no-hits\""), "{theirs}");
+}

@@ -141,3 +141,40 @@ async fn no_counter_page_scrolls_sideways_at_1366_by_768() {
         "these pages scroll sideways at 1366×768: {wide:?}"
     );
 }
+
+#[tokio::test]
+async fn slash_focuses_the_search_box_and_a_plate_typed_there_opens_its_owner() {
+    let app = spawn_app().await;
+    app.create_user("amina", "Amina Njeri", Role::Receptionist)
+        .await;
+    let customer = app.create_customer("Wanjiru Kamau", "", "").await;
+    app.exec(&format!(
+        "INSERT INTO vehicles (customer_id, plate, make, model) VALUES ({customer}, 'KDA123B', 'Toyota', 'Corolla')"
+    ))
+    .await;
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    c.set_window_size(1366, 768).await.unwrap();
+    c.goto(&format!("{}/login", app.address)).await.unwrap();
+    browser.sign_in("amina", PASSWORD).await;
+    browser.text_of("main h1").await;
+    let body = c.find(fantoccini::Locator::Css("body")).await.unwrap();
+    body.send_keys("/").await.unwrap();
+    let focused = c
+        .execute("return document.activeElement.id", vec![])
+        .await
+        .unwrap();
+    assert_eq!(focused.as_str(), Some("global-q"));
+    let typed = format!("kda 123b{}", fantoccini::key::Key::Enter);
+    c.active_element()
+        .await
+        .unwrap()
+        .send_keys(&typed)
+        .await
+        .unwrap();
+    browser
+        .wait_for_path(|p| p == format!("/customers/{customer}"))
+        .await;
+    assert_eq!(browser.text_of("main h1").await, "Wanjiru Kamau");
+    browser.close().await;
+}
