@@ -74,8 +74,12 @@ pub fn everything(
         return Ok(hits);
     }
     let upper = q.to_uppercase();
-    // A ticket by its number ("#12" or "12").
-    let number: Option<i32> = q.trim_start_matches('#').parse().ok();
+    // A ticket by its number ("#12" or "12"; "0722…" is the start of a phone number).
+    let digits = q.trim_start_matches('#');
+    let number: Option<i32> = match digits.starts_with('0') {
+        true => None,
+        false => digits.parse().ok(),
+    };
     if let Some(n) = number.filter(|_| kinds.tickets) {
         hits.tickets = tickets::table
             .filter(tickets::branch_id.eq(branch_id).and(tickets::number.eq(n)))
