@@ -1,3 +1,4 @@
+document.documentElement.classList.add("js");
 // Small progressive enhancements; every page works without this file.
 document.addEventListener("DOMContentLoaded", () => {
   // The branch switcher submits as soon as a branch is picked.
@@ -61,3 +62,8 @@ document.addEventListener('keydown', function (event) {
     box.focus();
   }
 });
+
+// On a narrow screen the navigation starts folded under its Menu button.
+if (window.matchMedia && window.matchMedia('(max-width: 1100px)').matches) {
+  document.querySelectorAll('details.navmenu').forEach(function (menu) { menu.open = false; });
+}

@@ -148,6 +148,14 @@ impl PageCtx {
         crate::domain::money::grouped(v.decimal())
     }
 
+    /// Whether the user clocks jobs on the shop floor (the navigation's "My jobs"): technicians.
+    /// The counter reaches the same jobs through Tickets.
+    pub fn works_the_floor(&self) -> bool {
+        self.user
+            .as_ref()
+            .is_some_and(|u| u.role == crate::domain::role::Role::Technician)
+    }
+
     /// Whether the signed-in user may see cost prices and margins.
     pub fn sees_costs(&self) -> bool {
         self.user.as_ref().is_some_and(|u| u.role.sees_costs())

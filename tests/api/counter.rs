@@ -561,3 +561,37 @@ async fn a_customer_s_device_scanned_on_a_ticket_names_the_device_instead_of_bei
         "{page}"
     );
 }
+
+#[tokio::test]
+async fn each_role_s_navigation_shows_what_that_role_uses() {
+    let app = spawn_app().await;
+    for (role, shown, hidden) in [
+        (
+            Role::Receptionist,
+            &["/customers", "/preorders", "/invoices"][..],
+            &["\"/floor\"", "\"/time\""][..],
+        ),
+        (
+            Role::Technician,
+            &["\"/floor\"", "/tickets"][..],
+            &["/invoices\"", "\"/time\""][..],
+        ),
+        (
+            Role::Manager,
+            &["\"/time\"", "/preorders", "/admin/catalogue"][..],
+            &["\"/floor\"", "/admin/users"][..],
+        ),
+    ] {
+        let client = app
+            .client_with_role(&format!("nav-{}", role.as_str()), role)
+            .await;
+        let home = app.get_html_with(&client, "/").await;
+        let nav = &home[home.find("class=\"mainnav\"").unwrap()..home.find("</nav>").unwrap()];
+        for link in shown {
+            assert!(nav.contains(link), "{role} should see {link}: {nav}");
+        }
+        for link in hidden {
+            assert!(!nav.contains(link), "{role} should not see {link}: {nav}");
+        }
+    }
+}

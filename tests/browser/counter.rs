@@ -178,3 +178,69 @@ async fn slash_focuses_the_search_box_and_a_plate_typed_there_opens_its_owner() 
     assert_eq!(browser.text_of("main h1").await, "Wanjiru Kamau");
     browser.close().await;
 }
+
+#[tokio::test]
+async fn the_navigation_is_one_row_at_1366_for_every_role_and_a_menu_on_a_tablet() {
+    let app = spawn_app().await;
+    let roles = [
+        Role::Receptionist,
+        Role::Technician,
+        Role::Warehouse,
+        Role::Finance,
+        Role::Manager,
+        Role::Admin,
+    ];
+    for role in roles {
+        app.create_user(
+            &format!("{}1", role.as_str()),
+            "Someone With A Long Name",
+            role,
+        )
+        .await;
+    }
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    // Every entry of the bar sits on the same line as the first (a second line would be a whole
+    // entry's height, 44 px, lower).
+    let one_row = "const items = [...document.querySelectorAll('.mainnav > a, .mainnav > .more')]; \
+                   return items.length > 0 && items.every(i => Math.abs(i.getBoundingClientRect().top - items[0].getBoundingClientRect().top) < 20) \
+                   && document.querySelector('.topbar').offsetHeight < 100";
+    for role in roles {
+        c.set_window_size(1366, 768).await.unwrap();
+        c.delete_all_cookies().await.unwrap();
+        c.goto(&format!("{}/login", app.address)).await.unwrap();
+        browser
+            .sign_in(&format!("{}1", role.as_str()), PASSWORD)
+            .await;
+        browser.text_of("main h1").await;
+        let fits = c.execute(one_row, vec![]).await.unwrap();
+        let shape = "return document.querySelector('.topbar').offsetHeight + ' ' + [...document.querySelectorAll('.mainnav > a, .mainnav > .more')].map(e => Math.round(e.getBoundingClientRect().top)).join(' ')";
+        let shape = c.execute(shape, vec![]).await.unwrap();
+        assert_eq!(
+            fits.as_bool(),
+            Some(true),
+            "{role}: the navigation wraps at 1366 px: {shape}"
+        );
+    }
+    // Below 1100 px the bar folds into a Menu button that opens it.
+    c.set_window_size(1024, 768).await.unwrap();
+    c.refresh().await.unwrap();
+    let folded = c
+        .execute(
+            "return !document.querySelector('details.navmenu').open",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(folded.as_bool(), Some(true));
+    browser.click("details.navmenu > summary").await;
+    let shown = c
+        .execute(
+            "return document.querySelector('.mainnav a').offsetParent !== null",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(shown.as_bool(), Some(true));
+    browser.close().await;
+}

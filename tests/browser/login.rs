@@ -35,6 +35,8 @@ async fn a_receptionist_logs_in_sees_their_name_and_logs_out() {
     let bar_colour = c.execute(script, vec![]).await.unwrap();
     assert_eq!(bar_colour.as_str(), Some("rgb(18, 38, 58)"));
 
+    // Signing out is in the menu under the user's name.
+    browser.click(".user-menu summary").await;
     browser.click("form[action='/logout'] button").await;
     assert_eq!(
         browser.text_of(".flash-info").await,
