@@ -5,6 +5,7 @@ use workbay::domain::role::Role;
 use workbay::domain::ticket::TicketStatus;
 
 use crate::common::fixtures::ticket_at;
+use crate::common::http::sid;
 use crate::common::{TestApp, spawn_app};
 
 /// A ready ticket of a new customer, with one labour line of 1.5 h at 1200.00.
@@ -13,10 +14,6 @@ async fn ready_ticket(app: &TestApp) -> i64 {
     let branch = app.branch_id;
     app.with_db(move |c| ticket_at(c, branch, customer, TicketStatus::Ready))
         .await
-}
-
-fn sid() -> String {
-    uuid::Uuid::new_v4().to_string()
 }
 
 #[tokio::test]

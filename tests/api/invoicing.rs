@@ -13,6 +13,7 @@ use crate::common::fixtures::{
     product_model, ready_unit, receive_unit, service, stock_in, stock_item,
 };
 use crate::common::http::location;
+use crate::common::http::sid;
 use crate::common::{Reply, TestApp, spawn_app};
 
 /// What the tests sell.
@@ -96,10 +97,6 @@ fn fee(amount: &str) -> NewLine {
         description: "Data transfer".into(),
         amount: amount.parse().unwrap(),
     }
-}
-
-fn sid() -> String {
-    uuid::Uuid::new_v4().to_string()
 }
 
 /// Sends the refund form of the invoice at `page` (`/invoices/{id}`): `(line id, how many)`

@@ -204,7 +204,7 @@ async fn the_navigation_is_one_row_at_1366_for_every_role_and_a_menu_on_a_tablet
     // entry's height, 44 px, lower).
     let one_row = "const items = [...document.querySelectorAll('.mainnav > a, .mainnav > .more')]; \
                    return items.length > 0 && items.every(i => Math.abs(i.getBoundingClientRect().top - items[0].getBoundingClientRect().top) < 20) \
-                   && document.querySelector('.topbar').offsetHeight < 100";
+                   && document.querySelector('.topbar').offsetHeight < 80";
     for role in roles {
         c.set_window_size(1366, 768).await.unwrap();
         c.delete_all_cookies().await.unwrap();

@@ -497,3 +497,8 @@ impl Reply {
         self
     }
 }
+
+/// A fresh one-time submission id, as a money form carries (`submission_id`).
+pub fn sid() -> String {
+    uuid::Uuid::new_v4().to_string()
+}

@@ -44,23 +44,17 @@ pub fn likely_duplicates(
     }
     let name = name.trim();
     if !name.is_empty() && !digits.is_empty() {
-        let namesakes: Vec<Customer> = customers::table
+        // Their stored digits (`phone_digits`, made from the E.164 number) beside each.
+        let namesakes: Vec<(Customer, Option<String>)> = customers::table
             .filter(customers::erased_at.is_null())
             .filter(super::lower(customers::name).eq(name.to_lowercase()))
-            .select(Customer::as_select())
+            .select((Customer::as_select(), customers::phone_digits))
             .order(customers::id)
             .limit(20)
             .load(conn)?;
-        for c in namesakes {
-            let theirs = c
-                .phone
-                .chars()
-                .filter(char::is_ascii_digit)
-                .collect::<String>();
-            let theirs = stored_digits(&theirs, country);
-            if crate::domain::phone::similar(&theirs, &digits)
-                && !found.iter().any(|f| f.id == c.id)
-            {
+        for (c, theirs) in namesakes {
+            let similar = crate::domain::phone::similar(theirs.as_deref().unwrap_or(""), &digits);
+            if similar && !found.iter().any(|f| f.id == c.id) {
                 found.push(c);
             }
         }
