@@ -5,7 +5,7 @@
 //!   30 days; sales and customers also over a 12-month date range, and customers over the
 //!   "last 12 months" period read from its refreshed view);
 //! - the main list pages for one branch's staff (customer search, the top bar's search, calendar week, ticket board
-//!   and list, stock list, invoice list and search);
+//!   and list, stock list, invoice list and search), and the Today page of a receptionist and a manager;
 //! - the counter writes, by 1 client and by 16 at once (each its own receptionist): create a
 //!   booking; a sale = new invoice + 3 lines + issue + 2 payments; the 16 both back-to-back
 //!   (saturating the machine) and at a counter's pace (300 ms between a till's requests). The
@@ -697,6 +697,25 @@ async fn bench() {
         });
     }
     print_rows("list pages (one branch's staff)", &mut rows);
+
+    // The Today page, the home page, as the counter and as the branch's manager see it.
+    let mut rows = Vec::new();
+    let homes = [
+        ("/ (Today, receptionist)", &desk),
+        ("/ (Today, manager)", &floor_lead),
+    ];
+    for (label, who) in homes.iter().filter(|_| wanted("lists")) {
+        who.get("/").await;
+        let mut times = Vec::new();
+        for _ in 0..REPEAT {
+            times.push(who.get("/").await);
+        }
+        rows.push(Row {
+            label: label.to_string(),
+            times,
+        });
+    }
+    print_rows("the Today page (one branch's staff)", &mut rows);
 
     if !wanted("writes") {
         println!(

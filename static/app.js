@@ -53,14 +53,35 @@ document.querySelectorAll('select[data-reveal]').forEach(function (select) {
   sync();
 });
 
-// "/" anywhere but in a field goes to the top bar's search box.
+// Keys anywhere but in a field: "/" goes to the top bar's search box, "?" lists the shortcuts,
+// and each link of that list marked data-shortcut="k" opens with its key.
 document.addEventListener('keydown', function (event) {
+  var typing = event.target.closest && event.target.closest('input, textarea, select, [contenteditable], dialog');
+  if (typing || event.ctrlKey || event.metaKey || event.altKey) return;
   var box = document.getElementById('global-q');
-  var typing = event.target.closest && event.target.closest('input, textarea, select, [contenteditable]');
-  if (event.key === '/' && box && !typing && !event.ctrlKey && !event.metaKey && !event.altKey) {
+  var help = document.getElementById('shortcuts');
+  if (event.key === '/' && box) {
     event.preventDefault();
     box.focus();
+  } else if (event.key === '?' && help && help.showModal) {
+    event.preventDefault();
+    help.showModal();
+  } else if (/^[a-z]$/.test(event.key)) {
+    var link = document.querySelector('a[data-shortcut="' + event.key + '"]');
+    if (link) {
+      event.preventDefault();
+      window.location.assign(link.href);
+    }
   }
+});
+document.querySelectorAll('[data-open-dialog]').forEach(function (opener) {
+  opener.addEventListener('click', function (event) {
+    var dialog = document.getElementById(opener.getAttribute('data-open-dialog'));
+    if (dialog && dialog.showModal) {
+      event.preventDefault();
+      dialog.showModal();
+    }
+  });
 });
 
 // On a narrow screen the navigation starts folded under its Menu button.

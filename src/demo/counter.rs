@@ -8,7 +8,7 @@ use crate::repo::{self, By};
 /// Marks that the counter's demo records (services, bays, customers, a week of bookings) exist.
 const DEMO_COUNTER_LOADED: &str = "demo_counter_loaded";
 
-/// Services, bays, customers with vehicles, and a week of bookings from tomorrow on.
+/// Services, bays, customers with vehicles, and a week of bookings from today's next slot on.
 pub(super) fn load_counter(conn: &mut PgConnection) -> Result<bool> {
     use chrono::{Datelike, Duration, Utc};
 
@@ -133,7 +133,7 @@ pub(super) fn load_counter(conn: &mut PgConnection) -> Result<bool> {
             let tz = crate::domain::time::zone(&branch.timezone);
             let today = now.with_timezone(&tz).date_naive();
             let mut n = 0usize;
-            for day in 1..=7 {
+            for day in 0..=7 {
                 let date = today + Duration::days(day);
                 if date.weekday() == chrono::Weekday::Sun {
                     continue;
@@ -157,6 +157,9 @@ pub(super) fn load_counter(conn: &mut PgConnection) -> Result<bool> {
                     ) else {
                         continue;
                     };
+                    if starts_at <= now {
+                        continue;
+                    }
                     let request = BookingRequest {
                         customer_id: customer,
                         vehicle_id: vehicle,

@@ -12,5 +12,6 @@ pub mod purchase_order;
 pub mod staff;
 pub mod stock;
 pub mod ticket;
+pub mod today;
 pub mod transfer;
 pub mod warranty;

@@ -25,6 +25,7 @@ pub mod stock;
 pub mod submissions;
 pub mod tickets;
 pub mod time_clock;
+pub mod today;
 pub mod transfers;
 pub mod unit_of_work;
 

@@ -24,4 +24,5 @@ mod scale;
 mod stock;
 mod throttling;
 mod time;
+mod today;
 mod workshop;

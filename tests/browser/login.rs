@@ -21,7 +21,8 @@ async fn a_receptionist_logs_in_sees_their_name_and_logs_out() {
     );
     browser.sign_in("amina", PASSWORD).await;
 
-    assert_eq!(browser.text_of("main h1").await, "Hello, Amina Njeri");
+    assert_eq!(browser.text_of("main h1").await, "Today");
+    assert_eq!(browser.text_of(".user-name").await, "Amina Njeri");
     assert_eq!(c.current_url().await.unwrap().path(), "/");
     assert!(
         browser

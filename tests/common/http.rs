@@ -135,9 +135,14 @@ impl TestApp {
         res.text().await.unwrap()
     }
 
-    /// The CSRF token of the client's session (from the page at `path`).
+    /// The CSRF token of the client's session (from the page at `path`, or the page it redirects
+    /// to: a technician's home is My jobs).
     pub async fn csrf_token_with(&self, client: &reqwest::Client, path: &str) -> String {
-        let body = self.get_with(client, path).await.text().await.unwrap();
+        let mut res = self.get_with(client, path).await;
+        if res.status().as_u16() == 303 {
+            res = self.get_with(client, &location(&res)).await;
+        }
+        let body = res.text().await.unwrap();
         extract_csrf(&body).unwrap_or_else(|| panic!("no csrf token on {path}"))
     }
 
