@@ -27,7 +27,7 @@ document.addEventListener("DOMContentLoaded", () => {
       timer = setTimeout(async () => {
         const ticket = ++latest;
         const url = new URL(input.form.action, window.location.href);
-        url.searchParams.set(input.name, input.value);
+        for (const [name, value] of new FormData(input.form)) url.searchParams.set(name, value);
         const response = await fetch(url, { headers: { Accept: "text/html" }, credentials: "same-origin" });
         if (!response.ok || ticket !== latest) return;
         const page = new DOMParser().parseFromString(await response.text(), "text/html");
@@ -40,6 +40,25 @@ document.addEventListener("DOMContentLoaded", () => {
       }, 250);
     });
   }
+});
+
+// A field with data-refresh="a b" fetches its form's page again with the form's values (the
+// booking form on another date or bay) and swaps in the elements #a and #b of the answer.
+document.querySelectorAll('[data-refresh]').forEach(function (field) {
+  field.addEventListener('change', async function () {
+    var url = new URL(field.form.getAttribute('action'), window.location.href);
+    for (const [name, value] of new FormData(field.form)) {
+      if (name !== 'csrf_token') url.searchParams.set(name, value);
+    }
+    var response = await fetch(url, { headers: { Accept: 'text/html' }, credentials: 'same-origin' });
+    if (!response.ok) return;
+    var page = new DOMParser().parseFromString(await response.text(), 'text/html');
+    field.getAttribute('data-refresh').split(' ').forEach(function (id) {
+      var fresh = page.getElementById(id);
+      var current = document.getElementById(id);
+      if (fresh && current) current.replaceWith(fresh);
+    });
+  });
 });
 
 // A picker with data-reveal="value:id" shows the element #id only while `value` is chosen (the

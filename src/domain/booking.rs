@@ -203,6 +203,58 @@ pub fn slot_from_form(
     starts_at.zip(ends_at)
 }
 
+/// Refuses a no-show before the booking's start: until then the customer may still come.
+pub fn check_no_show(
+    starts_at: chrono::DateTime<chrono::Utc>,
+    now: chrono::DateTime<chrono::Utc>,
+    tz: chrono_tz::Tz,
+) -> Result<(), String> {
+    if now < starts_at {
+        return Err(format!(
+            "The booking starts at {}; the customer can be marked a no-show only after that.",
+            starts_at.with_timezone(&tz).format("%H:%M on %-d %B")
+        ));
+    }
+    Ok(())
+}
+
+/// Hours before its start from which a booking checks in without asking: earlier than this the
+/// counter confirms it means this booking (a customer in a day early, or the wrong booking).
+pub const EARLY_CHECK_IN_HOURS: i64 = 24;
+
+/// Whether checking in now is early enough to ask first.
+pub fn is_early_check_in(
+    starts_at: chrono::DateTime<chrono::Utc>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> bool {
+    starts_at - now > chrono::Duration::hours(EARLY_CHECK_IN_HOURS)
+}
+
+/// The free stretches of a bay's day: `[open, close)` less the `busy` ranges (in any order,
+/// overlapping or not), starting no earlier than `earliest` (now, on today), shortest kept
+/// from 15 minutes.
+pub fn free_gaps(
+    (open, close): (chrono::NaiveTime, chrono::NaiveTime),
+    busy: &[(chrono::NaiveTime, chrono::NaiveTime)],
+    earliest: Option<chrono::NaiveTime>,
+) -> Vec<(chrono::NaiveTime, chrono::NaiveTime)> {
+    let mut busy = busy.to_vec();
+    busy.sort();
+    let mut gaps = Vec::new();
+    let mut from = earliest.map_or(open, |e| e.max(open));
+    for (start, end) in busy {
+        if start > from {
+            gaps.push((from, start.min(close)));
+        }
+        from = from.max(end);
+    }
+    if from < close {
+        gaps.push((from, close));
+    }
+    gaps.retain(|(a, b)| *b - *a >= chrono::Duration::minutes(15));
+    gaps
+}
+
 #[cfg(test)]
 #[path = "booking_tests.rs"]
 mod tests;

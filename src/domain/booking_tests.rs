@@ -127,3 +127,61 @@ mod form_tests {
         assert!(errors.get("start").is_some() && errors.get("end").is_some());
     }
 }
+
+mod day_rules {
+    use chrono::{NaiveTime, TimeZone, Utc};
+
+    use super::super::{check_no_show, free_gaps, is_early_check_in};
+
+    fn t(s: &str) -> NaiveTime {
+        NaiveTime::parse_from_str(s, "%H:%M").unwrap()
+    }
+
+    #[test]
+    fn a_no_show_is_refused_before_the_start_and_allowed_from_it() {
+        let start = Utc.with_ymd_and_hms(2030, 1, 7, 6, 0, 0).unwrap();
+        let tz = chrono_tz::Africa::Nairobi;
+        let early = check_no_show(start, start - chrono::Duration::minutes(1), tz).unwrap_err();
+        assert!(early.contains("09:00 on 7 January"), "{early}");
+        assert!(check_no_show(start, start, tz).is_ok());
+    }
+
+    #[test]
+    fn check_in_asks_first_only_more_than_a_day_early() {
+        let start = Utc.with_ymd_and_hms(2030, 1, 7, 6, 0, 0).unwrap();
+        assert!(!is_early_check_in(
+            start,
+            start - chrono::Duration::hours(24)
+        ));
+        assert!(is_early_check_in(
+            start,
+            start - chrono::Duration::hours(25)
+        ));
+        assert!(!is_early_check_in(
+            start,
+            start + chrono::Duration::hours(1)
+        ));
+    }
+
+    #[test]
+    fn free_gaps_are_the_hours_less_the_bookings_from_now_on() {
+        let hours = (t("08:00"), t("18:00"));
+        let busy = [
+            (t("11:00"), t("12:00")),
+            (t("09:00"), t("10:00")),
+            (t("09:30"), t("10:30")),
+        ];
+        assert_eq!(
+            free_gaps(hours, &busy, None),
+            vec![
+                (t("08:00"), t("09:00")),
+                (t("10:30"), t("11:00")),
+                (t("12:00"), t("18:00"))
+            ]
+        );
+        // Later in the day: what has passed is not free, and ten minutes is not a slot.
+        let later = free_gaps(hours, &busy, Some(t("10:50")));
+        assert_eq!(later, vec![(t("12:00"), t("18:00"))]);
+        assert_eq!(free_gaps(hours, &[(t("07:00"), t("19:00"))], None), vec![]);
+    }
+}

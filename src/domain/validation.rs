@@ -52,6 +52,13 @@ impl FieldErrors {
         out
     }
 
+    /// Adds `other`'s messages (a field's first message still wins).
+    pub fn merge(&mut self, other: FieldErrors) {
+        for (field, message) in other.0 {
+            self.add(&field, message);
+        }
+    }
+
     /// A single-field error.
     pub fn single(field: &str, message: impl Into<String>) -> Self {
         let mut e = Self::new();

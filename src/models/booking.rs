@@ -32,6 +32,14 @@ pub struct Bay {
     pub active: bool,
 }
 
+impl Bay {
+    /// Whether the bay takes work of `category`: any, when it names no categories.
+    pub fn takes(&self, category: &str) -> bool {
+        let mut named = self.categories.iter().flatten().peekable();
+        named.peek().is_none() || named.any(|c| c.eq_ignore_ascii_case(category))
+    }
+}
+
 /// A booking of a bay.
 #[derive(Debug, Clone, Queryable, QueryableByName, Selectable, Identifiable)]
 #[diesel(table_name = bookings, check_for_backend(diesel::pg::Pg))]

@@ -9,17 +9,17 @@ use crate::common::http::location;
 use crate::common::spawn_app;
 
 /// A Monday far ahead; the test branch is in UTC, open 08:00–18:00 on Mondays.
-const DAY: &str = "2030-01-07";
+pub const DAY: &str = "2030-01-07";
 
-struct Shop {
-    bay: i64,
-    other_bay: i64,
-    service: i64,
-    customer: i64,
-    vehicle: i64,
+pub struct Shop {
+    pub bay: i64,
+    pub other_bay: i64,
+    pub service: i64,
+    pub customer: i64,
+    pub vehicle: i64,
 }
 
-async fn shop(app: &TestApp) -> Shop {
+pub async fn shop(app: &TestApp) -> Shop {
     let (url, branch) = (app.db.app_url.clone(), app.branch_id);
     tokio::task::spawn_blocking(move || {
         let mut conn = <PgConnection as diesel::Connection>::establish(&url).unwrap();
@@ -79,7 +79,7 @@ fn booking_form(s: &Shop, bay: i64, start: &str, end: &str) -> Vec<(String, Stri
     ]
 }
 
-async fn book(app: &TestApp, s: &Shop, start: &str, end: &str) -> i64 {
+pub async fn book(app: &TestApp, s: &Shop, start: &str, end: &str) -> i64 {
     let form = booking_form(s, s.bay, start, end);
     let fields: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let res = app.post_form("/bookings/new", &fields).await;
@@ -90,7 +90,7 @@ async fn book(app: &TestApp, s: &Shop, start: &str, end: &str) -> i64 {
         .unwrap()
 }
 
-async fn status_of(app: &TestApp, id: i64) -> String {
+pub async fn status_of(app: &TestApp, id: i64) -> String {
     app.with_db(move |conn| {
         use diesel::prelude::*;
         use workbay::schema::bookings;
@@ -103,7 +103,7 @@ async fn status_of(app: &TestApp, id: i64) -> String {
     .await
 }
 
-async fn move_to(app: &TestApp, id: i64, to: &str, reason: &str) -> String {
+pub async fn move_to(app: &TestApp, id: i64, to: &str, reason: &str) -> String {
     let res = app
         .post_form(
             &format!("/bookings/{id}/status"),
@@ -133,6 +133,17 @@ async fn every_booking_transition_valid_and_invalid_through_http() {
     assert_eq!(status_of(&app, a).await, "confirmed");
     let page = move_to(&app, a, "confirmed", "").await;
     assert!(page.contains("A confirmed booking cannot be marked confirmed."));
+    // The customer may still come until the start; once it has passed, they are a no-show.
+    let page = move_to(&app, a, "no_show", "").await;
+    assert!(
+        page.contains("can be marked a no-show only after that"),
+        "{page}"
+    );
+    assert_eq!(status_of(&app, a).await, "confirmed");
+    app.exec(&format!(
+        "UPDATE bookings SET starts_at = now() - interval '2 hours', ends_at = now() - interval '1 hour' WHERE id = {a}"
+    ))
+    .await;
     move_to(&app, a, "no_show", "").await;
     assert_eq!(status_of(&app, a).await, "no_show");
     let page = move_to(&app, a, "cancelled", "changed mind").await;
@@ -159,7 +170,11 @@ async fn every_booking_transition_valid_and_invalid_through_http() {
     let res = app
         .post_form(
             &format!("/bookings/{d}/check-in"),
-            &[("mileage", "81000"), ("problem", "Service due")],
+            &[
+                ("mileage", "81000"),
+                ("problem", "Service due"),
+                ("early", "yes"),
+            ],
         )
         .await;
     assert_eq!(res.status().as_u16(), 303);
@@ -387,6 +402,7 @@ async fn check_in_creates_exactly_one_ticket_even_when_submitted_twice_at_once()
                 ("mileage", "81200"),
                 ("problem", "Oil light on"),
                 ("damage_notes", "scratch on rear door"),
+                ("early", "yes"),
                 ("csrf_token", token.as_str()),
             ];
             let res = client.post(url).form(&form).send().await.unwrap();
@@ -455,7 +471,10 @@ async fn another_branchs_booking_and_ticket_are_not_found() {
     let id = book(&app, &s, "09:00", "10:00").await;
     move_to(&app, id, "confirmed", "").await;
     let res = app
-        .post_form(&format!("/bookings/{id}/check-in"), &[("problem", "x")])
+        .post_form(
+            &format!("/bookings/{id}/check-in"),
+            &[("problem", "x"), ("early", "yes")],
+        )
         .await;
     let ticket = location(&res);
 

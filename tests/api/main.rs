@@ -6,6 +6,7 @@ mod common;
 mod admin;
 mod audit;
 mod auth;
+mod booking_flow;
 mod bookings;
 mod claims;
 mod cli;

@@ -33,6 +33,12 @@ async fn a_receptionist_creates_a_customer_books_confirms_and_checks_in() {
     browser.fill("#f-mileage", "81000").await;
     browser.fill("#f-problem", "Oil light on").await;
     browser.click("form[action$='/check-in'] button").await;
+    // 2030 is more than a day away: the counter is asked first, with what it typed kept.
+    browser
+        .text_until("#early-check-in", |t| t.contains("more than a day away"))
+        .await;
+    browser.click("#early-check-in input[name=early]").await;
+    browser.click("form[action$='/check-in'] button").await;
     browser.wait_for_path(|p| p.starts_with("/tickets/")).await;
     assert_eq!(browser.text_of("main h1").await, "Ticket #1 open");
     let body = browser.text_of("main").await;
@@ -65,10 +71,12 @@ async fn a_new_customer_with_a_vehicle(browser: &Browser, address: &str) {
 
 /// Books a service from the customer's page: 2030-01-07 is a Monday, 09:00.
 async fn an_oil_change_is_booked_for_monday_at_nine(browser: &Browser) {
-    browser.click("a[href^='/bookings/new']").await;
+    browser.click("main a[href^='/bookings/new']").await;
     browser.wait_for_path(|p| p == "/bookings/new").await;
     browser.text_of("form[action='/bookings/new']").await;
-    browser.click("#f-vehicle_id option:nth-child(2)").await;
+    // Their only vehicle comes chosen.
+    let chosen = browser.text_of("#f-subject option:checked").await;
+    assert!(chosen.contains("KDA123B"), "{chosen}");
     browser.click("#f-bay_id option:nth-child(2)").await;
     // Date and time inputs take their value through script in a headless browser.
     browser
@@ -81,7 +89,7 @@ async fn an_oil_change_is_booked_for_monday_at_nine(browser: &Browser) {
         .unwrap();
     browser.click("input[name^='service_']").await;
     browser
-        .click("form[action='/bookings/new'] button[type=submit]")
+        .click("form[action='/bookings/new'] button.secondary[type=submit]")
         .await;
     browser
         .wait_for_path(|p| p.starts_with("/bookings/") && p != "/bookings/new")
@@ -91,6 +99,92 @@ async fn an_oil_change_is_booked_for_monday_at_nine(browser: &Browser) {
         heading.starts_with("Booking #") && heading.contains("Requested"),
         "{heading}"
     );
+}
+
+/// The phone rings: the receptionist opens the 10:00 slot on the calendar, finds the caller by
+/// the number as they say it, and books and confirms, the slot kept all the way.
+#[tokio::test]
+async fn a_phone_call_is_booked_and_confirmed_from_a_calendar_slot() {
+    let app = spawn_app().await;
+    app.create_user("amina", "Amina Njeri", Role::Receptionist)
+        .await;
+    let customer = app
+        .create_customer("Kevin Odhiambo", "+254 722 444 555", "")
+        .await;
+    let branch = app.branch_id;
+    app.with_db(move |c| {
+        let by = By::default();
+        catalogue::create_bay(c, branch, "Lift 1", &[], &by).unwrap();
+        catalogue::create_bay(c, branch, "Lift 2", &[], &by).unwrap();
+        service(c, "Oil change", "Maintenance", "1.00", "2500.00");
+        workbay::repo::customers::add_vehicle(c, customer, &kevins_car(), &by).unwrap();
+    })
+    .await;
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    c.set_window_size(1366, 768).await.unwrap();
+    c.goto(&format!("{}/login", app.address)).await.unwrap();
+    browser.sign_in("amina", PASSWORD).await;
+    browser.text_of("main h1").await;
+    c.goto(&format!("{}/calendar?date=2030-01-07", app.address))
+        .await
+        .unwrap();
+    browser
+        .click("a.free[href*='start=10:00'][href*='bay_id=2']")
+        .await;
+    browser.wait_for_path(|p| p == "/bookings/new").await;
+
+    // The caller gives their number the local way; the list answers as it is typed.
+    browser.fill("#customer_q", "0722 444555").await;
+    browser
+        .text_until("#results", |t| t.contains("Book for Kevin Odhiambo"))
+        .await;
+    browser.click("#results a").await;
+    browser
+        .text_until("#chosen-customer", |t| t.contains("Kevin Odhiambo"))
+        .await;
+    let bay = browser.text_of("#f-bay_id option:checked").await;
+    assert_eq!(bay, "Lift 2");
+    let start: String = c
+        .execute("return document.querySelector('#f-start').value", vec![])
+        .await
+        .unwrap()
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert_eq!(start, "10:00");
+    let car = browser.text_of("#f-subject option:checked").await;
+    assert!(car.contains("KCB555K"), "{car}");
+    browser.click("input[name^='service_']").await;
+    browser
+        .click("form[action='/bookings/new'] button[name=and_confirm]")
+        .await;
+    browser
+        .wait_for_path(|p| p.starts_with("/bookings/") && p != "/bookings/new")
+        .await;
+    let heading = browser.text_of("main h1").await;
+    assert!(heading.contains("Confirmed"), "{heading}");
+    let facts = browser.text_of("main .facts").await;
+    assert!(
+        facts.contains("Monday 7 January 2030, 10:00") && facts.contains("Lift 2"),
+        "{facts}"
+    );
+    assert!(
+        facts.contains("KCB555K") && facts.contains("Oil change"),
+        "{facts}"
+    );
+    browser.close().await;
+}
+
+fn kevins_car() -> workbay::domain::customer::VehicleInput {
+    workbay::domain::customer::VehicleInput {
+        vin: None,
+        plate: "KCB555K".into(),
+        make: "Subaru".into(),
+        model: "Forester".into(),
+        year: Some(2014),
+        mileage: None,
+    }
 }
 
 #[tokio::test]

@@ -104,25 +104,14 @@ fn check_bay_takes(bay: Option<&Bay>, services: &[Service], errors: &mut FieldEr
     let Some(bay) = bay else {
         return;
     };
-    let takes: Vec<String> = bay
-        .categories
-        .iter()
-        .flatten()
-        .map(|c| c.to_lowercase())
-        .collect();
-    if takes.is_empty() {
-        return;
-    }
-    for service in services {
-        if !takes.contains(&service.category.to_lowercase()) {
-            errors.add(
-                "bay_id",
-                format!(
-                    "{} does not take {} work ({}); choose another bay.",
-                    bay.name, service.category, service.name
-                ),
-            );
-        }
+    for service in services.iter().filter(|s| !bay.takes(&s.category)) {
+        errors.add(
+            "bay_id",
+            format!(
+                "{} does not take {} work ({}); choose another bay.",
+                bay.name, service.category, service.name
+            ),
+        );
     }
 }
 

@@ -24,6 +24,16 @@ pub fn service_ids(conn: &mut PgConnection, booking_id: i64) -> Result<Vec<i64>,
         .load(conn)?)
 }
 
+/// The names of a booking's services, as booked.
+pub fn service_names(conn: &mut PgConnection, booking_id: i64) -> Result<Vec<String>, RepoError> {
+    Ok(booking_services::table
+        .inner_join(crate::schema::services::table)
+        .filter(booking_services::booking_id.eq(booking_id))
+        .select(crate::schema::services::name)
+        .order(crate::schema::services::name)
+        .load(conn)?)
+}
+
 /// A branch's bookings overlapping `[from, to)` with customer name and bay id, by start. A
 /// booking lies within one day's opening hours, so none starts more than a day before `from`:
 /// that bound keeps the index scan to the range.

@@ -28,6 +28,15 @@ pub fn transition(
                 "Use check-in to open the ticket.".into(),
             ));
         }
+        if to == BookingStatus::NoShow {
+            let tz = crate::repo::branches::get(conn, branch_id)?.timezone;
+            crate::domain::booking::check_no_show(
+                booking.starts_at,
+                by.at,
+                crate::domain::time::zone(&tz),
+            )
+            .map_err(RepoError::Conflict)?;
+        }
         let reason = reason.map(str::trim).filter(|r| !r.is_empty());
         if to == BookingStatus::Cancelled && reason.is_none() {
             return Err(FieldErrors::single("reason", "Say why the booking is cancelled.").into());

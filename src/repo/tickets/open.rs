@@ -4,7 +4,7 @@ use diesel::prelude::*;
 use diesel::upsert::excluded;
 
 use super::event;
-use crate::domain::booking::BookingStatus;
+use crate::domain::booking::{BookingStatus, is_early_check_in};
 use crate::domain::ticket::TicketStatus;
 use crate::domain::validation::FieldErrors;
 use crate::models::booking::Booking;
@@ -23,6 +23,8 @@ pub struct CheckIn {
     pub problem: String,
     /// Visible damage noted at hand-over.
     pub damage_notes: String,
+    /// The counter said yes to checking in a booking more than a day before its start.
+    pub early_confirmed: bool,
 }
 
 /// Takes the branch's next ticket number (the counter row stays locked until the transaction ends).
@@ -71,6 +73,17 @@ pub fn check_in(
         status
             .check_transition(BookingStatus::CheckedIn)
             .map_err(RepoError::Conflict)?;
+        if is_early_check_in(booking.starts_at, by.at) && !input.early_confirmed {
+            let tz = crate::repo::branches::get(conn, branch_id)?.timezone;
+            let when = booking
+                .starts_at
+                .with_timezone(&crate::domain::time::zone(&tz));
+            let message = format!(
+                "This booking is for {}, more than a day away. Check in now anyway?",
+                when.format("%A %-d %B at %H:%M")
+            );
+            return Err(FieldErrors::single("early", message).into());
+        }
         let number = next_number(conn, branch_id)?;
         let ticket: Ticket = diesel::insert_into(tickets::table)
             .values((

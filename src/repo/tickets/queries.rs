@@ -11,14 +11,33 @@ use crate::schema::{assets, customers, devices, staff_users, ticket_lines, ticke
 
 /// What the ticket is about, as shown: "Toyota Probox KCA 123A", "iPhone 11 (serial …)" or a unit.
 pub fn subject(conn: &mut PgConnection, t: &Ticket) -> Result<Option<String>, RepoError> {
-    if let Some(v) = t.vehicle_id {
+    if let Some(s) = vehicle_or_device(conn, t.vehicle_id, t.device_id)? {
+        return Ok(Some(s));
+    }
+    if let Some(a) = t.asset_id {
+        let (tag, serial): (String, String) = assets::table
+            .find(a)
+            .select((assets::asset_tag, assets::serial))
+            .first(conn)?;
+        return Ok(Some(format!("unit {tag} ({serial})")));
+    }
+    Ok(None)
+}
+
+/// A customer's vehicle or device as shown: "Toyota Probox KCA 123A", "Laptop Dell XPS (SN1)".
+pub fn vehicle_or_device(
+    conn: &mut PgConnection,
+    vehicle: Option<i64>,
+    device: Option<i64>,
+) -> Result<Option<String>, RepoError> {
+    if let Some(v) = vehicle {
         let (make, model, plate): (String, String, String) = vehicles::table
             .find(v)
             .select((vehicles::make, vehicles::model, vehicles::plate))
             .first(conn)?;
         return Ok(Some(format!("{make} {model} {plate}").trim().to_string()));
     }
-    if let Some(d) = t.device_id {
+    if let Some(d) = device {
         let (kind, brand, model, serial): (String, String, String, String) = devices::table
             .find(d)
             .select((
@@ -38,13 +57,6 @@ pub fn subject(conn: &mut PgConnection, t: &Ticket) -> Result<Option<String>, Re
                 .trim()
                 .to_string(),
         ));
-    }
-    if let Some(a) = t.asset_id {
-        let (tag, serial): (String, String) = assets::table
-            .find(a)
-            .select((assets::asset_tag, assets::serial))
-            .first(conn)?;
-        return Ok(Some(format!("unit {tag} ({serial})")));
     }
     Ok(None)
 }

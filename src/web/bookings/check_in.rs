@@ -37,14 +37,22 @@ pub async fn submit(
         mileage,
         problem: form.typed("problem").to_string(),
         damage_notes: form.typed("damage_notes").to_string(),
+        early_confirmed: form.typed("early") == "yes",
     };
     let (branch, by) = (staff.branch.id, staff.by());
     let result = db(&state.pool, &staff.actor(), move |conn| {
         tickets::check_in(conn, branch, id, &input, &by)
     })
     .await;
-    flash_back(&req, result, &format!("/bookings/{id}"), |ticket| {
-        let opened = format!("Checked in: ticket #{} opened.", ticket.number);
-        Next::saying(opened, format!("/tickets/{}", ticket.id))
-    })
+    match result {
+        // Asked first (a day early): the form again, as typed, with the question beside it.
+        Err(AppError::Validation(errors)) => {
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            super::show::render(&req, &staff, &state, id, Some(form), errors, None, status).await
+        }
+        result => flash_back(&req, result, &format!("/bookings/{id}"), |ticket| {
+            let opened = format!("Checked in: ticket #{} opened.", ticket.number);
+            Next::saying(opened, format!("/tickets/{}", ticket.id))
+        }),
+    }
 }

@@ -3,6 +3,7 @@
 
 pub mod check_in;
 pub mod new;
+pub mod plan;
 pub mod reschedule;
 pub mod show;
 pub mod status;

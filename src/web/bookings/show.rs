@@ -31,6 +31,12 @@ pub struct BookingPage {
     local_end: String,
     events: Vec<EventRow>,
     ticket_id: Option<i64>,
+    /// The vehicle or device booked in, as shown.
+    subject: Option<String>,
+    /// The services booked.
+    services: Vec<String>,
+    /// Whether the start has passed (a no-show can be recorded only then).
+    started: bool,
     /// The reschedule form as typed (or as stored).
     draft: BookingDraft,
     errors: FieldErrors,
@@ -60,7 +66,7 @@ pub async fn render(
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
     let branch_id = staff.branch.id;
-    let (booking, customer, bays, events, tz, ticket_id) =
+    let (booking, customer, bays, events, tz, ticket_id, (subject, services)) =
         db(&state.pool, &staff.actor(), move |conn| {
             let booking = bookings::get(conn, branch_id, id)?;
             let customer = customers::get(conn, booking.customer_id)?;
@@ -68,7 +74,14 @@ pub async fn render(
             let events = events::read(conn, Trail::Booking(id))?;
             let tz = branches::get(conn, branch_id)?.timezone;
             let ticket = crate::repo::tickets::for_booking(conn, id)?;
-            Ok((booking, customer, bays, events, tz, ticket))
+            let subject = crate::repo::tickets::vehicle_or_device(
+                conn,
+                booking.vehicle_id,
+                booking.device_id,
+            )?;
+            let services = bookings::service_names(conn, id)?;
+            let details = (subject, services);
+            Ok((booking, customer, bays, events, tz, ticket, details))
         })
         .await?;
     let tz = crate::domain::time::zone(&tz);
@@ -96,12 +109,15 @@ pub async fn render(
         status: booking.status(),
         local_start: start.format("%A %-d %B %Y, %H:%M").to_string(),
         local_end: end.format("%H:%M").to_string(),
+        started: staff.now >= booking.starts_at,
         booking,
         customer,
         bay_name,
         bays,
         events,
         ticket_id,
+        subject,
+        services,
         draft,
         errors,
         notice,

@@ -59,6 +59,7 @@ pub async fn submit(
         mileage,
         problem: draft.typed("walkin_problem").to_string(),
         damage_notes: draft.typed("walkin_damage").to_string(),
+        ..Default::default()
     };
     let (branch, by) = (staff.branch.id, staff.by());
     let result = if errors.is_empty() {
