@@ -622,6 +622,20 @@ diesel::table! {
 }
 
 diesel::table! {
+    ticket_deposits (id) {
+        id -> Int8,
+        ticket_id -> Int8,
+        branch_id -> Int8,
+        method -> Text,
+        amount -> Numeric,
+        reference -> Text,
+        received_by -> Nullable<Int8>,
+        at -> Timestamptz,
+        applied_invoice_id -> Nullable<Int8>,
+    }
+}
+
+diesel::table! {
     ticket_events (id) {
         id -> Int8,
         ticket_id -> Int8,
@@ -647,6 +661,23 @@ diesel::table! {
         stock_item_id -> Nullable<Int8>,
         asset_id -> Nullable<Int8>,
         created_by -> Nullable<Int8>,
+    }
+}
+
+diesel::table! {
+    ticket_signatures (ticket_id) {
+        ticket_id -> Int8,
+        branch_id -> Int8,
+        png -> Bytea,
+        signed_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    ticket_unlock_codes (ticket_id) {
+        ticket_id -> Int8,
+        branch_id -> Int8,
+        code -> Text,
     }
 }
 
@@ -677,6 +708,8 @@ diesel::table! {
         qc_by -> Nullable<Int8>,
         qc_at -> Nullable<Timestamptz>,
         closed_at -> Nullable<Timestamptz>,
+        accessories -> Text,
+        promised_on -> Nullable<Date>,
     }
 }
 
@@ -913,6 +946,10 @@ diesel::joinable!(stock_ledger -> stock_items (stock_item_id));
 diesel::joinable!(stock_levels -> branches (branch_id));
 diesel::joinable!(stock_levels -> stock_items (stock_item_id));
 diesel::joinable!(ticket_counters -> branches (branch_id));
+diesel::joinable!(ticket_deposits -> branches (branch_id));
+diesel::joinable!(ticket_deposits -> invoices (applied_invoice_id));
+diesel::joinable!(ticket_deposits -> staff_users (received_by));
+diesel::joinable!(ticket_deposits -> tickets (ticket_id));
 diesel::joinable!(ticket_events -> staff_users (actor_user_id));
 diesel::joinable!(ticket_events -> tickets (ticket_id));
 diesel::joinable!(ticket_lines -> assets (asset_id));
@@ -920,6 +957,10 @@ diesel::joinable!(ticket_lines -> services (service_id));
 diesel::joinable!(ticket_lines -> staff_users (created_by));
 diesel::joinable!(ticket_lines -> stock_items (stock_item_id));
 diesel::joinable!(ticket_lines -> tickets (ticket_id));
+diesel::joinable!(ticket_signatures -> branches (branch_id));
+diesel::joinable!(ticket_signatures -> tickets (ticket_id));
+diesel::joinable!(ticket_unlock_codes -> branches (branch_id));
+diesel::joinable!(ticket_unlock_codes -> tickets (ticket_id));
 diesel::joinable!(tickets -> assets (asset_id));
 diesel::joinable!(tickets -> bookings (booking_id));
 diesel::joinable!(tickets -> branches (branch_id));
@@ -996,8 +1037,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     stock_ledger,
     stock_levels,
     ticket_counters,
+    ticket_deposits,
     ticket_events,
     ticket_lines,
+    ticket_signatures,
+    ticket_unlock_codes,
     tickets,
     time_entries,
     transfer_lines,

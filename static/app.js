@@ -107,3 +107,56 @@ document.querySelectorAll('[data-open-dialog]').forEach(function (opener) {
 if (window.matchMedia && window.matchMedia('(max-width: 1100px)').matches) {
   document.querySelectorAll('details.navmenu').forEach(function (menu) { menu.open = false; });
 }
+
+// The signature pad: a finger, pen or mouse draws on the canvas; each stroke puts the drawing,
+// as a PNG data URL, into the form's hidden `signature` field. Clear empties both.
+document.querySelectorAll('[data-signature-pad]').forEach(function (pad) {
+  var canvas = pad.querySelector('canvas');
+  var field = pad.querySelector('input[name=signature]');
+  if (!canvas || !field) return;
+  var ctx = canvas.getContext('2d');
+  ctx.lineWidth = 2.5;
+  ctx.lineCap = 'round';
+  ctx.lineJoin = 'round';
+  ctx.strokeStyle = '#111';
+  var drawing = false;
+  var point = function (e) {
+    var r = canvas.getBoundingClientRect();
+    return [(e.clientX - r.left) * canvas.width / r.width, (e.clientY - r.top) * canvas.height / r.height];
+  };
+  canvas.addEventListener('pointerdown', function (e) {
+    drawing = true;
+    canvas.setPointerCapture(e.pointerId);
+    var p = point(e);
+    ctx.beginPath();
+    ctx.moveTo(p[0], p[1]);
+    ctx.lineTo(p[0] + 0.1, p[1] + 0.1);
+    ctx.stroke();
+    e.preventDefault();
+  });
+  canvas.addEventListener('pointermove', function (e) {
+    if (!drawing) return;
+    var p = point(e);
+    ctx.lineTo(p[0], p[1]);
+    ctx.stroke();
+    e.preventDefault();
+  });
+  var finish = function () {
+    if (!drawing) return;
+    drawing = false;
+    field.value = canvas.toDataURL('image/png');
+  };
+  canvas.addEventListener('pointerup', finish);
+  canvas.addEventListener('pointercancel', finish);
+  var clear = pad.querySelector('[data-signature-clear]');
+  if (clear) clear.addEventListener('click', function () {
+    ctx.clearRect(0, 0, canvas.width, canvas.height);
+    field.value = '';
+  });
+  // A form shown again after a refusal keeps the signature already drawn.
+  if (field.value.indexOf('data:image/png;base64,') === 0) {
+    var img = new Image();
+    img.onload = function () { ctx.drawImage(img, 0, 0); };
+    img.src = field.value;
+  }
+});

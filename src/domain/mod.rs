@@ -18,6 +18,7 @@ pub mod phone;
 pub mod preorder;
 pub mod purchase_order;
 pub mod ranking;
+pub mod repair_intake;
 pub mod role;
 pub mod staff;
 pub mod throttle;

@@ -35,9 +35,19 @@ pub struct Ticket {
     pub qc_by: Option<i64>,
     pub qc_at: Option<DateTime<Utc>>,
     pub closed_at: Option<DateTime<Utc>>,
+    /// Accessories left with the item.
+    pub accessories: String,
+    /// The date promised for the job to be ready.
+    pub promised_on: Option<chrono::NaiveDate>,
 }
 
 impl Ticket {
+    /// Whether the promised date has passed on `today` and the job is not ready yet.
+    pub fn is_late(&self, today: chrono::NaiveDate) -> bool {
+        use crate::domain::ticket::TicketStatus::{Cancelled, Closed, Ready};
+        self.promised_on.is_some_and(|d| d < today)
+            && !matches!(self.state(), Ready | Closed | Cancelled)
+    }
     /// The typed status.
     pub fn state(&self) -> crate::domain::ticket::TicketStatus {
         self.status

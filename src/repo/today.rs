@@ -136,6 +136,8 @@ pub struct BranchDay {
     pub by_status: Vec<StatusCount>,
     pub low_stock: Vec<LowStock>,
     pub time_waiting: Option<TimeWaiting>,
+    /// Live jobs past the date promised to the customer.
+    pub late_jobs: i64,
 }
 
 /// The windows takings compare: today so far, and the same weekday a week ago.
@@ -146,12 +148,27 @@ pub struct TakingsWindows {
     pub last_week: Day,
 }
 
-/// Low stock; with `management` also live tickets by status and time waiting for approval.
+/// Low stock; with `management` also live tickets by status, jobs past their promised date and
+/// time waiting for approval.
 pub fn branch_day(
     conn: &mut PgConnection,
     branch_id: i64,
     management: bool,
+    today: NaiveDate,
 ) -> Result<BranchDay, RepoError> {
+    let late_jobs = if management {
+        use crate::schema::tickets;
+        tickets::table
+            .filter(tickets::branch_id.eq(branch_id))
+            .filter(tickets::promised_on.lt(today))
+            .filter(diesel::dsl::sql::<diesel::sql_types::Bool>(
+                "tickets.status NOT IN ('ready', 'closed', 'cancelled')",
+            ))
+            .count()
+            .get_result(conn)?
+    } else {
+        0
+    };
     let by_status = if management {
         diesel::sql_query(
             "SELECT status, count(*)::bigint AS count FROM tickets \
@@ -179,6 +196,7 @@ pub fn branch_day(
     Ok(BranchDay {
         by_status,
         time_waiting,
+        late_jobs,
         low_stock: diesel::sql_query(
             "SELECT i.id, i.sku, i.name, COALESCE(l.on_hand, 0) AS on_hand, \
                     i.reorder_threshold AS threshold, count(*) OVER ()::bigint AS total \
@@ -205,6 +223,8 @@ pub fn takings(
            SELECT at, amount FROM payments WHERE branch_id = $1 \
              AND ((at >= $2 AND at < $3) OR (at >= $4 AND at < $6)) \
            UNION ALL SELECT at, amount FROM preorder_deposits WHERE branch_id = $1 \
+             AND ((at >= $2 AND at < $3) OR (at >= $4 AND at < $6)) \
+           UNION ALL SELECT at, amount FROM ticket_deposits WHERE branch_id = $1 \
              AND ((at >= $2 AND at < $3) OR (at >= $4 AND at < $6)) \
            UNION ALL SELECT at, -amount FROM refund_payments WHERE branch_id = $1 \
              AND ((at >= $2 AND at < $3) OR (at >= $4 AND at < $6))) \

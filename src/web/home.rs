@@ -119,7 +119,7 @@ pub async fn show(
                 None
             };
             let branch_day = if wants.branch {
-                Some(today::branch_day(conn, branch_id, wants.management)?)
+                Some(today::branch_day(conn, branch_id, wants.management, date)?)
             } else {
                 None
             };

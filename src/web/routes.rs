@@ -80,6 +80,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     route!(cfg, "/tickets/{id}/approval", WORKSHOP, post tickets::approval::record_approval);
     route!(cfg, "/tickets/{id}/clock", WORKSHOP, post tickets::clock::start_clock);
     route!(cfg, "/tickets/{id}/clock/stop", WORKSHOP, post tickets::clock::stop_clock);
+    route!(cfg, "/tickets/{id}/job-sheet", WORKSHOP, get tickets::print::job_sheet);
+    route!(cfg, "/tickets/{id}/claim-tag", WORKSHOP, get tickets::print::claim_tag);
+    route!(cfg, "/tickets/{id}/estimate/print", WORKSHOP, get tickets::print::estimate);
+    route!(cfg, "/tickets/{id}/signature.png", WORKSHOP, get tickets::print::signature);
     route!(cfg, "/preorders", FRONT_DESK, get preorders::list);
     route!(cfg, "/preorders/new", FRONT_DESK, get preorders::new_form, post preorders::create);
     route!(cfg, "/preorders/{id}", FRONT_DESK, get preorders::show);

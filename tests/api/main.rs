@@ -21,6 +21,7 @@ mod ops;
 mod permissions;
 mod preorders;
 mod purchasing;
+mod repair_intake;
 mod scale;
 mod stock;
 mod throttling;

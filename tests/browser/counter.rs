@@ -244,3 +244,122 @@ async fn the_navigation_is_one_row_at_1366_for_every_role_and_a_menu_on_a_tablet
     assert_eq!(shown.as_bool(), Some(true));
     browser.close().await;
 }
+
+/// A customer walks in with their laptop: it is chosen on the walk-in form, the customer signs
+/// on the screen, and the job sheet (A4) and claim tag (80 mm) print with the signature.
+#[tokio::test]
+async fn a_laptop_walks_in_is_signed_for_and_its_job_sheet_prints() {
+    use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
+    let app = spawn_app().await;
+    app.create_user("amina", "Amina Njeri", Role::Receptionist)
+        .await;
+    let customer = app
+        .create_customer("Achieng Otieno", "0733 100 200", "")
+        .await;
+    app.with_db(move |c| {
+        let laptop = ["Laptop", "Dell", "XPS 13", "DX13-778"];
+        workbay::repo::customers::add_device(c, customer, laptop, &Default::default()).unwrap();
+    })
+    .await;
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    c.set_window_size(1366, 768).await.unwrap();
+    c.goto(&format!("{}/login", app.address)).await.unwrap();
+    browser.sign_in("amina", PASSWORD).await;
+    browser.text_of("main h1").await;
+    c.goto(&format!("{}/customers/{customer}", app.address))
+        .await
+        .unwrap();
+    let chosen = browser.text_of("#f-walkin_subject option:checked").await;
+    assert!(
+        chosen.contains("XPS 13"),
+        "their laptop comes chosen: {chosen}"
+    );
+    browser.fill("#f-walkin_problem", "Does not charge").await;
+    browser.fill("#f-accessories", "Charger").await;
+    browser.fill("#f-deposit_amount", "1000").await;
+
+    // The customer signs with the mouse: three strokes' worth of one line.
+    let pad = c
+        .find(fantoccini::Locator::Css("#signature-pad"))
+        .await
+        .unwrap();
+    pad.clone().click().await.ok();
+    let sign = MouseActions::new("customer".into())
+        .then(PointerAction::MoveToElement {
+            element: pad,
+            duration: None,
+            x: -150.0,
+            y: 10.0,
+        })
+        .then(PointerAction::Down {
+            button: MOUSE_BUTTON_LEFT,
+        })
+        .then(PointerAction::MoveBy {
+            duration: None,
+            x: 60.0,
+            y: -25.0,
+        })
+        .then(PointerAction::MoveBy {
+            duration: None,
+            x: 70.0,
+            y: 30.0,
+        })
+        .then(PointerAction::MoveBy {
+            duration: None,
+            x: 80.0,
+            y: -20.0,
+        })
+        .then(PointerAction::Up {
+            button: MOUSE_BUTTON_LEFT,
+        });
+    c.perform_actions(sign).await.unwrap();
+    let signed = c
+        .execute(
+            "return document.querySelector('input[name=signature]').value",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(
+        signed
+            .as_str()
+            .unwrap_or("")
+            .starts_with("data:image/png;base64,")
+    );
+
+    browser
+        .click("form[action$='/walk-in'] button[type=submit]")
+        .await;
+    browser.wait_for_path(|p| p.starts_with("/tickets/")).await;
+    let subject = browser.text_of("main .facts").await;
+    assert!(subject.contains("XPS 13"), "{subject}");
+    browser.text_of("#signature-img").await;
+    browser.click("#print-job-sheet").await;
+    browser.wait_for_path(|p| p.ends_with("/job-sheet")).await;
+    browser.text_of("#print-signature").await;
+    let drawn = c
+        .execute(
+            "return document.querySelector('#print-signature').naturalWidth",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(drawn.as_u64(), Some(600), "the signature prints as drawn");
+    let (w, h) = browser.printed_page_mm().await;
+    assert!(
+        (w - 210.0).abs() < 1.0 && (h - 297.0).abs() < 1.0,
+        "A4: {w} × {h} mm"
+    );
+    let tag = c
+        .current_url()
+        .await
+        .unwrap()
+        .as_str()
+        .replace("job-sheet", "claim-tag");
+    c.goto(&tag).await.unwrap();
+    browser.text_of("#ticket-barcode").await;
+    let (w, _) = browser.printed_page_mm().await;
+    assert!((w - 80.0).abs() < 1.0, "the claim tag is 80 mm wide: {w}");
+    browser.close().await;
+}

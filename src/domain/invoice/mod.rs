@@ -96,6 +96,14 @@ impl PaymentMethod {
         PaymentMethod::StoreCredit,
         PaymentMethod::Other,
     ];
+    /// Methods a ticket's deposit may be paid by (money that comes in, not credit).
+    pub const TAKES_DEPOSITS: &'static [PaymentMethod] = &[
+        PaymentMethod::Cash,
+        PaymentMethod::Card,
+        PaymentMethod::MobileMoney,
+        PaymentMethod::BankTransfer,
+        PaymentMethod::Other,
+    ];
 }
 
 /// Whether the table has the edge.

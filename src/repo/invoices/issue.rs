@@ -286,5 +286,15 @@ fn issue_locked(conn: &mut PgConnection, inv: Invoice, by: &By) -> Result<Issued
             by,
         )?;
     }
+    // A repair's deposits, held against its ticket, are paid onto its invoice now.
+    if let Some(ticket) = inv.ticket_id {
+        crate::repo::tickets::intake::apply_deposits(
+            conn,
+            branch_id,
+            (ticket, invoice_id),
+            &total,
+            by,
+        )?;
+    }
     Ok(Issued { number })
 }

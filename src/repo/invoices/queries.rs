@@ -207,19 +207,33 @@ pub fn takings(
             diesel::dsl::sum(refund_payments::amount),
         ))
         .load(conn)?;
-    // Deposits count when they are taken (on the preorder), not again when applied to the
-    // final invoice.
-    let deposits: Vec<(String, Option<BigDecimal>, i64)> = crate::schema::preorder_deposits::table
-        .filter(crate::schema::preorder_deposits::branch_id.eq(branch_id))
-        .filter(crate::schema::preorder_deposits::at.ge(from))
-        .filter(crate::schema::preorder_deposits::at.lt(to))
-        .group_by(crate::schema::preorder_deposits::method)
+    // Deposits count when they are taken (on a preorder or a ticket), not again when applied to
+    // the final invoice.
+    use crate::schema::{preorder_deposits as pd, ticket_deposits as td};
+    let mut deposits: Vec<(String, Option<BigDecimal>, i64)> = pd::table
+        .filter(pd::branch_id.eq(branch_id))
+        .filter(pd::at.ge(from))
+        .filter(pd::at.lt(to))
+        .group_by(pd::method)
         .select((
-            crate::schema::preorder_deposits::method,
-            diesel::dsl::sum(crate::schema::preorder_deposits::amount),
-            diesel::dsl::count(crate::schema::preorder_deposits::id),
+            pd::method,
+            diesel::dsl::sum(pd::amount),
+            diesel::dsl::count(pd::id),
         ))
         .load(conn)?;
+    deposits.extend(
+        td::table
+            .filter(td::branch_id.eq(branch_id))
+            .filter(td::at.ge(from))
+            .filter(td::at.lt(to))
+            .group_by(td::method)
+            .select((
+                td::method,
+                diesel::dsl::sum(td::amount),
+                diesel::dsl::count(td::id),
+            ))
+            .load::<(String, Option<BigDecimal>, i64)>(conn)?,
+    );
     let mut taken = taken;
     for (method, amount, n) in deposits {
         match taken.iter_mut().find(|t| t.0 == method) {

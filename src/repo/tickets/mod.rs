@@ -6,6 +6,7 @@
 
 mod board;
 mod estimates;
+pub(crate) mod intake;
 mod lines;
 mod open;
 mod queries;
@@ -13,6 +14,10 @@ mod transitions;
 
 pub use board::*;
 pub use estimates::*;
+pub use intake::{
+    Deposit, deposits_of, has_signature, has_unlock_code, may_read_unlock_code, signature,
+    unlock_code,
+};
 pub use lines::*;
 pub use open::*;
 pub use queries::*;

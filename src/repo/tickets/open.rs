@@ -5,6 +5,7 @@ use diesel::upsert::excluded;
 
 use super::event;
 use crate::domain::booking::{BookingStatus, is_early_check_in};
+use crate::domain::repair_intake::RepairIntake;
 use crate::domain::ticket::TicketStatus;
 use crate::domain::validation::FieldErrors;
 use crate::models::booking::Booking;
@@ -25,6 +26,8 @@ pub struct CheckIn {
     pub damage_notes: String,
     /// The counter said yes to checking in a booking more than a day before its start.
     pub early_confirmed: bool,
+    /// Accessories, promised date, unlock code, deposit and signature.
+    pub intake: RepairIntake,
 }
 
 /// Takes the branch's next ticket number (the counter row stays locked until the transaction ends).
@@ -97,9 +100,12 @@ pub fn check_in(
                 tickets::damage_notes.eq(input.damage_notes.trim()),
                 tickets::mileage.eq(input.mileage),
                 tickets::created_by.eq(by.user_id),
+                tickets::accessories.eq(&input.intake.accessories),
+                tickets::promised_on.eq(input.intake.promised_on),
             ))
             .returning(Ticket::as_returning())
             .get_result(conn)?;
+        super::intake::record_intake(conn, &ticket, &input.intake, by)?;
         let booked: Vec<(i64, String, bigdecimal::BigDecimal, bigdecimal::BigDecimal)> =
             booking_services::table
                 .inner_join(services::table)
@@ -232,9 +238,12 @@ pub fn open_walk_in(
                 tickets::damage_notes.eq(input.damage_notes.trim()),
                 tickets::mileage.eq(input.mileage),
                 tickets::created_by.eq(by.user_id),
+                tickets::accessories.eq(&input.intake.accessories),
+                tickets::promised_on.eq(input.intake.promised_on),
             ))
             .returning(Ticket::as_returning())
             .get_result(conn)?;
+        super::intake::record_intake(conn, &ticket, &input.intake, by)?;
         event(
             conn,
             ticket.id,

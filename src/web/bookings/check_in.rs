@@ -4,6 +4,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 
 use crate::db::db;
+use crate::domain::repair_intake;
 use crate::domain::validation::FieldErrors;
 use crate::domain::vehicle::parse_mileage;
 use crate::error::AppError;
@@ -23,21 +24,27 @@ pub async fn submit(
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let form = form.into_inner();
-    let mileage = match parse_mileage(form.typed("mileage")) {
-        Ok(m) => m,
-        Err(message) => {
-            // Shown again with everything the receptionist typed and the message beside the field.
-            let errors = FieldErrors::single("mileage", message);
-            let status = StatusCode::UNPROCESSABLE_ENTITY;
-            return super::show::render(&req, &staff, &state, id, Some(form), errors, None, status)
-                .await;
-        }
-    };
+    let mut errors = FieldErrors::new();
+    let mileage = parse_mileage(form.typed("mileage")).unwrap_or_else(|message| {
+        errors.add("mileage", message);
+        None
+    });
+    let intake = repair_intake::parse(|f| form.typed(f), staff.today()).unwrap_or_else(|e| {
+        errors.merge(e);
+        Default::default()
+    });
+    if !errors.is_empty() {
+        // Shown again with everything the receptionist typed and the message beside the field.
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        return super::show::render(&req, &staff, &state, id, Some(form), errors, None, status)
+            .await;
+    }
     let input = CheckIn {
         mileage,
         problem: form.typed("problem").to_string(),
         damage_notes: form.typed("damage_notes").to_string(),
         early_confirmed: form.typed("early") == "yes",
+        intake,
     };
     let (branch, by) = (staff.branch.id, staff.by());
     let result = db(&state.pool, &staff.actor(), move |conn| {

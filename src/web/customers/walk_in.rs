@@ -4,6 +4,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 
 use crate::db::db;
 use crate::domain::customer::CustomerDraft;
+use crate::domain::repair_intake;
 use crate::domain::validation::FieldErrors;
 use crate::domain::vehicle::parse_mileage;
 use crate::error::AppError;
@@ -54,8 +55,13 @@ pub async fn submit(
             Subject::Unnamed
         })
     };
+    let intake = repair_intake::parse(|f| draft.typed(f), staff.today()).unwrap_or_else(|e| {
+        errors.merge(e);
+        Default::default()
+    });
     let device = DEVICE_FIELDS.map(|f| draft.typed(f).to_string());
     let input = CheckIn {
+        intake,
         mileage,
         problem: draft.typed("walkin_problem").to_string(),
         damage_notes: draft.typed("walkin_damage").to_string(),

@@ -11,6 +11,7 @@ pub mod estimate;
 pub mod list;
 pub mod move_on;
 pub mod note;
+pub mod print;
 pub mod remove_line;
 pub mod show;
 pub mod time;

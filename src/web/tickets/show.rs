@@ -41,6 +41,16 @@ pub struct TicketData {
     pub clock: Option<(i64, chrono::DateTime<chrono::Utc>)>,
     /// The ticket's invoice (not void), if it has one.
     pub invoice: Option<TicketInvoice>,
+    /// The unlock code, when the viewer may read it (the assigned technician, managers).
+    pub unlock_code: Option<String>,
+    /// Whether there is one on file at all.
+    pub has_unlock_code: bool,
+    /// Whether the customer signed at intake.
+    pub has_signature: bool,
+    /// Deposits held against the ticket.
+    pub deposits: Vec<tickets::Deposit>,
+    /// Whether the job is past its promised date at the branch today.
+    pub late: bool,
 }
 
 impl TicketData {
@@ -75,6 +85,16 @@ impl TicketData {
                 .as_ref()
                 .is_some_and(|i| i.status == InvoiceStatus::Paid)
     }
+    /// A deposit's method as people read it.
+    pub fn method_label(&self, method: &str) -> &'static str {
+        method
+            .parse::<crate::domain::invoice::PaymentMethod>()
+            .map_or("other", |m| m.label())
+    }
+    /// What the deposits held add up to.
+    pub fn deposit_total(&self) -> BigDecimal {
+        self.deposits.iter().map(|d| &d.1).sum()
+    }
     /// The assignee's name.
     pub fn assignee(&self) -> Option<&str> {
         let id = self.ticket.assigned_to?;
@@ -87,10 +107,15 @@ impl TicketData {
 
 /// Loads a ticket page's data.
 pub async fn load(state: &AppState, staff: &Staff, id: i64) -> Result<TicketData, AppError> {
-    let (branch, me) = (staff.branch.id, staff.id);
+    let (branch, me, role, today) = (staff.branch.id, staff.id, staff.role, staff.today());
     db(&state.pool, &staff.actor(), move |conn| {
         let ticket = tickets::get(conn, branch, id)?;
         Ok(TicketData {
+            unlock_code: tickets::unlock_code(conn, &ticket, me, role)?,
+            has_unlock_code: tickets::has_unlock_code(conn, id)?,
+            has_signature: tickets::has_signature(conn, id)?,
+            late: ticket.is_late(today),
+            deposits: tickets::deposits_of(conn, id)?,
             customer: customers::get(conn, ticket.customer_id)?,
             subject: tickets::subject(conn, &ticket)?,
             lines: tickets::lines(conn, id)?,
