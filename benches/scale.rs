@@ -678,6 +678,9 @@ async fn bench() {
         (&desk, "/invoices?page=200".into()),
         (&desk, "/invoices?q=S01-0001".into()),
         (&desk, "/preorders".into()),
+        // A customer's page: their history across the branches the reader sees.
+        (&desk, "/customers/1".into()),
+        (&desk, "/customers/1?kind=invoice&page=2".into()),
         // The top bar's one search box: a name, part of a phone number, and a number that is
         // nothing here (every kind looked at; one hit would redirect instead).
         (&desk, "/search?q=wanjiru".into()),

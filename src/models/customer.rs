@@ -133,3 +133,53 @@ impl Customer {
         crate::domain::phone::show(&self.phone)
     }
 }
+
+/// One thing in a customer's history, as `repo::customers::history` reads it.
+#[derive(Debug, Clone, diesel::QueryableByName)]
+pub struct HistoryRow {
+    /// `booking`, `ticket`, `invoice`, `payment`, `warranty` or `preorder`.
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub kind: String,
+    /// The id of what the row links to (a payment links to its invoice).
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    pub id: i64,
+    #[diesel(sql_type = diesel::sql_types::Timestamptz)]
+    pub at: chrono::DateTime<chrono::Utc>,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub branch: String,
+    /// "Ticket #12", "Invoice WL-000123", "Cash payment on WL-000123".
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub title: String,
+    /// The stored status (a payment: its method).
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub status: String,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Numeric>)]
+    pub amount: Option<bigdecimal::BigDecimal>,
+    /// A line of detail: the problem reported, the booking's notes, the warranty's end.
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub detail: String,
+}
+
+impl HistoryRow {
+    /// Where the row leads.
+    pub fn link(&self) -> String {
+        match self.kind.as_str() {
+            "booking" => format!("/bookings/{}", self.id),
+            "ticket" => format!("/tickets/{}", self.id),
+            "invoice" | "payment" => format!("/invoices/{}", self.id),
+            "warranty" => format!("/warranties/{}", self.id),
+            _ => format!("/preorders/{}", self.id),
+        }
+    }
+    /// The status as people read it.
+    pub fn status_label(&self) -> String {
+        match self.kind.as_str() {
+            "payment" => self
+                .status
+                .parse::<crate::domain::invoice::PaymentMethod>()
+                .map_or("other", |m| m.label())
+                .to_string(),
+            _ => self.status.replace('_', " "),
+        }
+    }
+}

@@ -12,6 +12,7 @@ mod claims;
 mod cli;
 mod counter;
 mod csrf;
+mod customer_history;
 mod customers;
 mod dashboards;
 mod embedded;

@@ -53,19 +53,3 @@ pub fn in_range(
         .order(bookings::starts_at.asc())
         .load(conn)?)
 }
-
-/// A customer's bookings at one branch, newest first.
-pub fn for_customer(
-    conn: &mut PgConnection,
-    branch_id: i64,
-    customer_id: i64,
-    limit: i64,
-) -> Result<Vec<Booking>, RepoError> {
-    Ok(bookings::table
-        .filter(bookings::branch_id.eq(branch_id))
-        .filter(bookings::customer_id.eq(customer_id))
-        .select(Booking::as_select())
-        .order(bookings::starts_at.desc())
-        .limit(limit)
-        .load(conn)?)
-}

@@ -4,11 +4,13 @@
 mod archive;
 mod create;
 mod extras;
+mod history;
 mod queries;
 
 pub use archive::*;
 pub use create::*;
 pub use extras::*;
+pub use history::*;
 pub use queries::*;
 
 diesel::define_sql_function! {

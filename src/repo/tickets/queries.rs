@@ -126,19 +126,3 @@ pub fn for_booking(conn: &mut PgConnection, booking_id: i64) -> Result<Option<i6
         .first(conn)
         .optional()?)
 }
-
-/// A customer's tickets at one branch, newest first.
-pub fn for_customer(
-    conn: &mut PgConnection,
-    branch_id: i64,
-    customer_id: i64,
-    limit: i64,
-) -> Result<Vec<Ticket>, RepoError> {
-    Ok(tickets::table
-        .filter(tickets::branch_id.eq(branch_id))
-        .filter(tickets::customer_id.eq(customer_id))
-        .select(Ticket::as_select())
-        .order(tickets::id.desc())
-        .limit(limit)
-        .load(conn)?)
-}

@@ -8,12 +8,10 @@ use crate::db::db;
 use crate::domain::customer::CustomerDraft;
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
-use crate::models::booking::Booking;
-use crate::models::customer::{Contact, Customer, Device, Vehicle};
-use crate::models::ticket::Ticket;
-use crate::repo::{bookings, customers, tickets};
+use crate::models::customer::{Contact, Customer, Device, HistoryRow, Vehicle};
+use crate::repo::customers;
 use crate::web::access::Staff;
-use crate::web::page::PageCtx;
+use crate::web::page::{PageCtx, Pager};
 use crate::web::{AppState, html};
 
 /// The customer page.
@@ -27,10 +25,11 @@ pub struct CustomerPage {
     pub devices: Vec<Device>,
     /// Contact people (business customers).
     pub contacts: Vec<Contact>,
-    /// Their latest bookings at this branch.
-    pub bookings: Vec<Booking>,
-    /// Their latest tickets at this branch.
-    pub tickets: Vec<Ticket>,
+    /// One page of their history at the branches the reader sees.
+    pub history: Vec<HistoryRow>,
+    pub pager: Pager,
+    /// The kind of history shown (empty: everything).
+    pub kind: String,
     /// The add-vehicle form as typed.
     pub draft: CustomerDraft,
     /// Its messages.
@@ -38,6 +37,26 @@ pub struct CustomerPage {
 }
 
 impl CustomerPage {
+    /// The history's filters: (kind, label).
+    fn kinds(&self) -> [(&'static str, &'static str); 6] {
+        [
+            ("booking", "Bookings"),
+            ("ticket", "Tickets"),
+            ("invoice", "Invoices"),
+            ("payment", "Payments"),
+            ("warranty", "Warranties"),
+            ("preorder", "Preorders"),
+        ]
+    }
+    /// Page `page` of the history as shown.
+    fn history_link(&self, page: i64) -> String {
+        let kind = if self.kind.is_empty() {
+            String::new()
+        } else {
+            format!("kind={}&", self.kind)
+        };
+        format!("/customers/{}?{kind}page={page}#history", self.customer.id)
+    }
     /// Whether the walk-in form's "For" picker has `value` (`v12`, `d7`) chosen: as typed, or,
     /// before anything is typed, when it is the customer's only vehicle or device.
     fn walk_in_for(&self, value: impl AsRef<str>) -> bool {
@@ -53,7 +72,19 @@ impl CustomerPage {
     }
 }
 
-/// Loads everything the customer page shows.
+/// Rows of history a page shows.
+const HISTORY_PAGE: i64 = 15;
+
+/// Which part of the history is shown: `?kind=ticket&page=2`.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct HistoryQuery {
+    #[serde(default)]
+    kind: String,
+    page: Option<i64>,
+}
+
+/// Loads everything the customer page shows (the first page of the history, when the page is
+/// shown again after a form).
 pub async fn render(
     req: &HttpRequest,
     staff: &Staff,
@@ -63,16 +94,43 @@ pub async fn render(
     errors: FieldErrors,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
-    let branch = staff.branch.id;
-    let (customer, vehicles, bookings, tickets) = db(&state.pool, &staff.actor(), move |conn| {
+    render_with(
+        req,
+        staff,
+        state,
+        id,
+        (draft, errors, status),
+        HistoryQuery::default(),
+    )
+    .await
+}
+
+async fn render_with(
+    req: &HttpRequest,
+    staff: &Staff,
+    state: &AppState,
+    id: i64,
+    (draft, errors, status): (CustomerDraft, FieldErrors, StatusCode),
+    q: HistoryQuery,
+) -> Result<HttpResponse, AppError> {
+    let branches: Vec<i64> = staff.branches.iter().map(|b| b.id).collect();
+    let kind = customers::KINDS
+        .into_iter()
+        .find(|k| *k == q.kind)
+        .unwrap_or_default()
+        .to_string();
+    let mut pager = Pager::new(q.page, HISTORY_PAGE);
+    let (k, offset) = (kind.clone(), pager.offset());
+    let (customer, vehicles, (history, total)) = db(&state.pool, &staff.actor(), move |conn| {
+        let kind = Some(k.as_str()).filter(|k| !k.is_empty());
         Ok((
             customers::get(conn, id)?,
             customers::vehicles_of(conn, id)?,
-            bookings::for_customer(conn, branch, id, 20)?,
-            tickets::for_customer(conn, branch, id, 20)?,
+            customers::history(conn, id, &branches, kind, offset, HISTORY_PAGE)?,
         ))
     })
     .await?;
+    pager.settle(total);
     let (devices, contacts) = db(&state.pool, &staff.actor(), move |conn| {
         Ok((
             customers::devices_of(conn, id)?,
@@ -86,8 +144,9 @@ pub async fn render(
         vehicles,
         devices,
         contacts,
-        bookings,
-        tickets,
+        history,
+        pager,
+        kind,
         draft,
         errors,
     };
@@ -100,15 +159,16 @@ pub async fn show(
     staff: Staff,
     state: web::Data<AppState>,
     id: web::Path<i64>,
+    query: web::Query<HistoryQuery>,
 ) -> Result<HttpResponse, AppError> {
-    render(
+    let shown = (CustomerDraft::default(), FieldErrors::new(), StatusCode::OK);
+    render_with(
         &req,
         &staff,
         &state,
         id.into_inner(),
-        CustomerDraft::default(),
-        FieldErrors::new(),
-        StatusCode::OK,
+        shown,
+        query.into_inner(),
     )
     .await
 }

@@ -1,0 +1,1 @@
+DROP INDEX preorders_customer_idx;

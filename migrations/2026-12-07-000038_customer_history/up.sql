@@ -1,0 +1,2 @@
+-- The customer page lists everything of one customer, preorders among them.
+CREATE INDEX preorders_customer_idx ON preorders (customer_id);
