@@ -166,6 +166,27 @@ diesel::table! {
 }
 
 diesel::table! {
+    cash_up_lines (cash_up_id, method) {
+        cash_up_id -> Int8,
+        method -> Text,
+        expected -> Numeric,
+        counted -> Numeric,
+    }
+}
+
+diesel::table! {
+    cash_ups (id) {
+        id -> Int8,
+        branch_id -> Int8,
+        day -> Date,
+        opening_float -> Numeric,
+        notes -> Text,
+        closed_by -> Int8,
+        closed_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     credit_note_lines (id) {
         id -> Int8,
         credit_note_id -> Int8,
@@ -881,6 +902,9 @@ diesel::joinable!(bookings -> customers (customer_id));
 diesel::joinable!(bookings -> devices (device_id));
 diesel::joinable!(bookings -> staff_users (created_by));
 diesel::joinable!(bookings -> vehicles (vehicle_id));
+diesel::joinable!(cash_up_lines -> cash_ups (cash_up_id));
+diesel::joinable!(cash_ups -> branches (branch_id));
+diesel::joinable!(cash_ups -> staff_users (closed_by));
 diesel::joinable!(credit_note_lines -> credit_notes (credit_note_id));
 diesel::joinable!(credit_note_lines -> invoice_lines (invoice_line_id));
 diesel::joinable!(credit_notes -> branches (branch_id));
@@ -1003,6 +1027,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     bookings,
     branches,
     branches_rev,
+    cash_up_lines,
+    cash_ups,
     credit_note_lines,
     credit_notes,
     customer_contacts,

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod booking;
 pub mod branch;
+pub mod cash_up;
 pub mod customer;
 pub mod dashboard;
 pub mod event;

@@ -121,7 +121,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     route!(cfg, "/time", MANAGEMENT, get tickets::time::show);
     route!(cfg, "/time/{id}/approve", MANAGEMENT, post tickets::time::approve);
     route!(cfg, "/invoices", INVOICING, get invoices::list::show);
-    route!(cfg, "/invoices/cash-up", INVOICING, get invoices::list::cash_up);
+    route!(cfg, "/invoices/cash-up", INVOICING, get invoices::cash_up::show);
+    route!(cfg, "/invoices/cash-up/close", INVOICING, post invoices::cash_up::close);
     route!(cfg, "/invoices/new", INVOICING, get invoices::new::show, post invoices::new::create);
     route!(cfg, "/invoices/{id}", INVOICING, get invoices::show::show);
     route!(cfg, "/invoices/{id}/lines/asset", INVOICING, post invoices::lines::add_unit_line);

@@ -8,6 +8,7 @@ mod audit;
 mod auth;
 mod booking_flow;
 mod bookings;
+mod cash_up;
 mod claims;
 mod cli;
 mod counter;

@@ -1,15 +1,13 @@
-//! `GET /invoices` (by date, status, customer or number) and `GET /invoices/cash-up` (the day's
-//! takings by payment method).
+//! `GET /invoices`: by date, status, customer or number.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use bigdecimal::BigDecimal;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
 use crate::db::db;
-use crate::domain::invoice::{InvoiceStatus, PaymentMethod};
+use crate::domain::invoice::InvoiceStatus;
 use crate::error::AppError;
 use crate::repo::PAGE_SIZE;
 use crate::repo::branches;
@@ -18,7 +16,7 @@ use crate::web::access::{Staff, encode_component};
 use crate::web::page::{PageCtx, Pager};
 use crate::web::{AppState, html};
 
-use crate::domain::time::{self, day_bounds};
+use crate::domain::time::day_bounds;
 
 /// The list.
 #[derive(Template)]
@@ -109,74 +107,6 @@ pub async fn show(
             to: to_d.map(|d| d.to_string()).unwrap_or_default(),
             rows,
             pager,
-        },
-    )
-}
-
-/// The cash-up sheet.
-#[derive(Template)]
-#[template(path = "invoices/cash_up.html")]
-pub struct CashUpPage {
-    page: PageCtx,
-    branch: String,
-    date: NaiveDate,
-    rows: Vec<(String, BigDecimal, BigDecimal, i64)>,
-    taken: BigDecimal,
-    refunded: BigDecimal,
-}
-
-impl CashUpPage {
-    fn method(m: &str) -> &'static str {
-        m.parse::<PaymentMethod>()
-            .map(|m| m.label())
-            .unwrap_or("Other")
-    }
-    fn net(taken: &BigDecimal, refunded: &BigDecimal) -> BigDecimal {
-        taken - refunded
-    }
-    fn day(&self, offset: i64) -> String {
-        (self.date + chrono::Duration::days(offset)).to_string()
-    }
-}
-
-/// Query string of the cash-up sheet.
-#[derive(Deserialize)]
-pub struct DayQuery {
-    #[serde(default)]
-    date: String,
-}
-
-/// `GET /invoices/cash-up?date=YYYY-MM-DD` (today by default).
-pub async fn cash_up(
-    req: HttpRequest,
-    staff: Staff,
-    state: web::Data<AppState>,
-    query: web::Query<DayQuery>,
-) -> Result<HttpResponse, AppError> {
-    let branch = staff.branch.id;
-    let wanted = date(&query.date);
-    let now = staff.now;
-    let (name, day, rows) = db(&state.pool, &staff.actor(), move |conn| {
-        let b = branches::get(conn, branch)?;
-        let day = wanted.unwrap_or_else(|| time::local_date(&b.timezone, now));
-        let rows = match day_bounds(&b.timezone, day) {
-            Some((from, to)) => invoices::takings(conn, branch, from, to)?,
-            None => Vec::new(),
-        };
-        Ok((b.name, day, rows))
-    })
-    .await?;
-    let taken = rows.iter().map(|r| &r.1).sum();
-    let refunded = rows.iter().map(|r| &r.2).sum();
-    html(
-        StatusCode::OK,
-        &CashUpPage {
-            page: PageCtx::for_request(&req),
-            branch: name,
-            date: day,
-            rows,
-            taken,
-            refunded,
         },
     )
 }

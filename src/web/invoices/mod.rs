@@ -1,6 +1,7 @@
 //! Invoicing at the counter: the list and cash-up sheet, new drafts, the invoice page (lines,
 //! issuing, split-tender payments, void), refunds and the printable invoice and receipt.
 
+pub mod cash_up;
 pub mod lines;
 pub mod list;
 pub mod money;

@@ -1,0 +1,2 @@
+DROP TABLE cash_up_lines;
+DROP TABLE cash_ups;
