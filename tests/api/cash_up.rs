@@ -61,7 +61,7 @@ async fn closing_the_till_sets_counted_against_expected_per_method_signed_off_by
     let sheet = app.get_html(&back).await;
     let closed = &sheet[sheet.find("id=\"closed\"").unwrap()..];
     assert!(
-        closed.contains(&"Counted and closed by <strong>Test Receptionist</strong>"),
+        closed.contains("Counted and closed by <strong>Test Receptionist</strong>"),
         "{closed}"
     );
     let cash = &closed[closed.find("id=\"line-cash\"").unwrap()..];

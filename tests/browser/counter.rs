@@ -112,6 +112,7 @@ async fn no_counter_page_scrolls_sideways_at_1366_by_768() {
         format!("/customers/{customer}"),
         "/calendar".into(),
         "/bookings/new".into(),
+        format!("/bookings/new?customer_id={customer}"),
         "/tickets".into(),
         "/tickets/all".into(),
         format!("/tickets/{t}"),
@@ -362,4 +363,59 @@ async fn a_laptop_walks_in_is_signed_for_and_its_job_sheet_prints() {
     let (w, _) = browser.printed_page_mm().await;
     assert!((w - 80.0).abs() < 1.0, "the claim tag is 80 mm wide: {w}");
     browser.close().await;
+}
+
+/// The customer opens the estimate on their phone: it fits 390 px without scrolling sideways, and
+/// approving takes one tap.
+#[tokio::test]
+async fn the_estimate_fits_a_phone_and_is_approved_in_one_tap() {
+    let app = spawn_app().await;
+    app.create_user("amina", "Amina Njeri", Role::Receptionist)
+        .await;
+    let customer = app
+        .create_customer("Kamau Motors", "0711 222 333", "")
+        .await;
+    let branch = app.branch_id;
+    let t = app
+        .with_db(move |c| ticket_at(c, branch, customer, TicketStatus::Diagnosing))
+        .await;
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    c.goto(&format!("{}/login", app.address)).await.unwrap();
+    browser.sign_in("amina", PASSWORD).await;
+    browser.text_of("main h1").await;
+    c.goto(&format!("{}/tickets/{t}", app.address))
+        .await
+        .unwrap();
+    browser.click("form[action$='/estimate'] button").await;
+    browser.text_of("#approval-link").await;
+    let link = c
+        .execute(
+            "return document.querySelector('#approval-link').value",
+            vec![],
+        )
+        .await
+        .unwrap();
+    c.delete_all_cookies().await.unwrap();
+    c.set_window_size(390, 844).await.unwrap();
+    c.goto(link.as_str().unwrap()).await.unwrap();
+    let total = browser.text_of("#estimate-total").await;
+    assert!(total.contains("1,800.00"), "{total}");
+    let fits = c
+        .execute(
+            "return document.documentElement.scrollWidth <= window.innerWidth",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        fits.as_bool(),
+        Some(true),
+        "the estimate scrolls sideways at 390 px"
+    );
+    browser.click("button[value=approve]").await;
+    browser.text_of("#approve-message").await;
+    browser.close().await;
+    let approved = format!("SELECT count(*) FROM tickets WHERE id = {t} AND status = 'in_repair'");
+    assert_eq!(app.count(&approved).await, 1);
 }
