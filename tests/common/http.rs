@@ -175,7 +175,10 @@ impl TestApp {
     }
 
     async fn is_signed_in(&self, client: &reqwest::Client) -> bool {
-        self.get_with(client, "/").await.status().as_u16() == 200
+        // Home is the Today page, or for a technician a redirect to My jobs; signed out, it is
+        // a redirect to the sign-in page.
+        let res = self.get_with(client, "/").await;
+        res.status().as_u16() == 200 || !location(&res).starts_with("/login")
     }
 
     /// `POST path` read whole: its status, `Location` and body, for the assertions of [`Reply`].
