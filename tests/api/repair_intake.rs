@@ -242,3 +242,22 @@ async fn the_job_sheet_claim_tag_and_estimate_print_what_was_agreed() {
         "{estimate}"
     );
 }
+
+#[tokio::test]
+async fn a_job_past_its_promised_date_is_flagged_on_the_board_the_ticket_and_today() {
+    let app = spawn_app().await;
+    app.login_as(Role::Manager).await;
+    let ticket = laptop_left_for_repair(&app).await;
+    let id: i64 = ticket.trim_start_matches("/tickets/").parse().unwrap();
+    let board = app.get_html("/tickets").await;
+    assert!(!board.contains("badge late"), "promised for 2099: not late");
+    app.exec(&format!(
+        "UPDATE tickets SET promised_on = current_date - 1 WHERE id = {id}"
+    ))
+    .await;
+    assert!(app.get_html("/tickets").await.contains("badge late"));
+    assert!(app.get_html(&ticket).await.contains("(late)"));
+    let today = app.get_html("/").await;
+    let late = &today[today.find("id=\"late-jobs\"").unwrap()..];
+    assert!(late.contains("figure-value flag\">1<"), "{late}");
+}

@@ -32,13 +32,17 @@ async fn a_receptionist_creates_a_customer_books_confirms_and_checks_in() {
 
     browser.fill("#f-mileage", "81000").await;
     browser.fill("#f-problem", "Oil light on").await;
-    browser.click("form[action$='/check-in'] button").await;
+    browser
+        .click("form[action$='/check-in'] button[type=submit]")
+        .await;
     // 2030 is more than a day away: the counter is asked first, with what it typed kept.
     browser
         .text_until("#early-check-in", |t| t.contains("more than a day away"))
         .await;
     browser.click("#early-check-in input[name=early]").await;
-    browser.click("form[action$='/check-in'] button").await;
+    browser
+        .click("form[action$='/check-in'] button[type=submit]")
+        .await;
     browser.wait_for_path(|p| p.starts_with("/tickets/")).await;
     assert_eq!(browser.text_of("main h1").await, "Ticket #1 open");
     let body = browser.text_of("main").await;

@@ -24,6 +24,8 @@ pub struct BoardPage {
     technician: String,
     priority: String,
     age: String,
+    /// Today at the branch, for the jobs past their promised date.
+    today: chrono::NaiveDate,
 }
 
 impl BoardPage {
@@ -89,6 +91,7 @@ pub async fn show(
             technician,
             priority,
             age,
+            today: staff.today(),
         },
     )
 }
