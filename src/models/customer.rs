@@ -158,6 +158,9 @@ pub struct HistoryRow {
     /// A line of detail: the problem reported, the booking's notes, the warranty's end.
     #[diesel(sql_type = diesel::sql_types::Text)]
     pub detail: String,
+    /// How many rows the whole history (of the kinds asked for) has.
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    pub total: i64,
 }
 
 impl HistoryRow {

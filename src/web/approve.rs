@@ -30,7 +30,10 @@ pub struct ApprovePage {
     number: i32,
     problem: String,
     lines: Vec<TicketLine>,
-    total: BigDecimal,
+    /// (subtotal, tax, total) as the invoice will carry them.
+    totals: (BigDecimal, BigDecimal, BigDecimal),
+    /// The tax rate, percent.
+    tax_rate: BigDecimal,
     /// The shop's currency.
     currency: String,
 }
@@ -54,7 +57,8 @@ fn refused(req: &HttpRequest, message: &str, code: StatusCode) -> Result<HttpRes
             number: 0,
             problem: String::new(),
             lines: Vec::new(),
-            total: BigDecimal::from(0),
+            totals: Default::default(),
+            tax_rate: BigDecimal::from(0),
             currency: String::new(),
         },
     )
@@ -86,7 +90,8 @@ pub async fn show(
                 let c = customers::get(conn, t.customer_id)?;
                 let branch = branches::get(conn, branch_id)?;
                 let lines = tickets::lines(conn, ticket_id)?;
-                let shop = (branch.name, branch.currency);
+                let tax = (branch.tax_rate, branch.tax_rounding == "per_invoice");
+                let shop = (branch.name, branch.currency, tax);
                 Ok(Ok((shop, c.name, t.number, t.problem, lines)))
             }
             LinkState::Expired => Ok(Err(
@@ -102,7 +107,8 @@ pub async fn show(
         },
     )
     .await;
-    let ((shop, currency), customer, number, problem, lines) = match found {
+    let ((shop, currency, (tax_rate, per_invoice)), customer, number, problem, lines) = match found
+    {
         Ok(Ok(v)) => v,
         Ok(Err(message)) => return refused(&req, &message, StatusCode::GONE),
         Err(AppError::NotFound) => {
@@ -110,7 +116,11 @@ pub async fn show(
         }
         Err(e) => return Err(e),
     };
-    let total = lines.iter().map(TicketLine::total).sum();
+    let priced: Vec<_> = lines
+        .iter()
+        .map(|l| (l.quantity.clone(), l.unit_price.clone()))
+        .collect();
+    let totals = crate::domain::invoice::estimate_totals(&priced, &tax_rate, per_invoice);
     html(
         StatusCode::OK,
         &ApprovePage {
@@ -122,7 +132,8 @@ pub async fn show(
             number,
             problem,
             lines,
-            total,
+            totals,
+            tax_rate,
             currency,
         },
     )

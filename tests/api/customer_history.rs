@@ -96,6 +96,12 @@ async fn the_history_comes_a_page_at_a_time_and_by_kind() {
     assert!(first.contains("Page 1 of 2 · 18 in all"), "{first}");
     let second = app.get_html(&format!("/customers/{customer}?page=2")).await;
     assert_eq!(history(&second).matches("<tr class=\"history-").count(), 3);
+    let past = app.get_html(&format!("/customers/{customer}?page=9")).await;
+    assert!(
+        history(&past).contains("Page 2 of 2"),
+        "past the end: the last page"
+    );
+    assert_eq!(history(&past).matches("<tr class=\"history-").count(), 3);
 
     let tickets = app
         .get_html(&format!("/customers/{customer}?kind=ticket"))

@@ -4,6 +4,7 @@
 mod common;
 
 mod admin;
+mod approval;
 mod audit;
 mod auth;
 mod booking_flow;

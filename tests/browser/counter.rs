@@ -365,8 +365,8 @@ async fn a_laptop_walks_in_is_signed_for_and_its_job_sheet_prints() {
     browser.close().await;
 }
 
-/// The customer opens the estimate on their phone: it fits 390 px without scrolling sideways, and
-/// approving takes one tap.
+/// The customer opens the estimate on their phone: it fits 390 px without scrolling sideways, it
+/// shows the total with tax, approving takes one tap, and the invoice then carries that total.
 #[tokio::test]
 async fn the_estimate_fits_a_phone_and_is_approved_in_one_tap() {
     let app = spawn_app().await;
@@ -376,6 +376,10 @@ async fn the_estimate_fits_a_phone_and_is_approved_in_one_tap() {
         .create_customer("Kamau Motors", "0711 222 333", "")
         .await;
     let branch = app.branch_id;
+    app.exec(&format!(
+        "UPDATE branches SET tax_rate = 16, currency = 'KES' WHERE id = {branch}"
+    ))
+    .await;
     let t = app
         .with_db(move |c| ticket_at(c, branch, customer, TicketStatus::Diagnosing))
         .await;
@@ -400,7 +404,8 @@ async fn the_estimate_fits_a_phone_and_is_approved_in_one_tap() {
     c.set_window_size(390, 844).await.unwrap();
     c.goto(link.as_str().unwrap()).await.unwrap();
     let total = browser.text_of("#estimate-total").await;
-    assert!(total.contains("1,800.00"), "{total}");
+    // 1.5 h × 1,200.00 and 16% tax.
+    assert_eq!(total, "KES 2,088.00");
     let fits = c
         .execute(
             "return document.documentElement.scrollWidth <= window.innerWidth",
@@ -418,4 +423,16 @@ async fn the_estimate_fits_a_phone_and_is_approved_in_one_tap() {
     browser.close().await;
     let approved = format!("SELECT count(*) FROM tickets WHERE id = {t} AND status = 'in_repair'");
     assert_eq!(app.count(&approved).await, 1);
+    app.login_as(Role::Receptionist).await;
+    let invoice = app.submit(&format!("/tickets/{t}/invoice"), &[]).await;
+    let issue = [("submission_id", crate::common::http::sid())];
+    let issue: Vec<(&str, &str)> = issue.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    app.submit(&format!("{invoice}/issue"), &issue).await;
+    let id = invoice.trim_start_matches("/invoices/");
+    let carried = format!("SELECT count(*) FROM invoices WHERE id = {id} AND total = 2088.00");
+    assert_eq!(
+        app.count(&carried).await,
+        1,
+        "the invoice carries what was approved"
+    );
 }

@@ -163,6 +163,22 @@ pub fn totals(
     (subtotal, tax, total)
 }
 
+/// What a ticket's estimate of `lines` (quantity, unit price) comes to on the invoice made from
+/// it, at `rate` percent with the tax per line or per invoice as the branch sets it: (subtotal,
+/// tax, total). Invoicing the ticket copies each line as its quantity × price in cents, so the
+/// customer approves the figure the invoice will carry.
+pub fn estimate_totals(
+    lines: &[(BigDecimal, BigDecimal)],
+    rate: &BigDecimal,
+    per_invoice: bool,
+) -> (BigDecimal, BigDecimal, BigDecimal) {
+    let amounts: Vec<_> = lines
+        .iter()
+        .map(|(quantity, price)| line_amounts(LineKind::Fee, quantity, price, rate))
+        .collect();
+    totals(&amounts, rate, per_invoice)
+}
+
 /// How returned goods share an issued invoice's discounts and its stated tax: a portion of a
 /// line gives back its part of the invoice's subtotal and tax in proportion to its own net and
 /// tax among the goods (every line but the discounts). Without discounts, and with the tax

@@ -13,7 +13,8 @@ pub const KINDS: [&str; 6] = [
 ];
 
 /// Everything of customer `customer_id` at `branches` (only `kind`s, when given), as one list.
-const HISTORY: &str = "SELECT h.kind, h.id, h.at, br.name AS branch, h.title, h.status, h.amount, h.detail FROM ( \
+const HISTORY: &str = "SELECT h.kind, h.id, h.at, br.name AS branch, h.title, h.status, h.amount, h.detail, \
+            count(*) OVER ()::bigint AS total FROM ( \
      SELECT 'booking' AS kind, b.id, b.starts_at AS at, b.branch_id, 'Booking #' || b.id AS title, \
             b.status, NULL::numeric AS amount, b.notes AS detail \
        FROM bookings b WHERE b.customer_id = $1 AND b.branch_id = ANY($2) \
@@ -33,7 +34,8 @@ const HISTORY: &str = "SELECT h.kind, h.id, h.at, br.name AS branch, h.title, h.
        FROM preorders p WHERE p.customer_id = $1 AND p.branch_id = ANY($2) \
    ) h JOIN branches br ON br.id = h.branch_id WHERE h.kind = ANY($3)";
 
-/// One page of the history, newest first, and how many rows it has in all.
+/// One page of the history, newest first, and how many rows it has in all (one pass: the rows
+/// carry the count). A page past the end is the last page.
 pub fn history(
     conn: &mut PgConnection,
     customer_id: i64,
@@ -46,26 +48,26 @@ pub fn history(
         Some(k) if KINDS.contains(&k) => vec![k],
         _ => KINDS.to_vec(),
     };
-    #[derive(QueryableByName)]
-    struct Count {
-        #[diesel(sql_type = BigInt)]
-        n: i64,
-    }
-    let total = diesel::sql_query(format!("SELECT count(*)::bigint AS n FROM ({HISTORY}) c"))
+    let page = |conn: &mut PgConnection, offset: i64| -> Result<Vec<HistoryRow>, RepoError> {
+        Ok(diesel::sql_query(format!(
+            "{HISTORY} ORDER BY h.at DESC, h.kind, h.id DESC OFFSET $4 LIMIT $5"
+        ))
         .bind::<BigInt, _>(customer_id)
         .bind::<Array<BigInt>, _>(branches)
         .bind::<Array<Text>, _>(&kinds)
-        .get_result::<Count>(conn)?
-        .n;
-    let offset = crate::repo::offset_within(offset, limit, total);
-    let rows = diesel::sql_query(format!(
-        "{HISTORY} ORDER BY h.at DESC, h.kind, h.id DESC OFFSET $4 LIMIT $5"
-    ))
-    .bind::<BigInt, _>(customer_id)
-    .bind::<Array<BigInt>, _>(branches)
-    .bind::<Array<Text>, _>(&kinds)
-    .bind::<BigInt, _>(offset)
-    .bind::<BigInt, _>(limit)
-    .load(conn)?;
+        .bind::<BigInt, _>(offset.max(0))
+        .bind::<BigInt, _>(limit)
+        .load(conn)?)
+    };
+    let mut rows = page(conn, offset)?;
+    if rows.is_empty() && offset > 0 {
+        rows = page(conn, 0)?;
+        let total = rows.first().map_or(0, |r| r.total);
+        let last = crate::repo::offset_within(offset, limit, total);
+        if last > 0 {
+            rows = page(conn, last)?;
+        }
+    }
+    let total = rows.first().map_or(0, |r| r.total);
     Ok((rows, total))
 }

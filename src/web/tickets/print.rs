@@ -60,8 +60,15 @@ impl Printed {
     fn deposit(&self) -> BigDecimal {
         self.deposits.iter().map(|d| &d.1).sum()
     }
-    fn estimate(&self) -> BigDecimal {
-        self.lines.iter().map(TicketLine::total).sum()
+    /// (subtotal, tax, total) of the estimate, as the invoice will carry them.
+    fn estimate(&self) -> (BigDecimal, BigDecimal, BigDecimal) {
+        let priced: Vec<_> = self
+            .lines
+            .iter()
+            .map(|l| (l.quantity.clone(), l.unit_price.clone()))
+            .collect();
+        let per_invoice = self.branch.tax_rounding == "per_invoice";
+        crate::domain::invoice::estimate_totals(&priced, &self.branch.tax_rate, per_invoice)
     }
 }
 
