@@ -250,12 +250,15 @@ async fn a_job_past_its_promised_date_is_flagged_on_the_board_the_ticket_and_tod
     let ticket = laptop_left_for_repair(&app).await;
     let id: i64 = ticket.trim_start_matches("/tickets/").parse().unwrap();
     let board = app.get_html("/tickets").await;
-    assert!(!board.contains("badge late"), "promised for 2099: not late");
+    assert!(
+        !board.contains("promised flag"),
+        "promised for 2099: not late"
+    );
     app.exec(&format!(
         "UPDATE tickets SET promised_on = current_date - 1 WHERE id = {id}"
     ))
     .await;
-    assert!(app.get_html("/tickets").await.contains("badge late"));
+    assert!(app.get_html("/tickets").await.contains("promised flag"));
     assert!(app.get_html(&ticket).await.contains("(late)"));
     let today = app.get_html("/").await;
     let late = &today[today.find("id=\"late-jobs\"").unwrap()..];

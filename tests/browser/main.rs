@@ -4,6 +4,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod board;
 mod booking;
 mod counter;
 mod dashboards;

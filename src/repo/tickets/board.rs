@@ -6,10 +6,11 @@ use diesel::prelude::*;
 use crate::domain::ticket::Priority;
 use crate::models::ticket::Ticket;
 use crate::repo::RepoError;
-use crate::schema::{customers, staff_users, tickets};
+use crate::schema::{customers, devices, staff_users, tickets, vehicles};
 
-/// A ticket on the board: the ticket, customer name, what is being worked on, assignee.
-pub type BoardRow = (Ticket, String, Option<String>);
+/// A ticket on the board: the ticket, customer name, assignee, and what is worked on (a plate,
+/// or a device's brand and model).
+pub type BoardRow = (Ticket, String, Option<String>, Option<String>);
 
 /// Filters of the board.
 #[derive(Debug, Clone, Default)]
@@ -31,6 +32,8 @@ pub fn board(
     let mut q = tickets::table
         .inner_join(customers::table)
         .left_join(staff_users::table.on(tickets::assigned_to.eq(staff_users::id.nullable())))
+        .left_join(vehicles::table)
+        .left_join(devices::table)
         .filter(tickets::branch_id.eq(branch_id))
         // Written out (not a bound array) so the planner matches the partial index of open
         // tickets, whatever plan it caches.
@@ -51,6 +54,9 @@ pub fn board(
         Ticket::as_select(),
         customers::name,
         staff_users::full_name.nullable(),
+        diesel::dsl::sql::<diesel::sql_types::Nullable<diesel::sql_types::Text>>(
+            "COALESCE(NULLIF(vehicles.plate, ''), NULLIF(btrim(devices.brand || ' ' || devices.model), ''))",
+        ),
     ))
     .order(tickets::created_at.asc())
     .limit(500)
