@@ -87,8 +87,12 @@ named_enum!(
 );
 
 impl AssetStatus {
-    /// The words people read.
+    /// The words people read, one way everywhere (`domain::status::title`).
     pub fn label(self) -> String {
+        crate::domain::status::title(self.as_str())
+    }
+    /// The same words inside a sentence: "The ticket is in repair already."
+    pub fn words(self) -> String {
         self.as_str().replace('_', " ")
     }
 }
@@ -148,8 +152,8 @@ pub fn check(from: AssetStatus, to: AssetStatus, facts: Facts, cause: Cause) -> 
     if !edge_exists(from, to) {
         return Err(format!(
             "A unit that is {} cannot become {}.",
-            from.label(),
-            to.label()
+            from.words(),
+            to.words()
         ));
     }
     match (from, to) {

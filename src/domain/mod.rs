@@ -22,6 +22,7 @@ pub mod ranking;
 pub mod repair_intake;
 pub mod role;
 pub mod staff;
+pub mod status;
 pub mod throttle;
 pub mod ticket;
 pub mod time;

@@ -28,8 +28,12 @@ impl PreorderStatus {
     pub const ON_ORDER: &'static [PreorderStatus] =
         &[PreorderStatus::Ordered, PreorderStatus::InTransit];
 
-    /// The words people read.
+    /// The words people read, one way everywhere (`domain::status::title`).
     pub fn label(self) -> String {
+        crate::domain::status::title(self.as_str())
+    }
+    /// The same words inside a sentence: "The ticket is in repair already."
+    pub fn words(self) -> String {
         self.as_str().replace('_', " ")
     }
     /// Waiting on the supplier: the SLA clock runs.
@@ -74,8 +78,8 @@ pub fn check(
     if !edge_exists(from, to) {
         return Err(format!(
             "A preorder that is {} cannot become {}.",
-            from.label(),
-            to.label()
+            from.words(),
+            to.words()
         ));
     }
     if to == PreorderStatus::Ordered && paid < required {

@@ -24,8 +24,12 @@ impl PoStatus {
     /// Placed and not yet fully received: a delivery may be received against it.
     pub const RECEIVABLE: &'static [PoStatus] = &[PoStatus::Ordered, PoStatus::PartiallyReceived];
 
-    /// The words people read.
+    /// The words people read, one way everywhere (`domain::status::title`).
     pub fn label(self) -> String {
+        crate::domain::status::title(self.as_str())
+    }
+    /// The same words inside a sentence: "The ticket is in repair already."
+    pub fn words(self) -> String {
         self.as_str().replace('_', " ")
     }
 
@@ -56,7 +60,7 @@ pub fn check_manual(from: PoStatus, to: PoStatus, lines: usize) -> Result<(), St
     if !matches!(to, PoStatus::Ordered | PoStatus::Cancelled) {
         return Err(format!(
             "An order becomes {} only by receiving a delivery against it.",
-            to.label()
+            to.words()
         ));
     }
     if !edge_exists(from, to) {
@@ -64,7 +68,7 @@ pub fn check_manual(from: PoStatus, to: PoStatus, lines: usize) -> Result<(), St
             (PoStatus::PartiallyReceived, PoStatus::Cancelled) => {
                 "Part of this order has been received, so it can no longer be cancelled.".into()
             }
-            _ => format!("A {} order cannot become {}.", from.label(), to.label()),
+            _ => format!("A {} order cannot become {}.", from.words(), to.words()),
         });
     }
     if to == PoStatus::Ordered && lines == 0 {

@@ -41,8 +41,12 @@ named_enum!(
 );
 
 impl TicketStatus {
-    /// The words people read.
+    /// The words people read, one way everywhere (`domain::status::title`).
     pub fn label(self) -> String {
+        crate::domain::status::title(self.as_str())
+    }
+    /// The same words inside a sentence: "The ticket is in repair already."
+    pub fn words(self) -> String {
         self.as_str().replace('_', " ")
     }
     /// Still being worked on (not closed or cancelled).
@@ -97,13 +101,13 @@ pub struct Facts {
 pub fn check(from: TicketStatus, to: TicketStatus, facts: Facts) -> Result<(), String> {
     use TicketStatus::*;
     if from == to {
-        return Err(format!("The ticket is {} already.", to.label()));
+        return Err(format!("The ticket is {} already.", to.words()));
     }
     if !edge_exists(from, to) {
         return Err(format!(
             "A ticket that is {} cannot become {}.",
-            from.label(),
-            to.label()
+            from.words(),
+            to.words()
         ));
     }
     match (from, to) {

@@ -175,7 +175,7 @@ async fn a_denied_claim_needs_a_reason_and_an_expired_warranty_takes_no_claim() 
     assert!(
         app.get_html(&format!("/warranties/{w}"))
             .await
-            .contains("id=\"warranty-status\">expired")
+            .contains("id=\"warranty-status\">Expired")
     );
     // Housekeeping marks it expired, with its event.
     let url = app.db.app_url.clone();

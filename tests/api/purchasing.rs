@@ -459,7 +459,7 @@ async fn stock_is_sent_and_received_through_the_transfer_screens() {
     let page = app.submit("/stock/transfers/new", &good).await;
     let html = app.get_html(&page).await;
     assert!(
-        html.contains("in transit")
+        html.contains("In transit")
             && html.contains("Waiting for Westlands")
             && !html.contains("Receive into"),
         "{html}"

@@ -169,7 +169,7 @@ async fn the_screens_read_the_generated_shop(app: &crate::common::TestApp) {
     // tickets and its weekly deliveries.
     let transfers = app.get_html("/stock/transfers").await;
     assert!(
-        transfers.contains("Weekly rebalancing") && transfers.contains("status-received"),
+        transfers.contains("Weekly rebalancing") && transfers.contains(">Received<"),
         "{transfers}"
     );
     let consumable = app

@@ -273,8 +273,8 @@ async fn managers_see_jobs_by_status_low_stock_and_time_waiting_for_approval() {
 
     let page = app.get_html("/").await;
     let jobs = section(&page, "jobs-by-status");
-    assert!(jobs.contains("<strong>2</strong> in repair"), "{jobs}");
-    assert!(jobs.contains("<strong>1</strong> diagnosing"), "{jobs}");
+    assert!(jobs.contains("<strong>2</strong> In repair"), "{jobs}");
+    assert!(jobs.contains("<strong>1</strong> Diagnosing"), "{jobs}");
     let low = section(&page, "low-stock");
     assert!(low.contains("PAD-1") && !low.contains("OIL-1"), "{low}");
     let time = section(&page, "time-waiting");

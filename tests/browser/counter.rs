@@ -38,7 +38,7 @@ async fn a_ready_job_is_invoiced_paid_in_two_ways_and_handed_over_and_invoicing_
         .await;
     browser.click("form[action$='/issue'] button").await;
     browser
-        .text_until("#invoice-status", |t| t.contains("issued"))
+        .text_until("#invoice-status", |t| t.contains("Issued"))
         .await;
     // 1.5 h × 1200.00 = 1800.00: 1000 by mobile money, the rest in cash.
     browser
@@ -48,14 +48,14 @@ async fn a_ready_job_is_invoiced_paid_in_two_ways_and_handed_over_and_invoicing_
     browser.fill("#f-reference", "QK7H2M1X").await;
     browser.click("#payment button[type=submit]").await;
     browser
-        .text_until("#invoice-status", |t| t.contains("partially paid"))
+        .text_until("#invoice-status", |t| t.contains("Partially paid"))
         .await;
     browser.click("input[name=method][value=cash]").await;
     browser.replace("#f-amount", "800").await;
     browser.click("#payment button[type=submit]").await;
     browser
         .text_until("#invoice-status", |t| {
-            t.contains("paid") && !t.contains("partially")
+            t.contains("Paid") && !t.contains("Partially")
         })
         .await;
 
@@ -63,14 +63,14 @@ async fn a_ready_job_is_invoiced_paid_in_two_ways_and_handed_over_and_invoicing_
     // job is handed over and closed in one step.
     c.goto(&ticket).await.unwrap();
     let named = browser.text_of("#ticket-invoice").await;
-    assert!(named.contains("paid"), "{named}");
+    assert!(named.contains("Paid"), "{named}");
     browser.click("#ticket-invoice-link").await;
     let again = browser.wait_for_path(|p| p.starts_with("/invoices/")).await;
     assert_eq!(again, invoice, "the same invoice, not a second one");
     c.goto(&ticket).await.unwrap();
     browser.click("#hand-over button").await;
     browser
-        .text_until("#ticket-status", |t| t.contains("closed"))
+        .text_until("#ticket-status", |t| t.contains("Closed"))
         .await;
     browser.close().await;
     let closed = format!(

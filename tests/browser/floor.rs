@@ -83,7 +83,7 @@ async fn on_a_1024_by_768_tablet_a_technician_clocks_on_scans_a_part_and_sends_t
     // On to quality check.
     browser.click("button[data-to=quality_check]").await;
     browser
-        .text_until("#ticket-status", |t| t.contains("quality check"))
+        .text_until("#ticket-status", |t| t.contains("Quality check"))
         .await;
     // The big targets fit the tablet: the clock spans its card and nothing scrolls sideways.
     let fits = c

@@ -56,7 +56,7 @@ async fn the_counter_sells_a_laptop_and_a_charger_takes_cash_and_mobile_money_an
     scan_a_laptop_and_add_a_charger(&browser, &tag).await;
     browser.click("form[action$='/issue'] button").await;
     browser
-        .text_until("#invoice-status", |t| t.contains("issued"))
+        .text_until("#invoice-status", |t| t.contains("Issued"))
         .await;
     pay_by_mobile_money_then_cash(&browser).await;
 
@@ -141,7 +141,7 @@ async fn pay_by_mobile_money_then_cash(browser: &Browser) {
     browser.fill("#f-reference", "QK7H2M1X").await;
     browser.click("#payment button[type=submit]").await;
     browser
-        .text_until("#invoice-status", |t| t.contains("partially paid"))
+        .text_until("#invoice-status", |t| t.contains("Partially paid"))
         .await;
     browser.click("input[name=method][value=cash]").await;
     browser.replace("#f-amount", "200.00").await;
@@ -150,7 +150,7 @@ async fn pay_by_mobile_money_then_cash(browser: &Browser) {
     assert!(change.contains("18.60"), "{change}");
     browser
         .text_until("#invoice-status", |t| {
-            t.contains("paid") && !t.contains("partially")
+            t.contains("Paid") && !t.contains("Partially")
         })
         .await;
 }

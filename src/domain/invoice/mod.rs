@@ -57,8 +57,12 @@ named_enum!(
 );
 
 impl InvoiceStatus {
-    /// The words people read.
+    /// The words people read, one way everywhere (`domain::status::title`).
     pub fn label(self) -> String {
+        crate::domain::status::title(self.as_str())
+    }
+    /// The same words inside a sentence: "The ticket is in repair already."
+    pub fn words(self) -> String {
         self.as_str().replace('_', " ")
     }
     /// Whether payments may be taken.

@@ -273,7 +273,7 @@ fn price_unit(
             format!(
                 "Unit {} is {}; only units ready for sale or reserved can be sold.",
                 unit.asset_tag,
-                unit.status.label()
+                unit.status.words()
             ),
         ));
     }

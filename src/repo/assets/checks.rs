@@ -22,7 +22,7 @@ pub fn record_diagnostics(
         if a.status() != AssetStatus::DiagnosticsPending {
             return Err(RepoError::Conflict(format!(
                 "Diagnostics are recorded while a unit is diagnostics pending; this one is {}.",
-                a.status().label()
+                a.status().words()
             )));
         }
         diesel::insert_into(asset_diagnostics::table)
@@ -64,7 +64,7 @@ pub fn record_wipe(
         if a.status() != AssetStatus::WipePending {
             return Err(RepoError::Conflict(format!(
                 "A wipe is recorded while a unit is wipe pending; this one is {}.",
-                a.status().label()
+                a.status().words()
             )));
         }
         diesel::insert_into(wipe_certificates::table)
@@ -105,7 +105,7 @@ pub fn grade(
         if a.status() != AssetStatus::QcPending {
             return Err(RepoError::Conflict(format!(
                 "A unit is graded at quality control; this one is {}.",
-                a.status().label()
+                a.status().words()
             )));
         }
         diesel::update(assets::table.find(id))

@@ -33,7 +33,7 @@ pub fn attach_order(
                         format!(
                             "{} is {}; nothing can be received against it.",
                             order.number(),
-                            order.state().label()
+                            order.state().words()
                         ),
                     )
                     .into());

@@ -122,7 +122,7 @@ fn issue_locked(conn: &mut PgConnection, inv: Invoice, by: &By) -> Result<Issued
         return Err(RepoError::Conflict(format!(
             "{} is {} already.",
             inv.label(),
-            inv.state().label()
+            inv.state().words()
         )));
     }
     // The branch's next number is taken in the statement that reads the lines, so that every
@@ -185,7 +185,7 @@ fn issue_locked(conn: &mut PgConnection, inv: Invoice, by: &By) -> Result<Issued
                             "{}: unit {} is {}; only units ready for sale or reserved can be sold. Nothing was issued.",
                             line_ref(i, line),
                             before.asset_tag,
-                            current_status(conn, asset_id).unwrap_or_else(|| before.status().label())
+                            current_status(conn, asset_id).unwrap_or_else(|| before.status().words())
                         )),
                         other => other,
                     })?;

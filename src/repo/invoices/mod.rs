@@ -68,7 +68,7 @@ fn draft_only(inv: Invoice) -> Result<Invoice, RepoError> {
         return Err(RepoError::Conflict(format!(
             "{} is {}; its lines can no longer be changed.",
             inv.label(),
-            inv.state().label()
+            inv.state().words()
         )));
     }
     Ok(inv)

@@ -124,7 +124,7 @@ fn pay_locked(
             other => format!(
                 "{} is {}; it takes no payments.",
                 inv.label(),
-                other.label()
+                other.words()
             ),
         }));
     }

@@ -56,7 +56,7 @@ pub fn refund(
             return Err(RepoError::Conflict(format!(
                 "{} is {}; only paid or partly paid invoices can be refunded.",
                 inv.label(),
-                state.label()
+                state.words()
             )));
         }
         let reference = format!("refund on {}", inv.label());

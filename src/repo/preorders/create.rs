@@ -89,7 +89,7 @@ pub fn pay_deposit(
         ) {
             return Err(RepoError::Conflict(format!(
                 "This preorder is {}; it takes no more deposit.",
-                p.state().label()
+                p.state().words()
             )));
         }
         let paid = &p.deposit_paid + amount;

@@ -42,7 +42,7 @@ pub fn transition(
         {
             return Err(RepoError::Conflict(format!(
                 "Someone else moved this preorder to {} a moment ago; nothing was changed.",
-                from.label()
+                from.words()
             )));
         }
         check(from, to, &p.deposit_paid, &p.deposit_required).map_err(RepoError::Conflict)?;

@@ -77,7 +77,7 @@ pub fn add_line(
         if status != PoStatus::Draft {
             return Err(RepoError::Conflict(format!(
                 "Lines can be changed only on a draft; this order is {}.",
-                status.label()
+                status.words()
             )));
         }
         let (model, item) = match goods {
@@ -161,7 +161,7 @@ pub fn remove_line(
         if status != PoStatus::Draft {
             return Err(RepoError::Conflict(format!(
                 "Lines can be changed only on a draft; this order is {}.",
-                status.label()
+                status.words()
             )));
         }
         diesel::delete(

@@ -45,7 +45,7 @@ pub fn receive(
         return Err(RepoError::Conflict(format!(
             "{} is {}; nothing can be received against it.",
             number(po),
-            from.label()
+            from.words()
         )));
     }
     let mut lines = lines(conn, po)?;

@@ -65,7 +65,7 @@ pub fn record_approval(
             return Err(RepoError::Conflict(format!(
                 "Ticket #{} is not waiting for approval (it is {}).",
                 t.number,
-                t.state().label()
+                t.state().words()
             )));
         }
         let decision = if approved { "approved" } else { "declined" };

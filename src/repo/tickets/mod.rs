@@ -71,7 +71,7 @@ pub(crate) fn live(t: &Ticket) -> Result<(), RepoError> {
         Err(RepoError::Conflict(format!(
             "Ticket #{} is {}; nothing more can be done on it.",
             t.number,
-            t.state().label()
+            t.state().words()
         )))
     }
 }

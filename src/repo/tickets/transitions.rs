@@ -34,7 +34,7 @@ pub fn transition(
             return Err(RepoError::Conflict(format!(
                 "Someone else moved ticket #{} to {} a moment ago; nothing was changed.",
                 t.number,
-                from.label()
+                from.words()
             )));
         }
         let facts = Facts {

@@ -59,7 +59,7 @@ pub fn ship(
                 return Err(RepoError::Conflict(format!(
                     "Unit {} is {} and cannot be sent.",
                     before.asset_tag,
-                    before.status().label()
+                    before.status().words()
                 )));
             }
             diesel::update(assets::table.find(asset_id))

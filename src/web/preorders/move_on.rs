@@ -36,7 +36,7 @@ pub async fn move_preorder(
                 note: f.note.clone(),
             };
             repo::transition(conn, a.branch, id, f.from.parse().ok(), to, &input, &a.by)?;
-            Ok(format!("Preorder is now {}.", to.label()))
+            Ok(format!("Preorder is now {}.", to.words()))
         },
     )
     .await

@@ -35,9 +35,6 @@ impl BoardPage {
     fn in_column(&self, s: &TicketStatus) -> Vec<&BoardRow> {
         self.rows.iter().filter(|r| r.0.state() == *s).collect()
     }
-    fn label(s: &TicketStatus) -> String {
-        s.label()
-    }
     fn priorities(&self) -> &'static [Priority] {
         Priority::ALL
     }

@@ -34,7 +34,7 @@ pub(crate) fn move_on(
         &f.note,
         &w.by,
     )?;
-    Ok(Done::said(format!("Ticket is now {}.", to.label())))
+    Ok(Done::said(format!("Ticket is now {}.", to.words())))
 }
 
 /// `POST /tickets/{id}/status`.

@@ -31,7 +31,7 @@ pub async fn move_asset(
                 f.to.parse()
                     .map_err(|_| FieldErrors::single("to", "Choose the next step."))?;
             repo::transition(conn, a.branch, id, to, Cause::Manual, &f.reason, &a.by)?;
-            Ok(format!("Unit is now {}.", to.label()))
+            Ok(format!("Unit is now {}.", to.words()))
         },
     )
     .await

@@ -42,7 +42,7 @@ impl OrderPage {
     }
     fn status_label(s: &Option<String>) -> String {
         s.as_deref()
-            .map(|s| s.replace('_', " "))
+            .map(crate::domain::status::title)
             .unwrap_or_default()
     }
 }
