@@ -58,7 +58,7 @@ async fn a_purchase_order_is_placed_and_received_in_two_parts_through_the_intake
     assert_eq!(app.count(&events).await, 4);
     let html = app.get_html(&format!("/stock/orders/{id}")).await;
     assert!(
-        html.contains("partially received → <strong>received</strong>")
+        html.contains("Partially received → <strong>Received</strong>")
             && html.contains("Nothing left to do"),
         "{html}"
     );

@@ -44,7 +44,7 @@ async fn a_receptionist_creates_a_customer_books_confirms_and_checks_in() {
         .click("form[action$='/check-in'] button[type=submit]")
         .await;
     browser.wait_for_path(|p| p.starts_with("/tickets/")).await;
-    assert_eq!(browser.text_of("main h1").await, "Ticket #1 open");
+    assert_eq!(browser.text_of("main h1").await, "Ticket #1 Open");
     let body = browser.text_of("main").await;
     assert!(
         body.contains("Oil light on") && body.contains("Oil change") && body.contains("81000"),
