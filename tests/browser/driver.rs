@@ -155,14 +155,26 @@ impl Browser {
         )
     }
 
-    /// Clicks the element matching `css`.
+    /// Clicks the element matching `css`, finding it again if the page replaced it between the
+    /// finding and the click (a page still loading after the previous step's navigation).
     pub async fn click(&self, css: &str) {
-        let el = self
-            .client
-            .find(fantoccini::Locator::Css(css))
-            .await
-            .unwrap();
-        el.click().await.unwrap();
+        for attempt in 0.. {
+            let el = self
+                .client
+                .find(fantoccini::Locator::Css(css))
+                .await
+                .unwrap();
+            match el.click().await {
+                Ok(_) => return,
+                Err(fantoccini::error::CmdError::Standard(e))
+                    if e.error == fantoccini::error::ErrorStatus::StaleElementReference
+                        && attempt < 20 =>
+                {
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Err(e) => panic!("clicking {css}: {e}"),
+            }
+        }
     }
 
     /// Fills in and submits the sign-in form on the current page.
