@@ -34,6 +34,10 @@ pub struct Branch {
 }
 
 impl Branch {
+    /// Whether tax is worked out once on an invoice's subtotal (else per line).
+    pub fn tax_per_invoice(&self) -> bool {
+        self.tax_rounding == "per_invoice"
+    }
     /// The opening hours as a typed value (standard hours if the stored JSON is unreadable).
     pub fn hours(&self) -> OpeningHours {
         hours_of(&self.opening_hours)

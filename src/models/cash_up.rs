@@ -39,8 +39,6 @@ impl CashUpLine {
     }
     /// The method as people read it.
     pub fn label(&self) -> &'static str {
-        self.method
-            .parse::<crate::domain::invoice::PaymentMethod>()
-            .map_or("Other", |m| m.label())
+        crate::domain::invoice::PaymentMethod::label_of(&self.method)
     }
 }

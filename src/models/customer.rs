@@ -174,15 +174,4 @@ impl HistoryRow {
             _ => format!("/preorders/{}", self.id),
         }
     }
-    /// The status as people read it.
-    pub fn status_label(&self) -> String {
-        match self.kind.as_str() {
-            "payment" => self
-                .status
-                .parse::<crate::domain::invoice::PaymentMethod>()
-                .map_or("other", |m| m.label())
-                .to_string(),
-            _ => self.status.replace('_', " "),
-        }
-    }
 }

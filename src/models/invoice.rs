@@ -163,10 +163,7 @@ impl Payment {
     }
     /// The method as people read it.
     pub fn method_label(&self) -> &'static str {
-        self.method
-            .parse::<crate::domain::invoice::PaymentMethod>()
-            .map(|m| m.label())
-            .unwrap_or("Other")
+        crate::domain::invoice::PaymentMethod::label_of(&self.method)
     }
 }
 

@@ -10,10 +10,7 @@ pub use crate::models::today::{
 };
 use crate::repo::RepoError;
 
-/// What a booking or ticket is about, from `v` (vehicles), `d` (devices) and, for tickets,
-/// `a` (assets) joined to it.
-const SUBJECT: &str = "COALESCE(NULLIF(btrim(v.make || ' ' || v.model || ' ' || v.plate), ''), \
-     NULLIF(btrim(d.kind || ' ' || d.brand || ' ' || d.model), ''))";
+use crate::repo::tickets::SUBJECT_SQL as SUBJECT;
 
 /// How many rows of each list the page shows.
 pub const SHOWN: i64 = 8;
@@ -57,7 +54,7 @@ fn arrivals(conn: &mut PgConnection, branch_id: i64, day: Day) -> Result<Vec<Arr
         "SELECT b.id, b.starts_at, b.status, b.customer_id, c.name AS customer, {SUBJECT} AS subject, \
                 y.name AS bay, t.id AS ticket_id, count(*) OVER ()::bigint AS total \
          FROM bookings b JOIN customers c ON c.id = b.customer_id JOIN bays y ON y.id = b.bay_id \
-           LEFT JOIN vehicles v ON v.id = b.vehicle_id LEFT JOIN devices d ON d.id = b.device_id \
+           LEFT JOIN vehicles ON vehicles.id = b.vehicle_id LEFT JOIN devices ON devices.id = b.device_id \
            LEFT JOIN tickets t ON t.booking_id = b.id \
          WHERE b.branch_id = $1 AND b.starts_at >= $2 AND b.starts_at < $3 AND b.status <> 'cancelled' \
          ORDER BY b.starts_at, b.id LIMIT 60"
@@ -79,7 +76,7 @@ fn waiting_jobs(
                 i.id AS invoice_id, i.number AS invoice_number, i.status AS invoice_status, \
                 (i.total - i.paid_total) AS balance, count(*) OVER ()::bigint AS total \
          FROM tickets t JOIN customers c ON c.id = t.customer_id \
-           LEFT JOIN vehicles v ON v.id = t.vehicle_id LEFT JOIN devices d ON d.id = t.device_id \
+           LEFT JOIN vehicles ON vehicles.id = t.vehicle_id LEFT JOIN devices ON devices.id = t.device_id \
            LEFT JOIN assets a ON a.id = t.asset_id \
            LEFT JOIN invoices i ON i.ticket_id = t.id AND i.status <> 'void' \
          WHERE t.branch_id = $1 AND t.status = $2 \

@@ -90,7 +90,7 @@ pub async fn show(
                 let c = customers::get(conn, t.customer_id)?;
                 let branch = branches::get(conn, branch_id)?;
                 let lines = tickets::lines(conn, ticket_id)?;
-                let tax = (branch.tax_rate, branch.tax_rounding == "per_invoice");
+                let tax = (branch.tax_rate.clone(), branch.tax_per_invoice());
                 let shop = (branch.name, branch.currency, tax);
                 Ok(Ok((shop, c.name, t.number, t.problem, lines)))
             }

@@ -5,7 +5,6 @@ use workbay::domain::role::Role;
 use workbay::domain::ticket::TicketStatus;
 
 use crate::common::fixtures::ticket_at;
-use crate::common::http::PASSWORD;
 use crate::common::spawn_app;
 use crate::driver::Browser;
 
@@ -41,11 +40,8 @@ async fn every_column_of_the_board_fits_at_1366_and_1024_and_cards_name_plate_an
         }
     })
     .await;
-    let browser = Browser::start().await;
+    let browser = Browser::signed_in(&app.address, "maria", (1366, 768)).await;
     let c = &browser.client;
-    c.goto(&format!("{}/login", app.address)).await.unwrap();
-    browser.sign_in("maria", PASSWORD).await;
-    browser.text_of("main h1").await;
     for width in [1366u32, 1024] {
         c.set_window_size(width, 768).await.unwrap();
         c.goto(&format!("{}/tickets", app.address)).await.unwrap();

@@ -124,12 +124,8 @@ async fn a_phone_call_is_booked_and_confirmed_from_a_calendar_slot() {
         workbay::repo::customers::add_vehicle(c, customer, &kevins_car(), &by).unwrap();
     })
     .await;
-    let browser = Browser::start().await;
+    let browser = Browser::signed_in(&app.address, "amina", (1366, 768)).await;
     let c = &browser.client;
-    c.set_window_size(1366, 768).await.unwrap();
-    c.goto(&format!("{}/login", app.address)).await.unwrap();
-    browser.sign_in("amina", PASSWORD).await;
-    browser.text_of("main h1").await;
     c.goto(&format!("{}/calendar?date=2030-01-07", app.address))
         .await
         .unwrap();
@@ -149,13 +145,7 @@ async fn a_phone_call_is_booked_and_confirmed_from_a_calendar_slot() {
         .await;
     let bay = browser.text_of("#f-bay_id option:checked").await;
     assert_eq!(bay, "Lift 2");
-    let start: String = c
-        .execute("return document.querySelector('#f-start').value", vec![])
-        .await
-        .unwrap()
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
+    let start = browser.value_of("#f-start").await;
     assert_eq!(start, "10:00");
     let car = browser.text_of("#f-subject option:checked").await;
     assert!(car.contains("KCB555K"), "{car}");

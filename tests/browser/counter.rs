@@ -125,14 +125,7 @@ async fn no_counter_page_scrolls_sideways_at_1366_by_768() {
     ] {
         c.goto(&format!("{}{path}", app.address)).await.unwrap();
         browser.text_of("main").await;
-        let fits = c
-            .execute(
-                "return document.documentElement.scrollWidth <= window.innerWidth",
-                vec![],
-            )
-            .await
-            .unwrap();
-        if fits.as_bool() != Some(true) {
+        if !browser.fits_width().await {
             wide.push(path);
         }
     }
@@ -262,12 +255,8 @@ async fn a_laptop_walks_in_is_signed_for_and_its_job_sheet_prints() {
         workbay::repo::customers::add_device(c, customer, laptop, &Default::default()).unwrap();
     })
     .await;
-    let browser = Browser::start().await;
+    let browser = Browser::signed_in(&app.address, "amina", (1366, 768)).await;
     let c = &browser.client;
-    c.set_window_size(1366, 768).await.unwrap();
-    c.goto(&format!("{}/login", app.address)).await.unwrap();
-    browser.sign_in("amina", PASSWORD).await;
-    browser.text_of("main h1").await;
     c.goto(&format!("{}/customers/{customer}", app.address))
         .await
         .unwrap();
@@ -315,19 +304,8 @@ async fn a_laptop_walks_in_is_signed_for_and_its_job_sheet_prints() {
             button: MOUSE_BUTTON_LEFT,
         });
     c.perform_actions(sign).await.unwrap();
-    let signed = c
-        .execute(
-            "return document.querySelector('input[name=signature]').value",
-            vec![],
-        )
-        .await
-        .unwrap();
-    assert!(
-        signed
-            .as_str()
-            .unwrap_or("")
-            .starts_with("data:image/png;base64,")
-    );
+    let signed = browser.value_of("input[name=signature]").await;
+    assert!(signed.starts_with("data:image/png;base64,"), "{signed}");
 
     browser
         .click("form[action$='/walk-in'] button[type=submit]")
@@ -383,39 +361,22 @@ async fn the_estimate_fits_a_phone_and_is_approved_in_one_tap() {
     let t = app
         .with_db(move |c| ticket_at(c, branch, customer, TicketStatus::Diagnosing))
         .await;
-    let browser = Browser::start().await;
+    let browser = Browser::signed_in(&app.address, "amina", (1366, 768)).await;
     let c = &browser.client;
-    c.goto(&format!("{}/login", app.address)).await.unwrap();
-    browser.sign_in("amina", PASSWORD).await;
-    browser.text_of("main h1").await;
     c.goto(&format!("{}/tickets/{t}", app.address))
         .await
         .unwrap();
     browser.click("form[action$='/estimate'] button").await;
     browser.text_of("#approval-link").await;
-    let link = c
-        .execute(
-            "return document.querySelector('#approval-link').value",
-            vec![],
-        )
-        .await
-        .unwrap();
+    let link = browser.value_of("#approval-link").await;
     c.delete_all_cookies().await.unwrap();
     c.set_window_size(390, 844).await.unwrap();
-    c.goto(link.as_str().unwrap()).await.unwrap();
+    c.goto(&link).await.unwrap();
     let total = browser.text_of("#estimate-total").await;
     // 1.5 h × 1,200.00 and 16% tax.
     assert_eq!(total, "KES 2,088.00");
-    let fits = c
-        .execute(
-            "return document.documentElement.scrollWidth <= window.innerWidth",
-            vec![],
-        )
-        .await
-        .unwrap();
-    assert_eq!(
-        fits.as_bool(),
-        Some(true),
+    assert!(
+        browser.fits_width().await,
         "the estimate scrolls sideways at 390 px"
     );
     browser.click("button[value=approve]").await;

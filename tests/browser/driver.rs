@@ -89,6 +89,50 @@ impl Browser {
         panic!("could not start a browser session: {last_err:?}");
     }
 
+    /// A session at `width` × `height`, signed in at `address` as `username` (password
+    /// `PASSWORD`), on the page the sign-in lands on.
+    pub async fn signed_in(address: &str, username: &str, (width, height): (u32, u32)) -> Browser {
+        let browser = Browser::start().await;
+        browser.client.set_window_size(width, height).await.unwrap();
+        browser
+            .client
+            .goto(&format!("{address}/login"))
+            .await
+            .unwrap();
+        browser
+            .sign_in(username, crate::common::http::PASSWORD)
+            .await;
+        browser.text_of("main h1").await;
+        browser
+    }
+
+    /// Whether the page fits the window's width (nothing scrolls sideways).
+    pub async fn fits_width(&self) -> bool {
+        self.client
+            .execute(
+                "return document.documentElement.scrollWidth <= window.innerWidth",
+                vec![],
+            )
+            .await
+            .unwrap()
+            .as_bool()
+            == Some(true)
+    }
+
+    /// The current value of the form field matching `css` (a date or time field's text is not
+    /// its value).
+    pub async fn value_of(&self, css: &str) -> String {
+        let value = self
+            .client
+            .execute(
+                "return document.querySelector(arguments[0]).value",
+                vec![serde_json::json!(css)],
+            )
+            .await
+            .unwrap();
+        value.as_str().unwrap_or_default().to_string()
+    }
+
     /// Types `text` into the element matching `css`.
     pub async fn fill(&self, css: &str, text: &str) {
         let field = self

@@ -86,16 +86,8 @@ async fn on_a_1024_by_768_tablet_a_technician_clocks_on_scans_a_part_and_sends_t
         .text_until("#ticket-status", |t| t.contains("Quality check"))
         .await;
     // The big targets fit the tablet: the clock spans its card and nothing scrolls sideways.
-    let fits = c
-        .execute(
-            "return document.documentElement.scrollWidth <= window.innerWidth",
-            vec![],
-        )
-        .await
-        .unwrap();
-    assert_eq!(
-        fits.as_bool(),
-        Some(true),
+    assert!(
+        browser.fits_width().await,
         "no sideways scrolling at 1024×768"
     );
     browser.close().await;

@@ -91,6 +91,12 @@ impl PaymentMethod {
             PaymentMethod::Other => "Other",
         }
     }
+    /// The words for a stored method ("Mobile money"); "Other" for one this code does not know.
+    pub fn label_of(stored: &str) -> &'static str {
+        stored
+            .parse::<PaymentMethod>()
+            .map_or("Other", |m| m.label())
+    }
     /// Methods offered at the counter (deposits come from preorders).
     pub const COUNTER: &'static [PaymentMethod] = &[
         PaymentMethod::Cash,

@@ -8,8 +8,8 @@ use crate::models::ticket::Ticket;
 use crate::repo::RepoError;
 use crate::schema::{customers, devices, staff_users, tickets, vehicles};
 
-/// A ticket on the board: the ticket, customer name, assignee, and what is worked on (a plate,
-/// or a device's brand and model).
+/// A ticket on the board: the ticket, customer name, assignee, and what is worked on
+/// ([`super::SUBJECT_SQL`]).
 pub type BoardRow = (Ticket, String, Option<String>, Option<String>);
 
 /// Filters of the board.
@@ -55,7 +55,7 @@ pub fn board(
         customers::name,
         staff_users::full_name.nullable(),
         diesel::dsl::sql::<diesel::sql_types::Nullable<diesel::sql_types::Text>>(
-            "COALESCE(NULLIF(vehicles.plate, ''), NULLIF(btrim(devices.brand || ' ' || devices.model), ''))",
+            super::SUBJECT_SQL,
         ),
     ))
     .order(tickets::created_at.asc())

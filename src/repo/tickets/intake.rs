@@ -12,7 +12,8 @@ use crate::models::ticket::Ticket;
 use crate::repo::{By, RepoError};
 use crate::schema::{ticket_deposits, ticket_signatures, ticket_unlock_codes};
 
-/// Writes what the intake recorded beside the new ticket `ticket` (in the caller's transaction).
+/// Writes what the intake recorded beside the new ticket `ticket` (in the caller's transaction);
+/// a deposit taken is an event of the ticket.
 pub(crate) fn record_intake(
     conn: &mut PgConnection,
     ticket: &Ticket,
@@ -50,6 +51,15 @@ pub(crate) fn record_intake(
                 ticket_deposits::at.eq(by.at),
             ))
             .execute(conn)?;
+        let reference = if reference.is_empty() {
+            String::new()
+        } else {
+            format!(" ({reference})")
+        };
+        let currency = crate::repo::branches::get(conn, ticket.branch_id)?.currency;
+        let amount = crate::domain::money::show(amount, &currency);
+        let note = format!("{amount} by {}{reference}", method.label().to_lowercase());
+        super::event(conn, ticket.id, "deposit", None, None, &note, by)?;
     }
     Ok(())
 }

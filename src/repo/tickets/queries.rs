@@ -24,6 +24,12 @@ pub fn subject(conn: &mut PgConnection, t: &Ticket) -> Result<Option<String>, Re
     Ok(None)
 }
 
+/// What a booking or ticket is about, in SQL over `vehicles` and `devices` joined to it: "Toyota
+/// Probox KCA123A", "Laptop Dell XPS 13" (lists; a record's own page adds the serial).
+pub const SUBJECT_SQL: &str = "COALESCE(\
+     NULLIF(btrim(vehicles.make || ' ' || vehicles.model || ' ' || vehicles.plate), ''), \
+     NULLIF(btrim(devices.kind || ' ' || devices.brand || ' ' || devices.model), ''))";
+
 /// A customer's vehicle or device as shown: "Toyota Probox KCA 123A", "Laptop Dell XPS (SN1)".
 pub fn vehicle_or_device(
     conn: &mut PgConnection,

@@ -93,7 +93,6 @@ impl NewBookingPage {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn render(
     req: &HttpRequest,
     staff: &Staff,

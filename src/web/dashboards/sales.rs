@@ -33,9 +33,7 @@ impl SalesPage {
         crate::domain::figures::average_sale(&self.revenue, self.transactions).unwrap_or_default()
     }
     fn method_label(m: &str) -> &'static str {
-        m.parse::<crate::domain::invoice::PaymentMethod>()
-            .map(|m| m.label())
-            .unwrap_or("Other")
+        crate::domain::invoice::PaymentMethod::label_of(m)
     }
     fn csv_link(&self) -> String {
         let q = &self.filter.query;

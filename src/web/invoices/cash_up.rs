@@ -48,9 +48,7 @@ pub struct CashUpPage {
 
 impl CashUpPage {
     fn method(m: &str) -> &'static str {
-        m.parse::<PaymentMethod>()
-            .map(|m| m.label())
-            .unwrap_or("Other")
+        PaymentMethod::label_of(m)
     }
     fn net(taken: &BigDecimal, refunded: &BigDecimal) -> BigDecimal {
         taken - refunded

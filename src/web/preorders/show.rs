@@ -48,9 +48,7 @@ impl ShowPage {
         PaymentMethod::COUNTER
     }
     fn method_label(m: &str) -> &'static str {
-        m.parse::<PaymentMethod>()
-            .map(|m| m.label())
-            .unwrap_or("Other")
+        PaymentMethod::label_of(m)
     }
     fn sla_text(&self) -> String {
         match self.p.days_left(self.today) {

@@ -67,7 +67,7 @@ impl Printed {
             .iter()
             .map(|l| (l.quantity.clone(), l.unit_price.clone()))
             .collect();
-        let per_invoice = self.branch.tax_rounding == "per_invoice";
+        let per_invoice = self.branch.tax_per_invoice();
         crate::domain::invoice::estimate_totals(&priced, &self.branch.tax_rate, per_invoice)
     }
 }

@@ -87,9 +87,7 @@ impl TicketData {
     }
     /// A deposit's method as people read it.
     pub fn method_label(&self, method: &str) -> &'static str {
-        method
-            .parse::<crate::domain::invoice::PaymentMethod>()
-            .map_or("other", |m| m.label())
+        crate::domain::invoice::PaymentMethod::label_of(method)
     }
     /// What the deposits held add up to.
     pub fn deposit_total(&self) -> BigDecimal {
