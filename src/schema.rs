@@ -348,6 +348,7 @@ diesel::table! {
         refunded_quantity -> Numeric,
         asset_status_before -> Nullable<Text>,
         created_at -> Timestamptz,
+        for_service_id -> Nullable<Int8>,
     }
 }
 
@@ -682,6 +683,7 @@ diesel::table! {
         stock_item_id -> Nullable<Int8>,
         asset_id -> Nullable<Int8>,
         created_by -> Nullable<Int8>,
+        unit_cost -> Nullable<Numeric>,
     }
 }
 

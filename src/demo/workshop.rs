@@ -88,6 +88,7 @@ pub(super) fn load_workshop(conn: &mut PgConnection) -> Result<bool> {
                 quantity: "1.5".parse()?,
                 unit_price: Some("1500.00".parse()?),
                 code: String::new(),
+                for_service_id: None,
             };
             tickets::add_line(conn, branch.id, t, &line, &by)?;
             for to in road.iter() {

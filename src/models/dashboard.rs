@@ -75,10 +75,14 @@ pub struct ServiceRow {
     /// Times sold (less refunded).
     #[diesel(sql_type = Numeric)]
     pub sold: BigDecimal,
-    /// Net revenue, less refunded quantities.
+    /// Net revenue of the work and the parts used for it, after discounts, less refunded
+    /// quantities.
     #[diesel(sql_type = Numeric)]
     pub revenue: BigDecimal,
-    /// Parts on the same invoices at cost, shared among its services by revenue.
+    /// Of the revenue, the parts used for it.
+    #[diesel(sql_type = Numeric)]
+    pub parts_revenue: BigDecimal,
+    /// The parts used for it, at cost.
     #[diesel(sql_type = Numeric)]
     pub parts_cost: BigDecimal,
     /// Hours: the time clocked on the invoice's ticket, shared likewise; the catalogue's

@@ -695,7 +695,7 @@ async fn technician_performance_counts_closed_tickets_comebacks_turnaround_and_e
 
 /// Takes `qty` of a stock item into a branch.
 /// Refreshes the materialized daily figures as a manager would, with the button.
-async fn refresh(app: &crate::common::TestApp) {
+pub(crate) async fn refresh(app: &crate::common::TestApp) {
     let res = app
         .post_form("/dashboards/refresh", &[("back", "/dashboards/sales")])
         .await;
@@ -719,14 +719,16 @@ async fn services_dataset(app: &crate::common::TestApp) -> (i64, i64) {
     let (a, b) = (app.branch_id, app.create_branch("Westlands", "WL").await);
     let url = app.db.app_url.clone();
     // Labour costs 20.00 an hour at both branches; brake pads (PAD) cost 35.00 and sell at 50.00.
-    //  1. Brake pads 100 + PAD: parts 35, standard 1.00 h (no ticket)
-    //  2. Oil change 40 + Diagnostics 30 + 2 PAD: parts 70 shared 40 : 30, standard 0.50 h and 2.00 h
+    //  1. Brake pads 100 + PAD: the invoice's one service, so the PAD is its part: revenue 150
+    //     of which parts 50, parts 35, standard 1.00 h (no ticket)
+    //  2. Oil change 40 + Diagnostics 30 + 2 PAD sold over the counter (two services, no ticket,
+    //     none named): merchandise, no service's part; standard 0.50 h and 2.00 h
     //  3. Diagnostics 30 for a ticket with 1.50 h clocked: that, not the standard 2.00 h
     //  4. Oil change 40, refunded in full: counts for nothing
     //  5. Brake pads 100: standard 1.00 h
-    // Brake pads: sold 2, revenue 200, parts 35, 2.00 h, labour 40, profit 125
-    // Oil change: sold 1, revenue 40, parts 40, 0.50 h, labour 10, profit -10
-    // Diagnostics: sold 2, revenue 60, parts 30, 3.50 h, labour 70, profit -40 — loses money
+    // Brake pads: sold 2, revenue 250 (parts 50), parts 35, 2.00 h, labour 40, profit 175
+    // Oil change: sold 1, revenue 40, parts 0, 0.50 h, labour 10, profit 30
+    // Diagnostics: sold 2, revenue 60, parts 0, 3.50 h, labour 70, profit -10 — loses money
     // and sells as often as the median service (2), so it is flagged; oil change sells less.
     // Westlands sells one PAD (50, cost 35).
     let ticket_invoice = tokio::task::spawn_blocking(move || {
@@ -820,9 +822,9 @@ async fn service_profitability_and_branch_benchmarks_match_a_hand_computed_datas
 async fn the_owner_sees_each_service_s_profit_worst_first(app: &crate::common::TestApp) {
     let html = app.get_html("/dashboards/services").await;
     let rows = [
-        "<td>Diagnostics</td><td>Electrical</td><td class=\"num\">2</td><td class=\"num\">60.00</td><td class=\"num\">30.00</td><td class=\"num\">3.50</td><td class=\"num\">70.00</td><td class=\"num\">-40.00</td><td class=\"num\">-66.7%</td><td><span class=\"flag\">",
-        "<td>Oil change</td><td>Maintenance</td><td class=\"num\">1</td><td class=\"num\">40.00</td><td class=\"num\">40.00</td><td class=\"num\">0.50</td><td class=\"num\">10.00</td><td class=\"num\">-10.00</td><td class=\"num\">-25.0%</td><td></td>",
-        "<td>Brake pads</td><td>Brakes</td><td class=\"num\">2</td><td class=\"num\">200.00</td><td class=\"num\">35.00</td><td class=\"num\">2.00</td><td class=\"num\">40.00</td><td class=\"num\">125.00</td><td class=\"num\">62.5%</td><td></td>",
+        "<td>Diagnostics</td><td>Electrical</td><td class=\"num\">2</td><td class=\"num\">60.00</td><td class=\"num\">0.00</td><td class=\"num\">0.00</td><td class=\"num\">3.50</td><td class=\"num\">70.00</td><td class=\"num\">-10.00</td><td class=\"num\">-16.7%</td><td><span class=\"flag\">",
+        "<td>Oil change</td><td>Maintenance</td><td class=\"num\">1</td><td class=\"num\">40.00</td><td class=\"num\">0.00</td><td class=\"num\">0.00</td><td class=\"num\">0.50</td><td class=\"num\">10.00</td><td class=\"num\">30.00</td><td class=\"num\">75.0%</td><td></td>",
+        "<td>Brake pads</td><td>Brakes</td><td class=\"num\">2</td><td class=\"num\">250.00</td><td class=\"num\">50.00</td><td class=\"num\">35.00</td><td class=\"num\">2.00</td><td class=\"num\">40.00</td><td class=\"num\">175.00</td><td class=\"num\">70.0%</td><td></td>",
     ];
     let at: Vec<usize> = rows
         .iter()
@@ -830,8 +832,8 @@ async fn the_owner_sees_each_service_s_profit_worst_first(app: &crate::common::T
         .collect();
     assert!(at[0] < at[1] && at[1] < at[2], "worst first");
     for expected in [
-        "id=\"revenue\">KES 300.00",
-        "id=\"profit\">KES 75.00",
+        "id=\"revenue\">KES 350.00",
+        "id=\"profit\">KES 195.00",
         "id=\"flagged\">1",
     ] {
         assert!(html.contains(expected), "{expected}: {html}");
@@ -839,10 +841,10 @@ async fn the_owner_sees_each_service_s_profit_worst_first(app: &crate::common::T
     let csv = app.get_html("/dashboards/services.csv").await;
     assert_eq!(
         csv,
-        "service,category,sold,revenue,parts_cost,hours,labour_cost,profit,loses_at_volume\r\n\
-         Diagnostics,Electrical,2,60.00,30.00,3.50,70.00,-40.00,yes\r\n\
-         Oil change,Maintenance,1,40.00,40.00,0.50,10.00,-10.00,no\r\n\
-         Brake pads,Brakes,2,200.00,35.00,2.00,40.00,125.00,no\r\n"
+        "service,category,sold,revenue,parts_revenue,parts_cost,hours,labour_cost,profit,loses_at_volume\r\n\
+         Diagnostics,Electrical,2,60.00,0.00,0.00,3.50,70.00,-10.00,yes\r\n\
+         Oil change,Maintenance,1,40.00,0.00,0.00,0.50,10.00,30.00,no\r\n\
+         Brake pads,Brakes,2,250.00,50.00,35.00,2.00,40.00,175.00,no\r\n"
     );
 }
 
@@ -886,7 +888,7 @@ async fn the_counter_sees_revenue_and_volumes_but_no_cost(
     let counter = app.client_as(&clerk).await;
     let html = app.get_html_with(&counter, "/dashboards/services").await;
     assert!(
-        html.contains("<td>Brake pads</td><td>Brakes</td><td class=\"num\">2</td><td class=\"num\">200.00</td></tr>"),
+        html.contains("<td>Brake pads</td><td>Brakes</td><td class=\"num\">2</td><td class=\"num\">250.00</td><td class=\"num\">50.00</td></tr>"),
         "{html}"
     );
     for hidden in [
@@ -894,8 +896,8 @@ async fn the_counter_sees_revenue_and_volumes_but_no_cost(
         "Labour cost",
         "Profit",
         "id=\"profit\"",
-        "-40.00",
-        "125.00",
+        "-10.00",
+        "175.00",
         "Loses money",
     ] {
         assert!(!html.contains(hidden), "{hidden} shown to a receptionist");
@@ -905,7 +907,7 @@ async fn the_counter_sees_revenue_and_volumes_but_no_cost(
         .await;
     assert_eq!(
         csv,
-        "service,category,sold,revenue\r\nDiagnostics,Electrical,2,60.00\r\nOil change,Maintenance,1,40.00\r\nBrake pads,Brakes,2,200.00\r\n"
+        "service,category,sold,revenue,parts_revenue\r\nDiagnostics,Electrical,2,60.00,0.00\r\nOil change,Maintenance,1,40.00,0.00\r\nBrake pads,Brakes,2,250.00,50.00\r\n"
     );
     let html = app.get_html_with(&counter, "/dashboards/branches").await;
     assert!(html.contains("450.00"), "{html}");
@@ -1537,8 +1539,8 @@ async fn a_discount_lowers_its_services_revenue_by_their_share_so_services_agree
     assert!(html.contains("id=\"revenue\">KES 220.00"), "{html}");
     let csv = app.get_html("/dashboards/services.csv").await;
     assert!(
-        csv.contains("Tyre rotation,Tyres,1,40.00,0.00,0.50,10.00,30.00")
-            && csv.contains("Wheel alignment,Tyres,2,180.00,0.00,2.00,40.00,140.00"),
+        csv.contains("Tyre rotation,Tyres,1,40.00,0.00,0.00,0.50,10.00,30.00")
+            && csv.contains("Wheel alignment,Tyres,2,180.00,0.00,0.00,2.00,40.00,140.00"),
         "{csv}"
     );
 }

@@ -26,6 +26,7 @@ mod preorders;
 mod purchasing;
 mod repair_intake;
 mod scale;
+mod service_parts;
 mod statuses;
 mod stock;
 mod throttling;

@@ -203,6 +203,7 @@ pub fn ticket_at(
         quantity: "1.5".parse().unwrap(),
         unit_price: Some("1200.00".parse().unwrap()),
         code: String::new(),
+        for_service_id: None,
     };
     tickets::add_line(c, branch, t, &line, &by).unwrap();
     let path: &[workbay::domain::ticket::TicketStatus] = match at {

@@ -105,7 +105,15 @@ pub fn draft_from_ticket(
         diesel::update(invoices::table.find(id))
             .set(invoices::ticket_id.eq(ticket_id))
             .execute(conn)?;
-        let lines: Vec<(String, Option<i64>, String, BigDecimal, BigDecimal)> = ticket_lines::table
+        type Copied = (
+            String,
+            Option<i64>,
+            String,
+            BigDecimal,
+            BigDecimal,
+            Option<BigDecimal>,
+        );
+        let lines: Vec<Copied> = ticket_lines::table
             .filter(ticket_lines::ticket_id.eq(ticket_id))
             .select((
                 ticket_lines::kind,
@@ -113,10 +121,16 @@ pub fn draft_from_ticket(
                 ticket_lines::description,
                 ticket_lines::quantity,
                 ticket_lines::unit_price,
+                ticket_lines::unit_cost,
             ))
             .order(ticket_lines::id)
             .load(conn)?;
-        for (kind, service, description, quantity, unit_price) in lines {
+        for (kind, service, description, quantity, unit_price, unit_cost) in lines {
+            let description = if quantity == 1 || kind == "labour" {
+                description
+            } else {
+                format!("{description} × {}", quantity.normalized())
+            };
             let line = match (kind.as_str(), service) {
                 ("labour", Some(service_id)) if quantity == 1 => NewLine::Service {
                     service_id,
@@ -127,12 +141,14 @@ pub fn draft_from_ticket(
                     hours: quantity,
                     rate: unit_price,
                 },
+                ("part", for_service_id) => NewLine::Part {
+                    description,
+                    amount: cents(&(&quantity * &unit_price)),
+                    cost: unit_cost.map(|c| &quantity * c),
+                    for_service_id,
+                },
                 _ => NewLine::Fee {
-                    description: if quantity == 1 {
-                        description
-                    } else {
-                        format!("{description} × {}", quantity.normalized())
-                    },
+                    description,
                     amount: cents(&(&quantity * &unit_price)),
                 },
             };

@@ -62,6 +62,18 @@ pub enum NewLine {
         description: String,
         amount: BigDecimal,
     },
+    /// A part used on a ticket's job, copied from the ticket: priced as a fee, with what it cost
+    /// and the service it was used for (for the service figures).
+    Part {
+        /// What it is (with the quantity when more than one).
+        description: String,
+        /// Quantity × price.
+        amount: BigDecimal,
+        /// Quantity × its cost, when known.
+        cost: Option<BigDecimal>,
+        /// The catalogue service it was used for.
+        for_service_id: Option<i64>,
+    },
     /// A discount off the other lines.
     Discount {
         /// Why.
@@ -268,6 +280,11 @@ pub fn add_line(
                 NewLine::Fee {
                     description,
                     amount,
+                }
+                | NewLine::Part {
+                    description,
+                    amount,
+                    ..
                 },
                 _,
             ) => LineFacts::Fee {
@@ -287,7 +304,17 @@ pub fn add_line(
                 subtotal: inv.subtotal.clone(),
             },
         };
-        let priced = price_line(facts)?;
+        let mut priced = price_line(facts)?;
+        let mut for_service = None;
+        if let NewLine::Part {
+            cost,
+            for_service_id,
+            ..
+        } = line
+        {
+            priced.unit_cost = cost.as_ref().map(cents);
+            for_service = *for_service_id;
+        }
         let (net, tax) = line_amounts(
             priced.kind,
             &priced.quantity,
@@ -309,8 +336,8 @@ pub fn add_line(
         crate::repo::prepared::prepared(
             "WITH ins AS ( \
                INSERT INTO invoice_lines (invoice_id, kind, asset_id, stock_item_id, service_id, description, \
-                                          quantity, unit_price, unit_cost, net, tax, warranty_tier) \
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)) \
+                                          quantity, unit_price, unit_cost, net, tax, warranty_tier, for_service_id) \
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $16)) \
              UPDATE invoices SET subtotal = $13, tax_total = $14, total = $15, updated_at = now() WHERE id = $1",
         )
         .bind::<BigInt, _>(invoice_id) // $1
@@ -328,6 +355,7 @@ pub fn add_line(
         .bind::<Numeric, _>(totals.0) // $13
         .bind::<Numeric, _>(totals.1) // $14
         .bind::<Numeric, _>(totals.2) // $15
+        .bind::<Nullable<BigInt>, _>(for_service) // $16
         .execute(conn)?;
         Ok(())
     })

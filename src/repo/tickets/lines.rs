@@ -24,6 +24,42 @@ pub struct NewTicketLine {
     pub unit_price: Option<BigDecimal>,
     /// For a part: its SKU or a unit's serial or tag, as scanned.
     pub code: String,
+    /// For a part: the catalogue service (one of the ticket's) it was used for; none means the
+    /// ticket's only service when it has exactly one, else its other work.
+    pub for_service_id: Option<i64>,
+}
+
+/// Whether `line` was on the estimate the customer was sent (it stays as it was sent): the
+/// estimate went out and the line was there before the customer's answer.
+fn was_sent(t: &crate::models::ticket::Ticket, line: &TicketLine) -> bool {
+    let sent = t.approval.is_some() || t.state() == TicketStatus::AwaitingApproval;
+    sent && t.approved_at.is_none_or(|at| line.created_at <= at)
+}
+
+/// The catalogue service a part is for: the one asked for, which must be among the ticket's
+/// labour lines, or the ticket's one service when it has exactly one.
+fn service_for_part(
+    conn: &mut PgConnection,
+    ticket_id: i64,
+    asked: Option<i64>,
+) -> Result<Option<i64>, RepoError> {
+    let services: Vec<i64> = ticket_lines::table
+        .filter(ticket_lines::ticket_id.eq(ticket_id))
+        .filter(ticket_lines::kind.eq("labour"))
+        .filter(ticket_lines::service_id.is_not_null())
+        .select(ticket_lines::service_id.assume_not_null())
+        .distinct()
+        .load(conn)?;
+    match asked {
+        Some(id) if services.contains(&id) => Ok(Some(id)),
+        Some(_) => Err(FieldErrors::single(
+            "for_service_id",
+            "Choose one of this job's services, or none.",
+        )
+        .into()),
+        None if services.len() == 1 => Ok(services.first().copied()),
+        None => Ok(None),
+    }
 }
 
 /// Adds a line. A part scanned by SKU comes out of this branch's stock (a `repair_use` ledger
@@ -64,10 +100,10 @@ pub fn add_line(
         live(&t)?;
         let mut description = line.description.trim().to_string();
         let mut price = line.unit_price.clone();
-        let (mut item, mut unit) = (None, None);
+        let (mut item, mut unit, mut cost) = (None, None, None);
         let code = line.code.trim().to_uppercase();
         if line.kind == "part" && !code.is_empty() {
-            let found: Option<(i64, String, String, BigDecimal)> = stock_items::table
+            let found: Option<(i64, String, String, BigDecimal, BigDecimal)> = stock_items::table
                 .filter(
                     diesel::dsl::sql::<diesel::sql_types::Bool>("upper(sku) = ")
                         .bind::<diesel::sql_types::Text, _>(code.clone()),
@@ -78,10 +114,11 @@ pub fn add_line(
                     stock_items::sku,
                     stock_items::name,
                     stock_items::unit_price,
+                    stock_items::unit_cost,
                 ))
                 .first(conn)
                 .optional()?;
-            if let Some((item_id, sku, name, list_price)) = found {
+            if let Some((item_id, sku, name, list_price, item_cost)) = found {
                 let pieces = line.quantity.to_i32().filter(|q| line.quantity == *q);
                 let Some(pieces) = pieces else {
                     return Err(FieldErrors::single(
@@ -114,6 +151,7 @@ pub fn add_line(
                 }
                 price = price.or(Some(list_price));
                 item = Some(item_id);
+                cost = Some(item_cost);
             } else {
                 // The customer's own device, scanned by its serial: the ticket is for it.
                 if let Some(device) = customer_device(conn, t.customer_id, &code)? {
@@ -133,8 +171,8 @@ pub fn add_line(
                     return Ok(Added::Device(label));
                 }
                 let found = crate::repo::assets::find_by_code(conn, branch_id, &code)?
-                    .map(|a| (a.id, a.asset_tag, a.status));
-                let Some((asset_id, tag, status)) = found else {
+                    .map(|a| (a.id, a.asset_tag, a.status, a.landed_cost));
+                let Some((asset_id, tag, status, landed)) = found else {
                     return Err(FieldErrors::single(
                         "code",
                         format!("No stock item with SKU {code} and no unit with that serial or tag here."),
@@ -158,6 +196,49 @@ pub fn add_line(
                     description = format!("Part: unit {tag}");
                 }
                 unit = Some(asset_id);
+                cost = Some(landed);
+            }
+        }
+        let service = if line.kind == "part" {
+            service_for_part(conn, id, line.for_service_id)?
+        } else {
+            None
+        };
+        let price = price.unwrap_or_default();
+        // The same item scanned again right after: the last line's quantity goes up (unless
+        // that line went to the customer on the estimate, which stays as it was sent).
+        if let Some(item) = item {
+            let last: Option<TicketLine> = ticket_lines::table
+                .filter(ticket_lines::ticket_id.eq(id))
+                .order(ticket_lines::id.desc())
+                .select(TicketLine::as_select())
+                .first(conn)
+                .optional()?;
+            if let Some(last) = last.filter(|l| {
+                l.kind == "part"
+                    && l.stock_item_id == Some(item)
+                    && l.unit_price == price
+                    && l.service_id == service
+                    && !was_sent(&t, l)
+            }) {
+                let quantity = &last.quantity + &line.quantity;
+                diesel::update(ticket_lines::table.find(last.id))
+                    .set(ticket_lines::quantity.eq(&quantity))
+                    .execute(conn)?;
+                event(
+                    conn,
+                    id,
+                    "line",
+                    None,
+                    None,
+                    &format!("{} × {}", last.description, quantity.normalized()),
+                    by,
+                )?;
+                return Ok(Added::Line {
+                    description: last.description,
+                    quantity,
+                    more: true,
+                });
             }
         }
         diesel::insert_into(ticket_lines::table)
@@ -166,10 +247,12 @@ pub fn add_line(
                 ticket_lines::kind.eq(&line.kind),
                 ticket_lines::description.eq(&description),
                 ticket_lines::quantity.eq(&line.quantity),
-                ticket_lines::unit_price.eq(price.unwrap_or_default()),
+                ticket_lines::unit_price.eq(&price),
                 ticket_lines::stock_item_id.eq(item),
                 ticket_lines::asset_id.eq(unit),
                 ticket_lines::created_by.eq(by.user_id),
+                ticket_lines::service_id.eq(service),
+                ticket_lines::unit_cost.eq(cost),
             ))
             .execute(conn)?;
         event(
@@ -181,15 +264,24 @@ pub fn add_line(
             &format!("{} × {}", description, line.quantity.normalized()),
             by,
         )?;
-        Ok(Added::Line)
+        Ok(Added::Line {
+            description,
+            quantity: line.quantity.clone(),
+            more: false,
+        })
     })
 }
 
 /// What scanning or typing a line did.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Added {
-    /// A line on the estimate.
-    Line,
+    /// A line on the estimate (or more of the last one): what it is and how many it now holds.
+    Line {
+        description: String,
+        quantity: BigDecimal,
+        /// Whether the scan raised the last line's quantity rather than adding a line.
+        more: bool,
+    },
     /// The code was the serial of one of the customer's devices: the ticket is now for it.
     Device(String),
 }
@@ -225,7 +317,7 @@ pub fn remove_line(
             .filter(ticket_lines::ticket_id.eq(id))
             .select(TicketLine::as_select())
             .first(conn)?;
-        if t.approval.is_some() || t.state() == TicketStatus::AwaitingApproval {
+        if was_sent(&t, &line) {
             return Err(RepoError::Conflict(
                 "The estimate went to the customer; its lines stay as they were sent.".into(),
             ));

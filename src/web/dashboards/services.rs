@@ -108,7 +108,7 @@ pub async fn services_csv(
         };
     let (from, to) = (r.from, r.to);
     let costs = staff.role.sees_costs();
-    let mut head = vec!["service", "category", "sold", "revenue"];
+    let mut head = vec!["service", "category", "sold", "revenue", "parts_revenue"];
     if costs {
         head.extend([
             "parts_cost",
@@ -125,6 +125,7 @@ pub async fn services_csv(
             csv::text(&s.category),
             csv::number(&s.sold.normalized().to_string()),
             csv::number(&format!("{:.2}", s.revenue)),
+            csv::number(&format!("{:.2}", s.parts_revenue)),
         ];
         if costs {
             cells.extend([

@@ -43,9 +43,22 @@ pub(crate) fn add_line(
         quantity,
         unit_price,
         code: f.code.clone(),
+        for_service_id: f.for_service_id.trim().parse().ok(),
     };
     Ok(match tickets::add_line(conn, w.branch, id, &line, &w.by)? {
-        tickets::Added::Line => Done::said("Line added."),
+        tickets::Added::Line {
+            description,
+            quantity,
+            more: false,
+        } => Done::said(format!("{description} ×{} added.", quantity.normalized())),
+        tickets::Added::Line {
+            description,
+            quantity,
+            more: true,
+        } => Done::said(format!(
+            "One more {description} added: ×{} on the job.",
+            quantity.normalized()
+        )),
         tickets::Added::Device(label) => {
             Done::said(format!("The ticket is for the customer's {label}."))
         }

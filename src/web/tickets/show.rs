@@ -180,6 +180,9 @@ pub struct TicketForm {
     pub(crate) code: String,
     #[serde(default)]
     pub(crate) line_id: String,
+    /// For a part: the service (id) it was used for, empty for none.
+    #[serde(default)]
+    pub(crate) for_service_id: String,
     #[serde(default)]
     pub(crate) decision: String,
     #[serde(default)]
