@@ -160,3 +160,43 @@ document.querySelectorAll('[data-signature-pad]').forEach(function (pad) {
     img.src = field.value;
   }
 });
+
+// A running clock's time ticks (h:mm:ss since it started), on My jobs and on the job page.
+document.addEventListener('DOMContentLoaded', function () {
+  var clocks = document.querySelectorAll('[data-since]');
+  if (!clocks.length) return;
+  var two = function (n) { return (n < 10 ? '0' : '') + n; };
+  var tick = function () {
+    clocks.forEach(function (el) {
+      var since = Date.parse(el.getAttribute('data-since'));
+      if (isNaN(since)) return;
+      var s = Math.max(0, Math.floor((Date.now() - since) / 1000));
+      el.textContent = Math.floor(s / 3600) + ':' + two(Math.floor(s / 60) % 60) + ':' + two(s % 60);
+    });
+  };
+  tick();
+  setInterval(tick, 1000);
+});
+
+// On the tablet a refused action (a scan that found nothing, a move that is not allowed) sounds
+// a short low tone and buzzes, so a technician looking at the part hears it; the count of tones
+// played is kept for the browser tests.
+document.addEventListener('DOMContentLoaded', function () {
+  if (!document.querySelector('[data-sound-on-error]')) return;
+  if (!document.querySelector('.flash-error')) return;
+  window.workbayErrorTones = (window.workbayErrorTones || 0) + 1;
+  try {
+    var Ctx = window.AudioContext || window.webkitAudioContext;
+    var audio = new Ctx();
+    var tone = audio.createOscillator();
+    var gain = audio.createGain();
+    tone.type = 'square';
+    tone.frequency.value = 220;
+    gain.gain.value = 0.15;
+    tone.connect(gain);
+    gain.connect(audio.destination);
+    tone.start();
+    tone.stop(audio.currentTime + 0.25);
+  } catch (e) { /* no sound on this device */ }
+  if (navigator.vibrate) navigator.vibrate(200);
+});

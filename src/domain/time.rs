@@ -58,12 +58,30 @@ pub fn show_day(at: &DateTime<Utc>, tz: &str) -> String {
     at.with_timezone(&zone(tz)).format("%Y-%m-%d").to_string()
 }
 
+/// A length of time as a technician reads it: `under a minute`, `7 min`, `1 h 05 min`.
+pub fn duration_words(seconds: i64) -> String {
+    let minutes = seconds.max(0) / 60;
+    match (minutes / 60, minutes % 60) {
+        (0, 0) => "under a minute".into(),
+        (0, m) => format!("{m} min"),
+        (h, m) => format!("{h} h {m:02} min"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn at(s: &str) -> DateTime<Utc> {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn a_recorded_length_of_time_reads_in_hours_and_minutes() {
+        assert_eq!(duration_words(59), "under a minute");
+        assert_eq!(duration_words(7 * 60 + 59), "7 min");
+        assert_eq!(duration_words(3600 + 5 * 60), "1 h 05 min");
+        assert_eq!(duration_words(-5), "under a minute");
     }
 
     #[test]

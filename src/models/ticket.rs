@@ -42,6 +42,13 @@ pub struct Ticket {
 }
 
 impl Ticket {
+    /// Whether `line` was on the estimate the customer was sent (it stays as it was sent): the
+    /// estimate went out and the line was there before the customer's answer.
+    pub fn line_was_sent(&self, line: &TicketLine) -> bool {
+        let sent = self.approval.is_some()
+            || self.state() == crate::domain::ticket::TicketStatus::AwaitingApproval;
+        sent && self.approved_at.is_none_or(|at| line.created_at <= at)
+    }
     /// Whether the promised date has passed on `today` and the job is not ready yet.
     pub fn is_late(&self, today: chrono::NaiveDate) -> bool {
         use crate::domain::ticket::TicketStatus::{Cancelled, Closed, Ready};

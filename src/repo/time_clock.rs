@@ -44,16 +44,30 @@ pub fn clock_start(
     })
 }
 
+/// A clock that was stopped: on which ticket and how long it ran.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stopped {
+    pub ticket_id: i64,
+    /// Whole seconds it ran (at most a day).
+    pub seconds: i64,
+    /// What the time entry recorded, to the hundredth of an hour.
+    pub hours: BigDecimal,
+}
+
 /// Stops the signed-in technician's running clock, in its own transaction.
-pub fn clock_stop(conn: &mut PgConnection, by: &By) -> Result<Option<i64>, RepoError> {
+pub fn clock_stop(conn: &mut PgConnection, by: &By) -> Result<Option<Stopped>, RepoError> {
     let Some(tech) = by.user_id else {
         return Ok(None);
     };
     crate::repo::tx(conn, |conn| stop_clock(conn, tech, by))
 }
 
-/// Stops the technician's running clock, wherever it runs; returns the ticket it ran on.
-fn stop_clock(conn: &mut PgConnection, technician: i64, by: &By) -> Result<Option<i64>, RepoError> {
+/// Stops the technician's running clock, wherever it runs; says what it recorded.
+fn stop_clock(
+    conn: &mut PgConnection,
+    technician: i64,
+    by: &By,
+) -> Result<Option<Stopped>, RepoError> {
     let running: Option<(i64, i64, DateTime<Utc>)> = time_entries::table
         .filter(time_entries::technician_id.eq(technician))
         .filter(time_entries::ended_at.is_null())
@@ -69,10 +83,11 @@ fn stop_clock(conn: &mut PgConnection, technician: i64, by: &By) -> Result<Optio
         return Ok(None);
     };
     let now = Utc::now().max(started);
+    let hours = hours_between(started, now);
     diesel::update(time_entries::table.find(entry))
         .set((
             time_entries::ended_at.eq(now),
-            time_entries::hours.eq(hours_between(started, now)),
+            time_entries::hours.eq(&hours),
         ))
         .execute(conn)?;
     event(
@@ -81,10 +96,14 @@ fn stop_clock(conn: &mut PgConnection, technician: i64, by: &By) -> Result<Optio
         "clock",
         None,
         None,
-        &format!("clock stopped after {}", hours_between(started, now)),
+        &format!("clock stopped after {hours} h"),
         by,
     )?;
-    Ok(Some(ticket))
+    Ok(Some(Stopped {
+        ticket_id: ticket,
+        seconds: (now - started).num_seconds().clamp(0, 24 * 3600),
+        hours,
+    }))
 }
 
 pub(crate) fn stop_clocks_on(conn: &mut PgConnection, ticket: i64) -> Result<(), RepoError> {

@@ -116,6 +116,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     route!(cfg, "/floor/{id}/status", WORKSHOP, post floor::move_on::move_job);
     route!(cfg, "/floor/{id}/part", WORKSHOP, post floor::part::add_part);
     route!(cfg, "/floor/{id}/note", WORKSHOP, post floor::note::add_note);
+    route!(cfg, "/floor/{id}/undo", WORKSHOP, post floor::lines::undo_line);
+    route!(cfg, "/floor/{id}/estimate", WORKSHOP, post floor::lines::send_estimate);
     route!(cfg, "/floor/{id}/clock", WORKSHOP, post floor::clock::start_clock);
     route!(cfg, "/floor/{id}/clock/stop", WORKSHOP, post floor::clock::stop_clock);
     route!(cfg, "/time", MANAGEMENT, get tickets::time::show);

@@ -18,6 +18,7 @@ mod customer_history;
 mod customers;
 mod dashboards;
 mod embedded;
+mod floor;
 mod headers;
 mod invoicing;
 mod ops;

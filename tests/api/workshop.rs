@@ -383,14 +383,22 @@ async fn parts_come_out_of_stock_by_sku_or_link_a_unit_and_no_stock_is_refused()
         .await;
     app.login_as(Role::Technician).await;
     let (floor, desk) = (format!("/floor/{t}/part"), format!("/tickets/{t}/line"));
-    app.send(
-        &floor,
-        &[("kind", "part"), ("code", "jack-dc"), ("quantity", "2")],
-    )
-    .await
-    .is(422)
-    .says("Only 1 of JACK-DC in stock here")
-    .says("scan-warning");
+    // The tablet answers a refused scan with a redirect to the job (a reload does not post
+    // again), the quantity typed kept and the reason shown as an error.
+    let refused = app
+        .send(
+            &floor,
+            &[("kind", "part"), ("code", "jack-dc"), ("quantity", "2")],
+        )
+        .await;
+    refused.is(303);
+    assert_eq!(refused.location, format!("/floor/{t}?quantity=2&note="));
+    let job = app.get_html(&refused.location).await;
+    assert!(
+        job.contains("class=\"flash flash-error\" role=\"alert\">Only 1 of JACK-DC in stock here")
+            && job.contains("id=\"f-quantity\" name=\"quantity\" value=\"2\""),
+        "{job}"
+    );
     app.send(
         &floor,
         &[("kind", "part"), ("code", "jack-dc"), ("quantity", "1")],

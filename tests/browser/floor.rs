@@ -1,3 +1,4 @@
+use fantoccini::Locator;
 use fantoccini::key::Key;
 use workbay::domain::role::Role;
 use workbay::domain::ticket::{Outcome, TicketStatus};
@@ -5,101 +6,232 @@ use workbay::repo::By;
 use workbay::repo::tickets::{self, CheckIn};
 
 use crate::common::fixtures::{stock_in, stock_item};
-use crate::common::http::PASSWORD;
 use crate::common::spawn_app;
 use crate::driver::Browser;
 
-/// Four oil filters on the shelf and Kamau Motors' ticket, in repair and assigned to `tech`.
-async fn a_job_in_repair_for(app: &crate::common::TestApp, tech: i64) -> i64 {
+/// A ticket for `customer`'s `problem`, assigned to `tech` and moved along `path`.
+async fn a_job(
+    app: &crate::common::TestApp,
+    tech: i64,
+    customer: &str,
+    problem: &str,
+    path: &'static [TicketStatus],
+) -> i64 {
     let branch = app.branch_id;
-    let customer = app
-        .create_customer("Kamau Motors", "0711 222 333", "")
-        .await;
+    let customer = app.create_customer(customer, "", "").await;
+    let problem = problem.to_string();
     app.with_db(move |c| {
         let by = By::default();
-        let item = stock_item(c, "FLT-OIL-T", "Oil filter", "3.00", "6.00", 0);
-        stock_in(c, branch, item, 4);
         let check_in = CheckIn {
-            problem: "Oil change and noise".into(),
+            problem,
             ..Default::default()
         };
         let t = tickets::open_walk_in(c, branch, customer, Default::default(), &check_in, &by)
             .unwrap()
             .id;
         tickets::assign(c, branch, t, Some(tech), &by).unwrap();
-        for to in [TicketStatus::Diagnosing, TicketStatus::InRepair] {
-            tickets::transition(c, branch, t, None, to, None::<Outcome>, "", &by).unwrap();
+        for to in path {
+            tickets::transition(c, branch, t, None, *to, None::<Outcome>, "", &by).unwrap();
         }
         t
     })
     .await
 }
 
-#[tokio::test]
-async fn on_a_1024_by_768_tablet_a_technician_clocks_on_scans_a_part_and_sends_the_job_to_quality_check()
- {
-    let app = spawn_app().await;
-    let tech = app
-        .create_user("dora", "Dora Achieng", Role::Technician)
-        .await;
-    let ticket = a_job_in_repair_for(&app, tech.id).await;
-
-    let browser = Browser::start().await;
-    let c = &browser.client;
-    c.set_window_size(1024, 768).await.unwrap();
-    c.goto(&format!("{}/login?next=%2Ffloor", app.address))
+/// The ticking time of a running clock, as shown (`0:00:03`).
+async fn elapsed(browser: &Browser, css: &str) -> String {
+    browser
+        .text_until(css, |t| {
+            let parts: Vec<&str> = t.split(':').collect();
+            parts.len() == 3 && parts.iter().all(|p| p.chars().all(|c| c.is_ascii_digit()))
+        })
         .await
-        .unwrap();
-    browser.sign_in("dora", PASSWORD).await;
+}
+
+/// Scans `code` into the part field (the scanner types it and Enter) and waits for the page
+/// that answers, which shows `message`.
+async fn scan(browser: &Browser, code: &str, message: &str) {
+    browser
+        .fill("#f-code", &format!("{code}{}", Key::Enter))
+        .await;
+    browser.text_until(".flash", |t| t.contains(message)).await;
+}
+
+#[tokio::test]
+async fn a_technician_s_day_on_the_tablet_at_1024_by_768_and_800_by_1280() {
+    let app = spawn_app().await;
+    let branch = app.branch_id;
+    app.with_db(move |c| {
+        let item = stock_item(c, "FLT-OIL-T", "Oil filter", "3.00", "6.00", 0);
+        stock_in(c, branch, item, 10);
+    })
+    .await;
+    for (user, size) in [("dora", (1024, 768)), ("eli", (800, 1280))] {
+        journey(&app, user, size).await;
+    }
+    // Each journey kept one filter on its estimate: two of ten left the shelf.
+    let left = "SELECT on_hand::bigint FROM stock_levels";
+    assert_eq!(app.count(left).await, 8);
+}
+
+/// My jobs with the running one pinned and ticking; the clock; two scans of one filter make
+/// quantity 2; a bad scan is named in red with a tone, on a page a reload does not post; undo;
+/// the estimate sent from the tablet; stopping the clock says what it recorded; nothing
+/// scrolls sideways.
+async fn journey(app: &crate::common::TestApp, user: &str, (w, h): (u32, u32)) {
+    use TicketStatus::*;
+    let tech = app.create_user(user, user, Role::Technician).await.id;
+    let running = a_job(
+        app,
+        tech,
+        "Kamau Motors",
+        "Oil change and noise",
+        &[Diagnosing],
+    )
+    .await;
+    let _other = a_job(
+        app,
+        tech,
+        "Wanjiru Mwangi",
+        "Brakes squeal",
+        &[Diagnosing, InRepair],
+    )
+    .await;
+    // The clock runs on the newer job: My jobs pins it first even though it is listed later.
+    app.exec(&format!(
+        "UPDATE tickets SET created_at = now() + interval '1 minute' WHERE id = {running}"
+    ))
+    .await;
+
+    let browser = Browser::signed_in(&app.address, user, (w, h)).await;
     browser.wait_for_path(|p| p == "/floor").await;
     browser
-        .text_until(".jobs", |t| t.contains("Kamau Motors"))
+        .click(&format!("#my-jobs a[data-ticket='{running}']"))
         .await;
-    browser.click(".jobs a.job").await;
     browser
-        .wait_for_path(|p| p == format!("/floor/{ticket}"))
+        .wait_for_path(|p| p == format!("/floor/{running}"))
         .await;
-
-    // The clock: one big button.
     browser.click("#clock").await;
     browser
         .text_until("#clock", |t| t.contains("Stop clock"))
         .await;
-    // A part by scan: the scanner types the SKU and Enter.
+    let first = elapsed(&browser, "#clock-elapsed").await;
+    browser.text_until("#clock-elapsed", |t| t != first).await;
+
+    browser.click("a.button[href='/floor']").await;
+    browser.wait_for_path(|p| p == "/floor").await;
+    let pinned = browser
+        .client
+        .find(Locator::Css("#my-jobs li:first-child a.job"))
+        .await
+        .unwrap()
+        .attr("data-ticket")
+        .await
+        .unwrap();
+    assert_eq!(pinned, Some(running.to_string()), "the running job first");
+    elapsed(&browser, "#running-elapsed").await;
     browser
-        .fill("#f-code", &format!("flt-oil-t{}", Key::Enter))
+        .click(&format!("#my-jobs a[data-ticket='{running}']"))
         .await;
     browser
-        .text_until("#ticket-lines", |t| t.contains("Oil filter (FLT-OIL-T)"))
+        .wait_for_path(|p| p == format!("/floor/{running}"))
         .await;
-    // A note for the counter.
+
+    scan(&browser, "flt-oil-t", "Oil filter (FLT-OIL-T) ×1 added").await;
+    scan(
+        &browser,
+        "FLT-OIL-T",
+        "One more Oil filter (FLT-OIL-T) added: ×2",
+    )
+    .await;
     browser
-        .fill("#f-note", "Old filter gasket stuck; cleaned the seat")
+        .text_until("#ticket-lines", |t| {
+            t.contains("Oil filter (FLT-OIL-T) × 2")
+        })
         .await;
-    browser.click("#note-form button").await;
+
+    // A code that is nothing here: named in the error colour, with a tone, and the page is
+    // the job's own (a reload shows it again and posts nothing).
+    scan(&browser, "NOPE-1", "No stock item with SKU NOPE-1").await;
+    let error = browser.text_of(".flash-error").await;
+    assert!(error.contains("NOPE-1"), "{error}");
+    let tones = browser
+        .client
+        .execute("return window.workbayErrorTones || 0", vec![])
+        .await
+        .unwrap();
+    assert_eq!(tones.as_i64(), Some(1), "one tone for the refused scan");
+    let colour = browser
+        .client
+        .execute(
+            "return getComputedStyle(document.querySelector('.flash-error')).backgroundColor",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(colour.as_str(), Some("rgb(179, 38, 30)"), "a strong red");
     browser
-        .text_until("#ticket-notes", |t| t.contains("gasket stuck"))
+        .wait_for_path(|p| p == format!("/floor/{running}"))
         .await;
-    // On to quality check.
-    browser.click("button[data-to=quality_check]").await;
+    browser.client.refresh().await.unwrap();
     browser
-        .text_until("#ticket-status", |t| t.contains("Quality check"))
+        .text_until("#ticket-lines", |t| t.contains("× 2"))
         .await;
-    // The big targets fit the tablet: the clock spans its card and nothing scrolls sideways.
+
+    browser.click("#undo").await;
+    browser
+        .text_until(".flash", |t| {
+            t.contains("Undone: Oil filter (FLT-OIL-T) ×2")
+        })
+        .await;
+    assert!(
+        !browser
+            .text_of("#ticket-lines")
+            .await
+            .contains("Oil filter")
+    );
+    scan(&browser, "FLT-OIL-T", "Oil filter (FLT-OIL-T) ×1 added").await;
+
+    browser.click("#send-estimate").await;
+    browser
+        .text_until(".flash", |t| t.contains("Estimate sent for approval"))
+        .await;
+    browser
+        .text_until("#ticket-status", |t| t.contains("approval"))
+        .await;
+    // What no longer applies is gone: the estimate went out, its lines stay as sent.
+    for gone in ["#send-estimate", "#undo"] {
+        assert!(
+            browser.client.find(Locator::Css(gone)).await.is_err(),
+            "{gone} still shown"
+        );
+    }
     assert!(
         browser.fits_width().await,
-        "no sideways scrolling at 1024×768"
+        "no sideways scrolling at {w}×{h}"
     );
+
+    browser.click("#clock").await;
+    browser
+        .text_until(".flash", |t| {
+            t.contains("Clock stopped:") && t.contains("recorded")
+        })
+        .await;
+    browser
+        .text_until("#clock", |t| t.contains("Start clock"))
+        .await;
     browser.close().await;
 
-    let status =
-        format!("SELECT count(*) FROM tickets WHERE id = {ticket} AND status = 'quality_check'");
+    let status = format!(
+        "SELECT count(*) FROM tickets WHERE id = {running} AND status = 'awaiting_approval'"
+    );
     assert_eq!(app.count(&status).await, 1);
-    let used = "SELECT count(*) FROM stock_ledger WHERE kind = 'repair_use' AND quantity = -1";
-    assert_eq!(app.count(used).await, 1);
+    let lines = format!(
+        "SELECT count(*) FROM ticket_lines WHERE ticket_id = {running} AND quantity = 1 AND kind = 'part'"
+    );
+    assert_eq!(app.count(&lines).await, 1);
     let clocked = format!(
-        "SELECT count(*) FROM time_entries WHERE ticket_id = {ticket} AND technician_id = {}",
-        tech.id
+        "SELECT count(*) FROM time_entries WHERE ticket_id = {running} AND technician_id = {tech} AND ended_at IS NOT NULL"
     );
     assert_eq!(app.count(&clocked).await, 1);
 }

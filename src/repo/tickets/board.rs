@@ -63,27 +63,58 @@ pub fn board(
     .load(conn)?)
 }
 
-/// A technician's jobs for today: assigned to them, still to work on, most urgent first.
+/// A job on a technician's list.
+#[derive(Debug, Clone)]
+pub struct MyJob {
+    pub ticket: Ticket,
+    pub customer: String,
+    /// The vehicle or device ([`super::SUBJECT_SQL`]).
+    pub subject: Option<String>,
+    /// The bay of the booking it came from.
+    pub bay: Option<String>,
+}
+
+/// A technician's jobs for today: assigned to them, still to work on, most urgent first (then
+/// oldest first).
 pub fn my_jobs(
     conn: &mut PgConnection,
     branch_id: i64,
     technician: i64,
-) -> Result<Vec<(Ticket, String)>, RepoError> {
-    let rows: Vec<(Ticket, String)> = tickets::table
+) -> Result<Vec<MyJob>, RepoError> {
+    use diesel::sql_types::{Nullable, Text};
+    let rows: Vec<(Ticket, String, Option<String>, Option<String>)> = tickets::table
         .inner_join(customers::table)
+        .left_join(vehicles::table)
+        .left_join(devices::table)
         .filter(tickets::branch_id.eq(branch_id))
         .filter(tickets::assigned_to.eq(technician))
         .filter(tickets::status.ne_all(["ready", "closed", "cancelled"]))
-        .select((Ticket::as_select(), customers::name))
+        .select((
+            Ticket::as_select(),
+            customers::name,
+            diesel::dsl::sql::<Nullable<Text>>(super::SUBJECT_SQL),
+            diesel::dsl::sql::<Nullable<Text>>(
+                "(SELECT y.name FROM bookings k JOIN bays y ON y.id = k.bay_id \
+                  WHERE k.id = tickets.booking_id)",
+            ),
+        ))
         .order(tickets::created_at.asc())
         .load(conn)?;
-    let mut rows = rows;
     let rank = |p: &str| match p {
         "urgent" => 0,
         "high" => 1,
         "normal" => 2,
         _ => 3,
     };
-    rows.sort_by_key(|(t, _)| rank(&t.priority));
-    Ok(rows)
+    let mut jobs: Vec<MyJob> = rows
+        .into_iter()
+        .map(|(ticket, customer, subject, bay)| MyJob {
+            ticket,
+            customer,
+            subject,
+            bay,
+        })
+        .collect();
+    jobs.sort_by_key(|j| rank(&j.ticket.priority));
+    Ok(jobs)
 }

@@ -4,7 +4,6 @@ use bigdecimal::{BigDecimal, ToPrimitive};
 use diesel::prelude::*;
 
 use super::{event, live, lock};
-use crate::domain::ticket::TicketStatus;
 use crate::domain::validation::FieldErrors;
 use crate::models::ticket::TicketLine;
 use crate::repo::stock::{self, Posting};
@@ -27,13 +26,6 @@ pub struct NewTicketLine {
     /// For a part: the catalogue service (one of the ticket's) it was used for; none means the
     /// ticket's only service when it has exactly one, else its other work.
     pub for_service_id: Option<i64>,
-}
-
-/// Whether `line` was on the estimate the customer was sent (it stays as it was sent): the
-/// estimate went out and the line was there before the customer's answer.
-fn was_sent(t: &crate::models::ticket::Ticket, line: &TicketLine) -> bool {
-    let sent = t.approval.is_some() || t.state() == TicketStatus::AwaitingApproval;
-    sent && t.approved_at.is_none_or(|at| line.created_at <= at)
 }
 
 /// The catalogue service a part is for: the one asked for, which must be among the ticket's
@@ -219,7 +211,7 @@ pub fn add_line(
                     && l.stock_item_id == Some(item)
                     && l.unit_price == price
                     && l.service_id == service
-                    && !was_sent(&t, l)
+                    && !t.line_was_sent(l)
             }) {
                 let quantity = &last.quantity + &line.quantity;
                 diesel::update(ticket_lines::table.find(last.id))
@@ -301,14 +293,15 @@ fn customer_device(
         .optional()?)
 }
 
-/// Takes a line off before the estimate is sent; a stock part goes back on the shelf.
+/// Takes a line off (not one the customer was sent on the estimate); a stock part goes back on
+/// the shelf. Returns the line taken off.
 pub fn remove_line(
     conn: &mut PgConnection,
     branch_id: i64,
     id: i64,
     line_id: i64,
     by: &By,
-) -> Result<(), RepoError> {
+) -> Result<TicketLine, RepoError> {
     crate::repo::tx(conn, |conn| {
         let t = lock(conn, branch_id, id)?;
         live(&t)?;
@@ -317,7 +310,7 @@ pub fn remove_line(
             .filter(ticket_lines::ticket_id.eq(id))
             .select(TicketLine::as_select())
             .first(conn)?;
-        if was_sent(&t, &line) {
+        if t.line_was_sent(&line) {
             return Err(RepoError::Conflict(
                 "The estimate went to the customer; its lines stay as they were sent.".into(),
             ));
@@ -338,6 +331,7 @@ pub fn remove_line(
             }
         }
         diesel::delete(ticket_lines::table.find(line_id)).execute(conn)?;
-        event(conn, id, "line_removed", None, None, &line.description, by)
+        event(conn, id, "line_removed", None, None, &line.description, by)?;
+        Ok(line)
     })
 }

@@ -5,6 +5,7 @@
 pub mod clock;
 pub mod job;
 pub mod jobs;
+pub mod lines;
 pub mod move_on;
 pub mod note;
 pub mod part;

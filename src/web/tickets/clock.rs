@@ -21,8 +21,14 @@ pub(crate) fn start(conn: &mut PgConnection, w: &Acting, id: i64) -> Result<Done
 
 /// Stops the running clock; the tablet uses it too.
 pub(crate) fn stop(conn: &mut PgConnection, w: &Acting) -> Result<Done, RepoError> {
-    time_clock::clock_stop(conn, &w.by)?;
-    Ok(Done::said("Clock stopped."))
+    Ok(Done::said(match time_clock::clock_stop(conn, &w.by)? {
+        Some(stopped) => format!(
+            "Clock stopped: {} recorded ({} h).",
+            crate::domain::time::duration_words(stopped.seconds),
+            stopped.hours
+        ),
+        None => "Your clock was not running.".into(),
+    }))
 }
 
 /// `POST /tickets/{id}/clock`.

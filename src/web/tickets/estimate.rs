@@ -2,16 +2,40 @@
 //! then shows the signed link once, valid for seven days.
 
 use actix_web::{HttpRequest, HttpResponse, web};
+use diesel::PgConnection;
 
 use super::answer::{self, Done};
 use super::show::TicketForm;
 use crate::error::AppError;
-use crate::repo::tickets;
+use crate::repo::{RepoError, tickets};
 use crate::web::AppState;
 use crate::web::access::Staff;
+use crate::web::answer::Acting;
 
 /// How long the customer's approval link works.
 const LINK_DAYS: i64 = 7;
+
+/// Sends ticket `id`'s estimate; the tablet uses it too. The link's token comes back for the
+/// page to show.
+pub(crate) fn send(
+    conn: &mut PgConnection,
+    w: &Acting,
+    id: i64,
+    f: &TicketForm,
+    key: &[u8],
+    tz: &str,
+) -> Result<Done, RepoError> {
+    let days = chrono::Duration::days(LINK_DAYS);
+    let (link, expires) =
+        tickets::send_estimate(conn, w.branch, id, f.shown_status(), days, &w.by)?;
+    Ok(Done {
+        message: format!(
+            "Estimate sent for approval; the link works until {}.",
+            crate::domain::time::local_date(tz, expires)
+        ),
+        link: Some(crate::domain::approval_link::sign(key, link, expires)),
+    })
+}
 
 /// `POST /tickets/{id}/estimate`.
 pub async fn send_estimate(
@@ -29,18 +53,7 @@ pub async fn send_estimate(
         &state,
         id,
         form.into_inner(),
-        move |c, w, f| {
-            let days = chrono::Duration::days(LINK_DAYS);
-            let (link, expires) =
-                tickets::send_estimate(c, w.branch, id, f.shown_status(), days, &w.by)?;
-            Ok(Done {
-                message: format!(
-                    "Estimate sent for approval; the link works until {}.",
-                    crate::domain::time::local_date(&tz, expires)
-                ),
-                link: Some(crate::domain::approval_link::sign(&key, link, expires)),
-            })
-        },
+        move |c, w, f| send(c, w, id, f, &key, &tz),
     )
     .await
 }

@@ -25,8 +25,13 @@ pub async fn remove_ticket_line(
         id,
         form.into_inner(),
         move |c, w, f| {
-            tickets::remove_line(c, w.branch, id, f.line_id.parse().unwrap_or(0), &w.by)?;
-            Ok(Done::said("Line removed."))
+            let line =
+                tickets::remove_line(c, w.branch, id, f.line_id.parse().unwrap_or(0), &w.by)?;
+            Ok(Done::said(format!(
+                "Removed {} ×{}.",
+                line.description,
+                line.quantity.normalized()
+            )))
         },
     )
     .await

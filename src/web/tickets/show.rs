@@ -54,6 +54,19 @@ pub struct TicketData {
 }
 
 impl TicketData {
+    /// The job's catalogue services, which a part can be used for (asked when there is more
+    /// than one).
+    pub fn services(&self) -> Vec<(i64, &str)> {
+        let mut found: Vec<(i64, &str)> = Vec::new();
+        for l in &self.lines {
+            if let (true, Some(id)) = (l.kind == "labour", l.service_id)
+                && !found.iter().any(|(f, _)| *f == id)
+            {
+                found.push((id, l.description.as_str()));
+            }
+        }
+        found
+    }
     /// Statuses a person may move the ticket to from here (approval moves come from answers).
     pub fn next_steps(&self) -> Vec<TicketStatus> {
         let from = self.ticket.state();
