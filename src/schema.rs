@@ -17,6 +17,7 @@ diesel::table! {
         decision -> Nullable<Text>,
         created_by -> Nullable<Int8>,
         created_at -> Timestamptz,
+        revoked_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -155,6 +156,8 @@ diesel::table! {
         currency -> Text,
         tax_registration -> Text,
         country -> Text,
+        logo -> Nullable<Bytea>,
+        logo_type -> Nullable<Text>,
     }
 }
 
@@ -637,6 +640,32 @@ diesel::table! {
 }
 
 diesel::table! {
+    notifications (id) {
+        id -> Int8,
+        user_id -> Int8,
+        branch_id -> Int8,
+        kind -> Text,
+        text -> Text,
+        link -> Text,
+        once_key -> Text,
+        created_at -> Timestamptz,
+        read_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    status_links (id) {
+        id -> Int8,
+        ticket_id -> Int8,
+        expires_at -> Timestamptz,
+        created_by -> Nullable<Int8>,
+        created_at -> Timestamptz,
+        revoked_at -> Nullable<Timestamptz>,
+        revoked_by -> Nullable<Int8>,
+    }
+}
+
+diesel::table! {
     ticket_counters (branch_id) {
         branch_id -> Int8,
         last_number -> Int4,
@@ -733,6 +762,7 @@ diesel::table! {
         closed_at -> Nullable<Timestamptz>,
         accessories -> Text,
         promised_on -> Nullable<Date>,
+        findings -> Text,
     }
 }
 
@@ -883,6 +913,9 @@ diesel::table! {
 
 diesel::joinable!(approval_links -> staff_users (created_by));
 diesel::joinable!(approval_links -> tickets (ticket_id));
+diesel::joinable!(notifications -> branches (branch_id));
+diesel::joinable!(notifications -> staff_users (user_id));
+diesel::joinable!(status_links -> tickets (ticket_id));
 diesel::joinable!(asset_diagnostics -> assets (asset_id));
 diesel::joinable!(asset_diagnostics -> staff_users (technician_id));
 diesel::joinable!(asset_movements -> assets (asset_id));
@@ -1049,6 +1082,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     locations,
     login_attempts,
     message_outbox,
+    notifications,
     payments,
     preorder_deposits,
     preorder_events,
@@ -1061,6 +1095,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     services,
     sessions,
     staff_users,
+    status_links,
     stock_items,
     stock_ledger,
     stock_levels,

@@ -200,3 +200,55 @@ document.addEventListener('DOMContentLoaded', function () {
   } catch (e) { /* no sound on this device */ }
   if (navigator.vibrate) navigator.vibrate(200);
 });
+
+// The bell: the unread count, asked for when a page opens and every minute after.
+document.addEventListener('DOMContentLoaded', function () {
+  var count = document.getElementById('bell-count');
+  if (!count) return;
+  var ask = function () {
+    fetch('/notifications/unread', { credentials: 'same-origin', headers: { Accept: 'text/plain' } })
+      .then(function (r) { return r.ok ? r.text() : ''; })
+      .then(function (t) {
+        var n = parseInt(t, 10);
+        if (isNaN(n)) return;
+        count.textContent = n > 99 ? '99+' : String(n);
+        count.hidden = n === 0;
+        document.getElementById('bell').setAttribute('title', n === 0 ? 'Notifications' : n + ' unread notifications');
+      })
+      .catch(function () {});
+  };
+  ask();
+  setInterval(ask, 60000);
+});
+
+// Copy buttons: the field named by data-copy goes to the clipboard.
+document.addEventListener('DOMContentLoaded', function () {
+  document.querySelectorAll('[data-copy]').forEach(function (button) {
+    button.addEventListener('click', function () {
+      var field = document.querySelector(button.getAttribute('data-copy'));
+      if (!field) return;
+      var done = function () { button.textContent = 'Copied'; setTimeout(function () { button.textContent = 'Copy'; }, 2000); };
+      field.select();
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(field.value).then(done, function () { document.execCommand('copy'); done(); });
+      } else {
+        document.execCommand('copy');
+        done();
+      }
+    });
+  });
+});
+
+// The branch's logo: the picture chosen is sent inside the form as a data URL.
+document.addEventListener('DOMContentLoaded', function () {
+  var file = document.querySelector('[data-logo-file]');
+  var field = document.getElementById('f-logo-data');
+  if (!file || !field) return;
+  file.addEventListener('change', function () {
+    var chosen = file.files && file.files[0];
+    if (!chosen) { field.value = ''; return; }
+    var reader = new FileReader();
+    reader.onload = function () { field.value = reader.result; };
+    reader.readAsDataURL(chosen);
+  });
+});

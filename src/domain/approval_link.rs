@@ -1,5 +1,6 @@
-//! The customer's no-login link to an estimate: `link id . expiry . HMAC-SHA256(link id,
-//! expiry)` under the server's key. A token altered in any part, or signed with another key, is
+//! The customer's no-login links (to an estimate, to a repair's status page): `link id . expiry
+//! . HMAC-SHA256(purpose, link id, expiry)` under the server's key. A token altered in any part,
+//! signed with another key or for another purpose (a status link is not an approval link) is
 //! refused before the database is asked; whether the link has expired, was used or revoked is
 //! the database's to say.
 
@@ -7,21 +8,19 @@ use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-fn mac(key: &[u8], link: i64, expires: i64) -> Hmac<Sha256> {
+fn mac(key: &[u8], purpose: &str, link: i64, expires: i64) -> Hmac<Sha256> {
     let mut m = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes any key length");
-    m.update(format!("approval:{link}:{expires}").as_bytes());
+    m.update(format!("{purpose}:{link}:{expires}").as_bytes());
     m
 }
 
-/// The token for a link.
-pub fn sign(key: &[u8], link: i64, expires: DateTime<Utc>) -> String {
+fn sign_for(key: &[u8], purpose: &str, link: i64, expires: DateTime<Utc>) -> String {
     let expires = expires.timestamp();
-    let tag = hex::encode(mac(key, link, expires).finalize().into_bytes());
+    let tag = hex::encode(mac(key, purpose, link, expires).finalize().into_bytes());
     format!("{link}.{expires}.{tag}")
 }
 
-/// The link id of a genuine token; `None` when it was altered or forged.
-pub fn verify(key: &[u8], token: &str) -> Option<i64> {
+fn verify_for(key: &[u8], purpose: &str, token: &str) -> Option<i64> {
     let mut parts = token.split('.');
     let link: i64 = parts.next()?.parse().ok()?;
     let expires: i64 = parts.next()?.parse().ok()?;
@@ -29,8 +28,29 @@ pub fn verify(key: &[u8], token: &str) -> Option<i64> {
     if parts.next().is_some() {
         return None;
     }
-    mac(key, link, expires).verify_slice(&tag).ok()?;
+    mac(key, purpose, link, expires).verify_slice(&tag).ok()?;
     Some(link)
+}
+
+/// The token for an approval link.
+pub fn sign(key: &[u8], link: i64, expires: DateTime<Utc>) -> String {
+    sign_for(key, "approval", link, expires)
+}
+
+/// The approval link id of a genuine token; `None` when it was altered or forged.
+pub fn verify(key: &[u8], token: &str) -> Option<i64> {
+    verify_for(key, "approval", token)
+}
+
+/// The token for a status link.
+pub fn sign_status(key: &[u8], link: i64, expires: DateTime<Utc>) -> String {
+    sign_for(key, "status", link, expires)
+}
+
+/// The status link id of a genuine token; `None` when it was altered, forged, or is another
+/// kind of link.
+pub fn verify_status(key: &[u8], token: &str) -> Option<i64> {
+    verify_for(key, "status", token)
 }
 
 #[cfg(test)]
@@ -45,6 +65,15 @@ mod tests {
         let token = sign(KEY, 42, expires);
         assert!(token.starts_with("42.1773828000."));
         assert_eq!(verify(KEY, &token), Some(42));
+    }
+
+    #[test]
+    fn a_status_token_is_not_an_approval_token_nor_the_other_way_round() {
+        let expires = "2026-03-18T10:00:00Z".parse().unwrap();
+        let status = sign_status(KEY, 7, expires);
+        assert_eq!(verify_status(KEY, &status), Some(7));
+        assert_eq!(verify(KEY, &status), None);
+        assert_eq!(verify_status(KEY, &sign(KEY, 7, expires)), None);
     }
 
     #[test]

@@ -287,6 +287,39 @@ fn hourly_rate(raw: &str, field: &str, errors: &mut FieldErrors) -> BigDecimal {
     }
 }
 
+/// The largest logo a branch may have, in bytes (it is sent inside a form, base64 encoded).
+pub const MAX_LOGO_BYTES: usize = 150 * 1024;
+
+/// A logo sent as a data URL by the branch form: its bytes and type. PNG, JPEG or WebP, checked
+/// by their first bytes (not by what the browser said), at most [`MAX_LOGO_BYTES`].
+pub fn logo_image(data_url: &str) -> Result<(Vec<u8>, &'static str), &'static str> {
+    use base64::Engine;
+    let unreadable = "Choose a PNG, JPEG or WebP picture for the logo.";
+    let (head, encoded) = data_url.split_once(',').ok_or(unreadable)?;
+    if !head.starts_with("data:image/") || !head.ends_with(";base64") {
+        return Err(unreadable);
+    }
+    if encoded.len() > MAX_LOGO_BYTES * 4 / 3 + 4 {
+        return Err("The logo is larger than 150 kB; save a smaller picture.");
+    }
+    let image = base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim())
+        .map_err(|_| unreadable)?;
+    if image.len() > MAX_LOGO_BYTES {
+        return Err("The logo is larger than 150 kB; save a smaller picture.");
+    }
+    let kind = if image.starts_with(b"\x89PNG\r\n\x1a\n") {
+        "image/png"
+    } else if image.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        "image/jpeg"
+    } else if image.len() > 12 && &image[0..4] == b"RIFF" && &image[8..12] == b"WEBP" {
+        "image/webp"
+    } else {
+        return Err(unreadable);
+    };
+    Ok((image, kind))
+}
+
 #[cfg(test)]
 #[path = "branch_tests.rs"]
 mod tests;

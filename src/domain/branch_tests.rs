@@ -68,3 +68,38 @@ fn tax_rate_above_100_is_refused() {
             .is_some()
     );
 }
+
+#[test]
+fn a_logo_is_taken_by_what_its_bytes_are_and_refused_when_too_big_or_not_a_picture() {
+    use base64::Engine;
+    let url = |kind: &str, bytes: &[u8]| {
+        format!(
+            "data:{kind};base64,{}",
+            base64::engine::general_purpose::STANDARD.encode(bytes)
+        )
+    };
+    let png = b"\x89PNG\r\n\x1a\nrest of a picture";
+    assert_eq!(
+        logo_image(&url("image/png", png)),
+        Ok((png.to_vec(), "image/png"))
+    );
+    // What the browser says does not matter: the bytes are a JPEG.
+    let jpeg = [0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3];
+    assert_eq!(
+        logo_image(&url("image/png", &jpeg)).map(|l| l.1),
+        Ok("image/jpeg")
+    );
+    let webp = b"RIFF\x10\x00\x00\x00WEBPVP8 ";
+    assert_eq!(
+        logo_image(&url("image/webp", webp)).map(|l| l.1),
+        Ok("image/webp")
+    );
+    // An SVG (it could carry a script) or any other file is refused.
+    assert!(logo_image(&url("image/svg+xml", b"<svg onload=alert(1)>")).is_err());
+    assert!(logo_image("not a data url").is_err());
+    let big = [&png[..], &vec![0u8; MAX_LOGO_BYTES][..]].concat();
+    assert_eq!(
+        logo_image(&url("image/png", &big)),
+        Err("The logo is larger than 150 kB; save a smaller picture.")
+    );
+}

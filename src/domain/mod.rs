@@ -18,6 +18,7 @@ pub mod money;
 pub mod phone;
 pub mod preorder;
 pub mod purchase_order;
+pub mod qr;
 pub mod ranking;
 pub mod repair_intake;
 pub mod role;

@@ -1,5 +1,6 @@
 //! Housekeeping, every ten minutes: warranties past their end become expired (on each branch's
-//! own date), expired sessions and old sign-in attempts are forgotten. Each step is safe with
+//! own date), preorders past their date are told to the counter (once), expired sessions and
+//! old sign-in attempts are forgotten. Each step is safe with
 //! several servers running it at once.
 
 use crate::db::{Actor, Pool};
@@ -13,6 +14,7 @@ pub fn spawn(pool: Pool) {
             let result = crate::db::db(&pool, &Actor::anonymous(), |conn| {
                 let now = chrono::Utc::now();
                 crate::repo::claims::expire_ended(conn, now)?;
+                crate::repo::notifications::preorders_overdue(conn)?;
                 Ok((
                     crate::repo::sessions::purge_expired(conn, now)?,
                     crate::repo::login_attempts::purge_old(conn, now)?,

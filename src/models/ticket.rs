@@ -39,6 +39,8 @@ pub struct Ticket {
     pub accessories: String,
     /// The date promised for the job to be ready.
     pub promised_on: Option<chrono::NaiveDate>,
+    /// What the technician found, written for the customer.
+    pub findings: String,
 }
 
 impl Ticket {
@@ -82,9 +84,23 @@ pub struct TicketLine {
     pub stock_item_id: Option<i64>,
     pub asset_id: Option<i64>,
     pub created_by: Option<i64>,
+    /// What it cost (a part: the item's cost or the unit's landed cost when it was used).
+    pub unit_cost: Option<BigDecimal>,
 }
 
 impl TicketLine {
+    /// What the customer reads: a stock part without its SKU, a unit used as a part without
+    /// its tag.
+    pub fn plain(&self) -> String {
+        let d = self.description.trim();
+        if self.asset_id.is_some() && d.starts_with("Part: unit ") {
+            return "Replacement part".into();
+        }
+        match (self.stock_item_id, d.rfind(" (")) {
+            (Some(_), Some(at)) if d.ends_with(')') => d[..at].to_string(),
+            _ => d.to_string(),
+        }
+    }
     /// Quantity × price.
     pub fn total(&self) -> BigDecimal {
         crate::domain::money::cents(&(&self.quantity * &self.unit_price))

@@ -164,3 +164,54 @@ fn map_unique(e: diesel::result::Error) -> RepoError {
         _ => e.into(),
     }
 }
+
+/// The branch's logo for its customers' pages: the image and its type.
+pub fn logo(conn: &mut PgConnection, id: i64) -> Result<Option<(Vec<u8>, String)>, RepoError> {
+    let found: Option<(Option<Vec<u8>>, Option<String>)> = branches::table
+        .find(id)
+        .select((branches::logo, branches::logo_type))
+        .first(conn)
+        .optional()?;
+    Ok(found.and_then(|(image, kind)| image.zip(kind)))
+}
+
+/// Whether the branch has a logo.
+pub fn has_logo(conn: &mut PgConnection, id: i64) -> Result<bool, RepoError> {
+    Ok(diesel::select(diesel::dsl::exists(
+        branches::table
+            .find(id)
+            .filter(branches::logo.is_not_null()),
+    ))
+    .get_result(conn)?)
+}
+
+/// Sets (or with `None` takes off) the branch's logo, audited.
+pub fn set_logo(
+    conn: &mut PgConnection,
+    id: i64,
+    logo: Option<(Vec<u8>, &str)>,
+    by: &By,
+) -> Result<(), RepoError> {
+    crate::repo::tx(conn, |conn| {
+        let (image, kind) = match &logo {
+            Some((image, kind)) => (Some(image.as_slice()), Some(*kind)),
+            None => (None, None),
+        };
+        let n = diesel::update(branches::table.find(id))
+            .set((branches::logo.eq(image), branches::logo_type.eq(kind)))
+            .execute(conn)?;
+        if n == 0 {
+            return Err(RepoError::NotFound);
+        }
+        let after = match &logo {
+            Some((image, kind)) => serde_json::json!({ "logo": kind, "bytes": image.len() }),
+            None => serde_json::json!({ "logo": null }),
+        };
+        crate::repo::audit::record(
+            conn,
+            NewAuditEntry::new("branch.logo", "branch", Some(id.to_string()))
+                .by(by.user_id, by.client_addr.as_deref())
+                .change(None, Some(after)),
+        )
+    })
+}

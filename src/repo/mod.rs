@@ -14,6 +14,7 @@ pub mod events;
 pub mod intake;
 pub mod invoices;
 pub mod login_attempts;
+pub mod notifications;
 pub mod outbox;
 pub mod preorders;
 pub mod prepared;

@@ -1,21 +1,31 @@
 //! `/approve/{token}`: the customer's no-login page for an estimate, on a phone. The token is
 //! `link id . expiry . HMAC-SHA256(link id, expiry)`; a tampered token is refused before the
-//! database is asked, an expired or used one is explained, and each link answers once.
+//! database is asked, an expired one is explained, and each link answers once. The page shows
+//! the shop (name and logo), the vehicle or device, what was found, the work in plain words and
+//! the total with tax, and until when the link works; after the answer, a copy of what was
+//! approved or declined and what happens next.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use bigdecimal::BigDecimal;
+use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 use crate::db::{Actor, db};
 use crate::domain::approval_link::verify;
 use crate::error::AppError;
-use crate::models::ticket::TicketLine;
 use crate::repo::tickets::{self, LinkState};
-use crate::repo::{branches, customers};
+use crate::web::customer_view::CustomerView;
 use crate::web::page::PageCtx;
 use crate::web::{AppState, html, see_other};
+
+/// Where the link stands, as the page shows it.
+pub enum Shown {
+    /// The estimate with the two buttons, and until when the link works.
+    Open(DateTime<Utc>),
+    /// The copy of the answer: approved or declined, and when.
+    Answered(bool, DateTime<Utc>),
+}
 
 /// The page.
 #[derive(Template)]
@@ -23,26 +33,9 @@ use crate::web::{AppState, html, see_other};
 pub struct ApprovePage {
     page: PageCtx,
     token: String,
-    /// What the customer sees: a message only, or the estimate with the two buttons.
+    /// A message only (an invalid or expired link), or the estimate.
     message: Option<String>,
-    shop: String,
-    customer: String,
-    number: i32,
-    problem: String,
-    lines: Vec<TicketLine>,
-    /// (subtotal, tax, total) as the invoice will carry them.
-    totals: (BigDecimal, BigDecimal, BigDecimal),
-    /// The tax rate, percent.
-    tax_rate: BigDecimal,
-    /// The shop's currency.
-    currency: String,
-}
-
-impl ApprovePage {
-    /// An amount in the shop's currency.
-    fn money(&self, v: impl crate::domain::money::Amount) -> String {
-        crate::domain::money::show(v.decimal(), &self.currency)
-    }
+    view: Option<(CustomerView, Shown)>,
 }
 
 fn refused(req: &HttpRequest, message: &str, code: StatusCode) -> Result<HttpResponse, AppError> {
@@ -52,14 +45,7 @@ fn refused(req: &HttpRequest, message: &str, code: StatusCode) -> Result<HttpRes
             page: PageCtx::for_request(req),
             token: String::new(),
             message: Some(message.to_string()),
-            shop: String::new(),
-            customer: String::new(),
-            number: 0,
-            problem: String::new(),
-            lines: Vec::new(),
-            totals: Default::default(),
-            tax_rate: BigDecimal::from(0),
-            currency: String::new(),
+            view: None,
         },
     )
 }
@@ -78,37 +64,27 @@ pub async fn show(
             StatusCode::BAD_REQUEST,
         );
     };
-    let found = db(
-        &state.pool,
-        &Actor::anonymous(),
-        move |conn| match tickets::link_state(conn, link)? {
-            LinkState::Open {
-                branch_id,
-                ticket_id,
-            } => {
-                let t = tickets::get(conn, branch_id, ticket_id)?;
-                let c = customers::get(conn, t.customer_id)?;
-                let branch = branches::get(conn, branch_id)?;
-                let lines = tickets::lines(conn, ticket_id)?;
-                let tax = (branch.tax_rate.clone(), branch.tax_per_invoice());
-                let shop = (branch.name, branch.currency, tax);
-                Ok(Ok((shop, c.name, t.number, t.problem, lines)))
-            }
+    let found = db(&state.pool, &Actor::anonymous(), move |conn| {
+        let (branch_id, ticket_id, expires) = tickets::approval_link_ticket(conn, link)?;
+        match tickets::link_state(conn, link)? {
+            LinkState::Open { .. } => Ok(Ok((
+                CustomerView::load(conn, branch_id, ticket_id)?,
+                Shown::Open(expires),
+            ))),
+            LinkState::Used(d, at, _) => Ok(Ok((
+                CustomerView::load(conn, branch_id, ticket_id)?,
+                Shown::Answered(d == "approved", at),
+            ))),
             LinkState::Expired => Ok(Err(
                 "This link has expired. Please ask the shop for a new one.".to_string(),
             )),
-            LinkState::Used(d, at, timezone) => Ok(Err(format!(
-                "This estimate was {d} on {}. Thank you.",
-                crate::domain::time::show(&at, &timezone)
-            ))),
             LinkState::Stale => Ok(Err(
                 "The shop has already recorded your answer. Thank you.".to_string()
             )),
-        },
-    )
+        }
+    })
     .await;
-    let ((shop, currency, (tax_rate, per_invoice)), customer, number, problem, lines) = match found
-    {
+    let view = match found {
         Ok(Ok(v)) => v,
         Ok(Err(message)) => return refused(&req, &message, StatusCode::GONE),
         Err(AppError::NotFound) => {
@@ -116,25 +92,13 @@ pub async fn show(
         }
         Err(e) => return Err(e),
     };
-    let priced: Vec<_> = lines
-        .iter()
-        .map(|l| (l.quantity.clone(), l.unit_price.clone()))
-        .collect();
-    let totals = crate::domain::invoice::estimate_totals(&priced, &tax_rate, per_invoice);
     html(
         StatusCode::OK,
         &ApprovePage {
             page: PageCtx::for_request(&req),
             token,
             message: None,
-            shop,
-            customer,
-            number,
-            problem,
-            lines,
-            totals,
-            tax_rate,
-            currency,
+            view: Some(view),
         },
     )
 }

@@ -29,7 +29,7 @@ macro_rules! route {
 /// Every route of the application.
 #[rustfmt::skip]
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    use admin::{audit_list, branch_edit, branch_list, branch_new, user_edit, user_list, user_new};
+    use admin::{audit_list, branch_edit, branch_list, branch_logo, branch_new, user_edit, user_list, user_new};
     use auth::{branch_switch, login, logout, password};
 
     route!(cfg, "/login", PUBLIC, get login::form, post login::submit);
@@ -37,13 +37,20 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     route!(cfg, "/metrics", PUBLIC, get metrics::show);
     route!(cfg, "/static/{file}", PUBLIC, get static_files::serve);
     route!(cfg, "/approve/{token}", PUBLIC, get approve::show, post approve::answer);
+    route!(cfg, "/status/{token}", PUBLIC, get status_page::show);
+    route!(cfg, "/logo/{branch}", PUBLIC, get customer_view::logo);
     route!(cfg, "/", SIGNED_IN, get home::show);
     route!(cfg, "/logout", SIGNED_IN.across_branches(), post logout::submit);
     route!(cfg, "/account/password", SIGNED_IN.across_branches(), get password::form, post password::submit);
+    route!(cfg, "/notifications", SIGNED_IN, get notifications::list);
+    route!(cfg, "/notifications/unread", SIGNED_IN, get notifications::unread);
+    route!(cfg, "/notifications/read", SIGNED_IN, post notifications::read_all);
+    route!(cfg, "/notifications/{id}/open", SIGNED_IN, post notifications::open);
     route!(cfg, "/branch", SIGNED_IN.across_branches(), post branch_switch::submit);
     route!(cfg, "/admin/branches", ADMIN, get branch_list::show);
     route!(cfg, "/admin/branches/new", ADMIN, get branch_new::form, post branch_new::submit);
     route!(cfg, "/admin/branches/{id}", ADMIN, get branch_edit::form, post branch_edit::submit);
+    route!(cfg, "/admin/branches/{id}/logo", ADMIN, post branch_logo::submit);
     route!(cfg, "/admin/users", ADMIN, get user_list::show);
     route!(cfg, "/admin/users/new", ADMIN, get user_new::form, post user_new::submit);
     route!(cfg, "/admin/users/{id}", ADMIN, get user_edit::form, post user_edit::submit);
@@ -77,6 +84,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     route!(cfg, "/tickets/{id}/remove", WORKSHOP, post tickets::remove_line::remove_ticket_line);
     route!(cfg, "/tickets/{id}/note", WORKSHOP, post tickets::note::add_note);
     route!(cfg, "/tickets/{id}/estimate", WORKSHOP, post tickets::estimate::send_estimate);
+    route!(cfg, "/tickets/{id}/estimate/resend", WORKSHOP, post tickets::links::resend_estimate);
+    route!(cfg, "/tickets/{id}/status-link", WORKSHOP, post tickets::links::make_status_link);
+    route!(cfg, "/tickets/{id}/status-link/revoke", WORKSHOP, post tickets::links::revoke_status_link);
     route!(cfg, "/tickets/{id}/approval", WORKSHOP, post tickets::approval::record_approval);
     route!(cfg, "/tickets/{id}/clock", WORKSHOP, post tickets::clock::start_clock);
     route!(cfg, "/tickets/{id}/clock/stop", WORKSHOP, post tickets::clock::stop_clock);

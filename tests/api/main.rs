@@ -15,6 +15,7 @@ mod cli;
 mod counter;
 mod csrf;
 mod customer_history;
+mod customer_links;
 mod customers;
 mod dashboards;
 mod embedded;

@@ -12,16 +12,32 @@ use crate::repo::{By, RepoError};
 use crate::schema::{approval_links, tickets};
 
 /// Sends the estimate: `diagnosing → awaiting_approval` and a fresh approval link (id and expiry,
-/// signed by the caller).
+/// signed by the caller). `findings`, when given, is what the technician found, written for
+/// the customer (the approval page shows it).
 pub fn send_estimate(
     conn: &mut PgConnection,
     branch_id: i64,
     id: i64,
     expected: Option<TicketStatus>,
+    findings: &str,
     valid_for: Duration,
     by: &By,
 ) -> Result<(i64, DateTime<Utc>), RepoError> {
+    if findings.chars().count() > 2000 {
+        return Err(
+            FieldErrors::single("findings", "Keep the findings under 2,000 characters.").into(),
+        );
+    }
     crate::repo::tx(conn, |conn| {
+        if !findings.trim().is_empty() {
+            diesel::update(
+                tickets::table
+                    .find(id)
+                    .filter(tickets::branch_id.eq(branch_id)),
+            )
+            .set(tickets::findings.eq(findings.trim()))
+            .execute(conn)?;
+        }
         transition(
             conn,
             branch_id,
@@ -87,6 +103,17 @@ pub fn record_approval(
             by,
         )?;
         let t = lock(conn, branch_id, id)?;
+        crate::repo::notifications::about_ticket(
+            conn,
+            id,
+            crate::repo::notifications::Kind::ApprovalAnswered,
+            &format!(
+                "Ticket #{}: the estimate was {decision} by {}.",
+                t.number,
+                who.trim()
+            ),
+            by.user_id,
+        )?;
         let to = if approved {
             TicketStatus::InRepair
         } else {
@@ -155,6 +182,41 @@ pub fn link_state(conn: &mut PgConnection, link: i64) -> Result<LinkState, RepoE
         branch_id,
         ticket_id,
     })
+}
+
+/// The ticket's approval link the customer can still use (the newest, not answered, not
+/// expired, while the ticket waits for the answer): its id and expiry, for the counter to share
+/// again at any time.
+pub fn live_approval_link(
+    conn: &mut PgConnection,
+    ticket_id: i64,
+) -> Result<Option<(i64, DateTime<Utc>)>, RepoError> {
+    Ok(approval_links::table
+        .inner_join(tickets::table)
+        .filter(approval_links::ticket_id.eq(ticket_id))
+        .filter(approval_links::used_at.is_null())
+        .filter(approval_links::expires_at.gt(diesel::dsl::now))
+        .filter(tickets::status.eq(TicketStatus::AwaitingApproval.as_str()))
+        .order(approval_links::id.desc())
+        .select((approval_links::id, approval_links::expires_at))
+        .first(conn)
+        .optional()?)
+}
+
+/// The branch, ticket and expiry of approval link `link`.
+pub fn approval_link_ticket(
+    conn: &mut PgConnection,
+    link: i64,
+) -> Result<(i64, i64, DateTime<Utc>), RepoError> {
+    Ok(approval_links::table
+        .inner_join(tickets::table)
+        .filter(approval_links::id.eq(link))
+        .select((
+            tickets::branch_id,
+            approval_links::ticket_id,
+            approval_links::expires_at,
+        ))
+        .first(conn)?)
 }
 
 /// The customer answers through the link (once).

@@ -10,6 +10,7 @@ pub(crate) mod intake;
 mod lines;
 mod open;
 mod queries;
+mod status_links;
 mod transitions;
 
 pub use board::*;
@@ -21,6 +22,7 @@ pub use intake::{
 pub use lines::*;
 pub use open::*;
 pub use queries::*;
+pub use status_links::*;
 pub use transitions::*;
 
 use diesel::prelude::*;

@@ -172,6 +172,23 @@ pub fn assign(
             (Some(n), Some(_)) => format!("reassigned to {n}"),
             (None, _) => "unassigned".to_string(),
         };
+        if let Some(tech) = technician.filter(|t| Some(*t) != by.user_id) {
+            let text = match t.problem.trim() {
+                "" => format!("Ticket #{} is yours.", t.number),
+                p => format!("Ticket #{} is yours: {p}", t.number),
+            };
+            crate::repo::notifications::notify(
+                conn,
+                &[tech],
+                &crate::repo::notifications::Notice {
+                    branch_id,
+                    kind: crate::repo::notifications::Kind::JobAssigned,
+                    text: &text,
+                    link: &format!("/floor/{id}"),
+                    once_key: "",
+                },
+            )?;
+        }
         event(conn, id, "assignment", None, None, &note, by)
     })
 }

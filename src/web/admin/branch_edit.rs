@@ -21,8 +21,8 @@ pub async fn form(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let branch = db(&state.pool, &staff.actor(), move |conn| {
-        branches::get(conn, id)
+    let (branch, has_logo) = db(&state.pool, &staff.actor(), move |conn| {
+        Ok((branches::get(conn, id)?, branches::has_logo(conn, id)?))
     })
     .await?;
     let page = BranchFormPage {
@@ -30,6 +30,7 @@ pub async fn form(
         id: Some(id),
         draft: draft_of(&branch),
         errors: FieldErrors::new(),
+        has_logo,
     };
     html(StatusCode::OK, &page)
 }

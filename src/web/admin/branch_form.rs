@@ -26,6 +26,8 @@ pub struct BranchFormPage {
     pub draft: BranchDraft,
     /// Messages per field.
     pub errors: FieldErrors,
+    /// Whether the branch has a logo for its customers' pages.
+    pub has_logo: bool,
 }
 
 impl BranchFormPage {
@@ -97,13 +99,23 @@ pub async fn save(
         let verb = if id.is_some() { "saved" } else { "created" };
         Next::saying(format!("Branch {} {verb}.", branch.name), "/admin/branches")
     };
-    let (r, _st, _staff_ref) = (&req, &state, &staff);
+    let (r, st, staff_ref) = (&req, &state, &staff);
     answer::then(&req, result, FORM, next, |errors, status| async move {
+        let has_logo = match id {
+            Some(id) => {
+                db(&st.pool, &staff_ref.actor(), move |conn| {
+                    branches::has_logo(conn, id)
+                })
+                .await?
+            }
+            None => false,
+        };
         let page = BranchFormPage {
             page: PageCtx::for_request(r),
             id,
             draft,
             errors,
+            has_logo,
         };
         html(status, &page)
     })

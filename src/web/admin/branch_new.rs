@@ -30,6 +30,7 @@ pub async fn form(req: HttpRequest, _staff: Staff) -> Result<HttpResponse, AppEr
         id: None,
         draft,
         errors: FieldErrors::new(),
+        has_logo: false,
     };
     html(StatusCode::OK, &page)
 }

@@ -4,6 +4,7 @@ pub mod audit_list;
 pub mod branch_edit;
 pub mod branch_form;
 pub mod branch_list;
+pub mod branch_logo;
 pub mod branch_new;
 pub mod catalogue;
 pub mod user_edit;

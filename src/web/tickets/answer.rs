@@ -66,7 +66,7 @@ where
         }
         Err(e) => {
             let (errors, code) = refused(e, &mut form)?;
-            render(req, staff, state, id, None, false, form, errors, code).await
+            render(req, staff, state, id, false, form, errors, code).await
         }
     }
 }

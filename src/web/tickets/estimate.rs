@@ -26,8 +26,15 @@ pub(crate) fn send(
     tz: &str,
 ) -> Result<Done, RepoError> {
     let days = chrono::Duration::days(LINK_DAYS);
-    let (link, expires) =
-        tickets::send_estimate(conn, w.branch, id, f.shown_status(), days, &w.by)?;
+    let (link, expires) = tickets::send_estimate(
+        conn,
+        w.branch,
+        id,
+        f.shown_status(),
+        &f.findings,
+        days,
+        &w.by,
+    )?;
     Ok(Done {
         message: format!(
             "Estimate sent for approval; the link works until {}.",

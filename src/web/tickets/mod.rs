@@ -8,6 +8,7 @@ pub mod assign;
 pub mod board;
 pub mod clock;
 pub mod estimate;
+pub mod links;
 pub mod list;
 pub mod move_on;
 pub mod note;

@@ -1,7 +1,7 @@
 //! A ticket on paper: `GET /tickets/{id}/job-sheet` (A4) and `/claim-tag` (80 mm), what the
 //! customer signed for with the terms and a barcode of the ticket number; `GET
 //! /tickets/{id}/estimate/print` (A4); and `GET /tickets/{id}/signature.png`. The unlock code is
-//! never printed.
+//! never printed. The job sheet and claim tag carry the QR code of the customer's status page.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -80,10 +80,13 @@ pub struct JobSheet {
     tag: bool,
     /// Code 128 of the ticket number, drawn by us.
     barcode: String,
+    /// The QR code of the customer's status page (made with the first print).
+    status_qr: String,
     terms: &'static [&'static str],
 }
 
 async fn job_sheet_page(
+    req: &HttpRequest,
     staff: &Staff,
     state: &AppState,
     id: i64,
@@ -91,10 +94,26 @@ async fn job_sheet_page(
 ) -> Result<HttpResponse, AppError> {
     let p = load(state, staff, id).await?;
     let barcode = code128_svg(&p.ticket.number.to_string(), 48).unwrap_or_default();
+    // The status page's link: the ticket's live one, made now when it has none (a closed or
+    // cancelled job gets none).
+    let (branch, by, live) = (staff.branch.id, staff.by(), p.ticket.state().is_live());
+    let link = db(&state.pool, &staff.actor(), move |conn| match live {
+        true => tickets::ensure_status_link(conn, branch, id, &by).map(Some),
+        false => tickets::status_link(conn, id),
+    })
+    .await?;
+    let status_qr = link
+        .map(|(link, expires)| {
+            let token = crate::domain::approval_link::sign_status(&state.link_key, link, expires);
+            let url = format!("{}/status/{token}", super::show::base_url(req));
+            crate::domain::qr::svg(&url, 96)
+        })
+        .unwrap_or_default();
     let page = JobSheet {
         p,
         tag,
         barcode,
+        status_qr,
         terms: TERMS,
     };
     html(StatusCode::OK, &page)
@@ -102,22 +121,22 @@ async fn job_sheet_page(
 
 /// `GET /tickets/{id}/job-sheet`: the A4 job sheet.
 pub async fn job_sheet(
-    _req: HttpRequest,
+    req: HttpRequest,
     staff: Staff,
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    job_sheet_page(&staff, &state, id.into_inner(), false).await
+    job_sheet_page(&req, &staff, &state, id.into_inner(), false).await
 }
 
 /// `GET /tickets/{id}/claim-tag`: the 80 mm claim tag.
 pub async fn claim_tag(
-    _req: HttpRequest,
+    req: HttpRequest,
     staff: Staff,
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    job_sheet_page(&staff, &state, id.into_inner(), true).await
+    job_sheet_page(&req, &staff, &state, id.into_inner(), true).await
 }
 
 /// The printable estimate.

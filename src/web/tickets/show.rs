@@ -51,6 +51,10 @@ pub struct TicketData {
     pub deposits: Vec<tickets::Deposit>,
     /// Whether the job is past its promised date at the branch today.
     pub late: bool,
+    /// The approval link the customer can still use: id and expiry.
+    pub approval_link: Option<(i64, chrono::DateTime<chrono::Utc>)>,
+    /// The live status link: id and expiry.
+    pub status_link: Option<(i64, chrono::DateTime<chrono::Utc>)>,
 }
 
 impl TicketData {
@@ -135,6 +139,8 @@ pub async fn load(state: &AppState, staff: &Staff, id: i64) -> Result<TicketData
             technicians: tickets::technicians(conn, branch)?,
             clock: time_clock::running_clock(conn, me)?,
             invoice: crate::repo::invoices::of_ticket(conn, id)?,
+            approval_link: tickets::live_approval_link(conn, id)?,
+            status_link: tickets::status_link(conn, id)?,
             ticket,
         })
     })
@@ -147,7 +153,7 @@ pub async fn load(state: &AppState, staff: &Staff, id: i64) -> Result<TicketData
 pub struct TicketPage {
     page: PageCtx,
     d: TicketData,
-    link: Option<String>,
+    share: Share,
     confirm_cancel: bool,
     form: TicketForm,
     errors: FieldErrors,
@@ -196,6 +202,9 @@ pub struct TicketForm {
     /// For a part: the service (id) it was used for, empty for none.
     #[serde(default)]
     pub(crate) for_service_id: String,
+    /// With the estimate: what the technician found, for the customer.
+    #[serde(default)]
+    pub(crate) findings: String,
     #[serde(default)]
     pub(crate) decision: String,
     #[serde(default)]
@@ -215,7 +224,6 @@ impl TicketForm {
 #[derive(Deserialize)]
 pub struct ShowQuery {
     cancel: Option<String>,
-    link: Option<String>,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -224,19 +232,19 @@ pub(crate) async fn render(
     staff: &Staff,
     state: &AppState,
     id: i64,
-    link: Option<String>,
     confirm_cancel: bool,
     form: TicketForm,
     errors: FieldErrors,
     code: StatusCode,
 ) -> Result<HttpResponse, AppError> {
     let d = load(state, staff, id).await?;
+    let share = Share::of(&d, &state.link_key, &base_url(req), &staff.branch.timezone);
     html(
         code,
         &TicketPage {
             page: PageCtx::for_request(req),
             d,
-            link,
+            share,
             confirm_cancel,
             form,
             errors,
@@ -252,16 +260,11 @@ pub async fn show(
     id: web::Path<i64>,
     query: web::Query<ShowQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let link = query
-        .link
-        .as_ref()
-        .map(|token| format!("{}/approve/{token}", base_url(&req)));
     render(
         &req,
         &staff,
         &state,
         id.into_inner(),
-        link,
         query.cancel.is_some(),
         TicketForm::default(),
         FieldErrors::new(),
@@ -270,7 +273,36 @@ pub async fn show(
     .await
 }
 
-fn base_url(req: &HttpRequest) -> String {
+/// The customer's links of a ticket, ready to share from its page: the address, a QR code of
+/// it, and (for the estimate) until when it works.
+pub struct Share {
+    /// The estimate's approval page: address, until when, QR code.
+    pub approval: Option<(String, String, String)>,
+    /// The repair's status page: address, QR code.
+    pub status: Option<(String, String)>,
+}
+
+impl Share {
+    fn of(d: &TicketData, key: &[u8], base: &str, tz: &str) -> Share {
+        use crate::domain::approval_link::{sign, sign_status};
+        use crate::domain::qr;
+        Share {
+            approval: d.approval_link.map(|(id, expires)| {
+                let url = format!("{base}/approve/{}", sign(key, id, expires));
+                let qr = qr::svg(&url, 148);
+                (url, crate::domain::time::show(&expires, tz), qr)
+            }),
+            status: d.status_link.map(|(id, expires)| {
+                let url = format!("{base}/status/{}", sign_status(key, id, expires));
+                let qr = qr::svg(&url, 148);
+                (url, qr)
+            }),
+        }
+    }
+}
+
+/// This site's address as the browser reached it.
+pub(crate) fn base_url(req: &HttpRequest) -> String {
     let info = req.connection_info();
     format!("{}://{}", info.scheme(), info.host())
 }

@@ -1,0 +1,116 @@
+//! The customer's links from the ticket page: `POST /tickets/{id}/estimate/resend` queues the
+//! live approval link to the customer again; `POST /tickets/{id}/status-link` makes the status
+//! page's link; `POST /tickets/{id}/status-link/revoke` stops it working.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+
+use super::answer::{self, Done};
+use super::show::{TicketForm, base_url};
+use crate::error::AppError;
+use crate::repo::RepoError;
+use crate::repo::outbox::{self, About, Message};
+use crate::repo::tickets;
+use crate::web::AppState;
+use crate::web::access::Staff;
+
+/// `POST /tickets/{id}/estimate/resend`.
+pub async fn resend_estimate(
+    req: HttpRequest,
+    staff: Staff,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<TicketForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let (key, base) = (state.link_key.clone(), base_url(&req));
+    answer::desk(
+        &req,
+        &staff,
+        &state,
+        id,
+        form.into_inner(),
+        move |c, w, _| {
+            let t = tickets::get(c, w.branch, id)?;
+            let Some((link, expires)) = tickets::live_approval_link(c, id)? else {
+                return Err(RepoError::Conflict(
+                    "The estimate has no link waiting for the customer: send the estimate first."
+                        .into(),
+                ));
+            };
+            let Some(to) = outbox::recipient_of(c, t.customer_id)? else {
+                return Err(RepoError::Conflict(
+                "The customer has no email or phone on file: copy the link or show its QR code."
+                    .into(),
+            ));
+            };
+            let url = format!(
+                "{base}/approve/{}",
+                crate::domain::approval_link::sign(&key, link, expires)
+            );
+            outbox::queue(
+                c,
+                &Message {
+                    branch_id: w.branch,
+                    template: "estimate_to_approve",
+                    customer_id: t.customer_id,
+                    about: About::Ticket(id),
+                    due_at: chrono::Utc::now(),
+                    payload: serde_json::json!({ "ticket": t.number, "url": url }),
+                },
+                &to,
+            )?;
+            Ok(Done::said(format!(
+                "The estimate link is on its way to {to}."
+            )))
+        },
+    )
+    .await
+}
+
+/// `POST /tickets/{id}/status-link`.
+pub async fn make_status_link(
+    req: HttpRequest,
+    staff: Staff,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<TicketForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    answer::desk(
+        &req,
+        &staff,
+        &state,
+        id,
+        form.into_inner(),
+        move |c, w, _| {
+            tickets::ensure_status_link(c, w.branch, id, &w.by)?;
+            Ok(Done::said(
+                "The status link is ready: copy it or show its QR code.",
+            ))
+        },
+    )
+    .await
+}
+
+/// `POST /tickets/{id}/status-link/revoke`.
+pub async fn revoke_status_link(
+    req: HttpRequest,
+    staff: Staff,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<TicketForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    answer::desk(
+        &req,
+        &staff,
+        &state,
+        id,
+        form.into_inner(),
+        move |c, w, _| {
+            tickets::revoke_status_link(c, w.branch, id, &w.by)?;
+            Ok(Done::said("The status link no longer works."))
+        },
+    )
+    .await
+}
