@@ -13,3 +13,4 @@ mod floor;
 mod intake;
 mod login;
 mod sale;
+mod status_page;
