@@ -3,7 +3,7 @@
 //! summed amounts a query read and returns the figure, or `None` where it has no meaning (a
 //! share of nothing); pages show `None` as a dash.
 
-use bigdecimal::{BigDecimal, RoundingMode};
+use bigdecimal::{BigDecimal, RoundingMode, Zero};
 
 use super::money::cents;
 
@@ -59,12 +59,55 @@ pub fn shown(figure: Option<BigDecimal>, suffix: &str) -> String {
     figure.map_or_else(|| "—".to_string(), |f| format!("{f}{suffix}"))
 }
 
+/// A figure's change against the period of the same length before it, as a manager reads it:
+/// (`up`, `down` or `flat`, "▲ 12.5% on the previous 30 days"); nothing before reads "none in
+/// the previous 30 days".
+pub fn change(now: &BigDecimal, before: &BigDecimal, days: i64) -> (&'static str, String) {
+    let span = if days == 1 {
+        "the day before".to_string()
+    } else {
+        format!("the previous {days} days")
+    };
+    if before.is_zero() {
+        return if now.is_zero() {
+            ("flat", format!("as in {span}"))
+        } else {
+            ("up", format!("none in {span}"))
+        };
+    }
+    let pct = ((now - before) * BigDecimal::from(100) / before.abs())
+        .with_scale_round(1, RoundingMode::HalfUp);
+    if pct.is_zero() {
+        ("flat", format!("same as {span}"))
+    } else if pct.sign() == bigdecimal::num_bigint::Sign::Plus {
+        ("up", format!("▲ {pct}% on {span}"))
+    } else {
+        ("down", format!("▼ {}% on {span}", pct.abs()))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn d(s: &str) -> BigDecimal {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn a_change_is_against_the_period_before_of_the_same_length() {
+        assert_eq!(
+            change(&d("1125"), &d("1000"), 30),
+            ("up", "▲ 12.5% on the previous 30 days".to_string())
+        );
+        assert_eq!(
+            change(&d("970"), &d("1000"), 7),
+            ("down", "▼ 3.0% on the previous 7 days".to_string())
+        );
+        assert_eq!(change(&d("5"), &d("0"), 1).1, "none in the day before");
+        assert_eq!(change(&d("0"), &d("0"), 7).0, "flat");
+        // A loss shrinking is a rise.
+        assert_eq!(change(&d("-50"), &d("-100"), 7).0, "up");
     }
 
     #[test]

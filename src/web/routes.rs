@@ -113,6 +113,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     route!(cfg, "/dashboards/inventory", DASHBOARDS, get dashboards::inventory);
     route!(cfg, "/dashboards/inventory.csv", DASHBOARDS, get dashboards::inventory_csv);
     route!(cfg, "/dashboards/technicians", DASHBOARDS, get dashboards::technicians);
+    route!(cfg, "/dashboards/lead-sources", DASHBOARDS, get dashboards::lead_sources);
+    route!(cfg, "/dashboards/lead-sources.csv", DASHBOARDS, get dashboards::lead_sources_csv);
     route!(cfg, "/dashboards/technicians.csv", DASHBOARDS, get dashboards::technicians_csv);
     route!(cfg, "/dashboards/preorders", DASHBOARDS, get dashboards::preorders);
     route!(cfg, "/dashboards/preorders.csv", DASHBOARDS, get dashboards::preorders_csv);

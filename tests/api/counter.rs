@@ -287,10 +287,11 @@ async fn the_customer_reads_when_they_answered_in_the_shop_s_timezone() {
         "UPDATE approval_links SET used_at = '2026-03-10 22:30:00+00' WHERE ticket_id = {t}"
     ))
     .await;
+    // The customer's copy of the answer, in the shop's time.
     app.fetch_with(&phone, &link)
         .await
-        .is(410)
-        .says("This estimate was approved on 2026-03-11 01:30. Thank you.");
+        .is(200)
+        .says("You approved this estimate on 2026-03-11 01:30.");
 }
 
 /// Posts the new-customer form with `name` and `phone`; the reply.

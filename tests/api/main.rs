@@ -17,6 +17,7 @@ mod csrf;
 mod customer_history;
 mod customer_links;
 mod customers;
+mod dashboard_reading;
 mod dashboards;
 mod embedded;
 mod floor;

@@ -11,6 +11,7 @@
 mod branches;
 mod customers;
 mod inventory;
+mod lead_sources;
 mod preorders;
 mod sales;
 mod services;
@@ -19,6 +20,7 @@ mod technicians;
 pub use branches::*;
 pub use customers::*;
 pub use inventory::*;
+pub use lead_sources::*;
 pub use preorders::*;
 pub use sales::*;
 pub use services::*;
@@ -39,6 +41,10 @@ pub enum Bucket {
     Week,
     /// Per month.
     Month,
+    /// Per calendar quarter.
+    Quarter,
+    /// Per calendar year.
+    Year,
 }
 
 impl Bucket {
@@ -48,6 +54,8 @@ impl Bucket {
             "day" => Some(Bucket::Day),
             "week" => Some(Bucket::Week),
             "month" => Some(Bucket::Month),
+            "quarter" => Some(Bucket::Quarter),
+            "year" => Some(Bucket::Year),
             _ => None,
         }
     }
@@ -57,6 +65,26 @@ impl Bucket {
             Bucket::Day => "day",
             Bucket::Week => "week",
             Bucket::Month => "month",
+            Bucket::Quarter => "quarter",
+            Bucket::Year => "year",
+        }
+    }
+}
+
+impl SalesFilter {
+    /// Days the range covers.
+    pub fn days(&self) -> i64 {
+        (self.to_day - self.from_day).num_days() + 1
+    }
+    /// The period of the same length just before this one (for the change against it).
+    pub fn previous(&self) -> SalesFilter {
+        let len = chrono::Duration::days(self.days());
+        SalesFilter {
+            from: self.from - len,
+            to: self.from,
+            from_day: self.from_day - len,
+            to_day: self.from_day - chrono::Duration::days(1),
+            ..self.clone()
         }
     }
 }

@@ -14,7 +14,9 @@ pub fn sales_by_period(
     f: &SalesFilter,
 ) -> Result<Vec<SalesPeriod>, RepoError> {
     Ok(diesel::sql_query(
-        "SELECT to_char(date_trunc($1, day::timestamp), 'YYYY-MM-DD') AS period, \
+        "SELECT CASE $1 WHEN 'quarter' THEN to_char(date_trunc($1, day::timestamp), 'YYYY \"Q\"Q') \
+                        WHEN 'year' THEN to_char(date_trunc($1, day::timestamp), 'YYYY') \
+                        ELSE to_char(date_trunc($1, day::timestamp), 'YYYY-MM-DD') END AS period, \
                 (sum(invoiced) - sum(credited))::numeric(14,2) AS revenue, sum(transactions)::bigint AS transactions \
          FROM dashboard_sales_daily WHERE branch_id = ANY($2) AND day >= $3 AND day <= $4 \
          GROUP BY 1 ORDER BY 1",
@@ -24,6 +26,30 @@ pub fn sales_by_period(
     .bind::<Date, _>(f.from_day)
     .bind::<Date, _>(f.to_day)
     .load(conn)?)
+}
+
+/// Revenue and transactions over the whole range, from the daily figures.
+pub fn sales_totals(
+    conn: &mut PgConnection,
+    f: &SalesFilter,
+) -> Result<(bigdecimal::BigDecimal, i64), RepoError> {
+    #[derive(QueryableByName)]
+    struct Totals {
+        #[diesel(sql_type = diesel::sql_types::Numeric)]
+        revenue: bigdecimal::BigDecimal,
+        #[diesel(sql_type = BigInt)]
+        transactions: i64,
+    }
+    let t: Totals = diesel::sql_query(
+        "SELECT COALESCE(sum(invoiced) - sum(credited), 0)::numeric(14,2) AS revenue, \
+                COALESCE(sum(transactions), 0)::bigint AS transactions \
+         FROM dashboard_sales_daily WHERE branch_id = ANY($1) AND day >= $2 AND day <= $3",
+    )
+    .bind::<Array<BigInt>, _>(&f.branches)
+    .bind::<Date, _>(f.from_day)
+    .bind::<Date, _>(f.to_day)
+    .get_result(conn)?;
+    Ok((t.revenue, t.transactions))
 }
 
 /// Taken and refunded per method, from the daily figures (as of their last refresh).

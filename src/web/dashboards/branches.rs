@@ -68,10 +68,11 @@ pub async fn branches_page(
         .iter()
         .map(|b| (b.name.clone(), b.revenue.to_f64().unwrap_or(0.0)))
         .collect();
+    let unit = staff.branch.currency.clone();
     let page = BranchesPage {
         page: PageCtx::for_request(&req),
         filter,
-        chart: crate::domain::chart::bars("Revenue per branch", &points, 720, 220),
+        chart: crate::domain::chart::hbars("Revenue per branch", &unit, &points, 960),
         rows,
         costs: staff.role.sees_costs(),
         as_of,

@@ -167,6 +167,7 @@ pub async fn customers(
     let (mut filter, r) = prepare(&staff, &state, query, "/dashboards/customers").await?;
     let status = code(&r);
     let mut pager = Pager::new(filter.query.page.trim().parse().ok(), TOP_PER_PAGE);
+    let unit = staff.branch.currency.clone();
     let page = Some((pager.offset(), pager.per_page));
     let (rows, ranked) = top_rows(&staff, &state, &mut filter, &r, page).await?;
     let tz = range_tz(r.as_ref());
@@ -205,7 +206,7 @@ pub async fn customers(
     let page = CustomersPage {
         page: PageCtx::for_request(&req),
         filter,
-        chart: crate::domain::chart::bars(&title, &points, 720, 220),
+        chart: crate::domain::chart::hbars(&title, &unit, &points, 960),
         rows,
         pager,
         as_of,

@@ -73,7 +73,7 @@ pub async fn inventory(
         page: PageCtx::for_request(&req),
         filter,
         figures,
-        chart: crate::domain::chart::bars("Unsold units by age", &points, 480, 200),
+        chart: crate::domain::chart::bars("Unsold units by age", "", &points, 960, 220),
         aging,
         costs: staff.role.sees_costs(),
         as_of,

@@ -14,6 +14,7 @@
 mod branches;
 mod customers;
 mod inventory;
+mod lead_sources;
 mod preorders;
 mod refresh;
 mod sales;
@@ -23,6 +24,7 @@ mod technicians;
 pub use branches::*;
 pub use customers::*;
 pub use inventory::*;
+pub use lead_sources::*;
 pub use preorders::*;
 pub use refresh::*;
 pub use sales::*;
@@ -131,7 +133,7 @@ async fn range(
     let bucket = match q.bucket.as_str() {
         "" => Bucket::Day,
         b => Bucket::parse(b).unwrap_or_else(|| {
-            errors.add("bucket", "Choose day, week or month.");
+            errors.add("bucket", "Choose day, week, month, quarter or year.");
             Bucket::Day
         }),
     };

@@ -88,7 +88,7 @@ pub async fn preorders(
                 .iter()
                 .map(|b| (b.id, b.name.clone()))
                 .collect(),
-            chart: crate::domain::chart::bars("Preorders by status", &points, 720, 200),
+            chart: crate::domain::chart::hbars("Preorders by status", "", &points, 960),
             counts,
             overdue,
         },

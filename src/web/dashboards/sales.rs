@@ -24,6 +24,10 @@ pub struct SalesPage {
     segments: Vec<SegmentRow>,
     revenue: BigDecimal,
     transactions: i64,
+    /// Revenue and transactions of the period of the same length before.
+    before: (BigDecimal, i64),
+    /// Days in the range.
+    days: i64,
     chart: String,
     as_of: AsOf,
 }
@@ -31,6 +35,20 @@ pub struct SalesPage {
 impl SalesPage {
     fn average(&self) -> BigDecimal {
         crate::domain::figures::average_sale(&self.revenue, self.transactions).unwrap_or_default()
+    }
+    /// Each headline figure's change against the period before: revenue, transactions, average.
+    fn changes(&self) -> [(&'static str, String); 3] {
+        use crate::domain::figures::{average_sale, change};
+        let before_average = average_sale(&self.before.0, self.before.1).unwrap_or_default();
+        [
+            change(&self.revenue, &self.before.0, self.days),
+            change(
+                &BigDecimal::from(self.transactions),
+                &BigDecimal::from(self.before.1),
+                self.days,
+            ),
+            change(&self.average(), &before_average, self.days),
+        ]
     }
     fn method_label(m: &str) -> &'static str {
         crate::domain::invoice::PaymentMethod::label_of(m)
@@ -54,7 +72,8 @@ pub async fn sales(
     let (filter, r) = prepare(&staff, &state, query.into_inner(), "/dashboards/sales").await?;
     let status = code(&r);
     let as_of = AsOf::load(&req, &staff, &state, &r).await?;
-    let (periods, methods, segments) = match r {
+    let days = r.as_ref().map_or(1, |r| r.filter.days());
+    let (periods, methods, segments, before) = match r {
         Some(r) => {
             let f = r.filter;
             db(&state.pool, &staff.actor(), move |conn| {
@@ -62,6 +81,7 @@ pub async fn sales(
                     dashboards::sales_by_period(conn, &f)?,
                     dashboards::by_method(conn, &f)?,
                     dashboards::by_segment(conn, &f)?,
+                    dashboards::sales_totals(conn, &f.previous())?,
                 ))
             })
             .await?
@@ -74,16 +94,19 @@ pub async fn sales(
         .iter()
         .map(|p| (p.period.clone(), p.revenue.to_f64().unwrap_or(0.0)))
         .collect();
+    let unit = staff.branch.currency.clone();
     let page = SalesPage {
         page: PageCtx::for_request(&req),
         as_of,
         filter,
-        chart: crate::domain::chart::bars("Revenue per period", &points, 720, 220),
+        chart: crate::domain::chart::bars("Revenue per period", &unit, &points, 960, 260),
         periods,
         methods,
         segments,
         revenue,
         transactions,
+        before,
+        days,
     };
     html(status, &page)
 }

@@ -6,6 +6,7 @@ use askama::Template;
 use bigdecimal::{BigDecimal, ToPrimitive};
 
 use super::{AsOf, Filter, RangeQuery, code, csv_file, csv_rows, prepare, rows_for};
+use crate::db::db;
 use crate::domain::csv;
 use crate::domain::figures;
 use crate::error::AppError;
@@ -24,6 +25,9 @@ pub struct ServicesPage {
     costs: bool,
     chart: String,
     as_of: AsOf,
+    /// The period of the same length before: its rows, and its length in days.
+    before: Vec<ServiceRow>,
+    days: i64,
 }
 
 impl ServicesPage {
@@ -32,6 +36,16 @@ impl ServicesPage {
     }
     fn profit(&self) -> BigDecimal {
         self.rows.iter().map(|r| &r.profit).sum()
+    }
+    /// The change of revenue and of profit against the period before.
+    fn changes(&self) -> [(&'static str, String); 2] {
+        use crate::domain::figures::change;
+        let revenue: BigDecimal = self.before.iter().map(|r| &r.revenue).sum();
+        let profit: BigDecimal = self.before.iter().map(|r| &r.profit).sum();
+        [
+            change(&self.revenue(), &revenue, self.days),
+            change(&self.profit(), &profit, self.days),
+        ]
     }
     fn flagged(&self) -> usize {
         self.rows
@@ -71,6 +85,17 @@ pub async fn services(
     let status = code(&r);
     let as_of = AsOf::load(&req, &staff, &state, &r).await?;
     let rows = rows_for(&staff, &state, &r, dashboards::service_profitability).await?;
+    let days = r.as_ref().map_or(1, |r| r.filter.days());
+    let before = match &r {
+        Some(r) => {
+            let f = r.filter.previous();
+            db(&state.pool, &staff.actor(), move |conn| {
+                dashboards::service_profitability(conn, &f)
+            })
+            .await?
+        }
+        None => Vec::new(),
+    };
     let costs = staff.role.sees_costs();
     let points: Vec<(String, f64)> = rows
         .iter()
@@ -84,13 +109,16 @@ pub async fn services(
     } else {
         "Revenue per service"
     };
+    let unit = staff.branch.currency.clone();
     let page = ServicesPage {
         page: PageCtx::for_request(&req),
         filter,
-        chart: crate::domain::chart::bars(title, &points, 720, 220),
+        chart: crate::domain::chart::hbars(title, &unit, &points, 960),
         rows,
         costs,
         as_of,
+        before,
+        days,
     };
     html(status, &page)
 }

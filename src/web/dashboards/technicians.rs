@@ -62,7 +62,7 @@ pub async fn technicians(
     let page = TechniciansPage {
         page: PageCtx::for_request(&req),
         filter,
-        chart: crate::domain::chart::bars("Tickets closed", &points, 720, 200),
+        chart: crate::domain::chart::hbars("Tickets closed", "", &points, 960),
         rows,
         as_of,
     };
