@@ -624,6 +624,9 @@ async fn bench() {
         "/dashboards/preorders".to_string(),
         "/dashboards/branches".to_string(),
         format!("/dashboards/branches?branch={first_branch}"),
+        "/dashboards/lead-sources".to_string(),
+        format!("/dashboards/lead-sources?from={year_ago}"),
+        format!("/dashboards/sales?from={year_ago}&bucket=quarter"),
     ];
     let mut rows = Vec::new();
     for path in dashboards.iter().filter(|_| wanted("dashboards")) {
@@ -683,6 +686,7 @@ async fn bench() {
         (&desk, "/customers/1?kind=invoice&page=2".into()),
         // The top bar's one search box: a name, part of a phone number, and a number that is
         // nothing here (every kind looked at; one hit would redirect instead).
+        (&desk, "/notifications".into()),
         (&desk, "/search?q=wanjiru".into()),
         (&desk, "/search?q=0722".into()),
         (&floor_lead, "/search?q=S01-0001".into()),
