@@ -8,6 +8,7 @@ use workbay::repo::By;
 use workbay::repo::tickets::{self, NewTicketLine};
 
 use crate::common::fixtures::{stock_in, stock_item, ticket_at};
+use crate::common::http::between;
 use crate::common::{TestApp, spawn_app};
 
 /// Wanjiru's laptop ticket at `at` (1.5 h × 1,200.00 of labour) with an SSD scanned by its SKU,
@@ -51,15 +52,6 @@ async fn laptop_job(app: &TestApp, at: TicketStatus, tech: i64) -> (i64, i64) {
         .await;
     }
     (t, customer)
-}
-
-fn between<'a>(page: &'a str, from: &str, to: &str) -> &'a str {
-    let start = page
-        .find(from)
-        .unwrap_or_else(|| panic!("{from} in {page}"))
-        + from.len();
-    let rest = &page[start..];
-    &rest[..rest.find(to).unwrap()]
 }
 
 #[tokio::test]

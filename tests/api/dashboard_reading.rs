@@ -5,6 +5,7 @@
 use workbay::domain::role::Role;
 
 use crate::common::fixtures::issued_sale;
+use crate::common::http::between;
 use crate::common::{TestApp, spawn_app};
 
 /// At a UTC branch without tax: Amina (Instagram) 100.00 on 15 January and 200.00 on 10 April;
@@ -45,15 +46,6 @@ async fn dataset(app: &TestApp) {
     }
     app.login_as(Role::Manager).await;
     crate::dashboards::refresh(app).await;
-}
-
-fn between<'a>(page: &'a str, from: &str, to: &str) -> &'a str {
-    let start = page
-        .find(from)
-        .unwrap_or_else(|| panic!("{from} in {page}"))
-        + from.len();
-    let rest = &page[start..];
-    &rest[..rest.find(to).unwrap()]
 }
 
 #[tokio::test]

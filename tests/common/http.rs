@@ -467,6 +467,19 @@ pub fn numbers_after(page: &str, marker: &str) -> Vec<u32> {
         .collect()
 }
 
+/// The text of `page` between the first `from` and the next `to` after it.
+#[track_caller]
+pub fn between<'a>(page: &'a str, from: &str, to: &str) -> &'a str {
+    let start = page
+        .find(from)
+        .unwrap_or_else(|| panic!("{from} in {page}"))
+        + from.len();
+    let rest = &page[start..];
+    &rest[..rest
+        .find(to)
+        .unwrap_or_else(|| panic!("{to} after {from} in {page}"))]
+}
+
 /// An answer read whole, so a test can check its status and words in one line each.
 #[derive(Debug)]
 pub struct Reply {

@@ -28,6 +28,16 @@ pub fn top_customers(
 }
 
 /// `(first, count)` of a requested page of a ranking, or the whole ranking for `None`.
+/// A customer's sales in a range, as cents per row: each issued invoice (not void) of branches
+/// `$1` issued in [`$2`, `$3`), and each credit note of those branches in the range, taken off.
+pub(super) const CUSTOMER_MOVES: &str = "\
+    SELECT customer_id, issued_cents AS cents FROM invoices \
+    WHERE customer_id IS NOT NULL AND branch_id = ANY($1) AND issued_at >= $2 AND issued_at < $3 \
+      AND number IS NOT NULL AND status <> 'void' \
+    UNION ALL \
+    SELECT i.customer_id, -(n.subtotal * 100)::bigint FROM credit_notes n JOIN invoices i ON i.id = n.invoice_id \
+    WHERE i.customer_id IS NOT NULL AND n.branch_id = ANY($1) AND n.at >= $2 AND n.at < $3";
+
 fn page_window(page: Option<(i64, i64)>) -> (i64, i64) {
     let (first, count) = page.unwrap_or((0, i64::MAX / 4));
     (first, count.max(1))
@@ -50,13 +60,7 @@ fn rank_live(
     // notes join the same sum as negative amounts, and `sum_cents` keeps the sums `bigint`. The
     // top fifth is a bounded sort (LIMIT) of the customers, not a window over all of them.
     Ok(diesel::sql_query(
-        "WITH moves AS ( \
-           SELECT customer_id, issued_cents AS cents FROM invoices \
-           WHERE customer_id IS NOT NULL AND branch_id = ANY($1) AND issued_at >= $2 AND issued_at < $3 \
-             AND number IS NOT NULL AND status <> 'void' \
-           UNION ALL \
-           SELECT i.customer_id, -(n.subtotal * 100)::bigint FROM credit_notes n JOIN invoices i ON i.id = n.invoice_id \
-           WHERE i.customer_id IS NOT NULL AND n.branch_id = ANY($1) AND n.at >= $2 AND n.at < $3), \
+        format!("WITH moves AS ({CUSTOMER_MOVES}), \
          net AS MATERIALIZED ( \
            SELECT customer_id, sum_cents(cents) AS cents FROM moves GROUP BY 1 HAVING sum_cents(cents) > 0), \
          everyone AS MATERIALIZED (SELECT count(*) AS customers, COALESCE(sum_cents(cents), 0) AS total FROM net), \
@@ -74,7 +78,7 @@ fn rank_live(
                 (SELECT max(issued_at) FROM invoices WHERE customer_id = p.customer_id AND branch_id = ANY($1) AND number IS NOT NULL) AS last_visit, \
                 p.rank::bigint AS rank, p.customers::bigint AS customers, (p.total / 100.0)::numeric(14,2) AS total, \
                 p.top_count::bigint AS top_count, (p.top_cents / 100.0)::numeric(14,2) AS top_revenue \
-         FROM page p ORDER BY p.rank",
+         FROM page p ORDER BY p.rank"),
     )
     .bind::<Array<BigInt>, _>(branches)
     .bind::<Timestamptz, _>(from)

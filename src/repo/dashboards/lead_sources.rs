@@ -32,14 +32,8 @@ pub fn lead_sources(
     conn: &mut PgConnection,
     f: &SalesFilter,
 ) -> Result<Vec<LeadSourceRow>, RepoError> {
-    Ok(diesel::sql_query(
-        "WITH moves AS ( \
-           SELECT customer_id, issued_cents AS cents FROM invoices \
-           WHERE customer_id IS NOT NULL AND branch_id = ANY($1) AND issued_at >= $2 AND issued_at < $3 \
-             AND number IS NOT NULL AND status <> 'void' \
-           UNION ALL \
-           SELECT i.customer_id, -(n.subtotal * 100)::bigint FROM credit_notes n JOIN invoices i ON i.id = n.invoice_id \
-           WHERE i.customer_id IS NOT NULL AND n.branch_id = ANY($1) AND n.at >= $2 AND n.at < $3), \
+    Ok(diesel::sql_query(format!(
+        "WITH moves AS ({}), \
          per_customer AS MATERIALIZED (SELECT customer_id, sum(cents) AS cents FROM moves GROUP BY 1) \
          SELECT COALESCE(l.name, 'Not recorded') AS source, (sum(p.cents) / 100.0)::numeric(14,2) AS revenue, \
                 count(*)::bigint AS customers, \
@@ -49,7 +43,8 @@ pub fn lead_sources(
          FROM per_customer p JOIN customers c ON c.id = p.customer_id \
               LEFT JOIN lead_sources l ON l.id = c.lead_source_id \
          GROUP BY 1 ORDER BY 2 DESC, 1",
-    )
+        super::customers::CUSTOMER_MOVES
+    ))
     .bind::<Array<BigInt>, _>(&f.branches)
     .bind::<Timestamptz, _>(f.from)
     .bind::<Timestamptz, _>(f.to)

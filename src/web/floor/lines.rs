@@ -6,7 +6,6 @@ use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::job::answer;
 use crate::error::AppError;
-use crate::repo::tickets;
 use crate::web::AppState;
 use crate::web::access::Staff;
 use crate::web::tickets::answer::Done;
@@ -28,13 +27,8 @@ pub async fn undo_line(
         id,
         form.into_inner(),
         move |c, w, f| {
-            let line =
-                tickets::remove_line(c, w.branch, id, f.line_id.parse().unwrap_or(0), &w.by)?;
-            Ok(Done::said(format!(
-                "Undone: {} ×{} taken off the job.",
-                line.description,
-                line.quantity.normalized()
-            )))
+            let line = crate::web::tickets::remove_line::remove(c, w, id, f)?;
+            Ok(Done::said(format!("Undone: {line} taken off the job.")))
         },
     )
     .await

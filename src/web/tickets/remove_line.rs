@@ -9,6 +9,22 @@ use crate::repo::tickets;
 use crate::web::AppState;
 use crate::web::access::Staff;
 
+/// Takes the posted line off ticket `id` (the tablet's undo too); says what it was: "Oil
+/// filter (FLT-OIL-T) ×2".
+pub(crate) fn remove(
+    c: &mut diesel::PgConnection,
+    w: &crate::web::answer::Acting,
+    id: i64,
+    f: &TicketForm,
+) -> Result<String, crate::repo::RepoError> {
+    let line = tickets::remove_line(c, w.branch, id, f.line_id.parse().unwrap_or(0), &w.by)?;
+    Ok(format!(
+        "{} ×{}",
+        line.description,
+        line.quantity.normalized()
+    ))
+}
+
 /// `POST /tickets/{id}/remove`.
 pub async fn remove_ticket_line(
     req: HttpRequest,
@@ -25,13 +41,8 @@ pub async fn remove_ticket_line(
         id,
         form.into_inner(),
         move |c, w, f| {
-            let line =
-                tickets::remove_line(c, w.branch, id, f.line_id.parse().unwrap_or(0), &w.by)?;
-            Ok(Done::said(format!(
-                "Removed {} ×{}.",
-                line.description,
-                line.quantity.normalized()
-            )))
+            let line = remove(c, w, id, f)?;
+            Ok(Done::said(format!("Removed {line}.")))
         },
     )
     .await
