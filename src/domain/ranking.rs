@@ -28,6 +28,8 @@ pub struct Move {
     pub cents: i64,
     /// Whether it was a visit: an issued invoice, void or not (a credit note is not).
     pub visit: bool,
+    /// Whether it is a void invoice (a visit that sold nothing).
+    pub void: bool,
 }
 
 /// A move as held: the customer and branch as positions in the ledger's own lists.
@@ -38,6 +40,7 @@ struct Entry {
     customer: u32,
     branch: u16,
     visit: bool,
+    void: bool,
 }
 
 /// Every move as of one moment, in time order.
@@ -51,6 +54,24 @@ pub struct Ledger {
     /// `visits[visits_from[c]..visits_from[c + 1]]` are customer `c`'s.
     visits: Vec<(u16, i64)>,
     visits_from: Vec<u32>,
+    /// Each customer's lead source as it was when the ledger was taken, by customer position:
+    /// an index into `lead_ids`, or `NO_SOURCE`.
+    lead: Vec<u32>,
+    lead_ids: Vec<i64>,
+}
+
+/// A customer without a lead source.
+const NO_SOURCE: u32 = u32::MAX;
+
+/// A lead source's customers in a range: their net revenue, how many bought (a non-void
+/// invoice) and how many of those bought there for the first time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SourceSum {
+    /// The lead source, `None` for customers without one.
+    pub source: Option<i64>,
+    pub cents: i64,
+    pub customers: i64,
+    pub first_visits: i64,
 }
 
 /// Collects moves in any order; [`LedgerBuilder::finish`] sorts them.
@@ -71,6 +92,8 @@ impl LedgerBuilder {
                 branches: Vec::new(),
                 visits: Vec::new(),
                 visits_from: Vec::new(),
+                lead: Vec::new(),
+                lead_ids: Vec::new(),
             },
             customer_at: HashMap::new(),
         }
@@ -103,6 +126,7 @@ impl LedgerBuilder {
             customer,
             branch: u16::try_from(branch).expect("fewer than 65,536 branches"),
             visit: m.visit,
+            void: m.void,
         });
     }
 
@@ -185,6 +209,88 @@ impl Ledger {
         self.entries.is_empty()
     }
 
+    /// Records each customer's lead source (`source_of` maps a customer id to its source; one
+    /// not in it has none).
+    pub fn with_lead_sources(mut self, source_of: &HashMap<i64, i64>) -> Ledger {
+        let mut ids: Vec<i64> = source_of.values().copied().collect();
+        ids.sort_unstable();
+        ids.dedup();
+        self.lead = self
+            .customers
+            .iter()
+            .map(|c| match source_of.get(c) {
+                Some(s) => ids.binary_search(s).map_or(NO_SOURCE, |i| i as u32),
+                None => NO_SOURCE,
+            })
+            .collect();
+        self.lead_ids = ids;
+        self
+    }
+
+    /// Per lead source, the customers with moves at `branches` in `[from, to)`: their net
+    /// revenue, how many bought (a non-void invoice in the range) and, of those, how many had
+    /// bought nothing at those branches before `from`. Most revenue first, then by source id
+    /// (no source last among equals). `None` only when a sum would not fit in 64 bits.
+    pub fn by_lead_source(
+        &self,
+        branches: &[i64],
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Option<Vec<SourceSum>> {
+        let wanted: Vec<bool> = self.branches.iter().map(|b| branches.contains(b)).collect();
+        let (from, to) = (from.timestamp_micros(), to.timestamp_micros());
+        let first = self.entries.partition_point(|e| e.micros < from);
+        let end = first + self.entries[first..].partition_point(|e| e.micros < to);
+        let n = self.customers.len();
+        let (mut cents, mut touched, mut bought, mut before) = (
+            vec![0i64; n],
+            vec![false; n],
+            vec![false; n],
+            vec![false; n],
+        );
+        for e in self.entries[..first]
+            .iter()
+            .filter(|e| wanted[e.branch as usize])
+        {
+            if e.visit && !e.void {
+                before[e.customer as usize] = true;
+            }
+        }
+        for e in self.entries[first..end]
+            .iter()
+            .filter(|e| wanted[e.branch as usize])
+        {
+            let c = e.customer as usize;
+            cents[c] = cents[c].checked_add(e.cents)?;
+            touched[c] = true;
+            if e.visit && !e.void {
+                bought[c] = true;
+            }
+        }
+        let mut sums: HashMap<u32, SourceSum> = HashMap::new();
+        for c in (0..n).filter(|&c| touched[c]) {
+            let lead = self.lead.get(c).copied().unwrap_or(NO_SOURCE);
+            let sum = sums.entry(lead).or_insert(SourceSum {
+                source: self.lead_ids.get(lead as usize).copied(),
+                cents: 0,
+                customers: 0,
+                first_visits: 0,
+            });
+            sum.cents = sum.cents.checked_add(cents[c])?;
+            sum.customers += i64::from(bought[c]);
+            sum.first_visits += i64::from(bought[c] && !before[c]);
+        }
+        let mut sums: Vec<SourceSum> = sums.into_values().collect();
+        sums.sort_unstable_by(|a, b| {
+            b.cents.cmp(&a.cents).then(
+                a.source
+                    .unwrap_or(i64::MAX)
+                    .cmp(&b.source.unwrap_or(i64::MAX)),
+            )
+        });
+        Some(sums)
+    }
+
     /// Bytes its lists take.
     pub fn heap_bytes(&self) -> usize {
         self.entries.capacity() * std::mem::size_of::<Entry>()
@@ -192,6 +298,8 @@ impl Ledger {
             + self.branches.capacity() * std::mem::size_of::<i64>()
             + self.visits.capacity() * std::mem::size_of::<(u16, i64)>()
             + self.visits_from.capacity() * std::mem::size_of::<u32>()
+            + self.lead.capacity() * std::mem::size_of::<u32>()
+            + self.lead_ids.capacity() * std::mem::size_of::<i64>()
     }
 
     /// The customers ranked by net revenue (invoices less credit notes) of the moves at

@@ -20,6 +20,7 @@ fn ledger(moves: &[Plain]) -> Ledger {
             customer_id,
             cents,
             visit: cents >= 0,
+            void: false,
         });
     }
     b.finish()
@@ -193,5 +194,68 @@ async fn one_ledger_is_taken_at_a_time() {
         tokio::time::timeout(wait, shelf.turn_to_take())
             .await
             .is_ok()
+    );
+}
+
+#[test]
+fn lead_sources_sum_their_customers_revenue_buyers_and_first_visits() {
+    // Customer 1 (source 7) bought at branch 1 on the 2nd and the 10th; customer 2 (source 7)
+    // first on the 12th, with a credit on the 13th; customer 3 (no source) only had a void
+    // invoice on the 11th and a sale at branch 2 on the 1st; customer 4 (source 9) only a credit
+    // note in the range. Range: the 10th to the 20th at branch 1.
+    let mut b = LedgerBuilder::new(at(31, 0));
+    let mut push = |at, branch_id, customer_id, cents: i64, void| {
+        b.push(Move {
+            at,
+            branch_id,
+            customer_id,
+            cents,
+            visit: cents > 0 || void,
+            void,
+        })
+    };
+    push(at(2, 9), 1, 1, 100_00, false);
+    push(at(10, 9), 1, 1, 200_00, false);
+    push(at(12, 9), 1, 2, 300_00, false);
+    push(at(13, 9), 1, 2, -50_00, false);
+    push(at(11, 9), 1, 3, 0, true);
+    push(at(1, 9), 2, 3, 80_00, false);
+    push(at(15, 9), 1, 4, -20_00, false);
+    let sources: HashMap<i64, i64> = [(1, 7), (2, 7), (4, 9)].into_iter().collect();
+    let ledger = b.finish().with_lead_sources(&sources);
+    let sums = ledger.by_lead_source(&[1], at(10, 0), at(20, 0)).unwrap();
+    assert_eq!(
+        sums,
+        vec![
+            SourceSum {
+                source: Some(7),
+                cents: 450_00,
+                customers: 2,
+                first_visits: 1
+            },
+            SourceSum {
+                source: None,
+                cents: 0,
+                customers: 0,
+                first_visits: 0
+            },
+            SourceSum {
+                source: Some(9),
+                cents: -20_00,
+                customers: 0,
+                first_visits: 0
+            },
+        ]
+    );
+    // At both branches, customer 3's void invoice is still not a purchase.
+    let both = ledger.by_lead_source(&[1, 2], at(1, 0), at(20, 0)).unwrap();
+    assert_eq!(
+        both.iter().find(|s| s.source.is_none()).copied(),
+        Some(SourceSum {
+            source: None,
+            cents: 80_00,
+            customers: 1,
+            first_visits: 1
+        })
     );
 }

@@ -29,13 +29,14 @@ pub fn top_customers(
 
 /// `(first, count)` of a requested page of a ranking, or the whole ranking for `None`.
 /// A customer's sales in a range, as cents per row: each issued invoice (not void) of branches
-/// `$1` issued in [`$2`, `$3`), and each credit note of those branches in the range, taken off.
+/// `$1` issued in [`$2`, `$3`) (`bought`), and each credit note of those branches in the range,
+/// taken off.
 pub(super) const CUSTOMER_MOVES: &str = "\
-    SELECT customer_id, issued_cents AS cents FROM invoices \
+    SELECT customer_id, issued_cents AS cents, true AS bought FROM invoices \
     WHERE customer_id IS NOT NULL AND branch_id = ANY($1) AND issued_at >= $2 AND issued_at < $3 \
       AND number IS NOT NULL AND status <> 'void' \
     UNION ALL \
-    SELECT i.customer_id, -(n.subtotal * 100)::bigint FROM credit_notes n JOIN invoices i ON i.id = n.invoice_id \
+    SELECT i.customer_id, -(n.subtotal * 100)::bigint, false FROM credit_notes n JOIN invoices i ON i.id = n.invoice_id \
     WHERE i.customer_id IS NOT NULL AND n.branch_id = ANY($1) AND n.at >= $2 AND n.at < $3";
 
 fn page_window(page: Option<(i64, i64)>) -> (i64, i64) {
@@ -223,6 +224,7 @@ pub fn revenue_ledger(conn: &mut PgConnection) -> Result<Ledger, RepoError> {
                             customer_id,
                             cents: if void { 0 } else { cents },
                             visit: true,
+                            void,
                         });
                     }
                 }
@@ -248,10 +250,23 @@ pub fn revenue_ledger(conn: &mut PgConnection) -> Result<Ledger, RepoError> {
                         customer_id,
                         cents: -cents,
                         visit: false,
+                        void: false,
                     });
                 }
             }
-            Ok(ledger.finish())
+            // Each customer's lead source, as of the same snapshot.
+            let sources: Vec<(i64, Option<i64>)> = crate::schema::customers::table
+                .filter(crate::schema::customers::lead_source_id.is_not_null())
+                .select((
+                    crate::schema::customers::id,
+                    crate::schema::customers::lead_source_id,
+                ))
+                .load(conn)?;
+            let source_of: std::collections::HashMap<i64, i64> = sources
+                .into_iter()
+                .filter_map(|(id, s)| Some((id, s?)))
+                .collect();
+            Ok(ledger.finish().with_lead_sources(&source_of))
         })
 }
 

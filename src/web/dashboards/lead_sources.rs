@@ -22,6 +22,8 @@ pub struct LeadSourcesPage {
     rows: Vec<LeadSourceRow>,
     chart: String,
     as_of: AsOf,
+    /// When the sales snapshot the report was summed from was taken (none: summed live).
+    snapshot: Option<String>,
 }
 
 impl LeadSourcesPage {
@@ -63,7 +65,16 @@ pub async fn lead_sources(
     .await?;
     let status = code(&r);
     let as_of = AsOf::load(&req, &staff, &state, &r).await?;
-    let rows = rows_for(&staff, &state, &r, dashboards::lead_sources).await?;
+    // From the latest sales snapshot (as the customers' ranking), or live before the first.
+    let ledger = state.ledger.current().filter(|_| r.is_some());
+    let snapshot = ledger
+        .as_ref()
+        .map(|l| crate::domain::time::show(&l.taken_at(), &staff.branch.timezone));
+    let rows = rows_for(&staff, &state, &r, move |conn, f| match ledger {
+        Some(ledger) => dashboards::lead_sources_in(conn, &ledger, f),
+        None => dashboards::lead_sources(conn, f),
+    })
+    .await?;
     let points: Vec<(String, f64)> = rows
         .iter()
         .map(|s| (s.source.clone(), s.revenue.to_f64().unwrap_or(0.0)))
@@ -75,6 +86,7 @@ pub async fn lead_sources(
         chart: crate::domain::chart::hbars("Revenue per lead source", &unit, &points, 960),
         rows,
         as_of,
+        snapshot,
     };
     html(status, &page)
 }
@@ -85,7 +97,12 @@ pub async fn lead_sources_csv(
     state: web::Data<AppState>,
     query: web::Query<RangeQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let (r, rows) = match csv_rows(&staff, &state, &query, dashboards::lead_sources).await? {
+    let ledger = state.ledger.current();
+    let load = move |conn: &mut diesel::PgConnection, f: &dashboards::SalesFilter| match ledger {
+        Some(ledger) => dashboards::lead_sources_in(conn, &ledger, f),
+        None => dashboards::lead_sources(conn, f),
+    };
+    let (r, rows) = match csv_rows(&staff, &state, &query, load).await? {
         Ok(found) => found,
         Err(refused) => return Ok(refused),
     };
