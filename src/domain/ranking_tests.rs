@@ -199,6 +199,7 @@ async fn one_ledger_is_taken_at_a_time() {
 
 #[test]
 fn lead_sources_sum_their_customers_revenue_buyers_and_first_visits() {
+    // Amounts in cents.
     // Customer 1 (source 7) bought at branch 1 on the 2nd and the 10th; customer 2 (source 7)
     // first on the 12th, with a credit on the 13th; customer 3 (no source) only had a void
     // invoice on the 11th and a sale at branch 2 on the 1st; customer 4 (source 9) only a credit
@@ -214,13 +215,13 @@ fn lead_sources_sum_their_customers_revenue_buyers_and_first_visits() {
             void,
         })
     };
-    push(at(2, 9), 1, 1, 100_00, false);
-    push(at(10, 9), 1, 1, 200_00, false);
-    push(at(12, 9), 1, 2, 300_00, false);
-    push(at(13, 9), 1, 2, -50_00, false);
+    push(at(2, 9), 1, 1, 10000, false);
+    push(at(10, 9), 1, 1, 20000, false);
+    push(at(12, 9), 1, 2, 30000, false);
+    push(at(13, 9), 1, 2, -5000, false);
     push(at(11, 9), 1, 3, 0, true);
-    push(at(1, 9), 2, 3, 80_00, false);
-    push(at(15, 9), 1, 4, -20_00, false);
+    push(at(1, 9), 2, 3, 8000, false);
+    push(at(15, 9), 1, 4, -2000, false);
     let sources: HashMap<i64, i64> = [(1, 7), (2, 7), (4, 9)].into_iter().collect();
     let ledger = b.finish().with_lead_sources(&sources);
     let sums = ledger.by_lead_source(&[1], at(10, 0), at(20, 0)).unwrap();
@@ -229,7 +230,7 @@ fn lead_sources_sum_their_customers_revenue_buyers_and_first_visits() {
         vec![
             SourceSum {
                 source: Some(7),
-                cents: 450_00,
+                cents: 45000,
                 customers: 2,
                 first_visits: 1
             },
@@ -241,7 +242,7 @@ fn lead_sources_sum_their_customers_revenue_buyers_and_first_visits() {
             },
             SourceSum {
                 source: Some(9),
-                cents: -20_00,
+                cents: -2000,
                 customers: 0,
                 first_visits: 0
             },
@@ -253,7 +254,7 @@ fn lead_sources_sum_their_customers_revenue_buyers_and_first_visits() {
         both.iter().find(|s| s.source.is_none()).copied(),
         Some(SourceSum {
             source: None,
-            cents: 80_00,
+            cents: 8000,
             customers: 1,
             first_visits: 1
         })
