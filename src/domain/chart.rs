@@ -91,7 +91,9 @@ pub fn bars(title: &str, unit: &str, points: &[(String, f64)], width: u32, heigh
         return single(title, unit, one);
     }
     let (w, h) = (f64::from(width), f64::from(height));
-    let (left, right, bottom, top) = (56.0, 8.0, 24.0, 14.0);
+    // Room above the axis for its unit, when there is one.
+    let top = if unit.is_empty() { 14.0 } else { 24.0 };
+    let (left, right, bottom) = (56.0, 8.0, 24.0);
     let min = points.iter().map(|p| p.1).fold(0.0_f64, f64::min);
     let max = points.iter().map(|p| p.1).fold(0.0_f64, f64::max);
     let ticks = ticks(min, max);
@@ -121,6 +123,13 @@ pub fn bars(title: &str, unit: &str, points: &[(String, f64)], width: u32, heigh
             x2 = w - right,
             lx = left - 6.0,
             ly = ty + 3.5
+        ));
+    }
+    if !unit.is_empty() {
+        svg.push_str(&format!(
+            "<text x=\"{lx}\" y=\"10\" font-size=\"10\" text-anchor=\"end\" class=\"axis-unit\">{}</text>",
+            esc(unit),
+            lx = left - 6.0
         ));
     }
     let every = ((points.len() as f64) / 12.0).ceil().max(1.0) as usize;
@@ -283,6 +292,28 @@ mod tests {
             "{svg}"
         );
         assert!(svg.contains(">−50</text>"), "{svg}");
+    }
+
+    #[test]
+    fn the_value_axis_names_its_unit() {
+        let svg = bars(
+            "Revenue",
+            "KES",
+            &[("a".into(), 5.0), ("b".into(), 10.0)],
+            200,
+            144,
+        );
+        assert!(svg.contains("class=\"axis-unit\">KES</text>"), "{svg}");
+        assert!(
+            !bars(
+                "Units",
+                "",
+                &[("a".into(), 5.0), ("b".into(), 1.0)],
+                200,
+                144
+            )
+            .contains("axis-unit")
+        );
     }
 
     #[test]

@@ -49,6 +49,52 @@ pub fn tone(stored: &str) -> &'static str {
     }
 }
 
+/// A stage of the repair as the customer reads it.
+pub struct Stage {
+    pub label: &'static str,
+    /// `done`, `now` or `next`.
+    pub state: &'static str,
+}
+
+/// A repair's stages as its customer reads them on the status page, for a ticket at `status`
+/// (waiting for parts shown only while it waits).
+pub fn customer_stages(status: crate::domain::ticket::TicketStatus) -> Vec<Stage> {
+    use crate::domain::ticket::TicketStatus::*;
+    let at = match status {
+        Open => 0,
+        Diagnosing => 1,
+        AwaitingApproval => 2,
+        WaitingForParts => 3,
+        InRepair | QualityCheck => 4,
+        Ready => 5,
+        Closed => 6,
+        Cancelled => 0,
+    };
+    let mut all = vec![
+        (0, "Received"),
+        (1, "Diagnosing"),
+        (2, "Waiting for your approval"),
+        (3, "Waiting for parts"),
+        (4, "Being repaired"),
+        (5, "Ready to collect"),
+    ];
+    if status != WaitingForParts {
+        all.retain(|(i, _)| *i != 3);
+    }
+    all.into_iter()
+        .map(|(i, label)| Stage {
+            label,
+            state: if i < at || status == Closed {
+                "done"
+            } else if i == at {
+                "now"
+            } else {
+                "next"
+            },
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -89,5 +135,39 @@ mod tests {
         }
         assert_eq!(tone("paid"), "done");
         assert_eq!(tone("waiting_for_parts"), "waiting");
+    }
+
+    fn shown(status: crate::domain::ticket::TicketStatus) -> Vec<String> {
+        customer_stages(status)
+            .iter()
+            .map(|s| format!("{}:{}", s.label, s.state))
+            .collect()
+    }
+
+    #[test]
+    fn each_status_is_a_stage_the_customer_understands() {
+        assert_eq!(
+            shown(crate::domain::ticket::TicketStatus::AwaitingApproval),
+            [
+                "Received:done",
+                "Diagnosing:done",
+                "Waiting for your approval:now",
+                "Being repaired:next",
+                "Ready to collect:next"
+            ]
+        );
+        assert_eq!(
+            shown(crate::domain::ticket::TicketStatus::WaitingForParts)[3],
+            "Waiting for parts:now"
+        );
+        assert_eq!(
+            shown(crate::domain::ticket::TicketStatus::QualityCheck)[3],
+            "Being repaired:now"
+        );
+        assert!(
+            shown(crate::domain::ticket::TicketStatus::Closed)
+                .iter()
+                .all(|s| s.ends_with(":done"))
+        );
     }
 }

@@ -106,3 +106,16 @@ impl TicketLine {
         crate::domain::money::cents(&(&self.quantity * &self.unit_price))
     }
 }
+
+/// The estimate of `lines` at `branch`: (subtotal, tax, total) as the ticket's invoice will
+/// carry them (the branch's rate and rounding).
+pub fn estimate(
+    lines: &[TicketLine],
+    branch: &crate::models::branch::Branch,
+) -> (BigDecimal, BigDecimal, BigDecimal) {
+    let priced: Vec<_> = lines
+        .iter()
+        .map(|l| (l.quantity.clone(), l.unit_price.clone()))
+        .collect();
+    crate::domain::invoice::estimate_totals(&priced, &branch.tax_rate, branch.tax_per_invoice())
+}

@@ -71,7 +71,7 @@ pub async fn show(
                 CustomerView::load(conn, branch_id, ticket_id)?,
                 Shown::Open(expires),
             ))),
-            LinkState::Used(d, at, _) => Ok(Ok((
+            LinkState::Used(d, at) => Ok(Ok((
                 CustomerView::load(conn, branch_id, ticket_id)?,
                 Shown::Answered(d == "approved", at),
             ))),

@@ -48,15 +48,7 @@ impl CustomerView {
         let ticket = tickets::get(conn, branch_id, ticket_id)?;
         let branch = branches::get(conn, branch_id)?;
         let lines = tickets::lines(conn, ticket_id)?;
-        let priced: Vec<_> = lines
-            .iter()
-            .map(|l| (l.quantity.clone(), l.unit_price.clone()))
-            .collect();
-        let totals = crate::domain::invoice::estimate_totals(
-            &priced,
-            &branch.tax_rate,
-            branch.tax_per_invoice(),
-        );
+        let totals = crate::models::ticket::estimate(&lines, &branch);
         Ok(CustomerView {
             branch_id,
             has_logo: branches::has_logo(conn, branch_id)?,

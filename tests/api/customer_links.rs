@@ -103,14 +103,13 @@ async fn the_customer_approves_a_page_with_the_shop_the_device_and_the_findings_
     // again.
     let counter = app.client_as(&clerk).await;
     let ticket = app.get_html_with(&counter, &format!("/tickets/{t}")).await;
-    let link = between(
+    let url = between(
         &ticket,
-        "id=\"approval-link\" aria-label=\"Approval link\"",
-        ">",
+        "<input class=\"copy\" readonly value=\"",
+        "\" id=\"approval-link\"",
     )
     .to_string();
-    let url = between(&ticket, "<input class=\"copy\" readonly value=\"", "\"").to_string();
-    assert!(url.contains("/approve/"), "{link} {url}");
+    assert!(url.contains("/approve/"), "{url}");
     assert!(between(&ticket, "id=\"approval-qr\">", "</div>").contains("<svg"));
     app.send_with(&counter, &format!("/tickets/{t}/estimate/resend"), &[])
         .await
@@ -120,6 +119,14 @@ async fn the_customer_approves_a_page_with_the_shop_the_device_and_the_findings_
          AND recipient = 'wanjiru@example.com' AND payload->>'url' = '{url}'"
     );
     assert_eq!(app.count(&queued).await, 1);
+    let told = format!(
+        "SELECT count(*) FROM ticket_events WHERE ticket_id = {t} AND note = 'estimate link sent again to wanjiru@example.com'"
+    );
+    assert_eq!(
+        app.count(&told).await,
+        1,
+        "the resend is on the ticket's history"
+    );
 
     // The customer's phone: the shop, the device, the findings, plain words, the taxed total
     // (1,800.00 + 100.00, 16% tax: 2,204.00) and until when the link works.
@@ -147,7 +154,7 @@ async fn the_customer_approves_a_page_with_the_shop_the_device_and_the_findings_
     for expected in [
         "You approved this estimate on",
         "which we expect by Wednesday 9 January",
-        "You pay KES 2,204.00 when you collect it.",
+        "The total, tax included, is KES 2,204.00; what is left of it after any deposit is paid when you collect it.",
         "<td>SSD 512 GB</td>",
     ] {
         assert!(copy.contains(expected), "{expected}: {copy}");
@@ -211,7 +218,13 @@ async fn the_status_page_follows_the_repair_owes_what_is_owed_and_stops_when_rev
     app.with_db(move |c| ticket_at(c, b, other, TicketStatus::InRepair))
         .await;
     app.login_as(Role::Receptionist).await;
+    // The link was made at intake, with its event; asking again gives the same one.
+    let made = format!(
+        "SELECT count(*) FROM ticket_events WHERE ticket_id = {t} AND note = 'status link made'"
+    );
+    assert_eq!(app.count(&made).await, 1);
     app.submit(&format!("/tickets/{t}/status-link"), &[]).await;
+    assert_eq!(app.count(&made).await, 1);
     let ticket = app.get_html(&format!("/tickets/{t}")).await;
     let url = between(&ticket, "value=\"", "\" id=\"status-link\"").to_string();
     assert!(url.contains("/status/"), "{url}");
@@ -286,6 +299,7 @@ async fn the_status_page_follows_the_repair_owes_what_is_owed_and_stops_when_rev
         .says("This link no longer works");
     // A new one can be made; the old one stays refused.
     app.submit(&format!("/tickets/{t}/status-link"), &[]).await;
+    assert_eq!(app.count(&made).await, 2);
     app.fetch_with(&phone, &path).await.is(410);
 }
 

@@ -109,6 +109,22 @@ async fn a_technician_undoes_only_their_own_last_scan_and_never_a_line_the_custo
     let on_hand = "SELECT on_hand::bigint FROM stock_levels";
     assert_eq!(app.count(on_hand).await, 5, "back on the shelf");
 
+    // A refused send (the job moved on meanwhile) keeps the findings typed.
+    let stale = app
+        .send(
+            &format!("/floor/{t}/estimate"),
+            &[("from", "open"), ("findings", "Fan clogged with dust")],
+        )
+        .await;
+    assert_eq!(
+        stale.location,
+        format!("/floor/{t}?findings=Fan+clogged+with+dust")
+    );
+    let page = app.get_html(&stale.location).await;
+    assert!(
+        page.contains("flash-error") && page.contains(">Fan clogged with dust</textarea>"),
+        "{page}"
+    );
     // Sent on the estimate, a line stays: the tablet hides undo and the server refuses it.
     app.submit(&format!("/floor/{t}/part"), &[("code", "FLT-OIL")])
         .await;

@@ -138,8 +138,8 @@ pub enum LinkState {
     Open { branch_id: i64, ticket_id: i64 },
     /// Past its expiry.
     Expired,
-    /// Answered already: the decision, when, and the timezone of the ticket's branch.
-    Used(String, DateTime<Utc>, String),
+    /// Answered already: the decision and when.
+    Used(String, DateTime<Utc>),
     /// The ticket is no longer waiting for this answer.
     Stale,
 }
@@ -161,12 +161,7 @@ pub fn link_state(conn: &mut PgConnection, link: i64) -> Result<LinkState, RepoE
         ))
         .first(conn)?;
     if let (Some(at), Some(d)) = (used, decision) {
-        let timezone: String = tickets::table
-            .inner_join(crate::schema::branches::table)
-            .filter(tickets::id.eq(ticket_id))
-            .select(crate::schema::branches::timezone)
-            .first(conn)?;
-        return Ok(LinkState::Used(d, at, timezone));
+        return Ok(LinkState::Used(d, at));
     }
     if expires <= Utc::now() {
         return Ok(LinkState::Expired);
@@ -219,6 +214,53 @@ pub fn approval_link_ticket(
         .first(conn)?)
 }
 
+/// Sends the estimate's live approval link to the customer again, through the outbox (to their
+/// email, or their phone when they have none), with an event on the ticket; `url` makes the
+/// link's address from its id and expiry. Returns where it goes.
+pub fn resend_estimate(
+    conn: &mut PgConnection,
+    branch_id: i64,
+    id: i64,
+    url: impl Fn(i64, DateTime<Utc>) -> String,
+    by: &By,
+) -> Result<String, RepoError> {
+    use crate::repo::outbox::{self, About, Message};
+    crate::repo::tx(conn, |conn| {
+        let t = lock(conn, branch_id, id)?;
+        let Some((link, expires)) = live_approval_link(conn, id)? else {
+            return Err(RepoError::Conflict(
+                "The estimate has no link waiting for the customer: send the estimate first."
+                    .into(),
+            ));
+        };
+        let Some(to) = outbox::recipient_of(conn, t.customer_id)? else {
+            return Err(RepoError::Conflict(
+                "The customer has no email or phone on file: copy the link or show its QR code."
+                    .into(),
+            ));
+        };
+        let message = Message {
+            branch_id,
+            template: "estimate_to_approve",
+            customer_id: t.customer_id,
+            about: About::Ticket(id),
+            due_at: Utc::now(),
+            payload: serde_json::json!({ "ticket": t.number, "url": url(link, expires) }),
+        };
+        outbox::queue(conn, &message, &to)?;
+        event(
+            conn,
+            id,
+            "link",
+            None,
+            None,
+            &format!("estimate link sent again to {to}"),
+            by,
+        )?;
+        Ok(to)
+    })
+}
+
 /// The customer answers through the link (once).
 pub fn answer_link(
     conn: &mut PgConnection,
@@ -241,7 +283,7 @@ pub fn answer_link(
                     "This link has expired. Please ask the shop for a new one.".into(),
                 ));
             }
-            LinkState::Used(d, _, _) => {
+            LinkState::Used(d, _) => {
                 return Err(RepoError::Conflict(format!(
                     "This estimate was {d} already; thank you."
                 )));

@@ -1,6 +1,7 @@
-//! A repair's intake records beside its ticket: the unlock code (read only for the assigned
-//! technician and managers), the customer's signature, and deposits held until the ticket's
-//! invoice is issued, when they are applied to it as a `deposit` payment.
+//! A repair's intake records beside its ticket: the customer's status link, the unlock code
+//! (read only for the assigned technician and managers), the customer's signature, and deposits
+//! held until the ticket's invoice is issued, when they are applied to it as a `deposit`
+//! payment.
 
 use bigdecimal::{BigDecimal, Zero};
 use diesel::prelude::*;
@@ -20,6 +21,8 @@ pub(crate) fn record_intake(
     intake: &RepairIntake,
     by: &By,
 ) -> Result<(), RepoError> {
+    // The customer's status page, for the job sheet's QR code.
+    super::status_links::make_status_link(conn, ticket.id, by)?;
     if !intake.unlock_code.is_empty() {
         diesel::insert_into(ticket_unlock_codes::table)
             .values((

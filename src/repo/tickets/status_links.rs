@@ -1,12 +1,15 @@
-//! The customer's no-login status page of a repair: one live signed link per ticket, made when
-//! the job sheet is printed or the counter asks, revocable by the counter (a new one can then be
-//! made; the old token stays refused).
+//! The customer's no-login status page of a repair: one live signed link per ticket, made at
+//! intake (so the job sheet prints it) or when the counter asks, revocable by the counter (a new
+//! one can then be made; the old token stays refused). Each link made or revoked is an event on
+//! the ticket.
 
+use bigdecimal::BigDecimal;
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
 
 use super::{event, lock};
-use crate::repo::{By, RepoError, unique_violation};
+use crate::models::ticket::Ticket;
+use crate::repo::{By, RepoError};
 use crate::schema::{status_links, tickets};
 
 /// How long a status link works: long enough for any repair and its warranty questions.
@@ -26,7 +29,35 @@ pub fn status_link(
         .optional()?)
 }
 
-/// The ticket's live status link, made when it has none (an expired one is retired first).
+/// Makes ticket `ticket_id`'s status link, retiring an expired one, with its event; the caller
+/// holds the ticket's row lock in its transaction and knows it has no live link.
+pub(crate) fn make_status_link(
+    conn: &mut PgConnection,
+    ticket_id: i64,
+    by: &By,
+) -> Result<(i64, DateTime<Utc>), RepoError> {
+    diesel::update(
+        status_links::table
+            .filter(status_links::ticket_id.eq(ticket_id))
+            .filter(status_links::revoked_at.is_null()),
+    )
+    .set(status_links::revoked_at.eq(diesel::dsl::now))
+    .execute(conn)?;
+    let expires = Utc::now() + Duration::days(STATUS_LINK_DAYS);
+    let id = diesel::insert_into(status_links::table)
+        .values((
+            status_links::ticket_id.eq(ticket_id),
+            status_links::expires_at.eq(expires),
+            status_links::created_by.eq(by.user_id),
+        ))
+        .returning(status_links::id)
+        .get_result(conn)?;
+    event(conn, ticket_id, "link", None, None, "status link made", by)?;
+    Ok((id, expires))
+}
+
+/// The ticket's live status link, made when it has none (for a ticket opened before links were
+/// made at intake, or after the counter revoked one).
 pub fn ensure_status_link(
     conn: &mut PgConnection,
     branch_id: i64,
@@ -35,30 +66,10 @@ pub fn ensure_status_link(
 ) -> Result<(i64, DateTime<Utc>), RepoError> {
     crate::repo::tx(conn, |conn| {
         let _t = lock(conn, branch_id, ticket_id)?;
-        if let Some(live) = status_link(conn, ticket_id)? {
-            return Ok(live);
+        match status_link(conn, ticket_id)? {
+            Some(live) => Ok(live),
+            None => make_status_link(conn, ticket_id, by),
         }
-        diesel::update(
-            status_links::table
-                .filter(status_links::ticket_id.eq(ticket_id))
-                .filter(status_links::revoked_at.is_null()),
-        )
-        .set(status_links::revoked_at.eq(diesel::dsl::now))
-        .execute(conn)?;
-        let expires = Utc::now() + Duration::days(STATUS_LINK_DAYS);
-        let id = diesel::insert_into(status_links::table)
-            .values((
-                status_links::ticket_id.eq(ticket_id),
-                status_links::expires_at.eq(expires),
-                status_links::created_by.eq(by.user_id),
-            ))
-            .returning(status_links::id)
-            .get_result(conn)
-            .map_err(|e| match unique_violation(&e) {
-                Some(_) => RepoError::Conflict("The status link was just made; try again.".into()),
-                None => e.into(),
-            })?;
-        Ok((id, expires))
     })
 }
 
@@ -89,7 +100,7 @@ pub fn revoke_status_link(
         event(
             conn,
             ticket_id,
-            "note",
+            "link",
             None,
             None,
             "status link revoked",
@@ -131,22 +142,46 @@ pub fn status_link_state(conn: &mut PgConnection, link: i64) -> Result<StatusLin
     })
 }
 
-/// The ticket's invoice (issued, not void) as its customer sees it: total, and what is still
-/// due after payments and refunds.
-pub fn invoice_owed(
+/// What the customer owes, as far as the shop knows it now.
+pub enum Owed {
+    /// Nothing is priced yet (or the estimate was declined and nothing invoiced).
+    Unknown,
+    /// The estimate (with tax), and the deposits paid that are not applied to an invoice yet.
+    Estimate { total: BigDecimal, paid: BigDecimal },
+    /// The invoice (issued, not void): its total and what is still due after payments and
+    /// refunds.
+    Invoice { total: BigDecimal, due: BigDecimal },
+}
+
+/// What the customer of `ticket` owes: its invoice once issued, else its estimate (`estimate`,
+/// with tax, when it has lines) less the deposits held.
+pub fn owed(
     conn: &mut PgConnection,
-    ticket_id: i64,
-) -> Result<Option<(bigdecimal::BigDecimal, bigdecimal::BigDecimal)>, RepoError> {
+    ticket: &Ticket,
+    priced: bool,
+    estimate: &BigDecimal,
+) -> Result<Owed, RepoError> {
     use crate::schema::invoices;
-    let found: Option<(bigdecimal::BigDecimal, bigdecimal::BigDecimal)> = invoices::table
-        .filter(invoices::ticket_id.eq(ticket_id))
+    let invoiced: Option<(BigDecimal, BigDecimal)> = invoices::table
+        .filter(invoices::ticket_id.eq(ticket.id))
         .filter(invoices::number.is_not_null())
         .filter(invoices::status.ne("void"))
         .select((invoices::total, invoices::paid_total))
         .first(conn)
         .optional()?;
-    Ok(found.map(|(total, paid)| {
-        let due = &total - &paid;
-        (total, due)
-    }))
+    Ok(match invoiced {
+        Some((total, paid)) => Owed::Invoice {
+            due: &total - &paid,
+            total,
+        },
+        None if !priced || ticket.approval.as_deref() == Some("declined") => Owed::Unknown,
+        None => Owed::Estimate {
+            total: estimate.clone(),
+            paid: super::deposits_of(conn, ticket.id)?
+                .iter()
+                .filter(|d| d.4.is_none())
+                .map(|d| &d.1)
+                .sum(),
+        },
+    })
 }

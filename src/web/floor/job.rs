@@ -34,12 +34,16 @@ pub struct JobPage {
 }
 
 /// What the tablet's forms had typed in when an action was refused.
-#[derive(Debug, Default, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Default, serde::Deserialize)]
 pub struct Typed {
     #[serde(default)]
     quantity: String,
     #[serde(default)]
+    for_service_id: String,
+    #[serde(default)]
     note: String,
+    #[serde(default)]
+    findings: String,
 }
 
 impl JobPage {
@@ -129,17 +133,21 @@ where
             for (_, message) in errors.iter() {
                 push_flash(req, Flash::error(message));
             }
-            let typed = Typed {
-                quantity: form.quantity,
-                note: form.note,
-            };
+            // What was typed, back in the address (an empty field left out; not a refused scan).
+            let typed: Vec<(&str, &String)> = [
+                ("quantity", &form.quantity),
+                ("for_service_id", &form.for_service_id),
+                ("note", &form.note),
+                ("findings", &form.findings),
+            ]
+            .into_iter()
+            .filter(|(_, v)| !v.is_empty())
+            .collect();
             let query = serde_urlencoded::to_string(&typed).unwrap_or_default();
-            Ok(see_other(
-                &match (typed.quantity.is_empty(), typed.note.is_empty()) {
-                    (true, true) => format!("/floor/{id}"),
-                    _ => format!("/floor/{id}?{query}"),
-                },
-            ))
+            Ok(see_other(&match query.is_empty() {
+                true => format!("/floor/{id}"),
+                false => format!("/floor/{id}?{query}"),
+            }))
         }
     }
 }

@@ -7,8 +7,6 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use super::answer::{self, Done};
 use super::show::{TicketForm, base_url};
 use crate::error::AppError;
-use crate::repo::RepoError;
-use crate::repo::outbox::{self, About, Message};
 use crate::repo::tickets;
 use crate::web::AppState;
 use crate::web::access::Staff;
@@ -30,35 +28,11 @@ pub async fn resend_estimate(
         id,
         form.into_inner(),
         move |c, w, _| {
-            let t = tickets::get(c, w.branch, id)?;
-            let Some((link, expires)) = tickets::live_approval_link(c, id)? else {
-                return Err(RepoError::Conflict(
-                    "The estimate has no link waiting for the customer: send the estimate first."
-                        .into(),
-                ));
+            let url = |link, expires| {
+                let token = crate::domain::approval_link::sign(&key, link, expires);
+                format!("{base}/approve/{token}")
             };
-            let Some(to) = outbox::recipient_of(c, t.customer_id)? else {
-                return Err(RepoError::Conflict(
-                "The customer has no email or phone on file: copy the link or show its QR code."
-                    .into(),
-            ));
-            };
-            let url = format!(
-                "{base}/approve/{}",
-                crate::domain::approval_link::sign(&key, link, expires)
-            );
-            outbox::queue(
-                c,
-                &Message {
-                    branch_id: w.branch,
-                    template: "estimate_to_approve",
-                    customer_id: t.customer_id,
-                    about: About::Ticket(id),
-                    due_at: chrono::Utc::now(),
-                    payload: serde_json::json!({ "ticket": t.number, "url": url }),
-                },
-                &to,
-            )?;
+            let to = tickets::resend_estimate(c, w.branch, id, url, &w.by)?;
             Ok(Done::said(format!(
                 "The estimate link is on its way to {to}."
             )))

@@ -62,13 +62,7 @@ impl Printed {
     }
     /// (subtotal, tax, total) of the estimate, as the invoice will carry them.
     fn estimate(&self) -> (BigDecimal, BigDecimal, BigDecimal) {
-        let priced: Vec<_> = self
-            .lines
-            .iter()
-            .map(|l| (l.quantity.clone(), l.unit_price.clone()))
-            .collect();
-        let per_invoice = self.branch.tax_per_invoice();
-        crate::domain::invoice::estimate_totals(&priced, &self.branch.tax_rate, per_invoice)
+        crate::models::ticket::estimate(&self.lines, &self.branch)
     }
 }
 
@@ -94,12 +88,9 @@ async fn job_sheet_page(
 ) -> Result<HttpResponse, AppError> {
     let p = load(state, staff, id).await?;
     let barcode = code128_svg(&p.ticket.number.to_string(), 48).unwrap_or_default();
-    // The status page's link: the ticket's live one, made now when it has none (a closed or
-    // cancelled job gets none).
-    let (branch, by, live) = (staff.branch.id, staff.by(), p.ticket.state().is_live());
-    let link = db(&state.pool, &staff.actor(), move |conn| match live {
-        true => tickets::ensure_status_link(conn, branch, id, &by).map(Some),
-        false => tickets::status_link(conn, id),
+    // The status page's link (made at intake; the counter makes one for an older ticket).
+    let link = db(&state.pool, &staff.actor(), move |conn| {
+        tickets::status_link(conn, id)
     })
     .await?;
     let status_qr = link
