@@ -59,6 +59,10 @@ impl JobPage {
             .filter(|s| *s != TicketStatus::Closed)
             .collect()
     }
+    /// Whether anyone wrote a note on the job.
+    fn has_notes(&self) -> bool {
+        self.d.events.iter().any(|e| e.kind == "note")
+    }
     /// Whether parts still go on the job: it is live and not done yet.
     fn takes_parts(&self) -> bool {
         use TicketStatus::{QualityCheck, Ready};
