@@ -425,7 +425,14 @@ async fn check_in_creates_exactly_one_ticket_even_when_submitted_twice_at_once()
         1,
         "the booked service became a line"
     );
-    assert_eq!(app.count("SELECT count(*) FROM ticket_events").await, 1);
+    // One opening, and the customer's status link made with it: nothing twice.
+    assert_eq!(
+        app.count("SELECT count(*) FROM ticket_events WHERE kind = 'opened'")
+            .await,
+        1
+    );
+    assert_eq!(app.count("SELECT count(*) FROM ticket_events").await, 2);
+    assert_eq!(app.count("SELECT count(*) FROM status_links").await, 1);
     assert_eq!(
         app.count(&format!(
             "SELECT count(*) FROM vehicles WHERE id = {} AND mileage = 81200",
