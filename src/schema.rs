@@ -310,6 +310,7 @@ diesel::table! {
         quantity -> Int4,
         unit_cost -> Numeric,
         created_at -> Timestamptz,
+        asset_id -> Nullable<Int8>,
     }
 }
 
@@ -954,6 +955,7 @@ diesel::joinable!(intake_batches -> branches (branch_id));
 diesel::joinable!(intake_batches -> purchase_orders (purchase_order_id));
 diesel::joinable!(intake_batches -> staff_users (created_by));
 diesel::joinable!(intake_batches -> vendors (vendor_id));
+diesel::joinable!(intake_lines -> assets (asset_id));
 diesel::joinable!(intake_lines -> intake_batches (batch_id));
 diesel::joinable!(intake_lines -> product_models (product_model_id));
 diesel::joinable!(intake_lines -> stock_items (stock_item_id));

@@ -13,8 +13,11 @@ document.addEventListener("DOMContentLoaded", () => {
 
   // Stop double submits: a form's buttons are disabled once it is on its way.
   for (const form of document.querySelectorAll("form[method='post']")) {
-    form.addEventListener("submit", () => {
-      setTimeout(() => form.querySelectorAll("button[type='submit']").forEach((b) => (b.disabled = true)), 0);
+    form.addEventListener("submit", (event) => {
+      setTimeout(() => {
+        if (event.defaultPrevented) return; // sent by a script (the intake's scan queue)
+        form.querySelectorAll("button[type='submit']").forEach((b) => (b.disabled = true));
+      }, 0);
     });
   }
 
@@ -181,9 +184,7 @@ document.addEventListener('DOMContentLoaded', function () {
 // On the tablet a refused action (a scan that found nothing, a move that is not allowed) sounds
 // a short low tone and buzzes, so a technician looking at the part hears it; the count of tones
 // played is kept for the browser tests.
-document.addEventListener('DOMContentLoaded', function () {
-  if (!document.querySelector('[data-sound-on-error]')) return;
-  if (!document.querySelector('.flash-error')) return;
+window.workbayErrorTone = function () {
   window.workbayErrorTones = (window.workbayErrorTones || 0) + 1;
   try {
     var Ctx = window.AudioContext || window.webkitAudioContext;
@@ -199,6 +200,74 @@ document.addEventListener('DOMContentLoaded', function () {
     tone.stop(audio.currentTime + 0.25);
   } catch (e) { /* no sound on this device */ }
   if (navigator.vibrate) navigator.vibrate(200);
+};
+document.addEventListener('DOMContentLoaded', function () {
+  if (!document.querySelector('[data-sound-on-error]')) return;
+  if (!document.querySelector('.flash-error')) return;
+  window.workbayErrorTone();
+});
+
+// Stock intake: a scan (serial + Enter) is sent without reloading the page and the panel beside
+// the field is swapped for the answer, so the field keeps the focus and the next scan can follow
+// at once. Scans that arrive while one is on its way wait in a queue and go together as one
+// burst (checked one by one on the server, exactly as single scans); none is dropped.
+document.addEventListener('DOMContentLoaded', function () {
+  var form = document.querySelector('form[data-scan-queue]');
+  var panel = document.getElementById('scan-panel');
+  if (!form || !panel || !window.fetch || !window.URLSearchParams) return;
+  var input = form.querySelector('input[name="serial"]');
+  var queue = [];
+  var busy = false;
+  window.workbayScansWaiting = function () { return queue.length + (busy ? 1 : 0); };
+  var pump = function () {
+    if (busy || queue.length === 0) return;
+    busy = true;
+    var burst = queue.splice(0, queue.length);
+    var body = new URLSearchParams(new FormData(form));
+    var url = '/stock/intake/scan';
+    body.delete('serials');
+    if (burst.length === 1) {
+      body.set('serial', burst[0]);
+    } else {
+      body.delete('serial');
+      body.set('serials', burst.join('\n'));
+      body.set('literal', '1');
+      url = '/stock/intake/paste';
+    }
+    fetch(url, { method: 'POST', body: body, credentials: 'same-origin', headers: { 'X-Workbay-Panel': 'scans', Accept: 'text/html' } })
+      .then(function (r) {
+        if (r.redirected) { window.location.href = r.url; return null; }
+        return r.text().then(function (text) { return { status: r.status, text: text }; });
+      })
+      .then(function (answer) {
+        if (!answer) return;
+        if (answer.status === 200 || answer.status === 422 || answer.status === 409) {
+          var fresh = new DOMParser().parseFromString(answer.text, 'text/html').getElementById('scan-panel');
+          if (fresh) panel.replaceWith(fresh), panel = fresh;
+        } else {
+          panel.insertAdjacentHTML('afterbegin', '<div class="flash flash-error" role="alert">The scan of ' + burst.length + ' serial(s) was not saved (error ' + answer.status + '); scan them again.</div>');
+        }
+        if (answer.status !== 200) window.workbayErrorTone();
+        var sticky = new URL(window.location.href);
+        sticky.searchParams.set('model', body.get('product_model_id') || '');
+        sticky.searchParams.set('cost', body.get('unit_cost') || '');
+        window.history.replaceState(null, '', sticky);
+      })
+      .catch(function () {
+        panel.insertAdjacentHTML('afterbegin', '<div class="flash flash-error" role="alert">No connection: ' + burst.length + ' scan(s) not saved; scan them again.</div>');
+        window.workbayErrorTone();
+      })
+      .then(function () { busy = false; pump(); });
+  };
+  form.addEventListener('submit', function (event) {
+    var by = event.submitter;
+    if (by && by.getAttribute('formaction')) return; // "Add the list" posts the page
+    event.preventDefault();
+    var serial = input.value.trim();
+    input.value = '';
+    input.focus();
+    if (serial) { queue.push(serial); pump(); }
+  });
 });
 
 // The bell: the unread count, asked for when a page opens and every minute after.

@@ -86,6 +86,27 @@ named_enum!(
     }
 );
 
+impl WipeMethod {
+    /// The method as the technician and the certificate name it.
+    pub fn name(self) -> &'static str {
+        match self {
+            WipeMethod::NistClear => "Overwrite of all user-addressable storage (Clear)",
+            WipeMethod::NistPurge => "Cryptographic or block erase of the whole medium (Purge)",
+            WipeMethod::Dod3Pass => "Three-pass overwrite with verification",
+            WipeMethod::VendorTool => "Manufacturer's secure erase / factory reset with encryption",
+        }
+    }
+    /// The standard the method follows.
+    pub fn standard(self) -> &'static str {
+        match self {
+            WipeMethod::NistClear => "NIST SP 800-88 Rev. 1, Clear",
+            WipeMethod::NistPurge => "NIST SP 800-88 Rev. 1, Purge",
+            WipeMethod::Dod3Pass => "DoD 5220.22-M (3 pass)",
+            WipeMethod::VendorTool => "Manufacturer's procedure",
+        }
+    }
+}
+
 impl AssetStatus {
     /// The words people read, one way everywhere (`domain::status::title`).
     pub fn label(self) -> String {

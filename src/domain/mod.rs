@@ -13,6 +13,7 @@ pub mod figures;
 pub mod form;
 pub mod intake;
 pub mod invoice;
+pub mod labels;
 pub mod message;
 pub mod money;
 pub mod phone;

@@ -160,11 +160,15 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     route!(cfg, "/stock/catalogue/vendor", STOCK, post stock::catalogue::add_vendor);
     route!(cfg, "/stock/intake", STOCK, get stock::intake::show);
     route!(cfg, "/stock/intake/scan", STOCK, post stock::intake::scan_unit);
+    route!(cfg, "/stock/intake/paste", STOCK, post stock::intake::paste_units);
     route!(cfg, "/stock/intake/bulk", STOCK, post stock::intake::add_bulk);
     route!(cfg, "/stock/intake/costs", STOCK, post stock::intake::set_costs);
     route!(cfg, "/stock/intake/remove", STOCK, post stock::intake::remove_intake_line);
     route!(cfg, "/stock/intake/attach", STOCK, post stock::intake::attach_order);
     route!(cfg, "/stock/intake/commit", STOCK, post stock::intake::commit_delivery);
+    route!(cfg, "/stock/intake/deliveries", STOCK, get stock::intake::deliveries);
+    route!(cfg, "/stock/intake/deliveries/{id}", STOCK, get stock::intake::delivery);
+    route!(cfg, "/stock/intake/deliveries/{id}/labels", STOCK, get stock::intake::delivery_labels);
     route!(cfg, "/stock/orders", PURCHASING, get stock::orders::list);
     route!(cfg, "/stock/orders/new", PURCHASING, get stock::orders::new_form, post stock::orders::create);
     route!(cfg, "/stock/orders/{id}", PURCHASING, get stock::orders::show);
@@ -182,6 +186,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     route!(cfg, "/stock/assets/{id}/status", STOCK, post stock::asset::move_asset);
     route!(cfg, "/stock/assets/{id}/diagnostics", STOCK, post stock::asset::record_diagnostics);
     route!(cfg, "/stock/assets/{id}/wipe", STOCK, post stock::asset::record_wipe);
+    route!(cfg, "/stock/assets/{id}/wipe-certificate", STOCK, get stock::asset::wipe_certificate);
     route!(cfg, "/stock/assets/{id}/grade", STOCK, post stock::asset::grade_asset);
     route!(cfg, "/stock/assets/{id}/location", STOCK, post stock::asset::relocate_asset);
     route!(cfg, "/stock/items/{id}", STOCK, get stock::item::show);

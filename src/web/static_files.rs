@@ -26,6 +26,26 @@ const FILES: &[(&str, &str, &str)] = &[
         include_str!("../../static/page-receipt.css"),
     ),
     (
+        "labels.css",
+        "text/css; charset=utf-8",
+        include_str!("../../static/labels.css"),
+    ),
+    (
+        "label-50x30.css",
+        "text/css; charset=utf-8",
+        include_str!("../../static/label-50x30.css"),
+    ),
+    (
+        "label-dymo-11354.css",
+        "text/css; charset=utf-8",
+        include_str!("../../static/label-dymo-11354.css"),
+    ),
+    (
+        "label-zebra-2x1.css",
+        "text/css; charset=utf-8",
+        include_str!("../../static/label-zebra-2x1.css"),
+    ),
+    (
         "app.js",
         "text/javascript; charset=utf-8",
         include_str!("../../static/app.js"),

@@ -22,6 +22,7 @@ mod dashboards;
 mod embedded;
 mod floor;
 mod headers;
+mod intake;
 mod invoicing;
 mod ops;
 mod permissions;

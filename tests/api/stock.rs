@@ -718,8 +718,9 @@ async fn scanning_a_delivery_refuses_duplicates_survives_a_reload_and_commits_wi
     // A reload shows the unfinished delivery.
     let again = app.get_html("/stock/intake").await;
     assert!(
-        again.contains("3 units scanned · 4 lines")
-            && again.contains("IMEI-001")
+        again.contains(
+            "<strong id=\"units-scanned\">3</strong> units scanned · 10 bulk pieces · 4 lines"
+        ) && again.contains("IMEI-001")
             && again.contains("value=\"25.50\""),
         "{again}"
     );
@@ -785,7 +786,8 @@ async fn a_500_unit_intake_with_one_serial_already_in_stock_commits_nothing_and_
     .await
     .unwrap();
     assert!(
-        err.contains("Serial HP00321 is already in stock. Nothing was committed"),
+        err.contains("Serial HP00321 is already in stock (WB")
+            && err.contains("Nothing was committed; remove that line and commit again."),
         "{err}"
     );
     assert_eq!(

@@ -120,3 +120,46 @@ pub fn grade(
         Ok(())
     })
 }
+
+/// A unit's data-wipe certificate as printed: number, method, the tool's report number, the
+/// technician and when.
+#[derive(Debug, Clone, Queryable)]
+pub struct WipeCertificate {
+    pub id: i64,
+    pub method: String,
+    pub reference: String,
+    pub technician: Option<String>,
+    pub wiped_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl WipeCertificate {
+    /// The certificate's number: `WC-000123`.
+    pub fn number(&self) -> String {
+        format!("WC-{:06}", self.id)
+    }
+    /// The method recorded (unknown stored values read as they are).
+    pub fn method(&self) -> Option<WipeMethod> {
+        self.method.parse().ok()
+    }
+}
+
+/// The unit's latest wipe certificate, if it has one (a unit returned and wiped again has more).
+pub fn wipe_certificate(
+    conn: &mut PgConnection,
+    asset_id: i64,
+) -> Result<Option<WipeCertificate>, RepoError> {
+    use crate::schema::staff_users;
+    Ok(wipe_certificates::table
+        .left_join(staff_users::table)
+        .filter(wipe_certificates::asset_id.eq(asset_id))
+        .order(wipe_certificates::id.desc())
+        .select((
+            wipe_certificates::id,
+            wipe_certificates::method,
+            wipe_certificates::reference,
+            staff_users::full_name.nullable(),
+            wipe_certificates::wiped_at,
+        ))
+        .first(conn)
+        .optional()?)
+}

@@ -165,3 +165,13 @@ pub fn category_of(conn: &mut PgConnection, asset: &Asset) -> Result<String, Rep
         .select(product_models::category)
         .first(conn)?)
 }
+
+/// The unit's model as people name it: "Brand Model".
+pub fn model_name(conn: &mut PgConnection, asset: &Asset) -> Result<String, RepoError> {
+    use crate::schema::product_models;
+    let (brand, model): (String, String) = product_models::table
+        .find(asset.product_model_id)
+        .select((product_models::brand, product_models::model))
+        .first(conn)?;
+    Ok(format!("{brand} {model}"))
+}

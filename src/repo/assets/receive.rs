@@ -68,3 +68,72 @@ pub fn receive(
         Ok(asset)
     })
 }
+
+/// Many units of one delivery into stock at once (status `received`), each with its first
+/// movement row, in two statements however many there are: the arrivals' serials, models and
+/// costs; where they are and who sold them are the same for all. Returns each new unit's id and
+/// serial. A serial already in stock fails the statement (the caller checks first to name it).
+pub fn receive_many(
+    conn: &mut PgConnection,
+    arrivals: &Arrivals,
+    reason: &str,
+    by: &By,
+) -> Result<Vec<(i64, String)>, RepoError> {
+    use diesel::sql_types::{Array, BigInt, Nullable, Numeric, Text};
+    #[derive(QueryableByName)]
+    struct New {
+        #[diesel(sql_type = BigInt)]
+        id: i64,
+        #[diesel(sql_type = Text)]
+        serial: String,
+    }
+    let serials: Vec<String> = arrivals
+        .serials
+        .iter()
+        .map(|s| s.trim().to_uppercase())
+        .collect();
+    let new: Vec<New> = diesel::sql_query(
+        "WITH new AS ( \
+           INSERT INTO assets (serial, product_model_id, vendor_id, branch_id, location_id, \
+                               purchase_cost, landed_cost) \
+           SELECT s, m, $5, $6, $7, pc, lc \
+           FROM unnest($1::text[], $2::int8[], $3::numeric[], $4::numeric[]) WITH ORDINALITY \
+                AS u (s, m, pc, lc, n) ORDER BY n \
+           RETURNING id, serial), \
+         moved AS ( \
+           INSERT INTO asset_movements (asset_id, actor_user_id, to_status, to_branch_id, \
+                                        to_location_id, reason) \
+           SELECT id, $8, $9, $6, $7, $10 FROM new) \
+         SELECT id, serial FROM new ORDER BY id",
+    )
+    .bind::<Array<Text>, _>(&serials)
+    .bind::<Array<BigInt>, _>(&arrivals.models)
+    .bind::<Array<Numeric>, _>(&arrivals.purchase_costs)
+    .bind::<Array<Numeric>, _>(&arrivals.landed_costs)
+    .bind::<Nullable<BigInt>, _>(arrivals.vendor_id)
+    .bind::<BigInt, _>(arrivals.branch_id)
+    .bind::<Nullable<BigInt>, _>(arrivals.location_id)
+    .bind::<Nullable<BigInt>, _>(by.user_id)
+    .bind::<Text, _>(AssetStatus::Received.as_str())
+    .bind::<Text, _>(reason)
+    .load(conn)
+    .map_err(|e| match unique_violation(&e) {
+        Some("assets_serial_key") => RepoError::Conflict(
+            "A serial of this delivery came into stock meanwhile; nothing was committed.".into(),
+        ),
+        _ => e.into(),
+    })?;
+    Ok(new.into_iter().map(|n| (n.id, n.serial)).collect())
+}
+
+/// Units arriving together (one delivery): columns of serials, models and costs, one place.
+#[derive(Debug, Clone, Default)]
+pub struct Arrivals {
+    pub serials: Vec<String>,
+    pub models: Vec<i64>,
+    pub purchase_costs: Vec<BigDecimal>,
+    pub landed_costs: Vec<BigDecimal>,
+    pub vendor_id: Option<i64>,
+    pub branch_id: i64,
+    pub location_id: Option<i64>,
+}

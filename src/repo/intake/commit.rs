@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use super::{CommitLine, lock_open};
 use crate::domain::intake::BatchStatus;
 use crate::domain::money::spread;
-use crate::repo::assets::{self, Arrival};
+use crate::repo::assets::{self, Arrivals};
 use crate::repo::purchase_orders::{self, Goods};
 use crate::repo::stock::{self, Posting};
 use crate::repo::{By, RepoError};
@@ -19,6 +19,8 @@ pub struct Committed {
     pub units: usize,
     /// Bulk pieces taken into stock.
     pub pieces: i64,
+    /// The delivery, for its receipt and labels.
+    pub batch_id: i64,
 }
 
 /// Commits the batch: every unit becomes an asset (status `received`) and every bulk line a
@@ -65,31 +67,26 @@ pub fn commit(
         let mut done = Committed {
             units: 0,
             pieces: 0,
+            batch_id,
         };
         let mut delivered: Vec<(Goods, i32)> = Vec::new();
         let mut count = |goods: Goods, n: i32| match delivered.iter_mut().find(|d| d.0 == goods) {
             Some(d) => d.1 += n,
             None => delivered.push((goods, n)),
         };
+        let mut units = Arrivals {
+            vendor_id,
+            branch_id,
+            location_id,
+            ..Default::default()
+        };
         for ((serial, model, item, quantity, cost), share) in lines.into_iter().zip(shares) {
             match (serial, model, item) {
                 (Some(serial), Some(model), _) => {
-                    let arrival = Arrival {
-                        serial: serial.clone(),
-                        product_model_id: model,
-                        vendor_id,
-                        branch_id,
-                        location_id,
-                        landed_cost: &cost + &share,
-                        purchase_cost: cost,
-                    };
-                    assets::receive(conn, &arrival, &reference, by).map_err(|e| match e {
-                        RepoError::Validation(_) => RepoError::Conflict(format!(
-                            "Serial {serial} is already in stock. Nothing was committed; remove that line and commit again."
-                        )),
-                        other => other,
-                    })?;
-                    done.units += 1;
+                    units.serials.push(serial);
+                    units.models.push(model);
+                    units.landed_costs.push(&cost + &share);
+                    units.purchase_costs.push(cost);
                     count(Goods::Model(model), 1);
                 }
                 (None, None, Some(item)) => {
@@ -115,6 +112,12 @@ pub fn commit(
                 }
             }
         }
+        if !units.serials.is_empty() {
+            refuse_taken(conn, &units.serials)?;
+            let new = assets::receive_many(conn, &units, &reference, by)?;
+            done.units = new.len();
+            link(conn, batch_id, &new)?;
+        }
         if let Some(po) = po {
             purchase_orders::receive(conn, branch_id, po, &delivered, &reference, by)?;
         }
@@ -126,4 +129,45 @@ pub fn commit(
             .execute(conn)?;
         Ok(done)
     })
+}
+
+/// Names the first serial of the delivery that is in stock already (one query for them all).
+fn refuse_taken(conn: &mut PgConnection, serials: &[String]) -> Result<(), RepoError> {
+    use diesel::sql_types::{Array, Text};
+    #[derive(QueryableByName)]
+    struct Taken {
+        #[diesel(sql_type = Text)]
+        serial: String,
+        #[diesel(sql_type = Text)]
+        asset_tag: String,
+    }
+    let taken: Option<Taken> = diesel::sql_query(
+        "SELECT serial, asset_tag FROM assets WHERE upper(btrim(serial)) = ANY($1) LIMIT 1",
+    )
+    .bind::<Array<Text>, _>(serials)
+    .get_result(conn)
+    .optional()?;
+    match taken {
+        Some(t) => Err(RepoError::Conflict(format!(
+            "Serial {} is already in stock ({}). Nothing was committed; remove that line and commit again.",
+            t.serial, t.asset_tag
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// Each scanned line remembers the unit it became.
+fn link(conn: &mut PgConnection, batch_id: i64, new: &[(i64, String)]) -> Result<(), RepoError> {
+    use diesel::sql_types::{Array, BigInt, Text};
+    let (ids, serials): (Vec<i64>, Vec<String>) = new.iter().cloned().unzip();
+    diesel::sql_query(
+        "UPDATE intake_lines l SET asset_id = n.id \
+         FROM unnest($2::int8[], $3::text[]) AS n (id, serial) \
+         WHERE l.batch_id = $1 AND l.serial = n.serial",
+    )
+    .bind::<BigInt, _>(batch_id)
+    .bind::<Array<BigInt>, _>(&ids)
+    .bind::<Array<Text>, _>(&serials)
+    .execute(conn)?;
+    Ok(())
 }

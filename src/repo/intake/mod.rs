@@ -4,10 +4,14 @@
 mod commit;
 mod lines;
 mod order;
+mod units;
+mod view;
 
 pub use commit::*;
 pub use lines::*;
 pub use order::*;
+pub use units::*;
+pub use view::*;
 
 use bigdecimal::BigDecimal;
 use chrono::{DateTime, Utc};

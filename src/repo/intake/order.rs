@@ -52,20 +52,49 @@ pub fn attach_order(
     })
 }
 
-/// When the batch receives a purchase order: refuses goods the order does not await (counting
-/// what is already in this batch). `field` names where the message shows.
-pub(super) fn check_order_room(
+/// What a purchase order still has room for in this batch.
+pub(super) struct Room {
+    po: i64,
+    what: String,
+    outstanding: i32,
+    in_batch: i64,
+}
+
+impl Room {
+    /// How many more the batch may take.
+    pub(super) fn left(&self) -> i64 {
+        i64::from(self.outstanding) - self.in_batch
+    }
+    /// Counts `n` more in the batch.
+    pub(super) fn take(&mut self, n: i64) {
+        self.in_batch += n;
+    }
+    /// Why one more is refused.
+    pub(super) fn full(&self) -> String {
+        format!(
+            "{} awaits {} more of {} and {} are in this delivery already.",
+            purchase_orders::number(self.po),
+            self.outstanding,
+            self.what,
+            self.in_batch
+        )
+    }
+}
+
+/// When the batch receives a purchase order: the room its line for `goods` has left (counting
+/// what is already in this batch), or a refusal under `field` when the order does not await
+/// them. `None` when the batch receives no order.
+pub(super) fn order_room(
     conn: &mut PgConnection,
     batch_id: i64,
     goods: Goods,
-    adding: i32,
     field: &str,
-) -> Result<(), RepoError> {
+) -> Result<Option<Room>, RepoError> {
     let po: Option<i64> = intake_batches::table
         .find(batch_id)
         .select(intake_batches::purchase_order_id)
         .first(conn)?;
-    let Some(po) = po else { return Ok(()) };
+    let Some(po) = po else { return Ok(None) };
     let Some(line) = purchase_orders::lines(conn, po)?
         .into_iter()
         .find(|l| l.goods == goods)
@@ -87,20 +116,26 @@ pub(super) fn check_order_room(
             .select(diesel::dsl::sum(intake_lines::quantity))
             .first(conn)?,
     };
-    let in_batch = in_batch.unwrap_or(0);
-    let room = i64::from(line.outstanding()) - in_batch;
-    if i64::from(adding) > room {
-        return Err(FieldErrors::single(
-            field,
-            format!(
-                "{} awaits {} more of {} and {} are in this delivery already.",
-                purchase_orders::number(po),
-                line.outstanding(),
-                line.what,
-                in_batch
-            ),
-        )
-        .into());
+    Ok(Some(Room {
+        po,
+        outstanding: line.outstanding(),
+        what: line.what,
+        in_batch: in_batch.unwrap_or(0),
+    }))
+}
+
+/// Refuses `adding` more of `goods` under `field` when the batch's order has no room for them.
+pub(super) fn check_order_room(
+    conn: &mut PgConnection,
+    batch_id: i64,
+    goods: Goods,
+    adding: i32,
+    field: &str,
+) -> Result<(), RepoError> {
+    match order_room(conn, batch_id, goods, field)? {
+        Some(room) if i64::from(adding) > room.left() => {
+            Err(FieldErrors::single(field, room.full()).into())
+        }
+        _ => Ok(()),
     }
-    Ok(())
 }

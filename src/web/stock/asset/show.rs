@@ -31,6 +31,7 @@ pub struct AssetPage {
     timeline: Vec<MovementRow>,
     checks: Vec<String>,
     locations: Vec<(i64, String)>,
+    wipe: Option<repo::WipeCertificate>,
     form: ActionForm,
     errors: FieldErrors,
 }
@@ -109,7 +110,7 @@ async fn render(
     code: StatusCode,
 ) -> Result<HttpResponse, AppError> {
     let branch = staff.branch.id;
-    let (asset, timeline, checks, locations) = db(&state.pool, &staff.actor(), move |conn| {
+    let (asset, timeline, checks, locations, wipe) = db(&state.pool, &staff.actor(), move |conn| {
         let asset = repo::get(conn, branch, id)?;
         let category = repo::category_of(conn, &asset)?;
         Ok((
@@ -117,6 +118,7 @@ async fn render(
             repo::timeline(conn, id)?,
             repo::checklist(conn, &category)?,
             repo::locations_of(conn, branch)?,
+            repo::wipe_certificate(conn, id)?,
         ))
     })
     .await?;
@@ -127,6 +129,7 @@ async fn render(
         timeline,
         checks,
         locations,
+        wipe,
         form,
         errors,
     };

@@ -1,34 +1,14 @@
-//! `POST /stock/intake/scan`, `/bulk`, `/costs`, `/remove` and `/attach`: the batch's lines,
-//! its shipping and duty, and the order it receives.
+//! `POST /stock/intake/bulk`, `/costs`, `/remove` and `/attach`: the batch's bulk lines, its
+//! shipping and duty, taking a line off, and the order it receives.
 
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use super::show::{IntakeForm, answer};
+use super::answer::{answer, back};
+use super::show::IntakeForm;
 use crate::error::AppError;
 use crate::repo::intake;
 use crate::web::AppState;
 use crate::web::access::Staff;
-
-/// `POST /stock/intake/scan`: one serialized unit of the chosen model at the unit cost.
-pub async fn scan_unit(
-    req: HttpRequest,
-    staff: Staff,
-    state: web::Data<AppState>,
-    form: web::Form<IntakeForm>,
-) -> Result<HttpResponse, AppError> {
-    answer(
-        req,
-        staff,
-        state,
-        form.into_inner(),
-        move |conn, a, batch, f, costs| {
-            let model = f.product_model_id.parse::<i64>().unwrap_or(0);
-            intake::add_unit(conn, a.branch, batch, &f.serial, model, &costs.unit)?;
-            Ok(None)
-        },
-    )
-    .await
-}
 
 /// `POST /stock/intake/bulk`: a bulk quantity of a stock item.
 pub async fn add_bulk(
@@ -37,18 +17,18 @@ pub async fn add_bulk(
     state: web::Data<AppState>,
     form: web::Form<IntakeForm>,
 ) -> Result<HttpResponse, AppError> {
-    answer(
-        req,
-        staff,
-        state,
-        form.into_inner(),
-        move |conn, a, batch, f, costs| {
-            let item = f.stock_item_id.parse::<i64>().unwrap_or(0);
-            let quantity = f.quantity.trim().parse::<i32>().unwrap_or(0);
-            intake::add_bulk(conn, a.branch, batch, item, quantity, &costs.bulk)?;
-            Ok(None)
-        },
-    )
+    let work = move |conn: &mut _,
+                     a: &crate::web::answer::Acting,
+                     batch,
+                     f: &IntakeForm,
+                     costs: super::answer::Costs| {
+        let item = f.stock_item_id.parse::<i64>().unwrap_or(0);
+        let quantity = f.quantity.trim().parse::<i32>().unwrap_or(0);
+        intake::add_bulk(conn, a.branch, batch, item, quantity, &costs.bulk)
+    };
+    answer(req, staff, state, form.into_inner(), work, |_, f| {
+        back(f, None)
+    })
     .await
 }
 
@@ -59,37 +39,44 @@ pub async fn set_costs(
     state: web::Data<AppState>,
     form: web::Form<IntakeForm>,
 ) -> Result<HttpResponse, AppError> {
-    answer(
-        req,
-        staff,
-        state,
-        form.into_inner(),
-        move |conn, a, batch, _, costs| {
-            intake::set_costs(conn, a.branch, batch, &costs.shipping, &costs.duty)?;
-            Ok(None)
-        },
-    )
-    .await
+    let work = move |conn: &mut _,
+                     a: &crate::web::answer::Acting,
+                     batch,
+                     _: &IntakeForm,
+                     costs: super::answer::Costs| {
+        intake::set_costs(conn, a.branch, batch, &costs.shipping, &costs.duty)
+    };
+    let saved = |_, f: &IntakeForm| back(f, Some("Shipping and duty saved.".into()));
+    answer(req, staff, state, form.into_inner(), work, saved).await
 }
 
-/// `POST /stock/intake/remove`: a line off the batch.
+/// `POST /stock/intake/remove`: a line off the batch, by its id (a button beside it) or by the
+/// serial typed or scanned into the "take off" field.
 pub async fn remove_intake_line(
     req: HttpRequest,
     staff: Staff,
     state: web::Data<AppState>,
     form: web::Form<IntakeForm>,
 ) -> Result<HttpResponse, AppError> {
-    answer(
-        req,
-        staff,
-        state,
-        form.into_inner(),
-        move |conn, a, batch, f, _| {
+    let work = move |conn: &mut _,
+                     a: &crate::web::answer::Acting,
+                     batch,
+                     f: &IntakeForm,
+                     _: super::answer::Costs| {
+        if f.line_id.trim().is_empty() {
+            intake::remove_serial(conn, a.branch, batch, &f.remove_serial).map(Some)
+        } else {
             intake::remove_line(conn, a.branch, batch, f.line_id.parse().unwrap_or(0))?;
             Ok(None)
-        },
-    )
-    .await
+        }
+    };
+    let said = |serial: Option<String>, f: &IntakeForm| {
+        back(
+            f,
+            serial.map(|s| format!("Serial {s} taken off this delivery.")),
+        )
+    };
+    answer(req, staff, state, form.into_inner(), work, said).await
 }
 
 /// `POST /stock/intake/attach`: receive the batch against a purchase order (or none).
@@ -99,19 +86,19 @@ pub async fn attach_order(
     state: web::Data<AppState>,
     form: web::Form<IntakeForm>,
 ) -> Result<HttpResponse, AppError> {
-    answer(
-        req,
-        staff,
-        state,
-        form.into_inner(),
-        move |conn, a, batch, f, _| {
-            let po = match f.purchase_order_id.trim() {
-                "" => None,
-                raw => Some(raw.parse::<i64>().unwrap_or(0)),
-            };
-            intake::attach_order(conn, a.branch, batch, po)?;
-            Ok(None)
-        },
-    )
+    let work = move |conn: &mut _,
+                     a: &crate::web::answer::Acting,
+                     batch,
+                     f: &IntakeForm,
+                     _: super::answer::Costs| {
+        let po = match f.purchase_order_id.trim() {
+            "" => None,
+            raw => Some(raw.parse::<i64>().unwrap_or(0)),
+        };
+        intake::attach_order(conn, a.branch, batch, po)
+    };
+    answer(req, staff, state, form.into_inner(), work, |_, f| {
+        back(f, None)
+    })
     .await
 }

@@ -1,0 +1,3 @@
+DROP INDEX intake_batches_committed_idx;
+REVOKE UPDATE (asset_id) ON intake_lines FROM workbay_app;
+ALTER TABLE intake_lines DROP COLUMN asset_id;
