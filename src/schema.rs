@@ -735,6 +735,20 @@ diesel::table! {
 }
 
 diesel::table! {
+    ticket_part_waits (id) {
+        id -> Int8,
+        ticket_id -> Int8,
+        branch_id -> Int8,
+        stock_item_id -> Int8,
+        quantity -> Int4,
+        created_by -> Nullable<Int8>,
+        created_at -> Timestamptz,
+        arrived_at -> Nullable<Timestamptz>,
+        arrived_with -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     tickets (id) {
         id -> Int8,
         branch_id -> Int8,
@@ -1011,6 +1025,9 @@ diesel::joinable!(ticket_deposits -> branches (branch_id));
 diesel::joinable!(ticket_deposits -> invoices (applied_invoice_id));
 diesel::joinable!(ticket_deposits -> staff_users (received_by));
 diesel::joinable!(ticket_deposits -> tickets (ticket_id));
+diesel::joinable!(ticket_part_waits -> tickets (ticket_id));
+diesel::joinable!(ticket_part_waits -> stock_items (stock_item_id));
+diesel::joinable!(ticket_part_waits -> branches (branch_id));
 diesel::joinable!(ticket_events -> staff_users (actor_user_id));
 diesel::joinable!(ticket_events -> tickets (ticket_id));
 diesel::joinable!(ticket_lines -> assets (asset_id));
@@ -1107,6 +1124,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     ticket_lines,
     ticket_signatures,
     ticket_unlock_codes,
+    ticket_part_waits,
     tickets,
     time_entries,
     transfer_lines,

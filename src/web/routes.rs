@@ -83,6 +83,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     route!(cfg, "/tickets/{id}/line", WORKSHOP, post tickets::add_line::add_ticket_line);
     route!(cfg, "/tickets/{id}/remove", WORKSHOP, post tickets::remove_line::remove_ticket_line);
     route!(cfg, "/tickets/{id}/note", WORKSHOP, post tickets::note::add_note);
+    route!(cfg, "/tickets/{id}/waits", WORKSHOP, post tickets::waits::add_wait);
+    route!(cfg, "/tickets/{id}/waits/cancel", WORKSHOP, post tickets::waits::cancel_wait);
     route!(cfg, "/tickets/{id}/estimate", WORKSHOP, post tickets::estimate::send_estimate);
     route!(cfg, "/tickets/{id}/estimate/resend", WORKSHOP, post tickets::links::resend_estimate);
     route!(cfg, "/tickets/{id}/status-link", WORKSHOP, post tickets::links::make_status_link);
@@ -128,6 +130,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     route!(cfg, "/floor/{id}/status", WORKSHOP, post floor::move_on::move_job);
     route!(cfg, "/floor/{id}/part", WORKSHOP, post floor::part::add_part);
     route!(cfg, "/floor/{id}/note", WORKSHOP, post floor::note::add_note);
+    route!(cfg, "/floor/{id}/waits", WORKSHOP, post floor::waits::add_wait);
+    route!(cfg, "/floor/{id}/waits/cancel", WORKSHOP, post floor::waits::cancel_wait);
     route!(cfg, "/floor/{id}/undo", WORKSHOP, post floor::lines::undo_line);
     route!(cfg, "/floor/{id}/estimate", WORKSHOP, post floor::lines::send_estimate);
     route!(cfg, "/floor/{id}/clock", WORKSHOP, post floor::clock::start_clock);

@@ -451,9 +451,8 @@ async fn a_wiped_unit_has_a_printable_certificate_naming_method_standard_technic
         app.with_db(move |c| {
             let a = receive_unit(c, branch, model, "DL-77X", "300.00", "300.00");
             let by = By::default();
-            for to in [AssetStatus::DiagnosticsPending] {
-                assets::transition(c, branch, a.id, to, Cause::Manual, "", &by).unwrap();
-            }
+            let to = AssetStatus::DiagnosticsPending;
+            assets::transition(c, branch, a.id, to, Cause::Manual, "", &by).unwrap();
             let pass = DiagnosticsResult::Pass;
             assets::record_diagnostics(c, branch, a.id, &serde_json::json!({}), pass, &by).unwrap();
             let to = AssetStatus::WipePending;

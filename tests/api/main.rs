@@ -25,6 +25,7 @@ mod headers;
 mod intake;
 mod invoicing;
 mod ops;
+mod part_waits;
 mod permissions;
 mod preorders;
 mod purchasing;

@@ -118,6 +118,15 @@ pub fn commit(
             done.units = new.len();
             link(conn, batch_id, &new)?;
         }
+        // tickets waiting for these parts are told
+        let items: Vec<(i64, i32)> = delivered
+            .iter()
+            .filter_map(|(goods, n)| match goods {
+                Goods::Item(item) => Some((*item, *n)),
+                Goods::Model(_) => None,
+            })
+            .collect();
+        crate::repo::tickets::parts_arrived(conn, branch_id, &items, &reference, by)?;
         if let Some(po) = po {
             purchase_orders::receive(conn, branch_id, po, &delivered, &reference, by)?;
         }

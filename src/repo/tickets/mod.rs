@@ -12,6 +12,7 @@ mod open;
 mod queries;
 mod status_links;
 mod transitions;
+mod waits;
 
 pub use board::*;
 pub use estimates::*;
@@ -24,6 +25,7 @@ pub use open::*;
 pub use queries::*;
 pub use status_links::*;
 pub use transitions::*;
+pub use waits::*;
 
 use diesel::prelude::*;
 

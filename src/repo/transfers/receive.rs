@@ -39,6 +39,7 @@ pub fn receive(
                 transfer_lines::quantity,
             ))
             .load(conn)?;
+        let mut arrived: Vec<(i64, i32)> = Vec::new();
         for (asset_id, asset_status, item, quantity) in lines {
             match (asset_id, asset_status, item) {
                 (Some(asset_id), Some(back_to), _) => {
@@ -68,6 +69,7 @@ pub fn receive(
                         reference: &reason,
                     };
                     stock::post(conn, &p, by)?;
+                    arrived.push((item, quantity));
                 }
                 _ => {
                     return Err(RepoError::Internal(anyhow::anyhow!(
@@ -83,6 +85,14 @@ pub fn receive(
                 transfers::received_at.eq(diesel::dsl::now),
             ))
             .execute(conn)?;
+        // tickets waiting for these parts at the destination are told
+        crate::repo::tickets::parts_arrived(
+            conn,
+            at,
+            &arrived,
+            &format!("transfer #{transfer_id}"),
+            by,
+        )?;
         Ok(())
     })
 }

@@ -44,6 +44,10 @@ pub struct Typed {
     note: String,
     #[serde(default)]
     findings: String,
+    #[serde(default)]
+    wait_code: String,
+    #[serde(default)]
+    wait_quantity: String,
 }
 
 impl JobPage {
@@ -143,6 +147,8 @@ where
                 ("for_service_id", &form.for_service_id),
                 ("note", &form.note),
                 ("findings", &form.findings),
+                ("wait_code", &form.wait_code),
+                ("wait_quantity", &form.wait_quantity),
             ]
             .into_iter()
             .filter(|(_, v)| !v.is_empty())

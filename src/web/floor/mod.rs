@@ -9,3 +9,4 @@ pub mod lines;
 pub mod move_on;
 pub mod note;
 pub mod part;
+pub mod waits;

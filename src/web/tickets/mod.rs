@@ -16,3 +16,4 @@ pub mod print;
 pub mod remove_line;
 pub mod show;
 pub mod time;
+pub mod waits;

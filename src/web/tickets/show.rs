@@ -55,6 +55,8 @@ pub struct TicketData {
     pub approval_link: Option<(i64, chrono::DateTime<chrono::Utc>)>,
     /// The live status link: id and expiry.
     pub status_link: Option<(i64, chrono::DateTime<chrono::Utc>)>,
+    /// Parts the job waits for (and those that arrived).
+    pub waits: Vec<tickets::PartWait>,
 }
 
 impl TicketData {
@@ -141,6 +143,7 @@ pub async fn load(state: &AppState, staff: &Staff, id: i64) -> Result<TicketData
             invoice: crate::repo::invoices::of_ticket(conn, id)?,
             approval_link: tickets::live_approval_link(conn, id)?,
             status_link: tickets::status_link(conn, id)?,
+            waits: tickets::part_waits(conn, id)?,
             ticket,
         })
     })
@@ -211,6 +214,15 @@ pub struct TicketForm {
     pub(crate) approval_by: String,
     #[serde(default)]
     pub(crate) approval_method: String,
+    /// The part a ticket waits for: its SKU or name.
+    #[serde(default)]
+    pub(crate) wait_code: String,
+    /// A wait to take back.
+    #[serde(default)]
+    pub(crate) wait_id: String,
+    /// How many of the part it waits for (1 when left empty).
+    #[serde(default)]
+    pub(crate) wait_quantity: String,
 }
 
 impl TicketForm {
