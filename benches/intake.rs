@@ -1,9 +1,14 @@
 //! Stock intake benchmark (not a test): scans 1,000 serialized units into one delivery through
-//! the real HTTP flow and commits it, then loads 100,000 units and times the unit list page.
-//! Prints figures; asserts nothing about time. Run with `cargo bench --bench intake`.
+//! the real HTTP flow and commits it; pastes a list of 1,000 in one request and commits it;
+//! scans 1,000 one at a time, and then 1,000 as one burst, through a real headless Chromium on
+//! the intake screen; then loads 100,000 units and times the unit list page. Prints figures;
+//! asserts nothing about time. Run with `cargo bench --bench intake`.
 
 #[path = "../tests/common/mod.rs"]
 mod common;
+#[path = "../tests/browser/driver.rs"]
+#[allow(dead_code)]
+mod driver;
 
 use std::time::{Duration, Instant};
 
@@ -35,7 +40,7 @@ async fn main() {
         s.pool_size = 8;
     })
     .await;
-    app.login_as(Role::Warehouse).await;
+    let user = app.login_as(Role::Warehouse).await;
     let url = app.db.app_url.clone();
     let model = tokio::task::spawn_blocking(move || {
         let mut c = PgConnection::establish(&url).unwrap();
@@ -78,7 +83,10 @@ async fn main() {
     let page_started = Instant::now();
     let page = app.get_html("/stock/intake").await;
     let page_time = page_started.elapsed();
-    assert!(page.contains(&format!("{UNITS} units scanned")));
+    assert!(page.contains(&format!(
+        "<strong id=\"units-scanned\">{}</strong> units scanned",
+        "1,000"
+    )));
     let commit_started = Instant::now();
     let res = app
         .client
@@ -91,7 +99,95 @@ async fn main() {
     let commit = commit_started.elapsed();
     assert_eq!(app.count("SELECT count(*) FROM assets").await, UNITS as i64);
 
-    // 2. Load 100,000 units and time the unit list (first page, a status filter, a serial search).
+    // 2. Paste a list of 1,000 (a range) in one request, then commit it.
+    let paste_started = Instant::now();
+    let res = app
+        .client
+        .post(format!("{}/stock/intake/paste", app.address))
+        .form(&[
+            ("product_model_id", model.as_str()),
+            ("unit_cost", "100.00"),
+            ("serials", "PASTE0001-PASTE1000"),
+            ("csrf_token", &token),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 303, "paste");
+    let pasting = paste_started.elapsed();
+    let commit_started = Instant::now();
+    let res = app
+        .client
+        .post(format!("{}/stock/intake/commit", app.address))
+        .form(&[("csrf_token", &token)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 303);
+    let pasted_commit = commit_started.elapsed();
+    assert_eq!(
+        app.count("SELECT count(*) FROM assets").await,
+        2 * UNITS as i64
+    );
+
+    // 3. Through a real browser on the intake screen: 1,000 scans one after another (each sent
+    // when the previous one is answered), then 1,000 as one burst (a scanner faster than the
+    // server; the page queues them).
+    let browser = driver::Browser::signed_in(&app.address, &user.username, (1366, 768)).await;
+    browser
+        .client
+        .goto(&format!(
+            "{}/stock/intake?model={model}&cost=100.00",
+            app.address
+        ))
+        .await
+        .unwrap();
+    let one_by_one = browser
+        .client
+        .execute_async(
+            "const [n, prefix, done] = arguments;
+             const form = document.getElementById('scan-form');
+             const field = document.getElementById('f-serial');
+             let i = 0; const t0 = performance.now();
+             const next = () => {
+               if (i === n) { document.removeEventListener('workbay:scanned', next); done(performance.now() - t0); return; }
+               field.value = prefix + String(i).padStart(5, '0'); i++;
+               form.requestSubmit();
+             };
+             document.addEventListener('workbay:scanned', next);
+             next();",
+            vec![serde_json::json!(UNITS), serde_json::json!("SEQ")],
+        )
+        .await
+        .unwrap()
+        .as_f64()
+        .unwrap();
+    let burst = browser
+        .client
+        .execute_async(
+            "const [n, prefix, done] = arguments;
+             const form = document.getElementById('scan-form');
+             const field = document.getElementById('f-serial');
+             const t0 = performance.now();
+             document.addEventListener('workbay:scanned', () => {
+               if (window.workbayScansWaiting() === 0) done(performance.now() - t0);
+             });
+             for (let i = 0; i < n; i++) { field.value = prefix + String(i).padStart(5, '0'); form.requestSubmit(); }",
+            vec![serde_json::json!(UNITS), serde_json::json!("BST")],
+        )
+        .await
+        .unwrap()
+        .as_f64()
+        .unwrap();
+    let shown = browser.text_of("#units-scanned").await;
+    browser.close().await;
+    assert_eq!(shown, "2,000", "every browser scan is in the delivery");
+    assert_eq!(
+        app.count("SELECT count(*) FROM intake_lines l JOIN intake_batches b ON b.id = l.batch_id WHERE b.status = 'open'").await,
+        2 * UNITS as i64
+    );
+
+    // 4. Load 100,000 units and time the unit list (first page, a status filter, a serial search).
     let branch = app.branch_id;
     let load_started = Instant::now();
     let admin_url = app.db.admin_url.clone();
@@ -146,6 +242,19 @@ async fn main() {
     println!(
         "  commit {UNITS} units in one transaction: {commit:?} ({:.3} ms per unit)",
         commit.as_secs_f64() * 1000.0 / UNITS as f64
+    );
+    println!(
+        "  paste {UNITS} serials in one request: {pasting:?}; commit them: {pasted_commit:?}; together {:?} (target < 300 ms)",
+        pasting + pasted_commit
+    );
+    println!(
+        "  real browser, {UNITS} scans one after another: {:.0} ms ({:.2} ms per scan; target < 2,500 ms)",
+        one_by_one,
+        one_by_one / UNITS as f64
+    );
+    println!(
+        "  real browser, {UNITS} scans as one burst (queued by the page): {:.0} ms",
+        burst
     );
     println!("  loading {LOADED} more units by SQL: {loading:?}");
     println!(

@@ -539,6 +539,33 @@ async fn bench() {
     .unwrap();
     let (busiest_item, halfway) = busiest.v.split_once(',').unwrap();
     let (busiest_item, halfway) = (busiest_item.to_string(), halfway.to_string());
+    // The scale history's units came in through deliveries (once): every 40 units a branch
+    // received, in order, make one committed delivery whose lines name them.
+    owner
+        .batch_execute(
+            "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM intake_batches WHERE status = 'committed') THEN \
+               CREATE TEMP TABLE g AS SELECT id, branch_id, received_at, purchase_cost, serial, product_model_id, \
+                 (row_number() OVER (PARTITION BY branch_id ORDER BY received_at, id) - 1) / 40 AS grp FROM assets; \
+               CREATE TEMP TABLE gb AS SELECT branch_id, grp, nextval('intake_batches_id_seq') AS batch_id, \
+                 min(received_at) AS at FROM g GROUP BY branch_id, grp; \
+               INSERT INTO intake_batches (id, branch_id, status, created_at, committed_at) \
+                 SELECT batch_id, branch_id, 'committed', at, at FROM gb; \
+               INSERT INTO intake_lines (batch_id, serial, product_model_id, unit_cost, created_at, asset_id) \
+                 SELECT gb.batch_id, upper(btrim(g.serial)), g.product_model_id, g.purchase_cost, g.received_at, g.id \
+                 FROM g JOIN gb USING (branch_id, grp); \
+               ANALYZE intake_batches; ANALYZE intake_lines; \
+             END IF; END $$;",
+        )
+        .unwrap();
+    let delivery: One = diesel::sql_query(format!(
+        "SELECT b.id::text || ',' || (SELECT serial FROM intake_lines WHERE batch_id = b.id ORDER BY id LIMIT 1) AS v \
+         FROM intake_batches b WHERE b.branch_id = {first_branch} AND b.status = 'committed' \
+         ORDER BY b.committed_at DESC OFFSET 100 LIMIT 1"
+    ))
+    .get_result(&mut owner)
+    .unwrap();
+    let (delivery, delivered_serial) = delivery.v.split_once(',').unwrap();
+    let (delivery, delivered_serial) = (delivery.to_string(), delivered_serial.to_string());
     let counts: One = diesel::sql_query(
         "SELECT format('%s branches, %s customers, %s bookings, %s tickets, %s invoices, %s invoice lines, %s assets, %s stock ledger rows', \
            (SELECT count(*) FROM branches), (SELECT count(*) FROM customers), (SELECT count(*) FROM bookings), (SELECT count(*) FROM tickets), \
@@ -677,6 +704,12 @@ async fn bench() {
         ),
         (&store, "/stock/assets".into()),
         (&store, "/stock/assets?status=ready_for_sale&page=10".into()),
+        (&store, "/stock/intake".into()),
+        (&store, "/stock/intake/deliveries".into()),
+        (&store, "/stock/intake/deliveries?page=20".into()),
+        (&store, format!("/stock/intake/deliveries?q={delivered_serial}")),
+        (&store, format!("/stock/intake/deliveries/{delivery}")),
+        (&store, format!("/stock/intake/deliveries/{delivery}/labels?copies=2&bulk=piece")),
         (&desk, "/invoices".into()),
         (&desk, "/invoices?page=200".into()),
         (&desk, "/invoices?q=S01-0001".into()),

@@ -257,7 +257,11 @@ document.addEventListener('DOMContentLoaded', function () {
         panel.insertAdjacentHTML('afterbegin', '<div class="flash flash-error" role="alert">No connection: ' + burst.length + ' scan(s) not saved; scan them again.</div>');
         window.workbayErrorTone();
       })
-      .then(function () { busy = false; pump(); });
+      .then(function () {
+        busy = false;
+        document.dispatchEvent(new CustomEvent('workbay:scanned'));
+        pump();
+      });
   };
   form.addEventListener('submit', function (event) {
     var by = event.submitter;

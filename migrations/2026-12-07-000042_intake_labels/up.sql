@@ -6,3 +6,5 @@ GRANT UPDATE (asset_id) ON intake_lines TO workbay_app;
 -- the deliveries a branch received, newest first
 CREATE INDEX intake_batches_committed_idx ON intake_batches (branch_id, committed_at DESC)
     WHERE status = 'committed';
+-- which delivery brought a serial (the deliveries list's search)
+CREATE INDEX intake_lines_serial_idx ON intake_lines (upper(btrim(serial))) WHERE serial IS NOT NULL;

@@ -233,12 +233,18 @@ pub fn deliveries(
     }
     let q = q.trim().trim_start_matches('#').to_uppercase();
     let number = q.parse::<i64>().ok();
-    let rows: Vec<Row> = diesel::sql_query(
+    // a search looks a serial up by its index, or a delivery by its number
+    let filter = match q.is_empty() {
+        true => "",
+        false => {
+            "AND (b.id = $3 OR b.id IN (SELECT l.batch_id FROM intake_lines l \
+             WHERE upper(btrim(l.serial)) = $2 AND l.serial IS NOT NULL))"
+        }
+    };
+    let rows: Vec<Row> = diesel::sql_query(format!(
         "WITH found AS ( \
            SELECT b.id, b.committed_at, b.created_by FROM intake_batches b \
-           WHERE b.branch_id = $1 AND b.status = 'committed' \
-             AND ($2 = '' OR b.id = $3 OR EXISTS (SELECT 1 FROM intake_lines l \
-                  WHERE l.batch_id = b.id AND upper(btrim(l.serial)) = $2)) \
+           WHERE b.branch_id = $1 AND b.status = 'committed' {filter} \
            ORDER BY b.committed_at DESC LIMIT $6), \
          counted AS (SELECT count(*) AS total FROM found) \
          SELECT f.id, f.committed_at, coalesce(u.full_name, '') AS by, \
@@ -247,8 +253,8 @@ pub fn deliveries(
                  WHERE l.batch_id = f.id AND l.serial IS NULL) AS pieces, \
                 counted.total \
          FROM found f CROSS JOIN counted LEFT JOIN staff_users u ON u.id = f.created_by \
-         ORDER BY f.committed_at DESC OFFSET $4 LIMIT $5",
-    )
+         ORDER BY f.committed_at DESC OFFSET $4 LIMIT $5"
+    ))
     .bind::<BigInt, _>(branch_id)
     .bind::<Text, _>(&q)
     .bind::<Nullable<BigInt>, _>(number)
