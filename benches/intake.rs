@@ -33,6 +33,20 @@ fn peak_rss_kib() -> String {
         .unwrap_or_else(|| "unknown".into())
 }
 
+/// A form post that must redirect (303), and how long it took from the client.
+async fn timed_post(app: &common::TestApp, path: &str, fields: &[(&str, &str)]) -> Duration {
+    let started = Instant::now();
+    let res = app
+        .client
+        .post(format!("{}{path}", app.address))
+        .form(fields)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 303, "{path}");
+    started.elapsed()
+}
+
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let app = common::spawn_app_with(|s| {
@@ -87,44 +101,18 @@ async fn main() {
         "<strong id=\"units-scanned\">{}</strong> units scanned",
         "1,000"
     )));
-    let commit_started = Instant::now();
-    let res = app
-        .client
-        .post(format!("{}/stock/intake/commit", app.address))
-        .form(&[("csrf_token", &token)])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status().as_u16(), 303);
-    let commit = commit_started.elapsed();
+    let commit = timed_post(&app, "/stock/intake/commit", &[("csrf_token", &token)]).await;
     assert_eq!(app.count("SELECT count(*) FROM assets").await, UNITS as i64);
 
     // 2. Paste a list of 1,000 (a range) in one request, then commit it.
-    let paste_started = Instant::now();
-    let res = app
-        .client
-        .post(format!("{}/stock/intake/paste", app.address))
-        .form(&[
-            ("product_model_id", model.as_str()),
-            ("unit_cost", "100.00"),
-            ("serials", "PASTE0001-PASTE1000"),
-            ("csrf_token", &token),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status().as_u16(), 303, "paste");
-    let pasting = paste_started.elapsed();
-    let commit_started = Instant::now();
-    let res = app
-        .client
-        .post(format!("{}/stock/intake/commit", app.address))
-        .form(&[("csrf_token", &token)])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status().as_u16(), 303);
-    let pasted_commit = commit_started.elapsed();
+    let list = [
+        ("product_model_id", model.as_str()),
+        ("unit_cost", "100.00"),
+        ("serials", "PASTE0001-PASTE1000"),
+        ("csrf_token", &token),
+    ];
+    let pasting = timed_post(&app, "/stock/intake/paste", &list).await;
+    let pasted_commit = timed_post(&app, "/stock/intake/commit", &[("csrf_token", &token)]).await;
     assert_eq!(
         app.count("SELECT count(*) FROM assets").await,
         2 * UNITS as i64

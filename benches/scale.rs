@@ -707,9 +707,15 @@ async fn bench() {
         (&store, "/stock/intake".into()),
         (&store, "/stock/intake/deliveries".into()),
         (&store, "/stock/intake/deliveries?page=20".into()),
-        (&store, format!("/stock/intake/deliveries?q={delivered_serial}")),
+        (
+            &store,
+            format!("/stock/intake/deliveries?q={delivered_serial}"),
+        ),
         (&store, format!("/stock/intake/deliveries/{delivery}")),
-        (&store, format!("/stock/intake/deliveries/{delivery}/labels?copies=2&bulk=piece")),
+        (
+            &store,
+            format!("/stock/intake/deliveries/{delivery}/labels?copies=2&bulk=piece"),
+        ),
         (&desk, "/invoices".into()),
         (&desk, "/invoices?page=200".into()),
         (&desk, "/invoices?q=S01-0001".into()),

@@ -242,7 +242,9 @@ document.addEventListener('DOMContentLoaded', function () {
       .then(function (answer) {
         if (!answer) return;
         if (answer.status === 200 || answer.status === 422 || answer.status === 409) {
-          var fresh = new DOMParser().parseFromString(answer.text, 'text/html').getElementById('scan-panel');
+          var holder = document.createElement('template');
+          holder.innerHTML = answer.text;
+          var fresh = holder.content.getElementById('scan-panel');
           if (fresh) panel.replaceWith(fresh), panel = fresh;
         } else {
           panel.insertAdjacentHTML('afterbegin', '<div class="flash flash-error" role="alert">The scan of ' + burst.length + ' serial(s) was not saved (error ' + answer.status + '); scan them again.</div>');
@@ -269,7 +271,7 @@ document.addEventListener('DOMContentLoaded', function () {
     event.preventDefault();
     var serial = input.value.trim();
     input.value = '';
-    input.focus();
+    if (document.activeElement !== input) input.focus();
     if (serial) { queue.push(serial); pump(); }
   });
 });
