@@ -103,6 +103,14 @@ pub(super) fn load_workshop(conn: &mut PgConnection) -> Result<bool> {
                     &by,
                 )?;
             }
+            // the swollen battery waits for a new one (told when a delivery brings it)
+            if road.last() == Some(&WaitingForParts) {
+                let asked = By {
+                    user_id: brian,
+                    ..By::default()
+                };
+                tickets::wait_for_part(conn, branch.id, t, "BAT-IP11", 1, &asked)?;
+            }
         }
         // Preorders: waiting for the deposit, ordered (one overdue), arrived and notified.
         let models = repo::stock::model_choices(conn)?;
