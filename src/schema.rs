@@ -94,6 +94,7 @@ diesel::table! {
         name -> Text,
         categories -> Array<Nullable<Text>>,
         active -> Bool,
+        version -> Int4,
     }
 }
 
@@ -222,6 +223,7 @@ diesel::table! {
         position -> Text,
         phone -> Text,
         email -> Text,
+        version -> Int4,
     }
 }
 
@@ -265,6 +267,7 @@ diesel::table! {
         model -> Text,
         serial -> Text,
         created_at -> Timestamptz,
+        version -> Int4,
     }
 }
 
@@ -400,6 +403,7 @@ diesel::table! {
         branch_id -> Int8,
         name -> Text,
         active -> Bool,
+        version -> Int4,
     }
 }
 
@@ -506,6 +510,7 @@ diesel::table! {
         warranty_days -> Int4,
         active -> Bool,
         created_at -> Timestamptz,
+        version -> Int4,
     }
 }
 
@@ -571,6 +576,7 @@ diesel::table! {
         active -> Bool,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        version -> Int4,
     }
 }
 
@@ -614,6 +620,7 @@ diesel::table! {
         preferred_vendor_id -> Nullable<Int8>,
         active -> Bool,
         created_at -> Timestamptz,
+        version -> Int4,
     }
 }
 
@@ -833,6 +840,7 @@ diesel::table! {
         year -> Nullable<Int4>,
         mileage -> Nullable<Int4>,
         created_at -> Timestamptz,
+        version -> Int4,
     }
 }
 
@@ -845,6 +853,7 @@ diesel::table! {
         notes -> Text,
         active -> Bool,
         created_at -> Timestamptz,
+        version -> Int4,
     }
 }
 

@@ -21,6 +21,7 @@ pub mod preorder;
 pub mod purchase_order;
 pub mod qr;
 pub mod ranking;
+pub mod records;
 pub mod repair_intake;
 pub mod role;
 pub mod staff;

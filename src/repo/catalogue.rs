@@ -63,6 +63,15 @@ pub fn bays_of(conn: &mut PgConnection, branch_id: i64) -> Result<Vec<Bay>, Repo
         .load(conn)?)
 }
 
+/// Every bay of a branch, retired ones too (after the ones in use), by name.
+pub fn all_bays_of(conn: &mut PgConnection, branch_id: i64) -> Result<Vec<Bay>, RepoError> {
+    Ok(bays::table
+        .filter(bays::branch_id.eq(branch_id))
+        .select(Bay::as_select())
+        .order((bays::active.desc(), bays::name.asc()))
+        .load(conn)?)
+}
+
 /// Adds a bay to a branch.
 pub fn create_bay(
     conn: &mut PgConnection,

@@ -19,6 +19,7 @@ pub mod outbox;
 pub mod preorders;
 pub mod prepared;
 pub mod purchase_orders;
+pub mod records;
 pub mod search;
 pub mod sessions;
 pub mod settings;

@@ -21,6 +21,7 @@ pub mod notifications;
 pub mod observe;
 pub mod page;
 pub mod preorders;
+pub mod records;
 pub mod routes;
 pub mod search;
 pub mod static_files;

@@ -61,6 +61,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     route!(cfg, "/customers", FRONT_DESK, get customers::list::show);
     route!(cfg, "/customers/new", FRONT_DESK, get customers::new::form, post customers::new::submit);
     route!(cfg, "/customers/{id}", FRONT_DESK, get customers::show::show);
+    route!(cfg, "/records/{kind:customer|vehicle|device|contact}/{id}", FRONT_DESK, get records::edit_form, post records::edit_submit);
+    route!(cfg, "/records/{kind:service|bay|product_model|stock_item}/{id}", MANAGEMENT, get records::edit_form, post records::edit_submit);
+    route!(cfg, "/records/{kind:vendor|location}/{id}", PURCHASING, get records::edit_form, post records::edit_submit);
     route!(cfg, "/customers/{id}/vehicles", FRONT_DESK, post customers::vehicle_add::submit);
     route!(cfg, "/customers/{id}/devices", FRONT_DESK, post customers::extras::add_device);
     route!(cfg, "/customers/{id}/contacts", FRONT_DESK, post customers::extras::add_contact);

@@ -29,6 +29,7 @@ mod part_waits;
 mod permissions;
 mod preorders;
 mod purchasing;
+mod records;
 mod repair_intake;
 mod scale;
 mod service_parts;

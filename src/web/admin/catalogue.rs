@@ -62,7 +62,7 @@ async fn render(
     let (services, bays) = db(&state.pool, &staff.actor(), move |conn| {
         Ok((
             catalogue::all_services(conn)?,
-            catalogue::bays_of(conn, branch)?,
+            catalogue::all_bays_of(conn, branch)?,
         ))
     })
     .await?;

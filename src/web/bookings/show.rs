@@ -70,7 +70,9 @@ pub async fn render(
         db(&state.pool, &staff.actor(), move |conn| {
             let booking = bookings::get(conn, branch_id, id)?;
             let customer = customers::get(conn, booking.customer_id)?;
-            let bays = catalogue::bays_of(conn, branch_id)?;
+            // every bay, so a retired bay's booking still names it; the form offers the ones in
+            // use and the booking's own
+            let bays = catalogue::all_bays_of(conn, branch_id)?;
             let events = events::read(conn, Trail::Booking(id))?;
             let tz = branches::get(conn, branch_id)?.timezone;
             let ticket = crate::repo::tickets::for_booking(conn, id)?;
@@ -102,8 +104,15 @@ pub async fn render(
     let bay_name = bays
         .iter()
         .find(|b| b.id == booking.bay_id)
-        .map(|b| b.name.clone())
+        .map(|b| match b.active {
+            true => b.name.clone(),
+            false => format!("{} (retired)", b.name),
+        })
         .unwrap_or_default();
+    let bays: Vec<Bay> = bays
+        .into_iter()
+        .filter(|b| b.active || b.id == booking.bay_id)
+        .collect();
     let page = BookingPage {
         page: PageCtx::for_request(req),
         status: booking.status(),

@@ -1,0 +1,9 @@
+ALTER TABLE vehicles DROP COLUMN version;
+ALTER TABLE devices DROP COLUMN version;
+ALTER TABLE customer_contacts DROP COLUMN version;
+ALTER TABLE services DROP COLUMN version;
+ALTER TABLE bays DROP COLUMN version;
+ALTER TABLE product_models DROP COLUMN version;
+ALTER TABLE stock_items DROP COLUMN version;
+ALTER TABLE vendors DROP COLUMN version;
+ALTER TABLE locations DROP COLUMN version;
