@@ -311,8 +311,15 @@ fn create_admin(db: &Database, username: &str) -> Result<()> {
         active: true,
     };
     let hash = crate::passwords::hash_blocking(&password)?;
-    crate::repo::staff::create(&mut conn, &input, hash, false, &crate::repo::By::default())
-        .map_err(|e| anyhow::anyhow!("creating {username}: {e}"))?;
+    crate::repo::staff::create(
+        &mut conn,
+        &input,
+        hash,
+        false,
+        &crate::repo::staff::Steward::admin(),
+        &crate::repo::By::default(),
+    )
+    .map_err(|e| anyhow::anyhow!("creating {username}: {e}"))?;
     println!(
         "Administrator {username} created (home branch: {}).",
         branch.name

@@ -47,7 +47,14 @@ pub(super) fn load_staff(conn: &mut PgConnection) -> Result<bool> {
                 home_branch_id: westlands,
                 active: true,
             };
-            repo::staff::create(conn, &input, hash.clone(), false, &by)?;
+            repo::staff::create(
+                conn,
+                &input,
+                hash.clone(),
+                false,
+                &repo::staff::Steward::admin(),
+                &by,
+            )?;
         }
         repo::settings::set(
             conn,

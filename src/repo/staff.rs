@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use super::audit::escape_like;
 use super::{By, RepoError, sessions, unique_violation};
+use crate::domain::role::Role;
 use crate::domain::staff::StaffInput;
 use crate::domain::validation::FieldErrors;
 use crate::models::audit::NewAuditEntry;
@@ -38,6 +39,79 @@ pub struct StaffFilter {
     pub q: Option<String>,
     /// Only this home branch.
     pub branch_id: Option<i64>,
+    /// Only the accounts this steward manages.
+    pub steward: Option<Steward>,
+}
+
+/// Who manages accounts, and so whose: an administrator manages every account; a manager the
+/// accounts of their branches with roles below manager (only administrators make managers and
+/// administrators). An account a manager may not manage is not there for them.
+#[derive(Debug, Clone)]
+pub struct Steward {
+    pub role: Role,
+    /// The branches a manager manages.
+    pub branches: Vec<i64>,
+}
+
+impl Steward {
+    /// An administrator.
+    pub fn admin() -> Self {
+        Self {
+            role: Role::Admin,
+            branches: Vec::new(),
+        }
+    }
+
+    fn is_admin(&self) -> bool {
+        self.role == Role::Admin
+    }
+
+    /// The roles this steward may give.
+    pub fn roles(&self) -> Vec<Role> {
+        Role::ALL
+            .iter()
+            .copied()
+            .filter(|r| self.is_admin() || !matches!(r, Role::Manager | Role::Admin))
+            .collect()
+    }
+
+    /// Refuses an account as it would be after the change: a role or branch not this steward's
+    /// to give.
+    fn may_make(&self, role: Role, branch: i64) -> Result<(), RepoError> {
+        if self.is_admin() {
+            return Ok(());
+        }
+        let mut errors = FieldErrors::new();
+        if !self.roles().contains(&role) {
+            errors.add(
+                "role",
+                "Only an administrator can give the manager or administrator role.",
+            );
+        }
+        if !self.branches.contains(&branch) {
+            errors.add("home_branch_id", "Choose one of your branches.");
+        }
+        errors.into_result().map_err(RepoError::from)
+    }
+
+    /// Refuses an existing account this steward does not manage (as not found).
+    fn manages(&self, user: &StaffUser) -> Result<(), RepoError> {
+        let ok = self.is_admin()
+            || (self.roles().contains(&user.role())
+                && self.branches.contains(&user.home_branch_id));
+        if ok { Ok(()) } else { Err(RepoError::NotFound) }
+    }
+}
+
+/// The account `id`, if `steward` manages it.
+pub fn get_managed(
+    conn: &mut PgConnection,
+    id: i64,
+    steward: &Steward,
+) -> Result<StaffUser, RepoError> {
+    let user = get(conn, id)?;
+    steward.manages(&user)?;
+    Ok(user)
 }
 
 /// Accounts matching the filter with their home branch's name, by name, one page at a time.
@@ -59,6 +133,12 @@ pub fn search(
         }
         if let Some(branch) = filter.branch_id {
             query = query.filter(staff_users::home_branch_id.eq(branch));
+        }
+        if let Some(s) = filter.steward.as_ref().filter(|s| !s.is_admin()) {
+            let roles: Vec<&str> = s.roles().iter().map(|r| r.as_str()).collect();
+            query = query
+                .filter(staff_users::home_branch_id.eq_any(s.branches.clone()))
+                .filter(staff_users::role.eq_any(roles));
         }
         query
     };
@@ -84,8 +164,10 @@ pub fn create(
     input: &StaffInput,
     password_hash: String,
     must_change_password: bool,
+    steward: &Steward,
     by: &By,
 ) -> Result<StaffUser, RepoError> {
+    steward.may_make(input.role, input.home_branch_id)?;
     super::tx(conn, |conn| {
         ensure_branch(conn, input.home_branch_id)?;
         let user: StaffUser = diesel::insert_into(staff_users::table)
@@ -116,10 +198,13 @@ pub fn update(
     conn: &mut PgConnection,
     id: i64,
     input: &StaffInput,
+    steward: &Steward,
     by: &By,
 ) -> Result<StaffUser, RepoError> {
     super::tx(conn, |conn| {
         let before = lock(conn, id)?;
+        steward.manages(&before)?;
+        steward.may_make(input.role, input.home_branch_id)?;
         if by.user_id == Some(id) && input.role != before.role() {
             return Err(RepoError::Conflict(
                 "You cannot change your own role.".into(),
@@ -155,10 +240,12 @@ pub fn set_active(
     conn: &mut PgConnection,
     id: i64,
     active: bool,
+    steward: &Steward,
     by: &By,
 ) -> Result<StaffUser, RepoError> {
     super::tx(conn, |conn| {
         let before = lock(conn, id)?;
+        steward.manages(&before)?;
         if by.user_id == Some(id) && !active {
             return Err(RepoError::Conflict(
                 "You cannot disable your own account.".into(),
@@ -198,9 +285,13 @@ pub fn reset_password(
     conn: &mut PgConnection,
     id: i64,
     password_hash: String,
+    steward: &Steward,
     by: &By,
 ) -> Result<(), RepoError> {
-    set_password(conn, id, password_hash, true, "user.password_reset", by)
+    super::tx(conn, |conn| {
+        steward.manages(&lock(conn, id)?)?;
+        set_password(conn, id, password_hash, true, "user.password_reset", by)
+    })
 }
 
 /// A user changed their own password: every session of theirs ends (the caller renews its own).

@@ -51,11 +51,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     route!(cfg, "/admin/branches/new", ADMIN, get branch_new::form, post branch_new::submit);
     route!(cfg, "/admin/branches/{id}", ADMIN, get branch_edit::form, post branch_edit::submit);
     route!(cfg, "/admin/branches/{id}/logo", ADMIN, post branch_logo::submit);
-    route!(cfg, "/admin/users", ADMIN, get user_list::show);
-    route!(cfg, "/admin/users/new", ADMIN, get user_new::form, post user_new::submit);
-    route!(cfg, "/admin/users/{id}", ADMIN, get user_edit::form, post user_edit::submit);
-    route!(cfg, "/admin/users/{id}/status", ADMIN, get user_edit::confirm_status, post user_edit::set_status);
-    route!(cfg, "/admin/users/{id}/password", ADMIN, get user_edit::reset_form, post user_edit::reset_submit);
+    route!(cfg, "/admin/users", MANAGEMENT, get user_list::show);
+    route!(cfg, "/admin/users/new", MANAGEMENT, get user_new::form, post user_new::submit);
+    route!(cfg, "/admin/users/{id}", MANAGEMENT, get user_edit::form, post user_edit::submit);
+    route!(cfg, "/admin/users/{id}/status", MANAGEMENT, get user_edit::confirm_status, post user_edit::set_status);
+    route!(cfg, "/admin/users/{id}/password", MANAGEMENT, get user_edit::reset_form, post user_edit::reset_submit);
     route!(cfg, "/admin/audit", ADMIN, get audit_list::show);
     route!(cfg, "/search", SIGNED_IN, get search::show);
     route!(cfg, "/customers", FRONT_DESK, get customers::list::show);

@@ -301,3 +301,128 @@ async fn the_staff_list_searches_and_pages() {
     let second = app.get_html("/admin/users?q=technician&page=2").await;
     assert!(second.contains("Technician 30"));
 }
+
+#[tokio::test]
+async fn a_manager_runs_their_branch_s_staff_but_not_another_branch_s_nor_managers_and_admins() {
+    let app = spawn_app().await;
+    let home = app.branch_id;
+    let other = app.create_branch("Mombasa Road", "MR-").await;
+    let tech_here = app
+        .create_user_in("tess", "Tess Tech", Role::Technician, home)
+        .await;
+    let tech_there = app
+        .create_user_in("tom", "Tom Tech", Role::Technician, other)
+        .await;
+    let peer = app
+        .create_user_in("mary", "Mary Manager", Role::Manager, home)
+        .await;
+    app.login_as(Role::Manager).await;
+    let (h, o) = (home.to_string(), other.to_string());
+    let account = |role: &'static str, branch: &str| {
+        vec![
+            ("full_name", "Rita Reception".to_string()),
+            ("username", format!("rita-{role}-{branch}")),
+            ("role", role.to_string()),
+            ("home_branch_id", branch.to_string()),
+            ("password", "first-password-1".to_string()),
+            ("active", "on".to_string()),
+        ]
+    };
+    let send = |fields: Vec<(&'static str, String)>| {
+        let app = &app;
+        async move {
+            let f: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            app.send("/admin/users/new", &f).await
+        }
+    };
+    // Their own branch, a role below manager: done.
+    send(account("receptionist", &h)).await.is(303);
+    // Not an administrator, not a manager, not another branch's: refused beside the field.
+    send(account("admin", &h))
+        .await
+        .is(422)
+        .says("Only an administrator can give the manager or administrator role.");
+    send(account("manager", &h)).await.is(422);
+    send(account("technician", &o))
+        .await
+        .is(422)
+        .says("Choose one of your branches.");
+    assert_eq!(
+        app.count("SELECT count(*) FROM staff_users WHERE username LIKE 'rita-%'")
+            .await,
+        1
+    );
+    // The form offers only what they may give.
+    let form = app.get_html("/admin/users/new").await;
+    assert!(!form.contains("value=\"admin\"") && !form.contains("value=\"manager\""));
+    let homes = crate::common::http::between(&form, "<select id=\"f-home_branch_id\"", "</select>");
+    assert!(!homes.contains("Mombasa Road"), "{homes}");
+
+    // Their branch's technician: edited, disabled, password reset.
+    let tess = format!("/admin/users/{}", tech_here.id);
+    let edit = [
+        ("full_name", "Tess Technician"),
+        ("username", "tess"),
+        ("role", "technician"),
+        ("home_branch_id", h.as_str()),
+    ];
+    app.send(&tess, &edit).await.is(303);
+    app.send(&format!("{tess}/status"), &[("active", "false")])
+        .await
+        .is(303);
+    app.send(
+        &format!("{tess}/password"),
+        &[("password", "a-new-password-9")],
+    )
+    .await
+    .is(303);
+    let row = app
+        .text(&format!("SELECT full_name || ' ' || active || ' ' || must_change_password FROM staff_users WHERE id = {}", tech_here.id))
+        .await;
+    assert_eq!(row, "Tess Technician false true");
+    // Promoting them is refused, the form kept.
+    let promote = [
+        ("full_name", "Tess Technician"),
+        ("username", "tess"),
+        ("role", "manager"),
+        ("home_branch_id", h.as_str()),
+    ];
+    app.send(&tess, &promote)
+        .await
+        .is(422)
+        .says("Only an administrator can give the manager or administrator role.")
+        .says("value=\"Tess Technician\"");
+    // Another branch's technician and a fellow manager are not there for them.
+    for id in [tech_there.id, peer.id] {
+        assert_eq!(
+            app.get(&format!("/admin/users/{id}"))
+                .await
+                .status()
+                .as_u16(),
+            404
+        );
+        app.send(&format!("/admin/users/{id}/status"), &[("active", "false")])
+            .await
+            .is(404);
+        app.send(
+            &format!("/admin/users/{id}/password"),
+            &[("password", "a-new-password-9")],
+        )
+        .await
+        .is(404);
+    }
+    let list = app.get_html("/admin/users").await;
+    assert!(
+        list.contains("Tess Technician")
+            && !list.contains("Tom Tech")
+            && !list.contains("Mary Manager")
+    );
+    assert_eq!(
+        app.count(&format!(
+            "SELECT count(*) FROM staff_users WHERE id IN ({}, {}) AND active",
+            tech_there.id, peer.id
+        ))
+        .await,
+        2
+    );
+}

@@ -384,6 +384,25 @@ async fn managers_correct_the_catalogue_and_retire_a_bay_that_then_takes_no_new_
     assert_eq!(refused.status, 422, "{}", refused.body);
     assert_eq!(app.count("SELECT count(*) FROM bookings").await, 1);
 
+    // A location of the branch, and its audit row with the values (not personal data).
+    app.exec(&format!(
+        "INSERT INTO locations (branch_id, name) VALUES ({}, 'Shelf A')",
+        app.branch_id
+    ))
+    .await;
+    let loc = app.count("SELECT max(id) FROM locations").await;
+    edit(
+        &app,
+        &format!("/records/location/{loc}"),
+        &[("name", "Shelf A1")],
+    )
+    .await
+    .is(303);
+    assert_eq!(
+        audit(&app, "location.edit", loc).await,
+        "{\"name\": \"Shelf A\"} => {\"name\": \"Shelf A1\"}"
+    );
+
     // Another branch's bay is not there for this manager.
     let north = app.create_branch("North", "N").await;
     let theirs = app

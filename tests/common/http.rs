@@ -276,8 +276,15 @@ impl TestApp {
                 active: true,
             };
             let hash = workbay::passwords::hash_blocking(PASSWORD).unwrap();
-            let user =
-                repo::staff::create(&mut conn, &input, hash, false, &repo::By::default()).unwrap();
+            let user = repo::staff::create(
+                &mut conn,
+                &input,
+                hash,
+                false,
+                &repo::staff::Steward::admin(),
+                &repo::By::default(),
+            )
+            .unwrap();
             TestUser {
                 id: user.id,
                 username,

@@ -6,14 +6,14 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::user_form::{UserFormPage, draft_of};
+use super::user_form::{UserFormPage, branches_for, draft_of, steward};
 use crate::db::db;
 use crate::domain::staff::{StaffDraft, StaffInput, check_password};
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 use crate::models::staff::StaffUser;
 use crate::passwords;
-use crate::repo::{branches, staff};
+use crate::repo::staff;
 use crate::web::access::Staff;
 use crate::web::answer::{self, Next, flash_back};
 use crate::web::page::{Flash, PageCtx, push_flash};
@@ -27,8 +27,10 @@ pub async fn form(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
+    let s = steward(&admin);
+    let roles = s.roles();
     let (user, branches) = db(&state.pool, &admin.actor(), move |conn| {
-        Ok((staff::get(conn, id)?, branches::active(conn)?))
+        Ok((staff::get_managed(conn, id, &s)?, branches_for(conn, &s)?))
     })
     .await?;
     let page = UserFormPage {
@@ -38,6 +40,7 @@ pub async fn form(
         draft: draft_of(&user),
         errors: FieldErrors::new(),
         branches,
+        roles,
     };
     html(StatusCode::OK, &page)
 }
@@ -54,9 +57,9 @@ pub async fn submit(
     let draft = form.into_inner();
     let result = match StaffInput::parse(&draft, false) {
         Ok(input) => {
-            let by = admin.by();
+            let (by, s) = (admin.by(), steward(&admin));
             db(&state.pool, &admin.actor(), move |conn| {
-                staff::update(conn, id, &input, &by)
+                staff::update(conn, id, &input, &s, &by)
             })
             .await
         }
@@ -67,8 +70,10 @@ pub async fn submit(
     // A refusal of the change as a whole (your own role) shows beside the role.
     let (r, st, admin_ref) = (&req, &state, &admin);
     answer::then(&req, result, "role", next, |errors, status| async move {
+        let s = steward(admin_ref);
+        let roles = s.roles();
         let (user, branches) = db(&st.pool, &admin_ref.actor(), move |conn| {
-            Ok((staff::get(conn, id)?, branches::active(conn)?))
+            Ok((staff::get_managed(conn, id, &s)?, branches_for(conn, &s)?))
         })
         .await?;
         let page = UserFormPage {
@@ -78,6 +83,7 @@ pub async fn submit(
             draft,
             errors,
             branches,
+            roles,
         };
         html(status, &page)
     })
@@ -122,8 +128,9 @@ async fn confirm(
     id: i64,
     action: &'static str,
 ) -> Result<HttpResponse, AppError> {
+    let s = steward(&admin);
     let user = db(&state.pool, &admin.actor(), move |conn| {
-        staff::get(conn, id)
+        staff::get_managed(conn, id, &s)
     })
     .await?;
     let page = ConfirmPage {
@@ -151,9 +158,9 @@ pub async fn set_status(
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let active = form.active == "true";
-    let by = admin.by();
+    let (by, s) = (admin.by(), steward(&admin));
     let result = db(&state.pool, &admin.actor(), move |conn| {
-        staff::set_active(conn, id, active, &by)
+        staff::set_active(conn, id, active, &s, &by)
     })
     .await;
     let page = format!("/admin/users/{id}");
@@ -183,8 +190,9 @@ pub async fn reset_submit(
     form: web::Form<ResetForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
+    let s = steward(&admin);
     let user = db(&state.pool, &admin.actor(), move |conn| {
-        staff::get(conn, id)
+        staff::get_managed(conn, id, &s)
     })
     .await?;
     let password = form.into_inner().password;
@@ -199,9 +207,9 @@ pub async fn reset_submit(
         return html(StatusCode::UNPROCESSABLE_ENTITY, &page);
     }
     let hash = passwords::hash(password).await?;
-    let by = admin.by();
+    let (by, s) = (admin.by(), steward(&admin));
     db(&state.pool, &admin.actor(), move |conn| {
-        staff::reset_password(conn, id, hash, &by)
+        staff::reset_password(conn, id, hash, &s, &by)
     })
     .await?;
     push_flash(

@@ -25,14 +25,11 @@ pub struct UserFormPage {
     pub errors: FieldErrors,
     /// Branches to choose from.
     pub branches: Vec<Branch>,
+    /// Roles the signed-in person may give.
+    pub roles: Vec<Role>,
 }
 
 impl UserFormPage {
-    /// Every role.
-    pub fn roles(&self) -> [Role; 6] {
-        Role::ALL
-    }
-
     /// The form action.
     pub fn action(&self) -> String {
         match self.id {
@@ -52,4 +49,28 @@ pub fn draft_of(u: &StaffUser) -> StaffDraft {
         active: u.active.then(|| "on".into()),
         password: String::new(),
     }
+}
+
+/// Who manages accounts in this request: an administrator, or a manager for the staff of their
+/// own branch (a manager sees every branch's work, but runs only their branch's people).
+pub fn steward(s: &crate::web::access::Staff) -> crate::repo::staff::Steward {
+    crate::repo::staff::Steward {
+        role: s.role,
+        branches: vec![s.home_branch_id],
+    }
+}
+
+/// The branches a steward may put an account in.
+pub fn branches_for(
+    conn: &mut diesel::PgConnection,
+    steward: &crate::repo::staff::Steward,
+) -> Result<Vec<Branch>, crate::repo::RepoError> {
+    let all = crate::repo::branches::active(conn)?;
+    Ok(match steward.role {
+        Role::Admin => all,
+        _ => all
+            .into_iter()
+            .filter(|b| steward.branches.contains(&b.id))
+            .collect(),
+    })
 }

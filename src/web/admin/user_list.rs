@@ -64,6 +64,7 @@ pub async fn show(
     let filter = StaffFilter {
         q: Some(q.clone()),
         branch_id: branch,
+        steward: Some(super::user_form::steward(&staff_user)),
     };
     let offset = pager.offset();
     let (rows, total, all_branches) = db(&state.pool, &staff_user.actor(), move |conn| {

@@ -3,14 +3,14 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use super::user_form::UserFormPage;
+use super::user_form::{UserFormPage, branches_for, steward};
 use crate::db::db;
 use crate::domain::staff::{StaffDraft, StaffInput};
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 use crate::models::staff::StaffUser;
 use crate::passwords;
-use crate::repo::{branches, staff};
+use crate::repo::staff;
 use crate::web::access::Staff;
 use crate::web::answer::{self, FORM, Next};
 use crate::web::page::PageCtx;
@@ -22,7 +22,12 @@ pub async fn form(
     admin: Staff,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    let branches = db(&state.pool, &admin.actor(), branches::active).await?;
+    let s = steward(&admin);
+    let roles = s.roles();
+    let branches = db(&state.pool, &admin.actor(), move |conn| {
+        branches_for(conn, &s)
+    })
+    .await?;
     let draft = StaffDraft {
         role: "receptionist".into(),
         home_branch_id: admin.branch.id.to_string(),
@@ -36,6 +41,7 @@ pub async fn form(
         draft,
         errors: FieldErrors::new(),
         branches,
+        roles,
     };
     html(StatusCode::OK, &page)
 }
@@ -51,9 +57,9 @@ pub async fn submit(
     let result = match StaffInput::parse(&draft, true) {
         Ok(input) => {
             let hash = passwords::hash(draft.password.clone()).await?;
-            let by = admin.by();
+            let (by, s) = (admin.by(), steward(&admin));
             db(&state.pool, &admin.actor(), move |conn| {
-                staff::create(conn, &input, hash, true, &by)
+                staff::create(conn, &input, hash, true, &s, &by)
             })
             .await
         }
@@ -67,7 +73,12 @@ pub async fn submit(
     };
     let (r, st, admin_ref) = (&req, &state, &admin);
     answer::then(&req, result, FORM, next, |errors, status| async move {
-        let branches = db(&st.pool, &admin_ref.actor(), branches::active).await?;
+        let s = steward(admin_ref);
+        let roles = s.roles();
+        let branches = db(&st.pool, &admin_ref.actor(), move |conn| {
+            branches_for(conn, &s)
+        })
+        .await?;
         let mut draft = draft;
         draft.password.clear();
         let page = UserFormPage {
@@ -77,6 +88,7 @@ pub async fn submit(
             draft,
             errors,
             branches,
+            roles,
         };
         html(status, &page)
     })
