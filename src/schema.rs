@@ -248,6 +248,7 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         search_text -> Nullable<Text>,
+        merged_into -> Nullable<Int8>,
     }
 }
 

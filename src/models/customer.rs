@@ -27,6 +27,8 @@ pub struct Customer {
     pub version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The customer this duplicate was merged into.
+    pub merged_into: Option<i64>,
 }
 
 /// Insert values for a customer.

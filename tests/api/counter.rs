@@ -576,8 +576,13 @@ async fn each_role_s_navigation_shows_what_that_role_uses() {
         ),
         (
             Role::Manager,
-            &["\"/time\"", "/preorders", "/admin/catalogue"][..],
-            &["\"/floor\"", "/admin/users"][..],
+            &[
+                "\"/time\"",
+                "/preorders",
+                "/admin/catalogue",
+                "/admin/users",
+            ][..],
+            &["\"/floor\"", "/admin/branches"][..],
         ),
     ] {
         let client = app

@@ -24,6 +24,7 @@ mod floor;
 mod headers;
 mod intake;
 mod invoicing;
+mod merge;
 mod ops;
 mod part_waits;
 mod permissions;

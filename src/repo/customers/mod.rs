@@ -5,12 +5,14 @@ mod archive;
 mod create;
 mod extras;
 mod history;
+mod merge;
 mod queries;
 
 pub use archive::*;
 pub use create::*;
 pub use extras::*;
 pub use history::*;
+pub use merge::*;
 pub use queries::*;
 
 diesel::define_sql_function! {

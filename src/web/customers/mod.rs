@@ -3,6 +3,7 @@
 pub mod archive;
 pub mod extras;
 pub mod list;
+pub mod merge;
 pub mod new;
 pub mod show;
 pub mod vehicle_add;

@@ -161,14 +161,17 @@ pub async fn show(
     id: web::Path<i64>,
     query: web::Query<HistoryQuery>,
 ) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    // A merged duplicate's links land on the customer it was merged into.
+    let survivor = db(&state.pool, &staff.actor(), move |conn| {
+        customers::merged_into(conn, id)
+    })
+    .await?;
+    if let Some(into) = survivor {
+        let said = format!("Customer #{id} was merged into this customer.");
+        crate::web::page::push_flash(&req, crate::web::page::Flash::info(said));
+        return Ok(crate::web::see_other(&format!("/customers/{into}")));
+    }
     let shown = (CustomerDraft::default(), FieldErrors::new(), StatusCode::OK);
-    render_with(
-        &req,
-        &staff,
-        &state,
-        id.into_inner(),
-        shown,
-        query.into_inner(),
-    )
-    .await
+    render_with(&req, &staff, &state, id, shown, query.into_inner()).await
 }

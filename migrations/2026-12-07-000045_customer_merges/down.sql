@@ -1,0 +1,3 @@
+DROP INDEX customers_merged_into_idx;
+ALTER TABLE customers DROP CONSTRAINT customers_not_merged_into_itself;
+ALTER TABLE customers DROP COLUMN merged_into;
