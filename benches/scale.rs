@@ -720,6 +720,8 @@ async fn bench() {
         (&desk, "/invoices?page=200".into()),
         (&desk, "/invoices?q=S01-0001".into()),
         (&desk, "/preorders".into()),
+        (&floor_lead, "/customers/duplicates".into()),
+        (&floor_lead, "/customers/duplicates?page=5".into()),
         // A customer's page: their history across the branches the reader sees.
         (&desk, "/customers/1".into()),
         (&desk, "/customers/1?kind=invoice&page=2".into()),

@@ -196,40 +196,41 @@ pub struct LikelyPair {
     pub why: String,
 }
 
-/// Likely duplicates, a page at a time: customers sharing a phone number (in any spelling, by
-/// its stored digits) or an email, or with the same name and a phone number ending in the same
-/// seven digits. Merged and erased customers are left out. `more` when there is a next page.
+/// A page of likely pairs, whether there is a next one, and when the pairs were worked out.
+pub type PairsPage = (Vec<LikelyPair>, bool, Option<chrono::DateTime<chrono::Utc>>);
+
+/// Likely duplicates, a page at a time, newest first, from the pairs worked out with the
+/// dashboards' views (`customer_duplicate_pairs`: customers sharing a phone number in any
+/// spelling or an email, or with the same name and a number ending in the same seven digits);
+/// pairs merged or erased since are left out. `more` when there is a next page; and when the
+/// pairs were worked out.
 pub fn duplicate_pairs(
     conn: &mut PgConnection,
     offset: i64,
     limit: i64,
-) -> Result<(Vec<LikelyPair>, bool), RepoError> {
+) -> Result<PairsPage, RepoError> {
     let rows: Vec<LikelyPair> = diesel::sql_query(
-        "WITH live AS (SELECT id, name, phone_digits, lower(email) AS email FROM customers \
-                       WHERE merged_into IS NULL AND erased_at IS NULL), \
-         pairs AS ( \
-           SELECT a.id AS a, b.id AS b, 'the same phone number' AS why FROM live a \
-             JOIN live b ON b.phone_digits = a.phone_digits AND b.id > a.id \
-             WHERE a.phone_digits <> '' \
-           UNION ALL \
-           SELECT a.id, b.id, 'the same email' FROM live a \
-             JOIN live b ON b.email = a.email AND b.id > a.id WHERE a.email <> '' \
-           UNION ALL \
-           SELECT a.id, b.id, 'the same name, a similar number' FROM live a \
-             JOIN live b ON lower(b.name) = lower(a.name) AND b.id > a.id \
-              AND right(b.phone_digits, 7) = right(a.phone_digits, 7) \
-              AND b.phone_digits <> a.phone_digits \
-             WHERE length(a.phone_digits) >= 7), \
-         grouped AS (SELECT a, b, string_agg(why, ', ' ORDER BY why) AS why FROM pairs GROUP BY a, b) \
-         SELECT g.a, ca.name AS a_name, g.b, cb.name AS b_name, g.why FROM grouped g \
-         JOIN customers ca ON ca.id = g.a JOIN customers cb ON cb.id = g.b \
-         ORDER BY g.b DESC, g.a OFFSET $1 LIMIT $2",
+        "SELECT p.a, ca.name AS a_name, p.b, cb.name AS b_name, p.why \
+         FROM customer_duplicate_pairs p \
+         JOIN customers ca ON ca.id = p.a AND ca.merged_into IS NULL AND ca.erased_at IS NULL \
+         JOIN customers cb ON cb.id = p.b AND cb.merged_into IS NULL AND cb.erased_at IS NULL \
+         ORDER BY p.b DESC, p.a OFFSET $1 LIMIT $2",
     )
     .bind::<BigInt, _>(offset.max(0))
     .bind::<BigInt, _>(limit + 1)
     .load(conn)?;
+    #[derive(QueryableByName)]
+    struct At {
+        #[diesel(sql_type = Nullable<diesel::sql_types::Timestamptz>)]
+        at: Option<chrono::DateTime<chrono::Utc>>,
+    }
+    let at: At = diesel::sql_query(
+        "SELECT (SELECT refreshed_at FROM dashboard_refreshes \
+                 WHERE view_name = 'customer_duplicate_pairs') AS at",
+    )
+    .get_result(conn)?;
     let more = rows.len() as i64 > limit;
-    Ok((rows.into_iter().take(limit as usize).collect(), more))
+    Ok((rows.into_iter().take(limit as usize).collect(), more, at.at))
 }
 
 /// What two customers each have, for the merge page: (words, first's count, second's count).

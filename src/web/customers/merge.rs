@@ -27,6 +27,8 @@ pub struct DuplicatesPage {
     pairs: Vec<LikelyPair>,
     page_no: i64,
     more: bool,
+    /// When the pairs were worked out.
+    as_of: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// Query of the finder.
@@ -44,7 +46,7 @@ pub async fn duplicates(
 ) -> Result<HttpResponse, AppError> {
     let page_no = query.page.unwrap_or(1).max(1);
     let offset = (page_no - 1) * PAGE_SIZE;
-    let (pairs, more) = db(&state.pool, &staff.actor(), move |conn| {
+    let (pairs, more, as_of) = db(&state.pool, &staff.actor(), move |conn| {
         customers::duplicate_pairs(conn, offset, PAGE_SIZE)
     })
     .await?;
@@ -56,6 +58,7 @@ pub async fn duplicates(
             pairs,
             page_no,
             more,
+            as_of,
         },
     )
 }
