@@ -11,6 +11,7 @@ pub mod claims;
 pub mod customers;
 pub mod dashboards;
 pub mod events;
+pub mod exports;
 pub mod intake;
 pub mod invoices;
 pub mod login_attempts;

@@ -11,6 +11,7 @@ pub mod csrf;
 pub mod customer_view;
 pub mod customers;
 pub mod dashboards;
+pub mod exports;
 pub mod flash;
 pub mod floor;
 pub mod health;

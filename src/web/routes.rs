@@ -60,6 +60,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     route!(cfg, "/search", SIGNED_IN, get search::show);
     route!(cfg, "/customers", FRONT_DESK, get customers::list::show);
     route!(cfg, "/customers/new", FRONT_DESK, get customers::new::form, post customers::new::submit);
+    route!(cfg, "/exports", FIGURES, get exports::show);
+    route!(cfg, "/exports/accounting.csv", FIGURES, get exports::accounting_csv);
     route!(cfg, "/customers/duplicates", MANAGEMENT, get customers::merge::duplicates);
     route!(cfg, "/customers/merge", MANAGEMENT, get customers::merge::merge_form, post customers::merge::merge_submit);
     route!(cfg, "/customers/{id}", FRONT_DESK, get customers::show::show);

@@ -20,6 +20,7 @@ mod customers;
 mod dashboard_reading;
 mod dashboards;
 mod embedded;
+mod exports;
 mod floor;
 mod headers;
 mod intake;
