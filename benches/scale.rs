@@ -722,6 +722,14 @@ async fn bench() {
         (&desk, "/preorders".into()),
         (&floor_lead, "/customers/duplicates".into()),
         (&floor_lead, "/customers/duplicates?page=5".into()),
+        // the accountant's export of the last seven days at the manager's branch
+        (
+            &floor_lead,
+            format!(
+                "/exports/accounting.csv?from={}&to={today}",
+                today - chrono::Duration::days(6)
+            ),
+        ),
         // A customer's page: their history across the branches the reader sees.
         (&desk, "/customers/1".into()),
         (&desk, "/customers/1?kind=invoice&page=2".into()),
