@@ -54,8 +54,10 @@ pub struct AccountingRow {
 }
 
 /// The accounting rows of `branches` from `from` to `to` (local days, both included): invoice
-/// lines of issued invoices that are not void, credit-note lines, payments; by day, document
-/// and line.
+/// lines of issued invoices that are not void, credit-note lines, payments and refunds; by day,
+/// document and line. Each part reads its branch-and-time index over the range widened by a day
+/// either side (the bounds read as midnight in the session's zone, UTC), then keeps the rows
+/// whose local day is in the range.
 pub fn accounting(
     conn: &mut PgConnection,
     branches: &[i64],
@@ -74,6 +76,7 @@ pub fn accounting(
            FROM invoices i JOIN branches b ON b.id = i.branch_id \
            JOIN invoice_lines l ON l.invoice_id = i.id LEFT JOIN customers c ON c.id = i.customer_id \
            WHERE i.branch_id = ANY($1) AND i.number IS NOT NULL AND i.status <> 'void' \
+             AND i.issued_at >= $2::timestamptz - interval '1 day' AND i.issued_at < $3::timestamptz + interval '2 days' \
              AND (i.issued_at AT TIME ZONE b.timezone)::date BETWEEN $2 AND $3 \
            UNION ALL \
            SELECT 'credit_note_line', (n.at AT TIME ZONE b.timezone)::date, b.name, 'CN-' || n.id, i.number, \
@@ -84,14 +87,18 @@ pub fn accounting(
            JOIN credit_note_lines cl ON cl.credit_note_id = n.id \
            JOIN invoice_lines l ON l.id = cl.invoice_line_id JOIN invoices i ON i.id = n.invoice_id \
            LEFT JOIN customers c ON c.id = i.customer_id \
-           WHERE n.branch_id = ANY($1) AND (n.at AT TIME ZONE b.timezone)::date BETWEEN $2 AND $3 \
+           WHERE n.branch_id = ANY($1) \
+             AND n.at >= $2::timestamptz - interval '1 day' AND n.at < $3::timestamptz + interval '2 days' \
+             AND (n.at AT TIME ZONE b.timezone)::date BETWEEN $2 AND $3 \
            UNION ALL \
            SELECT 'payment', (p.at AT TIME ZONE b.timezone)::date, b.name, i.number, i.number, \
                   coalesce(c.name, i.walk_in_name), '', 'Payment', '', '', '', '', '', p.amount::text, \
                   p.method, p.reference, b.currency, 3, p.id, p.id \
            FROM payments p JOIN branches b ON b.id = p.branch_id JOIN invoices i ON i.id = p.invoice_id \
            LEFT JOIN customers c ON c.id = i.customer_id \
-           WHERE p.branch_id = ANY($1) AND (p.at AT TIME ZONE b.timezone)::date BETWEEN $2 AND $3 \
+           WHERE p.branch_id = ANY($1) \
+             AND p.at >= $2::timestamptz - interval '1 day' AND p.at < $3::timestamptz + interval '2 days' \
+             AND (p.at AT TIME ZONE b.timezone)::date BETWEEN $2 AND $3 \
            UNION ALL \
            SELECT 'refund', (r.at AT TIME ZONE b.timezone)::date, b.name, 'CN-' || n.id, i.number, \
                   coalesce(c.name, i.walk_in_name), '', 'Refund', '', '', '', '', '', (-r.amount)::text, \
@@ -99,7 +106,9 @@ pub fn accounting(
            FROM refund_payments r JOIN credit_notes n ON n.id = r.credit_note_id \
            JOIN branches b ON b.id = r.branch_id JOIN invoices i ON i.id = n.invoice_id \
            LEFT JOIN customers c ON c.id = i.customer_id \
-           WHERE r.branch_id = ANY($1) AND (r.at AT TIME ZONE b.timezone)::date BETWEEN $2 AND $3 \
+           WHERE r.branch_id = ANY($1) \
+             AND r.at >= $2::timestamptz - interval '1 day' AND r.at < $3::timestamptz + interval '2 days' \
+             AND (r.at AT TIME ZONE b.timezone)::date BETWEEN $2 AND $3 \
          ) x (record_type, day, branch, document, invoice, customer, kind, description, quantity, \
               unit_price, net, tax_rate, tax, gross, method, reference, currency, sort_kind, sort_doc, sort_line) \
          CROSS JOIN LATERAL (SELECT x.day::text AS date) d \
