@@ -292,22 +292,17 @@ fn write(
     Ok(())
 }
 
-/// The choices of a select field: vendors or lead sources (id, name), active ones first.
+/// The choices of a select field: vendors or lead sources (id, name). Every lead source, not
+/// only the active ones the new-customer form offers, so a customer's retired source stays
+/// chosen instead of being cleared by an unrelated edit.
 pub fn choices(conn: &mut PgConnection, kind: FieldKind) -> Result<Vec<(i64, String)>, RepoError> {
-    #[derive(QueryableByName)]
-    struct Choice {
-        #[diesel(sql_type = BigInt)]
-        id: i64,
-        #[diesel(sql_type = Text)]
-        name: String,
+    use crate::schema::lead_sources;
+    match kind {
+        FieldKind::Vendor => super::stock::vendor_choices(conn),
+        FieldKind::LeadSource => Ok(lead_sources::table
+            .select((lead_sources::id, lead_sources::name))
+            .order(lead_sources::id)
+            .load(conn)?),
+        _ => Ok(Vec::new()),
     }
-    let sql = match kind {
-        FieldKind::Vendor => {
-            "SELECT id, name FROM vendors ORDER BY NOT active, lower(name) LIMIT 500"
-        }
-        FieldKind::LeadSource => "SELECT id, name FROM lead_sources ORDER BY lower(name) LIMIT 500",
-        _ => return Ok(Vec::new()),
-    };
-    let rows: Vec<Choice> = diesel::sql_query(sql).load(conn)?;
-    Ok(rows.into_iter().map(|c| (c.id, c.name)).collect())
 }

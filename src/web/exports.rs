@@ -49,10 +49,11 @@ fn read(staff: &Staff, r: &Range) -> Result<(NaiveDate, NaiveDate), FieldErrors>
     let first = today.with_day(1).unwrap_or(today);
     let (from, to) = (day(&r.from, "from", first), day(&r.to, "to", today));
     if let (Some(f), Some(t)) = (from, to) {
+        // the dashboards' rules and words, so both read a range alike
         if f > t {
-            errors.add("to", "The range ends before it starts.");
-        } else if (t - f).num_days() > 3660 {
-            errors.add("to", "Export at most ten years at a time.");
+            errors.add("from", "The start comes after the end; swap the dates.");
+        } else if (t - f).num_days() > crate::web::dashboards::MAX_DAYS {
+            errors.add("from", "Choose at most ten years.");
         }
     }
     match (from, to, errors.is_empty()) {

@@ -150,7 +150,9 @@ async fn the_accounting_export_adds_up_to_the_sales_dashboard_to_the_cent() {
             "/exports/accounting.csv?from={today}&to=2000-01-01"
         ))
         .await;
-    bad.is(422).says("The range ends before it starts.");
+    bad.is(422)
+        .says("The start comes after the end; swap the dates.")
+        .says("value=\"2000-01-01\"");
     let page = app.get_html("/exports").await;
     assert!(page.contains("/exports/accounting.csv"));
     let desk = app.create_user("rita", "Rita", Role::Receptionist).await;

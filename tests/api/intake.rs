@@ -240,10 +240,12 @@ async fn the_screen_shows_the_latest_scans_and_the_count_not_every_line() {
         .says("<strong id=\"units-scanned\">26</strong> units scanned")
         .says("P026 added.");
     assert!(!reply.body.contains("<html"), "only the panel");
-    assert!(
-        between(&reply.body, "<ol class=\"latest-scans\"", "</ol>").find("P026")
-            < between(&reply.body, "<ol class=\"latest-scans\"", "</ol>").find("P025")
+    let latest = between(&reply.body, "<ol class=\"latest-scans\"", "</ol>");
+    let (new, old) = (
+        latest.find(">P026<").unwrap(),
+        latest.find(">P025<").unwrap(),
     );
+    assert!(new < old, "the new scan first: {latest}");
     // A scanner's burst from the script is read literally (no ranges) and its refusals named
     // without line numbers.
     let burst = [

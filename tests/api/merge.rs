@@ -137,6 +137,10 @@ async fn a_merge_takes_the_chosen_fields_and_moves_every_kind_of_record_to_the_s
     let survivor = app.get_html(&format!("/customers/{keep}")).await;
     assert!(survivor.contains(&format!("Customer #{dup} was merged into this customer.")));
     assert!(
+        survivor.contains("moved: vehicles 1, devices 1, contacts 1, bookings 1, tickets 1, invoices 1, warranties 1, preorders 1, messages 1."),
+        "{survivor}"
+    );
+    assert!(
         !app.get_html("/customers/duplicates")
             .await
             .contains(&format!("#{dup}<"))

@@ -233,6 +233,21 @@ pub fn duplicate_pairs(
     Ok((rows.into_iter().take(limit as usize).collect(), more, at.at))
 }
 
+/// What [`CUSTOMER_RECORDS`] are called on the merge page and in its message, in that order.
+pub fn record_words() -> [&'static str; 9] {
+    [
+        "Vehicles",
+        "Devices",
+        "Contacts",
+        "Bookings",
+        "Tickets",
+        "Invoices",
+        "Warranties",
+        "Preorders",
+        "Messages",
+    ]
+}
+
 /// What two customers each have, for the merge page: (words, first's count, second's count).
 pub fn record_counts(
     conn: &mut PgConnection,
@@ -246,19 +261,8 @@ pub fn record_counts(
         #[diesel(sql_type = BigInt)]
         b: i64,
     }
-    let words = [
-        "Vehicles",
-        "Devices",
-        "Contacts",
-        "Bookings",
-        "Tickets",
-        "Invoices",
-        "Warranties",
-        "Preorders",
-        "Messages",
-    ];
     let mut out = Vec::new();
-    for (table, words) in CUSTOMER_RECORDS.iter().zip(words) {
+    for (table, words) in CUSTOMER_RECORDS.iter().zip(record_words()) {
         let c: Counts = diesel::sql_query(format!(
             "SELECT count(*) FILTER (WHERE customer_id = $1) AS a, \
                     count(*) FILTER (WHERE customer_id = $2) AS b \

@@ -96,8 +96,18 @@ pub struct Pair {
 fn shown(c: &Customer, col: &str, sources: &[(i64, String)]) -> String {
     match col {
         "name" => c.name.clone(),
-        "kind" => c.kind.clone(),
-        "segment" => c.segment.clone(),
+        "kind" => if c.kind == "business" {
+            "Business"
+        } else {
+            "Person"
+        }
+        .into(),
+        "segment" => if c.segment == "wholesale" {
+            "Wholesale"
+        } else {
+            "Retail"
+        }
+        .into(),
         "phone" => c.phone.clone(),
         "email" => c.email.clone(),
         "address" => c.address.clone(),
@@ -215,17 +225,12 @@ pub async fn merge_submit(
     .await;
     match result {
         Ok(moved) => {
+            let words = customers::record_words();
             let what: Vec<String> = moved
                 .iter()
-                .filter(|(_, n)| *n > 0)
-                .map(|(t, n)| {
-                    format!(
-                        "{n} {}",
-                        t.replace("customer_contacts", "contacts")
-                            .replace("message_outbox", "messages")
-                            .replace('_', " ")
-                    )
-                })
+                .zip(words)
+                .filter(|((_, n), _)| *n > 0)
+                .map(|((_, n), w)| format!("{} {n}", w.to_lowercase()))
                 .collect();
             push_flash(
                 &req,
@@ -234,7 +239,7 @@ pub async fn merge_submit(
                     plan.drop,
                     match what.is_empty() {
                         true => String::new(),
-                        false => format!("; moved {}", what.join(", ")),
+                        false => format!("; moved: {}", what.join(", ")),
                     }
                 )),
             );

@@ -46,7 +46,7 @@ use crate::web::AppState;
 use crate::web::access::Staff;
 
 /// The longest range a dashboard answers (ten years).
-const MAX_DAYS: i64 = 3653;
+pub(crate) const MAX_DAYS: i64 = 3653;
 
 /// The filter as typed.
 #[derive(Debug, Clone, Default, Deserialize)]
