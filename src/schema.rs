@@ -249,6 +249,7 @@ diesel::table! {
         updated_at -> Timestamptz,
         search_text -> Nullable<Text>,
         merged_into -> Nullable<Int8>,
+        external_ref -> Nullable<Text>,
     }
 }
 
@@ -334,6 +335,38 @@ diesel::table! {
         note -> Text,
         actor_user_id -> Nullable<Int8>,
         at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    import_mappings (kind) {
+        kind -> Text,
+        mapping -> Jsonb,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    imports (id) {
+        id -> Int8,
+        branch_id -> Int8,
+        user_id -> Int8,
+        kind -> Text,
+        file_name -> Text,
+        file_bytes -> Int8,
+        body -> Text,
+        delimiter -> Text,
+        headers -> Array<Text>,
+        row_count -> Int4,
+        mapping -> Jsonb,
+        status -> Text,
+        rows_done -> Int4,
+        created_count -> Int4,
+        skipped_count -> Int4,
+        message -> Text,
+        progress_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        committed_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -512,6 +545,7 @@ diesel::table! {
         active -> Bool,
         created_at -> Timestamptz,
         version -> Int4,
+        external_ref -> Nullable<Text>,
     }
 }
 
@@ -578,6 +612,7 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         version -> Int4,
+        external_ref -> Nullable<Text>,
     }
 }
 
@@ -622,6 +657,7 @@ diesel::table! {
         active -> Bool,
         created_at -> Timestamptz,
         version -> Int4,
+        external_ref -> Nullable<Text>,
     }
 }
 
@@ -855,6 +891,7 @@ diesel::table! {
         active -> Bool,
         created_at -> Timestamptz,
         version -> Int4,
+        external_ref -> Nullable<Text>,
     }
 }
 
@@ -1079,6 +1116,8 @@ diesel::joinable!(wipe_certificates -> assets (asset_id));
 diesel::joinable!(wipe_certificates -> staff_users (technician_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    import_mappings,
+    imports,
     app_settings,
     approval_links,
     asset_diagnostics,

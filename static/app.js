@@ -327,3 +327,69 @@ document.addEventListener('DOMContentLoaded', function () {
     reader.readAsDataURL(chosen);
   });
 });
+
+// Imports. The upload goes with a progress bar, a file over the limit is refused before it is
+// sent; a changed column choice asks for a new preview before importing; while a commit runs,
+// its progress bar follows the server's count and the page reloads when it is done.
+(function () {
+  var upload = document.getElementById('upload-form');
+  if (upload) {
+    upload.addEventListener('submit', function (event) {
+      var input = document.getElementById('f-file');
+      var bar = document.getElementById('upload-progress');
+      var file = input.files && input.files[0];
+      if (!file || !window.FormData) return;
+      var max = Number(input.getAttribute('data-max-bytes'));
+      event.preventDefault();
+      if (file.size > max) {
+        input.setCustomValidity('The file is larger than ' + Math.round(max / 1048576) + ' MB, the most one import takes. Split it into several files.');
+        input.reportValidity();
+        input.addEventListener('change', function () { input.setCustomValidity(''); }, { once: true });
+        upload.querySelectorAll("button[type='submit']").forEach(function (b) { b.disabled = false; });
+        return;
+      }
+      var xhr = new XMLHttpRequest();
+      xhr.open('POST', upload.action);
+      bar.hidden = false;
+      xhr.upload.addEventListener('progress', function (e) {
+        if (e.lengthComputable) bar.value = Math.round((e.loaded / e.total) * 100);
+      });
+      xhr.addEventListener('load', function () {
+        if (xhr.responseURL && new URL(xhr.responseURL).pathname !== '/imports') {
+          window.location.assign(xhr.responseURL);
+        } else {
+          document.open(); document.write(xhr.responseText); document.close();
+        }
+      });
+      xhr.addEventListener('error', function () { upload.submit(); });
+      xhr.send(new FormData(upload));
+    });
+  }
+  var mapping = document.getElementById('mapping-form');
+  var commit = document.getElementById('commit-button');
+  if (mapping && commit) {
+    mapping.addEventListener('change', function () {
+      var changed = Array.prototype.some.call(mapping.querySelectorAll('select'), function (s) {
+        return s.value !== s.getAttribute('data-chosen');
+      });
+      commit.disabled = changed;
+      document.getElementById('commit-stale').hidden = !changed;
+    });
+  }
+  var running = document.getElementById('import-progress');
+  if (running) {
+    var bar2 = document.getElementById('commit-progress');
+    var words = document.getElementById('progress-words');
+    var poll = function () {
+      fetch(running.getAttribute('data-progress-url'), { headers: { Accept: 'application/json' } })
+        .then(function (r) { return r.json(); })
+        .then(function (p) {
+          bar2.max = p.total; bar2.value = p.done;
+          words.textContent = p.done + ' of ' + p.total;
+          if (p.committing) setTimeout(poll, 500); else window.location.reload();
+        })
+        .catch(function () { setTimeout(poll, 2000); });
+    };
+    setTimeout(poll, 300);
+  }
+})();

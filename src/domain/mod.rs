@@ -11,6 +11,7 @@ pub mod csv;
 pub mod customer;
 pub mod figures;
 pub mod form;
+pub mod import;
 pub mod intake;
 pub mod invoice;
 pub mod labels;

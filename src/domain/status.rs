@@ -23,7 +23,7 @@ pub fn title(stored: &str) -> String {
 /// for the next step), `ended` (out of play) or `problem`.
 pub fn tone(stored: &str) -> &'static str {
     match stored {
-        "open" | "requested" | "draft" | "received" | "submitted" | "queued" => "new",
+        "open" | "requested" | "draft" | "received" | "submitted" | "queued" | "uploaded" => "new",
         "awaiting_approval"
         | "waiting_for_parts"
         | "waiting_for_customer"
@@ -40,7 +40,9 @@ pub fn tone(stored: &str) -> &'static str {
         | "repair_hold"
         | "claimed"
         | "sending" => "waiting",
-        "diagnosing" | "in_repair" | "quality_check" | "checked_in" | "reserved" => "working",
+        "diagnosing" | "in_repair" | "quality_check" | "checked_in" | "reserved" | "committing" => {
+            "working"
+        }
         "ready" | "confirmed" | "completed" | "paid" | "ready_for_sale" | "arrived"
         | "picked_up" | "active" | "approved" | "sent" | "committed" | "resold" => "done",
         "returned" | "not_sellable" | "scrapped" | "rejected" | "denied" | "failed"

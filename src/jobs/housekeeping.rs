@@ -1,6 +1,6 @@
 //! Housekeeping, every ten minutes: warranties past their end become expired (on each branch's
-//! own date), preorders past their date are told to the counter (once), expired sessions and
-//! old sign-in attempts are forgotten. Each step is safe with
+//! own date), preorders past their date are told to the counter (once), expired sessions, old
+//! sign-in attempts and uploads never imported after a week are forgotten. Each step is safe with
 //! several servers running it at once.
 
 use crate::db::{Actor, Pool};
@@ -15,6 +15,7 @@ pub fn spawn(pool: Pool) {
                 let now = chrono::Utc::now();
                 crate::repo::claims::expire_ended(conn, now)?;
                 crate::repo::notifications::preorders_overdue(conn)?;
+                crate::repo::imports::purge_stale(conn)?;
                 Ok((
                     crate::repo::sessions::purge_expired(conn, now)?,
                     crate::repo::login_attempts::purge_old(conn, now)?,

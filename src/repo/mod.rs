@@ -12,6 +12,7 @@ pub mod customers;
 pub mod dashboards;
 pub mod events;
 pub mod exports;
+pub mod imports;
 pub mod intake;
 pub mod invoices;
 pub mod login_attempts;

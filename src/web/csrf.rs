@@ -1,6 +1,7 @@
 //! Cross-site request forgery defence. Every session has a synchronizer token; every form carries
-//! it as `csrf_token` (or a script sends `X-CSRF-Token`); every non-GET request must present it,
-//! compared in constant time. Requests the browser marks as cross-site are refused outright.
+//! it as `csrf_token` (or a script sends `X-CSRF-Token`; a file upload names it in the form's
+//! address); every non-GET request must present it, compared in constant time. Requests the
+//! browser marks as cross-site are refused outright.
 
 use actix_session::{Session, SessionExt};
 use actix_web::HttpMessage;
@@ -78,6 +79,9 @@ pub async fn check(
             req.set_payload(Payload::from(body));
             found
         }
+        // A file upload's form names the token in its address: the check does not read a
+        // multipart body (the handler streams it, and refuses one over its size unread).
+        None if is_multipart(&req) => form_field(req.query_string().as_bytes(), FIELD),
         None => None,
     };
     let ok = match (expected, presented) {
@@ -89,6 +93,13 @@ pub async fn check(
         return Ok(req.error_response(e).map_into_right_body());
     }
     Ok(next.call(req).await?.map_into_left_body())
+}
+
+fn is_multipart(req: &ServiceRequest) -> bool {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("multipart/form-data"))
 }
 
 /// Why a request counts as cross-site, if it does.

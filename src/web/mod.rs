@@ -16,6 +16,7 @@ pub mod flash;
 pub mod floor;
 pub mod health;
 pub mod home;
+pub mod imports;
 pub mod invoices;
 pub mod metrics;
 pub mod notifications;

@@ -62,6 +62,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     route!(cfg, "/customers/new", FRONT_DESK, get customers::new::form, post customers::new::submit);
     route!(cfg, "/exports", FIGURES, get exports::show);
     route!(cfg, "/exports/accounting.csv", FIGURES, get exports::accounting_csv);
+    route!(cfg, "/imports", MANAGEMENT, get imports::list, post imports::upload);
+    route!(cfg, "/imports/{id}", MANAGEMENT, get imports::show::show, post imports::show::submit);
+    route!(cfg, "/imports/{id}/progress", MANAGEMENT, get imports::show::progress);
     route!(cfg, "/customers/duplicates", MANAGEMENT, get customers::merge::duplicates);
     route!(cfg, "/customers/merge", MANAGEMENT, get customers::merge::merge_form, post customers::merge::merge_submit);
     route!(cfg, "/customers/{id}", FRONT_DESK, get customers::show::show);

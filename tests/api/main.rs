@@ -23,6 +23,8 @@ mod embedded;
 mod exports;
 mod floor;
 mod headers;
+mod import_refusals;
+mod imports;
 mod intake;
 mod invoicing;
 mod merge;

@@ -10,6 +10,7 @@ mod counter;
 mod dashboards;
 mod driver;
 mod floor;
+mod import;
 mod intake;
 mod login;
 mod sale;
