@@ -38,6 +38,7 @@ release:
 bench: test-deps
 	$(CARGO) bench --bench intake
 	$(CARGO) bench --bench invoicing
+	$(CARGO) bench --bench import
 
 # Loads `demo --scale 8` once (kept in target/bench-scale-8), then measures dashboards, list pages
 # and counter writes over HTTP; prints the table and the peak memory.

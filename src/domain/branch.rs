@@ -118,6 +118,10 @@ pub struct BranchDraft {
     /// `mon_open`, `mon_close`, `mon_closed`, … for each day.
     #[serde(flatten)]
     pub hours: BTreeMap<String, String>,
+    /// The version of the branch the form was opened on (its last save, in microseconds):
+    /// a save over a later one is refused.
+    #[serde(default)]
+    pub version: String,
 }
 
 impl BranchDraft {

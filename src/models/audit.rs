@@ -54,6 +54,12 @@ impl NewAuditEntry {
         self
     }
 
+    /// The branch the entry belongs to (without one, the actor's home branch is taken).
+    pub fn at_branch(mut self, branch_id: i64) -> Self {
+        self.branch_id = Some(branch_id);
+        self
+    }
+
     /// The record before and after.
     pub fn change(
         mut self,

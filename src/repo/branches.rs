@@ -94,6 +94,7 @@ pub fn update(
     conn: &mut PgConnection,
     id: i64,
     input: &BranchInput,
+    seen: Option<&str>,
     by: &By,
 ) -> Result<Branch, RepoError> {
     super::tx(conn, |conn| {
@@ -102,6 +103,11 @@ pub fn update(
             .select(Branch::as_select())
             .for_update()
             .first(conn)?;
+        if let Some(seen) = seen
+            && seen != version_of(&before)
+        {
+            return Err(stale(&before, input).into());
+        }
         let after: Branch = diesel::update(branches::table.find(id))
             .set((
                 BranchChanges::from(input),
@@ -121,6 +127,131 @@ pub fn update(
         )?;
         Ok(after)
     })
+}
+
+/// A branch's version as its form carries it: the time of its last save, in microseconds.
+pub fn version_of(b: &Branch) -> String {
+    b.updated_at.timestamp_micros().to_string()
+}
+
+/// The refusal of a save over someone else's: which settings their save holds differently from
+/// this form, with their values (under `stale`, and each field's own message).
+fn stale(theirs: &Branch, mine: &BranchInput) -> crate::domain::validation::FieldErrors {
+    let mut errors = crate::domain::validation::FieldErrors::new();
+    let num = |a: &bigdecimal::BigDecimal, b: &bigdecimal::BigDecimal| a == b;
+    let fields: [(&str, &str, bool, String); 13] = [
+        (
+            "name",
+            "Name",
+            theirs.name == mine.name,
+            theirs.name.clone(),
+        ),
+        (
+            "timezone",
+            "Timezone",
+            theirs.timezone == mine.timezone,
+            theirs.timezone.clone(),
+        ),
+        (
+            "invoice_prefix",
+            "Invoice prefix",
+            theirs.invoice_prefix == mine.invoice_prefix,
+            theirs.invoice_prefix.clone(),
+        ),
+        (
+            "tax_rate",
+            "Tax rate",
+            num(&theirs.tax_rate, &mine.tax_rate),
+            format!("{}%", theirs.tax_rate),
+        ),
+        (
+            "tax_rounding",
+            "Tax rounding",
+            theirs.tax_rounding == mine.tax_rounding,
+            theirs.tax_rounding.replace('_', " "),
+        ),
+        (
+            "labour_rate",
+            "Labour rate",
+            num(&theirs.labour_rate, &mine.labour_rate),
+            format!("{} {}", theirs.currency, theirs.labour_rate),
+        ),
+        (
+            "labour_cost_rate",
+            "Labour cost",
+            num(&theirs.labour_cost_rate, &mine.labour_cost_rate),
+            format!("{} {}", theirs.currency, theirs.labour_cost_rate),
+        ),
+        (
+            "address",
+            "Address",
+            theirs.address == mine.address,
+            theirs.address.clone(),
+        ),
+        (
+            "phone",
+            "Phone",
+            theirs.phone == mine.phone,
+            theirs.phone.clone(),
+        ),
+        (
+            "currency",
+            "Currency",
+            theirs.currency == mine.currency,
+            theirs.currency.clone(),
+        ),
+        (
+            "tax_registration",
+            "Tax registration",
+            theirs.tax_registration == mine.tax_registration,
+            theirs.tax_registration.clone(),
+        ),
+        (
+            "country",
+            "Country",
+            theirs.country == mine.country,
+            theirs.country.clone(),
+        ),
+        (
+            "active",
+            "Active",
+            theirs.active == mine.active,
+            if theirs.active {
+                "yes".into()
+            } else {
+                "no".into()
+            },
+        ),
+    ];
+    let mut differ: Vec<&str> = Vec::new();
+    for (field, label, same, value) in &fields {
+        if !same {
+            differ.push(label);
+            errors.add(
+                field,
+                format!(
+                    "Their save holds: {}",
+                    if value.is_empty() { "(empty)" } else { value }
+                ),
+            );
+        }
+    }
+    if theirs.hours() != mine.opening_hours {
+        differ.push("Opening hours");
+    }
+    let what = match differ.is_empty() {
+        true => "the same settings as this form".to_string(),
+        false => format!("different {}", differ.join(", ")),
+    };
+    errors.add(
+        "form",
+        format!(
+            "Someone else saved this branch while you were editing: their save holds {what}. \
+             Nothing of yours was saved; check the fields marked and save again to keep yours."
+        ),
+    );
+    errors.add("stale", "yes");
+    errors
 }
 
 /// The first branch, creating a "Main branch" when there is none (for `create-admin` on an

@@ -119,3 +119,116 @@ pub fn accounting(
     .bind::<Date, _>(to)
     .load(conn)?)
 }
+
+#[derive(QueryableByName)]
+struct Cells {
+    #[diesel(sql_type = Array<Text>)]
+    cells: Vec<String>,
+}
+
+fn cells(
+    conn: &mut PgConnection,
+    sql: &str,
+    branch: Option<i64>,
+) -> Result<Vec<Vec<String>>, RepoError> {
+    let q = diesel::sql_query(sql);
+    let rows: Vec<Cells> = match branch {
+        Some(b) => q.bind::<BigInt, _>(b).load(conn)?,
+        None => q.load(conn)?,
+    };
+    Ok(rows.into_iter().map(|r| r.cells).collect())
+}
+
+/// The columns of [`customers`].
+pub const CUSTOMER_COLUMNS: [&str; 13] = [
+    "id",
+    "reference",
+    "name",
+    "kind",
+    "prices",
+    "phone",
+    "email",
+    "address",
+    "marketing_consent",
+    "consent_changed_at",
+    "created_at",
+    "created_branch",
+    "notes",
+];
+
+/// Every customer (not those merged into another or erased), by id; times in UTC.
+pub fn customers(conn: &mut PgConnection) -> Result<Vec<Vec<String>>, RepoError> {
+    cells(
+        conn,
+        "SELECT ARRAY[c.id::text, coalesce(c.external_ref, ''), c.name, c.kind, c.segment, c.phone, \
+                c.email, c.address, CASE WHEN c.marketing_consent THEN 'yes' ELSE 'no' END, \
+                coalesce(to_char(c.marketing_consent_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''), \
+                to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), b.name, c.notes] AS cells \
+         FROM customers c JOIN branches b ON b.id = c.created_branch_id \
+         WHERE c.merged_into IS NULL AND c.erased_at IS NULL ORDER BY c.id",
+        None,
+    )
+}
+
+/// The columns of [`stock_on_hand`].
+pub const STOCK_COLUMNS: [&str; 10] = [
+    "sku",
+    "name",
+    "category",
+    "on_hand",
+    "unit_cost",
+    "stock_value",
+    "unit_price",
+    "reorder_at",
+    "vendor",
+    "currency",
+];
+
+/// Every stocked item at `branch` with what is on hand there (none when it has none), by SKU.
+pub fn stock_on_hand(conn: &mut PgConnection, branch: i64) -> Result<Vec<Vec<String>>, RepoError> {
+    cells(
+        conn,
+        "SELECT ARRAY[i.sku, i.name, i.category, coalesce(l.on_hand, 0)::text, i.unit_cost::text, \
+                (coalesce(l.on_hand, 0) * i.unit_cost)::numeric(14,2)::text, i.unit_price::text, \
+                i.reorder_threshold::text, coalesce(v.name, ''), b.currency] AS cells \
+         FROM stock_items i CROSS JOIN branches b \
+         LEFT JOIN stock_levels l ON l.stock_item_id = i.id AND l.branch_id = b.id \
+         LEFT JOIN vendors v ON v.id = i.preferred_vendor_id \
+         WHERE b.id = $1 AND (i.active OR coalesce(l.on_hand, 0) > 0) ORDER BY upper(i.sku)",
+        Some(branch),
+    )
+}
+
+/// The columns of [`units`].
+pub const UNIT_COLUMNS: [&str; 13] = [
+    "asset_tag",
+    "serial",
+    "category",
+    "brand",
+    "model",
+    "grade",
+    "status",
+    "location",
+    "purchase_cost",
+    "landed_cost",
+    "received",
+    "vendor",
+    "currency",
+];
+
+/// Every serialized unit at `branch` that is still the shop's (not sold or scrapped),
+/// newest first; the receiving day is the branch's.
+pub fn units(conn: &mut PgConnection, branch: i64) -> Result<Vec<Vec<String>>, RepoError> {
+    cells(
+        conn,
+        "SELECT ARRAY[a.asset_tag, a.serial, m.category, m.brand, m.model, coalesce(a.grade, ''), \
+                a.status, coalesce(loc.name, ''), a.purchase_cost::text, a.landed_cost::text, \
+                ((a.received_at AT TIME ZONE b.timezone)::date)::text, coalesce(v.name, ''), b.currency] AS cells \
+         FROM assets a JOIN product_models m ON m.id = a.product_model_id \
+         JOIN branches b ON b.id = a.branch_id \
+         LEFT JOIN locations loc ON loc.id = a.location_id LEFT JOIN vendors v ON v.id = a.vendor_id \
+         WHERE a.branch_id = $1 AND a.status NOT IN ('sold', 'scrapped') \
+         ORDER BY a.received_at DESC, a.id DESC",
+        Some(branch),
+    )
+}

@@ -165,3 +165,75 @@ pub async fn accounting_csv(
         ))
         .body(body))
 }
+
+/// A CSV download named `name` with `head` and `rows` (every cell text, made safe).
+fn csv_file(name: &str, head: &[&str], rows: Vec<Vec<String>>) -> HttpResponse {
+    let mut body = csv::row(&head.iter().map(|h| csv::text(h)).collect::<Vec<_>>());
+    for r in rows {
+        body.push_str(&csv::row(
+            &r.iter().map(|c| csv::text(c)).collect::<Vec<_>>(),
+        ));
+    }
+    HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            "Content-Disposition",
+            format!("attachment; filename=\"{name}\""),
+        ))
+        .body(body)
+}
+
+/// `GET /exports/customers.csv`: every customer (managers and admins; the download is audited).
+pub async fn customers_csv(
+    staff: Staff,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let by = staff.by();
+    let rows = db(&state.pool, &staff.actor(), move |conn| {
+        let rows = exports::customers(conn)?;
+        crate::repo::audit::record(
+            conn,
+            crate::models::audit::NewAuditEntry::new("customers.export", "customer", None)
+                .by(by.user_id, by.client_addr.as_deref())
+                .change(None, Some(serde_json::json!({ "customers": rows.len() }))),
+        )?;
+        Ok(rows)
+    })
+    .await?;
+    let today = staff.today();
+    Ok(csv_file(
+        &format!("customers-{today}.csv"),
+        &exports::CUSTOMER_COLUMNS,
+        rows,
+    ))
+}
+
+/// `GET /exports/stock.csv`: stock on hand at the active branch, valued at cost.
+pub async fn stock_csv(staff: Staff, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    let branch = staff.branch.id;
+    let rows = db(&state.pool, &staff.actor(), move |conn| {
+        exports::stock_on_hand(conn, branch)
+    })
+    .await?;
+    let today = staff.today();
+    Ok(csv_file(
+        &format!("stock-{today}.csv"),
+        &exports::STOCK_COLUMNS,
+        rows,
+    ))
+}
+
+/// `GET /exports/units.csv`: the serialized units at the active branch not sold or scrapped.
+pub async fn units_csv(staff: Staff, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    let branch = staff.branch.id;
+    let rows = db(&state.pool, &staff.actor(), move |conn| {
+        exports::units(conn, branch)
+    })
+    .await?;
+    let today = staff.today();
+    Ok(csv_file(
+        &format!("units-{today}.csv"),
+        &exports::UNIT_COLUMNS,
+        rows,
+    ))
+}

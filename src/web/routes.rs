@@ -56,12 +56,15 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     route!(cfg, "/admin/users/{id}", MANAGEMENT, get user_edit::form, post user_edit::submit);
     route!(cfg, "/admin/users/{id}/status", MANAGEMENT, get user_edit::confirm_status, post user_edit::set_status);
     route!(cfg, "/admin/users/{id}/password", MANAGEMENT, get user_edit::reset_form, post user_edit::reset_submit);
-    route!(cfg, "/admin/audit", ADMIN, get audit_list::show);
+    route!(cfg, "/admin/audit", MANAGEMENT, get audit_list::show);
     route!(cfg, "/search", SIGNED_IN, get search::show);
     route!(cfg, "/customers", FRONT_DESK, get customers::list::show);
     route!(cfg, "/customers/new", FRONT_DESK, get customers::new::form, post customers::new::submit);
     route!(cfg, "/exports", FIGURES, get exports::show);
     route!(cfg, "/exports/accounting.csv", FIGURES, get exports::accounting_csv);
+    route!(cfg, "/exports/customers.csv", MANAGEMENT, get exports::customers_csv);
+    route!(cfg, "/exports/stock.csv", FIGURES, get exports::stock_csv);
+    route!(cfg, "/exports/units.csv", FIGURES, get exports::units_csv);
     route!(cfg, "/imports", MANAGEMENT, get imports::list, post imports::upload);
     route!(cfg, "/imports/{id}", MANAGEMENT, get imports::show::show, post imports::show::submit);
     route!(cfg, "/imports/{id}/progress", MANAGEMENT, get imports::show::progress);
@@ -75,6 +78,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     route!(cfg, "/customers/{id}/devices", FRONT_DESK, post customers::extras::add_device);
     route!(cfg, "/customers/{id}/contacts", FRONT_DESK, post customers::extras::add_contact);
     route!(cfg, "/customers/{id}/archive", FRONT_DESK, get customers::archive::confirm_archive, post customers::archive::archive);
+    route!(cfg, "/customers/{id}/data.json", MANAGEMENT, get customers::data::bundle);
     route!(cfg, "/customers/{id}/erase", ADMIN, get customers::archive::confirm_erase, post customers::archive::erase);
     route!(cfg, "/customers/{id}/walk-in", FRONT_DESK, post customers::walk_in::submit);
     route!(cfg, "/calendar", FRONT_DESK, get calendar::day);

@@ -125,14 +125,70 @@ async fn parallel_branches_with_one_prefix_make_one_branch_and_friendly_messages
     assert_eq!(app.count("SELECT count(*) FROM audit_log WHERE action = 'branch.create' AND after->>'invoice_prefix' = 'RACE'").await, 1);
 }
 
+/// The version a branch's edit form carries.
+fn branch_version(page: &str) -> String {
+    crate::common::http::between(page, "name=\"version\" value=\"", "\"").to_string()
+}
+
+#[tokio::test]
+async fn a_branch_form_opened_before_someone_elses_save_is_refused_with_what_they_changed() {
+    let app = spawn_app().await;
+    app.login_as(Role::Admin).await;
+    let id = app.branch_id;
+    let path = format!("/admin/branches/{id}");
+    let opened = branch_version(&app.get_html(&path).await);
+    // someone else raises the tax rate meanwhile
+    let mut theirs = branch_form("Main branch", "INV-", "16");
+    theirs.push(("version", &opened));
+    assert_eq!(app.post_form(&path, &theirs).await.status().as_u16(), 303);
+    // this form, opened before, renames the branch at the old rate
+    let mut mine = branch_form("Westlands", "INV-", "8");
+    mine.push(("version", &opened));
+    let reply = app.send(&path, &mine).await;
+    reply.is(422);
+    assert!(reply.body.contains("Someone else saved this branch while you were editing: their save holds different Name, Tax rate."), "{}", reply.body);
+    assert!(
+        reply.body.contains("Their save holds: 16"),
+        "the field is marked: {}",
+        reply.body
+    );
+    assert!(
+        reply.body.contains("value=\"Westlands\""),
+        "what was typed is kept"
+    );
+    assert_eq!(
+        app.text(&format!(
+            "SELECT name || ' ' || tax_rate FROM branches WHERE id = {id}"
+        ))
+        .await,
+        "Main branch 16.00",
+        "nothing overwritten"
+    );
+    // saved again from the refusal: this form now knows their save, and keeps what it holds
+    let again = branch_version(&reply.body);
+    assert_ne!(again, opened);
+    let mut mine = branch_form("Westlands", "INV-", "8");
+    mine.push(("version", &again));
+    assert_eq!(app.post_form(&path, &mine).await.status().as_u16(), 303);
+    assert_eq!(
+        app.text(&format!(
+            "SELECT name || ' ' || tax_rate FROM branches WHERE id = {id}"
+        ))
+        .await,
+        "Westlands 8.00"
+    );
+}
+
 #[tokio::test]
 async fn editing_a_branch_records_before_and_after() {
     let app = spawn_app().await;
     app.login_as(Role::Admin).await;
     let id = app.branch_id;
+    let version = branch_version(&app.get_html(&format!("/admin/branches/{id}")).await);
     let mut form = branch_form("Renamed", "INV-", "8");
     form.retain(|(k, _)| *k != "labour_cost_rate");
     form.push(("labour_cost_rate", "1,150.50"));
+    form.push(("version", &version));
     let res = app.post_form(&format!("/admin/branches/{id}"), &form).await;
     assert_eq!(res.status().as_u16(), 303);
     // The labour rates the invoices and the service-profitability dashboard use.

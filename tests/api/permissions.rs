@@ -12,7 +12,8 @@ const ADMIN_PAGES: [&str; 5] = [
 ];
 
 #[tokio::test]
-async fn every_role_but_admin_is_refused_on_admin_pages_but_managers_run_their_staff() {
+async fn every_role_but_admin_is_refused_on_admin_pages_but_managers_run_their_staff_and_read_their_log()
+ {
     let app = spawn_app().await;
     for role in Role::ALL.into_iter().filter(|r| *r != Role::Admin) {
         let client = app.new_client();
@@ -28,8 +29,9 @@ async fn every_role_but_admin_is_refused_on_admin_pages_but_managers_run_their_s
         );
         for path in ADMIN_PAGES {
             let res = app.get_with(&client, path).await;
-            // managers run their own branch's staff
-            let expected = match role == Role::Manager && path.starts_with("/admin/users") {
+            // managers run their own branch's staff and read their branches' audit log
+            let managed = path.starts_with("/admin/users") || path == "/admin/audit";
+            let expected = match role == Role::Manager && managed {
                 true => 200,
                 false => 403,
             };

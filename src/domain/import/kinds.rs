@@ -107,7 +107,8 @@ const COUNT: FieldKind = FieldKind::Count {
     max: 1_000_000,
 };
 
-/// Every kind of file an import takes.
+/// Every kind of file an import takes (a table: one field a line).
+#[rustfmt::skip]
 pub static KINDS: &[ImportKind] = &[
     ImportKind {
         kind: "customers",
@@ -115,137 +116,24 @@ pub static KINDS: &[ImportKind] = &[
         one: "customer",
         fields: &[
             REF,
-            required(f(
-                "name",
-                "Name",
-                NAME,
-                &[
-                    "customer",
-                    "customername",
-                    "fullname",
-                    "client",
-                    "clientname",
-                ],
-            )),
-            or(
-                f(
-                    "kind",
-                    "Person or business",
-                    FieldKind::Choice(&[("person", "Person"), ("business", "Business")]),
-                    &["type", "customertype"],
-                ),
-                "person",
-            ),
-            or(
-                f(
-                    "segment",
-                    "Prices (retail or wholesale)",
-                    FieldKind::Choice(&[("retail", "Retail"), ("wholesale", "Wholesale")]),
-                    &["pricelevel", "pricing", "priceband"],
-                ),
-                "retail",
-            ),
-            f(
-                "phone",
-                "Phone",
-                FieldKind::Phone,
-                &[
-                    "mobile",
-                    "tel",
-                    "telephone",
-                    "phonenumber",
-                    "cell",
-                    "cellphone",
-                    "mobilenumber",
-                ],
-            ),
-            f(
-                "email",
-                "Email",
-                FieldKind::Email,
-                &["emailaddress", "mail"],
-            ),
+            required(f("name", "Name", NAME, &["customer", "customername", "fullname", "client", "clientname"])),
+            or(f("kind", "Person or business", FieldKind::Choice(&[("person", "Person"), ("business", "Business")]), &["type", "customertype"]), "person"),
+            or(f("segment", "Prices (retail or wholesale)", FieldKind::Choice(&[("retail", "Retail"), ("wholesale", "Wholesale")]), &["pricelevel", "pricing", "priceband"]), "retail"),
+            f("phone", "Phone", FieldKind::Phone, &["mobile", "tel", "telephone", "phonenumber", "cell", "cellphone", "mobilenumber"]),
+            f("email", "Email", FieldKind::Email, &["emailaddress", "mail"]),
             f("address", "Address", TEXT, &["street", "location"]),
-            or(
-                f(
-                    "marketing_consent",
-                    "Agrees to marketing messages",
-                    FieldKind::Flag,
-                    &[
-                        "consent",
-                        "marketing",
-                        "newsletter",
-                        "optin",
-                        "marketingconsent",
-                    ],
-                ),
-                "false",
-            ),
-            f(
-                "notes",
-                "Notes",
-                LONG,
-                &["note", "comments", "comment", "remarks"],
-            ),
-            f(
-                "plate",
-                "Vehicle plate",
-                FieldKind::Plate,
-                &[
-                    "registration",
-                    "reg",
-                    "regno",
-                    "numberplate",
-                    "licenceplate",
-                    "licenseplate",
-                    "vehicleplate",
-                ],
-            ),
-            f(
-                "vin",
-                "Vehicle VIN",
-                FieldKind::Vin,
-                &["chassis", "chassisnumber", "vehiclevin"],
-            ),
+            or(f("marketing_consent", "Agrees to marketing messages", FieldKind::Flag, &["consent", "marketing", "newsletter", "optin", "marketingconsent"]), "false"),
+            f("notes", "Notes", LONG, &["note", "comments", "comment", "remarks"]),
+            f("plate", "Vehicle plate", FieldKind::Plate, &["registration", "reg", "regno", "numberplate", "licenceplate", "licenseplate", "vehicleplate"]),
+            f("vin", "Vehicle VIN", FieldKind::Vin, &["chassis", "chassisnumber", "vehiclevin"]),
             f("make", "Vehicle make", TEXT, &["vehiclemake", "carmake"]),
             f("vehicle_model", "Vehicle model", TEXT, &["carmodel"]),
-            f(
-                "year",
-                "Vehicle year",
-                FieldKind::OptCount {
-                    min: 1900,
-                    max: 2100,
-                },
-                &["vehicleyear", "yearofmanufacture"],
-            ),
-            f(
-                "mileage",
-                "Vehicle mileage (km)",
-                FieldKind::OptCount {
-                    min: 0,
-                    max: 9_999_999,
-                },
-                &["odometer", "km", "kilometres", "kilometers"],
-            ),
-            f(
-                "device_kind",
-                "Device kind (phone, laptop…)",
-                TEXT,
-                &["devicetype", "devicekind"],
-            ),
-            f(
-                "device_brand",
-                "Device brand",
-                TEXT,
-                &["brand", "manufacturer"],
-            ),
+            f("year", "Vehicle year", FieldKind::OptCount { min: 1900, max: 2100 }, &["vehicleyear", "yearofmanufacture"]),
+            f("mileage", "Vehicle mileage (km)", FieldKind::OptCount { min: 0, max: 9_999_999 }, &["odometer", "km", "kilometres", "kilometers"]),
+            f("device_kind", "Device kind (phone, laptop…)", TEXT, &["devicetype", "devicekind"]),
+            f("device_brand", "Device brand", TEXT, &["brand", "manufacturer"]),
             f("device_model", "Device model", TEXT, &[]),
-            f(
-                "device_serial",
-                "Device serial / IMEI",
-                TEXT,
-                &["serial", "serialnumber", "imei", "devicesn"],
-            ),
+            f("device_serial", "Device serial / IMEI", TEXT, &["serial", "serialnumber", "imei", "devicesn"]),
         ],
     },
     ImportKind {
@@ -254,92 +142,15 @@ pub static KINDS: &[ImportKind] = &[
         one: "stock item",
         fields: &[
             REF,
-            required(f(
-                "sku",
-                "SKU",
-                FieldKind::Text {
-                    required: true,
-                    max: 40,
-                },
-                &["partnumber", "partno", "itemcode", "barcode", "article"],
-            )),
-            required(f(
-                "name",
-                "Name",
-                NAME,
-                &["description", "item", "itemname", "product", "productname"],
-            )),
+            required(f("sku", "SKU", FieldKind::Text { required: true, max: 40 }, &["partnumber", "partno", "itemcode", "barcode", "article"])),
+            required(f("name", "Name", NAME, &["description", "item", "itemname", "product", "productname"])),
             f("category", "Category", TEXT, &["group", "itemgroup"]),
-            or(
-                f(
-                    "unit_cost",
-                    "Cost",
-                    FieldKind::Money,
-                    &["cost", "costprice", "buyprice", "purchaseprice", "unitcost"],
-                ),
-                "0",
-            ),
-            required(f(
-                "unit_price",
-                "Price",
-                FieldKind::Money,
-                &[
-                    "price",
-                    "sellprice",
-                    "sellingprice",
-                    "retailprice",
-                    "unitprice",
-                ],
-            )),
-            or(
-                f(
-                    "reorder_threshold",
-                    "Reorder at",
-                    COUNT,
-                    &[
-                        "reorder",
-                        "reorderlevel",
-                        "reorderpoint",
-                        "minstock",
-                        "minimum",
-                    ],
-                ),
-                "0",
-            ),
-            f(
-                "vendor",
-                "Vendor (by name)",
-                TEXT,
-                &[
-                    "supplier",
-                    "preferredvendor",
-                    "preferredsupplier",
-                    "vendorname",
-                    "suppliername",
-                ],
-            ),
-            or(
-                f(
-                    "opening_stock",
-                    "Opening stock",
-                    COUNT,
-                    &[
-                        "qty",
-                        "quantity",
-                        "onhand",
-                        "stock",
-                        "instock",
-                        "stocklevel",
-                    ],
-                ),
-                "0",
-            ),
-            f(
-                "branch",
-                "Branch of the opening stock (name; empty: this branch)",
-                TEXT,
-                &["shop", "store", "site", "branchname"],
-            ),
+            or(f("unit_cost", "Cost", FieldKind::Money, &["cost", "costprice", "buyprice", "purchaseprice", "unitcost"]), "0"),
+            required(f("unit_price", "Price", FieldKind::Money, &["price", "sellprice", "sellingprice", "retailprice", "unitprice"])),
+            or(f("reorder_threshold", "Reorder at", COUNT, &["reorder", "reorderlevel", "reorderpoint", "minstock", "minimum"]), "0"),
+            f("vendor", "Vendor (by name)", TEXT, &["supplier", "preferredvendor", "preferredsupplier", "vendorname", "suppliername"]),
+            or(f("opening_stock", "Opening stock", COUNT, &["qty", "quantity", "onhand", "stock", "instock", "stocklevel"]), "0"),
+            f("branch", "Branch of the opening stock (name; empty: this branch)", TEXT, &["shop", "store", "site", "branchname"]),
         ],
     },
     ImportKind {
@@ -351,45 +162,11 @@ pub static KINDS: &[ImportKind] = &[
             required(f("category", "Category", CATEGORY, &["type", "group"])),
             required(f("brand", "Brand", NAME, &["make", "manufacturer"])),
             required(f("model", "Model", NAME, &["modelname", "product"])),
-            f(
-                "specs",
-                "Specs",
-                LONG,
-                &["specification", "specifications", "description"],
-            ),
-            required(f(
-                "price_grade_a",
-                "Price, grade A",
-                FieldKind::Money,
-                &["pricea", "gradea", "price"],
-            )),
-            or(
-                f(
-                    "price_grade_b",
-                    "Price, grade B",
-                    FieldKind::Money,
-                    &["priceb", "gradeb"],
-                ),
-                "0",
-            ),
-            or(
-                f(
-                    "price_grade_c",
-                    "Price, grade C",
-                    FieldKind::Money,
-                    &["pricec", "gradec"],
-                ),
-                "0",
-            ),
-            or(
-                f(
-                    "warranty_days",
-                    "Warranty (days)",
-                    FieldKind::Count { min: 0, max: 3650 },
-                    &["warranty", "warrantydays"],
-                ),
-                "90",
-            ),
+            f("specs", "Specs", LONG, &["specification", "specifications", "description"]),
+            required(f("price_grade_a", "Price, grade A", FieldKind::Money, &["pricea", "gradea", "price"])),
+            or(f("price_grade_b", "Price, grade B", FieldKind::Money, &["priceb", "gradeb"]), "0"),
+            or(f("price_grade_c", "Price, grade C", FieldKind::Money, &["pricec", "gradec"]), "0"),
+            or(f("warranty_days", "Warranty (days)", FieldKind::Count { min: 0, max: 3650 }, &["warranty", "warrantydays"]), "90"),
         ],
     },
     ImportKind {
@@ -398,28 +175,10 @@ pub static KINDS: &[ImportKind] = &[
         one: "service",
         fields: &[
             REF,
-            required(f(
-                "name",
-                "Name",
-                NAME,
-                &["service", "servicename", "description", "job"],
-            )),
+            required(f("name", "Name", NAME, &["service", "servicename", "description", "job"])),
             required(f("category", "Category", CATEGORY, &["type", "group"])),
-            or(
-                f(
-                    "labour_hours",
-                    "Labour hours",
-                    FieldKind::Hours,
-                    &["hours", "labour", "labor", "laborhours", "time"],
-                ),
-                "0",
-            ),
-            required(f(
-                "price",
-                "Price",
-                FieldKind::Money,
-                &["amount", "rate", "fee"],
-            )),
+            or(f("labour_hours", "Labour hours", FieldKind::Hours, &["hours", "labour", "labor", "laborhours", "time"]), "0"),
+            required(f("price", "Price", FieldKind::Money, &["amount", "rate", "fee"])),
         ],
     },
     ImportKind {
@@ -428,36 +187,10 @@ pub static KINDS: &[ImportKind] = &[
         one: "vendor",
         fields: &[
             REF,
-            required(f(
-                "name",
-                "Name",
-                NAME,
-                &[
-                    "vendor",
-                    "supplier",
-                    "vendorname",
-                    "suppliername",
-                    "company",
-                ],
-            )),
-            f(
-                "phone",
-                "Phone",
-                FieldKind::Phone,
-                &["tel", "telephone", "mobile", "phonenumber"],
-            ),
-            f(
-                "email",
-                "Email",
-                FieldKind::Email,
-                &["emailaddress", "mail"],
-            ),
-            f(
-                "notes",
-                "Notes",
-                LONG,
-                &["note", "comments", "remarks", "contact", "contactperson"],
-            ),
+            required(f("name", "Name", NAME, &["vendor", "supplier", "vendorname", "suppliername", "company"])),
+            f("phone", "Phone", FieldKind::Phone, &["tel", "telephone", "mobile", "phonenumber"]),
+            f("email", "Email", FieldKind::Email, &["emailaddress", "mail"]),
+            f("notes", "Notes", LONG, &["note", "comments", "remarks", "contact", "contactperson"]),
         ],
     },
 ];

@@ -3,6 +3,7 @@
 
 mod archive;
 mod create;
+mod data;
 mod extras;
 mod history;
 mod merge;
@@ -10,6 +11,7 @@ mod queries;
 
 pub use archive::*;
 pub use create::*;
+pub use data::bundle as data_bundle;
 pub use extras::*;
 pub use history::*;
 pub use merge::*;

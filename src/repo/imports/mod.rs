@@ -5,6 +5,7 @@
 mod commit;
 mod plan;
 mod plan_stock;
+mod staging;
 
 pub use commit::{Committed, commit, fail, start};
 pub use plan::{Plan, Planned, plan};

@@ -146,6 +146,7 @@ pub fn post(conn: &mut PgConnection, p: &Posting, by: &By) -> Result<i64, RepoEr
                 conn,
                 NewAuditEntry::new("stock.adjust", "stock_item", Some(p.stock_item_id.to_string()))
                     .by(by.user_id, by.client_addr.as_deref())
+                    .at_branch(p.branch_id)
                     .change(
                         None,
                         Some(serde_json::json!({ "branch_id": p.branch_id, "quantity": p.quantity, "reason": p.reason })),

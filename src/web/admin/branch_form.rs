@@ -72,6 +72,7 @@ pub fn draft_of(b: &Branch) -> BranchDraft {
         country: b.country.clone(),
         active: b.active.then(|| "on".into()),
         hours: b.hours().to_form_fields(),
+        version: branches::version_of(b),
     }
 }
 
@@ -84,11 +85,12 @@ pub async fn save(
     id: Option<i64>,
     draft: BranchDraft,
 ) -> Result<HttpResponse, AppError> {
+    let draft_version = draft.version.clone();
     let result = match BranchInput::parse(&draft) {
         Ok(input) => {
             let by = staff.by();
             db(&state.pool, &staff.actor(), move |conn| match id {
-                Some(id) => branches::update(conn, id, &input, &by),
+                Some(id) => branches::update(conn, id, &input, Some(&draft_version), &by),
                 None => branches::create(conn, &input, &by),
             })
             .await
@@ -101,15 +103,25 @@ pub async fn save(
     };
     let (r, st, staff_ref) = (&req, &state, &staff);
     answer::then(&req, result, FORM, next, |errors, status| async move {
-        let has_logo = match id {
+        let (has_logo, now) = match id {
             Some(id) => {
                 db(&st.pool, &staff_ref.actor(), move |conn| {
-                    branches::has_logo(conn, id)
+                    Ok((
+                        branches::has_logo(conn, id)?,
+                        Some(branches::get(conn, id)?),
+                    ))
                 })
                 .await?
             }
-            None => false,
+            None => (false, None),
         };
+        let mut draft = draft;
+        // told what someone else changed, a second save keeps what this form holds
+        if errors.get("stale").is_some()
+            && let Some(now) = now
+        {
+            draft.version = branches::version_of(&now);
+        }
         let page = BranchFormPage {
             page: PageCtx::for_request(r),
             id,

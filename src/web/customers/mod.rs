@@ -1,6 +1,7 @@
 //! Customers at the counter: search, create (with a duplicates check), show, add a vehicle.
 
 pub mod archive;
+pub mod data;
 pub mod extras;
 pub mod list;
 pub mod merge;

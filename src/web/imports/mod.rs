@@ -3,6 +3,7 @@
 //! limit, read and kept when it is a CSV file, then its page (`show`) maps and previews it.
 
 pub mod show;
+pub mod view;
 
 use actix_multipart::Multipart;
 use actix_web::http::StatusCode;
