@@ -730,6 +730,12 @@ async fn bench() {
                 today - chrono::Duration::days(6)
             ),
         ),
+        // the records' exports at the manager's branch, and the audit log a manager reads
+        (&floor_lead, "/exports/stock.csv".into()),
+        (&floor_lead, "/exports/units.csv".into()),
+        (&floor_lead, "/admin/audit".into()),
+        (&floor_lead, "/admin/audit?entity=invoice&q=payment".into()),
+        (&floor_lead, "/imports".into()),
         // A customer's page: their history across the branches the reader sees.
         (&desk, "/customers/1".into()),
         (&desk, "/customers/1?kind=invoice&page=2".into()),

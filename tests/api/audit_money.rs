@@ -75,6 +75,13 @@ async fn money_and_stock_are_in_the_audit_log_and_a_manager_sees_their_branches(
         &[("quantity", "-1"), ("reason", "damaged")],
     )
     .await;
+    crate::records::edit(
+        &app,
+        &format!("/records/stock_item/{item}"),
+        &[("unit_price", "1350")],
+    )
+    .await
+    .is(303);
 
     let page = app.get_html("/admin/audit").await;
     let all = rows(&page);
@@ -100,6 +107,12 @@ async fn money_and_stock_are_in_the_audit_log_and_a_manager_sees_their_branches(
     );
     assert!(find("invoice.void", &format!("invoice #{voided}")).contains("typed twice"));
     assert!(find("stock.adjust", &format!("stock item #{item}")).contains("damaged"));
+    let price = find("stock_item.edit", &format!("stock item #{item}"));
+    assert!(
+        price.contains("&#34;unit_price&#34;:&#34;1200.00&#34;")
+            && price.contains("&#34;unit_price&#34;:&#34;1350.00&#34;"),
+        "the price before and after: {price}"
+    );
     assert!(
         !all.iter()
             .any(|r| r.contains(&format!("invoice #{elsewhere}<"))),

@@ -11,7 +11,11 @@ use crate::common::spawn_app;
 
 /// The form's hidden fields (version and what each field held when it was opened) and its
 /// values, as a browser would send them, with `changes` typed over them.
-async fn edit(app: &TestApp, path: &str, changes: &[(&str, &str)]) -> crate::common::Reply {
+pub(crate) async fn edit(
+    app: &TestApp,
+    path: &str,
+    changes: &[(&str, &str)],
+) -> crate::common::Reply {
     let form = app.get_html(path).await;
     let mut fields: Vec<(String, String)> = Vec::new();
     for input in form.split("<input ").skip(1) {
