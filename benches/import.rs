@@ -45,25 +45,13 @@ async fn main() {
         ));
     }
     let bytes = file.len();
-    let token = app.csrf_token_with(&app.client, "/imports").await;
 
     let started = Instant::now();
-    let part = reqwest::multipart::Part::bytes(file.into_bytes())
-        .file_name("customers.csv")
-        .mime_str("text/csv")
-        .unwrap();
-    let form = reqwest::multipart::Form::new()
-        .text("kind", "customers")
-        .part("file", part);
-    let res = app
-        .client
-        .post(format!("{}/imports?csrf_token={token}", app.address))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status().as_u16(), 303);
-    let at = common::http::location(&res);
+    let reply = app
+        .upload_import("customers", "customers.csv", file.into_bytes())
+        .await;
+    assert_eq!(reply.status, 303, "{}", reply.body);
+    let at = reply.location;
     let upload = started.elapsed();
 
     let t = Instant::now();

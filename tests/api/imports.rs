@@ -11,22 +11,7 @@ use crate::common::{TestApp, spawn_app};
 
 /// Uploads `bytes` as a `kind` file named `name` with the app's client.
 pub async fn upload(app: &TestApp, kind: &str, name: &str, bytes: Vec<u8>) -> Reply {
-    let token = app.csrf_token_with(&app.client, "/imports").await;
-    let part = reqwest::multipart::Part::bytes(bytes)
-        .file_name(name.to_string())
-        .mime_str("text/csv")
-        .unwrap();
-    let form = reqwest::multipart::Form::new()
-        .text("kind", kind.to_string())
-        .part("file", part);
-    let res = app
-        .client
-        .post(format!("{}/imports?csrf_token={token}", app.address))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    Reply::read(res).await
+    app.upload_import(kind, name, bytes).await
 }
 
 /// Uploads and returns the import's page address.

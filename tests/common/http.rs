@@ -181,6 +181,27 @@ impl TestApp {
         res.status().as_u16() == 200 || !location(&res).starts_with("/login")
     }
 
+    /// Uploads `bytes` as the import file `name` holding `kind` (multipart, the session's token
+    /// in the address as the upload form has it).
+    pub async fn upload_import(&self, kind: &str, name: &str, bytes: Vec<u8>) -> Reply {
+        let token = self.csrf_token_with(&self.client, "/imports").await;
+        let part = reqwest::multipart::Part::bytes(bytes)
+            .file_name(name.to_string())
+            .mime_str("text/csv")
+            .unwrap();
+        let form = reqwest::multipart::Form::new()
+            .text("kind", kind.to_string())
+            .part("file", part);
+        let res = self
+            .client
+            .post(format!("{}/imports?csrf_token={token}", self.address))
+            .multipart(form)
+            .send()
+            .await
+            .expect("POST /imports");
+        Reply::read(res).await
+    }
+
     /// `POST path` read whole: its status, `Location` and body, for the assertions of [`Reply`].
     pub async fn send(&self, path: &str, fields: &[(&str, &str)]) -> Reply {
         Reply::read(self.post_form(path, fields).await).await

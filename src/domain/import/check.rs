@@ -136,7 +136,7 @@ pub fn check(
         for (i, field) in kind.fields.iter().enumerate() {
             let typed = cols[i]
                 .and_then(|c| record.cells.get(c))
-                .map_or("", |s| s.trim());
+                .map_or("", |s| unguarded(s.trim()));
             let typed = match (typed, field.default) {
                 ("", Some(d)) => d,
                 (t, _) => t,
@@ -178,6 +178,15 @@ pub fn check(
         }
     }
     (passed, problems)
+}
+
+/// A cell without the `'` an export puts before text a spreadsheet would run as a formula
+/// (`'+254722444555`, `domain::csv::text`), so an exported file imports as it was.
+fn unguarded(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@']) => rest,
+        _ => cell,
+    }
 }
 
 /// One cell checked the way the edit form checks the field.

@@ -145,3 +145,19 @@ fn a_flag_that_is_neither_yes_nor_no_is_refused() {
     let (_, bad) = run("customers", "name,phone,consent\nA,0722000111,maybe\n");
     assert_eq!(bad[0].message, "“maybe” is not yes or no.");
 }
+
+#[test]
+fn an_exported_files_formula_guard_is_taken_off() {
+    let (ok, bad) = run(
+        "customers",
+        "name,phone,notes\nAmina,'+254722444555,'quoted'\n",
+    );
+    assert!(bad.is_empty(), "{bad:?}");
+    let k = kind("customers").unwrap();
+    assert_eq!(ok[0].get(k.at("phone")), "+254722444555");
+    assert_eq!(
+        ok[0].get(k.at("notes")),
+        "'quoted'",
+        "only a guard before a formula sign goes"
+    );
+}
