@@ -26,6 +26,7 @@ deps:
 
 test-deps:
 	@.ci/ensure-packages $(TEST_PKGS)
+	@.ci/ensure-smtp $(TARGET_DIR)
 	@command -v $(CARGO) >/dev/null || { echo "cargo is missing: install Rust from https://rustup.rs"; exit 1; }
 
 build:

@@ -31,6 +31,51 @@ pub struct Settings {
     /// What "now" is for the requests (a test pins it; always the system clock from the command
     /// line).
     pub clock: crate::domain::time::Clock,
+    /// The message sender (`None`: this server sends nothing; the outbox waits).
+    pub sender: Option<SenderSettings>,
+}
+
+/// How messages leave: the SMTP server, and the sender's pace.
+#[derive(Debug, Clone)]
+pub struct SenderSettings {
+    /// Where email goes (`None`: email waits in the outbox).
+    pub smtp: Option<SmtpSettings>,
+    /// How often the sender looks for due messages.
+    pub every: std::time::Duration,
+    /// The first retry's wait; each later one doubles it, at most an hour, with ±20% jitter.
+    pub retry_base: std::time::Duration,
+    /// Tries before a message that keeps failing for the time being is failed.
+    pub max_attempts: i32,
+    /// Most messages a minute per branch and channel.
+    pub per_minute: u32,
+    /// How long a claimed message is this server's; after it, another server may try it.
+    pub lease: std::time::Duration,
+}
+
+impl Default for SenderSettings {
+    fn default() -> Self {
+        Self {
+            smtp: None,
+            every: std::time::Duration::from_secs(5),
+            retry_base: std::time::Duration::from_secs(60),
+            max_attempts: 6,
+            per_minute: 120,
+            lease: std::time::Duration::from_secs(120),
+        }
+    }
+}
+
+/// An SMTP server.
+#[derive(Debug, Clone)]
+pub struct SmtpSettings {
+    pub host: String,
+    pub port: u16,
+    /// `none` (plain, for a relay on localhost), `starttls` or `tls`.
+    pub security: String,
+    pub username: Option<String>,
+    pub password: Option<String>,
+    /// The sender: `Shop <noreply@shop.example>`.
+    pub from: String,
 }
 
 impl Settings {
@@ -49,6 +94,7 @@ impl Settings {
             metrics_from_localhost: true,
             dashboard_refresh: Some(std::time::Duration::from_secs(300)),
             clock: crate::domain::time::Clock::System,
+            sender: Some(SenderSettings::default()),
         }
     }
 }

@@ -77,6 +77,9 @@ impl Application {
             ledger: ledger.clone(),
         });
         jobs::housekeeping::spawn(pool.clone());
+        if let Some(sender) = settings.sender.clone() {
+            jobs::sender::spawn(pool.clone(), sender, settings.clock);
+        }
         if let Some(every) = settings.dashboard_refresh {
             jobs::dashboard_refresh::spawn(pool.clone(), ledger, every);
         }

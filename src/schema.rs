@@ -159,6 +159,8 @@ diesel::table! {
         country -> Text,
         logo -> Nullable<Bytea>,
         logo_type -> Nullable<Text>,
+        quiet_start -> Time,
+        quiet_end -> Time,
     }
 }
 
@@ -250,6 +252,7 @@ diesel::table! {
         search_text -> Nullable<Text>,
         merged_into -> Nullable<Int8>,
         external_ref -> Nullable<Text>,
+        preferred_channel -> Text,
     }
 }
 
@@ -452,6 +455,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    message_attempts (id) {
+        id -> Int8,
+        outbox_id -> Int8,
+        at -> Timestamptz,
+        channel -> Text,
+        recipient -> Text,
+        result -> Text,
+        answer -> Text,
+    }
+}
+
+diesel::table! {
     message_outbox (id) {
         id -> Int8,
         branch_id -> Int8,
@@ -464,6 +479,14 @@ diesel::table! {
         status -> Text,
         payload -> Jsonb,
         created_at -> Timestamptz,
+        channel -> Text,
+        audience -> Text,
+        attempts -> Int4,
+        next_attempt_at -> Nullable<Timestamptz>,
+        lease_until -> Nullable<Timestamptz>,
+        sent_at -> Nullable<Timestamptz>,
+        last_error -> Text,
+        message_id -> Nullable<Text>,
     }
 }
 
@@ -528,6 +551,20 @@ diesel::table! {
         created_by -> Nullable<Int8>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    message_templates (branch_id, event) {
+        branch_id -> Int8,
+        event -> Text,
+        subject -> Text,
+        body_text -> Text,
+        body_html -> Text,
+        sms -> Text,
+        updated_by -> Nullable<Int8>,
+        updated_at -> Timestamptz,
+        version -> Int4,
     }
 }
 
@@ -1116,6 +1153,8 @@ diesel::joinable!(wipe_certificates -> assets (asset_id));
 diesel::joinable!(wipe_certificates -> staff_users (technician_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    message_attempts,
+    message_templates,
     import_mappings,
     imports,
     app_settings,

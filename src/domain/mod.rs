@@ -27,6 +27,7 @@ pub mod repair_intake;
 pub mod role;
 pub mod staff;
 pub mod status;
+pub mod templates;
 pub mod throttle;
 pub mod ticket;
 pub mod time;

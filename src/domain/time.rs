@@ -6,12 +6,15 @@
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 
-/// The shop's clock: the real time, or a moment fixed for a test or a demonstration.
+/// The shop's clock: the real time, a moment fixed for a test or a demonstration, or a time a
+/// test moves on (microseconds since the epoch, shared with the test: the message sender's
+/// "due at" tests).
 #[derive(Debug, Clone, Copy, Default)]
 pub enum Clock {
     #[default]
     System,
     Fixed(DateTime<Utc>),
+    Manual(&'static std::sync::atomic::AtomicI64),
 }
 
 impl Clock {
@@ -19,6 +22,25 @@ impl Clock {
         match self {
             Self::System => Utc::now(),
             Self::Fixed(at) => *at,
+            Self::Manual(micros) => {
+                DateTime::from_timestamp_micros(micros.load(std::sync::atomic::Ordering::SeqCst))
+                    .unwrap_or_else(Utc::now)
+            }
+        }
+    }
+
+    /// A clock at `at` that a test moves with [`Clock::set`].
+    pub fn manual(at: DateTime<Utc>) -> Self {
+        let cell = Box::leak(Box::new(std::sync::atomic::AtomicI64::new(
+            at.timestamp_micros(),
+        )));
+        Self::Manual(cell)
+    }
+
+    /// Moves a manual clock to `at` (other clocks stay as they are).
+    pub fn set(&self, at: DateTime<Utc>) {
+        if let Self::Manual(micros) = self {
+            micros.store(at.timestamp_micros(), std::sync::atomic::Ordering::SeqCst);
         }
     }
 }

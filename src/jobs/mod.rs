@@ -2,3 +2,4 @@
 
 pub mod dashboard_refresh;
 pub mod housekeeping;
+pub mod sender;

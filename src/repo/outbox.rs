@@ -31,18 +31,34 @@ pub struct Message {
     pub payload: serde_json::Value,
 }
 
-/// Where a customer's messages go: their email, or their phone when they have none; `None` when
-/// they have neither.
+/// Where a customer's messages go: by their preferred channel (email, or SMS to their phone)
+/// when they have that contact, else by the other; `None` when they have neither.
 pub fn recipient_of(
     conn: &mut PgConnection,
     customer_id: i64,
 ) -> Result<Option<String>, RepoError> {
-    let (email, phone): (String, String) = customers::table
+    let (email, phone, preferred): (String, String, String) = customers::table
         .find(customer_id)
-        .select((customers::email, customers::phone))
+        .select((
+            customers::email,
+            customers::phone,
+            customers::preferred_channel,
+        ))
         .first(conn)?;
-    let to = if email.is_empty() { phone } else { email };
+    let to = match (preferred.as_str(), email.is_empty(), phone.is_empty()) {
+        ("sms", _, false) | (_, true, _) => phone,
+        _ => email,
+    };
     Ok((!to.is_empty()).then_some(to))
+}
+
+/// The channel a recipient is reached on: email for an address, SMS for a phone number.
+pub fn channel_of(recipient: &str) -> &'static str {
+    if recipient.contains('@') {
+        "email"
+    } else {
+        "sms"
+    }
 }
 
 /// Queues `message` to `recipient`. A booking has one reminder: a second is not queued.
@@ -62,6 +78,13 @@ pub fn queue(conn: &mut PgConnection, message: &Message, recipient: &str) -> Res
             message_outbox::ticket_id.eq(ticket),
             message_outbox::due_at.eq(message.due_at),
             message_outbox::payload.eq(&message.payload),
+            message_outbox::channel.eq(channel_of(recipient)),
+            message_outbox::audience.eq(
+                match crate::domain::templates::event(message.template).map(|e| e.audience) {
+                    Some(crate::domain::templates::Audience::Marketing) => "marketing",
+                    _ => "service",
+                },
+            ),
         ))
         .on_conflict_do_nothing()
         .execute(conn)?;

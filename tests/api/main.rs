@@ -29,6 +29,7 @@ mod imports;
 mod intake;
 mod invoicing;
 mod merge;
+mod messages;
 mod ops;
 mod part_waits;
 mod permissions;

@@ -49,6 +49,8 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Settings)) -> TestApp {
     // Dashboard figures and the sales snapshot are taken when a test says so ("Refresh now"),
     // never by a timer racing its writes; a test of the schedule turns it back on.
     settings.dashboard_refresh = None;
+    // Nothing is sent unless a test starts an SMTP server and gives the sender its address.
+    settings.sender = None;
     tweak(&mut settings);
     let app = workbay::Application::build(settings)
         .await

@@ -6,6 +6,7 @@
 pub mod cluster;
 pub mod fixtures;
 pub mod http;
+pub mod smtp;
 
 pub use cluster::{TestDb, test_db};
 pub use http::{Reply, TestApp, TestUser, spawn_app, spawn_app_with};

@@ -1,0 +1,289 @@
+//! The message sender: a task in the server that delivers due outbox rows, outside any request
+//! and any open transaction. Each round it claims a few due messages (a lease on each: another
+//! server passes them over, and after a crash an expired lease is tried again, so a message is
+//! sent at least once and, when the crash falls between the server's acceptance and the row's
+//! update, twice), writes each from its template and sends it, then records the outcome:
+//! - sent, with the server's answer and the message's id;
+//! - a temporary failure (SMTP 4xx, no connection) tried again after a doubling wait with
+//!   jitter, failed after the last try;
+//! - a permanent failure (SMTP 5xx, an address that cannot be one) failed at once, the
+//!   server's answer kept;
+//! - skipped with the reason (no consent for marketing, the customer's data erased, no contact);
+//! - held until the branch's morning in quiet hours (reminders and marketing), or for a few
+//!   seconds past the rate limit of its branch and channel; neither counts as a try.
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::time::Instant;
+
+use chrono::{DateTime, Utc};
+use lettre::message::{Mailbox, MultiPart};
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+
+use crate::config::{SenderSettings, SmtpSettings};
+use crate::db::{Actor, Pool, db};
+use crate::domain::message::{backoff, quiet_until};
+use crate::domain::templates::{self, Audience};
+use crate::domain::time::Clock;
+use crate::repo::messages::{self, Claimed, Context, Outcome};
+
+/// Messages claimed a round.
+const BATCH: i64 = 20;
+
+/// Starts the sender on the runtime.
+pub fn spawn(pool: Pool, settings: SenderSettings, clock: Clock) {
+    tokio::spawn(async move {
+        let mut sender = match Sender::new(settings, clock) {
+            Ok(s) => s,
+            Err(e) => {
+                tracing::error!(error = %e, "the message sender cannot start");
+                return;
+            }
+        };
+        let mut tick = tokio::time::interval(sender.settings.every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            // a full batch means more may be due: go on at once
+            while let Ok(n) = sender.round(&pool).await {
+                if n < BATCH as usize {
+                    break;
+                }
+            }
+        }
+    });
+}
+
+struct Sender {
+    settings: SenderSettings,
+    clock: Clock,
+    smtp: Option<(AsyncSmtpTransport<Tokio1Executor>, Mailbox)>,
+    sent: HashMap<(i64, String), VecDeque<Instant>>,
+}
+
+impl Sender {
+    fn new(settings: SenderSettings, clock: Clock) -> anyhow::Result<Self> {
+        let smtp = match &settings.smtp {
+            Some(s) => Some((transport(s)?, s.from.parse()?)),
+            None => None,
+        };
+        Ok(Self {
+            settings,
+            clock,
+            smtp,
+            sent: HashMap::new(),
+        })
+    }
+
+    /// One round: claims due messages and sends each; how many were claimed.
+    async fn round(&mut self, pool: &Pool) -> anyhow::Result<usize> {
+        let now = self.clock.now();
+        let channels: Vec<&'static str> = self.smtp.iter().map(|_| "email").collect();
+        if channels.is_empty() {
+            return Ok(0);
+        }
+        let lease = chrono::Duration::from_std(self.settings.lease)?;
+        let claimed = db(pool, &Actor::anonymous(), move |conn| {
+            messages::claim(conn, now, &channels, lease, BATCH)
+        })
+        .await
+        .inspect_err(|e| tracing::warn!(error = %e, "claiming messages failed"))?;
+        let n = claimed.len();
+        for m in claimed {
+            let id = m.id;
+            let ctx = {
+                let m = m.clone();
+                db(pool, &Actor::anonymous(), move |conn| {
+                    messages::context(conn, &m)
+                })
+                .await?
+            };
+            let outcome = self.deliver(&m, &ctx).await;
+            let now = self.clock.now();
+            if let Outcome::Failed { answer } = &outcome {
+                tracing::warn!(message = id, answer = %answer, "a message failed");
+            }
+            db(pool, &Actor::anonymous(), move |conn| {
+                messages::finish(conn, id, &m.channel, &m.recipient, &outcome, now)
+            })
+            .await?;
+        }
+        Ok(n)
+    }
+
+    /// Writes and sends one message; what became of it.
+    async fn deliver(&mut self, m: &Claimed, ctx: &Context) -> Outcome {
+        let now = self.clock.now();
+        let Some(event) = templates::event(&m.template) else {
+            return Outcome::Failed {
+                answer: format!("no template is called {}", m.template),
+            };
+        };
+        let marketing = m.audience == "marketing" || event.audience == Audience::Marketing;
+        if ctx.erased {
+            return Outcome::Skipped {
+                reason: "the customer's personal data was erased".into(),
+            };
+        }
+        if marketing && !ctx.consent {
+            return Outcome::Skipped {
+                reason: "marketing, and the customer has not agreed to it".into(),
+            };
+        }
+        if m.recipient.trim().is_empty() {
+            return Outcome::Skipped {
+                reason: "the customer has no email or phone on file".into(),
+            };
+        }
+        if (event.waits_for_morning || marketing)
+            && let (Some(s), Some(e)) = (ctx.quiet_start, ctx.quiet_end)
+            && let Some(until) = quiet_until(now, &ctx.timezone, s, e)
+        {
+            return Outcome::Held {
+                reason: "quiet hours at the branch".into(),
+                at: until,
+            };
+        }
+        if !self.within_rate(m.branch_id, &m.channel) {
+            return Outcome::Held {
+                reason: "the branch's rate limit for this channel".into(),
+                at: now + chrono::Duration::seconds(5),
+            };
+        }
+        let values = variables(m, ctx);
+        let (subject, text, html) = match &ctx.wording {
+            Some((s, t, h, _)) => (s.as_str(), t.as_str(), h.as_str()),
+            None => (event.subject, event.text, event.html),
+        };
+        let subject = templates::render(subject, &values, false);
+        let text = templates::render(text, &values, false);
+        let html = templates::render(html, &values, true);
+        let answer = self.email(m, &subject, text, html).await;
+        match answer {
+            Ok((answer, id)) => Outcome::Sent {
+                answer,
+                message_id: Some(id),
+            },
+            Err((answer, true)) => Outcome::Failed { answer },
+            Err((answer, false)) if m.attempts >= self.settings.max_attempts => Outcome::Failed {
+                answer: format!("gave up after {} tries: {answer}", m.attempts),
+            },
+            Err((answer, false)) => {
+                let jitter = (rand::random::<f64>() * 2.0) - 1.0;
+                Outcome::Retry {
+                    answer,
+                    at: now + backoff(self.settings.retry_base, m.attempts, jitter),
+                }
+            }
+        }
+    }
+
+    /// Whether one more message of `branch` on `channel` keeps within the minute's limit (and
+    /// counts it if so).
+    fn within_rate(&mut self, branch: i64, channel: &str) -> bool {
+        let window = self.sent.entry((branch, channel.to_string())).or_default();
+        let minute_ago = Instant::now() - std::time::Duration::from_secs(60);
+        while window.front().is_some_and(|t| *t < minute_ago) {
+            window.pop_front();
+        }
+        if window.len() >= self.settings.per_minute as usize {
+            return false;
+        }
+        window.push_back(Instant::now());
+        true
+    }
+
+    /// Sends an email: the server's answer and the message's id, or the failure and whether it
+    /// is permanent.
+    async fn email(
+        &self,
+        m: &Claimed,
+        subject: &str,
+        text: String,
+        html: String,
+    ) -> Result<(String, String), (String, bool)> {
+        let Some((transport, from)) = &self.smtp else {
+            return Err(("no SMTP server is configured".into(), false));
+        };
+        let to: Mailbox = m.recipient.parse().map_err(|e| {
+            (
+                format!("“{}” is not an email address: {e}", m.recipient),
+                true,
+            )
+        })?;
+        let domain = from.email.domain().to_string();
+        let message_id = format!("<workbay.{}@{domain}>", m.id);
+        let email = lettre::Message::builder()
+            .from(from.clone())
+            .to(to)
+            .subject(subject)
+            .message_id(Some(message_id.clone()))
+            .multipart(MultiPart::alternative_plain_html(text, html))
+            .map_err(|e| (format!("the message could not be written: {e}"), true))?;
+        match transport.send(email).await {
+            Ok(response) => Ok((
+                format!(
+                    "{} {}",
+                    response.code(),
+                    response.message().collect::<Vec<_>>().join(" ")
+                ),
+                message_id,
+            )),
+            Err(e) => Err((e.to_string(), e.is_permanent())),
+        }
+    }
+}
+
+/// The SMTP transport the settings describe.
+fn transport(s: &SmtpSettings) -> anyhow::Result<AsyncSmtpTransport<Tokio1Executor>> {
+    let builder = match s.security.as_str() {
+        "tls" => AsyncSmtpTransport::<Tokio1Executor>::relay(&s.host)?,
+        "starttls" => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&s.host)?,
+        _ => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&s.host),
+    };
+    let builder = builder
+        .port(s.port)
+        .timeout(Some(std::time::Duration::from_secs(20)));
+    let builder = match (&s.username, &s.password) {
+        (Some(u), Some(p)) => builder.credentials(Credentials::new(u.clone(), p.clone())),
+        _ => builder,
+    };
+    Ok(builder.build())
+}
+
+/// What a message's template is filled in with: the payload's values, the customer's and the
+/// shop's, and what an event works out (a booking's local day and time).
+fn variables(m: &Claimed, ctx: &Context) -> BTreeMap<String, String> {
+    let mut v = BTreeMap::new();
+    if let Some(map) = m.payload.as_object() {
+        for (k, value) in map {
+            let text = match value {
+                serde_json::Value::String(s) => s.clone(),
+                serde_json::Value::Null => String::new(),
+                other => other.to_string(),
+            };
+            v.insert(k.clone(), text);
+        }
+    }
+    v.insert("customer_name".into(), ctx.customer_name.clone());
+    v.insert("shop_name".into(), ctx.shop_name.clone());
+    v.insert("shop_phone".into(), ctx.shop_phone.clone());
+    v.insert("shop_address".into(), ctx.shop_address.clone());
+    if let Some(url) = m.payload.get("url").and_then(|u| u.as_str()) {
+        v.insert("approval_link".into(), url.to_string());
+    }
+    if let Some(start) = m
+        .payload
+        .get("starts_at")
+        .and_then(|s| s.as_str())
+        .and_then(|s| s.parse::<DateTime<Utc>>().ok())
+    {
+        let local = start.with_timezone(&crate::domain::time::zone(&ctx.timezone));
+        v.insert(
+            "booking_date".into(),
+            local.format("%A %-d %B %Y").to_string(),
+        );
+        v.insert("booking_time".into(), local.format("%H:%M").to_string());
+    }
+    v
+}
