@@ -103,6 +103,31 @@ struct ServeArgs {
     /// Minutes between refreshes of the dashboards' materialized figures (0: only on demand).
     #[arg(long, env = "WORKBAY_DASHBOARD_REFRESH_MINUTES", default_value_t = 5)]
     dashboard_refresh_minutes: u64,
+    /// The SMTP server email goes through (none: email waits in the outbox).
+    #[arg(long, env = "WORKBAY_SMTP_HOST")]
+    smtp_host: Option<String>,
+    /// Its port: 587 for STARTTLS, 465 for TLS, 25 for a plain relay.
+    #[arg(long, env = "WORKBAY_SMTP_PORT", default_value_t = 587)]
+    smtp_port: u16,
+    /// `starttls`, `tls`, or `none` (a relay on localhost only).
+    #[arg(long, env = "WORKBAY_SMTP_SECURITY", default_value = "starttls")]
+    smtp_security: String,
+    /// The SMTP account, if the server asks for one.
+    #[arg(long, env = "WORKBAY_SMTP_USER")]
+    smtp_user: Option<String>,
+    /// Its password (from the environment, so it stays out of the process list).
+    #[arg(long, env = "WORKBAY_SMTP_PASSWORD", hide_env_values = true)]
+    smtp_password: Option<String>,
+    /// Whom email comes from: `Shop name <noreply@shop.example>`.
+    #[arg(
+        long,
+        env = "WORKBAY_MAIL_FROM",
+        default_value = "Workbay <noreply@localhost>"
+    )]
+    mail_from: String,
+    /// Do not send messages from this server (another one sends them).
+    #[arg(long, env = "WORKBAY_NO_SENDER")]
+    no_sender: bool,
 }
 
 impl Default for ServeArgs {
@@ -116,6 +141,13 @@ impl Default for ServeArgs {
             db_concurrency: 0,
             http_workers: 0,
             dashboard_refresh_minutes: 5,
+            smtp_host: None,
+            smtp_port: 587,
+            smtp_security: "starttls".into(),
+            smtp_user: None,
+            smtp_password: None,
+            mail_from: "Workbay <noreply@localhost>".into(),
+            no_sender: false,
         }
     }
 }
@@ -243,6 +275,20 @@ async fn serve(global: &GlobalArgs, args: ServeArgs) -> Result<()> {
     settings.workers = (args.http_workers > 0).then_some(args.http_workers);
     settings.dashboard_refresh = (args.dashboard_refresh_minutes > 0)
         .then(|| std::time::Duration::from_secs(args.dashboard_refresh_minutes * 60));
+    settings.sender = (!args.no_sender).then(|| crate::config::SenderSettings {
+        smtp: args
+            .smtp_host
+            .clone()
+            .map(|host| crate::config::SmtpSettings {
+                host,
+                port: args.smtp_port,
+                security: args.smtp_security.clone(),
+                username: args.smtp_user.clone(),
+                password: args.smtp_password.clone(),
+                from: args.mail_from.clone(),
+            }),
+        ..Default::default()
+    });
     let app = match Application::build(settings).await {
         Ok(app) => app,
         Err(e) => {

@@ -167,6 +167,11 @@ pub static SPECS: &[Spec] = &[
             field("phone", "Phone", FieldKind::Phone),
             field("email", "Email", FieldKind::Email),
             field("address", "Address", SHORT),
+            field(
+                "preferred_channel",
+                "Messages by",
+                FieldKind::Choice(&[("email", "Email"), ("sms", "SMS")]),
+            ),
             field("lead_source_id", "How they found us", FieldKind::LeadSource),
             Field {
                 col: "marketing_consent",

@@ -39,7 +39,8 @@ pub fn tone(stored: &str) -> &'static str {
         | "partially_received"
         | "repair_hold"
         | "claimed"
-        | "sending" => "waiting",
+        | "sending"
+        | "pending" => "waiting",
         "diagnosing" | "in_repair" | "quality_check" | "checked_in" | "reserved" | "committing" => {
             "working"
         }

@@ -239,7 +239,8 @@ fn transport(s: &SmtpSettings) -> anyhow::Result<AsyncSmtpTransport<Tokio1Execut
     let builder = match s.security.as_str() {
         "tls" => AsyncSmtpTransport::<Tokio1Executor>::relay(&s.host)?,
         "starttls" => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&s.host)?,
-        _ => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&s.host),
+        "none" => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&s.host),
+        other => anyhow::bail!("SMTP security “{other}” is not starttls, tls or none"),
     };
     let builder = builder
         .port(s.port)

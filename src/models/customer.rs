@@ -29,6 +29,8 @@ pub struct Customer {
     pub updated_at: DateTime<Utc>,
     /// The customer this duplicate was merged into.
     pub merged_into: Option<i64>,
+    /// How messages reach them: `email` or `sms` (the other when they lack that contact).
+    pub preferred_channel: String,
 }
 
 /// Insert values for a customer.

@@ -16,6 +16,7 @@ pub mod imports;
 pub mod intake;
 pub mod invoices;
 pub mod login_attempts;
+pub mod message_log;
 pub mod messages;
 pub mod notifications;
 pub mod outbox;

@@ -18,6 +18,7 @@ pub mod health;
 pub mod home;
 pub mod imports;
 pub mod invoices;
+pub mod messages;
 pub mod metrics;
 pub mod notifications;
 pub mod observe;

@@ -65,6 +65,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     route!(cfg, "/exports/customers.csv", MANAGEMENT, get exports::customers_csv);
     route!(cfg, "/exports/stock.csv", FIGURES, get exports::stock_csv);
     route!(cfg, "/exports/units.csv", FIGURES, get exports::units_csv);
+    route!(cfg, "/messages", MANAGEMENT, get messages::list);
+    route!(cfg, "/messages/{id}/retry", MANAGEMENT, post messages::retry);
+    route!(cfg, "/messages/{id}/cancel", MANAGEMENT, post messages::cancel);
     route!(cfg, "/imports", MANAGEMENT, get imports::list, post imports::upload);
     route!(cfg, "/imports/{id}", MANAGEMENT, get imports::show::show, post imports::show::submit);
     route!(cfg, "/imports/{id}/progress", MANAGEMENT, get imports::show::progress);

@@ -316,3 +316,81 @@ async fn two_servers_on_one_database_never_send_the_same_message_twice() {
         40
     );
 }
+
+#[tokio::test]
+async fn a_manager_sends_a_skipped_message_again_and_cancels_one_waiting() {
+    let smtp = SmtpServer::start();
+    let app = sending_app(&smtp).await;
+    app.exec("UPDATE branches SET quiet_start = '00:00', quiet_end = '00:00'")
+        .await;
+    let customer = app
+        .create_customer("Late Agreer", "", "late@example.com")
+        .await;
+    let payload = serde_json::json!({ "vehicle": "Nissan Note" });
+    let skipped = queue(&app, customer, "service_due", payload.clone(), Utc::now()).await;
+    assert_eq!(settled(&app, skipped).await, "skipped");
+    let later = queue(
+        &app,
+        customer,
+        "service_due",
+        payload,
+        Utc::now() + chrono::Duration::days(30),
+    )
+    .await;
+    app.login_as(Role::Manager).await;
+    let page = app.get_html("/messages?status=skipped").await;
+    assert!(
+        page.contains(&format!("id=\"message-{skipped}\""))
+            && page.contains("marketing, and the customer has not agreed to it"),
+        "{page}"
+    );
+    assert!(
+        !page.contains(&format!("id=\"message-{later}\"")),
+        "filtered by status"
+    );
+    // the customer agrees at the counter; the manager sends it again
+    app.exec(&format!(
+        "UPDATE customers SET marketing_consent = true WHERE id = {customer}"
+    ))
+    .await;
+    app.submit(&format!("/messages/{skipped}/retry"), &[]).await;
+    assert_eq!(settled(&app, skipped).await, "sent");
+    assert_eq!(smtp.wait_for(1).await.len(), 1);
+    // the one due in a month is cancelled and never goes
+    app.submit(&format!("/messages/{later}/cancel"), &[]).await;
+    assert_eq!(
+        app.text(&format!(
+            "SELECT status FROM message_outbox WHERE id = {later}"
+        ))
+        .await,
+        "cancelled"
+    );
+    let again = app.send(&format!("/messages/{later}/cancel"), &[]).await;
+    assert_eq!(again.status, 303);
+    let page = app
+        .get_html(&format!("/messages?customer={customer}"))
+        .await;
+    assert!(
+        page.contains("The message is cancelled now; nothing was changed."),
+        "{page}"
+    );
+    assert_eq!(
+        app.count(
+            "SELECT count(*) FROM audit_log WHERE action IN ('message.retry', 'message.cancel')"
+        )
+        .await,
+        2
+    );
+    // the customer's page shows what was sent
+    let page = app.get_html(&format!("/customers/{customer}")).await;
+    let history = crate::common::http::between(&page, "id=\"message-history\"", "</table>");
+    assert!(
+        history.contains("Service due (marketing)")
+            && history.contains("late@example.com")
+            && history.contains("Sent")
+            && history.contains("Cancelled"),
+        "{history}"
+    );
+    app.login_as(Role::Receptionist).await;
+    assert_eq!(app.fetch("/messages").await.status, 403);
+}

@@ -30,6 +30,8 @@ pub struct CustomerPage {
     pub pager: Pager,
     /// The kind of history shown (empty: everything).
     pub kind: String,
+    /// Their latest messages, newest first.
+    pub messages: Vec<crate::repo::messages::Sent>,
     /// The add-vehicle form as typed.
     pub draft: CustomerDraft,
     /// Its messages.
@@ -131,10 +133,11 @@ async fn render_with(
     })
     .await?;
     pager.settle(total);
-    let (devices, contacts) = db(&state.pool, &staff.actor(), move |conn| {
+    let (devices, contacts, messages) = db(&state.pool, &staff.actor(), move |conn| {
         Ok((
             customers::devices_of(conn, id)?,
             customers::contacts_of(conn, id)?,
+            crate::repo::messages::of_customer(conn, id, 10)?,
         ))
     })
     .await?;
@@ -146,6 +149,7 @@ async fn render_with(
         contacts,
         history,
         pager,
+        messages,
         kind,
         draft,
         errors,
