@@ -102,6 +102,36 @@ impl Event {
     }
 }
 
+/// What a preview fills each variable with.
+pub fn sample(name: &str) -> &'static str {
+    match name {
+        "customer_name" => "Amina Njoroge",
+        "shop_name" => "Westlands Service Centre",
+        "shop_phone" => "+254 700 111 222",
+        "shop_address" => "Waiyaki Way 12, Nairobi",
+        "booking_date" => "Monday 7 January 2030",
+        "booking_time" => "09:00",
+        "ticket" => "WL-T-000123",
+        "approval_link" => "https://workbay.example/approve/…",
+        "outcome" => "repaired",
+        "item" => "Apple iPhone 12 (grade A)",
+        "balance" => "KES 38,000.00",
+        "vehicle" => "Toyota Probox KCB 123A",
+        "subject" => "Your spare key",
+        "message" => "Your spare key is ready at the counter.",
+        _ => "…",
+    }
+}
+
+/// Sample values of every variable of `event`, for a preview.
+pub fn samples(event: &Event) -> BTreeMap<String, String> {
+    COMMON
+        .iter()
+        .chain(event.variables)
+        .map(|(n, _)| (n.to_string(), sample(n).to_string()))
+        .collect()
+}
+
 /// The variable names of `template` in order (`{{ name }}`, spaces allowed), or what is wrong
 /// with it: a `{{` never closed, or a name that is not a word.
 pub fn names(template: &str) -> Result<Vec<&str>, String> {

@@ -30,6 +30,7 @@ pub mod settings;
 pub mod staff;
 pub mod stock;
 pub mod submissions;
+pub mod templates;
 pub mod tickets;
 pub mod time_clock;
 pub mod today;

@@ -66,6 +66,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     route!(cfg, "/exports/stock.csv", FIGURES, get exports::stock_csv);
     route!(cfg, "/exports/units.csv", FIGURES, get exports::units_csv);
     route!(cfg, "/messages", MANAGEMENT, get messages::list);
+    route!(cfg, "/admin/messages", MANAGEMENT, get admin::templates::list);
+    route!(cfg, "/admin/messages/{event}", MANAGEMENT, get admin::templates::form, post admin::templates::submit);
     route!(cfg, "/messages/{id}/retry", MANAGEMENT, post messages::retry);
     route!(cfg, "/messages/{id}/cancel", MANAGEMENT, post messages::cancel);
     route!(cfg, "/imports", MANAGEMENT, get imports::list, post imports::upload);

@@ -394,3 +394,149 @@ async fn a_manager_sends_a_skipped_message_again_and_cancels_one_waiting() {
     app.login_as(Role::Receptionist).await;
     assert_eq!(app.fetch("/messages").await.status, 403);
 }
+
+#[tokio::test]
+async fn a_manager_words_a_template_for_the_branch_and_the_sender_uses_it() {
+    let smtp = SmtpServer::start();
+    let app = sending_app(&smtp).await;
+    app.login_as(Role::Manager).await;
+    let path = "/admin/messages/ticket_ready";
+    let form = app.get_html(path).await;
+    assert!(
+        form.contains("Workbay's wording: saving makes it this branch's own"),
+        "{form}"
+    );
+    assert!(
+        form.contains("Job WL-T-000123 is repaired"),
+        "the preview fills in samples: {form}"
+    );
+    let fields = |text: &'static str| {
+        vec![
+            ("version", "0"),
+            ("subject", "Ready: {{ticket}}"),
+            ("body_text", text),
+            (
+                "body_html",
+                "<p>{{customer_name}}, job {{ticket}} is ready.</p>",
+            ),
+            ("sms", "{{shop_name}}: {{ticket}} ready"),
+            ("action", "save"),
+        ]
+    };
+    // an unknown variable is refused, and what was typed is kept
+    let refused = app
+        .send(path, &fields("Dear {{customer_name}}, pay {{total}}"))
+        .await;
+    refused.is(422);
+    assert!(
+        refused.body.contains("is not a variable of this message")
+            && refused.body.contains("pay {{total}}"),
+        "{}",
+        refused.body
+    );
+    assert_eq!(app.count("SELECT count(*) FROM message_templates").await, 0);
+    app.submit(
+        path,
+        &fields("Dear {{customer_name}}, job {{ticket}} is ready."),
+    )
+    .await;
+    // a form opened before that save is refused
+    let stale = app.send(path, &fields("Something else {{ticket}}")).await;
+    stale.is(409);
+    assert!(
+        stale
+            .body
+            .contains("Someone else saved this template after you opened it"),
+        "{}",
+        stale.body
+    );
+    let customer = app
+        .create_customer("Otieno <b>J.</b>", "", "otieno@example.com")
+        .await;
+    let id = queue(
+        &app,
+        customer,
+        "ticket_ready",
+        serde_json::json!({ "ticket": "T-9", "outcome": "repaired" }),
+        Utc::now(),
+    )
+    .await;
+    assert_eq!(settled(&app, id).await, "sent");
+    let mail = smtp.wait_for(1).await.remove(0);
+    assert_eq!(header(&mail, "Subject"), Some("Ready: T-9"));
+    assert!(part(&mail, "text/plain").contains("Dear Otieno <b>J.</b>, job T-9 is ready."));
+    assert!(
+        part(&mail, "text/html").contains("<p>Otieno &lt;b&gt;J.&lt;/b&gt;, job T-9 is ready.</p>")
+    );
+    assert_eq!(
+        app.count("SELECT count(*) FROM audit_log WHERE action = 'template.edit'")
+            .await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn the_estimate_email_carries_a_link_that_approves_the_estimate() {
+    use workbay::domain::ticket::TicketStatus;
+    let smtp = SmtpServer::start();
+    let app = sending_app(&smtp).await;
+    let customer = app
+        .create_customer("Wanjiru K.", "0722 000 111", "wanjiru@example.com")
+        .await;
+    let b = app.branch_id;
+    let t = app
+        .with_db(move |c| {
+            crate::common::fixtures::ticket_at(c, b, customer, TicketStatus::Diagnosing)
+        })
+        .await;
+    app.login_as(Role::Receptionist).await;
+    let sent = app
+        .send(
+            &format!("/tickets/{t}/estimate"),
+            &[
+                ("from", "diagnosing"),
+                ("findings", "The screen is cracked."),
+            ],
+        )
+        .await;
+    assert_eq!(sent.status, 303, "{}", sent.body);
+    let page = app.get_html(&sent.location).await;
+    assert!(
+        page.contains("Estimate sent for approval to wanjiru@example.com"),
+        "{page}"
+    );
+    let mail = smtp.wait_for(1).await.remove(0);
+    assert_eq!(header(&mail, "X-Envelope-To"), Some("wanjiru@example.com"));
+    let text = part(&mail, "text/plain");
+    let link = text
+        .split_whitespace()
+        .find(|w| w.contains("/approve/"))
+        .unwrap_or_else(|| panic!("no link in {text}"))
+        .to_string();
+    assert!(
+        part(&mail, "text/html").contains(&format!("href=\"{link}\"")),
+        "the HTML part links the same page"
+    );
+    // the customer follows it, from another browser, and approves
+    let path = &link[link.find("/approve/").unwrap()..];
+    let customer_browser = app.new_client();
+    let page = app.get_html_with(&customer_browser, path).await;
+    assert!(page.contains("The screen is cracked."), "{page}");
+    let token = app.csrf_token_with(&customer_browser, path).await;
+    let answer = customer_browser
+        .post(format!("{}{path}", app.address))
+        .form(&[("decision", "approve"), ("csrf_token", token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        answer.status().is_success() || answer.status().as_u16() == 303,
+        "{}",
+        answer.status()
+    );
+    assert_eq!(
+        app.text(&format!("SELECT status FROM tickets WHERE id = {t}"))
+            .await,
+        "in_repair"
+    );
+}

@@ -13,7 +13,10 @@ use crate::schema::{approval_links, tickets};
 
 /// Sends the estimate: `diagnosing → awaiting_approval` and a fresh approval link (id and expiry,
 /// signed by the caller). `findings`, when given, is what the technician found, written for
-/// the customer (the approval page shows it).
+/// the customer (the approval page shows it). With `url` (the link's address from its id and
+/// expiry), the link goes to the customer through the outbox by their channel, when they have
+/// an email or a phone; the third value says where.
+#[allow(clippy::too_many_arguments)]
 pub fn send_estimate(
     conn: &mut PgConnection,
     branch_id: i64,
@@ -21,8 +24,9 @@ pub fn send_estimate(
     expected: Option<TicketStatus>,
     findings: &str,
     valid_for: Duration,
+    url: Option<&dyn Fn(i64, DateTime<Utc>) -> String>,
     by: &By,
-) -> Result<(i64, DateTime<Utc>), RepoError> {
+) -> Result<(i64, DateTime<Utc>, Option<String>), RepoError> {
     if findings.chars().count() > 2000 {
         return Err(
             FieldErrors::single("findings", "Keep the findings under 2,000 characters.").into(),
@@ -57,8 +61,51 @@ pub fn send_estimate(
             ))
             .returning(approval_links::id)
             .get_result(conn)?;
-        Ok((link, expires))
+        let to = match url {
+            Some(url) => {
+                let t = lock(conn, branch_id, id)?;
+                let to = queue_link(conn, &t, url(link, expires), by)?;
+                if let Some(to) = &to {
+                    event(
+                        conn,
+                        id,
+                        "link",
+                        None,
+                        None,
+                        &format!("estimate link sent to {to}"),
+                        by,
+                    )?;
+                }
+                to
+            }
+            None => None,
+        };
+        Ok((link, expires, to))
     })
+}
+
+/// The estimate's link into the outbox for `t`'s customer, by their channel; where it goes, or
+/// `None` when they have no email or phone.
+fn queue_link(
+    conn: &mut PgConnection,
+    t: &Ticket,
+    url: String,
+    by: &By,
+) -> Result<Option<String>, RepoError> {
+    use crate::repo::outbox::{self, About, Message};
+    let Some(to) = outbox::recipient_of(conn, t.customer_id)? else {
+        return Ok(None);
+    };
+    let message = Message {
+        branch_id: t.branch_id,
+        template: "estimate_to_approve",
+        customer_id: t.customer_id,
+        about: About::Ticket(t.id),
+        due_at: by.at,
+        payload: serde_json::json!({ "ticket": t.number, "url": url }),
+    };
+    outbox::queue(conn, &message, &to)?;
+    Ok(Some(to))
 }
 
 /// Records the customer's answer: approved goes on to `in_repair`, declined to `ready`
@@ -224,7 +271,6 @@ pub fn resend_estimate(
     url: impl Fn(i64, DateTime<Utc>) -> String,
     by: &By,
 ) -> Result<String, RepoError> {
-    use crate::repo::outbox::{self, About, Message};
     crate::repo::tx(conn, |conn| {
         let t = lock(conn, branch_id, id)?;
         let Some((link, expires)) = live_approval_link(conn, id)? else {
@@ -233,21 +279,12 @@ pub fn resend_estimate(
                     .into(),
             ));
         };
-        let Some(to) = outbox::recipient_of(conn, t.customer_id)? else {
+        let Some(to) = queue_link(conn, &t, url(link, expires), by)? else {
             return Err(RepoError::Conflict(
                 "The customer has no email or phone on file: copy the link or show its QR code."
                     .into(),
             ));
         };
-        let message = Message {
-            branch_id,
-            template: "estimate_to_approve",
-            customer_id: t.customer_id,
-            about: About::Ticket(id),
-            due_at: Utc::now(),
-            payload: serde_json::json!({ "ticket": t.number, "url": url(link, expires) }),
-        };
-        outbox::queue(conn, &message, &to)?;
         event(
             conn,
             id,

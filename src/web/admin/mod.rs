@@ -7,6 +7,7 @@ pub mod branch_list;
 pub mod branch_logo;
 pub mod branch_new;
 pub mod catalogue;
+pub mod templates;
 pub mod user_edit;
 pub mod user_form;
 pub mod user_list;

@@ -44,6 +44,7 @@ pub async fn send_estimate(
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let (key, tz) = (state.link_key.clone(), staff.branch.timezone.clone());
+    let base = crate::web::tickets::show::base_url(&req);
     answer(
         &req,
         &staff,
@@ -51,7 +52,7 @@ pub async fn send_estimate(
         id,
         form.into_inner(),
         move |c, w, f| {
-            let sent = crate::web::tickets::estimate::send(c, w, id, f, &key, &tz)?;
+            let sent = crate::web::tickets::estimate::send(c, w, id, f, &key, &tz, &base)?;
             Ok(Done::said(format!(
                 "{} The counter can share it from the ticket.",
                 sent.message

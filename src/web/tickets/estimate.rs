@@ -24,22 +24,34 @@ pub(crate) fn send(
     f: &TicketForm,
     key: &[u8],
     tz: &str,
+    base: &str,
 ) -> Result<Done, RepoError> {
     let days = chrono::Duration::days(LINK_DAYS);
-    let (link, expires) = tickets::send_estimate(
+    let url = |link, expires| {
+        let token = crate::domain::approval_link::sign(key, link, expires);
+        format!("{base}/approve/{token}")
+    };
+    let (link, expires, to) = tickets::send_estimate(
         conn,
         w.branch,
         id,
         f.shown_status(),
         &f.findings,
         days,
+        Some(&url),
         &w.by,
     )?;
+    let until = crate::domain::time::local_date(tz, expires);
     Ok(Done {
-        message: format!(
-            "Estimate sent for approval; the link works until {}.",
-            crate::domain::time::local_date(tz, expires)
-        ),
+        message: match to {
+            Some(to) => {
+                format!("Estimate sent for approval to {to}; the link works until {until}.")
+            }
+            None => format!(
+                "Estimate ready for approval; the link works until {until}. The customer has no \
+                 email or phone on file: share the link or its QR code."
+            ),
+        },
         link: Some(crate::domain::approval_link::sign(key, link, expires)),
     })
 }
@@ -54,13 +66,14 @@ pub async fn send_estimate(
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let (key, tz) = (state.link_key.clone(), staff.branch.timezone.clone());
+    let base = super::show::base_url(&req);
     answer::desk(
         &req,
         &staff,
         &state,
         id,
         form.into_inner(),
-        move |c, w, f| send(c, w, id, f, &key, &tz),
+        move |c, w, f| send(c, w, id, f, &key, &tz, &base),
     )
     .await
 }
