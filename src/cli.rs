@@ -128,6 +128,17 @@ struct ServeArgs {
     /// Do not send messages from this server (another one sends them).
     #[arg(long, env = "WORKBAY_NO_SENDER")]
     no_sender: bool,
+    /// Milliseconds between the sender's looks for due messages.
+    #[arg(long, env = "WORKBAY_SENDER_EVERY_MS", default_value_t = 5000)]
+    sender_every_ms: u64,
+    /// Seconds a message claimed by this server is its own; after a crash another server (or
+    /// this one restarted) sends it once they pass.
+    #[arg(long, env = "WORKBAY_SENDER_LEASE_SECONDS", default_value_t = 120)]
+    sender_lease_seconds: u64,
+    /// Most messages a minute per branch and channel (what a mail provider or SMS gateway
+    /// allows).
+    #[arg(long, env = "WORKBAY_SENDER_PER_MINUTE", default_value_t = 120)]
+    sender_per_minute: u32,
 }
 
 impl Default for ServeArgs {
@@ -148,6 +159,9 @@ impl Default for ServeArgs {
             smtp_password: None,
             mail_from: "Workbay <noreply@localhost>".into(),
             no_sender: false,
+            sender_every_ms: 5000,
+            sender_lease_seconds: 120,
+            sender_per_minute: 120,
         }
     }
 }
@@ -287,6 +301,9 @@ async fn serve(global: &GlobalArgs, args: ServeArgs) -> Result<()> {
                 password: args.smtp_password.clone(),
                 from: args.mail_from.clone(),
             }),
+        every: std::time::Duration::from_millis(args.sender_every_ms.max(50)),
+        lease: std::time::Duration::from_secs(args.sender_lease_seconds.max(1)),
+        per_minute: args.sender_per_minute.max(1),
         ..Default::default()
     });
     let app = match Application::build(settings).await {

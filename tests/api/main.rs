@@ -30,6 +30,7 @@ mod intake;
 mod invoicing;
 mod merge;
 mod messages;
+mod messages_crash;
 mod ops;
 mod part_waits;
 mod permissions;
