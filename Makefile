@@ -40,6 +40,7 @@ bench: test-deps
 	$(CARGO) bench --bench intake
 	$(CARGO) bench --bench invoicing
 	$(CARGO) bench --bench import
+	$(CARGO) bench --bench sender
 
 # Loads `demo --scale 8` once (kept in target/bench-scale-8), then measures dashboards, list pages
 # and counter writes over HTTP; prints the table and the peak memory.

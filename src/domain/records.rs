@@ -659,6 +659,7 @@ mod tests {
                 ("name", "Amina"),
                 ("kind", "person"),
                 ("segment", "retail"),
+                ("preferred_channel", "email"),
             ]))
             .unwrap_err();
         assert!(e.get("phone").unwrap().contains("phone number or an email"));

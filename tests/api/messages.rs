@@ -93,7 +93,7 @@ async fn a_confirmed_bookings_reminder_arrives_at_its_due_time_and_not_in_quiet_
         "SELECT coalesce(next_attempt_at::text, '') FROM message_outbox WHERE booking_id = {id}"
     );
     for _ in 0..100 {
-        if app.text(&outbox).await != "" {
+        if !app.text(&outbox).await.is_empty() {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
