@@ -31,17 +31,7 @@ pub fn list(
         .left_join(customers::table)
         .filter(o::branch_id.eq(branch))
         .select((
-            (
-                o::id,
-                o::template,
-                o::channel,
-                o::recipient,
-                o::status,
-                o::due_at,
-                o::sent_at,
-                o::attempts,
-                o::last_error,
-            ),
+            super::messages::SENT,
             o::customer_id,
             customers::name.nullable(),
         ))
