@@ -15,6 +15,8 @@
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::time::Instant;
 
+use futures_util::StreamExt;
+
 use chrono::{DateTime, Utc};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
@@ -29,6 +31,8 @@ use crate::repo::messages::{self, Claimed, Context, Outcome};
 
 /// Messages claimed a round.
 const BATCH: i64 = 20;
+/// Messages of a round sent at once.
+const SENDING: usize = 8;
 
 /// Starts the sender on the runtime.
 pub fn spawn(pool: Pool, settings: SenderSettings, clock: Clock) {
@@ -89,8 +93,10 @@ impl Sender {
         .await
         .inspect_err(|e| tracing::warn!(error = %e, "claiming messages failed"))?;
         let n = claimed.len();
+        // each message checked and written in turn (the rate limit counts them), then the
+        // batch sent a few at a time: a send mostly waits on the mail server
+        let mut ready = Vec::with_capacity(n);
         for m in claimed {
-            let id = m.id;
             let ctx = {
                 let m = m.clone();
                 db(pool, &Actor::anonymous(), move |conn| {
@@ -98,8 +104,23 @@ impl Sender {
                 })
                 .await?
             };
-            let outcome = self.deliver(&m, &ctx).await;
-            let now = self.clock.now();
+            let written = self.prepare(&m, &ctx);
+            ready.push((m, written));
+        }
+        let this = &*self;
+        let outcomes: Vec<(Claimed, Outcome)> = futures_util::stream::iter(ready)
+            .map(|(m, written)| async move {
+                let outcome = match written {
+                    Ok(parts) => this.send(&m, parts).await,
+                    Err(outcome) => outcome,
+                };
+                (m, outcome)
+            })
+            .buffer_unordered(SENDING)
+            .collect()
+            .await;
+        for (m, outcome) in outcomes {
+            let (id, now) = (m.id, self.clock.now());
             if let Outcome::Failed { answer } = &outcome {
                 tracing::warn!(message = id, answer = %answer, "a message failed");
             }
@@ -111,44 +132,45 @@ impl Sender {
         Ok(n)
     }
 
-    /// Writes and sends one message; what became of it.
-    async fn deliver(&mut self, m: &Claimed, ctx: &Context) -> Outcome {
+    /// Checks and writes one message: its subject, text and HTML, or what became of it instead
+    /// (skipped, held, failed).
+    fn prepare(&mut self, m: &Claimed, ctx: &Context) -> Result<(String, String, String), Outcome> {
         let now = self.clock.now();
         let Some(event) = templates::event(&m.template) else {
-            return Outcome::Failed {
+            return Err(Outcome::Failed {
                 answer: format!("no template is called {}", m.template),
-            };
+            });
         };
         let marketing = m.audience == "marketing" || event.audience == Audience::Marketing;
         if ctx.erased {
-            return Outcome::Skipped {
+            return Err(Outcome::Skipped {
                 reason: "the customer's personal data was erased".into(),
-            };
+            });
         }
         if marketing && !ctx.consent {
-            return Outcome::Skipped {
+            return Err(Outcome::Skipped {
                 reason: "marketing, and the customer has not agreed to it".into(),
-            };
+            });
         }
         if m.recipient.trim().is_empty() {
-            return Outcome::Skipped {
+            return Err(Outcome::Skipped {
                 reason: "the customer has no email or phone on file".into(),
-            };
+            });
         }
         if (event.waits_for_morning || marketing)
             && let (Some(s), Some(e)) = (ctx.quiet_start, ctx.quiet_end)
             && let Some(until) = quiet_until(now, &ctx.timezone, s, e)
         {
-            return Outcome::Held {
+            return Err(Outcome::Held {
                 reason: "quiet hours at the branch".into(),
                 at: until,
-            };
+            });
         }
         if !self.within_rate(m.branch_id, &m.channel) {
-            return Outcome::Held {
+            return Err(Outcome::Held {
                 reason: "the branch's rate limit for this channel".into(),
                 at: now + chrono::Duration::seconds(5),
-            };
+            });
         }
         let values = variables(m, ctx);
         let (subject, text, html) = match &ctx.wording {
@@ -158,7 +180,13 @@ impl Sender {
         let subject = templates::render(subject, &values, false);
         let text = templates::render(text, &values, false);
         let html = templates::render(html, &values, true);
+        Ok((subject, text, html))
+    }
+
+    /// Sends a written message; what became of it.
+    async fn send(&self, m: &Claimed, (subject, text, html): (String, String, String)) -> Outcome {
         let answer = self.email(m, &subject, text, html).await;
+        let now = self.clock.now();
         match answer {
             Ok((answer, id)) => Outcome::Sent {
                 answer,
