@@ -158,8 +158,7 @@ impl Sender {
             });
         }
         if (event.waits_for_morning || marketing)
-            && let (Some(s), Some(e)) = (ctx.quiet_start, ctx.quiet_end)
-            && let Some(until) = quiet_until(now, &ctx.timezone, s, e)
+            && let Some(until) = quiet_until(now, &ctx.timezone, ctx.quiet_start, ctx.quiet_end)
         {
             return Err(Outcome::Held {
                 reason: "quiet hours at the branch".into(),
@@ -298,6 +297,14 @@ fn variables(m: &Claimed, ctx: &Context) -> BTreeMap<String, String> {
     v.insert("shop_name".into(), ctx.shop_name.clone());
     v.insert("shop_phone".into(), ctx.shop_phone.clone());
     v.insert("shop_address".into(), ctx.shop_address.clone());
+    // an amount is shown with the branch's currency: `KES 38,000.00`
+    if let Some(balance) = v
+        .get("balance")
+        .and_then(|b| b.parse::<bigdecimal::BigDecimal>().ok())
+    {
+        let shown = crate::domain::money::show(&balance, &ctx.currency);
+        v.insert("balance".into(), shown);
+    }
     if let Some(url) = m.payload.get("url").and_then(|u| u.as_str()) {
         v.insert("approval_link".into(), url.to_string());
     }

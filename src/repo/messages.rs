@@ -74,8 +74,10 @@ pub struct Context {
     pub shop_phone: String,
     pub shop_address: String,
     pub timezone: String,
-    pub quiet_start: Option<NaiveTime>,
-    pub quiet_end: Option<NaiveTime>,
+    /// The branch's currency, which amounts are shown in.
+    pub currency: String,
+    pub quiet_start: NaiveTime,
+    pub quiet_end: NaiveTime,
     /// The branch's own wording: subject, text, HTML, SMS.
     pub wording: Option<(String, String, String, String)>,
 }
@@ -83,7 +85,8 @@ pub struct Context {
 /// The context of message `m`.
 pub fn context(conn: &mut PgConnection, m: &Claimed) -> Result<Context, RepoError> {
     use crate::schema::{branches as b, customers as c};
-    let (shop_name, shop_phone, shop_address, timezone, qs, qe): (
+    let (shop_name, shop_phone, shop_address, timezone, currency, quiet_start, quiet_end): (
+        String,
         String,
         String,
         String,
@@ -97,6 +100,7 @@ pub fn context(conn: &mut PgConnection, m: &Claimed) -> Result<Context, RepoErro
             b::phone,
             b::address,
             b::timezone,
+            b::currency,
             b::quiet_start,
             b::quiet_end,
         ))
@@ -128,8 +132,9 @@ pub fn context(conn: &mut PgConnection, m: &Claimed) -> Result<Context, RepoErro
         shop_phone,
         shop_address,
         timezone,
-        quiet_start: Some(qs),
-        quiet_end: Some(qe),
+        currency,
+        quiet_start,
+        quiet_end,
         wording,
     })
 }

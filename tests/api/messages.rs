@@ -540,3 +540,18 @@ async fn the_estimate_email_carries_a_link_that_approves_the_estimate() {
         "in_repair"
     );
 }
+
+#[tokio::test]
+async fn an_amount_in_a_message_carries_the_branchs_currency() {
+    let smtp = SmtpServer::start();
+    let app = sending_app(&smtp).await;
+    let customer = app
+        .create_customer("Amina N.", "", "amina@example.com")
+        .await;
+    let payload = serde_json::json!({ "item": "Apple iPhone 12", "balance": "38000.00" });
+    let id = queue(&app, customer, "preorder_arrived", payload, Utc::now()).await;
+    assert_eq!(settled(&app, id).await, "sent");
+    let mail = smtp.wait_for(1).await.remove(0);
+    let text = part(&mail, "text/plain");
+    assert!(text.contains("KES 38,000.00 is left to pay"), "{text}");
+}
