@@ -5,7 +5,7 @@ DATA_DIR   ?= ./var
 BIND       ?= 127.0.0.1:8080
 TARGET_DIR ?= $(or $(CARGO_TARGET_DIR),target)
 RUN_PKGS   := postgresql postgresql-contrib libpq-dev
-TEST_PKGS  := $(RUN_PKGS) chromium chromium-driver procps
+TEST_PKGS  := $(RUN_PKGS) chromium chromium-driver procps python3 python3-venv
 
 .PHONY: run test deps test-deps build release check lint fmt schema bench bench-scale
 
