@@ -125,6 +125,28 @@ struct ServeArgs {
         default_value = "Workbay <noreply@localhost>"
     )]
     mail_from: String,
+    /// The SMS gateway's address, which takes a form POST (none: SMS waits in the outbox).
+    #[arg(long, env = "WORKBAY_SMS_URL")]
+    sms_url: Option<String>,
+    /// The gateway's account for HTTP basic authentication, if it uses that.
+    #[arg(long, env = "WORKBAY_SMS_USER")]
+    sms_user: Option<String>,
+    /// Its password or API key: the basic authentication password, and `{password}` in fields
+    /// and headers (from the environment, so it stays out of the process list).
+    #[arg(long, env = "WORKBAY_SMS_PASSWORD", hide_env_values = true)]
+    sms_password: Option<String>,
+    /// A form field of the gateway's request, `name=value`, repeated; in a value `{to}` is the
+    /// number, `{text}` the message, `{password}` the secret (default: `to={to}` and
+    /// `message={text}`).
+    #[arg(long = "sms-field", env = "WORKBAY_SMS_FIELDS", value_delimiter = ',')]
+    sms_fields: Vec<String>,
+    /// A request header for the gateway, `Name=value`, repeated (`apiKey={password}`).
+    #[arg(long = "sms-header", env = "WORKBAY_SMS_HEADERS", value_delimiter = ',')]
+    sms_headers: Vec<String>,
+    /// The address customers reach this Workbay at, for links in messages
+    /// (`https://shop.example`; default: the address it listens on).
+    #[arg(long, env = "WORKBAY_PUBLIC_URL")]
+    public_url: Option<String>,
     /// Do not send messages from this server (another one sends them).
     #[arg(long, env = "WORKBAY_NO_SENDER")]
     no_sender: bool,
@@ -158,6 +180,12 @@ impl Default for ServeArgs {
             smtp_user: None,
             smtp_password: None,
             mail_from: "Workbay <noreply@localhost>".into(),
+            sms_url: None,
+            sms_user: None,
+            sms_password: None,
+            sms_fields: Vec::new(),
+            sms_headers: Vec::new(),
+            public_url: None,
             no_sender: false,
             sender_every_ms: 5000,
             sender_lease_seconds: 120,
@@ -265,6 +293,10 @@ fn with_database(global: &GlobalArgs, f: impl FnOnce(&Database) -> Result<()>) -
 }
 
 async fn serve(global: &GlobalArgs, args: ServeArgs) -> Result<()> {
+    let sms = match &args.sms_url {
+        Some(url) => Some(sms_settings(&args, url)?),
+        None => None,
+    };
     let started = std::time::Instant::now();
     let _lock = match &global.database_url {
         None => Some(lock_data_dir(&global.data_dir)?),
@@ -301,11 +333,13 @@ async fn serve(global: &GlobalArgs, args: ServeArgs) -> Result<()> {
                 password: args.smtp_password.clone(),
                 from: args.mail_from.clone(),
             }),
+        sms,
         every: std::time::Duration::from_millis(args.sender_every_ms.max(50)),
         lease: std::time::Duration::from_secs(args.sender_lease_seconds.max(1)),
         per_minute: args.sender_per_minute.max(1),
         ..Default::default()
     });
+    settings.public_url = args.public_url.clone();
     let app = match Application::build(settings).await {
         Ok(app) => app,
         Err(e) => {
@@ -328,6 +362,29 @@ async fn serve(global: &GlobalArgs, args: ServeArgs) -> Result<()> {
 
 /// One `serve` per data directory: it owns the embedded cluster and stops it on exit, so a
 /// second one must not start (and must not stop the first one's database).
+/// The SMS gateway the flags describe; a field or header that is not `name=value` is refused.
+fn sms_settings(args: &ServeArgs, url: &str) -> Result<crate::config::SmsSettings> {
+    fn pairs(list: &[String], what: &str) -> Result<Vec<(String, String)>> {
+        list.iter()
+            .map(|p| match p.split_once('=') {
+                Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
+                _ => anyhow::bail!("--sms-{what} “{p}” is not name=value"),
+            })
+            .collect()
+    }
+    if !(url.starts_with("https://") || url.starts_with("http://")) {
+        anyhow::bail!("--sms-url “{url}” is not an http:// or https:// address");
+    }
+    let mut sms = crate::config::SmsSettings::new(url);
+    sms.username = args.sms_user.clone();
+    sms.password = args.sms_password.clone();
+    if !args.sms_fields.is_empty() {
+        sms.fields = pairs(&args.sms_fields, "field")?;
+    }
+    sms.headers = pairs(&args.sms_headers, "header")?;
+    Ok(sms)
+}
+
 fn lock_data_dir(data_dir: &Path) -> Result<std::fs::File> {
     use std::os::fd::AsRawFd;
     std::fs::create_dir_all(data_dir)?;

@@ -33,6 +33,9 @@ pub struct Settings {
     pub clock: crate::domain::time::Clock,
     /// The message sender (`None`: this server sends nothing; the outbox waits).
     pub sender: Option<SenderSettings>,
+    /// The address customers reach the shop's Workbay at, for links in messages written outside
+    /// a request (unsubscribe); `None`: `http://` and the address the server listens on.
+    pub public_url: Option<String>,
 }
 
 /// How messages leave: the SMTP server, and the sender's pace.
@@ -40,6 +43,8 @@ pub struct Settings {
 pub struct SenderSettings {
     /// Where email goes (`None`: email waits in the outbox).
     pub smtp: Option<SmtpSettings>,
+    /// Where SMS goes (`None`: SMS waits in the outbox).
+    pub sms: Option<SmsSettings>,
     /// How often the sender looks for due messages.
     pub every: std::time::Duration,
     /// The first retry's wait; each later one doubles it, at most an hour, with ±20% jitter.
@@ -56,6 +61,7 @@ impl Default for SenderSettings {
     fn default() -> Self {
         Self {
             smtp: None,
+            sms: None,
             every: std::time::Duration::from_secs(5),
             retry_base: std::time::Duration::from_secs(60),
             max_attempts: 6,
@@ -78,6 +84,39 @@ pub struct SmtpSettings {
     pub from: String,
 }
 
+/// An SMS gateway that takes a form POST over HTTP(S), as most do (Africa's Talking, Twilio,
+/// Infobip, a local aggregator): the message goes as form fields, named as the gateway wants.
+#[derive(Debug, Clone)]
+pub struct SmsSettings {
+    /// The gateway's address: `https://api.gateway.example/sms/send`.
+    pub url: String,
+    /// HTTP basic authentication, when the gateway asks for it.
+    pub username: Option<String>,
+    /// The basic authentication password, or the API key that `{password}` stands for.
+    pub password: Option<String>,
+    /// The form's fields, in order; in a value `{to}` is the phone number, `{text}` the message,
+    /// `{password}` the secret. Default: `to={to}`, `message={text}`.
+    pub fields: Vec<(String, String)>,
+    /// Extra request headers (`apiKey={password}`), with the same placeholders.
+    pub headers: Vec<(String, String)>,
+}
+
+impl SmsSettings {
+    /// A gateway at `url` taking `to` and `message`.
+    pub fn new(url: impl Into<String>) -> Self {
+        Self {
+            url: url.into(),
+            username: None,
+            password: None,
+            fields: vec![
+                ("to".into(), "{to}".into()),
+                ("message".into(), "{text}".into()),
+            ],
+            headers: Vec::new(),
+        }
+    }
+}
+
 impl Settings {
     /// Settings for the two URLs with every other value at its default.
     pub fn new(admin_database_url: String, app_database_url: String) -> Self {
@@ -95,6 +134,7 @@ impl Settings {
             dashboard_refresh: Some(std::time::Duration::from_secs(300)),
             clock: crate::domain::time::Clock::System,
             sender: Some(SenderSettings::default()),
+            public_url: None,
         }
     }
 }

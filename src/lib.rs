@@ -78,7 +78,20 @@ impl Application {
         });
         jobs::housekeeping::spawn(pool.clone());
         if let Some(sender) = settings.sender.clone() {
-            jobs::sender::spawn(pool.clone(), sender, settings.clock);
+            let base = match &settings.public_url {
+                Some(url) => url.trim_end_matches('/').to_string(),
+                // the listening address: right on a shop's network, and a link a customer
+                // outside cannot open until `--public-url` is set
+                None => {
+                    let host = settings.bind.rsplit_once(':').map_or("127.0.0.1", |(h, _)| h);
+                    format!("http://{host}:{port}")
+                }
+            };
+            let links = jobs::sender::Links {
+                key: cookie_key.signing().to_vec(),
+                base,
+            };
+            jobs::sender::spawn(pool.clone(), sender, settings.clock, links);
         }
         if let Some(every) = settings.dashboard_refresh {
             jobs::dashboard_refresh::spawn(pool.clone(), ledger, every);

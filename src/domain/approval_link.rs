@@ -53,6 +53,20 @@ pub fn verify_status(key: &[u8], token: &str) -> Option<i64> {
     verify_for(key, "status", token)
 }
 
+/// The token of a customer's unsubscribe link (it names the customer, not a stored link: it
+/// only ever withdraws marketing consent).
+pub fn sign_unsubscribe(key: &[u8], customer: i64, expires: DateTime<Utc>) -> String {
+    sign_for(key, "unsubscribe", customer, expires)
+}
+
+/// The customer of a genuine unsubscribe token and when it expires; `None` when it was altered,
+/// forged, or is another kind of link.
+pub fn verify_unsubscribe(key: &[u8], token: &str) -> Option<(i64, DateTime<Utc>)> {
+    let customer = verify_for(key, "unsubscribe", token)?;
+    let expires = token.split('.').nth(1)?.parse().ok()?;
+    Some((customer, DateTime::from_timestamp(expires, 0)?))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -74,6 +88,15 @@ mod tests {
         assert_eq!(verify_status(KEY, &status), Some(7));
         assert_eq!(verify(KEY, &status), None);
         assert_eq!(verify_status(KEY, &sign(KEY, 7, expires)), None);
+    }
+
+    #[test]
+    fn an_unsubscribe_token_names_its_customer_and_is_no_other_link() {
+        let expires = "2027-03-18T10:00:00Z".parse().unwrap();
+        let token = sign_unsubscribe(KEY, 9, expires);
+        assert_eq!(verify_unsubscribe(KEY, &token), Some((9, expires)));
+        assert_eq!(verify(KEY, &token), None);
+        assert_eq!(verify_unsubscribe(KEY, &sign_status(KEY, 9, expires)), None);
     }
 
     #[test]

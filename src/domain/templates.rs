@@ -49,6 +49,14 @@ pub static EVENTS: &[Event] = &[
         sms: "{{shop_name}}: reminder of your booking on {{booking_date}} at {{booking_time}}. To change it call {{shop_phone}}.",
     },
     Event {
+        key: "booking_confirmed", title: "Booking confirmed", audience: Audience::Service, waits_for_morning: false,
+        variables: &[("booking_date", "the day of the booking, the branch's"), ("booking_time", "its time")],
+        subject: "Your booking at {{shop_name}} on {{booking_date}} is confirmed",
+        text: "Hello {{customer_name}},\n\nYour booking at {{shop_name}} on {{booking_date}} at {{booking_time}} is confirmed. We will remind you the day before.\n\nTo change it, call us on {{shop_phone}}.\n\n{{shop_name}}\n{{shop_address}}",
+        html: "<p>Hello {{customer_name}},</p><p>Your booking at <strong>{{shop_name}}</strong> on <strong>{{booking_date}} at {{booking_time}}</strong> is confirmed. We will remind you the day before.</p><p>To change it, call us on {{shop_phone}}.</p><p>{{shop_name}}<br>{{shop_address}}</p>",
+        sms: "{{shop_name}}: your booking on {{booking_date}} at {{booking_time}} is confirmed. To change it call {{shop_phone}}.",
+    },
+    Event {
         key: "estimate_to_approve", title: "Estimate to approve", audience: Audience::Service, waits_for_morning: false,
         variables: &[("ticket", "the job's number"), ("approval_link", "the link that shows the estimate and takes the answer")],
         subject: "Your estimate from {{shop_name}} ({{ticket}})",
@@ -73,12 +81,44 @@ pub static EVENTS: &[Event] = &[
         sms: "{{shop_name}}: your {{item}} has arrived. Balance {{balance}}. {{shop_phone}}",
     },
     Event {
+        key: "status_link", title: "Status link", audience: Audience::Service, waits_for_morning: false,
+        variables: &[("ticket", "the job's number"), ("status_link", "the link to the job's status page")],
+        subject: "Follow job {{ticket}} at {{shop_name}}",
+        text: "Hello {{customer_name}},\n\nYou can follow job {{ticket}} here, without signing in:\n{{status_link}}\n\n{{shop_name}}, {{shop_phone}}",
+        html: "<p>Hello {{customer_name}},</p><p>You can follow job <strong>{{ticket}}</strong> here, without signing in:</p><p><a href=\"{{status_link}}\">See how job {{ticket}} is going</a></p><p>{{shop_name}}, {{shop_phone}}</p>",
+        sms: "{{shop_name}}: follow job {{ticket}} here: {{status_link}}",
+    },
+    Event {
+        key: "receipt", title: "Receipt", audience: Audience::Service, waits_for_morning: false,
+        variables: &[("invoice", "the invoice's number"), ("total", "its total, with the currency"), ("receipt_link", "the link that shows the receipt and prints it")],
+        subject: "Your receipt {{invoice}} from {{shop_name}}",
+        text: "Hello {{customer_name}},\n\nThank you. Your receipt {{invoice}} for {{total}} is here, to view and print:\n{{receipt_link}}\n\n{{shop_name}}\n{{shop_address}}\n{{shop_phone}}",
+        html: "<p>Hello {{customer_name}},</p><p>Thank you. Your receipt <strong>{{invoice}}</strong> for <strong>{{total}}</strong> is here, to view and print:</p><p><a href=\"{{receipt_link}}\">See receipt {{invoice}}</a></p><p>{{shop_name}}<br>{{shop_address}}<br>{{shop_phone}}</p>",
+        sms: "{{shop_name}}: receipt {{invoice}}, {{total}}: {{receipt_link}}",
+    },
+    Event {
+        key: "payment_received", title: "Payment received", audience: Audience::Service, waits_for_morning: false,
+        variables: &[("invoice", "the invoice's number"), ("amount", "what has been paid, with the currency"), ("balance", "what is left to pay"), ("receipt_link", "the link that shows the invoice and its payments")],
+        subject: "Payment received for {{invoice}} at {{shop_name}}",
+        text: "Hello {{customer_name}},\n\nWe have received {{amount}} for invoice {{invoice}}. {{balance}} is left to pay.\n\nThe invoice and its payments:\n{{receipt_link}}\n\n{{shop_name}}, {{shop_phone}}",
+        html: "<p>Hello {{customer_name}},</p><p>We have received <strong>{{amount}}</strong> for invoice <strong>{{invoice}}</strong>. {{balance}} is left to pay.</p><p><a href=\"{{receipt_link}}\">See the invoice and its payments</a></p><p>{{shop_name}}, {{shop_phone}}</p>",
+        sms: "{{shop_name}}: received {{amount}} for {{invoice}}, {{balance}} left to pay. {{receipt_link}}",
+    },
+    Event {
         key: "service_due", title: "Service due (marketing)", audience: Audience::Marketing, waits_for_morning: true,
-        variables: &[("vehicle", "the vehicle due for a service")],
+        variables: &[("vehicle", "the vehicle due for a service"), ("unsubscribe_link", "the link that stops marketing messages")],
         subject: "Your {{vehicle}} is due for a service at {{shop_name}}",
-        text: "Hello {{customer_name}},\n\nYour {{vehicle}} is due for its service. Call us on {{shop_phone}} to book it.\n\n{{shop_name}}, {{shop_address}}",
-        html: "<p>Hello {{customer_name}},</p><p>Your <strong>{{vehicle}}</strong> is due for its service. Call us on {{shop_phone}} to book it.</p><p>{{shop_name}}, {{shop_address}}</p>",
-        sms: "{{shop_name}}: your {{vehicle}} is due for a service. Book on {{shop_phone}}.",
+        text: "Hello {{customer_name}},\n\nYour {{vehicle}} is due for its service. Call us on {{shop_phone}} to book it.\n\n{{shop_name}}, {{shop_address}}\n\nTo stop these messages: {{unsubscribe_link}}",
+        html: "<p>Hello {{customer_name}},</p><p>Your <strong>{{vehicle}}</strong> is due for its service. Call us on {{shop_phone}} to book it.</p><p>{{shop_name}}, {{shop_address}}</p><p><small><a href=\"{{unsubscribe_link}}\">Stop these messages</a></small></p>",
+        sms: "{{shop_name}}: your {{vehicle}} is due for a service. Book on {{shop_phone}}. Stop: {{unsubscribe_link}}",
+    },
+    Event {
+        key: "news", title: "News and offers (marketing)", audience: Audience::Marketing, waits_for_morning: true,
+        variables: &[("subject", "the subject staff wrote"), ("message", "what staff wrote"), ("unsubscribe_link", "the link that stops marketing messages")],
+        subject: "{{subject}}",
+        text: "Hello {{customer_name}},\n\n{{message}}\n\n{{shop_name}}, {{shop_address}}, {{shop_phone}}\n\nTo stop these messages: {{unsubscribe_link}}",
+        html: "<p>Hello {{customer_name}},</p><p>{{message}}</p><p>{{shop_name}}, {{shop_address}}, {{shop_phone}}</p><p><small><a href=\"{{unsubscribe_link}}\">Stop these messages</a></small></p>",
+        sms: "{{shop_name}}: {{message}} Stop: {{unsubscribe_link}}",
     },
     Event {
         key: "message", title: "A message from staff", audience: Audience::Service, waits_for_morning: false,
@@ -117,6 +157,12 @@ pub fn sample(name: &str) -> &'static str {
         "item" => "Apple iPhone 12 (grade A)",
         "balance" => "KES 38,000.00",
         "vehicle" => "Toyota Probox KCB 123A",
+        "status_link" => "https://workbay.example/status/…",
+        "receipt_link" => "https://workbay.example/receipt/…",
+        "unsubscribe_link" => "https://workbay.example/unsubscribe/…",
+        "invoice" => "WL-INV-000456",
+        "total" => "KES 12,500.00",
+        "amount" => "KES 5,000.00",
         "subject" => "Your spare key",
         "message" => "Your spare key is ready at the counter.",
         _ => "…",
@@ -171,6 +217,22 @@ pub fn check(event: &Event, template: &str) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// Checks that a part of a marketing message keeps its way out: its text, HTML and SMS carry
+/// `{{unsubscribe_link}}` (the subject need not). `part` is `subject`, `body_text`, `body_html`
+/// or `sms`.
+pub fn check_opt_out(event: &Event, part: &str, template: &str) -> Result<(), String> {
+    if event.audience != Audience::Marketing || part == "subject" {
+        return Ok(());
+    }
+    match names(template) {
+        Ok(n) if n.contains(&"unsubscribe_link") => Ok(()),
+        _ => Err(
+            "A marketing message keeps its {{unsubscribe_link}}: the customer must be able to stop them."
+                .into(),
+        ),
+    }
 }
 
 /// `template` filled in with `values` (a missing value is empty); each value HTML-escaped when
@@ -276,6 +338,21 @@ mod tests {
                 .unwrap_err()
                 .contains("is not a variable name")
         );
+    }
+
+    #[test]
+    fn a_marketing_message_keeps_its_unsubscribe_link() {
+        let news = event("news").unwrap();
+        assert!(check_opt_out(news, "body_text", "Come back soon").is_err());
+        assert!(check_opt_out(news, "sms", "Come back. Stop: {{unsubscribe_link}}").is_ok());
+        assert!(check_opt_out(news, "subject", "Come back soon").is_ok());
+        let ready = event("ticket_ready").unwrap();
+        assert!(check_opt_out(ready, "body_text", "Ready").is_ok());
+        for e in EVENTS {
+            for (part, t) in [("body_text", e.text), ("body_html", e.html), ("sms", e.sms)] {
+                check_opt_out(e, part, t).unwrap_or_else(|m| panic!("{}: {m}", e.key));
+            }
+        }
     }
 
     #[test]

@@ -3,3 +3,4 @@
 pub mod dashboard_refresh;
 pub mod housekeeping;
 pub mod sender;
+pub mod sms;

@@ -3,6 +3,10 @@
 //! server passes them over, and after a crash an expired lease is tried again, so a message is
 //! sent at least once and, when the crash falls between the server's acceptance and the row's
 //! update, twice), writes each from its template and sends it, then records the outcome:
+//! Email goes over SMTP (`lettre`), SMS through an HTTP gateway ([`super::sms`]); a channel with
+//! nothing configured is left waiting in the outbox. Marketing carries a signed unsubscribe link
+//! (and, in email, `List-Unsubscribe` with one-click `List-Unsubscribe-Post`).
+//!
 //! - sent, with the server's answer and the message's id;
 //! - a temporary failure (SMTP 4xx, no connection) tried again after a doubling wait with
 //!   jitter, failed after the last try;
@@ -18,6 +22,7 @@ use std::time::Instant;
 use futures_util::StreamExt;
 
 use chrono::{DateTime, Utc};
+use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
@@ -34,10 +39,31 @@ const BATCH: i64 = 20;
 /// Messages of a round sent at once.
 const SENDING: usize = 8;
 
+/// How the sender writes links: the key they are signed with and the address they start with.
+#[derive(Clone)]
+pub struct Links {
+    pub key: Vec<u8>,
+    /// `https://shop.example` (no trailing slash).
+    pub base: String,
+}
+
+/// How long an unsubscribe link in a message works.
+const UNSUBSCRIBE_DAYS: i64 = 400;
+
+/// A message written out: subject, plain text, HTML, SMS text, and its unsubscribe link if it
+/// is marketing.
+struct Written {
+    subject: String,
+    text: String,
+    html: String,
+    sms: String,
+    unsubscribe: Option<String>,
+}
+
 /// Starts the sender on the runtime.
-pub fn spawn(pool: Pool, settings: SenderSettings, clock: Clock) {
+pub fn spawn(pool: Pool, settings: SenderSettings, clock: Clock, links: Links) {
     tokio::spawn(async move {
-        let mut sender = match Sender::new(settings, clock) {
+        let mut sender = match Sender::new(settings, clock, links) {
             Ok(s) => s,
             Err(e) => {
                 tracing::error!(error = %e, "the message sender cannot start");
@@ -62,19 +88,27 @@ struct Sender {
     settings: SenderSettings,
     clock: Clock,
     smtp: Option<(AsyncSmtpTransport<Tokio1Executor>, Mailbox)>,
+    sms: Option<super::sms::Gateway>,
+    links: Links,
     sent: HashMap<(i64, String), VecDeque<Instant>>,
 }
 
 impl Sender {
-    fn new(settings: SenderSettings, clock: Clock) -> anyhow::Result<Self> {
+    fn new(settings: SenderSettings, clock: Clock, links: Links) -> anyhow::Result<Self> {
         let smtp = match &settings.smtp {
             Some(s) => Some((transport(s)?, s.from.parse()?)),
+            None => None,
+        };
+        let sms = match &settings.sms {
+            Some(s) => Some(super::sms::Gateway::new(s.clone())?),
             None => None,
         };
         Ok(Self {
             settings,
             clock,
             smtp,
+            sms,
+            links,
             sent: HashMap::new(),
         })
     }
@@ -82,7 +116,13 @@ impl Sender {
     /// One round: claims due messages and sends each; how many were claimed.
     async fn round(&mut self, pool: &Pool) -> anyhow::Result<usize> {
         let now = self.clock.now();
-        let channels: Vec<&'static str> = self.smtp.iter().map(|_| "email").collect();
+        let mut channels: Vec<&'static str> = Vec::with_capacity(2);
+        if self.smtp.is_some() {
+            channels.push("email");
+        }
+        if self.sms.is_some() {
+            channels.push("sms");
+        }
         if channels.is_empty() {
             return Ok(0);
         }
@@ -134,7 +174,7 @@ impl Sender {
 
     /// Checks and writes one message: its subject, text and HTML, or what became of it instead
     /// (skipped, held, failed).
-    fn prepare(&mut self, m: &Claimed, ctx: &Context) -> Result<(String, String, String), Outcome> {
+    fn prepare(&mut self, m: &Claimed, ctx: &Context) -> Result<Written, Outcome> {
         let now = self.clock.now();
         let Some(event) = templates::event(&m.template) else {
             return Err(Outcome::Failed {
@@ -171,26 +211,52 @@ impl Sender {
                 at: now + chrono::Duration::seconds(5),
             });
         }
-        let values = variables(m, ctx);
-        let (subject, text, html) = match &ctx.wording {
-            Some((s, t, h, _)) => (s.as_str(), t.as_str(), h.as_str()),
-            None => (event.subject, event.text, event.html),
+        let mut values = variables(m, ctx);
+        let unsubscribe = match (marketing, m.customer_id) {
+            (true, Some(customer)) => {
+                let expires = now + chrono::Duration::days(UNSUBSCRIBE_DAYS);
+                let token = crate::domain::approval_link::sign_unsubscribe(
+                    &self.links.key,
+                    customer,
+                    expires,
+                );
+                let url = format!("{}/unsubscribe/{token}", self.links.base);
+                values.insert("unsubscribe_link".into(), url.clone());
+                Some(url)
+            }
+            _ => None,
         };
-        let subject = templates::render(subject, &values, false);
-        let text = templates::render(text, &values, false);
-        let html = templates::render(html, &values, true);
-        Ok((subject, text, html))
+        let (subject, text, html, sms) = match &ctx.wording {
+            Some((s, t, h, sms)) => (s.as_str(), t.as_str(), h.as_str(), sms.as_str()),
+            None => (event.subject, event.text, event.html, event.sms),
+        };
+        Ok(Written {
+            subject: templates::render(subject, &values, false),
+            text: templates::render(text, &values, false),
+            html: templates::render(html, &values, true),
+            sms: templates::render(sms, &values, false),
+            unsubscribe,
+        })
     }
 
     /// Sends a written message; what became of it.
-    async fn send(&self, m: &Claimed, (subject, text, html): (String, String, String)) -> Outcome {
-        let answer = self.email(m, &subject, text, html).await;
+    async fn send(&self, m: &Claimed, written: Written) -> Outcome {
+        let answer = match m.channel.as_str() {
+            "sms" => match &self.sms {
+                Some(gateway) => gateway
+                    .send(&m.recipient, &written.sms)
+                    .await
+                    .map(|answer| (answer, None)),
+                None => Err(("no SMS gateway is configured".into(), false)),
+            },
+            _ => self
+                .email(m, written)
+                .await
+                .map(|(answer, id)| (answer, Some(id))),
+        };
         let now = self.clock.now();
         match answer {
-            Ok((answer, id)) => Outcome::Sent {
-                answer,
-                message_id: Some(id),
-            },
+            Ok((answer, message_id)) => Outcome::Sent { answer, message_id },
             Err((answer, true)) => Outcome::Failed { answer },
             Err((answer, false)) if m.attempts >= self.settings.max_attempts => Outcome::Failed {
                 answer: format!("gave up after {} tries: {answer}", m.attempts),
@@ -222,13 +288,7 @@ impl Sender {
 
     /// Sends an email: the server's answer and the message's id, or the failure and whether it
     /// is permanent.
-    async fn email(
-        &self,
-        m: &Claimed,
-        subject: &str,
-        text: String,
-        html: String,
-    ) -> Result<(String, String), (String, bool)> {
+    async fn email(&self, m: &Claimed, w: Written) -> Result<(String, String), (String, bool)> {
         let Some((transport, from)) = &self.smtp else {
             return Err(("no SMTP server is configured".into(), false));
         };
@@ -240,12 +300,25 @@ impl Sender {
         })?;
         let domain = from.email.domain().to_string();
         let message_id = format!("<workbay.{}@{domain}>", m.id);
-        let email = lettre::Message::builder()
+        let mut builder = lettre::Message::builder()
             .from(from.clone())
             .to(to)
-            .subject(subject)
-            .message_id(Some(message_id.clone()))
-            .multipart(MultiPart::alternative_plain_html(text, html))
+            .subject(w.subject)
+            .message_id(Some(message_id.clone()));
+        if let Some(url) = &w.unsubscribe {
+            // RFC 2369 and RFC 8058: mail clients show an "Unsubscribe" button that posts here
+            builder = builder
+                .raw_header(HeaderValue::new(
+                    HeaderName::new_from_ascii_str("List-Unsubscribe"),
+                    format!("<{url}>"),
+                ))
+                .raw_header(HeaderValue::new(
+                    HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+                    "List-Unsubscribe=One-Click".into(),
+                ));
+        }
+        let email = builder
+            .multipart(MultiPart::alternative_plain_html(w.text, w.html))
             .map_err(|e| (format!("the message could not be written: {e}"), true))?;
         match transport.send(email).await {
             Ok(response) => Ok((
@@ -298,12 +371,14 @@ fn variables(m: &Claimed, ctx: &Context) -> BTreeMap<String, String> {
     v.insert("shop_phone".into(), ctx.shop_phone.clone());
     v.insert("shop_address".into(), ctx.shop_address.clone());
     // an amount is shown with the branch's currency: `KES 38,000.00`
-    if let Some(balance) = v
-        .get("balance")
-        .and_then(|b| b.parse::<bigdecimal::BigDecimal>().ok())
-    {
-        let shown = crate::domain::money::show(&balance, &ctx.currency);
-        v.insert("balance".into(), shown);
+    for key in ["balance", "total", "amount"] {
+        if let Some(value) = v
+            .get(key)
+            .and_then(|b| b.parse::<bigdecimal::BigDecimal>().ok())
+        {
+            let shown = crate::domain::money::show(&value, &ctx.currency);
+            v.insert(key.into(), shown);
+        }
     }
     if let Some(url) = m.payload.get("url").and_then(|u| u.as_str()) {
         v.insert("approval_link".into(), url.to_string());

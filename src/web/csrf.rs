@@ -50,7 +50,7 @@ pub async fn check(
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) || token_is_credential(&req) {
         return Ok(next.call(req).await?.map_into_left_body());
     }
     if let Some(reason) = cross_site(&req) {
@@ -93,6 +93,17 @@ pub async fn check(
         return Ok(req.error_response(e).map_into_right_body());
     }
     Ok(next.call(req).await?.map_into_left_body())
+}
+
+/// A route whose signed token in the address is its whole credential: the unsubscribe link, which
+/// a mail client posts to with no session (RFC 8058 one-click) and which can only withdraw the
+/// marketing consent of the customer the token names.
+fn token_is_credential(req: &ServiceRequest) -> bool {
+    req.method() == Method::POST
+        && req
+            .path()
+            .strip_prefix("/unsubscribe/")
+            .is_some_and(|t| !t.is_empty() && !t.contains('/'))
 }
 
 fn is_multipart(req: &ServiceRequest) -> bool {

@@ -31,6 +31,7 @@ pub mod static_files;
 pub mod status_page;
 pub mod stock;
 pub mod tickets;
+pub mod unsubscribe;
 pub mod warranties;
 
 use std::sync::Arc;

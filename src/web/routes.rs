@@ -38,6 +38,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     route!(cfg, "/static/{file}", PUBLIC, get static_files::serve);
     route!(cfg, "/approve/{token}", PUBLIC, get approve::show, post approve::answer);
     route!(cfg, "/status/{token}", PUBLIC, get status_page::show);
+    route!(cfg, "/unsubscribe/{token}", PUBLIC, get unsubscribe::show, post unsubscribe::submit);
     route!(cfg, "/logo/{branch}", PUBLIC, get customer_view::logo);
     route!(cfg, "/", SIGNED_IN, get home::show);
     route!(cfg, "/logout", SIGNED_IN.across_branches(), post logout::submit);

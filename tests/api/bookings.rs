@@ -450,7 +450,7 @@ async fn check_in_creates_exactly_one_ticket_even_when_submitted_twice_at_once()
 }
 
 #[tokio::test]
-async fn confirming_writes_a_reminder_and_cancelling_withdraws_it() {
+async fn confirming_writes_a_confirmation_and_a_reminder_and_cancelling_withdraws_them() {
     let app = spawn_app().await;
     app.login_as(Role::Receptionist).await;
     let s = shop(&app).await;
@@ -460,13 +460,21 @@ async fn confirming_writes_a_reminder_and_cancelling_withdraws_it() {
         "SELECT count(*) FROM message_outbox WHERE booking_id = {id} AND template = 'booking_reminder' AND status = 'pending' AND recipient = 'wanjiru@example.com' AND due_at = '{DAY} 09:00+00'::timestamptz - interval '1 day'"
     );
     assert_eq!(app.count(&pending).await, 1);
-    move_to(&app, id, "cancelled", "rain").await;
     assert_eq!(
         app.count(&format!(
-            "SELECT count(*) FROM message_outbox WHERE booking_id = {id} AND status = 'cancelled'"
+            "SELECT count(*) FROM message_outbox WHERE booking_id = {id} AND template = 'booking_confirmed' AND status = 'pending' AND due_at < '{DAY}'::date - 1"
         ))
         .await,
-        1
+        1,
+        "the confirmation is due at once"
+    );
+    move_to(&app, id, "cancelled", "rain").await;
+    assert_eq!(
+        app.text(&format!(
+            "SELECT string_agg(template, ',' ORDER BY template) FROM message_outbox WHERE booking_id = {id} AND status = 'cancelled'"
+        ))
+        .await,
+        "booking_confirmed,booking_reminder"
     );
 }
 

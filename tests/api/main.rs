@@ -31,6 +31,7 @@ mod invoicing;
 mod merge;
 mod messages;
 mod messages_crash;
+mod messages_reach;
 mod ops;
 mod part_waits;
 mod permissions;

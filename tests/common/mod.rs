@@ -6,6 +6,7 @@
 pub mod cluster;
 pub mod fixtures;
 pub mod http;
+pub mod sms;
 pub mod smtp;
 
 pub use cluster::{TestDb, test_db};

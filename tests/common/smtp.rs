@@ -67,6 +67,7 @@ impl SmtpServer {
                 password: None,
                 from: "Workbay Test <shop@workbay.test>".into(),
             }),
+            sms: None,
             every: Duration::from_millis(100),
             retry_base: Duration::from_millis(200),
             max_attempts: 4,
@@ -109,16 +110,27 @@ impl Drop for SmtpServer {
     }
 }
 
-/// A header of a received message (the first of that name).
+/// A header of a received message (the first of that name) as it stands on its line.
 pub fn header<'a>(message: &'a str, name: &str) -> Option<&'a str> {
     let head = message.split("\r\n\r\n").next()?;
     head.split("\r\n")
-        .find(|l| {
-            l.len() > name.len()
-                && l[..name.len()].eq_ignore_ascii_case(name)
-                && l.as_bytes()[name.len()] == b':'
-        })
+        .find(|l| starts_header(l, name))
         .map(|l| l[name.len() + 1..].trim())
+}
+
+/// A header of a received message, unfolded when it runs over several lines (a long link).
+pub fn unfolded(message: &str, name: &str) -> Option<String> {
+    let head = message.split("\r\n\r\n").next()?;
+    let head = head.replace("\r\n ", " ").replace("\r\n\t", " ");
+    head.split("\r\n")
+        .find(|l| starts_header(l, name))
+        .map(|l| l[name.len() + 1..].trim().to_string())
+}
+
+fn starts_header(line: &str, name: &str) -> bool {
+    line.len() > name.len()
+        && line[..name.len()].eq_ignore_ascii_case(name)
+        && line.as_bytes()[name.len()] == b':'
 }
 
 /// The decoded body of a message's part of `content_type` (`text/plain`, `text/html`).

@@ -159,8 +159,9 @@ fn clash(
     FieldErrors::single("starts_at", message).into()
 }
 
-/// Writes the booking reminder to the outbox: due a day before the start (or at once when the
-/// booking is sooner than that), to the customer's phone or email.
+/// Writes the booking's messages to the outbox, to the customer's phone or email: the
+/// confirmation at once, and the reminder a day before the start (none when the booking is
+/// sooner than that: the confirmation just said it).
 fn queue_reminder(
     conn: &mut PgConnection,
     b: &Booking,
@@ -173,19 +174,31 @@ fn queue_reminder(
         .find(b.branch_id)
         .select(branches::name)
         .first(conn)?;
-    let message = outbox::Message {
+    let payload = serde_json::json!({
+        "booking_id": b.id,
+        "starts_at": b.starts_at,
+        "branch": branch,
+    });
+    let confirmation = outbox::Message {
         branch_id: b.branch_id,
-        template: "booking_reminder",
+        template: "booking_confirmed",
         customer_id: b.customer_id,
         about: outbox::About::Booking(b.id),
-        due_at: (b.starts_at - Duration::hours(24)).max(now),
-        payload: serde_json::json!({
-            "booking_id": b.id,
-            "starts_at": b.starts_at,
-            "branch": branch,
-        }),
+        due_at: now,
+        payload: payload.clone(),
     };
-    outbox::queue(conn, &message, &to)
+    outbox::queue(conn, &confirmation, &to)?;
+    let remind_at = b.starts_at - Duration::hours(24);
+    if remind_at <= now {
+        return Ok(());
+    }
+    let reminder = outbox::Message {
+        template: "booking_reminder",
+        due_at: remind_at,
+        payload,
+        ..confirmation
+    };
+    outbox::queue(conn, &reminder, &to)
 }
 
 fn cancel_reminders(conn: &mut PgConnection, booking_id: i64) -> Result<(), RepoError> {

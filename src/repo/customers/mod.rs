@@ -2,6 +2,7 @@
 //! archive. Each change is audited in the same transaction.
 
 mod archive;
+mod consent;
 mod create;
 mod data;
 mod extras;
@@ -10,6 +11,7 @@ mod merge;
 mod queries;
 
 pub use archive::*;
+pub use consent::*;
 pub use create::*;
 pub use data::bundle as data_bundle;
 pub use extras::*;

@@ -174,6 +174,8 @@ pub async fn submit(
             errors.add(field, "Write this part: a message is never sent empty.");
         } else if let Err(m) = templates::check(event, text) {
             errors.add(field, m);
+        } else if let Err(m) = templates::check_opt_out(event, field, text) {
+            errors.add(field, m);
         }
     }
     if action == "preview" || !errors.is_empty() {
