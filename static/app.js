@@ -393,3 +393,21 @@ document.addEventListener('DOMContentLoaded', function () {
     setTimeout(poll, 300);
   }
 })();
+
+// An SMS's length and parts as it is typed (the server works the same out on every render):
+// GSM-7 text takes 160 characters (153 a part when split), anything else 70 (67).
+document.querySelectorAll('textarea[data-sms-count]').forEach(function (area) {
+  var out = document.querySelector(area.getAttribute('data-sms-count'));
+  var prefix = area.getAttribute('data-sms-prefix') || '';
+  var gsm = '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà';
+  var extended = '^{}\\[~]|€';
+  var count = function () {
+    var text = Array.from(prefix + area.value.trim());
+    var isGsm = text.every(function (c) { return gsm.indexOf(c) >= 0 || extended.indexOf(c) >= 0; });
+    var length = isGsm ? text.reduce(function (n, c) { return n + (extended.indexOf(c) >= 0 ? 2 : 1); }, 0) : text.length;
+    var single = isGsm ? 160 : 70, part = isGsm ? 153 : 67;
+    var parts = length === 0 ? 0 : (length <= single ? 1 : Math.ceil(length / part));
+    if (out) out.textContent = 'As an SMS: ' + length + ' characters · ' + parts + (parts === 1 ? ' message' : ' messages');
+  };
+  area.addEventListener('input', count);
+});

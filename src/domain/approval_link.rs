@@ -62,9 +62,24 @@ pub fn sign_unsubscribe(key: &[u8], customer: i64, expires: DateTime<Utc>) -> St
 /// The customer of a genuine unsubscribe token and when it expires; `None` when it was altered,
 /// forged, or is another kind of link.
 pub fn verify_unsubscribe(key: &[u8], token: &str) -> Option<(i64, DateTime<Utc>)> {
-    let customer = verify_for(key, "unsubscribe", token)?;
+    verify_until(key, "unsubscribe", token)
+}
+
+/// The token of an invoice's receipt link (it names the invoice: a copy to view and print).
+pub fn sign_receipt(key: &[u8], invoice: i64, expires: DateTime<Utc>) -> String {
+    sign_for(key, "receipt", invoice, expires)
+}
+
+/// The invoice of a genuine receipt token and when it expires.
+pub fn verify_receipt(key: &[u8], token: &str) -> Option<(i64, DateTime<Utc>)> {
+    verify_until(key, "receipt", token)
+}
+
+/// A genuine token's id and its expiry (for links with no row of their own to say it).
+fn verify_until(key: &[u8], purpose: &str, token: &str) -> Option<(i64, DateTime<Utc>)> {
+    let id = verify_for(key, purpose, token)?;
     let expires = token.split('.').nth(1)?.parse().ok()?;
-    Some((customer, DateTime::from_timestamp(expires, 0)?))
+    Some((id, DateTime::from_timestamp(expires, 0)?))
 }
 
 #[cfg(test)]
@@ -97,6 +112,10 @@ mod tests {
         assert_eq!(verify_unsubscribe(KEY, &token), Some((9, expires)));
         assert_eq!(verify(KEY, &token), None);
         assert_eq!(verify_unsubscribe(KEY, &sign_status(KEY, 9, expires)), None);
+        assert_eq!(verify_receipt(KEY, &token), None, "nor a receipt");
+        let receipt = sign_receipt(KEY, 9, expires);
+        assert_eq!(verify_receipt(KEY, &receipt), Some((9, expires)));
+        assert_eq!(verify_unsubscribe(KEY, &receipt), None);
     }
 
     #[test]

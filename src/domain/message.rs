@@ -1,6 +1,7 @@
 //! Messages to customers: where a queued message stands in the outbox, when quiet hours hold one
 //! until morning, and how long a failed try waits before the next.
 
+use crate::domain::validation::FieldErrors;
 use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
 
 use super::asset::named_enum;
@@ -53,6 +54,57 @@ pub fn backoff(base: std::time::Duration, attempt: i32, jitter: f64) -> Duration
     let capped = doubled.min(3_600_000.0);
     let jittered = capped * (1.0 + 0.2 * jitter.clamp(-1.0, 1.0));
     Duration::milliseconds(jittered.max(1.0) as i64)
+}
+
+/// A message staff write to one customer: the channel, and for email a subject.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct OneOff {
+    #[serde(default)]
+    pub channel: String,
+    #[serde(default)]
+    pub subject: String,
+    #[serde(default)]
+    pub message: String,
+}
+
+/// Longest subject staff may write.
+pub const SUBJECT_CHARS: usize = 150;
+/// Longest message staff may write (an SMS of it runs to about ten parts).
+pub const MESSAGE_CHARS: usize = 1500;
+
+impl OneOff {
+    /// The message checked: a channel the customer can be reached on (`email`, `sms`), a
+    /// subject for email, some text, each within its length, no control characters but line
+    /// breaks. Trimmed.
+    pub fn check(mut self, has_email: bool, has_phone: bool) -> Result<Self, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        self.subject = self.subject.trim().to_string();
+        self.message = self.message.trim().replace("\r\n", "\n");
+        match self.channel.as_str() {
+            "email" if !has_email => errors.add("channel", "The customer has no email address on file."),
+            "sms" if !has_phone => errors.add("channel", "The customer has no phone number on file."),
+            "email" | "sms" => {}
+            _ => errors.add("channel", "Choose email or SMS."),
+        }
+        if self.channel == "email" && self.subject.is_empty() {
+            errors.add("subject", "Write a subject: it is the first thing the customer sees.");
+        }
+        if self.subject.chars().count() > SUBJECT_CHARS {
+            errors.add("subject", format!("Keep the subject within {SUBJECT_CHARS} characters."));
+        }
+        if self.subject.chars().any(char::is_control) {
+            errors.add("subject", "The subject holds a character that cannot be sent.");
+        }
+        if self.message.is_empty() {
+            errors.add("message", "Write the message.");
+        } else if self.message.chars().count() > MESSAGE_CHARS {
+            errors.add("message", format!("Keep the message within {MESSAGE_CHARS} characters."));
+        }
+        if self.message.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+            errors.add("message", "The message holds a character that cannot be sent.");
+        }
+        errors.into_result().map(|_| self)
+    }
 }
 
 #[cfg(test)]

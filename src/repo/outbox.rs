@@ -5,9 +5,10 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
-use super::RepoError;
-use crate::domain::message::OutboxStatus;
-use crate::schema::{customers, message_outbox};
+use super::{By, RepoError};
+use crate::domain::message::{OneOff, OutboxStatus};
+use crate::models::audit::NewAuditEntry;
+use crate::schema::{customers, message_outbox, tickets};
 
 /// What a message is about, beyond its customer.
 #[derive(Debug, Clone, Copy)]
@@ -63,6 +64,15 @@ pub fn channel_of(recipient: &str) -> &'static str {
 
 /// Queues `message` to `recipient`. A booking has one reminder: a second is not queued.
 pub fn queue(conn: &mut PgConnection, message: &Message, recipient: &str) -> Result<(), RepoError> {
+    insert(conn, message, recipient).map(|_| ())
+}
+
+/// Queues `message` to `recipient`: its id, `None` when it was already queued.
+fn insert(
+    conn: &mut PgConnection,
+    message: &Message,
+    recipient: &str,
+) -> Result<Option<i64>, RepoError> {
     let (booking, ticket) = match message.about {
         About::Booking(id) => (Some(id), None),
         About::Ticket(id) => (None, Some(id)),
@@ -87,8 +97,77 @@ pub fn queue(conn: &mut PgConnection, message: &Message, recipient: &str) -> Res
             ),
         ))
         .on_conflict_do_nothing()
-        .execute(conn)?;
-    Ok(())
+        .returning(message_outbox::id)
+        .get_result(conn)
+        .optional()
+        .map_err(Into::into)
+}
+
+/// Queues a message staff wrote to customer `customer_id` (about their ticket `ticket`, of
+/// this branch), due at once, audited: the outbox row and whom it goes to.
+pub fn queue_one_off(
+    conn: &mut PgConnection,
+    branch_id: i64,
+    customer_id: i64,
+    ticket: Option<i64>,
+    written: &OneOff,
+    by: &By,
+) -> Result<(i64, String), RepoError> {
+    super::tx(conn, |conn| {
+        let (email, phone): (String, String) = customers::table
+            .find(customer_id)
+            .filter(customers::erased_at.is_null())
+            .select((customers::email, customers::phone))
+            .first(conn)?;
+        let written = written
+            .clone()
+            .check(!email.is_empty(), !phone.is_empty())?;
+        if let Some(t) = ticket {
+            let theirs: i64 = tickets::table
+                .filter(tickets::id.eq(t))
+                .filter(tickets::branch_id.eq(branch_id))
+                .filter(tickets::customer_id.eq(customer_id))
+                .count()
+                .get_result(conn)?;
+            if theirs == 0 {
+                return Err(RepoError::NotFound);
+            }
+        }
+        let to = match written.channel.as_str() {
+            "sms" => phone,
+            _ => email,
+        };
+        let message = Message {
+            branch_id,
+            template: "message",
+            customer_id,
+            about: ticket.map_or(About::Customer, About::Ticket),
+            due_at: by.at,
+            payload: serde_json::json!({
+                "subject": written.subject,
+                "message": written.message,
+            }),
+        };
+        let id = insert(conn, &message, &to)?.ok_or_else(|| {
+            RepoError::Conflict("The message was not queued; send it again.".into())
+        })?;
+        super::audit::record(
+            conn,
+            NewAuditEntry::new("message.send", "message", Some(id.to_string()))
+                .by(by.user_id, by.client_addr.as_deref())
+                .at_branch(branch_id)
+                .change(
+                    None,
+                    Some(serde_json::json!({
+                        "customer_id": customer_id,
+                        "ticket_id": ticket,
+                        "to": to,
+                        "subject": written.subject,
+                    })),
+                ),
+        )?;
+        Ok((id, to))
+    })
 }
 
 /// Withdraws a booking's messages not yet sent.

@@ -39,6 +39,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     route!(cfg, "/approve/{token}", PUBLIC, get approve::show, post approve::answer);
     route!(cfg, "/status/{token}", PUBLIC, get status_page::show);
     route!(cfg, "/unsubscribe/{token}", PUBLIC, get unsubscribe::show, post unsubscribe::submit);
+    route!(cfg, "/receipt/{token}", PUBLIC, get invoices::print::public);
     route!(cfg, "/logo/{branch}", PUBLIC, get customer_view::logo);
     route!(cfg, "/", SIGNED_IN, get home::show);
     route!(cfg, "/logout", SIGNED_IN.across_branches(), post logout::submit);
@@ -87,6 +88,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     route!(cfg, "/customers/{id}/data.json", MANAGEMENT, get customers::data::bundle);
     route!(cfg, "/customers/{id}/erase", ADMIN, get customers::archive::confirm_erase, post customers::archive::erase);
     route!(cfg, "/customers/{id}/walk-in", FRONT_DESK, post customers::walk_in::submit);
+    route!(cfg, "/customers/{id}/message", FRONT_DESK, get customers::message::form, post customers::message::send);
     route!(cfg, "/calendar", FRONT_DESK, get calendar::day);
     route!(cfg, "/calendar/week", FRONT_DESK, get calendar::week);
     route!(cfg, "/bookings/new", FRONT_DESK, get bookings::new::form, post bookings::new::submit);
@@ -108,6 +110,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     route!(cfg, "/tickets/{id}/estimate", WORKSHOP, post tickets::estimate::send_estimate);
     route!(cfg, "/tickets/{id}/estimate/resend", WORKSHOP, post tickets::links::resend_estimate);
     route!(cfg, "/tickets/{id}/status-link", WORKSHOP, post tickets::links::make_status_link);
+    route!(cfg, "/tickets/{id}/status-link/send", WORKSHOP, post tickets::links::send_status_link);
     route!(cfg, "/tickets/{id}/status-link/revoke", WORKSHOP, post tickets::links::revoke_status_link);
     route!(cfg, "/tickets/{id}/approval", WORKSHOP, post tickets::approval::record_approval);
     route!(cfg, "/tickets/{id}/clock", WORKSHOP, post tickets::clock::start_clock);
@@ -173,6 +176,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     route!(cfg, "/invoices/{id}/refund", INVOICING, get invoices::refund::show, post invoices::refund::submit);
     route!(cfg, "/invoices/{id}/print", INVOICING, get invoices::print::a4);
     route!(cfg, "/invoices/{id}/receipt", INVOICING, get invoices::print::receipt);
+    route!(cfg, "/invoices/{id}/send-receipt", INVOICING, post invoices::print::send_receipt);
     route!(cfg, "/invoices/{id}/issue", INVOICING, post invoices::money::issue_invoice);
     route!(cfg, "/invoices/{id}/payments", INVOICING, post invoices::money::record_payment);
     route!(cfg, "/invoices/{id}/void", INVOICING, post invoices::money::void_invoice);

@@ -30,6 +30,7 @@ mod intake;
 mod invoicing;
 mod merge;
 mod messages;
+mod messages_counter;
 mod messages_crash;
 mod messages_reach;
 mod ops;

@@ -8,6 +8,7 @@ mod issue;
 mod lines;
 mod payments;
 mod queries;
+mod receipts;
 mod refunds;
 mod void;
 
@@ -16,6 +17,7 @@ pub use issue::*;
 pub use lines::*;
 pub use payments::*;
 pub use queries::*;
+pub use receipts::*;
 pub use refunds::*;
 pub use void::*;
 

@@ -18,6 +18,16 @@ use crate::schema::{
 };
 
 /// One invoice of the branch with its lines, payments, credit notes, warranties and history.
+/// The branch of invoice `id` once it is issued (a customer's receipt link never shows a
+/// draft).
+pub fn issued_branch_of(conn: &mut PgConnection, id: i64) -> Result<i64, RepoError> {
+    Ok(invoices::table
+        .find(id)
+        .filter(invoices::status.ne("draft"))
+        .select(invoices::branch_id)
+        .first(conn)?)
+}
+
 pub fn view(conn: &mut PgConnection, branch_id: i64, id: i64) -> Result<InvoiceView, RepoError> {
     let invoice: Invoice = invoices::table
         .find(id)

@@ -73,6 +73,50 @@ pub fn ensure_status_link(
     })
 }
 
+/// Sends ticket `ticket_id`'s status link (made if it has none) to the customer by their
+/// channel, with the ticket's event: to whom.
+pub fn send_status_link(
+    conn: &mut PgConnection,
+    branch_id: i64,
+    ticket_id: i64,
+    url: impl Fn(i64, DateTime<Utc>) -> String,
+    by: &By,
+) -> Result<String, RepoError> {
+    use crate::repo::outbox::{self, About, Message};
+    crate::repo::tx(conn, |conn| {
+        let t = lock(conn, branch_id, ticket_id)?;
+        let Some(to) = outbox::recipient_of(conn, t.customer_id)? else {
+            return Err(RepoError::Conflict(
+                "The customer has no email or phone on file: copy the link or show its QR code."
+                    .into(),
+            ));
+        };
+        let (link, expires) = match status_link(conn, ticket_id)? {
+            Some(live) => live,
+            None => make_status_link(conn, ticket_id, by)?,
+        };
+        let message = Message {
+            branch_id: t.branch_id,
+            template: "status_link",
+            customer_id: t.customer_id,
+            about: About::Ticket(t.id),
+            due_at: by.at,
+            payload: serde_json::json!({ "ticket": t.number, "status_link": url(link, expires) }),
+        };
+        outbox::queue(conn, &message, &to)?;
+        event(
+            conn,
+            ticket_id,
+            "link",
+            None,
+            None,
+            &format!("status link sent to {to}"),
+            by,
+        )?;
+        Ok(to)
+    })
+}
+
 /// Revokes the ticket's live status link: its token is refused from now on.
 pub fn revoke_status_link(
     conn: &mut PgConnection,

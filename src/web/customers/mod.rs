@@ -5,6 +5,7 @@ pub mod data;
 pub mod extras;
 pub mod list;
 pub mod merge;
+pub mod message;
 pub mod new;
 pub mod show;
 pub mod vehicle_add;

@@ -1,20 +1,23 @@
 //! `GET /invoices/{id}/print` (A4) and `GET /invoices/{id}/receipt` (80 mm): the same facts with
 //! their own print CSS: the branch's details, number, lines, tax, payments and change, and the
-//! warranty terms of warrantied lines.
+//! warranty terms of warrantied lines. `GET /receipt/{token}` is the customer's copy through the
+//! signed no-login link "Email the receipt" sends (A4 with its payments, no staff links), and
+//! `POST /invoices/{id}/send-receipt` sends that link.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use bigdecimal::BigDecimal;
 
-use crate::db::db;
+use crate::db::{Actor, db};
 use crate::error::AppError;
 use crate::models::branch::Branch;
 use crate::models::invoice::InvoiceLine;
 use crate::repo::branches;
 use crate::repo::invoices::{self, InvoiceView};
 use crate::web::access::Staff;
-use crate::web::{AppState, html};
+use crate::web::page::{Flash, push_flash};
+use crate::web::{AppState, html, see_other};
 
 /// A printable invoice or receipt.
 #[derive(Template)]
@@ -27,6 +30,8 @@ pub struct PrintPage {
     terms: Vec<(String, String)>,
     /// The vehicle or device of the ticket the invoice bills, if it bills one.
     subject: Option<String>,
+    /// The customer's copy through their link (no way into the staff screens).
+    public: bool,
 }
 
 impl PrintPage {
@@ -64,8 +69,18 @@ async fn render(
     id: i64,
     receipt: bool,
 ) -> Result<HttpResponse, AppError> {
-    let branch_id = staff.branch.id;
-    let (v, branch, terms, subject) = db(&state.pool, &staff.actor(), move |conn| {
+    render_for(state, &staff.actor(), staff.branch.id, id, receipt, false).await
+}
+
+async fn render_for(
+    state: &AppState,
+    actor: &Actor,
+    branch_id: i64,
+    id: i64,
+    receipt: bool,
+    public: bool,
+) -> Result<HttpResponse, AppError> {
+    let (v, branch, terms, subject) = db(&state.pool, actor, move |conn| {
         let v = invoices::view(conn, branch_id, id)?;
         let terms = invoices::warranty_terms_of(conn, id)?;
         let subject = match v.invoice.ticket_id {
@@ -86,6 +101,7 @@ async fn render(
             receipt,
             terms,
             subject,
+            public,
         },
     )
 }
@@ -108,4 +124,61 @@ pub async fn receipt(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     render(&req, &staff, &state, id.into_inner(), true).await
+}
+
+/// How long a receipt link in a message works.
+const RECEIPT_LINK_DAYS: i64 = 365;
+
+/// `GET /receipt/{token}`: the customer's copy, no sign-in; a forged or expired link is refused
+/// and a draft is never shown.
+pub async fn public(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let now = state.settings.clock.now();
+    let id = match crate::domain::approval_link::verify_receipt(&state.link_key, &token) {
+        Some((id, expires)) if expires >= now => id,
+        Some(_) => {
+            return Err(AppError::Conflict(
+                "This receipt link has expired. Ask the shop for a copy.".into(),
+            ));
+        }
+        None => return Err(AppError::NotFound),
+    };
+    let branch = db(&state.pool, &Actor::anonymous(), move |conn| {
+        invoices::issued_branch_of(conn, id)
+    })
+    .await?;
+    render_for(&state, &Actor::anonymous(), branch, id, false, true).await
+}
+
+/// `POST /invoices/{id}/send-receipt`: sends the customer the link to their copy.
+pub async fn send_receipt(
+    req: HttpRequest,
+    staff: Staff,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let (key, base) = (
+        state.link_key.clone(),
+        crate::web::tickets::show::base_url(&req),
+    );
+    let expires = state.settings.clock.now() + chrono::Duration::days(RECEIPT_LINK_DAYS);
+    let (branch, by) = (staff.branch.id, staff.by());
+    let sent = db(&state.pool, &staff.actor(), move |conn| {
+        let url = |invoice| {
+            let token = crate::domain::approval_link::sign_receipt(&key, invoice, expires);
+            format!("{base}/receipt/{token}")
+        };
+        invoices::send_receipt(conn, branch, id, url, &by)
+    })
+    .await;
+    let flash = match sent {
+        Ok(to) => Flash::success(format!("The receipt is on its way to {to}.")),
+        Err(AppError::Conflict(m)) => Flash::error(m),
+        Err(e) => return Err(e),
+    };
+    push_flash(&req, flash);
+    Ok(see_other(&format!("/invoices/{id}")))
 }

@@ -1,6 +1,7 @@
 //! The customer's links from the ticket page: `POST /tickets/{id}/estimate/resend` queues the
 //! live approval link to the customer again; `POST /tickets/{id}/status-link` makes the status
-//! page's link; `POST /tickets/{id}/status-link/revoke` stops it working.
+//! page's link; `POST /tickets/{id}/status-link/send` sends it to the customer;
+//! `POST /tickets/{id}/status-link/revoke` stops it working.
 
 use actix_web::{HttpRequest, HttpResponse, web};
 
@@ -61,6 +62,35 @@ pub async fn make_status_link(
             Ok(Done::said(
                 "The status link is ready: copy it or show its QR code.",
             ))
+        },
+    )
+    .await
+}
+
+/// `POST /tickets/{id}/status-link/send`: sends the status link (made if need be) to the
+/// customer.
+pub async fn send_status_link(
+    req: HttpRequest,
+    staff: Staff,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<TicketForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let (key, base) = (state.link_key.clone(), base_url(&req));
+    answer::desk(
+        &req,
+        &staff,
+        &state,
+        id,
+        form.into_inner(),
+        move |c, w, _| {
+            let url = |link, expires| {
+                let token = crate::domain::approval_link::sign_status(&key, link, expires);
+                format!("{base}/status/{token}")
+            };
+            let to = tickets::send_status_link(c, w.branch, id, url, &w.by)?;
+            Ok(Done::said(format!("The status link is on its way to {to}.")))
         },
     )
     .await
