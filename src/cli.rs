@@ -50,7 +50,7 @@ struct GlobalArgs {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Serve the web application (the default).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Apply pending database migrations and exit.
     Migrate,
     /// Create an administrator (password from WORKBAY_ADMIN_PASSWORD or standard input).
@@ -141,7 +141,11 @@ struct ServeArgs {
     #[arg(long = "sms-field", env = "WORKBAY_SMS_FIELDS", value_delimiter = ',')]
     sms_fields: Vec<String>,
     /// A request header for the gateway, `Name=value`, repeated (`apiKey={password}`).
-    #[arg(long = "sms-header", env = "WORKBAY_SMS_HEADERS", value_delimiter = ',')]
+    #[arg(
+        long = "sms-header",
+        env = "WORKBAY_SMS_HEADERS",
+        value_delimiter = ','
+    )]
     sms_headers: Vec<String>,
     /// The address customers reach this Workbay at, for links in messages
     /// (`https://shop.example`; default: the address it listens on).
@@ -237,8 +241,11 @@ pub async fn run() -> Result<()> {
     crate::telemetry::init();
     let cli = Cli::parse();
     let global = cli.global.clone();
-    match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
-        Command::Serve(args) => serve(&global, args).await,
+    match cli
+        .command
+        .unwrap_or_else(|| Command::Serve(Box::default()))
+    {
+        Command::Serve(args) => serve(&global, *args).await,
         Command::Migrate => with_database(&global, |db| {
             let n = crate::db::migrate::run_migrations(&db.admin_url)?;
             println!("{n} migration(s) applied; the database is up to date.");

@@ -83,7 +83,10 @@ impl Application {
                 // the listening address: right on a shop's network, and a link a customer
                 // outside cannot open until `--public-url` is set
                 None => {
-                    let host = settings.bind.rsplit_once(':').map_or("127.0.0.1", |(h, _)| h);
+                    let host = settings
+                        .bind
+                        .rsplit_once(':')
+                        .map_or("127.0.0.1", |(h, _)| h);
                     format!("http://{host}:{port}")
                 }
             };

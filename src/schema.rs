@@ -230,6 +230,22 @@ diesel::table! {
 }
 
 diesel::table! {
+    campaigns (id) {
+        id -> Int8,
+        branch_id -> Int8,
+        segment -> Text,
+        params -> Jsonb,
+        template -> Text,
+        subject -> Text,
+        message -> Text,
+        matched -> Int4,
+        queued -> Int4,
+        created_by -> Nullable<Int8>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     customers (id) {
         id -> Int8,
         kind -> Text,
@@ -487,6 +503,7 @@ diesel::table! {
         sent_at -> Nullable<Timestamptz>,
         last_error -> Text,
         message_id -> Nullable<Text>,
+        campaign_id -> Nullable<Int8>,
     }
 }
 
@@ -1153,6 +1170,7 @@ diesel::joinable!(wipe_certificates -> assets (asset_id));
 diesel::joinable!(wipe_certificates -> staff_users (technician_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    campaigns,
     message_attempts,
     message_templates,
     import_mappings,

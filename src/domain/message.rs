@@ -81,27 +81,50 @@ impl OneOff {
         self.subject = self.subject.trim().to_string();
         self.message = self.message.trim().replace("\r\n", "\n");
         match self.channel.as_str() {
-            "email" if !has_email => errors.add("channel", "The customer has no email address on file."),
-            "sms" if !has_phone => errors.add("channel", "The customer has no phone number on file."),
+            "email" if !has_email => {
+                errors.add("channel", "The customer has no email address on file.")
+            }
+            "sms" if !has_phone => {
+                errors.add("channel", "The customer has no phone number on file.")
+            }
             "email" | "sms" => {}
             _ => errors.add("channel", "Choose email or SMS."),
         }
         if self.channel == "email" && self.subject.is_empty() {
-            errors.add("subject", "Write a subject: it is the first thing the customer sees.");
+            errors.add(
+                "subject",
+                "Write a subject: it is the first thing the customer sees.",
+            );
         }
         if self.subject.chars().count() > SUBJECT_CHARS {
-            errors.add("subject", format!("Keep the subject within {SUBJECT_CHARS} characters."));
+            errors.add(
+                "subject",
+                format!("Keep the subject within {SUBJECT_CHARS} characters."),
+            );
         }
         if self.subject.chars().any(char::is_control) {
-            errors.add("subject", "The subject holds a character that cannot be sent.");
+            errors.add(
+                "subject",
+                "The subject holds a character that cannot be sent.",
+            );
         }
         if self.message.is_empty() {
             errors.add("message", "Write the message.");
         } else if self.message.chars().count() > MESSAGE_CHARS {
-            errors.add("message", format!("Keep the message within {MESSAGE_CHARS} characters."));
+            errors.add(
+                "message",
+                format!("Keep the message within {MESSAGE_CHARS} characters."),
+            );
         }
-        if self.message.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
-            errors.add("message", "The message holds a character that cannot be sent.");
+        if self
+            .message
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t')
+        {
+            errors.add(
+                "message",
+                "The message holds a character that cannot be sent.",
+            );
         }
         errors.into_result().map(|_| self)
     }

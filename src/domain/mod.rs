@@ -5,6 +5,7 @@ pub mod asset;
 pub mod barcode;
 pub mod booking;
 pub mod branch;
+pub mod campaign;
 pub mod cash_up;
 pub mod chart;
 pub mod csv;

@@ -102,14 +102,19 @@ pub fn grouped(v: &BigDecimal) -> String {
         None => ("", text.as_str()),
     };
     let (whole, fraction) = digits.split_once('.').unwrap_or((digits, "00"));
-    let mut out = String::with_capacity(whole.len() + whole.len() / 3 + 4);
+    format!("{sign}{}.{fraction}", group_digits(whole))
+}
+
+/// A run of digits with its thousands grouped by commas: `12345` as `12,345`.
+pub fn group_digits(whole: &str) -> String {
+    let mut out = String::with_capacity(whole.len() + whole.len() / 3);
     for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
+        if i > 0 && (whole.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
     }
-    format!("{sign}{out}.{fraction}")
+    out
 }
 
 /// An amount with its currency, the one way an amount is shown on its own: `KES 12,345.50`.

@@ -66,7 +66,7 @@ pub static EVENTS: &[Event] = &[
     },
     Event {
         key: "ticket_ready", title: "Ready for pickup", audience: Audience::Service, waits_for_morning: false,
-        variables: &[("ticket", "the job's number"), ("outcome", "repaired, returned unrepaired or ready")],
+        variables: &[("ticket", "the job's number"), ("outcome", "repaired, returned unrepaired, or done")],
         subject: "Job {{ticket}} is ready at {{shop_name}}",
         text: "Hello {{customer_name}},\n\nJob {{ticket}} is {{outcome}} and ready for you to collect at {{shop_name}}, {{shop_address}}.\n\n{{shop_name}}, {{shop_phone}}",
         html: "<p>Hello {{customer_name}},</p><p>Job <strong>{{ticket}}</strong> is {{outcome}} and ready for you to collect at {{shop_name}}, {{shop_address}}.</p><p>{{shop_name}}, {{shop_phone}}</p>",

@@ -17,13 +17,13 @@ pub struct Listed {
     pub customer: Option<String>,
 }
 
-/// A page of `branch`'s messages, newest first: `status` only when given, one customer's when
-/// given; from before id `before`. Whether there are more.
+/// A page of `branch`'s messages, newest first: `status` only when given, one customer's or one
+/// campaign's when given; from before id `before`. Whether there are more.
 pub fn list(
     conn: &mut PgConnection,
     branch: i64,
     status: Option<&str>,
-    customer: Option<i64>,
+    (customer, campaign): (Option<i64>, Option<i64>),
     before: Option<i64>,
     limit: i64,
 ) -> Result<(Vec<Listed>, bool), RepoError> {
@@ -43,6 +43,9 @@ pub fn list(
     }
     if let Some(c) = customer {
         q = q.filter(o::customer_id.eq(c));
+    }
+    if let Some(c) = campaign {
+        q = q.filter(o::campaign_id.eq(c));
     }
     if let Some(b) = before {
         q = q.filter(o::id.lt(b));

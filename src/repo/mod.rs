@@ -5,6 +5,7 @@ pub mod assets;
 pub mod audit;
 pub mod bookings;
 pub mod branches;
+pub mod campaigns;
 pub mod cash_ups;
 pub mod catalogue;
 pub mod claims;

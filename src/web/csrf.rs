@@ -50,7 +50,9 @@ pub async fn check(
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) || token_is_credential(&req) {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
+        || token_is_credential(&req)
+    {
         return Ok(next.call(req).await?.map_into_left_body());
     }
     if let Some(reason) = cross_site(&req) {

@@ -33,9 +33,11 @@ pub struct OutboxPage {
     statuses: [(&'static str, &'static str); 5],
     status: String,
     customer: Option<i64>,
+    campaign: Option<i64>,
     rows: Vec<Listed>,
     next: Option<String>,
     smtp: bool,
+    sms: bool,
 }
 
 /// The list's filters.
@@ -44,6 +46,7 @@ pub struct OutboxQuery {
     #[serde(default)]
     status: String,
     customer: Option<i64>,
+    campaign: Option<i64>,
     before: Option<i64>,
 }
 
@@ -59,9 +62,9 @@ pub async fn list(
         .iter()
         .find(|(s, _)| *s == q.status)
         .map(|(s, _)| *s);
-    let (branch, customer, before) = (staff.branch.id, q.customer, q.before);
+    let (branch, customer, campaign, before) = (staff.branch.id, q.customer, q.campaign, q.before);
     let (rows, more) = db(&state.pool, &staff.actor(), move |conn| {
-        message_log::list(conn, branch, status, customer, before, PER_PAGE)
+        message_log::list(conn, branch, status, (customer, campaign), before, PER_PAGE)
     })
     .await?;
     let next = match (more, rows.last()) {
@@ -70,16 +73,15 @@ pub async fn list(
             status.unwrap_or(""),
             customer
                 .map(|c| format!("&customer={c}"))
+                .or(campaign.map(|c| format!("&campaign={c}")))
                 .unwrap_or_default(),
             last.message.id
         )),
         _ => None,
     };
-    let smtp = state
-        .settings
-        .sender
-        .as_ref()
-        .is_some_and(|s| s.smtp.is_some());
+    let sender = state.settings.sender.as_ref();
+    let smtp = sender.is_some_and(|s| s.smtp.is_some());
+    let sms = sender.is_some_and(|s| s.sms.is_some());
     html(
         StatusCode::OK,
         &OutboxPage {
@@ -87,9 +89,11 @@ pub async fn list(
             statuses: STATUSES,
             status: status.unwrap_or("").to_string(),
             customer,
+            campaign,
             rows,
             next,
             smtp,
+            sms,
         },
     )
 }

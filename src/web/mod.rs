@@ -7,6 +7,7 @@ pub mod approve;
 pub mod auth;
 pub mod bookings;
 pub mod calendar;
+pub mod campaigns;
 pub mod csrf;
 pub mod customer_view;
 pub mod customers;

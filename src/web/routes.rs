@@ -72,6 +72,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     route!(cfg, "/admin/messages/{event}", MANAGEMENT, get admin::templates::form, post admin::templates::submit);
     route!(cfg, "/messages/{id}/retry", MANAGEMENT, post messages::retry);
     route!(cfg, "/messages/{id}/cancel", MANAGEMENT, post messages::cancel);
+    route!(cfg, "/campaigns", MANAGEMENT, get campaigns::list, post campaigns::send);
+    route!(cfg, "/campaigns/new", MANAGEMENT, get campaigns::new);
     route!(cfg, "/imports", MANAGEMENT, get imports::list, post imports::upload);
     route!(cfg, "/imports/{id}", MANAGEMENT, get imports::show::show, post imports::show::submit);
     route!(cfg, "/imports/{id}/progress", MANAGEMENT, get imports::show::progress);

@@ -40,7 +40,9 @@ impl UnsubscribePage {
 /// The customer a token names, or the page that says why it names none.
 fn customer_of(state: &AppState, token: &str, now: DateTime<Utc>) -> Result<i64, String> {
     match verify_unsubscribe(&state.link_key, token) {
-        None => Err("This link is not valid. Please use the link exactly as it came in the message.".into()),
+        None => Err(
+            "This link is not valid. Please use the link exactly as it came in the message.".into(),
+        ),
         Some((_, expires)) if expires < now => Err(
             "This link has expired. Reply to the message or call the shop, and we will stop them."
                 .into(),

@@ -10,6 +10,7 @@ mod audit_money;
 mod auth;
 mod booking_flow;
 mod bookings;
+mod campaigns;
 mod cash_up;
 mod claims;
 mod cli;

@@ -30,7 +30,9 @@ async fn app_with(smtp: &SmtpServer, gateway: Option<&SmsGateway>) -> TestApp {
 
 /// The first link in `text` that starts with `prefix`.
 fn link_in(text: &str, prefix: &str) -> String {
-    let at = text.find(prefix).unwrap_or_else(|| panic!("no {prefix} in {text}"));
+    let at = text
+        .find(prefix)
+        .unwrap_or_else(|| panic!("no {prefix} in {text}"));
     text[at..]
         .split(|c: char| c.is_whitespace() || c == '"' || c == '<')
         .next()
@@ -59,16 +61,33 @@ async fn staff_write_a_message_by_email_or_sms_and_bad_input_keeps_what_they_typ
     let refused = app
         .send(
             &format!("/customers/{both}/message"),
-            &[("channel", "email"), ("subject", ""), ("message", "Your spare key & fob are here.")],
+            &[
+                ("channel", "email"),
+                ("subject", ""),
+                ("message", "Your spare key & fob are here."),
+            ],
         )
         .await;
     refused.is(422).says("Write a subject");
-    assert!(refused.body.contains("Your spare key &#38; fob are here.</textarea>"), "{}", refused.body);
+    assert!(
+        refused
+            .body
+            .contains("Your spare key &#38; fob are here.</textarea>"),
+        "{}",
+        refused.body
+    );
     assert_eq!(app.count("SELECT count(*) FROM message_outbox").await, 0);
 
     app.submit(
         &format!("/customers/{both}/message"),
-        &[("channel", "email"), ("subject", "Your spare key"), ("message", "Your spare key & fob are here.\nCome by any time.")],
+        &[
+            ("channel", "email"),
+            ("subject", "Your spare key"),
+            (
+                "message",
+                "Your spare key & fob are here.\nCome by any time.",
+            ),
+        ],
     )
     .await;
     let mail = smtp.wait_for(1).await.remove(0);
@@ -80,7 +99,10 @@ async fn staff_write_a_message_by_email_or_sms_and_bad_input_keeps_what_they_typ
             && text.contains("Westlands, +254 700 111 222"),
         "{text}"
     );
-    assert!(part(&mail, "text/html").contains("Your spare key &amp; fob are here.<br>Come by any time."));
+    assert!(
+        part(&mail, "text/html")
+            .contains("Your spare key &amp; fob are here.<br>Come by any time.")
+    );
     assert_eq!(
         app.count(&format!(
             "SELECT count(*) FROM audit_log WHERE action = 'message.send' AND actor_user_id = {} AND after->>'to' = 'grace@example.com'",
@@ -98,16 +120,26 @@ async fn staff_write_a_message_by_email_or_sms_and_bad_input_keeps_what_they_typ
     };
     let ticket_page = app.get_html(&format!("/tickets/{t}")).await;
     assert!(ticket_page.contains(&format!("/customers/{both}/message?ticket={t}")));
-    let about = app.get_html(&format!("/customers/{both}/message?ticket={t}")).await;
+    let about = app
+        .get_html(&format!("/customers/{both}/message?ticket={t}"))
+        .await;
     assert!(about.contains("About ticket #"));
     let next = app
         .submit(
             &format!("/customers/{both}/message"),
-            &[("channel", "sms"), ("subject", ""), ("message", "The part came in; done by 4 pm."), ("ticket", &t.to_string())],
+            &[
+                ("channel", "sms"),
+                ("subject", ""),
+                ("message", "The part came in; done by 4 pm."),
+                ("ticket", &t.to_string()),
+            ],
         )
         .await;
     assert_eq!(next, format!("/tickets/{t}"));
-    assert!(app.get_html(&next).await.contains("Your message to"), "the ticket page says so");
+    assert!(
+        app.get_html(&next).await.contains("Your message to"),
+        "the ticket page says so"
+    );
     for _ in 0..200 {
         if !gateway.received().is_empty() {
             break;
@@ -115,7 +147,10 @@ async fn staff_write_a_message_by_email_or_sms_and_bad_input_keeps_what_they_typ
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     let sms = gateway.received().remove(0);
-    assert_eq!(sms.fields["message"], "Westlands: The part came in; done by 4 pm.");
+    assert_eq!(
+        sms.fields["message"],
+        "Westlands: The part came in; done by 4 pm."
+    );
     assert_eq!(
         app.count(&format!(
             "SELECT count(*) FROM message_outbox WHERE ticket_id = {t} AND channel = 'sms' AND template = 'message'"
@@ -126,7 +161,9 @@ async fn staff_write_a_message_by_email_or_sms_and_bad_input_keeps_what_they_typ
     );
 
     // a channel the customer has no contact for is refused
-    let email_only = app.create_customer("Only Email", "", "only@example.com").await;
+    let email_only = app
+        .create_customer("Only Email", "", "only@example.com")
+        .await;
     app.send(
         &format!("/customers/{email_only}/message"),
         &[("channel", "sms"), ("subject", ""), ("message", "Hello")],
@@ -137,7 +174,11 @@ async fn staff_write_a_message_by_email_or_sms_and_bad_input_keeps_what_they_typ
     // a NUL byte is refused, not sent
     app.send(
         &format!("/customers/{email_only}/message"),
-        &[("channel", "email"), ("subject", "Hi"), ("message", "a\u{0}b")],
+        &[
+            ("channel", "email"),
+            ("subject", "Hi"),
+            ("message", "a\u{0}b"),
+        ],
     )
     .await
     .is(422)
@@ -149,7 +190,9 @@ async fn the_status_link_goes_to_the_customer_and_opens_their_status_page() {
     let smtp = SmtpServer::start();
     let app = app_with(&smtp, None).await;
     app.login_as(Role::Technician).await;
-    let c = app.create_customer("Peter Kariuki", "", "peter@example.com").await;
+    let c = app
+        .create_customer("Peter Kariuki", "", "peter@example.com")
+        .await;
     let t = {
         let branch = app.branch_id;
         app.with_db(move |conn| ticket_at(conn, branch, c, TicketStatus::Diagnosing))
@@ -159,15 +202,22 @@ async fn the_status_link_goes_to_the_customer_and_opens_their_status_page() {
         .submit(&format!("/tickets/{t}/status-link/send"), &[])
         .await;
     let page = app.get_html(&next).await;
-    assert!(page.contains("The status link is on its way to peter@example.com."), "{page}");
+    assert!(
+        page.contains("The status link is on its way to peter@example.com."),
+        "{page}"
+    );
     let mail = smtp.wait_for(1).await.remove(0);
     let text = part(&mail, "text/plain");
     let link = link_in(&text, &format!("{}/status/", app.address));
-    let before = &page[..page.find("\" id=\"status-link\"").expect("the link on the ticket")];
+    let before = &page[..page
+        .find("\" id=\"status-link\"")
+        .expect("the link on the ticket")];
     let shown_on_ticket = &before[before.rfind("value=\"").unwrap() + 7..];
     assert_eq!(link, shown_on_ticket, "the link made is the one sent");
     let visitor = app.new_client();
-    let status = app.get_html_with(&visitor, link.trim_start_matches(&app.address)).await;
+    let status = app
+        .get_html_with(&visitor, link.trim_start_matches(&app.address))
+        .await;
     assert!(
         status.contains("id=\"status-now\">Diagnosing</li>"),
         "the customer's status page: {status}"
@@ -179,7 +229,9 @@ async fn the_receipt_goes_by_a_signed_link_that_shows_the_customers_copy() {
     let smtp = SmtpServer::start();
     let app = app_with(&smtp, None).await;
     app.login_as(Role::Receptionist).await;
-    let c = app.create_customer("Mary Achieng", "", "mary@example.com").await;
+    let c = app
+        .create_customer("Mary Achieng", "", "mary@example.com")
+        .await;
     let branch = app.branch_id;
     let id = app
         .with_db(move |conn| issued_sale(conn, branch, Some(c), &["3000.00"]))
@@ -200,7 +252,12 @@ async fn the_receipt_goes_by_a_signed_link_that_shows_the_customers_copy() {
         async move {
             app.submit(
                 &format!("{page}/payments"),
-                &[("method", "cash"), ("amount", amount), ("reference", ""), ("submission_id", &s)],
+                &[
+                    ("method", "cash"),
+                    ("amount", amount),
+                    ("reference", ""),
+                    ("submission_id", &s),
+                ],
             )
             .await
         }
@@ -214,14 +271,19 @@ async fn the_receipt_goes_by_a_signed_link_that_shows_the_customers_copy() {
     assert!(subject.starts_with("Payment received for "), "{subject}");
     let text = part(&first, "text/plain");
     assert!(
-        text.contains("We have received KES 1,000.00 for invoice") && text.contains("KES 2,000.00 is left to pay"),
+        text.contains("We have received KES 1,000.00 for invoice")
+            && text.contains("KES 2,000.00 is left to pay"),
         "{text}"
     );
 
     pay("2000.00").await;
     app.submit(&format!("{page}/send-receipt"), &[]).await;
     let second = smtp.wait_for(2).await.remove(1);
-    assert!(header(&second, "Subject").unwrap().starts_with("Your receipt "));
+    assert!(
+        header(&second, "Subject")
+            .unwrap()
+            .starts_with("Your receipt ")
+    );
     let text = part(&second, "text/plain");
     assert!(text.contains("for KES 3,000.00"), "{text}");
     let link = link_in(&text, &format!("{}/receipt/", app.address));
@@ -233,7 +295,10 @@ async fn the_receipt_goes_by_a_signed_link_that_shows_the_customers_copy() {
     let number = app
         .text(&format!("SELECT number FROM invoices WHERE id = {id}"))
         .await;
-    assert!(copy.contains(&number) && copy.contains("Mary Achieng"), "{copy}");
+    assert!(
+        copy.contains(&number) && copy.contains("Mary Achieng"),
+        "{copy}"
+    );
     assert!(!copy.contains(&format!("href=\"/invoices/{id}\"")));
     let forged = format!("{}1", path);
     let res = visitor
@@ -261,5 +326,8 @@ async fn the_receipt_goes_by_a_signed_link_that_shows_the_customers_copy() {
         .submit(&format!("/invoices/{walk_in}/send-receipt"), &[])
         .await;
     let refused = app.get_html(&next).await;
-    assert!(refused.contains("A walk-in sale has no customer"), "{refused}");
+    assert!(
+        refused.contains("A walk-in sale has no customer"),
+        "{refused}"
+    );
 }

@@ -40,13 +40,24 @@ async fn an_sms_goes_through_the_gateway_tried_again_when_busy_and_failed_when_r
         app.branch_id
     ))
     .await;
-    let phone_only = app.create_customer("Otieno Phone", "0700 111 333", "").await;
+    let phone_only = app
+        .create_customer("Otieno Phone", "0700 111 333", "")
+        .await;
     let payload = serde_json::json!({ "ticket": "T-7", "outcome": "repaired" });
     gateway.unavailable_for(1);
-    let a = queue(&app, phone_only, "ticket_ready", payload.clone(), Utc::now()).await;
+    let a = queue(
+        &app,
+        phone_only,
+        "ticket_ready",
+        payload.clone(),
+        Utc::now(),
+    )
+    .await;
     assert_eq!(
-        app.text(&format!("SELECT channel FROM message_outbox WHERE id = {a}"))
-            .await,
+        app.text(&format!(
+            "SELECT channel FROM message_outbox WHERE id = {a}"
+        ))
+        .await,
         "sms"
     );
     assert_eq!(settled(&app, a).await, "sent");
@@ -72,7 +83,7 @@ async fn an_sms_goes_through_the_gateway_tried_again_when_busy_and_failed_when_r
     assert!(to.ends_with("700111333") && !to.contains(' '), "{to}");
     assert_eq!(
         last.fields["message"],
-        format!("Westlands: job T-7 is repaired and ready to collect. ")
+        "Westlands: job T-7 is repaired and ready to collect. ".to_string()
             + &app
                 .text(&format!(
                     "SELECT phone FROM branches WHERE id = {}",
@@ -80,14 +91,22 @@ async fn an_sms_goes_through_the_gateway_tried_again_when_busy_and_failed_when_r
                 ))
                 .await
     );
-    assert_eq!(last.fields["from"], "WORKBAY", "a fixed field as configured");
-    assert_eq!(last.headers["apikey"], "s3cret-key", "{{password}} filled in");
+    assert_eq!(
+        last.fields["from"], "WORKBAY",
+        "a fixed field as configured"
+    );
+    assert_eq!(
+        last.headers["apikey"], "s3cret-key",
+        "{{password}} filled in"
+    );
     use base64::Engine;
     let basic = base64::engine::general_purpose::STANDARD.encode("shop:s3cret-key");
     assert_eq!(last.headers["authorization"], format!("Basic {basic}"));
 
     // a number the gateway refuses fails at once, its answer kept
-    let refused = app.create_customer("Wrong Number", "0700 999 000", "").await;
+    let refused = app
+        .create_customer("Wrong Number", "0700 999 000", "")
+        .await;
     let number = workbay::jobs::sms::phone_number(
         &app.text(&format!("SELECT phone FROM customers WHERE id = {refused}"))
             .await,
@@ -111,7 +130,9 @@ async fn the_unsubscribe_link_withdraws_marketing_consent_in_one_click() {
     let app = app_sending(smtp.sender()).await;
     app.exec("UPDATE branches SET quiet_start = '00:00', quiet_end = '00:00'")
         .await;
-    let c = app.create_customer("Achieng Otieno", "", "achieng@example.com").await;
+    let c = app
+        .create_customer("Achieng Otieno", "", "achieng@example.com")
+        .await;
     app.exec(&format!(
         "UPDATE customers SET marketing_consent = true, marketing_consent_at = now() - interval '1 year' WHERE id = {c}"
     ))
@@ -133,7 +154,10 @@ async fn the_unsubscribe_link_withdraws_marketing_consent_in_one_click() {
         header(&mail, "List-Unsubscribe-Post"),
         Some("List-Unsubscribe=One-Click")
     );
-    assert!(part(&mail, "text/plain").contains(&link), "the link is in the text too");
+    assert!(
+        part(&mail, "text/plain").contains(&link),
+        "the link is in the text too"
+    );
     let path = link.trim_start_matches(&app.address).to_string();
 
     // following the link only asks
@@ -163,7 +187,12 @@ async fn the_unsubscribe_link_withdraws_marketing_consent_in_one_click() {
         .await
         .unwrap();
     assert_eq!(res.status().as_u16(), 200);
-    assert!(res.text().await.unwrap().contains("will send you no more news"));
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("will send you no more news")
+    );
     assert_eq!(app.text(&consent).await, "false");
     assert_eq!(
         app.count(&format!(
@@ -183,7 +212,10 @@ async fn the_unsubscribe_link_withdraws_marketing_consent_in_one_click() {
     );
     // clicking again says so, and records nothing more
     let again = app.get_html_with(&visitor, &path).await;
-    assert!(again.contains("You receive no marketing messages"), "{again}");
+    assert!(
+        again.contains("You receive no marketing messages"),
+        "{again}"
+    );
     mail_client.post(&link).send().await.unwrap();
     assert_eq!(
         app.count("SELECT count(*) FROM audit_log WHERE action = 'unsubscribe'")

@@ -52,7 +52,10 @@ async fn take(
     if s.refused.contains(&to) {
         return HttpResponse::BadRequest().body(format!("invalid destination {to}"));
     }
-    HttpResponse::Ok().body(format!("{{\"status\":\"queued\",\"id\":\"sms-{}\"}}", s.received.len()))
+    HttpResponse::Ok().body(format!(
+        "{{\"status\":\"queued\",\"id\":\"sms-{}\"}}",
+        s.received.len()
+    ))
 }
 
 impl SmsGateway {

@@ -119,7 +119,7 @@ fn ready_message(conn: &mut PgConnection, t: &Ticket, by: &By) -> Result<(), Rep
     let outcome = match t.approval.as_deref() {
         Some("declined") => "returned unrepaired",
         Some(_) => "repaired",
-        None => "ready",
+        None => "done",
     };
     let message = outbox::Message {
         branch_id: t.branch_id,

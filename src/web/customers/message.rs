@@ -78,7 +78,10 @@ async fn render(
         return Err(AppError::NotFound);
     }
     if form.channel.is_empty() {
-        form.channel = match (customer.preferred_channel.as_str(), customer.phone.is_empty()) {
+        form.channel = match (
+            customer.preferred_channel.as_str(),
+            customer.phone.is_empty(),
+        ) {
             ("sms", false) => "sms",
             _ if customer.email.is_empty() && !customer.phone.is_empty() => "sms",
             _ => "email",
@@ -115,7 +118,15 @@ pub async fn form(
     about: web::Query<About>,
 ) -> Result<HttpResponse, AppError> {
     let at = (id.into_inner(), about.ticket);
-    render(&req, &staff, &state, at, OneOff::default(), FieldErrors::new()).await
+    render(
+        &req,
+        &staff,
+        &state,
+        at,
+        OneOff::default(),
+        FieldErrors::new(),
+    )
+    .await
 }
 
 /// `POST /customers/{id}/message`: queues it, then back to the ticket or the customer.

@@ -90,7 +90,9 @@ pub async fn send_status_link(
                 format!("{base}/status/{token}")
             };
             let to = tickets::send_status_link(c, w.branch, id, url, &w.by)?;
-            Ok(Done::said(format!("The status link is on its way to {to}.")))
+            Ok(Done::said(format!(
+                "The status link is on its way to {to}."
+            )))
         },
     )
     .await
