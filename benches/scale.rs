@@ -736,6 +736,18 @@ async fn bench() {
         (&floor_lead, "/admin/audit".into()),
         (&floor_lead, "/admin/audit?entity=invoice&q=payment".into()),
         (&floor_lead, "/imports".into()),
+        // the outbox, and the campaigns with each segment counted and sampled
+        (&floor_lead, "/messages".into()),
+        (&floor_lead, "/campaigns".into()),
+        (
+            &floor_lead,
+            "/campaigns/new?segment=service_due&months=6&km=10000".into(),
+        ),
+        (
+            &floor_lead,
+            "/campaigns/new?segment=lapsed&months=12".into(),
+        ),
+        (&floor_lead, "/campaigns/new?segment=top".into()),
         // A customer's page: their history across the branches the reader sees.
         (&desk, "/customers/1".into()),
         (&desk, "/customers/1?kind=invoice&page=2".into()),

@@ -2,6 +2,7 @@
 //! nothing. The login page lists these logins only once the demo has been loaded.
 
 mod counter;
+mod history;
 mod invoices;
 mod purchasing;
 mod staff;
@@ -15,6 +16,7 @@ use bigdecimal::BigDecimal;
 use diesel::PgConnection;
 
 use self::counter::load_counter;
+use self::history::load_history;
 use self::purchasing::load_purchasing;
 use self::staff::load_staff;
 use self::stock::load_stock;
@@ -83,7 +85,8 @@ pub fn load(conn: &mut PgConnection) -> Result<bool> {
     let purchasing = load_purchasing(conn)?;
     let sales = load_invoices(conn)?;
     let workshop = load_workshop(conn)?;
-    Ok(staff || counter || stock || purchasing || sales || workshop)
+    let history = load_history(conn)?;
+    Ok(staff || counter || stock || purchasing || sales || workshop || history)
 }
 
 fn find_or_create_branch(conn: &mut PgConnection, input: BranchInput, by: &By) -> Result<i64> {
