@@ -13,18 +13,35 @@ use crate::repo::{self, By};
 
 const DEMO_HISTORY_LOADED: &str = "demo_history_loaded";
 
+/// An owner: name, phone, email, consent, plate, make, model, and (months ago, km) of the two
+/// visits.
+type Owner = (
+    &'static str,
+    &'static str,
+    &'static str,
+    bool,
+    &'static str,
+    &'static str,
+    &'static str,
+    [(i64, i32); 2],
+);
+
 /// Loads it once; whether it did.
 pub(super) fn load_history(conn: &mut PgConnection) -> Result<bool> {
     if repo::settings::get(conn, DEMO_HISTORY_LOADED)?.is_some() {
         return Ok(false);
     }
     conn.transaction(|conn| -> Result<()> {
-        let Some(branch) = repo::branches::active(conn)?.into_iter().next() else {
-            return Ok(());
+        // at the demo manager's branch, where "Campaigns" opens
+        let branch = match repo::staff::find_by_username(conn, "emeka")? {
+            Some(m) => repo::branches::get(conn, m.home_branch_id)?,
+            None => match repo::branches::active(conn)?.into_iter().next() {
+                Some(b) => b,
+                None => return Ok(()),
+            },
         };
         let by = By::default();
-        // name, phone, email, consent, plate, make, model, (months ago, km) of the two visits
-        let owners: [(&str, &str, &str, bool, &str, &str, &str, [(i64, i32); 2]); 5] = [
+        let owners: [Owner; 5] = [
             ("Joseph Mutua", "+254 711 300 400", "joseph.mutua@example.com", true, "KCA 101A", "Toyota", "Probox", [(8, 96_000), (14, 84_000)]),
             ("Esther Wairimu", "+254 722 500 600", "", true, "KCB 202B", "Nissan", "X-Trail", [(3, 61_000), (13, 40_000)]),
             ("Samuel Otieno", "+254 733 700 800", "samuel.otieno@example.com", false, "KCC 303C", "Toyota", "Fielder", [(9, 120_000), (15, 111_000)]),

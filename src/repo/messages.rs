@@ -218,6 +218,7 @@ pub fn finish(
                     o::next_attempt_at.eq(at),
                     o::lease_until.eq(None::<DateTime<Utc>>),
                     o::attempts.eq(o::attempts - 1),
+                    o::last_error.eq(format!("held: {reason}")),
                 ))
                 .execute(conn)?;
             ("held", reason)

@@ -91,7 +91,8 @@ impl NewPage {
         match self.form.segment.as_str() {
             "service_due" => format!(
                 "about {} km since",
-                crate::domain::campaign::thousands(f.to_i64().unwrap_or(0))
+                // an estimate: to the nearest hundred
+                crate::domain::campaign::thousands((f.to_i64().unwrap_or(0) + 50) / 100 * 100)
             ),
             "top" => format!("paid {}", self.page.money(f)),
             _ => String::new(),

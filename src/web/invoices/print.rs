@@ -1,7 +1,8 @@
 //! `GET /invoices/{id}/print` (A4) and `GET /invoices/{id}/receipt` (80 mm): the same facts with
 //! their own print CSS: the branch's details, number, lines, tax, payments and change, and the
 //! warranty terms of warrantied lines. `GET /receipt/{token}` is the customer's copy through the
-//! signed no-login link "Email the receipt" sends (A4 with its payments, no staff links), and
+//! signed no-login link "Send the receipt" sends (the 80 mm receipt, which fits a phone, with its
+//! payments and no staff links), and
 //! `POST /invoices/{id}/send-receipt` sends that link.
 
 use actix_web::http::StatusCode;
@@ -149,7 +150,7 @@ pub async fn public(
         invoices::issued_branch_of(conn, id)
     })
     .await?;
-    render_for(&state, &Actor::anonymous(), branch, id, false, true).await
+    render_for(&state, &Actor::anonymous(), branch, id, true, true).await
 }
 
 /// `POST /invoices/{id}/send-receipt`: sends the customer the link to their copy.
