@@ -5,12 +5,27 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 
+use chrono::{DateTime, Utc};
+
 use super::answer::{self, Done};
 use super::show::{TicketForm, base_url};
+use crate::domain::approval_link;
 use crate::error::AppError;
 use crate::repo::tickets;
 use crate::web::AppState;
 use crate::web::access::Staff;
+
+/// The customer's link under `/{path}/` for a link id and its expiry, signed by `sign`, at the
+/// address the counter's browser reached this site by.
+fn link_maker(
+    state: &AppState,
+    req: &HttpRequest,
+    path: &'static str,
+    sign: fn(&[u8], i64, DateTime<Utc>) -> String,
+) -> impl Fn(i64, DateTime<Utc>) -> String + Send + 'static {
+    let (key, base) = (state.link_key.clone(), base_url(req));
+    move |link, expires| format!("{base}/{path}/{}", sign(&key, link, expires))
+}
 
 /// `POST /tickets/{id}/estimate/resend`.
 pub async fn resend_estimate(
@@ -21,7 +36,7 @@ pub async fn resend_estimate(
     form: web::Form<TicketForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let (key, base) = (state.link_key.clone(), base_url(&req));
+    let url = link_maker(&state, &req, "approve", approval_link::sign);
     answer::desk(
         &req,
         &staff,
@@ -29,11 +44,7 @@ pub async fn resend_estimate(
         id,
         form.into_inner(),
         move |c, w, _| {
-            let url = |link, expires| {
-                let token = crate::domain::approval_link::sign(&key, link, expires);
-                format!("{base}/approve/{token}")
-            };
-            let to = tickets::resend_estimate(c, w.branch, id, url, &w.by)?;
+            let to = tickets::resend_estimate(c, w.branch, id, &url, &w.by)?;
             Ok(Done::said(format!(
                 "The estimate link is on its way to {to}."
             )))
@@ -77,7 +88,7 @@ pub async fn send_status_link(
     form: web::Form<TicketForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let (key, base) = (state.link_key.clone(), base_url(&req));
+    let url = link_maker(&state, &req, "status", approval_link::sign_status);
     answer::desk(
         &req,
         &staff,
@@ -85,11 +96,7 @@ pub async fn send_status_link(
         id,
         form.into_inner(),
         move |c, w, _| {
-            let url = |link, expires| {
-                let token = crate::domain::approval_link::sign_status(&key, link, expires);
-                format!("{base}/status/{token}")
-            };
-            let to = tickets::send_status_link(c, w.branch, id, url, &w.by)?;
+            let to = tickets::send_status_link(c, w.branch, id, &url, &w.by)?;
             Ok(Done::said(format!(
                 "The status link is on its way to {to}."
             )))
