@@ -24,6 +24,7 @@ pub mod purchase_order;
 pub mod qr;
 pub mod ranking;
 pub mod records;
+pub mod redirect;
 pub mod repair_intake;
 pub mod role;
 pub mod staff;

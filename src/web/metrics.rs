@@ -30,9 +30,19 @@ pub struct Metrics {
     latency: Mutex<BTreeMap<String, Histogram>>,
 }
 
+/// A request's method as a label: the methods HTTP defines, every other spelling folded into
+/// `other`, so invented methods cannot grow the series without limit.
+fn known_method(method: &str) -> &'static str {
+    const KNOWN: [&str; 9] = [
+        "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "CONNECT", "TRACE",
+    ];
+    KNOWN.into_iter().find(|m| *m == method).unwrap_or("other")
+}
+
 impl Metrics {
     /// Counts one finished request.
     pub fn observe(&self, route: &str, method: &str, status: u16, elapsed: Duration) {
+        let method = known_method(method);
         if let Ok(mut r) = self.requests.lock() {
             *r.entry((route.to_string(), method.to_string(), status))
                 .or_default() += 1;

@@ -89,12 +89,10 @@ pub async fn open(
     })
     .await?;
     // Only a path of this site (what the server wrote), never another site.
-    let to = if link.starts_with('/') && !link.starts_with("//") {
-        link
-    } else {
-        "/notifications".to_string()
-    };
-    Ok(see_other(&to))
+    Ok(see_other(crate::domain::redirect::local_or(
+        &link,
+        "/notifications",
+    )))
 }
 
 /// `POST /notifications/read`: all read.

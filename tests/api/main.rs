@@ -25,6 +25,7 @@ mod embedded;
 mod exports;
 mod floor;
 mod headers;
+mod holes;
 mod import_refusals;
 mod imports;
 mod intake;

@@ -41,10 +41,7 @@ pub async fn submit(
         &req,
         Flash::info(format!("You are now working in {}.", branch.name)),
     );
-    let back = if form.back.starts_with('/') && !form.back.starts_with("//") {
-        &form.back
-    } else {
-        "/"
-    };
-    Ok(see_other(back))
+    Ok(see_other(crate::domain::redirect::local_or(
+        &form.back, "/",
+    )))
 }
