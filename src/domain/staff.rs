@@ -5,23 +5,174 @@ use serde::{Deserialize, Serialize};
 use super::role::Role;
 use super::validation::FieldErrors;
 
-/// Shortest password accepted.
-pub const MIN_PASSWORD_LEN: usize = 10;
+/// Shortest password accepted (NIST SP 800-63B: at least 12 for staff here; passphrases
+/// welcome, no composition rules).
+pub const MIN_PASSWORD_LEN: usize = 12;
 /// bcrypt only reads 72 bytes; longer passwords would be silently truncated.
 pub const MAX_PASSWORD_BYTES: usize = 72;
 
-/// Checks a new password against the policy; the message names what to fix.
+/// Checks a new password against the policy (NIST SP 800-63B): long enough, not all spaces, not
+/// the username or the demo's password or the product's name, not a run of one character or a
+/// sequence (`1234567890`, `abcdefghijkl`, a keyboard row), and not a common password with a
+/// few digits or marks added (`password12`). The message names what to fix.
 pub fn check_password(username: &str, password: &str) -> Result<(), String> {
-    if password.chars().count() < MIN_PASSWORD_LEN {
-        return Err(format!("Use at least {MIN_PASSWORD_LEN} characters."));
+    if password.trim().chars().count() < MIN_PASSWORD_LEN {
+        return Err(format!(
+            "Use at least {MIN_PASSWORD_LEN} characters (not counting spaces at either end); a few words make a good password."
+        ));
     }
     if password.len() > MAX_PASSWORD_BYTES {
         return Err(format!("Use at most {MAX_PASSWORD_BYTES} bytes."));
     }
+    let lower = password.to_lowercase();
     if password.to_lowercase().contains(&username.to_lowercase()) && !username.is_empty() {
         return Err("The password must not contain the username.".into());
     }
+    if lower.contains(crate::demo::DEMO_PASSWORD) || lower.contains("workbay") {
+        return Err(
+            "The password must not contain the demo's password or the name Workbay.".into(),
+        );
+    }
+    if is_repetitive_or_sequential(&lower) {
+        return Err("That is a run or a sequence of characters, the first thing guessed. Use a few words instead.".into());
+    }
+    if is_common(&lower) {
+        return Err("That password is one of the most common ones, the first thing guessed. Use a few words instead.".into());
+    }
     Ok(())
+}
+
+/// Passwords people choose most (from published breach lists), compared after the digits and
+/// marks at their ends are dropped: `password12`, `!qwerty2024` and `Iloveyou!!!!` are all here.
+const COMMON: &[&str] = &[
+    "password",
+    "passw0rd",
+    "p@ssw0rd",
+    "p@ssword",
+    "qwerty",
+    "qwertyuiop",
+    "qwertyuiopasdfghjkl",
+    "asdfghjkl",
+    "zxcvbnm",
+    "letmein",
+    "welcome",
+    "iloveyou",
+    "admin",
+    "administrator",
+    "monkey",
+    "dragon",
+    "football",
+    "baseball",
+    "sunshine",
+    "princess",
+    "superman",
+    "batman",
+    "trustno",
+    "master",
+    "shadow",
+    "michael",
+    "jennifer",
+    "jordan",
+    "hunter",
+    "ranger",
+    "buster",
+    "soccer",
+    "computer",
+    "internet",
+    "whatever",
+    "starwars",
+    "pokemon",
+    "freedom",
+    "secret",
+    "changeme",
+    "default",
+    "login",
+    "passport",
+    "access",
+    "mustang",
+    "charlie",
+    "liverpool",
+    "chelsea",
+    "arsenal",
+    "manchester",
+    "nairobi",
+    "kenya",
+    "mombasa",
+    "lagos",
+    "nigeria",
+    "africa",
+    "blessing",
+    "jesus",
+    "godisgood",
+    "loveyou",
+    "lovely",
+    "abc",
+    "abcd",
+    "qwe",
+    "qwer",
+    "test",
+    "testing",
+    "guest",
+    "user",
+    "root",
+    "toor",
+    "service",
+    "garage",
+    "workshop",
+    "repair",
+    "mechanic",
+    "samsung",
+    "iphone",
+    "google",
+    "facebook",
+    "microsoft",
+    "windows",
+    "linux",
+    "summer",
+    "winter",
+    "spring",
+    "autumn",
+    "january",
+    "december",
+    "monday",
+    "friday",
+    "onetwothree",
+    "pass",
+    "mypassword",
+    "newpassword",
+    "thepassword",
+    "temppassword",
+];
+
+fn is_common(lower: &str) -> bool {
+    let core = lower.trim_matches(|c: char| {
+        c.is_ascii_digit() || c.is_ascii_punctuation() || c.is_whitespace()
+    });
+    core.is_empty() || COMMON.contains(&core) || COMMON.iter().any(|w| core == format!("{w}{w}"))
+}
+
+/// Keyboard rows and the alphabet, for sequences.
+const SEQUENCES: &[&str] = &[
+    "01234567890123456789",
+    "abcdefghijklmnopqrstuvwxyz",
+    "qwertyuiopasdfghjklzxcvbnm",
+    "1qaz2wsx3edc4rfv5tgb6yhn7ujm8ik9ol0p",
+];
+
+fn is_repetitive_or_sequential(lower: &str) -> bool {
+    let chars: Vec<char> = lower.chars().filter(|c| !c.is_whitespace()).collect();
+    let mut distinct = chars.clone();
+    distinct.sort_unstable();
+    distinct.dedup();
+    if distinct.len() <= 3 {
+        return true;
+    }
+    let text: String = chars.iter().collect();
+    let reversed: String = chars.iter().rev().collect();
+    SEQUENCES.iter().any(|seq| {
+        let doubled = format!("{seq}{seq}");
+        doubled.contains(&text) || doubled.contains(&reversed)
+    })
 }
 
 /// Normalises a username: trimmed and lower-case.
@@ -120,6 +271,39 @@ mod tests {
         assert!(check_password("amina", "short").is_err());
         assert!(check_password("amina", "xxAMINAxxxxx").is_err());
         assert!(check_password("amina", "correct horse battery").is_ok());
+        // issue 36, hole 6: each of these was accepted
+        for weak in [
+            "password12",
+            "password1234",
+            "1234567890",
+            "123456789012",
+            "            ",
+            "workbay-demo",
+            "Workbay-Demo!",
+            "qwertyuiop12",
+            "aaaaaaaaaaaa",
+            "abababababab",
+            "abcdefghijkl",
+            "zyxwvutsrqpo",
+            "iloveyou2024!",
+            "Password!2024",
+        ] {
+            assert!(
+                check_password("amina", weak).is_err(),
+                "{weak:?} is refused"
+            );
+        }
+        for fine in [
+            "first-password-1",
+            "a-new-password-9",
+            "temporary-pass-1",
+            "blue kettle on the step",
+        ] {
+            assert!(
+                check_password("amina", fine).is_ok(),
+                "{fine:?} is accepted"
+            );
+        }
         assert!(check_password("amina", &"x".repeat(73)).is_err());
     }
 

@@ -2,6 +2,12 @@
 //! it as `csrf_token` (or a script sends `X-CSRF-Token`; a file upload names it in the form's
 //! address); every non-GET request must present it, compared in constant time. Requests the
 //! browser marks as cross-site are refused outright.
+//!
+//! A visitor with no session (the sign-in form, the customer's estimate page) gets no session
+//! row for it: their token is `HMAC(key, nonce)` where the nonce rides in a cookie of its own
+//! (`workbay_presession`, HttpOnly, SameSite=Lax), so an anonymous `GET` writes nothing to the
+//! database. A forger can neither read that cookie nor make the token without the key. Sign-in
+//! then starts the session with a fresh token of its own.
 
 use actix_session::{Session, SessionExt};
 use actix_web::HttpMessage;
@@ -24,21 +30,68 @@ pub const FIELD: &str = "csrf_token";
 /// Largest form body the check reads.
 const MAX_FORM_BYTES: usize = 256 * 1024;
 
-/// The session's token, created on first use.
-pub fn token(session: &Session) -> String {
+/// The cookie holding an anonymous visitor's nonce.
+pub const PRESESSION_COOKIE: &str = "workbay_presession";
+
+/// A nonce this request made for its visitor, to be set as the cookie on the way out.
+#[derive(Clone)]
+struct NewNonce(String);
+
+/// The token this request's forms carry: the session's when it has one, else the anonymous
+/// visitor's (from their nonce cookie, or a new nonce set with this response).
+pub fn token_for(req: &actix_web::HttpRequest) -> String {
+    let session = req.get_session();
     if let Ok(Some(t)) = session.get::<String>(SESSION_CSRF) {
         return t;
     }
-    rotate(session)
+    let Some(key) = link_key(req.app_data::<actix_web::web::Data<crate::web::AppState>>()) else {
+        return rotate(&session);
+    };
+    let nonce = match nonce_of(req.cookie(PRESESSION_COOKIE).as_ref().map(|c| c.value())) {
+        Some(n) => n,
+        None => {
+            if let Some(n) = req.extensions().get::<NewNonce>() {
+                return presession_token(&key, &n.0);
+            }
+            let n = random_token();
+            req.extensions_mut().insert(NewNonce(n.clone()));
+            n
+        }
+    };
+    presession_token(&key, &nonce)
+}
+
+fn link_key(state: Option<&actix_web::web::Data<crate::web::AppState>>) -> Option<Vec<u8>> {
+    state.map(|s| s.link_key.clone())
+}
+
+/// A nonce as the cookie holds it: 43 letters and digits, nothing else.
+fn nonce_of(value: Option<&str>) -> Option<String> {
+    value
+        .filter(|v| v.len() == 43 && v.chars().all(|c| c.is_ascii_alphanumeric()))
+        .map(str::to_string)
+}
+
+/// The token of an anonymous visitor's nonce.
+fn presession_token(key: &[u8], nonce: &str) -> String {
+    use hmac::{Hmac, Mac};
+    let mut m = Hmac::<sha2::Sha256>::new_from_slice(key).expect("HMAC takes any key length");
+    m.update(b"presession-csrf:");
+    m.update(nonce.as_bytes());
+    hex::encode(m.finalize().into_bytes())
+}
+
+fn random_token() -> String {
+    rand::rng()
+        .sample_iter(&Alphanumeric)
+        .take(43)
+        .map(char::from)
+        .collect()
 }
 
 /// A fresh token (at sign-in, so a token seen before sign-in is worthless after).
 pub fn rotate(session: &Session) -> String {
-    let t: String = rand::rng()
-        .sample_iter(&Alphanumeric)
-        .take(43)
-        .map(char::from)
-        .collect();
+    let t = random_token();
     if let Err(e) = session.insert(SESSION_CSRF, &t) {
         tracing::warn!(error = %e, "could not store the CSRF token");
     }
@@ -53,13 +106,24 @@ pub async fn check(
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
         || token_is_credential(&req)
     {
-        return Ok(next.call(req).await?.map_into_left_body());
+        let res = next.call(req).await?;
+        return Ok(with_nonce_cookie(res).map_into_left_body());
     }
     if let Some(reason) = cross_site(&req) {
         let e = AppError::forbidden(reason);
         return Ok(req.error_response(e).map_into_right_body());
     }
-    let expected = req.get_session().get::<String>(SESSION_CSRF).ok().flatten();
+    let expected = match req.get_session().get::<String>(SESSION_CSRF).ok().flatten() {
+        Some(t) => Some(t),
+        // no session: the anonymous visitor's token, from their nonce cookie
+        None => match (
+            link_key(req.app_data::<actix_web::web::Data<crate::web::AppState>>()),
+            nonce_of(req.cookie(PRESESSION_COOKIE).as_ref().map(|c| c.value())),
+        ) {
+            (Some(key), Some(nonce)) => Some(presession_token(&key, &nonce)),
+            _ => None,
+        },
+    };
     let header_token = req
         .headers()
         .get("x-csrf-token")
@@ -94,7 +158,29 @@ pub async fn check(
         let e = AppError::forbidden("missing or wrong CSRF token");
         return Ok(req.error_response(e).map_into_right_body());
     }
-    Ok(next.call(req).await?.map_into_left_body())
+    let res = next.call(req).await?;
+    Ok(with_nonce_cookie(res).map_into_left_body())
+}
+
+/// Sets the nonce cookie when the request made one (an anonymous visitor's first form).
+fn with_nonce_cookie<B>(mut res: ServiceResponse<B>) -> ServiceResponse<B> {
+    let nonce = res.request().extensions().get::<NewNonce>().cloned();
+    if let Some(NewNonce(nonce)) = nonce {
+        let secure = res
+            .request()
+            .app_data::<actix_web::web::Data<crate::web::AppState>>()
+            .is_none_or(|s| s.settings.secure_cookies);
+        let cookie = actix_web::cookie::Cookie::build(PRESESSION_COOKIE, nonce)
+            .path("/")
+            .http_only(true)
+            .secure(secure)
+            .same_site(actix_web::cookie::SameSite::Lax)
+            .finish();
+        if let Err(e) = res.response_mut().add_cookie(&cookie) {
+            tracing::warn!(error = %e, "could not set the presession cookie");
+        }
+    }
+    res
 }
 
 /// A route whose signed token in the address is its whole credential: the unsubscribe link, which

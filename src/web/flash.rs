@@ -27,8 +27,22 @@ struct Pending {
 #[derive(Clone, Default)]
 struct Flashes(Rc<RefCell<Pending>>);
 
+/// The longest message a flash carries: one that quotes what was typed (a plate, a name) is cut
+/// here, so the cookie stays small whatever was typed (five messages, well under 4 kB).
+pub const MAX_FLASH_CHARS: usize = 300;
+
+/// `flash` with its text cut to [`MAX_FLASH_CHARS`].
+fn clipped(mut flash: Flash) -> Flash {
+    if let Some((at, _)) = flash.text.char_indices().nth(MAX_FLASH_CHARS) {
+        flash.text.truncate(at);
+        flash.text.push('…');
+    }
+    flash
+}
+
 /// Queues a flash message for the next rendered page (keeping the newest [`MAX_FLASH`]).
 pub fn push_flash(req: &HttpRequest, flash: Flash) {
+    let flash = clipped(flash);
     match req.extensions().get::<Flashes>() {
         Some(f) => f.0.borrow_mut().queued.push(flash),
         None => tracing::warn!("flash message outside the flash middleware: {}", flash.text),

@@ -3,7 +3,6 @@
 
 use std::future::{Ready, ready};
 
-use actix_session::SessionExt;
 use actix_web::{FromRequest, HttpMessage, HttpRequest};
 use serde::{Deserialize, Serialize};
 
@@ -65,11 +64,13 @@ pub struct PageCtx {
 impl PageCtx {
     /// Builds the context for this request.
     pub fn for_request(req: &HttpRequest) -> Self {
-        let session = req.get_session();
+        // first: the token may note a new nonce in the request's extensions
+        let csrf_token = csrf::token_for(req);
+        let user = req.extensions().get::<Staff>().cloned();
         Self {
-            user: req.extensions().get::<Staff>().cloned(),
+            user,
             flash: take_flash(req),
-            csrf_token: csrf::token(&session),
+            csrf_token,
             path: req.path().to_string(),
         }
     }

@@ -94,19 +94,36 @@ async fn the_session_id_is_renewed_at_login() {
         .create_user("amina", "Amina Njeri", Role::Receptionist)
         .await;
     let before = app.get("/login").await;
-    let anonymous = session_cookie(&before).expect("the login page starts a session");
+    assert!(
+        session_cookie(&before).is_none(),
+        "the login page starts no session (issue 36, hole 8)"
+    );
     let res = app.login(&user.username, &user.password).await;
-    let signed_in = session_cookie(&res).expect("login sets a new session cookie");
-    assert_ne!(anonymous, signed_in);
-    // The anonymous key no longer names any session.
+    let signed_in = session_cookie(&res).expect("login sets a session cookie");
+    // A key planted before sign-in is worthless after: the session id is new at every sign-in.
+    let planted = app.new_client();
+    let res = app
+        .login_with(&planted, &user.username, &user.password)
+        .await;
+    let first = session_cookie(&res).expect("a session cookie");
+    let res = app
+        .login_with(&planted, &user.username, &user.password)
+        .await;
+    let second = session_cookie(&res).expect("a session cookie");
+    assert_ne!(first, second, "signing in again renews the id");
+    assert_ne!(first, signed_in);
     let replay = app.new_client();
     let res = replay
         .get(format!("{}/", app.address))
-        .header("cookie", anonymous)
+        .header("cookie", first)
         .send()
         .await
         .unwrap();
-    assert_eq!(res.status().as_u16(), 303);
+    assert_eq!(
+        res.status().as_u16(),
+        303,
+        "the replaced id names no session"
+    );
 }
 
 #[tokio::test]
@@ -297,15 +314,45 @@ async fn a_session_past_the_absolute_timeout_is_over_even_when_active() {
 #[tokio::test]
 async fn the_session_cookie_is_http_only_same_site_lax_and_secure_by_default() {
     let app = crate::common::spawn_app_with(|s| s.secure_cookies = true).await;
+    let cookie = |res: &reqwest::Response, name: &str| {
+        res.headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with(&format!("{name}=")))
+            .map(str::to_string)
+    };
+    // the anonymous visitor's form nonce
     let res = app.get("/login").await;
-    let header = res
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("workbay_session="))
+    let header = cookie(&res, "workbay_presession").expect("the form's nonce cookie");
+    assert!(
+        header.contains("HttpOnly") && header.contains("SameSite=Lax") && header.contains("Secure"),
+        "{header}"
+    );
+    // the session, from sign-in (the client keeps no Secure cookie over http: sign in by hand)
+    let user = app
+        .create_user("flags", "Flag Test", Role::Receptionist)
+        .await;
+    let nonce = header.split(';').next().unwrap().to_string();
+    let page = res.text().await.unwrap();
+    let token = crate::common::http::extract_csrf(&page).unwrap();
+    let res = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
         .unwrap()
-        .to_string();
+        .post(format!("{}/login", app.address))
+        .header("cookie", nonce)
+        .form(&[
+            ("username", user.username.as_str()),
+            ("password", user.password.as_str()),
+            ("csrf_token", &token),
+            ("next", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 303);
+    let header = cookie(&res, "workbay_session").expect("the session cookie");
     assert!(header.contains("HttpOnly"), "{header}");
     assert!(header.contains("SameSite=Lax"), "{header}");
     assert!(header.contains("Secure"), "{header}");

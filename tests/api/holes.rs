@@ -91,3 +91,148 @@ async fn hole_7_metrics_do_not_grow_with_invented_methods() {
         "the invented methods share one label per status: {series}"
     );
 }
+
+/// Hole 8: an anonymous `GET /login` (or any public page) writes no session row; its form is
+/// still protected (the token is bound to a nonce cookie of the visitor's own), and sign-in
+/// starts the session.
+#[tokio::test]
+async fn hole_8_an_anonymous_visit_writes_no_session_row() {
+    let app = spawn_app().await;
+    let user = app
+        .create_user("visitor", "Vi Sitor", Role::Receptionist)
+        .await;
+    let sessions = "SELECT count(*) FROM sessions";
+    let before = app.count(sessions).await;
+    for _ in 0..5 {
+        let client = app.new_client();
+        app.get_html_with(&client, "/login").await;
+    }
+    assert_eq!(
+        app.count(sessions).await,
+        before,
+        "no row for looking at the form"
+    );
+
+    // the form's token works only with the visitor's own nonce cookie
+    let mallory = app.new_client();
+    let stolen = app.csrf_token_with(&mallory, "/login").await;
+    let victim = app.new_client();
+    app.get_html_with(&victim, "/login").await;
+    let res = victim
+        .post(format!("{}/login", app.address))
+        .form(&[
+            ("username", user.username.as_str()),
+            ("password", user.password.as_str()),
+            ("csrf_token", &stolen),
+            ("next", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status().as_u16(),
+        403,
+        "another visitor's token is refused"
+    );
+    let bare = reqwest::Client::new();
+    let res = bare
+        .post(format!("{}/login", app.address))
+        .form(&[
+            ("username", user.username.as_str()),
+            ("password", user.password.as_str()),
+            ("csrf_token", &stolen),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status().as_u16(),
+        403,
+        "a token with no nonce cookie is refused"
+    );
+    assert_eq!(app.count(sessions).await, before);
+
+    // signing in with one's own form starts the session
+    let res = app
+        .login_with(&mallory, &user.username, &user.password)
+        .await;
+    assert_eq!(res.status().as_u16(), 303);
+    assert_eq!(app.count(sessions).await, before + 1);
+    assert_eq!(
+        app.get_with(&mallory, "/customers").await.status().as_u16(),
+        200
+    );
+}
+
+/// Hole 5: a 100,000-character plate is not echoed into a huge `Set-Cookie` (the client that
+/// kept one got 431 on every later request); the next page still loads.
+#[tokio::test]
+async fn hole_5_a_huge_plate_is_not_echoed_into_a_cookie() {
+    let app = spawn_app().await;
+    app.login_as(Role::Receptionist).await;
+    let c = app.create_customer("Long Plate", "0700 123 456", "").await;
+    let plate = "K".repeat(100_000);
+    let token = app
+        .csrf_token_with(&app.client, &format!("/customers/{c}"))
+        .await;
+    let res = app
+        .client
+        .post(format!("{}/customers/{c}/vehicles", app.address))
+        .form(&[
+            ("plate", plate.as_str()),
+            ("make", "Toyota"),
+            ("model", "Probox"),
+            ("csrf_token", &token),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let status = res.status().as_u16();
+    assert!(status < 500, "{status}");
+    for cookie in res.headers().get_all("set-cookie") {
+        assert!(cookie.len() < 4096, "a cookie of {} bytes", cookie.len());
+    }
+    let next = app.get(&format!("/customers/{c}")).await;
+    assert_eq!(next.status().as_u16(), 200, "the page after still loads");
+}
+
+/// Hole 6: the password policy follows NIST SP 800-63B: twelve characters at least, and not a
+/// common password, a sequence, spaces, the username or the demo's password.
+#[tokio::test]
+async fn hole_6_weak_passwords_are_refused() {
+    let app = spawn_app().await;
+    let user = app.login_as(Role::Finance).await;
+    for weak in [
+        "password12",
+        "password1234",
+        "1234567890",
+        "123456789012",
+        "            ",
+        "workbay-demo",
+        "finance1-is-me",
+        "qwertyuiop12",
+    ] {
+        let res = app
+            .post_form(
+                "/account/password",
+                &[
+                    ("current", &user.password),
+                    ("new", weak),
+                    ("confirm", weak),
+                ],
+            )
+            .await;
+        assert_eq!(res.status().as_u16(), 422, "{weak:?} is refused");
+    }
+    let res = app
+        .post_form(
+            "/account/password",
+            &[
+                ("current", &user.password),
+                ("new", "blue kettle on the step"),
+                ("confirm", "blue kettle on the step"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 303, "a passphrase is welcome");
+}
