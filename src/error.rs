@@ -22,6 +22,9 @@ pub enum AppError {
     /// The request clashes with the current state (a refused transition, a stale form).
     #[error("{0}")]
     Conflict(String),
+    /// The request's body is larger than the form takes.
+    #[error("too large: {0}")]
+    TooLarge(String),
     /// Too many attempts; try again after the given number of seconds.
     #[error("too many attempts; retry after {retry_after} s")]
     TooManyRequests {
@@ -45,7 +48,7 @@ impl AppError {
             Self::NotFound => "We could not find that page or record.".into(),
             Self::Forbidden(_) => "You do not have permission to do that.".into(),
             Self::Validation(errors) => format!("Please correct the form: {errors}"),
-            Self::Conflict(message) => message.clone(),
+            Self::Conflict(message) | Self::TooLarge(message) => message.clone(),
             Self::TooManyRequests { retry_after } => format!(
                 "Too many failed attempts. Please wait {retry_after} seconds and try again."
             ),
@@ -61,6 +64,7 @@ impl ResponseError for AppError {
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

@@ -22,12 +22,20 @@ fn sign_for(key: &[u8], purpose: &str, link: i64, expires: DateTime<Utc>) -> Str
 
 fn verify_for(key: &[u8], purpose: &str, token: &str) -> Option<i64> {
     let mut parts = token.split('.');
-    let link: i64 = parts.next()?.parse().ok()?;
-    let expires: i64 = parts.next()?.parse().ok()?;
-    let tag = hex::decode(parts.next()?).ok()?;
-    if parts.next().is_some() {
+    let (link_part, expires_part, tag_part) = (parts.next()?, parts.next()?, parts.next()?);
+    let link: i64 = link_part.parse().ok()?;
+    let expires: i64 = expires_part.parse().ok()?;
+    // one spelling only: no `+`, no leading zeros, the tag in lower-case hex
+    let canonical = link.to_string() == link_part
+        && expires.to_string() == expires_part
+        && tag_part.len() == 64
+        && tag_part
+            .bytes()
+            .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+    if parts.next().is_some() || !canonical {
         return None;
     }
+    let tag = hex::decode(tag_part).ok()?;
     mac(key, purpose, link, expires).verify_slice(&tag).ok()?;
     Some(link)
 }
@@ -138,6 +146,10 @@ mod tests {
             "extending the expiry breaks the signature"
         );
         assert_eq!(verify(key, "42"), None);
+        // one spelling only (issue 36, hole 11)
+        assert_eq!(verify(key, &format!("0{token}")), None, "a leading zero");
+        assert_eq!(verify(key, &format!("+{token}")), None, "a plus sign");
+        assert_eq!(verify(key, &token.to_uppercase()), None, "upper-case hex");
         assert_eq!(verify(key, &format!("{token}.x")), None);
     }
 }

@@ -18,20 +18,22 @@ use crate::models::audit::NewAuditEntry;
 fn rows_sql(segment: Segment) -> String {
     let segment_sql = match segment {
         Segment::ServiceDue { months, km } => format!(
-            "visits AS (SELECT t.vehicle_id, t.created_at, t.mileage FROM tickets t \
-                 WHERE t.branch_id = $1 AND t.vehicle_id IS NOT NULL AND t.status = 'closed'), \
-             last AS (SELECT DISTINCT ON (vehicle_id) vehicle_id, created_at AS last_at, mileage AS last_km \
-                 FROM visits ORDER BY vehicle_id, created_at DESC), \
-             first AS (SELECT DISTINCT ON (vehicle_id) vehicle_id, created_at AS first_at, mileage AS first_km \
-                 FROM visits WHERE mileage IS NOT NULL ORDER BY vehicle_id, created_at), \
-             est AS (SELECT l.vehicle_id, l.last_at, \
-                 CASE WHEN l.last_km > f.first_km AND l.last_at - f.first_at >= interval '30 days' \
-                   THEN round((l.last_km - f.first_km) / (extract(epoch FROM l.last_at - f.first_at) / 86400.0) \
-                              * (extract(epoch FROM $2 - l.last_at) / 86400.0))::numeric END AS km_since \
-                 FROM last l LEFT JOIN first f USING (vehicle_id)), \
+            // a vehicle's visits, one index-only pass: the last and, of those with a mileage,
+            // the first, giving the kilometres a day it runs
+            "est AS (SELECT vehicle_id, max(created_at) AS last_at, \
+                 (array_agg(mileage ORDER BY created_at DESC))[1] AS last_km, \
+                 min(created_at) FILTER (WHERE mileage IS NOT NULL) AS first_at, \
+                 (array_agg(mileage ORDER BY created_at) FILTER (WHERE mileage IS NOT NULL))[1] AS first_km \
+               FROM tickets WHERE branch_id = $1 AND vehicle_id IS NOT NULL AND status = 'closed' \
+               GROUP BY vehicle_id), \
+             due AS (SELECT vehicle_id, last_at, \
+                 CASE WHEN last_km > first_km AND last_at - first_at >= interval '30 days' \
+                   THEN round((last_km - first_km) / (extract(epoch FROM last_at - first_at) / 86400.0) \
+                              * (extract(epoch FROM $2 - last_at) / 86400.0))::numeric END AS km_since \
+               FROM est), \
              segment AS (SELECT v.customer_id, v.id AS vehicle_id, \
                    trim(v.make || ' ' || v.model || ' ' || v.plate) AS vehicle, e.last_at, e.km_since AS figure \
-                 FROM est e JOIN vehicles v ON v.id = e.vehicle_id \
+                 FROM due e JOIN vehicles v ON v.id = e.vehicle_id \
                  WHERE (e.last_at < $2 - interval '{months} months' OR coalesce(e.km_since, 0) >= {km}) \
                    AND NOT EXISTS (SELECT 1 FROM bookings b WHERE b.vehicle_id = v.id AND b.starts_at > $2 \
                                    AND b.status IN ('requested', 'confirmed')) \
@@ -42,12 +44,16 @@ fn rows_sql(segment: Segment) -> String {
                                    AND m.created_at > $2 - interval '30 days' AND m.status <> 'cancelled'))"
         ),
         Segment::Lapsed { months } => format!(
+            // the last visit, sale and booking of each customer, each an index-only pass
             "seen AS (SELECT customer_id, max(at) AS last_at FROM ( \
-                 SELECT customer_id, created_at AS at FROM tickets WHERE branch_id = $1 \
-                 UNION ALL SELECT customer_id, issued_at FROM invoices \
+                 SELECT customer_id, max(created_at) AS at FROM tickets WHERE branch_id = $1 \
+                   GROUP BY customer_id \
+                 UNION ALL SELECT customer_id, max(issued_at) FROM invoices \
                    WHERE branch_id = $1 AND customer_id IS NOT NULL AND issued_at IS NOT NULL \
-                 UNION ALL SELECT customer_id, starts_at FROM bookings \
+                   GROUP BY customer_id \
+                 UNION ALL SELECT customer_id, max(starts_at) FROM bookings \
                    WHERE branch_id = $1 AND starts_at <= $2 AND status NOT IN ('cancelled', 'no_show') \
+                   GROUP BY customer_id \
                ) s GROUP BY customer_id), \
              segment AS (SELECT customer_id, NULL::bigint AS vehicle_id, ''::text AS vehicle, last_at, \
                    NULL::numeric AS figure FROM seen \
@@ -55,10 +61,12 @@ fn rows_sql(segment: Segment) -> String {
                    AND NOT EXISTS (SELECT 1 FROM bookings b WHERE b.customer_id = seen.customer_id \
                                    AND b.starts_at > $2 AND b.status IN ('requested', 'confirmed')))"
         ),
-        Segment::Top => "spend AS (SELECT customer_id, sum(paid_total) AS spent, max(issued_at) AS last_at \
-                 FROM invoices WHERE branch_id = $1 AND customer_id IS NOT NULL AND status <> 'void' \
-                   AND issued_at >= $2 - interval '12 months' \
-                 GROUP BY customer_id HAVING sum(paid_total) > 0), \
+        // what they bought (issued invoices, not void), from the sales ranking's index
+        Segment::Top => "spend AS (SELECT customer_id, sum(issued_cents) / 100.0 AS spent, \
+                   max(issued_at) AS last_at FROM invoices \
+                 WHERE branch_id = $1 AND number IS NOT NULL AND customer_id IS NOT NULL \
+                   AND status <> 'void' AND issued_at >= $2 - interval '12 months' \
+                 GROUP BY customer_id), \
              ranked AS (SELECT *, ntile(5) OVER (ORDER BY spent DESC, customer_id) AS fifth FROM spend), \
              segment AS (SELECT customer_id, NULL::bigint AS vehicle_id, ''::text AS vehicle, last_at, \
                    spent AS figure FROM ranked WHERE fifth = 1)"
@@ -102,12 +110,20 @@ pub struct Preview {
     pub sample: Vec<Member>,
 }
 
-#[derive(QueryableByName)]
 struct Counts {
+    matched: i64,
+    reachable: i64,
+}
+
+/// A sampled member with the segment's counts.
+#[derive(QueryableByName)]
+struct Sampled {
+    #[diesel(embed)]
+    member: Member,
     #[diesel(sql_type = BigInt)]
     matched: i64,
     #[diesel(sql_type = BigInt)]
-    reachable: i64,
+    reachable_count: i64,
 }
 
 /// The sample's size.
@@ -121,20 +137,27 @@ pub fn preview(
     segment: Segment,
     now: DateTime<Utc>,
 ) -> Result<Preview, RepoError> {
-    let rows = rows_sql(segment);
-    let counts: Counts = diesel::sql_query(format!(
-        "{rows} SELECT count(*) AS matched, count(*) FILTER (WHERE reachable) AS reachable FROM rows"
-    ))
-    .bind::<BigInt, _>(branch)
-    .bind::<Timestamptz, _>(now)
-    .get_result(conn)?;
-    let sample = diesel::sql_query(format!(
-        "{rows} SELECT customer_id, name, vehicle, last_at, figure, marketing_consent, reachable \
-         FROM rows ORDER BY reachable DESC, last_at NULLS FIRST, customer_id LIMIT {SAMPLE}"
+    // one pass: the counts ride on each sampled row (a window over the whole segment)
+    let sample: Vec<Sampled> = diesel::sql_query(format!(
+        "{rows} SELECT customer_id, name, vehicle, last_at, figure, marketing_consent, reachable, \
+                count(*) OVER () AS matched, count(*) FILTER (WHERE reachable) OVER () AS reachable_count \
+         FROM rows ORDER BY reachable DESC, last_at NULLS FIRST, customer_id LIMIT {SAMPLE}",
+        rows = rows_sql(segment)
     ))
     .bind::<BigInt, _>(branch)
     .bind::<Timestamptz, _>(now)
     .load(conn)?;
+    let counts = sample.first().map_or(
+        Counts {
+            matched: 0,
+            reachable: 0,
+        },
+        |s| Counts {
+            matched: s.matched,
+            reachable: s.reachable_count,
+        },
+    );
+    let sample = sample.into_iter().map(|s| s.member).collect();
     Ok(Preview {
         matched: counts.matched,
         reachable: counts.reachable,

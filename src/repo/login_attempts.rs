@@ -1,12 +1,24 @@
 //! Login attempts, counted for throttling by account and by client address.
 
 use chrono::{DateTime, Utc};
-use diesel::dsl::{count_star, max};
+use diesel::dsl::{count, count_star, max};
 use diesel::prelude::*;
 
 use super::RepoError;
 use crate::domain::throttle::{self, Failures, Key, WINDOW};
 use crate::schema::login_attempts;
+
+/// How an attempt may go on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Begun {
+    /// Recorded (as a failure until the password checks out): check the password.
+    Go(i64),
+    /// The account must wait this many seconds: refused unchecked.
+    AccountWaits(u64),
+    /// Recorded, and the address must wait: only a correct password goes on (an account that is
+    /// not itself waiting is never refused its correct password).
+    AddressWaits(i64, u64),
+}
 
 /// Starts an attempt: under per-account and per-address locks, either says how long the caller
 /// must wait, or records the attempt as a failure (turned into a success by [`mark_succeeded`]
@@ -17,7 +29,7 @@ pub fn begin(
     username: &str,
     client_addr: &str,
     now: DateTime<Utc>,
-) -> Result<Result<i64, u64>, RepoError> {
+) -> Result<Begun, RepoError> {
     super::tx(conn, |conn| {
         for key in [
             format!("login-account:{username}"),
@@ -29,16 +41,10 @@ pub fn begin(
         }
         let by_account = recent_failures(conn, Key::Account, username, now)?;
         let by_addr = recent_failures(conn, Key::ClientAddress, client_addr, now)?;
-        let wait = [
-            throttle::wait_needed(Key::Account, by_account, now),
-            throttle::wait_needed(Key::ClientAddress, by_addr, now),
-        ]
-        .into_iter()
-        .flatten()
-        .max();
-        if let Some(wait) = wait {
-            return Ok(Err(wait));
+        if let Some(wait) = throttle::wait_needed(Key::Account, by_account, now) {
+            return Ok(Begun::AccountWaits(wait));
         }
+        let address_wait = throttle::wait_needed(Key::ClientAddress, by_addr, now);
         let id = diesel::insert_into(login_attempts::table)
             .values((
                 login_attempts::username.eq(username),
@@ -48,7 +54,10 @@ pub fn begin(
             ))
             .returning(login_attempts::id)
             .get_result(conn)?;
-        Ok(Ok(id))
+        Ok(match address_wait {
+            Some(wait) => Begun::AddressWaits(id, wait),
+            None => Begun::Go(id),
+        })
     })
 }
 
@@ -81,12 +90,21 @@ pub fn recent_failures(
         .select(max(login_attempts::at))
         .first::<Option<DateTime<Utc>>>(conn)?;
     let since = last_success.map_or(since, |s| s.max(since));
-    let (count, last_at): (i64, Option<DateTime<Utc>>) = by_key(login_attempts::table.into_boxed())
-        .filter(login_attempts::succeeded.eq(false))
-        .filter(login_attempts::at.gt(since))
-        .select((count_star(), max(login_attempts::at)))
-        .first(conn)?;
-    Ok(Failures { count, last_at })
+    let (count, last_at, accounts): (i64, Option<DateTime<Utc>>, i64) =
+        by_key(login_attempts::table.into_boxed())
+            .filter(login_attempts::succeeded.eq(false))
+            .filter(login_attempts::at.gt(since))
+            .select((
+                count_star(),
+                max(login_attempts::at),
+                count(login_attempts::username).aggregate_distinct(),
+            ))
+            .first(conn)?;
+    Ok(Failures {
+        count,
+        last_at,
+        accounts,
+    })
 }
 
 /// Forgets attempts older than a day (they no longer count for anything).

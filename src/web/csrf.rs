@@ -232,7 +232,7 @@ async fn read_body(req: &mut ServiceRequest) -> Result<Bytes, AppError> {
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|e| AppError::Internal(anyhow::anyhow!("reading body: {e}")))?;
         if body.len() + chunk.len() > MAX_FORM_BYTES {
-            return Err(AppError::Conflict("The form is too large.".into()));
+            return Err(AppError::TooLarge("The form is too large.".into()));
         }
         body.extend_from_slice(&chunk);
     }

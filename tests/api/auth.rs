@@ -419,7 +419,7 @@ async fn a_wrong_current_password_or_a_weak_new_one_is_explained_beside_the_fiel
     assert_eq!(res.status().as_u16(), 422);
     let body = res.text().await.unwrap();
     assert!(body.contains("That is not your current password."));
-    assert!(body.contains("Use at least 10 characters."));
+    assert!(body.contains("Use at least 12 characters"));
 }
 
 #[tokio::test]

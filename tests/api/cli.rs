@@ -56,7 +56,7 @@ async fn create_admin_refuses_a_weak_password_and_creates_nothing() {
     child.stdin.take().unwrap().write_all(b"short\n").unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("Use at least 10 characters."));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Use at least 12 characters"));
     assert_eq!(app.count("SELECT count(*) FROM staff_users").await, 0);
 }
 

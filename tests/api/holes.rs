@@ -236,3 +236,142 @@ async fn hole_6_weak_passwords_are_refused() {
         .await;
     assert_eq!(res.status().as_u16(), 303, "a passphrase is welcome");
 }
+
+/// Hole 11: a customer link is never built from `X-Forwarded-Host` (a forged header would make
+/// staff hand out a link to another site); with `--public-url` it starts with that address. An
+/// oversized form is answered 413, not 409.
+#[tokio::test]
+async fn hole_11_customer_links_come_from_the_configured_address_not_a_header() {
+    use workbay::domain::ticket::TicketStatus;
+    let app = spawn_app().await;
+    app.login_as(Role::Technician).await;
+    let c = app.create_customer("Header Test", "0700 555 111", "").await;
+    let branch = app.branch_id;
+    let t = app
+        .with_db(move |conn| {
+            crate::common::fixtures::ticket_at(conn, branch, c, TicketStatus::Diagnosing)
+        })
+        .await;
+    app.submit(&format!("/tickets/{t}/status-link"), &[]).await;
+    let page = app
+        .client
+        .get(format!("{}/tickets/{t}", app.address))
+        .header("X-Forwarded-Host", "evil.example")
+        .header("Forwarded", "host=evil.example;proto=https")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("/status/"), "the link is on the page");
+    assert!(!page.contains("evil.example"), "no link to another site");
+    assert!(page.contains(&format!("value=\"{}/status/", app.address)));
+
+    let configured =
+        crate::common::spawn_app_with(|s| s.public_url = Some("https://shop.example/".into()))
+            .await;
+    configured.login_as(Role::Technician).await;
+    let c = configured
+        .create_customer("Header Test", "0700 555 111", "")
+        .await;
+    let branch = configured.branch_id;
+    let t = configured
+        .with_db(move |conn| {
+            crate::common::fixtures::ticket_at(conn, branch, c, TicketStatus::Diagnosing)
+        })
+        .await;
+    configured
+        .submit(&format!("/tickets/{t}/status-link"), &[])
+        .await;
+    let page = configured.get_html(&format!("/tickets/{t}")).await;
+    assert!(
+        page.contains("value=\"https://shop.example/status/"),
+        "the configured address"
+    );
+
+    // an oversized form
+    let big = "x".repeat(300 * 1024);
+    let res = app
+        .client
+        .post(format!("{}/customers/new", app.address))
+        .form(&[("name", big.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 413);
+}
+
+/// Hole 3: one address's failures do not lock out everyone behind it: five wrong passwords for
+/// one account do not refuse another account's correct password from the same address, eight
+/// honest sign-ins at once all go through, and even an address throttled for spraying many
+/// accounts lets a correct password of an account that is not itself throttled in.
+#[tokio::test]
+async fn hole_3_the_throttle_does_not_lock_out_everyone_behind_one_address() {
+    let app = spawn_app().await;
+    let victim = app
+        .create_user("victim", "Vic Tim", Role::Receptionist)
+        .await;
+    let colleague = app
+        .create_user("colleague", "Col League", Role::Receptionist)
+        .await;
+    for _ in 0..5 {
+        app.login_with(&app.new_client(), &victim.username, "wrong wrong wrong")
+            .await;
+    }
+    let res = app
+        .login_with(&app.new_client(), &colleague.username, &colleague.password)
+        .await;
+    assert_eq!(
+        res.status().as_u16(),
+        303,
+        "another account's correct password"
+    );
+    let res = app
+        .login_with(&app.new_client(), &victim.username, "wrong wrong wrong")
+        .await;
+    assert_eq!(res.status().as_u16(), 429, "the account guessed at waits");
+
+    // eight honest sign-ins at once
+    let mut users = Vec::new();
+    for i in 0..8 {
+        users.push(
+            app.create_user(&format!("honest{i}"), "Hon Est", Role::Technician)
+                .await,
+        );
+    }
+    let logins = users.iter().map(|u| {
+        let client = app.new_client();
+        let app = &app;
+        async move {
+            app.login_with(&client, &u.username, &u.password)
+                .await
+                .status()
+                .as_u16()
+        }
+    });
+    let statuses = futures_util::future::join_all(logins).await;
+    assert_eq!(statuses, vec![303; 8]);
+
+    // an address spraying many accounts waits, but not for a correct password
+    for i in 0..31 {
+        app.login_with(
+            &app.new_client(),
+            &format!("sprayed{}", i % 7),
+            "wrong wrong wrong",
+        )
+        .await;
+    }
+    let res = app
+        .login_with(&app.new_client(), "sprayed-again", "wrong wrong wrong")
+        .await;
+    assert_eq!(res.status().as_u16(), 429, "the sprayer waits");
+    let res = app
+        .login_with(&app.new_client(), &colleague.username, &colleague.password)
+        .await;
+    assert_eq!(
+        res.status().as_u16(),
+        303,
+        "a correct password still goes through"
+    );
+}

@@ -62,8 +62,10 @@ async fn throttling_ends_once_the_delay_has_passed_so_nobody_is_locked_out_forev
 #[tokio::test]
 async fn one_address_trying_many_accounts_is_throttled_too() {
     let app = spawn_app().await;
-    for i in 0..5 {
-        app.login(&format!("guess{i}"), "wrong wrong wrong").await;
+    // thirty failures spread over many accounts (password spraying)
+    for i in 0..30 {
+        app.login(&format!("guess{}", i % 6), "wrong wrong wrong")
+            .await;
     }
     let res = app.login("someone-else", "wrong wrong wrong").await;
     assert_eq!(res.status().as_u16(), 429);

@@ -13,6 +13,7 @@ use crate::domain::staff::normalise_username;
 use crate::error::AppError;
 use crate::models::audit::NewAuditEntry;
 use crate::passwords;
+use crate::repo::login_attempts::Begun;
 use crate::repo::{audit, login_attempts, settings, staff};
 use crate::web::access::{SESSION_BRANCH, SESSION_USER, client_addr};
 use crate::web::csrf;
@@ -91,7 +92,8 @@ pub async fn submit(
     let name = normalise_username(&username);
     let addr = client_addr(&req).unwrap_or_else(|| "unknown".into());
 
-    let attempt = begin_attempt(&state, &name, &addr).await?;
+    // an address's wait stands only when the password is not right (issue 36, hole 3)
+    let (attempt, address_wait) = begin_attempt(&state, &name, &addr).await?;
 
     let lookup = name.clone();
     let user = db(&state.pool, &Actor::anonymous(), move |conn| {
@@ -152,6 +154,7 @@ pub async fn submit(
             )
             .await
         }
+        _ if address_wait.is_some() => Err(throttled(&state, &name, &addr, address_wait).await?),
         user => {
             let target = user.as_ref().map(|u| u.id.to_string());
             let (uname, a) = (name.clone(), addr.clone());
@@ -179,27 +182,47 @@ pub async fn submit(
     }
 }
 
-/// Records the attempt (as a failure until the password checks out), or refuses with 429 and
-/// an audit row when this account or address must wait.
-async fn begin_attempt(state: &AppState, name: &str, addr: &str) -> Result<i64, AppError> {
-    let (name, addr) = (name.to_string(), addr.to_string());
-    let started = db(&state.pool, &Actor::anonymous(), move |conn| {
-        let started = login_attempts::begin(conn, &name, &addr, Utc::now())?;
-        if let Err(wait) = started {
-            audit::record(
-                conn,
-                NewAuditEntry::new("login.throttled", "staff_user", None)
-                    .by(None, Some(&addr))
-                    .change(
-                        None,
-                        Some(serde_json::json!({ "username": name, "retry_after": wait })),
-                    ),
-            )?;
-        }
-        Ok(started)
+/// Records the attempt (as a failure until the password checks out) and says how long the
+/// address must wait if it must; refuses with 429 and an audit row when the account must wait.
+async fn begin_attempt(
+    state: &AppState,
+    name: &str,
+    addr: &str,
+) -> Result<(i64, Option<u64>), AppError> {
+    let (n, a) = (name.to_string(), addr.to_string());
+    let begun = db(&state.pool, &Actor::anonymous(), move |conn| {
+        login_attempts::begin(conn, &n, &a, Utc::now())
     })
     .await?;
-    started.map_err(|retry_after| AppError::TooManyRequests { retry_after })
+    match begun {
+        Begun::Go(id) => Ok((id, None)),
+        Begun::AddressWaits(id, wait) => Ok((id, Some(wait))),
+        Begun::AccountWaits(wait) => Err(throttled(state, name, addr, Some(wait)).await?),
+    }
+}
+
+/// The 429 of a throttled attempt, with its audit row.
+async fn throttled(
+    state: &AppState,
+    name: &str,
+    addr: &str,
+    wait: Option<u64>,
+) -> Result<AppError, AppError> {
+    let retry_after = wait.unwrap_or(1);
+    let (name, addr) = (name.to_string(), addr.to_string());
+    db(&state.pool, &Actor::anonymous(), move |conn| {
+        audit::record(
+            conn,
+            NewAuditEntry::new("login.throttled", "staff_user", None)
+                .by(None, Some(&addr))
+                .change(
+                    None,
+                    Some(serde_json::json!({ "username": name, "retry_after": retry_after })),
+                ),
+        )
+    })
+    .await?;
+    Ok(AppError::TooManyRequests { retry_after })
 }
 
 async fn render(

@@ -313,8 +313,31 @@ impl Share {
     }
 }
 
-/// This site's address as the browser reached it.
+/// The address customer links start with: the configured public URL (`--public-url`), else
+/// the `Host` the counter's browser reached this server by. Never `X-Forwarded-Host` or
+/// `Forwarded`: a header anyone can send must not make staff hand out a link to another site.
 pub(crate) fn base_url(req: &HttpRequest) -> String {
-    let info = req.connection_info();
-    format!("{}://{}", info.scheme(), info.host())
+    let configured = req
+        .app_data::<web::Data<AppState>>()
+        .and_then(|s| s.settings.public_url.clone());
+    if let Some(url) = configured {
+        return url.trim_end_matches('/').to_string();
+    }
+    let scheme = if req.app_config().secure() {
+        "https"
+    } else {
+        "http"
+    };
+    let host = req
+        .headers()
+        .get(actix_web::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            !h.is_empty()
+                && h.len() <= 255
+                && h.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+        })
+        .unwrap_or_else(|| req.app_config().host());
+    format!("{scheme}://{host}")
 }
