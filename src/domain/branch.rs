@@ -282,13 +282,16 @@ impl BranchInput {
 
 /// An amount per hour as typed (an amount of money, thousands commas allowed), below a million.
 fn hourly_rate(raw: &str, field: &str, errors: &mut FieldErrors) -> BigDecimal {
-    match crate::domain::money::parse_amount(&raw.replace(',', "")) {
-        Ok(rate) if rate < 1_000_000 => rate.with_scale(2),
-        _ => {
-            errors.add(field, "Enter an amount per hour, e.g. 25 or 12.50.");
-            BigDecimal::from(0)
-        }
+    // the one parser of amounts: `12,50` is twelve and a half, not 1250 (issue 36, hole 10)
+    const SAY: &str = "Enter an amount per hour, e.g. 25 or 12.50.";
+    let mut own = FieldErrors::new();
+    let rate = crate::domain::form::amount_or_say(raw, field, SAY, &mut own);
+    if own.is_empty() && rate < 1_000_000 {
+        return rate.with_scale(2);
     }
+    errors.merge(own);
+    errors.add(field, SAY);
+    BigDecimal::from(0)
 }
 
 /// The largest logo a branch may have, in bytes (it is sent inside a form, base64 encoded).

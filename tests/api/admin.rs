@@ -482,3 +482,35 @@ async fn a_manager_runs_their_branch_s_staff_but_not_another_branch_s_nor_manage
         2
     );
 }
+
+/// Issue 36, hole 10: a decimal comma in a branch's labour rate is a decimal comma (`12,50`
+/// was stored as 1250.00); every amount goes through the one parser.
+#[tokio::test]
+async fn hole_10_a_decimal_comma_in_the_labour_rate_is_not_a_hundred_times_it() {
+    let app = spawn_app().await;
+    app.login_as(Role::Admin).await;
+    let id = app.branch_id;
+    let version = branch_version(&app.get_html(&format!("/admin/branches/{id}")).await);
+    let mut form = branch_form("Comma", "INV-", "8");
+    form.retain(|(k, _)| *k != "labour_rate" && *k != "labour_cost_rate");
+    form.push(("labour_rate", "12,50"));
+    form.push(("labour_cost_rate", "1.150,50"));
+    form.push(("version", &version));
+    let res = app.post_form(&format!("/admin/branches/{id}"), &form).await;
+    assert_eq!(res.status().as_u16(), 303);
+    assert_eq!(
+        app.text(&format!(
+            "SELECT labour_rate || ' ' || labour_cost_rate FROM branches WHERE id = {id}"
+        ))
+        .await,
+        "12.50 1150.50"
+    );
+    // marks that do not read one way are refused, not guessed
+    let version = branch_version(&app.get_html(&format!("/admin/branches/{id}")).await);
+    let mut form = branch_form("Comma", "INV-", "8");
+    form.retain(|(k, _)| *k != "labour_rate");
+    form.push(("labour_rate", "1,00,0"));
+    form.push(("version", &version));
+    let res = app.post_form(&format!("/admin/branches/{id}"), &form).await;
+    assert_eq!(res.status().as_u16(), 422);
+}

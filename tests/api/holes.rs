@@ -5,6 +5,27 @@ use workbay::domain::role::Role;
 
 use crate::common::spawn_app;
 
+/// Signs `user` in from a fresh client with `next`; the answer.
+async fn sign_in_to(
+    app: &crate::common::TestApp,
+    user: &crate::common::http::TestUser,
+    next: &str,
+) -> reqwest::Response {
+    let client = app.new_client();
+    let token = app.csrf_token_with(&client, "/login").await;
+    client
+        .post(format!("{}/login", app.address))
+        .form(&[
+            ("username", user.username.as_str()),
+            ("password", user.password.as_str()),
+            ("csrf_token", &token),
+            ("next", next),
+        ])
+        .send()
+        .await
+        .unwrap()
+}
+
 /// Hole 2: after a correct sign-in only a path of this site is followed, whatever the spelling
 /// of `next` (tabs, backslashes, encoded slashes, `//`, `/\`, CR/LF); a line break is not a 500.
 #[tokio::test]
@@ -25,19 +46,7 @@ async fn hole_2_sign_in_never_redirects_to_another_site() {
         "https://evil.example/",
         "/ /evil.example",
     ] {
-        let client = app.new_client();
-        let token = app.csrf_token_with(&client, "/login").await;
-        let res = client
-            .post(format!("{}/login", app.address))
-            .form(&[
-                ("username", user.username.as_str()),
-                ("password", user.password.as_str()),
-                ("csrf_token", &token),
-                ("next", next),
-            ])
-            .send()
-            .await
-            .unwrap();
+        let res = sign_in_to(&app, &user, next).await;
         assert_eq!(res.status().as_u16(), 303, "{next:?}");
         assert_eq!(
             crate::common::http::location(&res),
@@ -46,19 +55,7 @@ async fn hole_2_sign_in_never_redirects_to_another_site() {
         );
     }
     // a path of the site is followed
-    let client = app.new_client();
-    let token = app.csrf_token_with(&client, "/login").await;
-    let res = client
-        .post(format!("{}/login", app.address))
-        .form(&[
-            ("username", user.username.as_str()),
-            ("password", user.password.as_str()),
-            ("csrf_token", &token),
-            ("next", "/customers?q=kamau%20j"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let res = sign_in_to(&app, &user, "/customers?q=kamau%20j").await;
     assert_eq!(
         crate::common::http::location(&res),
         "/customers?q=kamau%20j"
@@ -373,5 +370,49 @@ async fn hole_3_the_throttle_does_not_lock_out_everyone_behind_one_address() {
         res.status().as_u16(),
         303,
         "a correct password still goes through"
+    );
+}
+
+/// Hole 9: an invoice's sales person is one of its branch's staff (a branch-1 invoice accepted a
+/// branch-2 employee); the counter's own staff and whoever makes the sale are taken.
+#[tokio::test]
+async fn hole_9_a_sales_person_of_another_branch_is_refused() {
+    let app = spawn_app().await;
+    let me = app.login_as(Role::Receptionist).await;
+    let other_branch = app.create_branch("Thika Road", "TR-").await;
+    let stranger = app
+        .create_user_in("stranger", "Stra Nger", Role::Receptionist, other_branch)
+        .await;
+    let colleague = app
+        .create_user("colleague", "Col League", Role::Receptionist)
+        .await;
+    let reply = app
+        .send(
+            "/invoices/new",
+            &[
+                ("walk_in_name", "Okello"),
+                ("sales_person_id", &stranger.id.to_string()),
+            ],
+        )
+        .await;
+    reply.is(422).says("Choose a sales person of this branch");
+    assert_eq!(app.count("SELECT count(*) FROM invoices").await, 0);
+    for person in [colleague.id, me.id] {
+        app.submit(
+            "/invoices/new",
+            &[
+                ("walk_in_name", "Okello"),
+                ("sales_person_id", &person.to_string()),
+            ],
+        )
+        .await;
+    }
+    assert_eq!(
+        app.count(&format!(
+            "SELECT count(*) FROM invoices WHERE sales_person_id IN ({}, {})",
+            colleague.id, me.id
+        ))
+        .await,
+        2
     );
 }

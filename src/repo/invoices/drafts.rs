@@ -32,6 +32,24 @@ pub fn create_draft(
     input: &NewInvoice,
     by: &By,
 ) -> Result<i64, RepoError> {
+    // a sales person is one of the branch's own active staff, or whoever makes the sale
+    // (issue 36, hole 9)
+    if let Some(person) = input.sales_person_id.filter(|p| Some(*p) != by.user_id) {
+        use crate::schema::staff_users as s;
+        let theirs: i64 = s::table
+            .filter(s::id.eq(person))
+            .filter(s::home_branch_id.eq(branch_id))
+            .filter(s::active.eq(true))
+            .count()
+            .get_result(conn)?;
+        if theirs == 0 {
+            return Err(FieldErrors::single(
+                "sales_person_id",
+                "Choose a sales person of this branch from the list.",
+            )
+            .into());
+        }
+    }
     // The branch's tax settings are copied, the customer is checked and the `draft` event
     // written in the same statement; no row back means the customer is gone.
     use diesel::sql_types::{BigInt, Nullable, Text};
