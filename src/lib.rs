@@ -127,6 +127,7 @@ impl Application {
                 .configure(web::routes)
                 .default_service(aweb::to(not_found))
                 .wrap(from_fn(web::csrf::check))
+                .wrap(from_fn(web::input::clean))
                 .wrap(from_fn(session::gate::gate))
                 .wrap(from_fn(move |req, next| {
                     web::flash::carry(flash_key.clone(), secure, req, next)

@@ -18,6 +18,7 @@ pub mod floor;
 pub mod health;
 pub mod home;
 pub mod imports;
+pub mod input;
 pub mod invoices;
 pub mod messages;
 pub mod metrics;

@@ -416,3 +416,32 @@ async fn hole_9_a_sales_person_of_another_branch_is_refused() {
         2
     );
 }
+
+/// Hole 4 (its first part): a NUL byte, or another control character, in a search box or a form
+/// field no longer ends in a 500: it is dropped before the handler reads the field.
+#[tokio::test]
+async fn hole_4_a_nul_byte_in_a_search_box_or_a_field_is_not_a_500() {
+    let app = spawn_app().await;
+    app.login_as(Role::Receptionist).await;
+    app.create_customer("Wanjiru Kamau", "0722 444 555", "")
+        .await;
+    let found = app.fetch("/customers?q=wan%00jiru").await;
+    found.is(200).says("Wanjiru Kamau");
+    for path in ["/search?q=%00", "/invoices?q=%00%1B", "/tickets/all?q=%00"] {
+        let status = app.get(path).await.status().as_u16();
+        assert!(status < 500, "{path}: {status}");
+    }
+    let res = app
+        .post_form(
+            "/customers/new",
+            &[("name", "Nul\u{0}Byte Otieno"), ("phone", "0712 555 000")],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 303);
+    assert_eq!(
+        app.count("SELECT count(*) FROM customers WHERE name = 'NulByte Otieno'")
+            .await,
+        1,
+        "saved without the NUL"
+    );
+}
