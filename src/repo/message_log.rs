@@ -31,7 +31,7 @@ pub fn list(
         .left_join(customers::table)
         .filter(o::branch_id.eq(branch))
         .select((
-            super::messages::SENT,
+            Sent::as_select(),
             o::customer_id,
             customers::name.nullable(),
         ))

@@ -238,7 +238,8 @@ pub fn finish(
 }
 
 /// One message as a customer's history and the outbox list show it.
-#[derive(Debug, Clone, Queryable)]
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = message_outbox)]
 pub struct Sent {
     pub id: i64,
     pub template: String,
@@ -251,38 +252,12 @@ pub struct Sent {
     pub last_error: String,
 }
 
-/// The columns a [`Sent`] is read from.
-pub(crate) type SentColumns = (
-    message_outbox::id,
-    message_outbox::template,
-    message_outbox::channel,
-    message_outbox::recipient,
-    message_outbox::status,
-    message_outbox::due_at,
-    message_outbox::sent_at,
-    message_outbox::attempts,
-    message_outbox::last_error,
-);
-
-/// Those columns, to select.
-pub(crate) const SENT: SentColumns = (
-    message_outbox::id,
-    message_outbox::template,
-    message_outbox::channel,
-    message_outbox::recipient,
-    message_outbox::status,
-    message_outbox::due_at,
-    message_outbox::sent_at,
-    message_outbox::attempts,
-    message_outbox::last_error,
-);
-
 /// Customer `id`'s messages, newest first.
 pub fn of_customer(conn: &mut PgConnection, id: i64, limit: i64) -> Result<Vec<Sent>, RepoError> {
     use message_outbox as o;
     Ok(o::table
         .filter(o::customer_id.eq(id))
-        .select(SENT)
+        .select(Sent::as_select())
         .order(o::id.desc())
         .limit(limit)
         .load(conn)?)
